@@ -1,0 +1,31 @@
+package com.certyneo.engine;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One successful authentication of a signer. Holds references only: never an OTP value, a
+ * password or an identity-document image.
+ *
+ * @param method how the signer authenticated
+ * @param verifiedAt when the authentication succeeded
+ * @param reference an opaque reference into the caller's records (transaction or check id), may be empty
+ */
+public record AuthenticationEvidence(AuthenticationMethod method, Instant verifiedAt, String reference) {
+
+    /** Validates the components. */
+    public AuthenticationEvidence {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(verifiedAt, "verifiedAt");
+        reference = reference == null ? "" : reference;
+    }
+
+    /**
+     * @param method how the signer authenticated
+     * @param verifiedAt when the authentication succeeded
+     * @return evidence without a reference
+     */
+    public static AuthenticationEvidence of(AuthenticationMethod method, Instant verifiedAt) {
+        return new AuthenticationEvidence(method, verifiedAt, "");
+    }
+}

@@ -1,0 +1,155 @@
+package com.certyneo.engine;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A PDF to sign or validate: a file, a byte array, or the bytes read from a stream. Instances are
+ * immutable; byte arrays are copied on the way in and out.
+ */
+public sealed interface DocumentSource permits DocumentSource.FileSource, DocumentSource.BytesSource {
+
+    /**
+     * @param path a PDF file; it is read when the operation runs, not now
+     * @return a source reading that file
+     */
+    static DocumentSource of(Path path) {
+        return new FileSource(path);
+    }
+
+    /**
+     * @param bytes the PDF bytes (copied)
+     * @param name a file name used in reports and as the document name inside the signature process
+     * @return a source over a copy of the bytes
+     */
+    static DocumentSource of(byte[] bytes, String name) {
+        return new BytesSource(bytes.clone(), name);
+    }
+
+    /**
+     * Reads the whole stream now (the caller keeps ownership of the stream and closes it).
+     *
+     * @param in the PDF bytes
+     * @param name a file name used in reports
+     * @return a source over the bytes read
+     * @throws SignatureEngineException with {@link ErrorCode#IO_ERROR} when the stream fails
+     */
+    static DocumentSource of(InputStream in, String name) {
+        try {
+            return new BytesSource(in.readAllBytes(), name);
+        } catch (IOException e) {
+            throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot read the document stream: " + e.getMessage(),
+                    "Check the stream you passed in.", e);
+        }
+    }
+
+    /** @return a name for the document (its file name for files) */
+    String name();
+
+    /** @return the file behind this source, when it is a file */
+    Optional<Path> path();
+
+    /**
+     * @return all bytes of the document
+     * @throws SignatureEngineException with {@link ErrorCode#IO_ERROR} when a file cannot be read
+     */
+    byte[] readAllBytes();
+
+    /**
+     * @return a new stream over the document; the caller closes it
+     * @throws IOException when a file cannot be opened
+     */
+    InputStream openStream() throws IOException;
+
+    /**
+     * A PDF file.
+     *
+     * @param file the file
+     */
+    record FileSource(Path file) implements DocumentSource {
+        /** Validates the path. */
+        public FileSource {
+            Objects.requireNonNull(file, "file");
+        }
+
+        @Override
+        public String name() {
+            Path name = file.getFileName();
+            return name == null ? "document.pdf" : name.toString();
+        }
+
+        @Override
+        public Optional<Path> path() {
+            return Optional.of(file);
+        }
+
+        @Override
+        public byte[] readAllBytes() {
+            try {
+                return Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot read " + file + ": " + e,
+                        "Check that the file exists and is readable.", e);
+            }
+        }
+
+        @Override
+        public InputStream openStream() throws IOException {
+            return Files.newInputStream(file);
+        }
+    }
+
+    /**
+     * PDF bytes held in memory.
+     *
+     * @param bytes the document bytes (owned by this record; never handed out)
+     * @param name a file name for reports
+     */
+    record BytesSource(byte[] bytes, String name) implements DocumentSource {
+        /** Validates the components. */
+        public BytesSource {
+            Objects.requireNonNull(bytes, "bytes");
+            name = name == null || name.isBlank() ? "document.pdf" : name;
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
+
+        @Override
+        public Optional<Path> path() {
+            return Optional.empty();
+        }
+
+        @Override
+        public byte[] readAllBytes() {
+            return bytes.clone();
+        }
+
+        @Override
+        public InputStream openStream() {
+            return new ByteArrayInputStream(bytes);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof BytesSource other && other.name.equals(name) && java.util.Arrays.equals(other.bytes, bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * name.hashCode() + java.util.Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public String toString() {
+            return "BytesSource[" + name + ", " + bytes.length + " bytes]";
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package com.certyneo.engine;
+
+/**
+ * Stable, machine-readable error codes. Codes are never renamed; new ones may be added.
+ * Each code belongs to a {@link Category} that tells a caller (and the CLI's exit code) whose
+ * problem it is.
+ */
+public enum ErrorCode {
+    /** The request itself is malformed (missing document, unknown option, inconsistent values). */
+    INVALID_REQUEST(Category.USAGE),
+    /** The input is not a readable PDF (empty, truncated, not a PDF, broken cross-reference). */
+    INVALID_PDF(Category.INPUT),
+    /** The PDF is encrypted and cannot be signed without its password. */
+    ENCRYPTED_PDF(Category.INPUT),
+    /** A file could not be read or written. */
+    IO_ERROR(Category.INPUT),
+    /** The requested signature level has no key or provider configured in this engine. */
+    LEVEL_NOT_CONFIGURED(Category.SIGNING),
+    /** The level requires signer authentication evidence that the request does not carry. */
+    MISSING_AUTHENTICATION(Category.USAGE),
+    /** The requested profile cannot be produced by this engine configuration. */
+    PROFILE_NOT_SUPPORTED(Category.SIGNING),
+    /** No time-stamp authority answered with a valid token. */
+    TSA_UNAVAILABLE(Category.SIGNING),
+    /** A time-stamp token failed one of the checks of ETSI EN 319 422 / RFC 3161. */
+    TSA_RESPONSE_INVALID(Category.SIGNING),
+    /** The signing key could not be used, or its certificate is unusable (expired, wrong usage). */
+    SIGNING_KEY_ERROR(Category.SIGNING),
+    /** A sandbox key was offered to a production engine, or a production key to a sandbox engine. */
+    MODE_MISMATCH(Category.SIGNING),
+    /** The signature could not be created for a reason not covered by a more specific code. */
+    SIGNING_FAILED(Category.SIGNING),
+    /** Validation could not be run (as opposed to a signature that validated as failed). */
+    VALIDATION_ERROR(Category.INPUT);
+
+    /** Who has to act on an error. */
+    public enum Category {
+        /** The caller used the API or CLI wrongly. */
+        USAGE,
+        /** The input document or file is unusable. */
+        INPUT,
+        /** Keys, certificates, providers or time-stamp authorities failed. */
+        SIGNING
+    }
+
+    private final Category category;
+
+    ErrorCode(Category category) {
+        this.category = category;
+    }
+
+    /** @return the category of this code */
+    public Category category() {
+        return category;
+    }
+}

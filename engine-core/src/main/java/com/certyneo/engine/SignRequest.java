@@ -1,0 +1,131 @@
+package com.certyneo.engine;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything one signing operation needs. Immutable; build it with {@link #builder()}.
+ *
+ * <pre>{@code
+ * SignRequest request = SignRequest.builder()
+ *     .document(DocumentSource.of(Path.of("contract.pdf")))
+ *     .output(DocumentTarget.of(Path.of("contract-signed.pdf")))
+ *     .signer(Signer.parse("Jane Doe <jane@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP, otpTime))
+ *     .build();                    // level AES, profile = the level's default
+ * }</pre>
+ *
+ * @param document the PDF to sign
+ * @param output where the signed PDF goes
+ * @param signer who signs (for SES: on whose behalf the platform seals)
+ * @param level the eIDAS level
+ * @param profile the PAdES profile; empty means {@link SignatureLevel#defaultProfile()}
+ * @param reason the {@code /Reason} entry, if any
+ * @param location the {@code /Location} entry, if any
+ * @param contactInfo the {@code /ContactInfo} entry, if any
+ */
+public record SignRequest(DocumentSource document, DocumentTarget output, Signer signer, SignatureLevel level,
+                          Optional<PadesProfile> profile, Optional<String> reason, Optional<String> location,
+                          Optional<String> contactInfo) {
+
+    /** Validates the components. */
+    public SignRequest {
+        require(document, "document");
+        require(output, "output");
+        require(signer, "signer");
+        require(level, "level");
+        profile = Objects.requireNonNullElse(profile, Optional.empty());
+        reason = clean(reason);
+        location = clean(location);
+        contactInfo = clean(contactInfo);
+    }
+
+    private static void require(Object value, String what) {
+        if (value == null) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "The sign request has no " + what,
+                    "Set the " + what + " on SignRequest.builder().");
+        }
+    }
+
+    private static Optional<String> clean(Optional<String> text) {
+        return text == null ? Optional.empty() : text.map(String::strip).filter(t -> !t.isEmpty());
+    }
+
+    /** @return the profile to produce: the requested one, else the level's default */
+    public PadesProfile effectiveProfile() {
+        return profile.orElse(level.defaultProfile());
+    }
+
+    /** @return a new builder with level {@link SignatureLevel#AES} */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder for {@link SignRequest}; not thread-safe, reusable. */
+    public static final class Builder {
+        private DocumentSource document;
+        private DocumentTarget output;
+        private Signer signer;
+        private SignatureLevel level = SignatureLevel.AES;
+        private PadesProfile profile;
+        private String reason;
+        private String location;
+        private String contactInfo;
+
+        private Builder() {
+        }
+
+        /** @param document the PDF to sign @return this */
+        public Builder document(DocumentSource document) {
+            this.document = document;
+            return this;
+        }
+
+        /** @param output where the signed PDF goes @return this */
+        public Builder output(DocumentTarget output) {
+            this.output = output;
+            return this;
+        }
+
+        /** @param signer who signs @return this */
+        public Builder signer(Signer signer) {
+            this.signer = signer;
+            return this;
+        }
+
+        /** @param level the eIDAS level (default AES) @return this */
+        public Builder level(SignatureLevel level) {
+            this.level = level;
+            return this;
+        }
+
+        /** @param profile the PAdES profile, or {@code null} for the level's default @return this */
+        public Builder profile(PadesProfile profile) {
+            this.profile = profile;
+            return this;
+        }
+
+        /** @param reason the reason for signing @return this */
+        public Builder reason(String reason) {
+            this.reason = reason;
+            return this;
+        }
+
+        /** @param location where the signing happens @return this */
+        public Builder location(String location) {
+            this.location = location;
+            return this;
+        }
+
+        /** @param contactInfo how to contact the signer @return this */
+        public Builder contactInfo(String contactInfo) {
+            this.contactInfo = contactInfo;
+            return this;
+        }
+
+        /** @return the request */
+        public SignRequest build() {
+            return new SignRequest(document, output, signer, level, Optional.ofNullable(profile),
+                    Optional.ofNullable(reason), Optional.ofNullable(location), Optional.ofNullable(contactInfo));
+        }
+    }
+}

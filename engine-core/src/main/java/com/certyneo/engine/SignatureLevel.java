@@ -1,0 +1,51 @@
+package com.certyneo.engine;
+
+/**
+ * The eIDAS level a signature is produced at. The level is decided by whose key signs and how that
+ * key is controlled, not by the PDF format; every level produces a PAdES-BASELINE signature.
+ */
+public enum SignatureLevel {
+    /**
+     * Simple electronic signature: the document is sealed with the platform's own seal key; the
+     * signer's intent is recorded in the evidence, not in the cryptographic signature.
+     */
+    SES(PadesProfile.B_T),
+    /**
+     * Advanced electronic signature: a one-time certificate is issued to the authenticated signer
+     * on a fresh key pair that signs this one document and is then dropped.
+     */
+    AES(PadesProfile.B_T),
+    /**
+     * Qualified electronic signature: a qualified certificate whose key is held by a qualified trust
+     * service provider, reached by remote signing (Cloud Signature Consortium API).
+     */
+    QES(PadesProfile.B_T);
+
+    private final PadesProfile defaultProfile;
+
+    SignatureLevel(PadesProfile defaultProfile) {
+        this.defaultProfile = defaultProfile;
+    }
+
+    /** @return the profile used when a request does not name one */
+    public PadesProfile defaultProfile() {
+        return defaultProfile;
+    }
+
+    /**
+     * Parses a level name case-insensitively ({@code "aes"}, {@code "AES"}).
+     *
+     * @param text the level name
+     * @return the level
+     * @throws SignatureEngineException with {@link ErrorCode#INVALID_REQUEST} for an unknown name
+     */
+    public static SignatureLevel parse(String text) {
+        for (SignatureLevel level : values()) {
+            if (level.name().equalsIgnoreCase(text == null ? "" : text.trim())) {
+                return level;
+            }
+        }
+        throw new SignatureEngineException(ErrorCode.INVALID_REQUEST,
+                "Unknown signature level '" + text + "'", "Use one of SES, AES, QES.");
+    }
+}

@@ -1,0 +1,46 @@
+package com.certyneo.engine;
+
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a signing operation produced.
+ *
+ * @param level the eIDAS level signed at
+ * @param profile the PAdES profile actually reached
+ * @param certificateChain the signing certificate first, then its issuers
+ * @param signingTime the claimed signing time ({@code /M} of the signature dictionary)
+ * @param timestampTime the time asserted by the signature time-stamp, when the profile has one
+ * @param inputSha256 lower-case hex SHA-256 of the input document
+ * @param outputSha256 lower-case hex SHA-256 of the signed document
+ * @param outputFile the output file, when the target was a file
+ * @param sandbox whether this signature was made by a sandbox engine (not legally binding)
+ */
+public record SigningResult(SignatureLevel level, PadesProfile profile, List<X509Certificate> certificateChain,
+                            Instant signingTime, Optional<Instant> timestampTime, String inputSha256,
+                            String outputSha256, Optional<Path> outputFile, boolean sandbox) {
+
+    /** Validates the components and copies the chain. */
+    public SigningResult {
+        Objects.requireNonNull(level, "level");
+        Objects.requireNonNull(profile, "profile");
+        certificateChain = List.copyOf(certificateChain);
+        if (certificateChain.isEmpty()) {
+            throw new IllegalArgumentException("certificateChain is empty");
+        }
+        Objects.requireNonNull(signingTime, "signingTime");
+        timestampTime = Objects.requireNonNullElse(timestampTime, Optional.empty());
+        Objects.requireNonNull(inputSha256, "inputSha256");
+        Objects.requireNonNull(outputSha256, "outputSha256");
+        outputFile = Objects.requireNonNullElse(outputFile, Optional.empty());
+    }
+
+    /** @return the signing certificate */
+    public X509Certificate signingCertificate() {
+        return certificateChain.get(0);
+    }
+}

@@ -1,0 +1,56 @@
+package com.certyneo.engine;
+
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to validate: which roots to trust, whether to trust the engine's sandbox root, and at what time.
+ * Validation never goes online; trust anchors are always explicit.
+ *
+ * @param trustAnchors root certificates to trust
+ * @param trustSandbox whether to trust the engine's sandbox root (and use its in-process revocation service)
+ * @param validationTime the time to validate at; empty means now
+ */
+public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trustSandbox, Optional<Instant> validationTime) {
+
+    /** Validates the components and copies the list. */
+    public ValidationOptions {
+        trustAnchors = List.copyOf(Objects.requireNonNullElse(trustAnchors, List.of()));
+        validationTime = Objects.requireNonNullElse(validationTime, Optional.empty());
+    }
+
+    /** @return options trusting only the engine's sandbox root */
+    public static ValidationOptions sandbox() {
+        return new ValidationOptions(List.of(), true, Optional.empty());
+    }
+
+    /**
+     * @param roots the roots to trust
+     * @return options trusting exactly these roots
+     */
+    public static ValidationOptions trusting(List<X509Certificate> roots) {
+        return new ValidationOptions(roots, false, Optional.empty());
+    }
+
+    /**
+     * @param root one more root to trust
+     * @return a copy that also trusts {@code root}
+     */
+    public ValidationOptions alsoTrusting(X509Certificate root) {
+        List<X509Certificate> all = new ArrayList<>(trustAnchors);
+        all.add(Objects.requireNonNull(root, "root"));
+        return new ValidationOptions(all, trustSandbox, validationTime);
+    }
+
+    /**
+     * @param time the validation time
+     * @return a copy validating at {@code time}
+     */
+    public ValidationOptions at(Instant time) {
+        return new ValidationOptions(trustAnchors, trustSandbox, Optional.of(time));
+    }
+}

@@ -1,0 +1,396 @@
+package com.certyneo.engine.pades;
+
+import com.certyneo.engine.DocumentSource;
+import com.certyneo.engine.ErrorCode;
+import com.certyneo.engine.PadesProfile;
+import com.certyneo.engine.SignRequest;
+import com.certyneo.engine.SignatureEngine;
+import com.certyneo.engine.SignatureEngineException;
+import com.certyneo.engine.SignatureLevel;
+import com.certyneo.engine.SigningResult;
+import com.certyneo.engine.ValidationOptions;
+import com.certyneo.engine.ValidationReport;
+import com.certyneo.engine.spi.CertificateIssuer;
+import com.certyneo.engine.spi.SigningKey;
+import com.certyneo.engine.spi.TimestampSource;
+import com.certyneo.engine.tsp.TimestampAuthority;
+import eu.europa.esig.dss.enumerations.DigestAlgorithm;
+import eu.europa.esig.dss.model.DSSDocument;
+import eu.europa.esig.dss.model.InMemoryDocument;
+import eu.europa.esig.dss.model.SignatureValue;
+import eu.europa.esig.dss.model.ToBeSigned;
+import eu.europa.esig.dss.model.x509.CertificateToken;
+import eu.europa.esig.dss.pades.PAdESSignatureParameters;
+import eu.europa.esig.dss.pades.signature.PAdESService;
+import eu.europa.esig.dss.spi.DSSUtils;
+import eu.europa.esig.dss.spi.validation.CommonCertificateVerifier;
+import eu.europa.esig.dss.spi.x509.CommonTrustedCertificateSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The PAdES implementation of {@link SignatureEngine}, on EU DSS 6.2 and PDFBox 3.
+ *
+ * <p>Two ways to get one:
+ * <ul>
+ *   <li>{@link #sandbox(Path)}: zero configuration. An embedded test PKI and time-stamp authority
+ *   are created in (or loaded from) {@code HOME/sandbox}; every page of the output carries a visible
+ *   "SANDBOX – NOT LEGALLY BINDING" mark that the signature covers.</li>
+ *   <li>{@link #builder()}: production. Configure the platform seal key (SES), the one-time
+ *   certificate issuer (AES), a time-stamp source and trust anchors. Sandbox keys are refused.</li>
+ * </ul>
+ * Instances are immutable and thread-safe; share one per application.
+ */
+public final class PadesSignatureEngine implements SignatureEngine {
+
+    private static final int MIN_CONTENT_SIZE = 9472;
+
+    private final boolean sandbox;
+    private final SandboxPki sandboxPki;
+    private final InProcessOcspSource sandboxOcsp;
+    private final SigningKey sealKey;
+    private final CertificateIssuer oneTimeIssuer;
+    private final TimestampSource timestampSource;
+    private final List<X509Certificate> trustAnchors;
+    private final Clock clock;
+    private final Validation validation;
+
+    private PadesSignatureEngine(Builder b) {
+        this.sandbox = b.sandboxHome != null;
+        this.clock = b.clock;
+        if (sandbox) {
+            this.sandboxPki = SandboxPki.loadOrCreate(b.sandboxHome);
+            this.sandboxOcsp = new InProcessOcspSource(List.of(sandboxPki.root(), sandboxPki.signerCa()), clock);
+            this.sealKey = b.sealKey != null ? b.sealKey
+                    : SigningKey.of(sandboxPki.seal().key(), sandboxPki.seal().chain());
+            this.oneTimeIssuer = b.oneTimeIssuer != null ? b.oneTimeIssuer : OneTimeCertificateAuthority.sandbox(sandboxPki);
+            this.timestampSource = b.timestampSource != null ? b.timestampSource
+                    : TimestampAuthority.builder()
+                            .key(sandboxPki.tsa().key(), sandboxPki.tsa().chain())
+                            .policy(SandboxPki.SANDBOX_TSA_POLICY_OID)
+                            .clock(clock)
+                            .build();
+            List<X509Certificate> anchors = new ArrayList<>(b.trustAnchors);
+            anchors.add(sandboxPki.rootCertificate());
+            this.trustAnchors = List.copyOf(anchors);
+        } else {
+            this.sandboxPki = null;
+            this.sandboxOcsp = null;
+            this.sealKey = b.sealKey;
+            this.oneTimeIssuer = b.oneTimeIssuer;
+            this.timestampSource = b.timestampSource;
+            this.trustAnchors = List.copyOf(b.trustAnchors);
+        }
+        if (sealKey != null) {
+            requireMode(sealKey.certificateChain(), "the platform seal key");
+        }
+        if (oneTimeIssuer instanceof OneTimeCertificateAuthority authority) {
+            requireMode(List.of(authority.caCertificate()), "the one-time certificate authority");
+        }
+        this.validation = new Validation(sandboxPki, sandboxOcsp, List.copyOf(b.trustAnchors), clock);
+    }
+
+    /**
+     * A sandbox engine with zero configuration, its test PKI kept in {@code home/sandbox}.
+     *
+     * @param home the Certyneo home directory (created if needed)
+     * @return the engine
+     * @throws SignatureEngineException with {@link ErrorCode#IO_ERROR} when the home is unusable
+     */
+    public static PadesSignatureEngine sandbox(Path home) {
+        return builder().sandbox(home).build();
+    }
+
+    /** @return a builder for a production engine (or a customised sandbox one) */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return whether this engine is a sandbox engine */
+    public boolean isSandbox() {
+        return sandbox;
+    }
+
+    /** @return the sandbox PKI, for sandbox engines */
+    public Optional<SandboxPki> sandboxPki() {
+        return Optional.ofNullable(sandboxPki);
+    }
+
+    @Override
+    public SigningResult sign(SignRequest request) {
+        Objects.requireNonNull(request, "request");
+        PadesProfile profile = request.effectiveProfile();
+        if (profile.needsTimestamp() && timestampSource == null) {
+            throw new SignatureEngineException(ErrorCode.TSA_UNAVAILABLE,
+                    "Profile " + profile + " needs a time-stamp authority and none is configured",
+                    "Configure a TimestampSource on the engine builder, or request profile B-B.");
+        }
+        if (profile.needsRevocationData() && !sandbox) {
+            throw new SignatureEngineException(ErrorCode.PROFILE_NOT_SUPPORTED,
+                    "Profile " + profile + " needs revocation sources, which a production engine cannot configure yet",
+                    "Sign at B-T; long-term validation data can be added later with extend().");
+        }
+        String name = request.document().name();
+        byte[] input = request.document().readAllBytes();
+        PdfInputs.requirePdfHeader(input, name);
+        Instant signingTime = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        SigningKey key = keyFor(request, signingTime);
+        List<X509Certificate> chain = key.certificateChain();
+        requireMode(chain, "the signing certificate");
+
+        byte[] prepared = input;
+        if (sandbox) {
+            try {
+                prepared = SandboxMarker.mark(input);
+            } catch (IOException | RuntimeException e) {
+                throw translate(e, name);
+            }
+        }
+        DssTimestampSource tsp = timestampSource == null ? null : new DssTimestampSource(timestampSource);
+        byte[] signed;
+        try {
+            DSSDocument document = new InMemoryDocument(prepared, name);
+            PAdESSignatureParameters parameters = parameters(request, profile, key, signingTime);
+            PAdESService service = new PAdESService(verifier());
+            if (tsp != null) {
+                service.setTspSource(tsp);
+            }
+            ToBeSigned toBeSigned = service.getDataToSign(document, parameters);
+            byte[] value = key.sign(toBeSigned.getBytes(), parameters.getSignatureAlgorithm().getJCEId());
+            DSSDocument result = service.signDocument(document, parameters,
+                    new SignatureValue(parameters.getSignatureAlgorithm(), value));
+            signed = DSSUtils.toByteArray(result);
+        } catch (RuntimeException e) {
+            throw translate(e, name);
+        }
+        final byte[] output = signed;
+        request.output().write(out -> out.write(output));
+        return new SigningResult(request.level(), profile, chain, signingTime,
+                tsp == null ? Optional.empty() : tsp.firstTime(), Digests.sha256Hex(input), Digests.sha256Hex(output),
+                request.output().path(), sandbox);
+    }
+
+    @Override
+    public ValidationReport validate(DocumentSource document, ValidationOptions options) {
+        Objects.requireNonNull(document, "document");
+        Objects.requireNonNull(options, "options");
+        if (options.trustSandbox() && !sandbox) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST,
+                    "This production engine has no sandbox PKI to trust",
+                    "Validate sandbox documents with a sandbox engine, or pass the sandbox root as a trust anchor.");
+        }
+        return validation.validate(document, options);
+    }
+
+    @Override
+    public void close() {
+        // Nothing is held open: keys are references owned by their providers, TSA is in-process.
+    }
+
+    private SigningKey keyFor(SignRequest request, Instant signingTime) {
+        SignatureLevel level = request.level();
+        switch (level) {
+            case SES:
+                if (sealKey == null) {
+                    throw new SignatureEngineException(ErrorCode.LEVEL_NOT_CONFIGURED,
+                            "SES needs the platform seal key and none is configured",
+                            "Configure sealKey(...) on PadesSignatureEngine.builder().");
+                }
+                return sealKey;
+            case AES:
+                if (!request.signer().isAuthenticated()) {
+                    throw new SignatureEngineException(ErrorCode.MISSING_AUTHENTICATION,
+                            "AES for " + request.signer() + " needs authentication evidence and the request has none",
+                            "Authenticate the signer (SMS OTP, e-mail OTP, ID document or video KYC) and add it "
+                                    + "with Signer.authenticatedBy(...).");
+                }
+                if (oneTimeIssuer == null) {
+                    throw new SignatureEngineException(ErrorCode.LEVEL_NOT_CONFIGURED,
+                            "AES needs a one-time certificate issuer and none is configured",
+                            "Configure oneTimeCertificateIssuer(...) on PadesSignatureEngine.builder().");
+                }
+                // A fresh key for this one signature: it lives only in this call's stack and is never stored.
+                KeyPair pair = X509Builder.newEcKeyPair();
+                List<X509Certificate> chain = oneTimeIssuer.issue(request.signer(), pair.getPublic(), signingTime);
+                return SigningKey.of(pair.getPrivate(), chain);
+            case QES:
+            default:
+                throw new SignatureEngineException(ErrorCode.LEVEL_NOT_CONFIGURED,
+                        "QES needs a remote qualified signing provider (CSC API) and none is configured",
+                        "Sign at AES, or configure a qualified signing provider when it becomes available.");
+        }
+    }
+
+    private PAdESSignatureParameters parameters(SignRequest request, PadesProfile profile, SigningKey key,
+                                                Instant signingTime) {
+        PAdESSignatureParameters p = new PAdESSignatureParameters();
+        p.setSignatureLevel(switch (profile) {
+            case B_B -> eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_B;
+            case B_T -> eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_T;
+            case B_LT -> eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_LT;
+            case B_LTA -> eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_LTA;
+        });
+        p.setDigestAlgorithm(DigestAlgorithm.SHA256);
+        List<X509Certificate> chain = key.certificateChain();
+        p.setSigningCertificate(new CertificateToken(chain.get(0)));
+        p.setCertificateChain(chain.stream().map(CertificateToken::new).toList());
+        p.bLevel().setSigningDate(Date.from(signingTime));
+        if (request.level() == SignatureLevel.SES) {
+            p.setSignerName(commonName(chain.get(0)));
+            p.setReason(request.reason().orElse("Sealed on behalf of " + request.signer()));
+        } else {
+            p.setSignerName(request.signer().name());
+            request.reason().ifPresent(p::setReason);
+        }
+        request.location().ifPresent(p::setLocation);
+        request.contactInfo().ifPresent(p::setContactInfo);
+        p.setAppName("Certyneo Signing Engine");
+        p.setContentSize(contentSize(chain, profile));
+        return p;
+    }
+
+    /** Room for the CMS: the chain, a time-stamp token with its TSU chain, and slack. */
+    private static int contentSize(List<X509Certificate> chain, PadesProfile profile) {
+        int size = 2048;
+        for (X509Certificate certificate : chain) {
+            try {
+                size += certificate.getEncoded().length;
+            } catch (CertificateEncodingException e) {
+                size += 2048;
+            }
+        }
+        if (profile.needsTimestamp()) {
+            size += 8192;
+        }
+        return Math.max(MIN_CONTENT_SIZE, size);
+    }
+
+    private CommonCertificateVerifier verifier() {
+        CommonCertificateVerifier verifier = new CommonCertificateVerifier(true);
+        CommonTrustedCertificateSource trusted = new CommonTrustedCertificateSource();
+        trustAnchors.forEach(anchor -> trusted.addCertificate(new CertificateToken(anchor)));
+        verifier.setTrustedCertSources(trusted);
+        if (sandboxOcsp != null) {
+            verifier.setOcspSource(sandboxOcsp);
+        }
+        return verifier;
+    }
+
+    private void requireMode(List<X509Certificate> chain, String what) {
+        boolean sandboxChain = chain.stream().anyMatch(SandboxPki::isSandboxCertificate);
+        if (sandbox && !sandboxChain) {
+            throw new SignatureEngineException(ErrorCode.MODE_MISMATCH,
+                    "A sandbox engine refuses production keys: " + what + " ("
+                            + chain.get(0).getSubjectX500Principal().getName() + ") is not a sandbox certificate",
+                    "Use a production engine (PadesSignatureEngine.builder() without sandbox(...)) for production keys.");
+        }
+        if (!sandbox && sandboxChain) {
+            throw new SignatureEngineException(ErrorCode.MODE_MISMATCH,
+                    "A production engine refuses sandbox keys: " + what + " ("
+                            + chain.get(0).getSubjectX500Principal().getName() + ") belongs to a sandbox PKI",
+                    "Configure production keys, or build a sandbox engine with PadesSignatureEngine.sandbox(home).");
+        }
+    }
+
+    private static String commonName(X509Certificate certificate) {
+        for (String part : certificate.getSubjectX500Principal().getName().split(",(?=(?:[^\\\\]|\\\\.)*$)")) {
+            if (part.trim().startsWith("CN=")) {
+                return part.trim().substring(3);
+            }
+        }
+        return certificate.getSubjectX500Principal().getName();
+    }
+
+    private static SignatureEngineException translate(Exception e, String name) {
+        SignatureEngineException known = PdfInputs.classify(e, name);
+        if (known != null) {
+            return known;
+        }
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("not enough space")) {
+            return new SignatureEngineException(ErrorCode.SIGNING_FAILED,
+                    "The signature did not fit the space reserved in '" + name + "'",
+                    "This is a bug in the size estimate; report it with the certificate chain used.", e);
+        }
+        return new SignatureEngineException(ErrorCode.SIGNING_FAILED, "Signing '" + name + "' failed: " + message,
+                "Check the document and the engine configuration; the cause is attached.", e);
+    }
+
+    /** Builder for {@link PadesSignatureEngine}. */
+    public static final class Builder {
+        private Path sandboxHome;
+        private SigningKey sealKey;
+        private CertificateIssuer oneTimeIssuer;
+        private TimestampSource timestampSource;
+        private final List<X509Certificate> trustAnchors = new ArrayList<>();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {
+        }
+
+        /**
+         * Makes this a sandbox engine whose test PKI lives in {@code home/sandbox}. Keys configured
+         * on a sandbox builder must be sandbox keys.
+         *
+         * @param home the Certyneo home directory
+         * @return this
+         */
+        public Builder sandbox(Path home) {
+            this.sandboxHome = Objects.requireNonNull(home, "home");
+            return this;
+        }
+
+        /** @param key the platform seal key used at SES @return this */
+        public Builder sealKey(SigningKey key) {
+            this.sealKey = key;
+            return this;
+        }
+
+        /** @param issuer issues the one-time certificates used at AES @return this */
+        public Builder oneTimeCertificateIssuer(CertificateIssuer issuer) {
+            this.oneTimeIssuer = issuer;
+            return this;
+        }
+
+        /** @param source the time-stamp source for B-T and above @return this */
+        public Builder timestampSource(TimestampSource source) {
+            this.timestampSource = source;
+            return this;
+        }
+
+        /** @param root a root certificate to trust when signing and validating @return this */
+        public Builder trustAnchor(X509Certificate root) {
+            this.trustAnchors.add(Objects.requireNonNull(root, "root"));
+            return this;
+        }
+
+        /** @param clock the clock for signing times (default system UTC) @return this */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @return the engine
+         * @throws SignatureEngineException with {@link ErrorCode#MODE_MISMATCH} when sandbox and
+         *                                  production material are mixed
+         */
+        public PadesSignatureEngine build() {
+            return new PadesSignatureEngine(this);
+        }
+    }
+
+}

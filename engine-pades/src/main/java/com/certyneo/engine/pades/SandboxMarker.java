@@ -1,0 +1,102 @@
+package com.certyneo.engine.pades;
+
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.font.PDType0Font;
+import org.apache.pdfbox.util.Matrix;
+
+import java.awt.Color;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * Draws the visible "SANDBOX – NOT LEGALLY BINDING" mark on every page, in an incremental update
+ * (earlier bytes, and so earlier signatures' byte ranges, are untouched). The mark uses an embedded
+ * font subset, so the text is extractable and PDF/A documents keep their embedded-fonts property.
+ * A document already marked by a sandbox engine is returned unchanged.
+ */
+final class SandboxMarker {
+
+    static final String TEXT = "SANDBOX \u2013 NOT LEGALLY BINDING";
+    /** Catalog key recording that the sandbox mark was applied (a second-class name with our prefix). */
+    static final COSName MARKED_KEY = COSName.getPDFName("CertyneoSandboxMark");
+    private static final String FONT = "/org/apache/pdfbox/resources/ttf/LiberationSans-Regular.ttf";
+
+    private SandboxMarker() {
+    }
+
+    /**
+     * @param pdf the document bytes (already checked to be an unencrypted, readable PDF)
+     * @return the marked document, or {@code pdf} itself when it already carries the mark
+     * @throws IOException when PDFBox cannot parse or write the document
+     */
+    static byte[] mark(byte[] pdf) throws IOException {
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            PdfInputs.rejectEncrypted(document);
+            if (document.getDocumentCatalog().getCOSObject().containsKey(MARKED_KEY)) {
+                return pdf;
+            }
+            PDType0Font font;
+            try (InputStream in = SandboxMarker.class.getResourceAsStream(FONT)) {
+                if (in == null) {
+                    throw new IOException("The embedded font " + FONT + " is missing from PDFBox");
+                }
+                font = PDType0Font.load(document, in, true);
+            }
+            for (PDPage page : document.getPages()) {
+                markPage(document, page, font);
+            }
+            document.getDocumentCatalog().getCOSObject().setBoolean(MARKED_KEY, true);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(pdf.length + 32 * 1024);
+            out.write(pdf);
+            document.saveIncremental(out);
+            return out.toByteArray();
+        }
+    }
+
+    private static void markPage(PDDocument document, PDPage page, PDType0Font font) throws IOException {
+        PDRectangle box = page.getCropBox();
+        int rotation = ((page.getRotation() % 360) + 360) % 360;
+        boolean sideways = rotation == 90 || rotation == 270;
+        float width = sideways ? box.getHeight() : box.getWidth();
+        float height = sideways ? box.getWidth() : box.getHeight();
+        Matrix toUser = switch (rotation) {
+            case 90 -> new Matrix(0, 1, -1, 0, box.getUpperRightX(), box.getLowerLeftY());
+            case 180 -> new Matrix(-1, 0, 0, -1, box.getUpperRightX(), box.getUpperRightY());
+            case 270 -> new Matrix(0, -1, 1, 0, box.getLowerLeftX(), box.getUpperRightY());
+            default -> new Matrix(1, 0, 0, 1, box.getLowerLeftX(), box.getLowerLeftY());
+        };
+        float fontSize = Math.max(5f, Math.min(12f, width / 36f));
+        float textWidth = font.getStringWidth(TEXT) / 1000f * fontSize;
+        float pad = fontSize * 0.35f;
+        try (PDPageContentStream content = new PDPageContentStream(document, page,
+                PDPageContentStream.AppendMode.APPEND, true, true)) {
+            content.beginMarkedContent(COSName.ARTIFACT);
+            content.saveGraphicsState();
+            content.transform(toUser);
+            for (float baseline : new float[] {height - fontSize - pad * 2, pad * 2}) {
+                float x = Math.max(pad, (width - textWidth) / 2);
+                content.setNonStrokingColor(Color.WHITE);
+                content.addRect(x - pad, baseline - pad, textWidth + 2 * pad, fontSize + 2 * pad);
+                content.fill();
+                content.setStrokingColor(new Color(0xC0, 0x00, 0x00));
+                content.setLineWidth(0.8f);
+                content.addRect(x - pad, baseline - pad, textWidth + 2 * pad, fontSize + 2 * pad);
+                content.stroke();
+                content.beginText();
+                content.setFont(font, fontSize);
+                content.setNonStrokingColor(new Color(0xC0, 0x00, 0x00));
+                content.newLineAtOffset(x, baseline + fontSize * 0.2f);
+                content.showText(TEXT);
+                content.endText();
+            }
+            content.restoreGraphicsState();
+            content.endMarkedContent();
+        }
+    }
+}
