@@ -151,13 +151,11 @@ public final class PadesSignatureEngine implements SignatureEngine {
         List<X509Certificate> chain = key.certificateChain();
         requireMode(chain, "the signing certificate");
 
-        byte[] prepared = input;
-        if (sandbox) {
-            try {
-                prepared = SandboxMarker.mark(input);
-            } catch (IOException | RuntimeException e) {
-                throw translate(e, name);
-            }
+        byte[] prepared;
+        try {
+            prepared = PdfPreparation.prepare(input, name, sandbox);
+        } catch (IOException | RuntimeException e) {
+            throw translate(e, name);
         }
         DssTimestampSource tsp = timestampSource == null ? null : new DssTimestampSource(timestampSource);
         byte[] signed;

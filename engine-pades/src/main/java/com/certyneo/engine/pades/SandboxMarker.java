@@ -1,6 +1,5 @@
 package com.certyneo.engine.pades;
 
-import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -10,7 +9,6 @@ import org.apache.pdfbox.pdmodel.font.PDType0Font;
 import org.apache.pdfbox.util.Matrix;
 
 import java.awt.Color;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -18,7 +16,7 @@ import java.io.InputStream;
  * Draws the visible "SANDBOX – NOT LEGALLY BINDING" mark on every page, in an incremental update
  * (earlier bytes, and so earlier signatures' byte ranges, are untouched). The mark uses an embedded
  * font subset, so the text is extractable and PDF/A documents keep their embedded-fonts property.
- * A document already marked by a sandbox engine is returned unchanged.
+ * A document already marked by a sandbox engine is left unchanged.
  */
 final class SandboxMarker {
 
@@ -31,32 +29,33 @@ final class SandboxMarker {
     }
 
     /**
-     * @param pdf the document bytes (already checked to be an unencrypted, readable PDF)
-     * @return the marked document, or {@code pdf} itself when it already carries the mark
-     * @throws IOException when PDFBox cannot parse or write the document
+     * Marks every page of a loaded document, unless an earlier sandbox engine already did.
+     *
+     * @param document the loaded, unencrypted document
+     * @return whether the document was changed
+     * @throws IOException when the font cannot be loaded or a page cannot be written
      */
-    static byte[] mark(byte[] pdf) throws IOException {
-        try (PDDocument document = Loader.loadPDF(pdf)) {
-            PdfInputs.rejectEncrypted(document);
-            if (document.getDocumentCatalog().getCOSObject().containsKey(MARKED_KEY)) {
-                return pdf;
-            }
-            PDType0Font font;
-            try (InputStream in = SandboxMarker.class.getResourceAsStream(FONT)) {
-                if (in == null) {
-                    throw new IOException("The embedded font " + FONT + " is missing from PDFBox");
-                }
-                font = PDType0Font.load(document, in, true);
-            }
-            for (PDPage page : document.getPages()) {
-                markPage(document, page, font);
-            }
-            document.getDocumentCatalog().getCOSObject().setBoolean(MARKED_KEY, true);
-            ByteArrayOutputStream out = new ByteArrayOutputStream(pdf.length + 32 * 1024);
-            out.write(pdf);
-            document.saveIncremental(out);
-            return out.toByteArray();
+    static boolean mark(PDDocument document) throws IOException {
+        if (isMarked(document)) {
+            return false;
         }
+        PDType0Font font;
+        try (InputStream in = SandboxMarker.class.getResourceAsStream(FONT)) {
+            if (in == null) {
+                throw new IOException("The embedded font " + FONT + " is missing from PDFBox");
+            }
+            font = PDType0Font.load(document, in, true);
+        }
+        for (PDPage page : document.getPages()) {
+            markPage(document, page, font);
+        }
+        document.getDocumentCatalog().getCOSObject().setBoolean(MARKED_KEY, true);
+        return true;
+    }
+
+    /** @return whether a sandbox engine already marked this document */
+    static boolean isMarked(PDDocument document) {
+        return document.getDocumentCatalog().getCOSObject().containsKey(MARKED_KEY);
     }
 
     private static void markPage(PDDocument document, PDPage page, PDType0Font font) throws IOException {

@@ -90,7 +90,7 @@ final class Validation {
                     indication(simple.getIndication(id)), sub(simple.getSubIndication(id)), format, profile(format),
                     nullToEmpty(simple.getSignedBy(id)),
                     signature == null || signature.getSigningCertificate() == null ? ""
-                            : signature.getSigningCertificate().getCertificateDN(),
+                            : readable(signature.getSigningCertificate().getCertificateDN()),
                     instant(simple.getSigningTime(id)), instant(simple.getBestSignatureTime(id)), tsTimes,
                     String.valueOf(simple.getSignatureQualification(id)),
                     signature != null && isSandboxChain(signature.getCertificateChain()),
@@ -104,7 +104,7 @@ final class Validation {
             results.add(new SignatureValidation(id, "", true, indication(simple.getIndication(id)),
                     sub(simple.getSubIndication(id)), "RFC3161", Optional.empty(), nullToEmpty(simple.getProducedBy(id)),
                     timestamp == null || timestamp.getSigningCertificate() == null ? ""
-                            : timestamp.getSigningCertificate().getCertificateDN(),
+                            : readable(timestamp.getSigningCertificate().getCertificateDN()),
                     instant(simple.getProductionTime(id)), instant(simple.getProductionTime(id)),
                     simple.getProductionTime(id) == null ? List.of() : List.of(simple.getProductionTime(id).toInstant()),
                     String.valueOf(simple.getTimestampQualification(id)),
@@ -112,6 +112,17 @@ final class Validation {
                     messages(simple.getAdESValidationErrors(id)), messages(simple.getAdESValidationWarnings(id))));
         }
         return new ValidationReport(name, Digests.sha256Hex(bytes), at, results);
+    }
+
+    /** Re-renders an RFC 2253 DN with e-mail addresses spelled out instead of hex-encoded OIDs. */
+    static String readable(String dn) {
+        try {
+            return new javax.security.auth.x500.X500Principal(dn).getName(javax.security.auth.x500.X500Principal.RFC2253,
+                    java.util.Map.of("1.2.840.113549.1.9.1", "EMAILADDRESS", "2.5.4.97", "ORGANIZATIONIDENTIFIER",
+                            "2.5.4.5", "SERIALNUMBER"));
+        } catch (IllegalArgumentException e) {
+            return dn;
+        }
     }
 
     private static String firstFieldName(SignatureWrapper signature) {

@@ -1,0 +1,115 @@
+package com.certyneo.engine.cli;
+
+import com.certyneo.engine.SignatureEngineException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+/**
+ * The {@code certyneo} command line: sign, validate, export the sandbox PKI and run the demo.
+ *
+ * <p>Exit codes: 0 success, 1 validation failed, 2 usage error, 3 input error (unreadable or
+ * encrypted PDF, I/O), 4 signing or time-stamp error.
+ */
+@Command(name = "certyneo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Certyneo Signing Engine: PAdES signatures at eIDAS levels (SES, AES, QES).%n"
+                + "Runs on the embedded sandbox (test PKI + TSA) with zero setup; sandbox output is marked "
+                + "SANDBOX - NOT LEGALLY BINDING.",
+        subcommands = {SignCommand.class, ValidateCommand.class, PkiCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 validation failed, 2 usage error, 3 input error, 4 signing/TSA error."})
+public final class Main implements Runnable {
+
+    /** Exit code: a signature did not validate. */
+    static final int VALIDATION_FAILED = 1;
+    /** Exit code: the command line is wrong. */
+    static final int USAGE = 2;
+    /** Exit code: the input document or a file is unusable. */
+    static final int INPUT = 3;
+    /** Exit code: keys, certificates or time-stamping failed. */
+    static final int SIGNING = 4;
+
+    @Mixin
+    HomeOption home;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
+    }
+
+    /**
+     * Runs the CLI and exits the JVM with its exit code.
+     *
+     * @param args command-line arguments
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * Runs the CLI in-process (used by tests and embedders).
+     *
+     * @param args command-line arguments
+     * @param out standard output
+     * @param err standard error
+     * @return the exit code
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
+            SignatureEngineException engineError = engineError(e);
+            if (engineError == null) {
+                StringWriter trace = new StringWriter();
+                e.printStackTrace(new PrintWriter(trace));
+                err.println("error: INTERNAL: " + e);
+                err.println(trace);
+                return SIGNING;
+            }
+            err.println("error: " + engineError.code() + ": " + engineError.getMessage());
+            if (!engineError.hint().isEmpty()) {
+                err.println("fix: " + engineError.hint());
+            }
+            return exitCode(engineError);
+        });
+        int code = commandLine.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    static int exitCode(SignatureEngineException e) {
+        return switch (e.code().category()) {
+            case USAGE -> USAGE;
+            case INPUT -> INPUT;
+            case SIGNING -> SIGNING;
+        };
+    }
+
+    private static SignatureEngineException engineError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SignatureEngineException s) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Reads the version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"certyneo " + (v == null ? "development build" : v)};
+        }
+    }
+}

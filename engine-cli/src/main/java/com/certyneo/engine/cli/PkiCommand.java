@@ -1,0 +1,61 @@
+package com.certyneo.engine.cli;
+
+import com.certyneo.engine.pades.SandboxPki;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code certyneo pki}: sandbox PKI utilities. */
+@Command(name = "pki", mixinStandardHelpOptions = true, description = "Sandbox PKI utilities.",
+        subcommands = {PkiCommand.Export.class})
+final class PkiCommand implements Runnable {
+
+    @ParentCommand
+    Main parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HomeOption home;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand (export)");
+    }
+
+    /** {@code certyneo pki export DIR}. */
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Write the sandbox root certificate (PEM) to DIR/sandbox-root.pem, for external validators.")
+    static final class Export implements Callable<Integer> {
+        @ParentCommand
+        PkiCommand pki;
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        HomeOption home;
+
+        @Parameters(index = "0", paramLabel = "DIR", description = "Target directory (created if needed)")
+        Path dir;
+
+        @Override
+        public Integer call() {
+            HomeOption effective = home.home != null ? home : (pki.home.home != null ? pki.home : pki.parent.home);
+            SandboxPki sandboxPki = SandboxPki.loadOrCreate(effective.resolve(null));
+            Path target = dir.resolve("sandbox-root.pem");
+            sandboxPki.exportRoot(target);
+            spec.commandLine().getOut().printf("Wrote %s (%s)%n", target,
+                    sandboxPki.rootCertificate().getSubjectX500Principal().getName());
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package com.certyneo.engine.cli;
+
+import com.certyneo.engine.SignatureValidation;
+import com.certyneo.engine.ValidationReport;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Renders a {@link ValidationReport} as JSON. Schema (all times ISO-8601 UTC, absent values null):
+ * <pre>
+ * { "document": str, "sha256": str, "validationTime": str, "allPassed": bool,
+ *   "signatures": [ { "id", "field", "documentTimestamp": bool, "indication", "subIndication",
+ *                     "format", "profile", "signedBy", "subject", "claimedSigningTime",
+ *                     "bestSignatureTime", "timestamps": [str], "qualification", "sandbox": bool,
+ *                     "errors": [str], "warnings": [str] } ] }
+ * </pre>
+ */
+final class ReportJson {
+
+    private ReportJson() {
+    }
+
+    static String toJson(ValidationReport report) {
+        StringBuilder b = new StringBuilder(1024);
+        b.append("{\n  \"document\": ").append(str(report.documentName()))
+                .append(",\n  \"sha256\": ").append(str(report.documentSha256()))
+                .append(",\n  \"validationTime\": ").append(str(report.validationTime().toString()))
+                .append(",\n  \"allPassed\": ").append(report.allPassed())
+                .append(",\n  \"signatures\": [");
+        List<SignatureValidation> signatures = report.signatures();
+        for (int i = 0; i < signatures.size(); i++) {
+            SignatureValidation s = signatures.get(i);
+            b.append(i == 0 ? "\n" : ",\n").append("    {")
+                    .append("\"id\": ").append(str(s.id()))
+                    .append(", \"field\": ").append(str(s.fieldName()))
+                    .append(", \"documentTimestamp\": ").append(s.documentTimestamp())
+                    .append(", \"indication\": ").append(str(s.indication().name()))
+                    .append(", \"subIndication\": ").append(opt(s.subIndication()))
+                    .append(", \"format\": ").append(str(s.format()))
+                    .append(", \"profile\": ").append(opt(s.profile().map(Object::toString)))
+                    .append(", \"signedBy\": ").append(str(s.signedBy()))
+                    .append(", \"subject\": ").append(str(s.signerSubject()))
+                    .append(", \"claimedSigningTime\": ").append(time(s.claimedSigningTime()))
+                    .append(", \"bestSignatureTime\": ").append(time(s.bestSignatureTime()))
+                    .append(", \"timestamps\": ").append(list(s.timestampTimes().stream().map(Instant::toString).toList()))
+                    .append(", \"qualification\": ").append(str(s.qualification()))
+                    .append(", \"sandbox\": ").append(s.sandbox())
+                    .append(", \"errors\": ").append(list(s.errors()))
+                    .append(", \"warnings\": ").append(list(s.warnings()))
+                    .append('}');
+        }
+        b.append(signatures.isEmpty() ? "]\n}" : "\n  ]\n}");
+        return b.toString();
+    }
+
+    private static String time(Optional<Instant> t) {
+        return t.map(Instant::toString).map(ReportJson::str).orElse("null");
+    }
+
+    private static String opt(Optional<String> s) {
+        return s.map(ReportJson::str).orElse("null");
+    }
+
+    private static String list(List<String> items) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < items.size(); i++) {
+            b.append(i == 0 ? "" : ", ").append(str(items.get(i)));
+        }
+        return b.append(']').toString();
+    }
+
+    static String str(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+}

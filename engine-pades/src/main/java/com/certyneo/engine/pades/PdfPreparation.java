@@ -1,0 +1,98 @@
+package com.certyneo.engine.pades;
+
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSDictionary;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.pdmodel.PDDocument;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Gets a document ready for DSS: applies the sandbox mark when asked, and makes sure the newest
+ * cross-reference section is a classic table.
+ *
+ * <p>Why the table: PDFBox 3.0.4 (the version DSS 6.2 is built on) writes incremental
+ * cross-reference <em>streams</em> that omit their own entry, which {@code qpdf --check} reports.
+ * PDFBox writes each increment in the style of the newest section it read, so one classic
+ * section before signing makes every later revision (signature, DSS dictionary, document
+ * time-stamp) classic too. A document that already ends in a classic section and needs no mark
+ * is passed through without being parsed.
+ */
+final class PdfPreparation {
+
+    private static final COSName[] XREF_STREAM_KEYS = {COSName.TYPE, COSName.INDEX, COSName.W, COSName.FILTER,
+            COSName.DECODE_PARMS, COSName.LENGTH, COSName.XREF_STM};
+
+    private PdfPreparation() {
+    }
+
+    /**
+     * @param pdf the input (header already checked)
+     * @param name the document name, for errors
+     * @param sandbox whether to apply the sandbox mark
+     * @return the bytes to sign: {@code pdf} itself, or {@code pdf} plus one incremental revision
+     * @throws IOException when PDFBox cannot parse or write the document
+     */
+    static byte[] prepare(byte[] pdf, String name, boolean sandbox) throws IOException {
+        if (!sandbox && endsWithClassicXref(pdf) && !mentionsEncrypt(pdf)) {
+            return pdf;
+        }
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            if (document.isEncrypted()) {
+                throw PdfInputs.encrypted(name, null);
+            }
+            boolean marked = sandbox && SandboxMarker.mark(document);
+            if (!marked && !document.getDocument().isXRefStream()) {
+                return pdf;
+            }
+            if (!marked) {
+                // Nothing else changes: rewrite the catalog so the increment is a well-formed revision.
+                document.getDocumentCatalog().getCOSObject().setNeedToBeUpdated(true);
+            }
+            document.getDocument().setIsXRefStream(false);
+            COSDictionary trailer = document.getDocument().getTrailer();
+            for (COSName key : XREF_STREAM_KEYS) {
+                trailer.removeItem(key);
+            }
+            // saveIncremental copies the original bytes itself, then appends the new revision.
+            ByteArrayOutputStream out = new ByteArrayOutputStream(pdf.length + 32 * 1024);
+            document.saveIncremental(out);
+            return out.toByteArray();
+        }
+    }
+
+    /** Whether the trailer area names an /Encrypt dictionary (then PDFBox must look, and refuse). */
+    static boolean mentionsEncrypt(byte[] pdf) {
+        int from = Math.max(0, pdf.length - 4096);
+        return new String(pdf, from, pdf.length - from, StandardCharsets.ISO_8859_1).contains("/Encrypt");
+    }
+
+    /** Reads the offset after the last {@code startxref} and checks whether a classic {@code xref} keyword is there. */
+    static boolean endsWithClassicXref(byte[] pdf) {
+        int from = Math.max(0, pdf.length - 2048);
+        String tail = new String(pdf, from, pdf.length - from, StandardCharsets.ISO_8859_1);
+        int at = tail.lastIndexOf("startxref");
+        if (at < 0) {
+            return false;
+        }
+        String rest = tail.substring(at + "startxref".length()).trim();
+        int end = 0;
+        while (end < rest.length() && Character.isDigit(rest.charAt(end))) {
+            end++;
+        }
+        if (end == 0 || end > 12) {
+            return false;
+        }
+        long offset = Long.parseLong(rest.substring(0, end));
+        if (offset < 0 || offset + 4 > pdf.length) {
+            return false;
+        }
+        int i = (int) offset;
+        while (i < pdf.length && (pdf[i] == ' ' || pdf[i] == '\r' || pdf[i] == '\n' || pdf[i] == '\t')) {
+            i++;
+        }
+        return i + 4 <= pdf.length && pdf[i] == 'x' && pdf[i + 1] == 'r' && pdf[i + 2] == 'e' && pdf[i + 3] == 'f';
+    }
+}
