@@ -58,6 +58,11 @@ final class PdfInputs {
                 "Remove the password protection (for example with qpdf --decrypt) and sign the decrypted file.", cause);
     }
 
+    private static boolean isFromPdfBox(Throwable t) {
+        StackTraceElement[] trace = t.getStackTrace();
+        return trace.length > 0 && trace[0].getClassName().startsWith("org.apache.pdfbox");
+    }
+
     /**
      * Maps a failure thrown while PDFBox or DSS parsed a document into the engine's taxonomy,
      * by walking the cause chain for parser and password errors.
@@ -76,6 +81,7 @@ final class PdfInputs {
                 return encrypted(name, failure);
             }
             if (type.startsWith("org.apache.pdfbox") || type.equals("java.io.EOFException")
+                    || (t instanceof java.io.IOException && isFromPdfBox(t))
                     || message.contains("Unable to open") || message.contains("xref")
                     || message.contains("trailer") || message.contains("Missing root")
                     || message.contains("Header doesn't contain versioninfo")) {

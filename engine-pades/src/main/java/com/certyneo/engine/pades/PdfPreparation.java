@@ -39,7 +39,16 @@ final class PdfPreparation {
         if (!sandbox && endsWithClassicXref(pdf) && !mentionsEncrypt(pdf)) {
             return pdf;
         }
-        try (PDDocument document = Loader.loadPDF(pdf)) {
+        PDDocument loaded;
+        try {
+            loaded = Loader.loadPDF(pdf);
+            loaded.getDocumentCatalog().getPages().getCount(); // forces the page tree: broken trees fail here
+        } catch (org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException e) {
+            throw PdfInputs.encrypted(name, e);
+        } catch (IOException | RuntimeException e) {
+            throw PdfInputs.invalid(name, String.valueOf(e.getMessage()), e);
+        }
+        try (PDDocument document = loaded) {
             if (document.isEncrypted()) {
                 throw PdfInputs.encrypted(name, null);
             }

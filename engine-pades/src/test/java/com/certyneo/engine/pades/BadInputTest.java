@@ -1,0 +1,186 @@
+package com.certyneo.engine.pades;
+
+import com.certyneo.engine.AuthenticationMethod;
+import com.certyneo.engine.DocumentSource;
+import com.certyneo.engine.DocumentTarget;
+import com.certyneo.engine.ErrorCode;
+import com.certyneo.engine.PadesProfile;
+import com.certyneo.engine.SignRequest;
+import com.certyneo.engine.SignatureEngine;
+import com.certyneo.engine.SignatureEngineException;
+import com.certyneo.engine.SignatureLevel;
+import com.certyneo.engine.Signer;
+import com.certyneo.engine.spi.SigningKey;
+import com.certyneo.engine.tsp.TimestampAuthority;
+import com.certyneo.testvectors.SamplePdfs;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad input gives the typed error and leaves no output file, in sandbox and production mode. */
+class BadInputTest {
+
+    @TempDir
+    static Path home;
+    @TempDir
+    Path dir;
+    static PadesSignatureEngine sandbox;
+    static PadesSignatureEngine production;
+
+    @BeforeAll
+    static void setUp() {
+        sandbox = PadesSignatureEngine.sandbox(home);
+        production = productionEngine();
+    }
+
+    /** A production engine on a throw-away (non-sandbox) PKI: seal key under a test root, in-process TSA. */
+    static PadesSignatureEngine productionEngine() {
+        Instant now = Instant.now();
+        KeyPair rootKeys = X509Builder.newEcKeyPair();
+        X509Certificate root = X509Builder.of(new org.bouncycastle.asn1.x500.X500Name("CN=Test Production Root,O=Example,C=FR"),
+                rootKeys.getPublic()).ca().validity(now.minusSeconds(3600), now.plusSeconds(86400 * 365L))
+                .selfSigned(rootKeys.getPrivate());
+        KeyPair sealKeys = X509Builder.newEcKeyPair();
+        X509Certificate seal = X509Builder.of(new org.bouncycastle.asn1.x500.X500Name("CN=Example Seal,O=Example,C=FR"),
+                        sealKeys.getPublic())
+                .keyUsage(org.bouncycastle.asn1.x509.KeyUsage.digitalSignature | org.bouncycastle.asn1.x509.KeyUsage.nonRepudiation)
+                .revocationPointers("http://crl.example.invalid/root.crl", "http://ocsp.example.invalid", null)
+                .validity(now.minusSeconds(3600), now.plusSeconds(86400 * 30L)).issuedBy(root, rootKeys.getPrivate());
+        KeyPair tsaKeys = X509Builder.newEcKeyPair();
+        X509Certificate tsa = X509Builder.of(new org.bouncycastle.asn1.x500.X500Name("CN=Example TSA,O=Example,C=FR"),
+                        tsaKeys.getPublic())
+                .extendedKeyUsage(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_timeStamping, true)
+                .validity(now.minusSeconds(3600), now.plusSeconds(86400 * 30L)).issuedBy(root, rootKeys.getPrivate());
+        return PadesSignatureEngine.builder()
+                .sealKey(SigningKey.of(sealKeys.getPrivate(), List.of(seal, root)))
+                .timestampSource(TimestampAuthority.builder().key(tsaKeys.getPrivate(), List.of(tsa, root))
+                        .policy("1.2.3.4.1").build())
+                .trustAnchor(root)
+                .build();
+    }
+
+    static Stream<Arguments> badInputs() {
+        byte[] pdf = SamplePdfs.minimal();
+        return Stream.of(
+                Arguments.of("empty", new byte[0], ErrorCode.INVALID_PDF),
+                Arguments.of("not a PDF", "hello, I am a text file\n".getBytes(StandardCharsets.US_ASCII), ErrorCode.INVALID_PDF),
+                Arguments.of("PNG", new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 0, 0}, ErrorCode.INVALID_PDF),
+                Arguments.of("truncated", SamplePdfs.truncated(pdf), ErrorCode.INVALID_PDF),
+                Arguments.of("header only", "%PDF-1.7\n%%EOF\n".getBytes(StandardCharsets.US_ASCII), ErrorCode.INVALID_PDF),
+                Arguments.of("encrypted (user password)", SamplePdfs.encryptedWithUserPassword("secret"), ErrorCode.ENCRYPTED_PDF),
+                Arguments.of("encrypted (owner password only)", SamplePdfs.encryptedOwnerPasswordOnly(), ErrorCode.ENCRYPTED_PDF));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInputs")
+    void sandboxRefusesWithTypedErrorAndNoOutput(String what, byte[] input, ErrorCode expected) {
+        assertRefused(sandbox, SignatureLevel.AES, input, expected);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badInputs")
+    void productionRefusesWithTypedErrorAndNoOutput(String what, byte[] input, ErrorCode expected) {
+        assertRefused(production, SignatureLevel.SES, input, expected);
+    }
+
+    private void assertRefused(SignatureEngine engine, SignatureLevel level, byte[] input, ErrorCode expected) {
+        Path out = dir.resolve("out.pdf");
+        SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> engine.sign(request(input, out, level)));
+        assertEquals(expected, e.code(), e.toString());
+        assertFalse(e.hint().isEmpty());
+        assertNoOutput(out);
+    }
+
+    @Test
+    void aesWithoutAuthenticationIsRefused() {
+        Path out = dir.resolve("out.pdf");
+        SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> sandbox.sign(SignRequest.builder()
+                .document(DocumentSource.of(SamplePdfs.minimal(), "in.pdf")).output(DocumentTarget.of(out))
+                .signer(Signer.of("Jane Doe", "jane@example.com")).level(SignatureLevel.AES).build()));
+        assertEquals(ErrorCode.MISSING_AUTHENTICATION, e.code());
+        assertTrue(e.getMessage().contains("jane@example.com"));
+        assertNoOutput(out);
+    }
+
+    @Test
+    void unconfiguredLevelsAreRefused() {
+        Path out = dir.resolve("out.pdf");
+        assertEquals(ErrorCode.LEVEL_NOT_CONFIGURED, assertThrows(SignatureEngineException.class,
+                () -> sandbox.sign(request(SamplePdfs.minimal(), out, SignatureLevel.QES))).code());
+        assertEquals(ErrorCode.LEVEL_NOT_CONFIGURED, assertThrows(SignatureEngineException.class,
+                () -> production.sign(request(SamplePdfs.minimal(), out, SignatureLevel.AES))).code());
+        assertEquals(ErrorCode.PROFILE_NOT_SUPPORTED, assertThrows(SignatureEngineException.class,
+                () -> production.sign(SignRequest.builder().document(DocumentSource.of(SamplePdfs.minimal(), "in.pdf"))
+                        .output(DocumentTarget.of(out)).signer(Signer.of("J", "j@example.com"))
+                        .level(SignatureLevel.SES).profile(PadesProfile.B_LT).build())).code());
+        assertNoOutput(out);
+    }
+
+    @Test
+    void sandboxAndProductionKeysDoNotMix() {
+        SandboxPki pki = sandbox.sandboxPki().orElseThrow();
+        SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> PadesSignatureEngine.builder()
+                .sealKey(SigningKey.of(pki.seal().key(), pki.seal().chain())).build());
+        assertEquals(ErrorCode.MODE_MISMATCH, e.code());
+        SigningKey productionKey = productionEngineSealKey();
+        e = assertThrows(SignatureEngineException.class,
+                () -> PadesSignatureEngine.builder().sandbox(home).sealKey(productionKey).build());
+        assertEquals(ErrorCode.MODE_MISMATCH, e.code());
+    }
+
+    @Test
+    void productionEngineSignsWithoutSandboxMark() throws Exception {
+        Path out = dir.resolve("prod.pdf");
+        production.sign(request(SamplePdfs.minimal(), out, SignatureLevel.SES));
+        String text;
+        try (var document = org.apache.pdfbox.Loader.loadPDF(out.toFile())) {
+            text = new org.apache.pdfbox.text.PDFTextStripper().getText(document);
+        }
+        assertFalse(text.contains("SANDBOX"));
+        var report = production.validate(DocumentSource.of(out), com.certyneo.engine.ValidationOptions.trusting(List.of()));
+        assertEquals(1, report.signatures().size());
+        assertFalse(report.signatures().get(0).sandbox());
+        assertTrue(report.signatures().get(0).format().equals("PAdES-BASELINE-T"), report.toString());
+    }
+
+    private static SigningKey productionEngineSealKey() {
+        KeyPair keys = X509Builder.newEcKeyPair();
+        Instant now = Instant.now();
+        X509Certificate self = X509Builder.of(new org.bouncycastle.asn1.x500.X500Name("CN=Prod,O=Example"), keys.getPublic())
+                .validity(now.minusSeconds(60), now.plusSeconds(3600)).selfSigned(keys.getPrivate());
+        return SigningKey.of(keys.getPrivate(), List.of(self));
+    }
+
+    private static SignRequest request(byte[] input, Path out, SignatureLevel level) {
+        return SignRequest.builder().document(DocumentSource.of(input, "in.pdf")).output(DocumentTarget.of(out))
+                .signer(Signer.parse("Jane Doe <jane@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()))
+                .level(level).build();
+    }
+
+    private void assertNoOutput(Path out) {
+        assertFalse(Files.exists(out), "no output file");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".part")).toList(),
+                    "no temporary file left behind");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
