@@ -29,6 +29,24 @@ public final class SamplePdfs {
     }
 
     /**
+     * @return a one-page document written with a classic cross-reference table and no object streams
+     *         (the layout of many producers, e.g. LibreOffice, Chrome, Ghostscript)
+     */
+    public static byte[] minimalClassicXref() {
+        try (PDDocument document = new PDDocument()) {
+            PDPage page = new PDPage(PDRectangle.A4);
+            document.addPage(page);
+            write(document, page, "Certyneo test vector - classic xref");
+            document.getDocumentInformation().setProducer("Certyneo test-vectors (PDFBox, uncompressed)");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            document.save(out, org.apache.pdfbox.pdfwriter.compress.CompressParameters.NO_COMPRESSION);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * @param count number of pages (at least 1)
      * @return an A4 document with {@code count} pages, each with its page number
      */

@@ -47,33 +47,7 @@ class BadInputTest {
     @BeforeAll
     static void setUp() {
         sandbox = PadesSignatureEngine.sandbox(home);
-        production = productionEngine();
-    }
-
-    /** A production engine on a throw-away (non-sandbox) PKI: seal key under a test root, in-process TSA. */
-    static PadesSignatureEngine productionEngine() {
-        Instant now = Instant.now();
-        KeyPair rootKeys = X509Builder.newEcKeyPair();
-        X509Certificate root = X509Builder.of(new org.bouncycastle.asn1.x500.X500Name("CN=Test Production Root,O=Example,C=FR"),
-                rootKeys.getPublic()).ca().validity(now.minusSeconds(3600), now.plusSeconds(86400 * 365L))
-                .selfSigned(rootKeys.getPrivate());
-        KeyPair sealKeys = X509Builder.newEcKeyPair();
-        X509Certificate seal = X509Builder.of(new org.bouncycastle.asn1.x500.X500Name("CN=Example Seal,O=Example,C=FR"),
-                        sealKeys.getPublic())
-                .keyUsage(org.bouncycastle.asn1.x509.KeyUsage.digitalSignature | org.bouncycastle.asn1.x509.KeyUsage.nonRepudiation)
-                .revocationPointers("http://crl.example.invalid/root.crl", "http://ocsp.example.invalid", null)
-                .validity(now.minusSeconds(3600), now.plusSeconds(86400 * 30L)).issuedBy(root, rootKeys.getPrivate());
-        KeyPair tsaKeys = X509Builder.newEcKeyPair();
-        X509Certificate tsa = X509Builder.of(new org.bouncycastle.asn1.x500.X500Name("CN=Example TSA,O=Example,C=FR"),
-                        tsaKeys.getPublic())
-                .extendedKeyUsage(org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_timeStamping, true)
-                .validity(now.minusSeconds(3600), now.plusSeconds(86400 * 30L)).issuedBy(root, rootKeys.getPrivate());
-        return PadesSignatureEngine.builder()
-                .sealKey(SigningKey.of(sealKeys.getPrivate(), List.of(seal, root)))
-                .timestampSource(TimestampAuthority.builder().key(tsaKeys.getPrivate(), List.of(tsa, root))
-                        .policy("1.2.3.4.1").build())
-                .trustAnchor(root)
-                .build();
+        production = ProductionFixture.create().engine();
     }
 
     static Stream<Arguments> badInputs() {
