@@ -26,6 +26,10 @@ public enum ErrorCode {
     TSA_RESPONSE_INVALID(Category.SIGNING),
     /** The signing key could not be used, or its certificate is unusable (expired, wrong usage). */
     SIGNING_KEY_ERROR(Category.SIGNING),
+    /** The signing certificate (or one of its chain) is revoked, so long-term validation data cannot be built. */
+    CERTIFICATE_REVOKED(Category.SIGNING),
+    /** Revocation data (OCSP or CRL) for a certificate could not be obtained. */
+    REVOCATION_UNAVAILABLE(Category.SIGNING),
     /** A sandbox key was offered to a production engine, or a production key to a sandbox engine. */
     MODE_MISMATCH(Category.SIGNING),
     /** The signature could not be created for a reason not covered by a more specific code. */

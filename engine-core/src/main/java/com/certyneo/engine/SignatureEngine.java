@@ -19,6 +19,30 @@ public interface SignatureEngine extends AutoCloseable {
     SigningResult sign(SignRequest request);
 
     /**
+     * Raises every signature of a PDF to {@code profile}: B-T adds signature time-stamps where missing,
+     * B-LT adds the validation data (certificates, OCSP responses, CRLs) in a DSS dictionary, B-LTA
+     * adds that and a document time-stamp. Extending to B-LTA again adds a new archive time-stamp
+     * (renewal).
+     *
+     * @param document the signed PDF
+     * @param output where the extended PDF goes
+     * @param profile B-T, B-LT or B-LTA
+     * @return what was produced
+     * @throws SignatureEngineException on any failure; no output is written then
+     */
+    DocumentResult extend(DocumentSource document, DocumentTarget output, PadesProfile profile);
+
+    /**
+     * Adds an RFC 3161 document time-stamp ({@code /DocTimeStamp}, {@code ETSI.RFC3161}) over the whole PDF.
+     *
+     * @param document the PDF, signed or not
+     * @param output where the time-stamped PDF goes
+     * @return what was produced
+     * @throws SignatureEngineException on any failure; no output is written then
+     */
+    DocumentResult timestamp(DocumentSource document, DocumentTarget output);
+
+    /**
      * Validates every signature and document time-stamp in a PDF, offline.
      *
      * @param document the PDF

@@ -24,12 +24,23 @@ import java.util.Optional;
  * @param sandbox whether the signing certificate chains to the Certyneo sandbox root
  * @param errors validation errors, human-readable
  * @param warnings validation warnings, human-readable
+ * @param modifications changes made to the document after this signature that are not legitimate
+ *                      later revisions (more signatures, validation data, document time-stamps);
+ *                      each names the revision and what changed. When not empty the indication is
+ *                      {@link Indication#TOTAL_FAILED} with sub-indication {@link #MODIFIED_AFTER_SIGNING}.
  */
 public record SignatureValidation(String id, String fieldName, boolean documentTimestamp, Indication indication,
                                   Optional<String> subIndication, String format, Optional<PadesProfile> profile,
                                   String signedBy, String signerSubject, Optional<Instant> claimedSigningTime,
                                   Optional<Instant> bestSignatureTime, List<Instant> timestampTimes,
-                                  String qualification, boolean sandbox, List<String> errors, List<String> warnings) {
+                                  String qualification, boolean sandbox, List<String> errors, List<String> warnings,
+                                  List<String> modifications) {
+
+    /**
+     * Engine-specific sub-indication (not an ETSI one) for a document changed after signing in a way
+     * DSS's default policy only warns about.
+     */
+    public static final String MODIFIED_AFTER_SIGNING = "MODIFIED_AFTER_SIGNING";
 
     /** Validates the components and copies the lists. */
     public SignatureValidation {
@@ -47,6 +58,7 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         qualification = Objects.requireNonNullElse(qualification, "NA");
         errors = List.copyOf(Objects.requireNonNullElse(errors, List.of()));
         warnings = List.copyOf(Objects.requireNonNullElse(warnings, List.of()));
+        modifications = List.copyOf(Objects.requireNonNullElse(modifications, List.of()));
     }
 
     /** @return whether the indication is TOTAL_PASSED */

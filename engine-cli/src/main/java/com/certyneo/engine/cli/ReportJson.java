@@ -14,7 +14,7 @@ import java.util.Optional;
  *   "signatures": [ { "id", "field", "documentTimestamp": bool, "indication", "subIndication",
  *                     "format", "profile", "signedBy", "subject", "claimedSigningTime",
  *                     "bestSignatureTime", "timestamps": [str], "qualification", "sandbox": bool,
- *                     "errors": [str], "warnings": [str] } ] }
+ *                     "errors": [str], "warnings": [str], "modifications": [str] } ] }
  * </pre>
  */
 final class ReportJson {
@@ -49,6 +49,7 @@ final class ReportJson {
                     .append(", \"sandbox\": ").append(s.sandbox())
                     .append(", \"errors\": ").append(list(s.errors()))
                     .append(", \"warnings\": ").append(list(s.warnings()))
+                    .append(", \"modifications\": ").append(list(s.modifications()))
                     .append('}');
         }
         b.append(signatures.isEmpty() ? "]\n}" : "\n  ]\n}");

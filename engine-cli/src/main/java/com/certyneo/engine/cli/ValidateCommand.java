@@ -94,6 +94,7 @@ final class ValidateCommand implements Callable<Integer> {
             s.claimedSigningTime().ifPresent(t -> out.printf("      claimed:   %s%n", t));
             s.bestSignatureTime().ifPresent(t -> out.printf("      proven by: %s (best signature time)%n", t));
             out.printf("      qualification: %s%s%n", s.qualification(), s.sandbox() ? "  [SANDBOX - not legally binding]" : "");
+            s.modifications().forEach(m -> out.printf("      MODIFIED: %s%n", m));
             s.errors().forEach(e -> out.printf("      error:   %s%n", e));
             s.warnings().forEach(w -> out.printf("      warning: %s%n", w));
         }

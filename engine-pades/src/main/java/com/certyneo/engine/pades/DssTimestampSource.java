@@ -40,6 +40,13 @@ final class DssTimestampSource implements TSPSource {
         return new TimestampBinary(token);
     }
 
+    /** @return the genTime of the last token handed out, if any */
+    java.util.Optional<Instant> lastTime() {
+        synchronized (times) {
+            return times.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(times.get(times.size() - 1));
+        }
+    }
+
     /** @return the genTime of the first token handed out, if any */
     java.util.Optional<Instant> firstTime() {
         synchronized (times) {

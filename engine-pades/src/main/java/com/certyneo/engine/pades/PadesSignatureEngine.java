@@ -10,7 +10,10 @@ import com.certyneo.engine.SignatureLevel;
 import com.certyneo.engine.SigningResult;
 import com.certyneo.engine.ValidationOptions;
 import com.certyneo.engine.ValidationReport;
+import com.certyneo.engine.DocumentResult;
+import com.certyneo.engine.DocumentTarget;
 import com.certyneo.engine.spi.CertificateIssuer;
+import com.certyneo.engine.spi.RevocationSource;
 import com.certyneo.engine.spi.SigningKey;
 import com.certyneo.engine.spi.TimestampSource;
 import com.certyneo.engine.tsp.TimestampAuthority;
@@ -66,6 +69,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
     private final TimestampSource timestampSource;
     private final List<X509Certificate> trustAnchors;
     private final Clock clock;
+    private final RevocationSources revocation;
     private final Validation validation;
 
     private PadesSignatureEngine(Builder b) {
@@ -100,6 +104,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         if (oneTimeIssuer instanceof OneTimeCertificateAuthority authority) {
             requireMode(List.of(authority.caCertificate()), "the one-time certificate authority");
         }
+        this.revocation = new RevocationSources(sandboxOcsp, b.revocationSource, b.onlineRevocationTimeout);
         this.validation = new Validation(sandboxPki, sandboxOcsp, List.copyOf(b.trustAnchors), clock);
     }
 
@@ -132,17 +137,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
     @Override
     public SigningResult sign(SignRequest request) {
         Objects.requireNonNull(request, "request");
-        PadesProfile profile = request.effectiveProfile();
-        if (profile.needsTimestamp() && timestampSource == null) {
-            throw new SignatureEngineException(ErrorCode.TSA_UNAVAILABLE,
-                    "Profile " + profile + " needs a time-stamp authority and none is configured",
-                    "Configure a TimestampSource on the engine builder, or request profile B-B.");
-        }
-        if (profile.needsRevocationData() && !sandbox) {
-            throw new SignatureEngineException(ErrorCode.PROFILE_NOT_SUPPORTED,
-                    "Profile " + profile + " needs revocation sources, which a production engine cannot configure yet",
-                    "Sign at B-T; long-term validation data can be added later with extend().");
-        }
+        PadesProfile profile = request.profile().orElseGet(() -> defaultProfile(request.level()));
+        requireCapabilities(profile);
         String name = request.document().name();
         byte[] input = request.document().readAllBytes();
         PdfInputs.requirePdfHeader(input, name);
@@ -179,6 +175,105 @@ public final class PadesSignatureEngine implements SignatureEngine {
         return new SigningResult(request.level(), profile, chain, signingTime,
                 tsp == null ? Optional.empty() : tsp.firstTime(), Digests.sha256Hex(input), Digests.sha256Hex(output),
                 request.output().path(), sandbox);
+    }
+
+    /**
+     * The profile used when a request names none: B-LT for SES and AES when this engine has revocation
+     * data (sandbox, or revocation sources configured), else the level's own default (B-T).
+     *
+     * @param level the signature level
+     * @return the default profile of {@code level} on this engine
+     */
+    public PadesProfile defaultProfile(SignatureLevel level) {
+        if (level != SignatureLevel.QES && revocation.available() && timestampSource != null) {
+            return PadesProfile.B_LT;
+        }
+        return level.defaultProfile();
+    }
+
+    private void requireCapabilities(PadesProfile profile) {
+        if (profile.needsTimestamp() && timestampSource == null) {
+            throw new SignatureEngineException(ErrorCode.TSA_UNAVAILABLE,
+                    "Profile " + profile + " needs a time-stamp authority and none is configured",
+                    "Configure a TimestampSource on the engine builder, or request profile B-B.");
+        }
+        if (profile.needsRevocationData() && !revocation.available()) {
+            throw new SignatureEngineException(ErrorCode.PROFILE_NOT_SUPPORTED,
+                    "Profile " + profile + " needs revocation data and this engine has no revocation source",
+                    "Configure onlineRevocation(timeout) or revocationSource(...) on the engine builder, or sign at B-T.");
+        }
+    }
+
+    @Override
+    public DocumentResult extend(DocumentSource document, DocumentTarget output, PadesProfile profile) {
+        Objects.requireNonNull(document, "document");
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(profile, "profile");
+        if (profile == PadesProfile.B_B) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Signatures cannot be extended to B-B",
+                    "Extend to B-T, B-LT or B-LTA.");
+        }
+        requireCapabilities(profile);
+        String name = document.name();
+        byte[] input = document.readAllBytes();
+        PdfInputs.requirePdfHeader(input, name);
+        DssTimestampSource tsp = new DssTimestampSource(timestampSource);
+        byte[] extended;
+        int signatures;
+        try {
+            byte[] prepared = PdfPreparation.prepare(input, name, false);
+            DSSDocument dss = new InMemoryDocument(prepared, name);
+            signatures = countSignatures(dss);
+            if (signatures == 0) {
+                throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "'" + name + "' has no signature to extend",
+                        "Sign it first, or add a document time-stamp with timestamp().");
+            }
+            PAdESSignatureParameters parameters = new PAdESSignatureParameters();
+            parameters.setSignatureLevel(dssLevel(profile));
+            parameters.setDigestAlgorithm(DigestAlgorithm.SHA256);
+            PAdESService service = new PAdESService(verifier());
+            service.setTspSource(tsp);
+            extended = DSSUtils.toByteArray(service.extendDocument(dss, parameters));
+        } catch (IOException | RuntimeException e) {
+            throw translate(e, name);
+        }
+        output.write(out -> out.write(extended));
+        return new DocumentResult(Optional.of(profile), signatures, tsp.lastTime(), Digests.sha256Hex(input),
+                Digests.sha256Hex(extended), output.path(), sandbox);
+    }
+
+    @Override
+    public DocumentResult timestamp(DocumentSource document, DocumentTarget output) {
+        Objects.requireNonNull(document, "document");
+        Objects.requireNonNull(output, "output");
+        requireCapabilities(PadesProfile.B_T);
+        String name = document.name();
+        byte[] input = document.readAllBytes();
+        PdfInputs.requirePdfHeader(input, name);
+        DssTimestampSource tsp = new DssTimestampSource(timestampSource);
+        byte[] stamped;
+        int signatures;
+        try {
+            byte[] prepared = PdfPreparation.prepare(input, name, sandbox);
+            DSSDocument dss = new InMemoryDocument(prepared, name);
+            signatures = countSignatures(dss);
+            eu.europa.esig.dss.pades.PAdESTimestampParameters parameters = new eu.europa.esig.dss.pades.PAdESTimestampParameters();
+            parameters.setDigestAlgorithm(DigestAlgorithm.SHA256);
+            PAdESService service = new PAdESService(verifier());
+            service.setTspSource(tsp);
+            stamped = DSSUtils.toByteArray(service.timestamp(dss, parameters));
+        } catch (IOException | RuntimeException e) {
+            throw translate(e, name);
+        }
+        output.write(out -> out.write(stamped));
+        return new DocumentResult(Optional.empty(), signatures, tsp.lastTime(), Digests.sha256Hex(input),
+                Digests.sha256Hex(stamped), output.path(), sandbox);
+    }
+
+    private static int countSignatures(DSSDocument document) {
+        eu.europa.esig.dss.pades.validation.PDFDocumentAnalyzer analyzer =
+                new eu.europa.esig.dss.pades.validation.PDFDocumentAnalyzer(document);
+        return analyzer.getSignatures().size();
     }
 
     @Override
@@ -235,12 +330,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
     private PAdESSignatureParameters parameters(SignRequest request, PadesProfile profile, SigningKey key,
                                                 Instant signingTime) {
         PAdESSignatureParameters p = new PAdESSignatureParameters();
-        p.setSignatureLevel(switch (profile) {
-            case B_B -> eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_B;
-            case B_T -> eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_T;
-            case B_LT -> eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_LT;
-            case B_LTA -> eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_LTA;
-        });
+        p.setSignatureLevel(dssLevel(profile));
         p.setDigestAlgorithm(DigestAlgorithm.SHA256);
         List<X509Certificate> chain = key.certificateChain();
         p.setSigningCertificate(new CertificateToken(chain.get(0)));
@@ -258,6 +348,15 @@ public final class PadesSignatureEngine implements SignatureEngine {
         p.setAppName("Certyneo Signing Engine");
         p.setContentSize(contentSize(chain, profile));
         return p;
+    }
+
+    private static eu.europa.esig.dss.enumerations.SignatureLevel dssLevel(PadesProfile profile) {
+        return switch (profile) {
+            case B_B -> eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_B;
+            case B_T -> eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_T;
+            case B_LT -> eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_LT;
+            case B_LTA -> eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_LTA;
+        };
     }
 
     /** Room for the CMS: the chain, a time-stamp token with its TSU chain, and slack. */
@@ -281,9 +380,11 @@ public final class PadesSignatureEngine implements SignatureEngine {
         CommonTrustedCertificateSource trusted = new CommonTrustedCertificateSource();
         trustAnchors.forEach(anchor -> trusted.addCertificate(new CertificateToken(anchor)));
         verifier.setTrustedCertSources(trusted);
-        if (sandboxOcsp != null) {
-            verifier.setOcspSource(sandboxOcsp);
-        }
+        verifier.setOcspSource(revocation.ocspSource());
+        verifier.setCrlSource(revocation.crlSource());
+        // A later signer may ask for a lower profile than an earlier signature already has (e.g. B-LT
+        // after a B-LTA signature): DSS then keeps the earlier signature's level, which is correct.
+        verifier.setAugmentationAlertOnHigherSignatureLevel(new eu.europa.esig.dss.alert.LogOnStatusAlert());
         return verifier;
     }
 
@@ -318,6 +419,16 @@ public final class PadesSignatureEngine implements SignatureEngine {
             return known;
         }
         String message = String.valueOf(e.getMessage());
+        if (message.contains("Revoked/Suspended certificate(s) detected")) {
+            return new SignatureEngineException(ErrorCode.CERTIFICATE_REVOKED,
+                    "Cannot build long-term validation data for '" + name + "': " + message,
+                    "The named certificate is revoked; sign with a valid certificate.", e);
+        }
+        if (message.contains("Revocation data is missing") || message.contains("Fresh revocation data is missing")) {
+            return new SignatureEngineException(ErrorCode.REVOCATION_UNAVAILABLE,
+                    "Cannot obtain revocation data for '" + name + "': " + message,
+                    "Check that the OCSP/CRL services named in the certificates answer, or supply revocation data.", e);
+        }
         if (message.contains("not enough space")) {
             return new SignatureEngineException(ErrorCode.SIGNING_FAILED,
                     "The signature did not fit the space reserved in '" + name + "'",
@@ -335,6 +446,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
         private TimestampSource timestampSource;
         private final List<X509Certificate> trustAnchors = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
+        private RevocationSource revocationSource;
+        private java.time.Duration onlineRevocationTimeout;
 
         private Builder() {
         }
@@ -372,6 +485,29 @@ public final class PadesSignatureEngine implements SignatureEngine {
         /** @param root a root certificate to trust when signing and validating @return this */
         public Builder trustAnchor(X509Certificate root) {
             this.trustAnchors.add(Objects.requireNonNull(root, "root"));
+            return this;
+        }
+
+        /**
+         * Supplies revocation data from the caller's own store (offline); asked before any online source.
+         *
+         * @param source the revocation source
+         * @return this
+         */
+        public Builder revocationSource(RevocationSource source) {
+            this.revocationSource = source;
+            return this;
+        }
+
+        /**
+         * Fetches OCSP responses and CRLs from the URLs named in the certificates (for B-LT/B-LTA),
+         * each request bounded by {@code timeout}.
+         *
+         * @param timeout connect and read timeout per request
+         * @return this
+         */
+        public Builder onlineRevocation(java.time.Duration timeout) {
+            this.onlineRevocationTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 

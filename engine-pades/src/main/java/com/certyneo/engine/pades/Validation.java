@@ -23,7 +23,13 @@ import eu.europa.esig.dss.spi.validation.CommonCertificateVerifier;
 import eu.europa.esig.dss.spi.x509.CommonTrustedCertificateSource;
 import eu.europa.esig.dss.validation.reports.Reports;
 
+import eu.europa.esig.dss.diagnostic.PDFRevisionWrapper;
+import eu.europa.esig.dss.diagnostic.jaxb.XmlObjectModification;
+
+import java.math.BigInteger;
 import java.security.cert.X509Certificate;
+import java.util.HashMap;
+import java.util.Map;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,38 +86,116 @@ final class Validation {
         }
         SimpleReport simple = reports.getSimpleReport();
         DiagnosticData diagnostic = reports.getDiagnosticData();
+        Revisions revisions = Revisions.of(bytes);
+        Map<String, XmlTimestamp> timestampResults = new HashMap<>();
+        for (String id : simple.getSignatureIdList()) {
+            simple.getSignatureTimestamps(id).forEach(t -> timestampResults.put(t.getId(), t));
+        }
         List<SignatureValidation> results = new ArrayList<>();
         for (String id : simple.getSignatureIdList()) {
             SignatureWrapper signature = diagnostic.getSignatureById(id);
             String format = formatName(simple.getSignatureFormat(id));
             List<Instant> tsTimes = simple.getSignatureTimestamps(id).stream()
                     .map(XmlTimestamp::getProductionTime).filter(d -> d != null).map(Date::toInstant).toList();
-            results.add(new SignatureValidation(id, signature == null ? "" : firstFieldName(signature), false,
-                    indication(simple.getIndication(id)), sub(simple.getSubIndication(id)), format, profile(format),
+            List<String> modifications = signature == null ? List.of()
+                    : modifications(signature.getPDFRevision(), signature.getSignatureByteRange(), revisions);
+            results.add(outcome(id, signature == null ? "" : firstFieldName(signature), false,
+                    simple.getIndication(id), simple.getSubIndication(id), format,
                     nullToEmpty(simple.getSignedBy(id)),
                     signature == null || signature.getSigningCertificate() == null ? ""
                             : readable(signature.getSigningCertificate().getCertificateDN()),
                     instant(simple.getSigningTime(id)), instant(simple.getBestSignatureTime(id)), tsTimes,
                     String.valueOf(simple.getSignatureQualification(id)),
                     signature != null && isSandboxChain(signature.getCertificateChain()),
-                    messages(simple.getAdESValidationErrors(id)), messages(simple.getAdESValidationWarnings(id))));
+                    messages(simple.getAdESValidationErrors(id)), messages(simple.getAdESValidationWarnings(id)),
+                    modifications));
         }
-        for (String id : simple.getTimestampIdList()) {
-            TimestampWrapper timestamp = diagnostic.getTimestampById(id);
-            if (timestamp != null && !timestamp.getType().isDocumentTimestamp()) {
-                continue;
+        for (TimestampWrapper timestamp : diagnostic.getTimestampList()) {
+            if (timestamp.getPDFRevision() == null) {
+                continue; // a signature time-stamp inside a CMS, reported with its signature
             }
-            results.add(new SignatureValidation(id, "", true, indication(simple.getIndication(id)),
-                    sub(simple.getSubIndication(id)), "RFC3161", Optional.empty(), nullToEmpty(simple.getProducedBy(id)),
-                    timestamp == null || timestamp.getSigningCertificate() == null ? ""
-                            : readable(timestamp.getSigningCertificate().getCertificateDN()),
-                    instant(simple.getProductionTime(id)), instant(simple.getProductionTime(id)),
-                    simple.getProductionTime(id) == null ? List.of() : List.of(simple.getProductionTime(id).toInstant()),
-                    String.valueOf(simple.getTimestampQualification(id)),
-                    timestamp != null && isSandboxChain(timestamp.getCertificateChain()),
-                    messages(simple.getAdESValidationErrors(id)), messages(simple.getAdESValidationWarnings(id))));
+            String id = timestamp.getId();
+            XmlTimestamp result = timestampResults.get(id);
+            eu.europa.esig.dss.enumerations.Indication indication = result != null ? result.getIndication()
+                    : simple.getIndication(id);
+            SubIndication subIndication = result != null ? result.getSubIndication() : simple.getSubIndication(id);
+            Date time = timestamp.getProductionTime();
+            List<String> modifications = modifications(timestamp.getPDFRevision(),
+                    timestamp.getPDFRevision().getSignatureByteRange(), revisions);
+            results.add(outcome(id, timestamp.getPDFRevision().getFirstFieldName(), true, indication, subIndication,
+                    "PAdES document time-stamp (" + timestamp.getType() + ")", 
+                    timestamp.getSigningCertificate() == null ? "" : nullToEmpty(timestamp.getSigningCertificate().getCommonName()),
+                    timestamp.getSigningCertificate() == null ? "" : readable(timestamp.getSigningCertificate().getCertificateDN()),
+                    instant(time), instant(time), time == null ? List.of() : List.of(time.toInstant()),
+                    result == null || result.getTimestampLevel() == null ? "NA" : String.valueOf(result.getTimestampLevel().getValue()),
+                    isSandboxChain(timestamp.getCertificateChain()),
+                    result == null ? messages(simple.getAdESValidationErrors(id)) : xmlMessages(result.getAdESValidationDetails(), true),
+                    result == null ? messages(simple.getAdESValidationWarnings(id)) : xmlMessages(result.getAdESValidationDetails(), false),
+                    modifications));
         }
         return new ValidationReport(name, Digests.sha256Hex(bytes), at, results);
+    }
+
+    private static SignatureValidation outcome(String id, String field, boolean documentTimestamp,
+                                               eu.europa.esig.dss.enumerations.Indication dssIndication,
+                                               SubIndication dssSub, String format, String signedBy, String subject,
+                                               Optional<Instant> claimed, Optional<Instant> best, List<Instant> times,
+                                               String qualification, boolean sandbox, List<String> errors,
+                                               List<String> warnings, List<String> modifications) {
+        Indication indication = indication(dssIndication);
+        Optional<String> sub = sub(dssSub);
+        if (!modifications.isEmpty() && indication != Indication.TOTAL_FAILED) {
+            indication = Indication.TOTAL_FAILED;
+            sub = Optional.of(SignatureValidation.MODIFIED_AFTER_SIGNING);
+        }
+        return new SignatureValidation(id, field, documentTimestamp, indication, sub, format, profile(format),
+                signedBy, subject, claimed, best, times, qualification, sandbox, errors, warnings, modifications);
+    }
+
+    /**
+     * The changes DSS found between the revision a signature covers and the final document, minus the
+     * legitimate ones (signatures, form fill of signature fields, DSS dictionaries, document time-stamps).
+     */
+    static List<String> modifications(PDFRevisionWrapper revision, List<BigInteger> byteRange, Revisions revisions) {
+        if (revision == null) {
+            return List.of();
+        }
+        String where = revisions.describeAfter(byteRange);
+        List<String> found = new ArrayList<>();
+        List<BigInteger> visual = revision.getPdfVisualDifferenceConcernedPages();
+        if (!visual.isEmpty()) {
+            found.add(where + ": the rendered content of page(s) " + visual + " changed");
+        }
+        List<BigInteger> pages = revision.getPdfPageDifferenceConcernedPages();
+        if (!pages.isEmpty()) {
+            found.add(where + ": pages were added or removed " + pages);
+        }
+        List<BigInteger> overlaps = revision.getPdfAnnotationsOverlapConcernedPages();
+        if (!overlaps.isEmpty()) {
+            found.add(where + ": annotations overlap the signed content on page(s) " + overlaps);
+        }
+        for (XmlObjectModification change : revision.getPdfAnnotationChanges()) {
+            found.add(where + ": annotation " + describe(change));
+        }
+        for (XmlObjectModification change : revision.getPdfUndefinedChanges()) {
+            found.add(where + ": object " + describe(change));
+        }
+        return found;
+    }
+
+    private static String describe(XmlObjectModification change) {
+        return String.valueOf(change.getAction()).toLowerCase(Locale.ROOT) + " "
+                + nullToEmpty(change.getValue())
+                + (change.getType() == null ? "" : " (" + change.getType() + ")")
+                + (change.getFieldName() == null ? "" : " field " + change.getFieldName());
+    }
+
+    private static List<String> xmlMessages(eu.europa.esig.dss.simplereport.jaxb.XmlDetails details, boolean errors) {
+        if (details == null) {
+            return List.of();
+        }
+        List<eu.europa.esig.dss.simplereport.jaxb.XmlMessage> list = errors ? details.getError() : details.getWarning();
+        return list.stream().map(eu.europa.esig.dss.simplereport.jaxb.XmlMessage::getValue).toList();
     }
 
     /** Re-renders an RFC 2253 DN with e-mail addresses spelled out instead of hex-encoded OIDs. */

@@ -1,0 +1,65 @@
+package com.certyneo.engine.cli;
+
+import com.certyneo.engine.DocumentResult;
+import com.certyneo.engine.DocumentSource;
+import com.certyneo.engine.DocumentTarget;
+import com.certyneo.engine.PadesProfile;
+import com.certyneo.engine.pades.PadesSignatureEngine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code certyneo extend}: raises every signature of a PDF to B-T, B-LT or B-LTA (sandbox engine). */
+@Command(name = "extend", mixinStandardHelpOptions = true,
+        description = "Raise every signature of a PDF to B-T, B-LT or B-LTA (sandbox engine). "
+                + "Extending to B-LTA again adds a new archive time-stamp.")
+final class ExtendCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Main parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HomeOption home;
+
+    @Parameters(index = "0", paramLabel = "IN.pdf", description = "The signed PDF")
+    Path input;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.pdf", description = "Where to write the result")
+    Path output;
+
+    @Option(names = "--profile", paramLabel = "B-T|B-LT|B-LTA", defaultValue = "B-LTA",
+            description = "Target profile (default: ${DEFAULT-VALUE})")
+    String profile;
+
+    @Override
+    public Integer call() {
+        try (PadesSignatureEngine engine = PadesSignatureEngine.sandbox(home.resolve(parent.home))) {
+            DocumentResult result = engine.extend(DocumentSource.of(input), DocumentTarget.of(output),
+                    PadesProfile.parse(profile));
+            print(spec.commandLine().getOut(), "Extended", input, result);
+        }
+        return 0;
+    }
+
+    static void print(PrintWriter out, String verb, Path input, DocumentResult result) {
+        out.printf("%s %s -> %s%n", verb, input, result.outputFile().map(Path::toString).orElse("(stream)"));
+        result.profile().ifPresent(p -> out.printf("  profile:     PAdES %s (all %d signature(s))%n", p, result.signatureCount()));
+        result.timestampTime().ifPresent(t -> out.printf("  time-stamp:  %s%n", t));
+        out.printf("  sha256 in:   %s%n", result.inputSha256());
+        out.printf("  sha256 out:  %s%n", result.outputSha256());
+        if (result.sandbox()) {
+            out.println("  SANDBOX - NOT LEGALLY BINDING (test PKI; validate with --sandbox)");
+        }
+    }
+}

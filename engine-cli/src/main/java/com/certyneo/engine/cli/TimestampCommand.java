@@ -1,0 +1,47 @@
+package com.certyneo.engine.cli;
+
+import com.certyneo.engine.DocumentResult;
+import com.certyneo.engine.DocumentSource;
+import com.certyneo.engine.DocumentTarget;
+import com.certyneo.engine.pades.PadesSignatureEngine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code certyneo timestamp}: adds an RFC 3161 document time-stamp. */
+@Command(name = "timestamp", mixinStandardHelpOptions = true,
+        description = "Add an RFC 3161 document time-stamp (/DocTimeStamp) over the whole PDF "
+                + "(the sandbox TSA; the output is sandbox-marked).")
+final class TimestampCommand implements Callable<Integer> {
+
+    @ParentCommand
+    Main parent;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HomeOption home;
+
+    @Parameters(index = "0", paramLabel = "IN.pdf", description = "The PDF to time-stamp")
+    Path input;
+
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.pdf", description = "Where to write the result")
+    Path output;
+
+    @Override
+    public Integer call() {
+        try (PadesSignatureEngine engine = PadesSignatureEngine.sandbox(home.resolve(parent.home))) {
+            DocumentResult result = engine.timestamp(DocumentSource.of(input), DocumentTarget.of(output));
+            ExtendCommand.print(spec.commandLine().getOut(), "Time-stamped", input, result);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,31 @@
+package com.certyneo.engine;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What an operation on a whole document produced: an extension of its signatures
+ * ({@link SignatureEngine#extend}) or a document time-stamp ({@link SignatureEngine#timestamp}).
+ *
+ * @param profile the profile every signature of the document now has, for extensions
+ * @param signatureCount the number of signatures in the document (extensions cover all of them)
+ * @param timestampTime the time asserted by the document time-stamp added, if one was added
+ * @param inputSha256 lower-case hex SHA-256 of the input
+ * @param outputSha256 lower-case hex SHA-256 of the output
+ * @param outputFile the output file, when the target was a file
+ * @param sandbox whether a sandbox engine produced it
+ */
+public record DocumentResult(Optional<PadesProfile> profile, int signatureCount, Optional<Instant> timestampTime,
+                             String inputSha256, String outputSha256, Optional<Path> outputFile, boolean sandbox) {
+
+    /** Validates the components. */
+    public DocumentResult {
+        profile = Objects.requireNonNullElse(profile, Optional.empty());
+        timestampTime = Objects.requireNonNullElse(timestampTime, Optional.empty());
+        Objects.requireNonNull(inputSha256, "inputSha256");
+        Objects.requireNonNull(outputSha256, "outputSha256");
+        outputFile = Objects.requireNonNullElse(outputFile, Optional.empty());
+    }
+}

@@ -1,0 +1,54 @@
+package com.certyneo.engine.pades;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The incremental revisions of a PDF, found by their {@code %%EOF} markers, so that reports can say
+ * "after revision 2" instead of quoting byte offsets.
+ */
+final class Revisions {
+
+    private final List<Long> ends;
+
+    private Revisions(List<Long> ends) {
+        this.ends = ends;
+    }
+
+    static Revisions of(byte[] pdf) {
+        List<Long> ends = new ArrayList<>();
+        byte[] marker = "%%EOF".getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i + marker.length <= pdf.length; i++) {
+            for (int j = 0; j < marker.length; j++) {
+                if (pdf[i + j] != marker[j]) {
+                    continue outer;
+                }
+            }
+            ends.add((long) i + marker.length);
+        }
+        return new Revisions(ends);
+    }
+
+    /** @return the 1-based number of the revision that ends at or just after {@code offset} */
+    int revisionEndingAt(long offset) {
+        for (int i = 0; i < ends.size(); i++) {
+            if (ends.get(i) >= offset) {
+                return i + 1;
+            }
+        }
+        return ends.size();
+    }
+
+    /** @return e.g. "changed after revision 2 (of 4)" for a signature whose byte range ends in revision 2 */
+    String describeAfter(List<BigInteger> byteRange) {
+        if (byteRange == null || byteRange.size() != 4) {
+            return "changed after signing";
+        }
+        long end = byteRange.get(2).longValue() + byteRange.get(3).longValue();
+        int revision = revisionEndingAt(end);
+        return "changed after revision " + revision + " (of " + ends.size() + ")";
+    }
+}

@@ -1,0 +1,160 @@
+package com.certyneo.engine.pades;
+
+import com.certyneo.engine.spi.RevocationSource;
+import eu.europa.esig.dss.crl.CRLBinary;
+import eu.europa.esig.dss.crl.CRLUtils;
+import eu.europa.esig.dss.enumerations.RevocationOrigin;
+import eu.europa.esig.dss.model.x509.CertificateToken;
+import eu.europa.esig.dss.service.crl.OnlineCRLSource;
+import eu.europa.esig.dss.service.http.commons.CommonsDataLoader;
+import eu.europa.esig.dss.service.http.commons.OCSPDataLoader;
+import eu.europa.esig.dss.service.ocsp.OnlineOCSPSource;
+import eu.europa.esig.dss.spi.DSSRevocationUtils;
+import eu.europa.esig.dss.spi.x509.revocation.crl.CRLSource;
+import eu.europa.esig.dss.spi.x509.revocation.crl.CRLToken;
+import eu.europa.esig.dss.spi.x509.revocation.ocsp.OCSPSource;
+import eu.europa.esig.dss.spi.x509.revocation.ocsp.OCSPToken;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.OCSPResp;
+import org.bouncycastle.cert.ocsp.SingleResp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the engine gets OCSP responses and CRLs for B-LT/B-LTA: the sandbox's in-process responder,
+ * a caller-supplied {@link RevocationSource}, and/or the certificates' own OCSP and CRL URLs (with
+ * timeouts). Sources are asked in that order; the first answer wins.
+ */
+final class RevocationSources {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RevocationSources.class);
+
+    private final List<OCSPSource> ocsp = new ArrayList<>();
+    private final List<CRLSource> crl = new ArrayList<>();
+
+    RevocationSources(InProcessOcspSource sandbox, RevocationSource supplied, Duration onlineTimeout) {
+        if (sandbox != null) {
+            ocsp.add(sandbox);
+        }
+        if (supplied != null) {
+            ocsp.add(new SuppliedOcsp(supplied));
+            crl.add(new SuppliedCrl(supplied));
+        }
+        if (onlineTimeout != null) {
+            int millis = (int) Math.min(Integer.MAX_VALUE, onlineTimeout.toMillis());
+            OCSPDataLoader ocspLoader = new OCSPDataLoader();
+            configure(ocspLoader, millis);
+            OnlineOCSPSource online = new OnlineOCSPSource(ocspLoader);
+            ocsp.add(online);
+            CommonsDataLoader crlLoader = new CommonsDataLoader();
+            configure(crlLoader, millis);
+            crl.add(new OnlineCRLSource(crlLoader));
+        }
+    }
+
+    private static void configure(CommonsDataLoader loader, int millis) {
+        loader.setTimeoutConnection(millis);
+        loader.setTimeoutConnectionRequest(millis);
+        loader.setTimeoutResponse(millis);
+        loader.setTimeoutSocket(millis);
+    }
+
+    boolean available() {
+        return !ocsp.isEmpty() || !crl.isEmpty();
+    }
+
+    OCSPSource ocspSource() {
+        return ocsp.isEmpty() ? null : new FirstOcsp(List.copyOf(ocsp));
+    }
+
+    CRLSource crlSource() {
+        return crl.isEmpty() ? null : new FirstCrl(List.copyOf(crl));
+    }
+
+    /** Asks each OCSP source in turn. */
+    private record FirstOcsp(List<OCSPSource> sources) implements OCSPSource {
+        @Override
+        public OCSPToken getRevocationToken(CertificateToken certificate, CertificateToken issuer) {
+            for (OCSPSource source : sources) {
+                try {
+                    OCSPToken token = source.getRevocationToken(certificate, issuer);
+                    if (token != null) {
+                        return token;
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("OCSP source {} failed for {}: {}", source.getClass().getSimpleName(),
+                            certificate.getSubject().getRFC2253(), e.getMessage());
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Asks each CRL source in turn. */
+    private record FirstCrl(List<CRLSource> sources) implements CRLSource {
+        @Override
+        public CRLToken getRevocationToken(CertificateToken certificate, CertificateToken issuer) {
+            for (CRLSource source : sources) {
+                try {
+                    CRLToken token = source.getRevocationToken(certificate, issuer);
+                    if (token != null) {
+                        return token;
+                    }
+                } catch (RuntimeException e) {
+                    LOG.warn("CRL source {} failed for {}: {}", source.getClass().getSimpleName(),
+                            certificate.getSubject().getRFC2253(), e.getMessage());
+                }
+            }
+            return null;
+        }
+    }
+
+    /** A caller-supplied OCSP response, parsed for DSS. */
+    private record SuppliedOcsp(RevocationSource source) implements OCSPSource {
+        @Override
+        public OCSPToken getRevocationToken(CertificateToken certificate, CertificateToken issuer) {
+            Optional<byte[]> der = source.ocspResponse(certificate.getCertificate(), issuer.getCertificate());
+            if (der.isEmpty()) {
+                return null;
+            }
+            try {
+                BasicOCSPResp basic = (BasicOCSPResp) new OCSPResp(der.get()).getResponseObject();
+                SingleResp single = DSSRevocationUtils.getLatestSingleResponse(basic, certificate, issuer);
+                if (single == null) {
+                    return null;
+                }
+                OCSPToken token = new OCSPToken(basic, single, certificate, issuer);
+                token.setExternalOrigin(RevocationOrigin.EXTERNAL);
+                return token;
+            } catch (Exception e) {
+                throw new IllegalArgumentException("The supplied OCSP response for "
+                        + certificate.getSubject().getRFC2253() + " cannot be parsed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** A caller-supplied CRL, parsed for DSS. */
+    private record SuppliedCrl(RevocationSource source) implements CRLSource {
+        @Override
+        public CRLToken getRevocationToken(CertificateToken certificate, CertificateToken issuer) {
+            Optional<byte[]> der = source.crl(certificate.getCertificate(), issuer.getCertificate());
+            if (der.isEmpty()) {
+                return null;
+            }
+            try {
+                CRLBinary binary = CRLUtils.buildCRLBinary(der.get());
+                CRLToken token = new CRLToken(certificate, CRLUtils.buildCRLValidity(binary, issuer));
+                token.setExternalOrigin(RevocationOrigin.EXTERNAL);
+                return token;
+            } catch (Exception e) {
+                throw new IllegalArgumentException("The supplied CRL for " + certificate.getSubject().getRFC2253()
+                        + " cannot be parsed: " + e.getMessage(), e);
+            }
+        }
+    }
+}

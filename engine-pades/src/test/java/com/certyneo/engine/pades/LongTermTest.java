@@ -1,0 +1,184 @@
+package com.certyneo.engine.pades;
+
+import com.certyneo.engine.AuthenticationMethod;
+import com.certyneo.engine.DocumentResult;
+import com.certyneo.engine.DocumentSource;
+import com.certyneo.engine.DocumentTarget;
+import com.certyneo.engine.ErrorCode;
+import com.certyneo.engine.Indication;
+import com.certyneo.engine.PadesProfile;
+import com.certyneo.engine.SignRequest;
+import com.certyneo.engine.SignatureEngineException;
+import com.certyneo.engine.SignatureLevel;
+import com.certyneo.engine.SignatureValidation;
+import com.certyneo.engine.Signer;
+import com.certyneo.engine.SigningResult;
+import com.certyneo.engine.ValidationOptions;
+import com.certyneo.engine.ValidationReport;
+import com.certyneo.testvectors.ExternalValidators;
+import com.certyneo.testvectors.SamplePdfs;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.font.PDType1Font;
+import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.apache.pdfbox.pdmodel.interactive.annotation.PDAnnotationSquareCircle;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** B-LT/B-LTA by default in sandbox, extend(), renewal, document time-stamps, and strict modification detection. */
+class LongTermTest {
+
+    @TempDir
+    static Path home;
+    @TempDir
+    Path dir;
+    static PadesSignatureEngine engine;
+
+    @BeforeAll
+    static void setUp() {
+        engine = PadesSignatureEngine.sandbox(home);
+    }
+
+    static byte[] sign(byte[] pdf, PadesProfile profile) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        engine.sign(SignRequest.builder().document(DocumentSource.of(pdf, "in.pdf")).output(DocumentTarget.of(out))
+                .signer(Signer.parse("Jane Doe <jane@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()))
+                .profile(profile).build());
+        return out.toByteArray();
+    }
+
+    static ValidationReport validate(byte[] pdf) {
+        return engine.validate(DocumentSource.of(pdf, "x.pdf"), ValidationOptions.sandbox());
+    }
+
+    @Test
+    void sandboxDefaultsToBltForSesAndAes() {
+        assertEquals(PadesProfile.B_LT, engine.defaultProfile(SignatureLevel.AES));
+        assertEquals(PadesProfile.B_LT, engine.defaultProfile(SignatureLevel.SES));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SigningResult result = engine.sign(SignRequest.builder().document(DocumentSource.of(SamplePdfs.minimal(), "in.pdf"))
+                .output(DocumentTarget.of(out)).signer(Signer.of("Seal", "ops@example.com")).level(SignatureLevel.SES).build());
+        assertEquals(PadesProfile.B_LT, result.profile());
+        assertEquals(PadesProfile.B_LT, validate(out.toByteArray()).signatures().get(0).profile().orElseThrow());
+        // A production engine without revocation sources stays at B-T.
+        assertEquals(PadesProfile.B_T, ProductionFixture.create().engine().defaultProfile(SignatureLevel.SES));
+    }
+
+    @Test
+    void extendRaisesBtToLtThenLtaAndRenewalAddsASecondArchiveTimestamp() throws Exception {
+        byte[] bt = sign(SamplePdfs.multiPage(3), PadesProfile.B_T);
+        ByteArrayOutputStream lt = new ByteArrayOutputStream();
+        DocumentResult r1 = engine.extend(DocumentSource.of(bt, "bt.pdf"), DocumentTarget.of(lt), PadesProfile.B_LT);
+        assertEquals(1, r1.signatureCount());
+        assertEquals(PadesProfile.B_LT, validate(lt.toByteArray()).signatures().get(0).profile().orElseThrow());
+
+        Path lta = dir.resolve("lta.pdf");
+        engine.extend(DocumentSource.of(lt.toByteArray(), "lt.pdf"), DocumentTarget.of(lta), PadesProfile.B_LTA);
+        Path renewed = dir.resolve("renewed.pdf");
+        DocumentResult r3 = engine.extend(DocumentSource.of(lta), DocumentTarget.of(renewed), PadesProfile.B_LTA);
+        assertTrue(r3.timestampTime().isPresent());
+
+        ValidationReport report = engine.validate(DocumentSource.of(renewed), ValidationOptions.sandbox());
+        assertTrue(report.allPassed(), report.toString());
+        List<SignatureValidation> signatures = report.signatures().stream().filter(s -> !s.documentTimestamp()).toList();
+        List<SignatureValidation> archive = report.signatures().stream().filter(SignatureValidation::documentTimestamp).toList();
+        assertEquals(1, signatures.size());
+        assertEquals(PadesProfile.B_LTA, signatures.get(0).profile().orElseThrow());
+        assertEquals(2, archive.size(), "two archive (document) time-stamps after renewal");
+        assertEquals(3, signatures.get(0).timestampTimes().size(), "signature time-stamp + 2 archive time-stamps");
+
+        if (ExternalValidators.require("qpdf") & ExternalValidators.require("pdfsig")) {
+            assertEquals(0, ExternalValidators.qpdfCheck(renewed).exitCode());
+            assertEquals(1, ExternalValidators.validSignatureCount(ExternalValidators.pdfsig(renewed).output()));
+        }
+    }
+
+    @Test
+    void extendRefusesUnsignedDocumentsAndBb() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(ErrorCode.INVALID_REQUEST, assertThrows(SignatureEngineException.class, () -> engine.extend(
+                DocumentSource.of(SamplePdfs.minimal(), "u.pdf"), DocumentTarget.of(out), PadesProfile.B_LTA)).code());
+        assertEquals(ErrorCode.INVALID_REQUEST, assertThrows(SignatureEngineException.class, () -> engine.extend(
+                DocumentSource.of(SamplePdfs.minimal(), "u.pdf"), DocumentTarget.of(out), PadesProfile.B_B)).code());
+        assertEquals(0, out.size());
+    }
+
+    @Test
+    void documentTimestampOnAnUnsignedDocument() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DocumentResult result = engine.timestamp(DocumentSource.of(SamplePdfs.minimal(), "u.pdf"), DocumentTarget.of(out));
+        assertEquals(0, result.signatureCount());
+        ValidationReport report = validate(out.toByteArray());
+        assertEquals(1, report.signatures().size());
+        assertTrue(report.signatures().get(0).documentTimestamp());
+        assertEquals(Indication.TOTAL_PASSED, report.signatures().get(0).indication(), report.toString());
+    }
+
+    @Test
+    void contentChangedAfterSigningIsNotValidAndNamesTheRevision() throws Exception {
+        byte[] signed = sign(SamplePdfs.multiPage(2), PadesProfile.B_LT);
+        assertTrue(validate(signed).allPassed());
+
+        byte[] overwritten = appendRevision(signed, document -> {
+            PDPage page = document.getPage(0);
+            try (PDPageContentStream content = new PDPageContentStream(document, page, PDPageContentStream.AppendMode.APPEND, true)) {
+                content.beginText();
+                content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA_BOLD), 28);
+                content.newLineAtOffset(100, 400);
+                content.showText("AMOUNT: 1,000,000 EUR");
+                content.endText();
+            }
+        });
+        SignatureValidation changed = validate(overwritten).signatures().get(0);
+        assertEquals(Indication.TOTAL_FAILED, changed.indication(), changed.toString());
+        assertEquals(SignatureValidation.MODIFIED_AFTER_SIGNING, changed.subIndication().orElseThrow());
+        assertTrue(changed.modifications().stream().anyMatch(m -> m.contains("after revision")), changed.modifications().toString());
+
+        byte[] overlay = appendRevision(signed, document -> {
+            PDAnnotationSquareCircle square = new PDAnnotationSquareCircle(PDAnnotationSquareCircle.SUB_TYPE_SQUARE);
+            square.setRectangle(new PDRectangle(50, 50, 400, 600));
+            document.getPage(1).getAnnotations().add(square);
+        });
+        SignatureValidation overlaid = validate(overlay).signatures().get(0);
+        assertEquals(Indication.TOTAL_FAILED, overlaid.indication(), overlaid.toString());
+        assertFalse(overlaid.modifications().isEmpty());
+    }
+
+    @Test
+    void legitimateLaterRevisionsStayValid() {
+        byte[] first = sign(SamplePdfs.minimal(), PadesProfile.B_LTA);
+        byte[] second = sign(first, PadesProfile.B_LT);
+        ValidationReport report = validate(second);
+        assertTrue(report.allPassed(), report.toString());
+        assertEquals(2, report.signatures().stream().filter(s -> !s.documentTimestamp()).count());
+        assertTrue(report.signatures().stream().allMatch(s -> s.modifications().isEmpty()));
+    }
+
+    interface Change {
+        void apply(PDDocument document) throws Exception;
+    }
+
+    static byte[] appendRevision(byte[] pdf, Change change) throws Exception {
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            change.apply(document);
+            document.getDocument().setIsXRefStream(false);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            document.saveIncremental(out);
+            return out.toByteArray();
+        }
+    }
+}
