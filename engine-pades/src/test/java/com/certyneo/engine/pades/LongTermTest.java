@@ -23,7 +23,7 @@ import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.font.PDType1Font;
 import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
-import org.apache.pdfbox.pdmodel.interactive.annotation.PDAnnotationSquareCircle;
+import org.apache.pdfbox.pdmodel.interactive.annotation.PDAnnotationSquare;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -149,7 +149,7 @@ class LongTermTest {
         assertTrue(changed.modifications().stream().anyMatch(m -> m.contains("after revision")), changed.modifications().toString());
 
         byte[] overlay = appendRevision(signed, document -> {
-            PDAnnotationSquareCircle square = new PDAnnotationSquareCircle(PDAnnotationSquareCircle.SUB_TYPE_SQUARE);
+            PDAnnotationSquare square = new PDAnnotationSquare();
             square.setRectangle(new PDRectangle(50, 50, 400, 600));
             document.getPage(1).getAnnotations().add(square);
         });
