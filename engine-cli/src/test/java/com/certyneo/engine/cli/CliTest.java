@@ -46,7 +46,7 @@ class CliTest {
         Result sign = run("sign", in.toString(), "-o", out.toString(), "--signer", "Jane Doe <jane@example.com>",
                 "--auth", "sms-otp", "--home", home, "--reason", "Approval");
         assertEquals(0, sign.code(), sign.err());
-        assertTrue(sign.out().contains("AES, PAdES B-T"), sign.out());
+        assertTrue(sign.out().contains("AES, PAdES B-LT"), sign.out());
 
         Result validate = run("validate", out.toString(), "--sandbox", "--home", home);
         assertEquals(0, validate.code(), validate.out() + validate.err());
@@ -54,21 +54,34 @@ class CliTest {
 
         Result json = run("validate", out.toString(), "--sandbox", "--home", home, "--json");
         assertEquals(0, json.code());
-        assertTrue(json.out().contains("\"indication\": \"TOTAL_PASSED\"") && json.out().contains("\"profile\": \"B-T\""), json.out());
+        assertTrue(json.out().contains("\"indication\": \"TOTAL_PASSED\"") && json.out().contains("\"profile\": \"B-LT\""), json.out());
 
         // Without trusting the sandbox root the chain is not trusted: exit code 1.
         Result untrusted = run("validate", out.toString());
         assertEquals(1, untrusted.code(), untrusted.out());
         assertTrue(untrusted.out().contains("INDETERMINATE"));
 
-        // Exported root + --trust: chain trusted, revocation data absent -> still not TOTAL_PASSED at B-T.
+        // Exported root + --trust: B-LT carries its revocation data, so it validates with the root alone ...
         Result export = run("pki", "export", dir.toString(), "--home", home);
         assertEquals(0, export.code(), export.err());
         Path root = dir.resolve("sandbox-root.pem");
         assertTrue(Files.readString(root, StandardCharsets.US_ASCII).startsWith("-----BEGIN CERTIFICATE-----"));
         Result trusted = run("validate", out.toString(), "--trust", root.toString());
-        assertEquals(1, trusted.code());
-        assertTrue(trusted.out().contains("No revocation data found"), trusted.out());
+        assertEquals(0, trusted.code(), trusted.out());
+        // ... while B-T has none: INDETERMINATE, exit 1.
+        Path bt = dir.resolve("bt.pdf");
+        assertEquals(0, run("sign", in.toString(), "-o", bt.toString(), "--signer", "Jane Doe <jane@example.com>",
+                "--auth", "sms-otp", "--home", home, "--profile", "B-T").code());
+        Result btTrusted = run("validate", bt.toString(), "--trust", root.toString());
+        assertEquals(1, btTrusted.code());
+        assertTrue(btTrusted.out().contains("No revocation data found"), btTrusted.out());
+
+        // extend to B-LTA, then timestamp: both validate.
+        Path lta = dir.resolve("lta.pdf");
+        Result extend = run("extend", bt.toString(), "-o", lta.toString(), "--home", home);
+        assertEquals(0, extend.code(), extend.err());
+        assertTrue(extend.out().contains("B-LTA"));
+        assertEquals(0, run("validate", lta.toString(), "--sandbox", "--home", home).code());
 
         if (ExternalValidators.require("pdfsig")) {
             assertEquals(1, ExternalValidators.validSignatureCount(ExternalValidators.pdfsig(out).output()));
