@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Signing benchmark: engine vs raw DSS, B-B and B-T, 1-page PDF, EC P-256, in-process TSA.
+# Signing benchmark: engine vs raw DSS, B-B, B-T, B-LT, B-LTA, 1-page PDF, EC P-256, in-process TSA.
 # Usage: bench/signing.sh [warmup] [iterations]
 set -euo pipefail
 cd "$(dirname "$0")/.."

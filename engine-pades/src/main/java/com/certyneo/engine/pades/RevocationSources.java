@@ -123,7 +123,7 @@ final class RevocationSources {
                 return null;
             }
             try {
-                BasicOCSPResp basic = (BasicOCSPResp) new OCSPResp(der.get()).getResponseObject();
+                BasicOCSPResp basic = parseOcsp(der.get());
                 SingleResp single = DSSRevocationUtils.getLatestSingleResponse(basic, certificate, issuer);
                 if (single == null) {
                     return null;
@@ -135,6 +135,19 @@ final class RevocationSources {
                 throw new IllegalArgumentException("The supplied OCSP response for "
                         + certificate.getSubject().getRFC2253() + " cannot be parsed: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** Accepts a full OCSPResponse, or the BasicOCSPResponse inside one. */
+    static BasicOCSPResp parseOcsp(byte[] der) throws java.io.IOException, org.bouncycastle.cert.ocsp.OCSPException {
+        try {
+            OCSPResp response = new OCSPResp(der);
+            if (response.getStatus() != OCSPResp.SUCCESSFUL) {
+                throw new java.io.IOException("OCSP response status " + response.getStatus());
+            }
+            return (BasicOCSPResp) response.getResponseObject();
+        } catch (IllegalArgumentException | ClassCastException | java.io.IOException notFull) {
+            return new BasicOCSPResp(org.bouncycastle.asn1.ocsp.BasicOCSPResponse.getInstance(der));
         }
     }
 

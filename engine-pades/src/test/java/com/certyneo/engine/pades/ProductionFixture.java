@@ -16,11 +16,12 @@ import java.util.List;
  * engine configured with them.
  *
  * @param root the trust anchor
+ * @param rootKey the root's private key (it signs OCSP responses for offline revocation data)
  * @param sealKey the platform seal key
  * @param tsa the in-process time-stamp authority
  * @param engine a production engine using all of the above
  */
-record ProductionFixture(X509Certificate root, SigningKey sealKey, TimestampAuthority tsa, PadesSignatureEngine engine) {
+record ProductionFixture(X509Certificate root, java.security.PrivateKey rootKey, SigningKey sealKey, TimestampAuthority tsa, PadesSignatureEngine engine) {
 
     static ProductionFixture create() {
         Instant now = Instant.now();
@@ -41,6 +42,6 @@ record ProductionFixture(X509Certificate root, SigningKey sealKey, TimestampAuth
                 .policy("1.2.3.4.1").build();
         PadesSignatureEngine engine = PadesSignatureEngine.builder()
                 .sealKey(sealKey).timestampSource(tsa).trustAnchor(root).build();
-        return new ProductionFixture(root, sealKey, tsa, engine);
+        return new ProductionFixture(root, rootKeys.getPrivate(), sealKey, tsa, engine);
     }
 }

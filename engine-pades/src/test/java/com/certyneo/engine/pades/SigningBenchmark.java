@@ -35,7 +35,7 @@ import java.util.function.Supplier;
 
 /**
  * Per-signature time of the engine against raw DSS on the same 1-page PDF, same EC P-256 key, same
- * in-process TSA. Not a test: run with {@code bench/signing.sh [warmup] [iterations]}.
+ * in-process TSA and OCSP responder, at B-B, B-T, B-LT and B-LTA (LT/LTA run a fifth of the iterations). Not a test: run with {@code bench/signing.sh [warmup] [iterations]}.
  *
  * <p>Runs are interleaved (raw, engine, raw, engine, ...) so JIT and GC drift hit both alike; the
  * report gives medians and the engine/raw ratio.
@@ -54,7 +54,22 @@ public final class SigningBenchmark {
         System.setProperty("java.awt.headless", "true");
 
         ProductionFixture fixture = ProductionFixture.create();
-        PadesSignatureEngine production = fixture.engine();
+        InProcessOcspSource ocsp = new InProcessOcspSource(
+                List.of(new SandboxPki.Entry(fixture.rootKey(), List.of(fixture.root()))), java.time.Clock.systemUTC());
+        PadesSignatureEngine production = PadesSignatureEngine.builder().sealKey(fixture.sealKey())
+                .timestampSource(fixture.tsa()).trustAnchor(fixture.root())
+                .revocationSource(new com.certyneo.engine.spi.RevocationSource() {
+                    @Override
+                    public java.util.Optional<byte[]> ocspResponse(X509Certificate c, X509Certificate issuer) {
+                        return java.util.Optional.ofNullable(ocsp.getRevocationToken(new CertificateToken(c),
+                                new CertificateToken(issuer))).map(t -> t.getEncoded());
+                    }
+
+                    @Override
+                    public java.util.Optional<byte[]> crl(X509Certificate c, X509Certificate issuer) {
+                        return java.util.Optional.empty();
+                    }
+                }).build();
         SigningKey sealKey = fixture.sealKey();
         TimestampAuthority tsa = fixture.tsa();
         java.nio.file.Path home = java.nio.file.Files.createTempDirectory("certyneo-bench");
@@ -68,12 +83,13 @@ public final class SigningBenchmark {
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), warmup, iterations);
         System.out.printf("%-14s %-6s %10s %10s %8s %14s%n", "input", "level", "raw DSS", "engine", "ratio", "sandbox AES");
         for (Map.Entry<String, byte[]> input : inputs.entrySet()) {
-            for (PadesProfile profile : List.of(PadesProfile.B_B, PadesProfile.B_T)) {
+            for (PadesProfile profile : PadesProfile.values()) {
                 byte[] pdf = input.getValue();
-                Supplier<byte[]> raw = () -> rawDss(pdf, sealKey, tsa, profile);
+                int scale = profile.needsRevocationData() ? 5 : 1;
+                Supplier<byte[]> raw = () -> rawDss(pdf, sealKey, tsa, ocsp, profile);
                 Supplier<byte[]> engine = () -> engine(production, pdf, profile, com.certyneo.engine.SignatureLevel.SES);
                 Supplier<byte[]> sandboxAes = () -> engine(sandbox, pdf, profile, com.certyneo.engine.SignatureLevel.AES);
-                double[] medians = measure(warmup, iterations, raw, engine, sandboxAes);
+                double[] medians = measure(Math.max(1, warmup / scale), Math.max(1, iterations / scale), raw, engine, sandboxAes);
                 System.out.printf("%-14s %-6s %10.2f %10.2f %7.2fx %14.2f%n", input.getKey(), profile,
                         medians[0], medians[1], medians[1] / medians[0], medians[2]);
             }
@@ -116,10 +132,16 @@ public final class SigningBenchmark {
     }
 
     /** What an integrator would write against DSS directly (see the DSS notes, section 1.1). */
-    private static byte[] rawDss(byte[] pdf, SigningKey key, TimestampAuthority tsa, PadesProfile profile) {
+    private static byte[] rawDss(byte[] pdf, SigningKey key, TimestampAuthority tsa, InProcessOcspSource ocsp,
+                                 PadesProfile profile) {
         List<X509Certificate> chain = key.certificateChain();
             PAdESSignatureParameters p = new PAdESSignatureParameters();
-            p.setSignatureLevel(profile == PadesProfile.B_B ? SignatureLevel.PAdES_BASELINE_B : SignatureLevel.PAdES_BASELINE_T);
+            p.setSignatureLevel(switch (profile) {
+                case B_B -> SignatureLevel.PAdES_BASELINE_B;
+                case B_T -> SignatureLevel.PAdES_BASELINE_T;
+                case B_LT -> SignatureLevel.PAdES_BASELINE_LT;
+                case B_LTA -> SignatureLevel.PAdES_BASELINE_LTA;
+            });
             p.setDigestAlgorithm(DigestAlgorithm.SHA256);
             p.setSigningCertificate(new CertificateToken(chain.get(0)));
             p.setCertificateChain(chain.stream().map(CertificateToken::new).toList());
@@ -128,6 +150,7 @@ public final class SigningBenchmark {
             CommonTrustedCertificateSource trusted = new CommonTrustedCertificateSource();
             trusted.addCertificate(new CertificateToken(chain.get(chain.size() - 1)));
             verifier.setTrustedCertSources(trusted);
+            verifier.setOcspSource(ocsp);
             PAdESService service = new PAdESService(verifier);
             service.setTspSource(new DssTimestampSource(tsa));
             DSSDocument document = new InMemoryDocument(pdf, "bench.pdf");
