@@ -105,7 +105,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
             requireMode(List.of(authority.caCertificate()), "the one-time certificate authority");
         }
         this.revocation = new RevocationSources(sandboxOcsp, b.revocationSource, b.onlineRevocationTimeout);
-        this.validation = new Validation(sandboxPki, sandboxOcsp, List.copyOf(b.trustAnchors), clock);
+        this.validation = new Validation(sandboxPki, sandboxOcsp, new RevocationSources(null, b.revocationSource, null),
+                List.copyOf(b.trustAnchors), clock);
     }
 
     /**
@@ -168,7 +169,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
                     new SignatureValue(parameters.getSignatureAlgorithm(), value));
             signed = DSSUtils.toByteArray(result);
         } catch (RuntimeException e) {
-            throw translate(e, name);
+            throw translate(e, name, chain);
         }
         final byte[] output = signed;
         request.output().write(out -> out.write(output));
@@ -414,11 +415,24 @@ public final class PadesSignatureEngine implements SignatureEngine {
     }
 
     private static SignatureEngineException translate(Exception e, String name) {
-        SignatureEngineException known = PdfInputs.classify(e, name);
-        if (known != null) {
-            return known;
+        return translate(e, name, List.of());
+    }
+
+    /**
+     * Maps a DSS failure to the engine's taxonomy. DSS names certificates by their DSS id
+     * ({@code C-} + SHA-256); ids of {@code known} certificates are followed by the subject DN.
+     */
+    private static SignatureEngineException translate(Exception e, String name, List<X509Certificate> known) {
+        SignatureEngineException classified = PdfInputs.classify(e, name);
+        if (classified != null) {
+            return classified;
         }
-        String message = String.valueOf(e.getMessage());
+        String message = withSubjects(String.valueOf(e.getMessage()), known);
+        if (message.contains("expired") || message.contains("not yet valid") || message.contains("not valid yet")) {
+            return new SignatureEngineException(ErrorCode.SIGNING_KEY_ERROR,
+                    "The signing certificate cannot sign '" + name + "' now: " + message,
+                    "Use a certificate that is valid at the signing time.", e);
+        }
         if (message.contains("Revoked/Suspended certificate(s) detected")) {
             return new SignatureEngineException(ErrorCode.CERTIFICATE_REVOKED,
                     "Cannot build long-term validation data for '" + name + "': " + message,
@@ -436,6 +450,20 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
         return new SignatureEngineException(ErrorCode.SIGNING_FAILED, "Signing '" + name + "' failed: " + message,
                 "Check the document and the engine configuration; the cause is attached.", e);
+    }
+
+    private static String withSubjects(String message, List<X509Certificate> known) {
+        String result = message;
+        for (X509Certificate certificate : known) {
+            try {
+                String id = "C-" + Digests.sha256Hex(certificate.getEncoded()).toUpperCase(java.util.Locale.ROOT);
+                result = result.replace(id, id + " (" + certificate.getSubjectX500Principal().getName() + ", serial "
+                        + certificate.getSerialNumber().toString(16) + ")");
+            } catch (CertificateEncodingException ignored) {
+                // leave the id as DSS wrote it
+            }
+        }
+        return result;
     }
 
     /** Builder for {@link PadesSignatureEngine}. */

@@ -43,13 +43,19 @@ final class Validation {
 
     private final SandboxPki sandboxPki;
     private final InProcessOcspSource sandboxOcsp;
+    private final RevocationSources supplied;
     private final List<X509Certificate> configuredAnchors;
     private final Clock clock;
 
-    Validation(SandboxPki sandboxPki, InProcessOcspSource sandboxOcsp, List<X509Certificate> configuredAnchors,
-               Clock clock) {
+    /**
+     * @param supplied caller-supplied (offline) revocation data, used at validation too; online sources
+     *                 never are: validation stays offline
+     */
+    Validation(SandboxPki sandboxPki, InProcessOcspSource sandboxOcsp, RevocationSources supplied,
+               List<X509Certificate> configuredAnchors, Clock clock) {
         this.sandboxPki = sandboxPki;
         this.sandboxOcsp = sandboxOcsp;
+        this.supplied = supplied;
         this.configuredAnchors = configuredAnchors;
         this.clock = clock;
     }
@@ -64,6 +70,8 @@ final class Validation {
         configuredAnchors.forEach(c -> trusted.addCertificate(new CertificateToken(c)));
         options.trustAnchors().forEach(c -> trusted.addCertificate(new CertificateToken(c)));
         CommonCertificateVerifier verifier = new CommonCertificateVerifier(true);
+        verifier.setOcspSource(supplied.ocspSource());
+        verifier.setCrlSource(supplied.crlSource());
         if (options.trustSandbox() && sandboxPki != null) {
             trusted.addCertificate(new CertificateToken(sandboxPki.rootCertificate()));
             verifier.setOcspSource(sandboxOcsp);

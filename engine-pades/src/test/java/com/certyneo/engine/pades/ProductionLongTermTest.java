@@ -68,4 +68,45 @@ class ProductionLongTermTest {
         }
         assertTrue(asked.get() >= 2, "seal and TSA certificates were looked up");
     }
+
+    @Test
+    void revokedSignerCannotSignAtLtAndItsBtSignatureValidatesAsRevoked() {
+        ProductionFixture fixture = ProductionFixture.create();
+        InProcessOcspSource responder = new InProcessOcspSource(
+                List.of(new SandboxPki.Entry(fixture.rootKey(), List.of(fixture.root()))), Clock.systemUTC());
+        X509Certificate seal = fixture.sealKey().certificate();
+        responder.revoke(seal, java.time.Instant.now().minusSeconds(3600));
+        RevocationSource offline = new RevocationSource() {
+            @Override
+            public Optional<byte[]> ocspResponse(X509Certificate certificate, X509Certificate issuer) {
+                return Optional.ofNullable(responder.getRevocationToken(new CertificateToken(certificate),
+                        new CertificateToken(issuer))).map(OCSPToken::getEncoded);
+            }
+
+            @Override
+            public Optional<byte[]> crl(X509Certificate certificate, X509Certificate issuer) {
+                return Optional.empty();
+            }
+        };
+        PadesSignatureEngine engine = PadesSignatureEngine.builder()
+                .sealKey(fixture.sealKey()).timestampSource(fixture.tsa()).trustAnchor(fixture.root())
+                .revocationSource(offline).build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        com.certyneo.engine.SignatureEngineException e = org.junit.jupiter.api.Assertions.assertThrows(
+                com.certyneo.engine.SignatureEngineException.class, () -> engine.sign(SignRequest.builder()
+                        .document(DocumentSource.of(SamplePdfs.minimal(), "in.pdf")).output(DocumentTarget.of(out))
+                        .signer(Signer.of("Ops", "ops@example.com")).level(SignatureLevel.SES).profile(PadesProfile.B_LT).build()));
+        assertEquals(com.certyneo.engine.ErrorCode.CERTIFICATE_REVOKED, e.code(), e.toString());
+        assertTrue(e.getMessage().contains("CN=Example Seal"), e.getMessage());
+        assertEquals(0, out.size());
+
+        engine.sign(SignRequest.builder().document(DocumentSource.of(SamplePdfs.minimal(), "in.pdf"))
+                .output(DocumentTarget.of(out)).signer(Signer.of("Ops", "ops@example.com"))
+                .level(SignatureLevel.SES).profile(PadesProfile.B_T).build());
+        ValidationReport report = engine.validate(DocumentSource.of(out.toByteArray(), "revoked.pdf"),
+                ValidationOptions.trusting(List.of()));
+        var v = report.signatures().get(0);
+        assertEquals(Indication.INDETERMINATE, v.indication(), v.toString());
+        assertEquals("REVOKED_NO_POE", v.subIndication().orElseThrow(), v.toString());
+    }
 }
