@@ -59,8 +59,7 @@ public final class TimestampAuthority implements TimestampSource {
     private final Duration accuracy;
     private final Clock clock;
     private final String name;
-    private final SignerInfoGenerator signerInfoGenerator;
-    private final DigestCalculator essCertIdDigest;
+    private final String signatureAlgorithm;
     private final JcaCertStore certStore;
     private final AtomicLong serial;
     private final SecureRandom random = new SecureRandom();
@@ -75,11 +74,9 @@ public final class TimestampAuthority implements TimestampSource {
         this.accuracy = Objects.requireNonNull(b.accuracy, "accuracy");
         this.clock = Objects.requireNonNull(b.clock, "clock");
         this.name = "in-process TSA '" + chain.get(0).getSubjectX500Principal().getName() + "'";
+        this.signatureAlgorithm = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
         try {
-            String algorithm = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
-            this.signerInfoGenerator = new JcaSimpleSignerInfoGeneratorBuilder().build(algorithm, key, chain.get(0));
-            this.essCertIdDigest = new JcaDigestCalculatorProviderBuilder().build()
-                    .get(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256));
+            signerInfoGenerator(); // fail fast on an unusable key or certificate
             this.certStore = new JcaCertStore(chain);
         } catch (OperatorCreationException | CertificateEncodingException e) {
             throw new IllegalArgumentException("Unusable TSU key or certificate: " + e.getMessage(), e);
@@ -158,7 +155,8 @@ public final class TimestampAuthority implements TimestampSource {
             if (request.hasExtensions()) {
                 return reject(PKIFailureInfo.unacceptedExtension, "Request extensions are not supported");
             }
-            TimeStampTokenGenerator tokenGenerator = new TimeStampTokenGenerator(signerInfoGenerator, essCertIdDigest,
+            // Signers and digest calculators are stateful: one set per request keeps concurrent calls apart.
+            TimeStampTokenGenerator tokenGenerator = new TimeStampTokenGenerator(signerInfoGenerator(), essCertIdDigest(),
                     new ASN1ObjectIdentifier(policyOid));
             tokenGenerator.addCertificates(certStore);
             tokenGenerator.setResolution(TimeStampTokenGenerator.R_MILLISECONDS);
@@ -168,13 +166,22 @@ public final class TimestampAuthority implements TimestampSource {
             TimeStampResponse response = responseGenerator.generateGrantedResponse(request,
                     BigInteger.valueOf(serial.incrementAndGet()), genTime);
             return response.getEncoded();
-        } catch (TSPException | IOException e) {
+        } catch (TSPException | IOException | OperatorCreationException | CertificateEncodingException e) {
             try {
                 return reject(PKIFailureInfo.systemFailure, "Internal error");
             } catch (TSPException | IOException inner) {
                 throw new IllegalStateException("Cannot encode a TSA failure response", inner);
             }
         }
+    }
+
+    private SignerInfoGenerator signerInfoGenerator() throws OperatorCreationException, CertificateEncodingException {
+        return new JcaSimpleSignerInfoGeneratorBuilder().build(signatureAlgorithm, key, chain.get(0));
+    }
+
+    private static DigestCalculator essCertIdDigest() throws OperatorCreationException {
+        return new JcaDigestCalculatorProviderBuilder().build()
+                .get(new org.bouncycastle.asn1.x509.AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256));
     }
 
     private void setAccuracy(TimeStampTokenGenerator generator) {
