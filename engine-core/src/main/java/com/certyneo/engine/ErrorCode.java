@@ -35,7 +35,25 @@ public enum ErrorCode {
     /** The signature could not be created for a reason not covered by a more specific code. */
     SIGNING_FAILED(Category.SIGNING),
     /** Validation could not be run (as opposed to a signature that validated as failed). */
-    VALIDATION_ERROR(Category.INPUT);
+    VALIDATION_ERROR(Category.INPUT),
+    /**
+     * Two-step signing: the state is malformed, was tampered with, comes from another engine, or does
+     * not match the document supplied to complete it.
+     */
+    STATE_MISMATCH(Category.USAGE),
+    /** Two-step or remote signing: the signature value does not verify against the signing certificate. */
+    INVALID_SIGNATURE_VALUE(Category.SIGNING),
+    /** The one-time password given for a remote signature was refused. */
+    OTP_INVALID(Category.USAGE),
+    /** The remote signing service refused the engine's credentials or access token (invalid, expired, revoked). */
+    REMOTE_AUTHENTICATION_FAILED(Category.SIGNING),
+    /** The remote signing service is unreachable, timed out or answered with a server error (5xx). */
+    REMOTE_SERVICE_UNAVAILABLE(Category.SIGNING),
+    /**
+     * The remote signing service refused a request (credential, authorisation, hash binding, signature
+     * count) or answered with something that is not a valid response.
+     */
+    REMOTE_SIGNING_ERROR(Category.SIGNING);
 
     /** Who has to act on an error. */
     public enum Category {

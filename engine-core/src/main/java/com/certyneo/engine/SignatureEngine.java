@@ -43,6 +43,34 @@ public interface SignatureEngine extends AutoCloseable {
     DocumentResult timestamp(DocumentSource document, DocumentTarget output);
 
     /**
+     * Step 1 of two-step signing, for keys the engine cannot call itself (HSM behind another service,
+     * browser-side key, remote signing service): prepares the document and returns what to sign plus
+     * an opaque, integrity-protected state. Nothing is written.
+     *
+     * @param request the document, signer, profile and the signing certificate chain
+     * @return the data and digest to sign and the state for {@link #complete}
+     * @throws SignatureEngineException on any failure
+     */
+    PreparedSignature prepare(PrepareRequest request);
+
+    /**
+     * Step 2 of two-step signing: checks the state and the document against step 1, checks the
+     * signature value against the signing certificate, then embeds it (adding the time-stamp and
+     * validation data the profile needs) and writes the output. May run on another engine instance
+     * configured with the same state key.
+     *
+     * @param state the state returned by {@link #prepare}
+     * @param signatureValue the signature over {@link PreparedSignature#dataToSign()}; ECDSA as DER or raw r‖s
+     * @param document the same document bytes given to {@link #prepare}
+     * @param output where the signed PDF goes
+     * @return what was produced
+     * @throws SignatureEngineException with {@link ErrorCode#STATE_MISMATCH} for a tampered or foreign
+     *                                  state or another document, {@link ErrorCode#INVALID_SIGNATURE_VALUE}
+     *                                  for a value that does not verify; no output is written then
+     */
+    SigningResult complete(byte[] state, byte[] signatureValue, DocumentSource document, DocumentTarget output);
+
+    /**
      * Validates every signature and document time-stamp in a PDF, offline.
      *
      * @param document the PDF

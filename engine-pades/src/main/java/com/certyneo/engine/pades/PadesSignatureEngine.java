@@ -1,8 +1,11 @@
 package com.certyneo.engine.pades;
 
 import com.certyneo.engine.DocumentSource;
+import com.certyneo.engine.DocumentTarget;
 import com.certyneo.engine.ErrorCode;
 import com.certyneo.engine.PadesProfile;
+import com.certyneo.engine.PrepareRequest;
+import com.certyneo.engine.PreparedSignature;
 import com.certyneo.engine.SignRequest;
 import com.certyneo.engine.SignatureEngine;
 import com.certyneo.engine.SignatureEngineException;
@@ -14,6 +17,7 @@ import com.certyneo.engine.DocumentResult;
 import com.certyneo.engine.DocumentTarget;
 import com.certyneo.engine.spi.CertificateIssuer;
 import com.certyneo.engine.spi.RevocationSource;
+import com.certyneo.engine.spi.QualifiedSigningProvider;
 import com.certyneo.engine.spi.SigningKey;
 import com.certyneo.engine.spi.TimestampSource;
 import com.certyneo.engine.tsp.TimestampAuthority;
@@ -53,8 +57,13 @@ import java.util.Optional;
  *   are created in (or loaded from) {@code HOME/sandbox}; every page of the output carries a visible
  *   "SANDBOX – NOT LEGALLY BINDING" mark that the signature covers.</li>
  *   <li>{@link #builder()}: production. Configure the platform seal key (SES), the one-time
- *   certificate issuer (AES), a time-stamp source and trust anchors. Sandbox keys are refused.</li>
+ *   certificate issuer (AES), the qualified signing provider (QES), a time-stamp source and trust
+ *   anchors. Sandbox keys are refused.</li>
  * </ul>
+ * A sandbox engine signs QES through an in-process CSC service backed by a sandbox "qualified" CA
+ * (see {@code SandboxQtsp}); its signatures validate but are never reported as qualified.
+ * Two-step signing ({@link #prepare}/{@link #complete}) works at every level and profile; configure
+ * the same {@link Builder#stateKey(byte[])} on every node that completes what another prepared.
  * Instances are immutable and thread-safe; share one per application.
  */
 public final class PadesSignatureEngine implements SignatureEngine {
@@ -71,13 +80,20 @@ public final class PadesSignatureEngine implements SignatureEngine {
     private final Clock clock;
     private final RevocationSources revocation;
     private final Validation validation;
+    private final QualifiedSigningProvider qualifiedProvider;
+    private final SandboxPki.Entry sandboxQualifiedCa;
+    private final TwoStepSigning twoStep;
+    private final Object sandboxQtspLock = new Object();
+    private SandboxQtsp sandboxQtsp;
 
     private PadesSignatureEngine(Builder b) {
         this.sandbox = b.sandboxHome != null;
         this.clock = b.clock;
         if (sandbox) {
             this.sandboxPki = SandboxPki.loadOrCreate(b.sandboxHome);
-            this.sandboxOcsp = new InProcessOcspSource(List.of(sandboxPki.root(), sandboxPki.signerCa()), clock);
+            this.sandboxQualifiedCa = SandboxQualifiedCa.loadOrCreate(sandboxPki);
+            this.sandboxOcsp = new InProcessOcspSource(List.of(sandboxPki.root(), sandboxPki.signerCa(), sandboxQualifiedCa),
+                    clock);
             this.sealKey = b.sealKey != null ? b.sealKey
                     : SigningKey.of(sandboxPki.seal().key(), sandboxPki.seal().chain());
             this.oneTimeIssuer = b.oneTimeIssuer != null ? b.oneTimeIssuer : OneTimeCertificateAuthority.sandbox(sandboxPki);
@@ -92,6 +108,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
             this.trustAnchors = List.copyOf(anchors);
         } else {
             this.sandboxPki = null;
+            this.sandboxQualifiedCa = null;
             this.sandboxOcsp = null;
             this.sealKey = b.sealKey;
             this.oneTimeIssuer = b.oneTimeIssuer;
@@ -107,6 +124,9 @@ public final class PadesSignatureEngine implements SignatureEngine {
         this.revocation = new RevocationSources(sandboxOcsp, b.revocationSource, b.onlineRevocationTimeout);
         this.validation = new Validation(sandboxPki, sandboxOcsp, new RevocationSources(null, b.revocationSource, null),
                 List.copyOf(b.trustAnchors), clock);
+        this.qualifiedProvider = b.qualifiedProvider;
+        this.twoStep = new TwoStepSigning(this, b.stateKey != null ? b.stateKey
+                : sandbox ? StateKeys.sandbox(sandboxPki) : StateKeys.random());
     }
 
     /**
@@ -179,20 +199,20 @@ public final class PadesSignatureEngine implements SignatureEngine {
     }
 
     /**
-     * The profile used when a request names none: B-LT for SES and AES when this engine has revocation
-     * data (sandbox, or revocation sources configured), else the level's own default (B-T).
+     * The profile used when a request names none: B-LT when this engine has revocation data (sandbox,
+     * or revocation sources configured) and a time-stamp source, else the level's own default (B-T).
      *
      * @param level the signature level
      * @return the default profile of {@code level} on this engine
      */
     public PadesProfile defaultProfile(SignatureLevel level) {
-        if (level != SignatureLevel.QES && revocation.available() && timestampSource != null) {
+        if (revocation.available() && timestampSource != null) {
             return PadesProfile.B_LT;
         }
         return level.defaultProfile();
     }
 
-    private void requireCapabilities(PadesProfile profile) {
+    void requireCapabilities(PadesProfile profile) {
         if (profile.needsTimestamp() && timestampSource == null) {
             throw new SignatureEngineException(ErrorCode.TSA_UNAVAILABLE,
                     "Profile " + profile + " needs a time-stamp authority and none is configured",
@@ -278,6 +298,18 @@ public final class PadesSignatureEngine implements SignatureEngine {
     }
 
     @Override
+    public PreparedSignature prepare(PrepareRequest request) {
+        return twoStep.prepare(Objects.requireNonNull(request, "request"));
+    }
+
+    @Override
+    public SigningResult complete(byte[] state, byte[] signatureValue, DocumentSource document, DocumentTarget output) {
+        Objects.requireNonNull(document, "document");
+        Objects.requireNonNull(output, "output");
+        return twoStep.complete(state, signatureValue, document, output);
+    }
+
+    @Override
     public ValidationReport validate(DocumentSource document, ValidationOptions options) {
         Objects.requireNonNull(document, "document");
         Objects.requireNonNull(options, "options");
@@ -291,7 +323,14 @@ public final class PadesSignatureEngine implements SignatureEngine {
 
     @Override
     public void close() {
-        // Nothing is held open: keys are references owned by their providers, TSA is in-process.
+        // Keys are references owned by their providers and the TSA is in-process; only the sandbox
+        // CSC service holds a port.
+        synchronized (sandboxQtspLock) {
+            if (sandboxQtsp != null) {
+                sandboxQtsp.close();
+                sandboxQtsp = null;
+            }
+        }
     }
 
     private SigningKey keyFor(SignRequest request, Instant signingTime) {
@@ -322,13 +361,46 @@ public final class PadesSignatureEngine implements SignatureEngine {
                 return SigningKey.of(pair.getPrivate(), chain);
             case QES:
             default:
-                throw new SignatureEngineException(ErrorCode.LEVEL_NOT_CONFIGURED,
-                        "QES needs a remote qualified signing provider (CSC API) and none is configured",
-                        "Sign at AES, or configure a qualified signing provider when it becomes available.");
+                QualifiedSigningProvider provider = qualifiedProvider();
+                return new QualifiedKey(provider, provider.credential(request.signer()), request.signer());
         }
     }
 
-    private PAdESSignatureParameters parameters(SignRequest request, PadesProfile profile, SigningKey key,
+    /** The configured provider, else (sandbox) the in-process sandbox QTSP, started on first use. */
+    private QualifiedSigningProvider qualifiedProvider() {
+        if (qualifiedProvider != null) {
+            return qualifiedProvider;
+        }
+        if (!sandbox) {
+            throw new SignatureEngineException(ErrorCode.LEVEL_NOT_CONFIGURED,
+                    "QES needs a remote qualified signing provider (CSC API) and none is configured",
+                    "Configure qualifiedSigningProvider(...) on PadesSignatureEngine.builder(), "
+                            + "for example a com.certyneo.engine.csc.CscSigningProvider.");
+        }
+        synchronized (sandboxQtspLock) {
+            if (sandboxQtsp == null) {
+                try {
+                    sandboxQtsp = SandboxQtsp.start(sandboxQualifiedCa, clock, 1);
+                } catch (LinkageError e) {
+                    throw new SignatureEngineException(ErrorCode.LEVEL_NOT_CONFIGURED,
+                            "Sandbox QES needs the CSC test server of com.certyneo:test-vectors, which is not on the classpath",
+                            "Add com.certyneo:test-vectors (runtime scope) to use QES in the sandbox.", e);
+                }
+            }
+            return sandboxQtsp;
+        }
+    }
+
+    /** The checks {@link #sign} makes on the profile, for two-step signing. */
+    Clock clock() {
+        return clock;
+    }
+
+    TimestampSource timestampSource() {
+        return timestampSource;
+    }
+
+    PAdESSignatureParameters parameters(SignRequest request, PadesProfile profile, SigningKey key,
                                                 Instant signingTime) {
         PAdESSignatureParameters p = new PAdESSignatureParameters();
         p.setSignatureLevel(dssLevel(profile));
@@ -376,7 +448,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         return Math.max(MIN_CONTENT_SIZE, size);
     }
 
-    private CommonCertificateVerifier verifier() {
+    CommonCertificateVerifier verifier() {
         CommonCertificateVerifier verifier = new CommonCertificateVerifier(true);
         CommonTrustedCertificateSource trusted = new CommonTrustedCertificateSource();
         trustAnchors.forEach(anchor -> trusted.addCertificate(new CertificateToken(anchor)));
@@ -389,7 +461,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         return verifier;
     }
 
-    private void requireMode(List<X509Certificate> chain, String what) {
+    void requireMode(List<X509Certificate> chain, String what) {
         boolean sandboxChain = chain.stream().anyMatch(SandboxPki::isSandboxCertificate);
         if (sandbox && !sandboxChain) {
             throw new SignatureEngineException(ErrorCode.MODE_MISMATCH,
@@ -414,7 +486,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         return certificate.getSubjectX500Principal().getName();
     }
 
-    private static SignatureEngineException translate(Exception e, String name) {
+    static SignatureEngineException translate(Exception e, String name) {
         return translate(e, name, List.of());
     }
 
@@ -476,8 +548,38 @@ public final class PadesSignatureEngine implements SignatureEngine {
         private Clock clock = Clock.systemUTC();
         private RevocationSource revocationSource;
         private java.time.Duration onlineRevocationTimeout;
+        private QualifiedSigningProvider qualifiedProvider;
+        private byte[] stateKey;
 
         private Builder() {
+        }
+
+        /**
+         * @param provider the remote qualified signing provider used at QES, such as a
+         *                 {@code com.certyneo.engine.csc.CscSigningProvider}; a sandbox engine without one
+         *                 uses its in-process sandbox CSC service
+         * @return this
+         */
+        public Builder qualifiedSigningProvider(QualifiedSigningProvider provider) {
+            this.qualifiedProvider = provider;
+            return this;
+        }
+
+        /**
+         * The key that seals two-step signing states (HMAC-SHA256). Configure the same key on every
+         * engine that completes states another prepared. Default: sandbox engines derive one from their
+         * sandbox PKI; production engines draw a random key, valid for this instance only.
+         *
+         * @param key at least 32 bytes (copied)
+         * @return this
+         */
+        public Builder stateKey(byte[] key) {
+            if (key == null || key.length < 32) {
+                throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "The two-step state key is shorter than 32 bytes",
+                        "Use 32 random bytes from a secret store.");
+            }
+            this.stateKey = key.clone();
+            return this;
         }
 
         /**

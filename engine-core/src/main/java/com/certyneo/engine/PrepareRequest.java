@@ -1,0 +1,169 @@
+package com.certyneo.engine;
+
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Step 1 of two-step signing: what to sign, for whom, and with which certificate. The key itself
+ * lives elsewhere (an HSM, a browser, a remote service); the engine only needs its certificate chain
+ * to build the signed attributes. Immutable; build it with {@link #builder()}.
+ *
+ * <p>There is no output here: the output is given to
+ * {@link SignatureEngine#complete(byte[], byte[], DocumentSource, DocumentTarget)}, which may run
+ * on another node, after a restart.
+ *
+ * @param document the PDF to sign (the same bytes must be supplied again to complete)
+ * @param signer who signs
+ * @param level the eIDAS level recorded for this signature
+ * @param profile the PAdES profile; empty means {@link SignatureLevel#defaultProfile()}
+ * @param reason the {@code /Reason} entry, if any
+ * @param location the {@code /Location} entry, if any
+ * @param contactInfo the {@code /ContactInfo} entry, if any
+ * @param certificateChain the signing certificate first, then its issuers
+ * @param rsaPss for RSA keys: sign with RSASSA-PSS instead of PKCS#1 v1.5 (implied by an RSASSA-PSS key)
+ */
+public record PrepareRequest(DocumentSource document, Signer signer, SignatureLevel level,
+                             Optional<PadesProfile> profile, Optional<String> reason, Optional<String> location,
+                             Optional<String> contactInfo, List<X509Certificate> certificateChain, boolean rsaPss) {
+
+    /** Validates the components and copies the chain. */
+    public PrepareRequest {
+        require(document, "document");
+        require(signer, "signer");
+        require(level, "level");
+        require(certificateChain, "certificate chain");
+        certificateChain = List.copyOf(certificateChain);
+        if (certificateChain.isEmpty()) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "The prepare request has an empty certificate chain",
+                    "Pass the signing certificate first, then its issuers.");
+        }
+        profile = Objects.requireNonNullElse(profile, Optional.empty());
+        reason = clean(reason);
+        location = clean(location);
+        contactInfo = clean(contactInfo);
+    }
+
+    private static void require(Object value, String what) {
+        if (value == null) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "The prepare request has no " + what,
+                    "Set the " + what + " on PrepareRequest.builder().");
+        }
+    }
+
+    private static Optional<String> clean(Optional<String> text) {
+        return text == null ? Optional.empty() : text.map(String::strip).filter(t -> !t.isEmpty());
+    }
+
+    /** @return the profile to produce: the requested one, else the level's default */
+    public PadesProfile effectiveProfile() {
+        return profile.orElse(level.defaultProfile());
+    }
+
+    /** @return the signing certificate */
+    public X509Certificate signingCertificate() {
+        return certificateChain.get(0);
+    }
+
+    /** @return a new builder with level {@link SignatureLevel#AES} */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder pre-filled from a one-step request (its output is not used).
+     *
+     * @param request the one-step request
+     * @param chain the signing certificate first, then its issuers
+     * @return a builder
+     */
+    public static Builder from(SignRequest request, List<X509Certificate> chain) {
+        Builder b = new Builder();
+        b.document = request.document();
+        b.signer = request.signer();
+        b.level = request.level();
+        b.profile = request.profile().orElse(null);
+        b.reason = request.reason().orElse(null);
+        b.location = request.location().orElse(null);
+        b.contactInfo = request.contactInfo().orElse(null);
+        b.chain = chain;
+        return b;
+    }
+
+    /** Builder for {@link PrepareRequest}; not thread-safe, reusable. */
+    public static final class Builder {
+        private DocumentSource document;
+        private Signer signer;
+        private SignatureLevel level = SignatureLevel.AES;
+        private PadesProfile profile;
+        private String reason;
+        private String location;
+        private String contactInfo;
+        private List<X509Certificate> chain;
+        private boolean rsaPss;
+
+        private Builder() {
+        }
+
+        /** @param document the PDF to sign @return this */
+        public Builder document(DocumentSource document) {
+            this.document = document;
+            return this;
+        }
+
+        /** @param signer who signs @return this */
+        public Builder signer(Signer signer) {
+            this.signer = signer;
+            return this;
+        }
+
+        /** @param level the eIDAS level (default AES) @return this */
+        public Builder level(SignatureLevel level) {
+            this.level = level;
+            return this;
+        }
+
+        /** @param profile the PAdES profile, or {@code null} for the level's default @return this */
+        public Builder profile(PadesProfile profile) {
+            this.profile = profile;
+            return this;
+        }
+
+        /** @param reason the reason for signing @return this */
+        public Builder reason(String reason) {
+            this.reason = reason;
+            return this;
+        }
+
+        /** @param location where the signing happens @return this */
+        public Builder location(String location) {
+            this.location = location;
+            return this;
+        }
+
+        /** @param contactInfo how to contact the signer @return this */
+        public Builder contactInfo(String contactInfo) {
+            this.contactInfo = contactInfo;
+            return this;
+        }
+
+        /** @param chain the signing certificate first, then its issuers @return this */
+        public Builder certificateChain(List<X509Certificate> chain) {
+            this.chain = chain;
+            return this;
+        }
+
+        /** @param rsaPss whether an RSA key signs with RSASSA-PSS (default PKCS#1 v1.5) @return this */
+        public Builder rsaPss(boolean rsaPss) {
+            this.rsaPss = rsaPss;
+            return this;
+        }
+
+        /** @return the request */
+        public PrepareRequest build() {
+            return new PrepareRequest(document, signer, level, Optional.ofNullable(profile), Optional.ofNullable(reason),
+                    Optional.ofNullable(location), Optional.ofNullable(contactInfo), chain, rsaPss);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package com.certyneo.engine.spi;
+
+import com.certyneo.engine.ErrorCode;
+import com.certyneo.engine.SignatureEngineException;
+import com.certyneo.engine.Signer;
+
+/**
+ * A remote qualified signature creation device: a key held by a qualified trust service provider,
+ * which signs a digest once the signer has authorised it (sole control, SCAL2: the authorisation is
+ * bound to the digest). The engine computes the digest of the PAdES signed attributes first, then
+ * asks the provider to sign it, then completes the PAdES signature locally.
+ *
+ * <p>Implementations obtain any one-time password through a caller-supplied {@link OtpCallback},
+ * never log secrets, and must be thread-safe.
+ */
+public interface QualifiedSigningProvider {
+
+    /**
+     * Finds the signer's qualified credential and its certificate chain.
+     *
+     * @param signer the signer
+     * @return the credential to use
+     * @throws SignatureEngineException with {@link ErrorCode#SIGNING_KEY_ERROR} when the signer has no
+     *                                  usable credential, or a {@code REMOTE_*} code when the service fails
+     */
+    QualifiedCredential credential(Signer signer);
+
+    /**
+     * Authorises and signs one digest with the credential.
+     *
+     * @param credential the credential from {@link #credential(Signer)}
+     * @param signer the signer (for the OTP prompt and the authorisation description)
+     * @param digest the digest of the DER-encoded signed attributes
+     * @param digestAlgorithm the JCA digest name of {@code digest}, such as {@code SHA-256}
+     * @param signatureAlgorithm the JCA signature name, such as {@code SHA256withECDSA}
+     * @return the signature value (ECDSA as DER or raw r‖s; the engine normalises and verifies it)
+     * @throws SignatureEngineException with {@link ErrorCode#OTP_INVALID},
+     *                                  {@link ErrorCode#REMOTE_AUTHENTICATION_FAILED},
+     *                                  {@link ErrorCode#REMOTE_SERVICE_UNAVAILABLE} or
+     *                                  {@link ErrorCode#REMOTE_SIGNING_ERROR}
+     */
+    byte[] sign(QualifiedCredential credential, Signer signer, byte[] digest, String digestAlgorithm,
+                String signatureAlgorithm);
+
+    /** @return a short description for error messages, such as the service URL */
+    default String describe() {
+        return getClass().getSimpleName();
+    }
+}

@@ -1,0 +1,43 @@
+package com.certyneo.engine.pades;
+
+import com.certyneo.engine.Signer;
+import com.certyneo.engine.spi.QualifiedCredential;
+import com.certyneo.engine.spi.QualifiedSigningProvider;
+import com.certyneo.engine.spi.SigningKey;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/**
+ * A qualified credential presented as a {@link SigningKey}: the engine hands it the DER signed
+ * attributes, it hashes them (so the digest exists before any authorisation, as SCAL2 requires),
+ * has the provider authorise and sign the digest, then normalises and verifies the value it got back.
+ */
+record QualifiedKey(QualifiedSigningProvider provider, QualifiedCredential credential, Signer signer) implements SigningKey {
+
+    @Override
+    public List<X509Certificate> certificateChain() {
+        return credential.certificateChain();
+    }
+
+    @Override
+    public byte[] sign(byte[] data, String jcaAlgorithm) {
+        String digestAlgorithm = "SHA-" + jcaAlgorithm.substring(3, jcaAlgorithm.indexOf("with"));
+        byte[] digest;
+        try {
+            digest = MessageDigest.getInstance(digestAlgorithm).digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] value = provider.sign(credential, signer, digest, digestAlgorithm, jcaAlgorithm);
+        return SignatureValues.normalizeAndVerify(value, jcaAlgorithm, credential.certificate(), data,
+                provider.describe() + " (credential " + credential.id() + ")");
+    }
+
+    @Override
+    public String toString() {
+        return "QualifiedKey[" + provider.describe() + ", " + credential.id() + "]";
+    }
+}
