@@ -375,7 +375,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
             throw new SignatureEngineException(ErrorCode.LEVEL_NOT_CONFIGURED,
                     "QES needs a remote qualified signing provider (CSC API) and none is configured",
                     "Configure qualifiedSigningProvider(...) on PadesSignatureEngine.builder(), "
-                            + "for example a com.certyneo.engine.csc.CscSigningProvider.");
+                            + "for example a com.certyneo.engine.pades.csc.CscSigningProvider.");
         }
         synchronized (sandboxQtspLock) {
             if (sandboxQtsp == null) {
@@ -556,7 +556,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
 
         /**
          * @param provider the remote qualified signing provider used at QES, such as a
-         *                 {@code com.certyneo.engine.csc.CscSigningProvider}; a sandbox engine without one
+         *                 {@code com.certyneo.engine.pades.csc.CscSigningProvider}; a sandbox engine without one
          *                 uses its in-process sandbox CSC service
          * @return this
          */

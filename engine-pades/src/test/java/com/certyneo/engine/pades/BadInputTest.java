@@ -97,7 +97,7 @@ class BadInputTest {
     void unconfiguredLevelsAreRefused() {
         Path out = dir.resolve("out.pdf");
         assertEquals(ErrorCode.LEVEL_NOT_CONFIGURED, assertThrows(SignatureEngineException.class,
-                () -> sandbox.sign(request(SamplePdfs.minimal(), out, SignatureLevel.QES))).code());
+                () -> production.sign(request(SamplePdfs.minimal(), out, SignatureLevel.QES))).code());
         assertEquals(ErrorCode.LEVEL_NOT_CONFIGURED, assertThrows(SignatureEngineException.class,
                 () -> production.sign(request(SamplePdfs.minimal(), out, SignatureLevel.AES))).code());
         assertEquals(ErrorCode.PROFILE_NOT_SUPPORTED, assertThrows(SignatureEngineException.class,

@@ -1,4 +1,4 @@
-package com.certyneo.engine.csc;
+package com.certyneo.engine.pades.csc;
 
 /** Which version of the CSC API a service speaks. */
 public enum CscDialect {

@@ -1,4 +1,4 @@
-package com.certyneo.engine.csc;
+package com.certyneo.engine.pades.csc;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package com.certyneo.engine.keys;
+package com.certyneo.engine.pades.keys;
 
 import com.certyneo.engine.ErrorCode;
 import com.certyneo.engine.SignatureEngineException;

@@ -1,4 +1,4 @@
-package com.certyneo.engine.csc;
+package com.certyneo.engine.pades.csc;
 
 import java.security.cert.X509Certificate;
 import java.util.List;

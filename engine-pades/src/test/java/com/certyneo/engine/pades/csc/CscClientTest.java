@@ -1,4 +1,4 @@
-package com.certyneo.engine.csc;
+package com.certyneo.engine.pades.csc;
 
 import com.certyneo.engine.ErrorCode;
 import com.certyneo.engine.Signer;
