@@ -6,19 +6,25 @@ import com.certyneo.engine.SignatureEngineException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Map;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * The identifying details of a certificate (for AES: the signer's one-time certificate).
  *
  * @param serialNumber the serial number, lower-case hex without leading zeros
  * @param sha256 lower-case hex SHA-256 fingerprint of the DER encoding
- * @param subject the subject DN (RFC 2253)
+ * @param subject the subject DN (RFC 2253, with EMAILADDRESS, SERIALNUMBER and similar keywords spelled out)
  * @param issuer the issuer DN (RFC 2253)
  * @param notBefore start of validity
  * @param notAfter end of validity
  */
 public record CertificateEvidence(String serialNumber, String sha256, String subject, String issuer,
                                   Instant notBefore, Instant notAfter) {
+
+    /** Names for attributes RFC 2253 would print as OID=#hex. */
+    private static final Map<String, String> KEYWORDS = Map.of("1.2.840.113549.1.9.1", "EMAILADDRESS",
+            "2.5.4.5", "SERIALNUMBER", "2.5.4.42", "GIVENNAME", "2.5.4.4", "SURNAME", "2.5.4.97", "ORGANIZATIONIDENTIFIER");
 
     /** Validates the components. */
     public CertificateEvidence {
@@ -40,7 +46,8 @@ public record CertificateEvidence(String serialNumber, String sha256, String sub
         try {
             return new CertificateEvidence(certificate.getSerialNumber().toString(16),
                     Digests.sha256Hex(certificate.getEncoded()),
-                    certificate.getSubjectX500Principal().getName(), certificate.getIssuerX500Principal().getName(),
+                    certificate.getSubjectX500Principal().getName(X500Principal.RFC2253, KEYWORDS),
+                    certificate.getIssuerX500Principal().getName(X500Principal.RFC2253, KEYWORDS),
                     certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
         } catch (CertificateEncodingException e) {
             throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot encode the certificate "
