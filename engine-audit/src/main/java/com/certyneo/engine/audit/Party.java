@@ -1,0 +1,38 @@
+package com.certyneo.engine.audit;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A person or organisation acting on an envelope, such as its sender.
+ *
+ * @param name display name
+ * @param email e-mail address
+ * @param organization the account or organisation, if any
+ */
+public record Party(String name, String email, Optional<String> organization) {
+
+    /** Validates the components. */
+    public Party {
+        name = Checks.text(name, "party name", 256);
+        email = Checks.text(email, "party e-mail", 320);
+        organization = Checks.optionalText(organization, "party organization", 256);
+    }
+
+    /**
+     * @param name display name
+     * @param email e-mail address
+     * @return a party without organisation
+     */
+    public static Party of(String name, String email) {
+        return new Party(name, email, Optional.empty());
+    }
+
+    /**
+     * @param organization the organisation
+     * @return a copy with the organisation set
+     */
+    public Party withOrganization(String organization) {
+        return new Party(name, email, Optional.of(Objects.requireNonNull(organization, "organization")));
+    }
+}
