@@ -87,7 +87,7 @@ public final class ExpectedOutcomes {
                     list.add(switch (kind) {
                         case GOOD -> passed(v, op, op.targetFormat());
                         case REVOKED -> op == Operation.SIGN_B_LT || op == Operation.SIGN_B_LTA
-                                ? refused(v, op, "SIGNING_KEY_ERROR", "Revoked/Suspended certificate(s) detected")
+                                ? refused(v, op, "CERTIFICATE_REVOKED", "Revoked/Suspended certificate(s) detected")
                                 : new Expectation(v, op, Outcome.INDETERMINATE, "REVOKED_NO_POE", op.targetFormat(), null,
                                 "DSS does not check revocation when signing B/T (checkCertificateRevocation=false); "
                                         + "validation finds the signer revoked on 2025-06-01 and no POE before it", false);

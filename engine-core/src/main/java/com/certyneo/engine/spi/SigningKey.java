@@ -27,7 +27,9 @@ public interface SigningKey {
 
     /**
      * Signs data with a JCA signature algorithm such as {@code SHA256withECDSA}, {@code SHA256withRSA}
-     * or {@code SHA256withRSAandMGF1}. ECDSA values are returned DER-encoded.
+     * or {@code SHA256withRSAandMGF1} (RSASSA-PSS, MGF1 with the same digest, salt length = digest
+     * length; the engine asks RSA keys for PSS when it signs in one step). ECDSA values are returned
+     * DER-encoded.
      *
      * @param data the bytes to be signed (for PAdES: the DER of the CMS signed attributes)
      * @param jcaAlgorithm the JCA signature algorithm name
@@ -59,9 +61,13 @@ public interface SigningKey {
             @Override
             public byte[] sign(byte[] data, String jcaAlgorithm) {
                 try {
-                    Signature signature = Signature.getInstance(jcaAlgorithm);
+                    Signature signature;
                     if (jcaAlgorithm.endsWith("andMGF1")) {
+                        // The JDK names PSS "RSASSA-PSS" and takes the digest from the parameters.
+                        signature = Signature.getInstance("RSASSA-PSS");
                         signature.setParameter(Pss.forAlgorithm(jcaAlgorithm));
+                    } else {
+                        signature = Signature.getInstance(jcaAlgorithm);
                     }
                     signature.initSign(key);
                     signature.update(data);

@@ -179,6 +179,10 @@ public final class PadesSignatureEngine implements SignatureEngine {
         try {
             DSSDocument document = new InMemoryDocument(prepared, name);
             PAdESSignatureParameters parameters = parameters(request, profile, key, signingTime);
+            if ("RSA".equals(chain.get(0).getPublicKey().getAlgorithm())) {
+                // RSASSA-PSS for RSA keys: DSS's default crypto policy stops accepting PKCS#1 v1.5 in 2029.
+                parameters.setEncryptionAlgorithm(eu.europa.esig.dss.enumerations.EncryptionAlgorithm.RSASSA_PSS);
+            }
             PAdESService service = new PAdESService(verifier());
             if (tsp != null) {
                 service.setTspSource(tsp);

@@ -42,6 +42,15 @@ final class Revisions {
         return ends.size();
     }
 
+    /** @return whether another revision (an {@code %%EOF}) follows the end of {@code byteRange} */
+    boolean hasRevisionAfter(List<BigInteger> byteRange) {
+        if (byteRange == null || byteRange.size() != 4) {
+            return true;
+        }
+        long end = byteRange.get(2).longValue() + byteRange.get(3).longValue();
+        return !ends.isEmpty() && ends.get(ends.size() - 1) > end + 2;
+    }
+
     /** @return e.g. "changed after revision 2 (of 4)" for a signature whose byte range ends in revision 2 */
     String describeAfter(List<BigInteger> byteRange) {
         if (byteRange == null || byteRange.size() != 4) {

@@ -163,30 +163,37 @@ final class Validation {
     /**
      * The changes DSS found between the revision a signature covers and the final document, minus the
      * legitimate ones (signatures, form fill of signature fields, DSS dictionaries, document time-stamps).
+     * Object-level changes (page content or resources, annotations, pages added or removed) decide;
+     * DSS's rendered-page comparison is reported alongside them but never decides on its own.
      */
     static List<String> modifications(PDFRevisionWrapper revision, List<BigInteger> byteRange, Revisions revisions) {
-        if (revision == null) {
-            return List.of();
+        if (revision == null || !revisions.hasRevisionAfter(byteRange)) {
+            return List.of(); // the signature covers the whole file: nothing can have changed after it
         }
         String where = revisions.describeAfter(byteRange);
         List<String> found = new ArrayList<>();
-        List<BigInteger> visual = revision.getPdfVisualDifferenceConcernedPages();
-        if (!visual.isEmpty()) {
-            found.add(where + ": the rendered content of page(s) " + visual + " changed");
-        }
         List<BigInteger> pages = revision.getPdfPageDifferenceConcernedPages();
         if (!pages.isEmpty()) {
             found.add(where + ": pages were added or removed " + pages);
-        }
-        List<BigInteger> overlaps = revision.getPdfAnnotationsOverlapConcernedPages();
-        if (!overlaps.isEmpty()) {
-            found.add(where + ": annotations overlap the signed content on page(s) " + overlaps);
         }
         for (XmlObjectModification change : revision.getPdfAnnotationChanges()) {
             found.add(where + ": annotation " + describe(change));
         }
         for (XmlObjectModification change : revision.getPdfUndefinedChanges()) {
             found.add(where + ": object " + describe(change));
+        }
+        if (found.isEmpty()) {
+            // Rendering comparisons alone are a heuristic (annotations without appearance streams, for
+            // one, render differently between revisions): they count only with object-level evidence.
+            return List.of();
+        }
+        List<BigInteger> visual = revision.getPdfVisualDifferenceConcernedPages();
+        if (!visual.isEmpty()) {
+            found.add(0, where + ": the rendered content of page(s) " + visual + " changed");
+        }
+        List<BigInteger> overlaps = revision.getPdfAnnotationsOverlapConcernedPages();
+        if (!overlaps.isEmpty()) {
+            found.add(where + ": annotations overlap the signed content on page(s) " + overlaps);
         }
         return found;
     }
