@@ -142,6 +142,15 @@ final class TestPki {
         return out.toString();
     }
 
+    /** Writes an unencrypted PKCS#8 {@code PRIVATE KEY} PEM, the form every OpenSSL version reads. */
+    static Path writeKey(Path file, java.security.PrivateKey key) throws IOException {
+        try {
+            return writePem(file, new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key, null));
+        } catch (org.bouncycastle.util.io.pem.PemGenerationException e) {
+            throw new IOException(e);
+        }
+    }
+
     static Path writePem(Path file, Object... objects) throws IOException {
         Files.writeString(file, pem(objects), StandardCharsets.US_ASCII);
         return file;
