@@ -20,7 +20,7 @@ import java.io.StringWriter;
         description = "Certyneo Signing Engine: PAdES signatures at eIDAS levels (SES, AES, QES).%n"
                 + "Runs on the embedded sandbox (test PKI + TSA) with zero setup; sandbox output is marked "
                 + "SANDBOX - NOT LEGALLY BINDING.",
-        subcommands = {SignCommand.class, ValidateCommand.class, PkiCommand.class, DemoCommand.class,
+        subcommands = {SignCommand.class, ValidateCommand.class, PkiCommand.class, DemoCommand.class, TsaCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 validation failed, 2 usage error, 3 input error, 4 signing/TSA error."})
 public final class Main implements Runnable {
