@@ -35,12 +35,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  *
  * <p>Binds to loopback unless told otherwise; port 0 picks a free port, see {@link #port()}. Handles
- * requests on a fixed pool of daemon threads. Close it to stop.
+ * requests on a fixed pool of daemon threads. Close it to stop. Loading this class sets the JDK
+ * property {@code sun.net.httpserver.nodelay=true} unless already set, since replies otherwise stall
+ * for ~40 ms each (Nagle's algorithm against delayed ACKs).
  */
 public final class TsaHttpServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TsaHttpServer.class);
     private static final AtomicInteger SERVERS = new AtomicInteger();
+
+    static {
+        // The JDK server writes headers and body in separate segments; without TCP_NODELAY, Nagle's
+        // algorithm and the client's delayed ACK add ~40 ms to every reply. The JDK reads this property
+        // once, when its first HttpServer is created; an explicit setting by the application wins.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;
