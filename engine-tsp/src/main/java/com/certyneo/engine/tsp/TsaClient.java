@@ -95,7 +95,7 @@ public final class TsaClient implements TimestampSource {
                 .collect(Collectors.joining(", ", "TSA client [", "]"));
     }
 
-    /** @return a builder with defaults: no retries beyond one, 2 min clock skew, no allow-list, no anchors */
+    /** @return a builder with defaults: one retry after 250 ms, 2 min clock skew, no policy allow-list, no anchors */
     public static Builder builder() {
         return new Builder();
     }

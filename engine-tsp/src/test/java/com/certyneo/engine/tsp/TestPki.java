@@ -3,6 +3,8 @@ package com.certyneo.engine.tsp;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
@@ -92,8 +94,35 @@ final class TestPki {
         return new Issued(keys, cert, List.copyOf(chain));
     }
 
+    /** A TLS certificate for {@code purpose} (server or client auth), with an IP address SAN when given. */
+    static Issued tls(Issued issuer, String cn, KeyPurposeId purpose, String ipAddress) {
+        KeyPair keys = ec();
+        X509Certificate cert = build(new X500Name("CN=" + cn + ",O=Certyneo Test"), keys, issuer.cert(), issuer.keys(),
+                false, null, b -> {
+                    b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
+                    if (ipAddress != null) {
+                        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
+                                new GeneralName(GeneralName.iPAddress, ipAddress)));
+                    }
+                });
+        List<X509Certificate> chain = new ArrayList<>();
+        chain.add(cert);
+        chain.addAll(issuer.chain());
+        return new Issued(keys, cert, List.copyOf(chain));
+    }
+
+    /** Adds extensions to a certificate being built. */
+    interface Customizer {
+        void customize(X509v3CertificateBuilder builder) throws IOException;
+    }
+
     private static X509Certificate build(X500Name subject, KeyPair subjectKeys, X509Certificate issuer,
                                          KeyPair issuerKeys, boolean ca, Eku eku) {
+        return build(subject, subjectKeys, issuer, issuerKeys, ca, eku, b -> { });
+    }
+
+    private static X509Certificate build(X500Name subject, KeyPair subjectKeys, X509Certificate issuer,
+                                         KeyPair issuerKeys, boolean ca, Eku eku, Customizer customizer) {
         try {
             Instant now = Instant.now();
             X500Name issuerName = issuer == null ? subject : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
@@ -122,6 +151,7 @@ final class TestPki {
                             new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
                 }
             }
+            customizer.customize(b);
             String algorithm = "EC".equals(issuerKeys.getPrivate().getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
             return new JcaX509CertificateConverter().getCertificate(
                     b.build(new JcaContentSignerBuilder(algorithm).build(issuerKeys.getPrivate())));
