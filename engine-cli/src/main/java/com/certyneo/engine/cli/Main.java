@@ -21,7 +21,7 @@ import java.io.StringWriter;
                 + "Runs on the embedded sandbox (test PKI + TSA) with zero setup; sandbox output is marked "
                 + "SANDBOX - NOT LEGALLY BINDING.",
         subcommands = {SignCommand.class, ValidateCommand.class, ExtendCommand.class, TimestampCommand.class,
-                PkiCommand.class, AuditCommand.class, DemoCommand.class,
+                TsaCommand.class, PkiCommand.class, AuditCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 validation failed, 2 usage error, 3 input error, 4 signing/TSA error."})
 public final class Main implements Runnable {
