@@ -17,8 +17,9 @@ import java.util.concurrent.Callable;
 
 /** {@code certyneo timestamp}: adds an RFC 3161 document time-stamp. */
 @Command(name = "timestamp", mixinStandardHelpOptions = true,
-        description = "Add an RFC 3161 document time-stamp (/DocTimeStamp) over the whole PDF "
-                + "(the sandbox TSA; the output is sandbox-marked).")
+        description = "Add an RFC 3161 document time-stamp (/DocTimeStamp) over the whole PDF. Without --tsa "
+                + "the sandbox TSA stamps and the output is sandbox-marked; with --tsa the given TSAs are tried in "
+                + "order and every reply is checked (ETSI EN 319 422) before it is used.")
 final class TimestampCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -36,9 +37,20 @@ final class TimestampCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.pdf", description = "Where to write the result")
     Path output;
 
+    @Option(names = "--tsa", paramLabel = "URL", description = "An RFC 3161 TSA URL (repeatable: failover order)")
+    java.util.List<String> tsa = new java.util.ArrayList<>();
+
     @Override
     public Integer call() {
-        try (PadesSignatureEngine engine = PadesSignatureEngine.sandbox(home.resolve(parent.home))) {
+        PadesSignatureEngine configured;
+        if (tsa.isEmpty()) {
+            configured = PadesSignatureEngine.sandbox(home.resolve(parent.home));
+        } else {
+            com.certyneo.engine.tsp.TsaClient.Builder client = com.certyneo.engine.tsp.TsaClient.builder();
+            tsa.forEach(client::endpoint);
+            configured = PadesSignatureEngine.builder().timestampSource(client.build()).build();
+        }
+        try (PadesSignatureEngine engine = configured) {
             DocumentResult result = engine.timestamp(DocumentSource.of(input), DocumentTarget.of(output));
             ExtendCommand.print(spec.commandLine().getOut(), "Time-stamped", input, result);
         }
