@@ -24,6 +24,11 @@ import java.util.Optional;
  * @param sandbox whether the signing certificate chains to the Certyneo sandbox root
  * @param errors validation errors, human-readable
  * @param warnings validation warnings, human-readable
+ * @param certificateChain subject DNs of the signing certificate's chain as the validator built it,
+ *                         signing certificate first
+ * @param revocationStatus the signing certificate's revocation status as found in the validation data,
+ *                         such as {@code "good (OCSP, 2026-01-01T10:00:00Z)"}, {@code "revoked since …"}
+ *                         or {@code "no revocation data"}
  * @param modifications changes made to the document after this signature that are not legitimate
  *                      later revisions (more signatures, validation data, document time-stamps);
  *                      each names the revision and what changed. When not empty the indication is
@@ -34,7 +39,7 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
                                   String signedBy, String signerSubject, Optional<Instant> claimedSigningTime,
                                   Optional<Instant> bestSignatureTime, List<Instant> timestampTimes,
                                   String qualification, boolean sandbox, List<String> errors, List<String> warnings,
-                                  List<String> modifications) {
+                                  List<String> certificateChain, String revocationStatus, List<String> modifications) {
 
     /**
      * Engine-specific sub-indication (not an ETSI one) for a document changed after signing in a way
@@ -58,6 +63,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         qualification = Objects.requireNonNullElse(qualification, "NA");
         errors = List.copyOf(Objects.requireNonNullElse(errors, List.of()));
         warnings = List.copyOf(Objects.requireNonNullElse(warnings, List.of()));
+        certificateChain = List.copyOf(Objects.requireNonNullElse(certificateChain, List.of()));
+        revocationStatus = Objects.requireNonNullElse(revocationStatus, "");
         modifications = List.copyOf(Objects.requireNonNullElse(modifications, List.of()));
     }
 

@@ -16,13 +16,16 @@ import java.util.Optional;
  * @param signingTime the claimed signing time ({@code /M} of the signature dictionary)
  * @param timestampTime the time asserted by the signature time-stamp, when the profile has one
  * @param inputSha256 lower-case hex SHA-256 of the input document
+ * @param preparedSha256 lower-case hex SHA-256 of the document as prepared for signing: the input plus
+ *                       the engine's preparation revision (sandbox mark, classic cross-reference
+ *                       section), or the input itself when none was needed
  * @param outputSha256 lower-case hex SHA-256 of the signed document
  * @param outputFile the output file, when the target was a file
  * @param sandbox whether this signature was made by a sandbox engine (not legally binding)
  */
 public record SigningResult(SignatureLevel level, PadesProfile profile, List<X509Certificate> certificateChain,
                             Instant signingTime, Optional<Instant> timestampTime, String inputSha256,
-                            String outputSha256, Optional<Path> outputFile, boolean sandbox) {
+                            String preparedSha256, String outputSha256, Optional<Path> outputFile, boolean sandbox) {
 
     /** Validates the components and copies the chain. */
     public SigningResult {
@@ -35,6 +38,7 @@ public record SigningResult(SignatureLevel level, PadesProfile profile, List<X50
         Objects.requireNonNull(signingTime, "signingTime");
         timestampTime = Objects.requireNonNullElse(timestampTime, Optional.empty());
         Objects.requireNonNull(inputSha256, "inputSha256");
+        Objects.requireNonNull(preparedSha256, "preparedSha256");
         Objects.requireNonNull(outputSha256, "outputSha256");
         outputFile = Objects.requireNonNullElse(outputFile, Optional.empty());
     }

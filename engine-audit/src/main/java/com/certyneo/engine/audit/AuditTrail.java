@@ -105,7 +105,8 @@ public final class AuditTrail {
         byte[] bytes = sealed.toByteArray();
         target.write(out -> out.write(bytes));
         SigningResult withFile = new SigningResult(result.level(), result.profile(), result.certificateChain(), result.signingTime(),
-                result.timestampTime(), result.inputSha256(), result.outputSha256(), target.path(), result.sandbox());
+                result.timestampTime(), result.inputSha256(), result.preparedSha256(), result.outputSha256(), target.path(),
+                result.sandbox());
         return new SealedAuditTrail(withFile, profile, fellBack, evidence.chainHead(), Digests.sha256Hex(evidence.toJson()),
                 Digests.sha256Hex(pdf));
     }

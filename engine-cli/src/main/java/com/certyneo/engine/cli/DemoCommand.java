@@ -153,7 +153,8 @@ final class DemoCommand implements Callable<Integer> {
         return Evidence.builder()
                 .envelope(Envelope.of(UUID.randomUUID().toString(), "Sample service agreement (demo)", EnvelopeMode.SANDBOX,
                         Party.of("Certyneo Demo", "demo@certyneo.example"), created).completedAt(completed))
-                .document(DocumentEvidence.describe(contract.getFileName().toString(), original).withSignedSha256(r2.outputSha256()))
+                .document(DocumentEvidence.describe(contract.getFileName().toString(), original)
+                            .withPreparedSha256(r1.preparedSha256()).withSignedSha256(r2.outputSha256()))
                 .signer(aliceEvidence)
                 .signer(bobEvidence)
                 .event(EventType.CREATED, "demo@certyneo.example", created, ip, ua, Map.of("documents", "1"))

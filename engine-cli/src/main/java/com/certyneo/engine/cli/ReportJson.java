@@ -14,7 +14,8 @@ import java.util.Optional;
  *   "signatures": [ { "id", "field", "documentTimestamp": bool, "indication", "subIndication",
  *                     "format", "profile", "signedBy", "subject", "claimedSigningTime",
  *                     "bestSignatureTime", "timestamps": [str], "qualification", "sandbox": bool,
- *                     "errors": [str], "warnings": [str], "modifications": [str] } ] }
+ *                     "errors": [str], "warnings": [str], "certificateChain": [str],
+ *                     "revocation": str, "modifications": [str] } ] }
  * </pre>
  */
 final class ReportJson {
@@ -49,6 +50,8 @@ final class ReportJson {
                     .append(", \"sandbox\": ").append(s.sandbox())
                     .append(", \"errors\": ").append(list(s.errors()))
                     .append(", \"warnings\": ").append(list(s.warnings()))
+                    .append(", \"certificateChain\": ").append(list(s.certificateChain()))
+                    .append(", \"revocation\": ").append(str(s.revocationStatus()))
                     .append(", \"modifications\": ").append(list(s.modifications()))
                     .append('}');
         }

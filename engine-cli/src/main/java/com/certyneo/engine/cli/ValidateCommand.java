@@ -91,6 +91,12 @@ final class ValidateCommand implements Callable<Integer> {
                     s.subIndication().map(x -> " / " + x).orElse(""));
             out.printf("      format:    %s%n", s.format());
             out.printf("      signer:    %s%n", s.signedBy());
+            if (!s.certificateChain().isEmpty()) {
+                out.printf("      chain:     %s%n", String.join("  <-  ", s.certificateChain()));
+            }
+            if (!s.revocationStatus().isEmpty()) {
+                out.printf("      status:    %s%n", s.revocationStatus());
+            }
             s.claimedSigningTime().ifPresent(t -> out.printf("      claimed:   %s%n", t));
             s.bestSignatureTime().ifPresent(t -> out.printf("      proven by: %s (best signature time)%n", t));
             out.printf("      qualification: %s%s%n", s.qualification(), s.sandbox() ? "  [SANDBOX - not legally binding]" : "");

@@ -198,8 +198,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
         final byte[] output = signed;
         request.output().write(out -> out.write(output));
         return new SigningResult(request.level(), profile, chain, signingTime,
-                tsp == null ? Optional.empty() : tsp.firstTime(), Digests.sha256Hex(input), Digests.sha256Hex(output),
-                request.output().path(), sandbox);
+                tsp == null ? Optional.empty() : tsp.firstTime(), Digests.sha256Hex(input), Digests.sha256Hex(prepared),
+                Digests.sha256Hex(output), request.output().path(), sandbox);
     }
 
     /**

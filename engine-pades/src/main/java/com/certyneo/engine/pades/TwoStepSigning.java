@@ -137,8 +137,8 @@ final class TwoStepSigning {
         final byte[] out = signed;
         output.write(o -> o.write(out));
         return new SigningResult(state.level(), state.profile(), state.chain(), state.signingTime(),
-                tsp == null ? Optional.empty() : tsp.firstTime(), Digests.sha256Hex(input), Digests.sha256Hex(out),
-                output.path(), engine.isSandbox());
+                tsp == null ? Optional.empty() : tsp.firstTime(), Digests.sha256Hex(input), Digests.sha256Hex(prepared),
+                Digests.sha256Hex(out), output.path(), engine.isSandbox());
     }
 
     private PAdESSignatureParameters parameters(SignRequest shape, PadesProfile profile, List<X509Certificate> chain,

@@ -116,7 +116,8 @@ final class Validation {
                     String.valueOf(simple.getSignatureQualification(id)),
                     signature != null && isSandboxChain(signature.getCertificateChain()),
                     messages(simple.getAdESValidationErrors(id)), messages(simple.getAdESValidationWarnings(id)),
-                    modifications));
+                    signature == null ? List.of() : chain(signature.getCertificateChain()),
+                    signature == null ? "" : revocation(signature.getSigningCertificate()), modifications));
         }
         for (TimestampWrapper timestamp : diagnostic.getTimestampList()) {
             if (timestamp.getPDFRevision() == null) {
@@ -139,7 +140,7 @@ final class Validation {
                     isSandboxChain(timestamp.getCertificateChain()),
                     result == null ? messages(simple.getAdESValidationErrors(id)) : xmlMessages(result.getAdESValidationDetails(), true),
                     result == null ? messages(simple.getAdESValidationWarnings(id)) : xmlMessages(result.getAdESValidationDetails(), false),
-                    modifications));
+                    chain(timestamp.getCertificateChain()), revocation(timestamp.getSigningCertificate()), modifications));
         }
         return new ValidationReport(name, Digests.sha256Hex(bytes), at, results);
     }
@@ -149,7 +150,8 @@ final class Validation {
                                                SubIndication dssSub, String format, String signedBy, String subject,
                                                Optional<Instant> claimed, Optional<Instant> best, List<Instant> times,
                                                String qualification, boolean sandbox, List<String> errors,
-                                               List<String> warnings, List<String> modifications) {
+                                               List<String> warnings, List<String> chain, String revocation,
+                                               List<String> modifications) {
         Indication indication = indication(dssIndication);
         Optional<String> sub = sub(dssSub);
         if (!modifications.isEmpty() && indication != Indication.TOTAL_FAILED) {
@@ -157,7 +159,8 @@ final class Validation {
             sub = Optional.of(SignatureValidation.MODIFIED_AFTER_SIGNING);
         }
         return new SignatureValidation(id, field, documentTimestamp, indication, sub, format, profile(format),
-                signedBy, subject, claimed, best, times, qualification, sandbox, errors, warnings, modifications);
+                signedBy, subject, claimed, best, times, qualification, sandbox, errors, warnings, chain, revocation,
+                modifications);
     }
 
     /**
@@ -211,6 +214,37 @@ final class Validation {
         }
         List<eu.europa.esig.dss.simplereport.jaxb.XmlMessage> list = errors ? details.getError() : details.getWarning();
         return list.stream().map(eu.europa.esig.dss.simplereport.jaxb.XmlMessage::getValue).toList();
+    }
+
+    private static List<String> chain(List<CertificateWrapper> certificates) {
+        return certificates == null ? List.of() : certificates.stream().map(c -> readable(c.getCertificateDN())).toList();
+    }
+
+    /** The newest revocation entry DSS used for {@code certificate}, in words. */
+    static String revocation(CertificateWrapper certificate) {
+        if (certificate == null) {
+            return "";
+        }
+        if (certificate.isTrusted()) {
+            return "trust anchor (no revocation check)";
+        }
+        eu.europa.esig.dss.diagnostic.CertificateRevocationWrapper latest = null;
+        for (eu.europa.esig.dss.diagnostic.CertificateRevocationWrapper r : certificate.getCertificateRevocationData()) {
+            if (latest == null || (r.getProductionDate() != null && latest.getProductionDate() != null
+                    && r.getProductionDate().after(latest.getProductionDate()))) {
+                latest = r;
+            }
+        }
+        if (latest == null) {
+            return "no revocation data";
+        }
+        String source = latest.getRevocationType() + (latest.getProductionDate() == null ? ""
+                : ", " + latest.getProductionDate().toInstant());
+        if (latest.getStatus() != null && latest.getStatus().isRevoked()) {
+            return "revoked" + (latest.getRevocationDate() == null ? "" : " since " + latest.getRevocationDate().toInstant())
+                    + (latest.getReason() == null ? "" : " (" + latest.getReason() + ")") + " (" + source + ")";
+        }
+        return String.valueOf(latest.getStatus()).toLowerCase(Locale.ROOT) + " (" + source + ")";
     }
 
     /** Re-renders an RFC 2253 DN with e-mail addresses spelled out instead of hex-encoded OIDs. */

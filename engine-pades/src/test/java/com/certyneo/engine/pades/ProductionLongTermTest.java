@@ -108,5 +108,6 @@ class ProductionLongTermTest {
         var v = report.signatures().get(0);
         assertEquals(Indication.INDETERMINATE, v.indication(), v.toString());
         assertEquals("REVOKED_NO_POE", v.subIndication().orElseThrow(), v.toString());
+        assertTrue(v.revocationStatus().startsWith("revoked since"), v.revocationStatus());
     }
 }

@@ -91,6 +91,9 @@ class SandboxSigningTest {
         assertEquals(profile, v.profile().orElseThrow());
         assertTrue(v.sandbox());
         assertEquals("NA", v.qualification());
+        assertEquals(level == SignatureLevel.AES ? 3 : 2, v.certificateChain().size(), v.certificateChain().toString());
+        assertTrue(v.certificateChain().get(v.certificateChain().size() - 1).contains("SANDBOX Root CA"));
+        assertTrue(v.revocationStatus().startsWith("good (OCSP"), v.revocationStatus());
 
         assumeTrue(ExternalValidators.require("pdfsig") & ExternalValidators.require("qpdf"), "pdfsig/qpdf not installed");
         ExternalValidators.Run qpdf = ExternalValidators.qpdfCheck(out);
