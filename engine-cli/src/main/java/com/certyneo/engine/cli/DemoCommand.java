@@ -21,11 +21,8 @@ import com.certyneo.engine.audit.SealedAuditTrail;
 import com.certyneo.engine.audit.SignerEvidence;
 import com.certyneo.engine.pades.PadesSignatureEngine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -42,16 +39,7 @@ import java.util.concurrent.Callable;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Sign a bundled sample contract for two signers at AES on the sandbox, validate it, "
                 + "write its sealed audit trail, verify that, and print where everything is.")
-final class DemoCommand implements Callable<Integer> {
-
-    @ParentCommand
-    Main parent;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    HomeOption home;
+final class DemoCommand extends EngineCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "certyneo-demo",
             description = "Output directory (default: ./${DEFAULT-VALUE})")
@@ -59,8 +47,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter console = spec.commandLine().getOut();
-        Path homeDir = home.resolve(parent.home);
+        PrintWriter console = out();
+        Path homeDir = homeDir();
         Path contract = out.resolve("contract.pdf");
         SampleContract.write(contract);
         console.printf("Sample contract:  %s%n", contract);

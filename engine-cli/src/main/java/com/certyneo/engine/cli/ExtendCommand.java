@@ -6,12 +6,9 @@ import com.certyneo.engine.DocumentTarget;
 import com.certyneo.engine.PadesProfile;
 import com.certyneo.engine.pades.PadesSignatureEngine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,16 +18,7 @@ import java.util.concurrent.Callable;
 @Command(name = "extend", mixinStandardHelpOptions = true,
         description = "Raise every signature of a PDF to B-T, B-LT or B-LTA (sandbox engine). "
                 + "Extending to B-LTA again adds a new archive time-stamp.")
-final class ExtendCommand implements Callable<Integer> {
-
-    @ParentCommand
-    Main parent;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    HomeOption home;
+final class ExtendCommand extends EngineCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "IN.pdf", description = "The signed PDF")
     Path input;
@@ -44,10 +32,10 @@ final class ExtendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (PadesSignatureEngine engine = PadesSignatureEngine.sandbox(home.resolve(parent.home))) {
+        try (PadesSignatureEngine engine = sandboxEngine()) {
             DocumentResult result = engine.extend(DocumentSource.of(input), DocumentTarget.of(output),
                     PadesProfile.parse(profile));
-            print(spec.commandLine().getOut(), "Extended", input, result);
+            print(out(), "Extended", input, result);
         }
         return 0;
     }

@@ -10,12 +10,9 @@ import com.certyneo.engine.Signer;
 import com.certyneo.engine.SigningResult;
 import com.certyneo.engine.pades.PadesSignatureEngine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -28,16 +25,7 @@ import java.util.concurrent.Callable;
 /** {@code certyneo sign}: signs a PDF on the sandbox engine. */
 @Command(name = "sign", mixinStandardHelpOptions = true,
         description = "Sign a PDF (sandbox engine). The output is written atomically; nothing is left on failure.")
-final class SignCommand implements Callable<Integer> {
-
-    @ParentCommand
-    Main parent;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    HomeOption home;
+final class SignCommand extends EngineCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "IN.pdf", description = "The PDF to sign")
     Path input;
@@ -90,9 +78,9 @@ final class SignCommand implements Callable<Integer> {
                 .profile(profile == null ? null : PadesProfile.parse(profile))
                 .reason(reason).location(location).contactInfo(contact)
                 .build();
-        try (PadesSignatureEngine engine = PadesSignatureEngine.sandbox(home.resolve(parent.home))) {
+        try (PadesSignatureEngine engine = sandboxEngine()) {
             SigningResult result = engine.sign(request);
-            print(spec.commandLine().getOut(), input, result);
+            print(out(), input, result);
         }
         return 0;
     }

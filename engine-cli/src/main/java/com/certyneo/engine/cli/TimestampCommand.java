@@ -5,12 +5,9 @@ import com.certyneo.engine.DocumentSource;
 import com.certyneo.engine.DocumentTarget;
 import com.certyneo.engine.pades.PadesSignatureEngine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -20,16 +17,7 @@ import java.util.concurrent.Callable;
         description = "Add an RFC 3161 document time-stamp (/DocTimeStamp) over the whole PDF. Without --tsa "
                 + "the sandbox TSA stamps and the output is sandbox-marked; with --tsa the given TSAs are tried in "
                 + "order and every reply is checked (ETSI EN 319 422) before it is used.")
-final class TimestampCommand implements Callable<Integer> {
-
-    @ParentCommand
-    Main parent;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    HomeOption home;
+final class TimestampCommand extends EngineCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "IN.pdf", description = "The PDF to time-stamp")
     Path input;
@@ -44,7 +32,7 @@ final class TimestampCommand implements Callable<Integer> {
     public Integer call() {
         PadesSignatureEngine configured;
         if (tsa.isEmpty()) {
-            configured = PadesSignatureEngine.sandbox(home.resolve(parent.home));
+            configured = sandboxEngine();
         } else {
             com.certyneo.engine.tsp.TsaClient.Builder client = com.certyneo.engine.tsp.TsaClient.builder();
             tsa.forEach(client::endpoint);
@@ -52,7 +40,7 @@ final class TimestampCommand implements Callable<Integer> {
         }
         try (PadesSignatureEngine engine = configured) {
             DocumentResult result = engine.timestamp(DocumentSource.of(input), DocumentTarget.of(output));
-            ExtendCommand.print(spec.commandLine().getOut(), "Time-stamped", input, result);
+            ExtendCommand.print(out(), "Time-stamped", input, result);
         }
         return 0;
     }

@@ -9,12 +9,9 @@ import com.certyneo.engine.ValidationOptions;
 import com.certyneo.engine.ValidationReport;
 import com.certyneo.engine.pades.PadesSignatureEngine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,16 +30,7 @@ import java.util.concurrent.Callable;
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Validate every signature and document time-stamp of a PDF, offline. "
                 + "Exit code 0 only when every one is TOTAL_PASSED.")
-final class ValidateCommand implements Callable<Integer> {
-
-    @ParentCommand
-    Main parent;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    HomeOption home;
+final class ValidateCommand extends EngineCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE.pdf", description = "The PDF to validate")
     Path file;
@@ -63,13 +51,13 @@ final class ValidateCommand implements Callable<Integer> {
             roots.addAll(readCertificates(path));
         }
         ValidationOptions options = new ValidationOptions(roots, sandbox, Optional.empty());
-        SignatureEngine engine = sandbox ? PadesSignatureEngine.sandbox(home.resolve(parent.home))
+        SignatureEngine engine = sandbox ? sandboxEngine()
                 : PadesSignatureEngine.builder().build();
         ValidationReport report;
         try (engine) {
             report = engine.validate(DocumentSource.of(file), options);
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = out();
         if (json) {
             out.println(ReportJson.toJson(report));
         } else {

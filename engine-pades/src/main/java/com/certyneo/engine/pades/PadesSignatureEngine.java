@@ -231,24 +231,12 @@ public final class PadesSignatureEngine implements SignatureEngine {
 
     @Override
     public DocumentResult extend(DocumentSource document, DocumentTarget output, PadesProfile profile) {
-        Objects.requireNonNull(document, "document");
-        Objects.requireNonNull(output, "output");
         Objects.requireNonNull(profile, "profile");
         if (profile == PadesProfile.B_B) {
             throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Signatures cannot be extended to B-B",
                     "Extend to B-T, B-LT or B-LTA.");
         }
-        requireCapabilities(profile);
-        String name = document.name();
-        byte[] input = document.readAllBytes();
-        PdfInputs.requirePdfHeader(input, name);
-        DssTimestampSource tsp = new DssTimestampSource(timestampSource);
-        byte[] extended;
-        int signatures;
-        try {
-            byte[] prepared = PdfPreparation.prepare(input, name, false);
-            DSSDocument dss = new InMemoryDocument(prepared, name);
-            signatures = countSignatures(dss);
+        return augment(document, output, profile, false, (service, dss, name, signatures) -> {
             if (signatures == 0) {
                 throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "'" + name + "' has no signature to extend",
                         "Sign it first, or add a document time-stamp with timestamp().");
@@ -256,43 +244,55 @@ public final class PadesSignatureEngine implements SignatureEngine {
             PAdESSignatureParameters parameters = new PAdESSignatureParameters();
             parameters.setSignatureLevel(dssLevel(profile));
             parameters.setDigestAlgorithm(DigestAlgorithm.SHA256);
-            PAdESService service = new PAdESService(verifier());
-            service.setTspSource(tsp);
-            extended = DSSUtils.toByteArray(service.extendDocument(dss, parameters));
-        } catch (IOException | RuntimeException e) {
-            throw translate(e, name);
-        }
-        output.write(out -> out.write(extended));
-        return new DocumentResult(Optional.of(profile), signatures, tsp.lastTime(), Digests.sha256Hex(input),
-                Digests.sha256Hex(extended), output.path(), sandbox);
+            return service.extendDocument(dss, parameters);
+        });
     }
 
     @Override
     public DocumentResult timestamp(DocumentSource document, DocumentTarget output) {
+        // A document time-stamp is new content: a sandbox engine marks the document first.
+        return augment(document, output, null, sandbox, (service, dss, name, signatures) -> {
+            eu.europa.esig.dss.pades.PAdESTimestampParameters parameters = new eu.europa.esig.dss.pades.PAdESTimestampParameters();
+            parameters.setDigestAlgorithm(DigestAlgorithm.SHA256);
+            return service.timestamp(dss, parameters);
+        });
+    }
+
+    /** One DSS operation on a whole document, given the prepared document and its signature count. */
+    @FunctionalInterface
+    private interface Augmentation {
+        DSSDocument apply(PAdESService service, DSSDocument document, String name, int signatures);
+    }
+
+    /**
+     * The frame shared by {@link #extend} and {@link #timestamp}: checks, preparation, one DSS
+     * operation with a time-stamp source, atomic output and the result.
+     *
+     * @param profile the target profile of an extension, or {@code null} for a document time-stamp
+     */
+    private DocumentResult augment(DocumentSource document, DocumentTarget output, PadesProfile profile, boolean mark,
+                                   Augmentation operation) {
         Objects.requireNonNull(document, "document");
         Objects.requireNonNull(output, "output");
-        requireCapabilities(PadesProfile.B_T);
+        requireCapabilities(profile == null ? PadesProfile.B_T : profile);
         String name = document.name();
         byte[] input = document.readAllBytes();
         PdfInputs.requirePdfHeader(input, name);
         DssTimestampSource tsp = new DssTimestampSource(timestampSource);
-        byte[] stamped;
+        byte[] produced;
         int signatures;
         try {
-            byte[] prepared = PdfPreparation.prepare(input, name, sandbox);
-            DSSDocument dss = new InMemoryDocument(prepared, name);
+            DSSDocument dss = new InMemoryDocument(PdfPreparation.prepare(input, name, mark), name);
             signatures = countSignatures(dss);
-            eu.europa.esig.dss.pades.PAdESTimestampParameters parameters = new eu.europa.esig.dss.pades.PAdESTimestampParameters();
-            parameters.setDigestAlgorithm(DigestAlgorithm.SHA256);
             PAdESService service = new PAdESService(verifier());
             service.setTspSource(tsp);
-            stamped = DSSUtils.toByteArray(service.timestamp(dss, parameters));
+            produced = DSSUtils.toByteArray(operation.apply(service, dss, name, signatures));
         } catch (IOException | RuntimeException e) {
             throw translate(e, name);
         }
-        output.write(out -> out.write(stamped));
-        return new DocumentResult(Optional.empty(), signatures, tsp.lastTime(), Digests.sha256Hex(input),
-                Digests.sha256Hex(stamped), output.path(), sandbox);
+        output.write(out -> out.write(produced));
+        return new DocumentResult(Optional.ofNullable(profile), signatures, tsp.lastTime(), Digests.sha256Hex(input),
+                Digests.sha256Hex(produced), output.path(), sandbox);
     }
 
     private static int countSignatures(DSSDocument document) {
