@@ -12,6 +12,8 @@ public enum ErrorCode {
     INVALID_PDF(Category.INPUT),
     /** The PDF is encrypted and cannot be signed without its password. */
     ENCRYPTED_PDF(Category.INPUT),
+    /** Machine-readable evidence (an audit trail's evidence.json) is malformed, or its hash chain is broken. */
+    INVALID_EVIDENCE(Category.INPUT),
     /** A file could not be read or written. */
     IO_ERROR(Category.INPUT),
     /** The requested signature level has no key or provider configured in this engine. */

@@ -66,11 +66,19 @@ public record Evidence(Envelope envelope, List<DocumentEvidence> documents, List
      *
      * @param json the file content
      * @return the evidence
-     * @throws SignatureEngineException with {@link ErrorCode#INVALID_REQUEST} when the file does not
+     * @throws SignatureEngineException with {@link ErrorCode#INVALID_EVIDENCE} when the file does not
      *         follow the schema, holds secrets, or its chain is broken (the message names the events)
      */
     public static Evidence fromJson(byte[] json) {
-        return EvidenceJson.read(Objects.requireNonNull(json, "json"));
+        try {
+            return EvidenceJson.read(Objects.requireNonNull(json, "json"));
+        } catch (SignatureEngineException e) {
+            if (e.code() != ErrorCode.INVALID_REQUEST) {
+                throw e;
+            }
+            // Reading a file is input, not API usage: the same check, reported as bad evidence.
+            throw new SignatureEngineException(ErrorCode.INVALID_EVIDENCE, e.getMessage(), e.hint(), e);
+        }
     }
 
     /** @return {@code evidence.json}: UTF-8, indented, members in a fixed order, with every event's hashes and the chain head */

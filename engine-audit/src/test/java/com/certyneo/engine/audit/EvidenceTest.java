@@ -72,7 +72,7 @@ class EvidenceTest {
         ((ObjectNode) ((ArrayNode) root.get("events")).get(4)).put("ip", "203.0.113.99");
         SignatureEngineException e = assertThrows(SignatureEngineException.class,
                 () -> Evidence.fromJson(EvidenceJson.MAPPER.writeValueAsBytes(root)));
-        assertEquals(ErrorCode.INVALID_REQUEST, e.code());
+        assertEquals(ErrorCode.INVALID_EVIDENCE, e.code());
         assertTrue(e.getMessage().contains("event #5"), e.getMessage());
     }
 

@@ -165,16 +165,7 @@ final class AuditCommand implements Runnable {
         } catch (IOException e) {
             throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot read " + file + ": " + e, "Check the evidence file path.", e);
         }
-        try {
-            return Optional.of(Evidence.fromJson(json));
-        } catch (SignatureEngineException e) {
-            // Invalid evidence is bad input for this command (exit 3), not a usage error.
-            err.println("error: " + e.code() + ": " + file + ": " + e.getMessage());
-            if (!e.hint().isEmpty()) {
-                err.println("fix: " + e.hint());
-            }
-            return Optional.empty();
-        }
+        return Optional.of(Evidence.fromJson(json)); // INVALID_EVIDENCE: exit 3 through Main
     }
 
     private static void requireFile(Path path) {
