@@ -91,21 +91,17 @@ final class AuditCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            Optional<Evidence> evidence = readEvidence(evidenceFile, err);
-            if (evidence.isEmpty()) {
-                return Main.INPUT;
-            }
+            Evidence evidence = readEvidence(evidenceFile);
             if (unsealed) {
-                byte[] pdf = AuditTrail.builder().build().render(evidence.get());
+                byte[] pdf = AuditTrail.builder().build().render(evidence);
                 DocumentTarget.of(output).write(o -> o.write(pdf));
                 out.printf("Audit trail (unsealed PDF/A-3b): %s%n", output);
-                out.printf("  chain head: %s%n", evidence.get().chainHead());
+                out.printf("  chain head: %s%n", evidence.chainHead());
                 return 0;
             }
             try (PadesSignatureEngine engine = PadesSignatureEngine.sandbox(audit.home(home))) {
                 SealedAuditTrail sealed = AuditTrail.builder().engine(engine).profile(PadesProfile.parse(profile)).build()
-                        .seal(evidence.get(), DocumentTarget.of(output));
+                        .seal(evidence, DocumentTarget.of(output));
                 print(out, output, sealed);
                 return 0;
             }
@@ -158,14 +154,14 @@ final class AuditCommand implements Runnable {
         }
     }
 
-    static Optional<Evidence> readEvidence(Path file, PrintWriter err) {
+    static Evidence readEvidence(Path file) {
         byte[] json;
         try {
             json = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot read " + file + ": " + e, "Check the evidence file path.", e);
         }
-        return Optional.of(Evidence.fromJson(json)); // INVALID_EVIDENCE: exit 3 through Main
+        return Evidence.fromJson(json); // INVALID_EVIDENCE: exit 3 through Main
     }
 
     private static void requireFile(Path path) {
