@@ -459,6 +459,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         verifier.setTrustedCertSources(trusted);
         verifier.setOcspSource(revocation.ocspSource());
         verifier.setCrlSource(revocation.crlSource());
+        verifier.setAIASource(revocation.aiaSource());
         // A later signer may ask for a lower profile than an earlier signature already has (e.g. B-LT
         // after a B-LTA signature): DSS then keeps the earlier signature's level, which is correct.
         verifier.setAugmentationAlertOnHigherSignatureLevel(new eu.europa.esig.dss.alert.LogOnStatusAlert());

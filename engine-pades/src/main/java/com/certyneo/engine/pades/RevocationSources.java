@@ -36,6 +36,7 @@ final class RevocationSources {
 
     private final List<OCSPSource> ocsp = new ArrayList<>();
     private final List<CRLSource> crl = new ArrayList<>();
+    private eu.europa.esig.dss.spi.x509.aia.AIASource aia;
 
     RevocationSources(InProcessOcspSource sandbox, RevocationSource supplied, Duration onlineTimeout) {
         if (sandbox != null) {
@@ -54,6 +55,8 @@ final class RevocationSources {
             CommonsDataLoader crlLoader = new CommonsDataLoader();
             configure(crlLoader, millis);
             crl.add(new OnlineCRLSource(crlLoader));
+            // Missing intermediates are fetched from the certificates' caIssuers URLs, with the same bound.
+            aia = new eu.europa.esig.dss.spi.x509.aia.DefaultAIASource(crlLoader);
         }
     }
 
@@ -66,6 +69,11 @@ final class RevocationSources {
 
     boolean available() {
         return !ocsp.isEmpty() || !crl.isEmpty();
+    }
+
+    /** @return the caIssuers fetcher when online sources are configured, else {@code null} (offline) */
+    eu.europa.esig.dss.spi.x509.aia.AIASource aiaSource() {
+        return aia;
     }
 
     OCSPSource ocspSource() {

@@ -163,6 +163,20 @@ class CatalogTest {
             assertEquals(1, ExternalValidators.validSignatureCount(ExternalValidators.pdfsig(out).output()));
         }
 
+        // A key configured with its own certificate only: the issuing CA is found online (caIssuers) or in
+        // the time-stamp token, and the B-LT result still validates offline with the root alone.
+        TestPki.Credential good = pki.goodSigner();
+        Path leafOnly = dir.resolve("leaf-only.pdf");
+        PadesSignatureEngine.builder().sealKey(SigningKey.of(good.key(), List.of(good.certificate())))
+                .timestampSource(pki.tsa(1).authority(Clock.systemUTC())).trustAnchor(pki.root())
+                .onlineRevocation(Duration.ofSeconds(5)).build()
+                .sign(SignRequest.builder().document(DocumentSource.of(PdfVector.MINIMAL.bytes(), "m.pdf"))
+                        .output(DocumentTarget.of(leafOnly)).signer(Signer.of("Seal", "seal@example.com"))
+                        .level(SignatureLevel.SES).build());
+        ValidationReport leafReport = PadesSignatureEngine.builder().build()
+                .validate(DocumentSource.of(leafOnly), ValidationOptions.trusting(pki.trustAnchors()));
+        assertTrue(leafReport.allPassed(), leafReport.toString());
+
         TestPki.Credential revoked = pki.signer(TestPki.Kind.REVOKED, TestPki.KeyType.EC_P256);
         PadesSignatureEngine revokedEngine = PadesSignatureEngine.builder()
                 .sealKey(SigningKey.of(revoked.key(), revoked.chain())).timestampSource(pki.tsa(1).authority(Clock.systemUTC()))
