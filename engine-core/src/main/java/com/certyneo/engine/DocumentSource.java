@@ -117,6 +117,7 @@ public sealed interface DocumentSource permits DocumentSource.FileSource, Docume
             name = name == null || name.isBlank() ? "document.pdf" : name;
         }
 
+        /** @return a copy of the document bytes */
         @Override
         public byte[] bytes() {
             return bytes.clone();

@@ -43,16 +43,19 @@ public record PreparedSignature(byte[] dataToSign, byte[] digest, String digestA
         state = Objects.requireNonNull(state, "state").clone();
     }
 
+    /** @return a copy of the data to sign */
     @Override
     public byte[] dataToSign() {
         return dataToSign.clone();
     }
 
+    /** @return a copy of the digest to sign */
     @Override
     public byte[] digest() {
         return digest.clone();
     }
 
+    /** @return a copy of the opaque state for {@code complete} */
     @Override
     public byte[] state() {
         return state.clone();
