@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param document the PDF to sign (the same bytes must be supplied again to complete)
  * @param signer who signs
  * @param level the eIDAS level recorded for this signature
- * @param profile the PAdES profile; empty means {@link SignatureLevel#defaultProfile()}
+ * @param profile the PAdES profile; empty means the engine's default for the level
+ *                (B-LT when the engine has revocation data, else {@link SignatureLevel#defaultProfile()})
  * @param reason the {@code /Reason} entry, if any
  * @param location the {@code /Location} entry, if any
  * @param contactInfo the {@code /ContactInfo} entry, if any
@@ -54,11 +55,6 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
 
     private static Optional<String> clean(Optional<String> text) {
         return text == null ? Optional.empty() : text.map(String::strip).filter(t -> !t.isEmpty());
-    }
-
-    /** @return the profile to produce: the requested one, else the level's default */
-    public PadesProfile effectiveProfile() {
-        return profile.orElse(level.defaultProfile());
     }
 
     /** @return the signing certificate */

@@ -11,14 +11,15 @@ import java.util.Optional;
  *     .document(DocumentSource.of(Path.of("contract.pdf")))
  *     .output(DocumentTarget.of(Path.of("contract-signed.pdf")))
  *     .signer(Signer.parse("Jane Doe <jane@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP, otpTime))
- *     .build();                    // level AES, profile = the level's default
+ *     .build();                    // level AES, profile = the engine's default (B-LT on the sandbox)
  * }</pre>
  *
  * @param document the PDF to sign
  * @param output where the signed PDF goes
  * @param signer who signs (for SES: on whose behalf the platform seals)
  * @param level the eIDAS level
- * @param profile the PAdES profile; empty means {@link SignatureLevel#defaultProfile()}
+ * @param profile the PAdES profile; empty means the engine's default for the level
+ *                (B-LT when the engine has revocation data, else {@link SignatureLevel#defaultProfile()})
  * @param reason the {@code /Reason} entry, if any
  * @param location the {@code /Location} entry, if any
  * @param contactInfo the {@code /ContactInfo} entry, if any
@@ -48,11 +49,6 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
 
     private static Optional<String> clean(Optional<String> text) {
         return text == null ? Optional.empty() : text.map(String::strip).filter(t -> !t.isEmpty());
-    }
-
-    /** @return the profile to produce: the requested one, else the level's default */
-    public PadesProfile effectiveProfile() {
-        return profile.orElse(level.defaultProfile());
     }
 
     /** @return a new builder with level {@link SignatureLevel#AES} */

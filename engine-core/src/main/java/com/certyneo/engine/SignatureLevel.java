@@ -27,7 +27,10 @@ public enum SignatureLevel {
         this.defaultProfile = defaultProfile;
     }
 
-    /** @return the profile used when a request does not name one */
+    /**
+     * @return the baseline default profile of this level (B-T); an engine with revocation data raises
+     *         it to B-LT (see {@code PadesSignatureEngine#defaultProfile})
+     */
     public PadesProfile defaultProfile() {
         return defaultProfile;
     }

@@ -184,7 +184,7 @@ class AuditTrailSealTest {
         SignatureEngine noLta = new SignatureEngine() {
             @Override
             public SigningResult sign(SignRequest request) {
-                if (request.effectiveProfile().needsRevocationData()) {
+                if (request.profile().orElseThrow().needsRevocationData()) {
                     throw new SignatureEngineException(ErrorCode.PROFILE_NOT_SUPPORTED, "no revocation sources", "");
                 }
                 return engine.sign(request);
