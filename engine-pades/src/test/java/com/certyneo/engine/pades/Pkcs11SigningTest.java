@@ -190,21 +190,7 @@ class Pkcs11SigningTest {
     void signAndCheck(SigningKey key, String name) throws Exception {
         Path out = dir.resolve(name + ".pdf");
         // The root answers OCSP for its certificates (offline revocation data), so B-LT is reachable.
-        InProcessOcspSource responder = new InProcessOcspSource(
-                List.of(new SandboxPki.Entry(rootKeys.getPrivate(), List.of(root))), java.time.Clock.systemUTC());
-        com.certyneo.engine.spi.RevocationSource revocation = new com.certyneo.engine.spi.RevocationSource() {
-            @Override
-            public java.util.Optional<byte[]> ocspResponse(X509Certificate certificate, X509Certificate issuer) {
-                return java.util.Optional.ofNullable(responder.getRevocationToken(
-                        new eu.europa.esig.dss.model.x509.CertificateToken(certificate),
-                        new eu.europa.esig.dss.model.x509.CertificateToken(issuer))).map(t -> t.getEncoded());
-            }
-
-            @Override
-            public java.util.Optional<byte[]> crl(X509Certificate certificate, X509Certificate issuer) {
-                return java.util.Optional.empty();
-            }
-        };
+        com.certyneo.engine.spi.RevocationSource revocation = OfflineRevocation.signedBy(rootKeys.getPrivate(), root);
         try (PadesSignatureEngine engine = PadesSignatureEngine.builder().sealKey(key).timestampSource(tsa).trustAnchor(root)
                 .revocationSource(revocation).build()) {
             engine.sign(SignRequest.builder().document(DocumentSource.of(SamplePdfs.minimal(), "in.pdf"))

@@ -12,13 +12,10 @@ import com.certyneo.engine.ValidationOptions;
 import com.certyneo.engine.ValidationReport;
 import com.certyneo.engine.spi.RevocationSource;
 import com.certyneo.testvectors.SamplePdfs;
-import eu.europa.esig.dss.model.x509.CertificateToken;
-import eu.europa.esig.dss.spi.x509.revocation.ocsp.OCSPToken;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,15 +30,13 @@ class ProductionLongTermTest {
     @Test
     void offlineRevocationSourceGivesValidLongTermSignatures() {
         ProductionFixture fixture = ProductionFixture.create();
-        InProcessOcspSource responder = new InProcessOcspSource(
-                List.of(new SandboxPki.Entry(fixture.rootKey(), List.of(fixture.root()))), Clock.systemUTC());
         AtomicInteger asked = new AtomicInteger();
+        OfflineRevocation responder = OfflineRevocation.signedBy(fixture.rootKey(), fixture.root());
         RevocationSource offline = new RevocationSource() {
             @Override
             public Optional<byte[]> ocspResponse(X509Certificate certificate, X509Certificate issuer) {
                 asked.incrementAndGet();
-                OCSPToken token = responder.getRevocationToken(new CertificateToken(certificate), new CertificateToken(issuer));
-                return Optional.ofNullable(token).map(OCSPToken::getEncoded);
+                return responder.ocspResponse(certificate, issuer);
             }
 
             @Override
@@ -72,22 +67,9 @@ class ProductionLongTermTest {
     @Test
     void revokedSignerCannotSignAtLtAndItsBtSignatureValidatesAsRevoked() {
         ProductionFixture fixture = ProductionFixture.create();
-        InProcessOcspSource responder = new InProcessOcspSource(
-                List.of(new SandboxPki.Entry(fixture.rootKey(), List.of(fixture.root()))), Clock.systemUTC());
         X509Certificate seal = fixture.sealKey().certificate();
-        responder.revoke(seal, java.time.Instant.now().minusSeconds(3600));
-        RevocationSource offline = new RevocationSource() {
-            @Override
-            public Optional<byte[]> ocspResponse(X509Certificate certificate, X509Certificate issuer) {
-                return Optional.ofNullable(responder.getRevocationToken(new CertificateToken(certificate),
-                        new CertificateToken(issuer))).map(OCSPToken::getEncoded);
-            }
-
-            @Override
-            public Optional<byte[]> crl(X509Certificate certificate, X509Certificate issuer) {
-                return Optional.empty();
-            }
-        };
+        RevocationSource offline = OfflineRevocation.signedBy(fixture.rootKey(), fixture.root())
+                .revoke(seal, java.time.Instant.now().minusSeconds(3600));
         PadesSignatureEngine engine = PadesSignatureEngine.builder()
                 .sealKey(fixture.sealKey()).timestampSource(fixture.tsa()).trustAnchor(fixture.root())
                 .revocationSource(offline).build();

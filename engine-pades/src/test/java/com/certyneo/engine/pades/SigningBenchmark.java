@@ -54,22 +54,10 @@ public final class SigningBenchmark {
         System.setProperty("java.awt.headless", "true");
 
         ProductionFixture fixture = ProductionFixture.create();
-        InProcessOcspSource ocsp = new InProcessOcspSource(
-                List.of(new SandboxPki.Entry(fixture.rootKey(), List.of(fixture.root()))), java.time.Clock.systemUTC());
+        OfflineRevocation revocation = OfflineRevocation.signedBy(fixture.rootKey(), fixture.root());
+        InProcessOcspSource ocsp = revocation.responder();
         PadesSignatureEngine production = PadesSignatureEngine.builder().sealKey(fixture.sealKey())
-                .timestampSource(fixture.tsa()).trustAnchor(fixture.root())
-                .revocationSource(new com.certyneo.engine.spi.RevocationSource() {
-                    @Override
-                    public java.util.Optional<byte[]> ocspResponse(X509Certificate c, X509Certificate issuer) {
-                        return java.util.Optional.ofNullable(ocsp.getRevocationToken(new CertificateToken(c),
-                                new CertificateToken(issuer))).map(t -> t.getEncoded());
-                    }
-
-                    @Override
-                    public java.util.Optional<byte[]> crl(X509Certificate c, X509Certificate issuer) {
-                        return java.util.Optional.empty();
-                    }
-                }).build();
+                .timestampSource(fixture.tsa()).trustAnchor(fixture.root()).revocationSource(revocation).build();
         SigningKey sealKey = fixture.sealKey();
         TimestampAuthority tsa = fixture.tsa();
         java.nio.file.Path home = java.nio.file.Files.createTempDirectory("certyneo-bench");
