@@ -14,6 +14,8 @@ public enum ErrorCode {
     ENCRYPTED_PDF(Category.INPUT),
     /** Machine-readable evidence (an audit trail's evidence.json) is malformed, or its hash chain is broken. */
     INVALID_EVIDENCE(Category.INPUT),
+    /** The document's certification (DocMDP) or field locks forbid adding a signature. */
+    DOCUMENT_LOCKED(Category.INPUT),
     /** A file could not be read or written. */
     IO_ERROR(Category.INPUT),
     /** The requested signature level has no key or provider configured in this engine. */

@@ -76,6 +76,11 @@ final class PdfInputs {
             }
             String type = t.getClass().getName();
             String message = String.valueOf(t.getMessage());
+            if (type.endsWith("ProtectedDocumentException")) {
+                return new SignatureEngineException(ErrorCode.DOCUMENT_LOCKED, "'" + name + "' does not accept a new "
+                        + "signature: " + message, "The document was certified or locked by an earlier signer; ask for an "
+                        + "unlocked original, or extend the existing signatures instead.", failure);
+            }
             if (type.endsWith("InvalidPasswordException") || message.contains("password")
                     || message.contains("encrypted")) {
                 return encrypted(name, failure);

@@ -108,6 +108,26 @@ class BadInputTest {
     }
 
     @Test
+    void aCertifiedDocumentThatForbidsChangesIsRefused() {
+        // Certify a document with DocMDP P=1 (no changes permitted) using DSS directly.
+        ProductionFixture fixture = ProductionFixture.create();
+        eu.europa.esig.dss.pades.PAdESSignatureParameters p = new eu.europa.esig.dss.pades.PAdESSignatureParameters();
+        p.setSignatureLevel(eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_B);
+        p.setDigestAlgorithm(eu.europa.esig.dss.enumerations.DigestAlgorithm.SHA256);
+        p.setSigningCertificate(new eu.europa.esig.dss.model.x509.CertificateToken(fixture.sealKey().certificate()));
+        p.setPermission(eu.europa.esig.dss.enumerations.CertificationPermission.NO_CHANGE_PERMITTED);
+        eu.europa.esig.dss.pades.signature.PAdESService service = new eu.europa.esig.dss.pades.signature.PAdESService(
+                new eu.europa.esig.dss.spi.validation.CommonCertificateVerifier(true));
+        eu.europa.esig.dss.model.DSSDocument doc = new eu.europa.esig.dss.model.InMemoryDocument(SamplePdfs.minimal(), "c.pdf");
+        byte[] tbs = service.getDataToSign(doc, p).getBytes();
+        byte[] value = fixture.sealKey().sign(tbs, p.getSignatureAlgorithm().getJCEId());
+        byte[] certified = eu.europa.esig.dss.spi.DSSUtils.toByteArray(service.signDocument(doc, p,
+                new eu.europa.esig.dss.model.SignatureValue(p.getSignatureAlgorithm(), value)));
+
+        assertRefused(production, SignatureLevel.SES, certified, ErrorCode.DOCUMENT_LOCKED);
+    }
+
+    @Test
     void sandboxAndProductionKeysDoNotMix() {
         SandboxPki pki = sandbox.sandboxPki().orElseThrow();
         SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> PadesSignatureEngine.builder()
