@@ -29,6 +29,10 @@ import eu.europa.esig.dss.model.ToBeSigned;
 import eu.europa.esig.dss.model.x509.CertificateToken;
 import eu.europa.esig.dss.pades.PAdESSignatureParameters;
 import eu.europa.esig.dss.pades.signature.PAdESService;
+import eu.europa.esig.dss.pdf.IPdfObjFactory;
+import eu.europa.esig.dss.pdf.PdfMemoryUsageSetting;
+import eu.europa.esig.dss.pdf.pdfbox.PdfBoxNativeObjectFactory;
+import eu.europa.esig.dss.signature.resources.TempFileResourcesHandlerBuilder;
 import eu.europa.esig.dss.spi.DSSUtils;
 import eu.europa.esig.dss.spi.validation.CommonCertificateVerifier;
 import eu.europa.esig.dss.spi.x509.CommonTrustedCertificateSource;
@@ -79,6 +83,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
     private final List<X509Certificate> trustAnchors;
     private final Clock clock;
     private final RevocationSources revocation;
+    private final long largeDocumentThreshold;
     private final Validation validation;
     private final QualifiedSigningProvider qualifiedProvider;
     private final SandboxPki.Entry sandboxQualifiedCa;
@@ -122,6 +127,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
             requireMode(List.of(authority.caCertificate()), "the one-time certificate authority");
         }
         this.revocation = new RevocationSources(sandboxOcsp, b.revocationSource, b.onlineRevocationTimeout);
+        this.largeDocumentThreshold = b.largeDocumentThreshold;
         this.validation = new Validation(sandboxPki, sandboxOcsp, new RevocationSources(null, b.revocationSource, null),
                 List.copyOf(b.trustAnchors), clock);
         this.qualifiedProvider = b.qualifiedProvider;
@@ -161,23 +167,39 @@ public final class PadesSignatureEngine implements SignatureEngine {
         PadesProfile profile = request.profile().orElseGet(() -> defaultProfile(request.level()));
         requireCapabilities(profile);
         String name = request.document().name();
-        byte[] input = request.document().readAllBytes();
-        PdfInputs.requirePdfHeader(input, name);
+        Optional<Path> largeFile = largeFile(request.document());
+        byte[] input = largeFile.isPresent() ? null : request.document().readAllBytes();
+        if (input != null) {
+            PdfInputs.requirePdfHeader(input, name);
+        }
         Instant signingTime = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         SigningKey key = keyFor(request, signingTime);
         List<X509Certificate> chain = key.certificateChain();
         requireMode(chain, "the signing certificate");
+        DssTimestampSource tsp = timestampSource == null ? null : new DssTimestampSource(timestampSource);
 
+        if (largeFile.isPresent()) {
+            return signLargeFile(largeFile.get(), request, profile, key, signingTime, tsp);
+        }
         byte[] prepared;
         try {
             prepared = PdfPreparation.prepare(input, name, sandbox);
         } catch (IOException | RuntimeException e) {
             throw translate(e, name);
         }
-        DssTimestampSource tsp = timestampSource == null ? null : new DssTimestampSource(timestampSource);
-        byte[] signed;
+        byte[] output = DSSUtils.toByteArray(signWithDss(new InMemoryDocument(prepared, name), request, profile, key,
+                signingTime, tsp, null));
+        request.output().write(out -> out.write(output));
+        return new SigningResult(request.level(), profile, chain, signingTime,
+                tsp == null ? Optional.empty() : tsp.firstTime(), Digests.sha256Hex(input), Digests.sha256Hex(prepared),
+                Digests.sha256Hex(output), request.output().path(), sandbox);
+    }
+
+    /** getDataToSign, the key, signDocument: the DSS part of one-step signing. */
+    private DSSDocument signWithDss(DSSDocument document, SignRequest request, PadesProfile profile, SigningKey key,
+                                    Instant signingTime, DssTimestampSource tsp, IPdfObjFactory pdfFactory) {
+        List<X509Certificate> chain = key.certificateChain();
         try {
-            DSSDocument document = new InMemoryDocument(prepared, name);
             PAdESSignatureParameters parameters = parameters(request, profile, key, signingTime);
             if ("RSA".equals(chain.get(0).getPublicKey().getAlgorithm())) {
                 // RSASSA-PSS for RSA keys: DSS's default crypto policy stops accepting PKCS#1 v1.5 in 2029.
@@ -187,19 +209,107 @@ public final class PadesSignatureEngine implements SignatureEngine {
             if (tsp != null) {
                 service.setTspSource(tsp);
             }
+            if (pdfFactory != null) {
+                service.setPdfObjFactory(pdfFactory);
+            }
             ToBeSigned toBeSigned = service.getDataToSign(document, parameters);
             byte[] value = key.sign(toBeSigned.getBytes(), parameters.getSignatureAlgorithm().getJCEId());
-            DSSDocument result = service.signDocument(document, parameters,
-                    new SignatureValue(parameters.getSignatureAlgorithm(), value));
-            signed = DSSUtils.toByteArray(result);
+            return service.signDocument(document, parameters, new SignatureValue(parameters.getSignatureAlgorithm(), value));
         } catch (RuntimeException e) {
-            throw translate(e, name, chain);
+            throw translate(e, document.getName(), chain);
         }
-        final byte[] output = signed;
-        request.output().write(out -> out.write(output));
-        return new SigningResult(request.level(), profile, chain, signingTime,
-                tsp == null ? Optional.empty() : tsp.firstTime(), Digests.sha256Hex(input), Digests.sha256Hex(prepared),
-                Digests.sha256Hex(output), request.output().path(), sandbox);
+    }
+
+    /**
+     * An input file of at least {@link Builder#largeDocumentThreshold} bytes is signed from disk:
+     * PDFBox reads it through temporary files, the preparation revision (if needed) and DSS's
+     * revisions go to temporary files, and hashes are computed while streaming, so heap use does not
+     * grow with the document.
+     */
+    private Optional<Path> largeFile(DocumentSource document) {
+        Optional<Path> path = document.path();
+        if (path.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            long size = java.nio.file.Files.size(path.get());
+            if (size < largeDocumentThreshold) {
+                return Optional.empty();
+            }
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(path.get())) {
+                byte[] head = read(channel, 0, (int) Math.min(size, 1024));
+                PdfInputs.requirePdfHeader(head, document.name());
+                byte[] tail = read(channel, Math.max(0, size - 4096), (int) Math.min(size, 4096));
+                if (PdfPreparation.mentionsEncrypt(tail)) {
+                    return Optional.empty(); // the in-memory path refuses it with ENCRYPTED_PDF
+                }
+            }
+            return path;
+        } catch (IOException e) {
+            throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot read " + path.get() + ": " + e,
+                    "Check that the file exists and is readable.", e);
+        }
+    }
+
+    private static byte[] read(java.nio.channels.FileChannel channel, long position, int length) throws IOException {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(length);
+        while (buffer.hasRemaining() && channel.read(buffer, position + buffer.position()) >= 0) {
+            // keep reading until full or end of file
+        }
+        return java.util.Arrays.copyOf(buffer.array(), buffer.position());
+    }
+
+    private SigningResult signLargeFile(Path file, SignRequest request, PadesProfile profile, SigningKey key,
+                                        Instant signingTime, DssTimestampSource tsp) {
+        PdfBoxNativeObjectFactory factory = new PdfBoxNativeObjectFactory();
+        factory.setPdfMemoryUsageSetting(PdfMemoryUsageSetting.fileOnly());
+        TempFileResourcesHandlerBuilder temporary = new TempFileResourcesHandlerBuilder();
+        factory.setResourcesHandlerBuilder(temporary);
+        String name = request.document().name();
+        Path prepared = null;
+        try {
+            String inputSha256 = Digests.sha256Hex(file);
+            Path toSign = file;
+            String preparedSha256 = inputSha256;
+            if (sandbox || !endsWithClassicXref(file)) {
+                prepared = java.nio.file.Files.createTempFile("certyneo-prepared", ".pdf");
+                if (PdfPreparation.prepareFile(file, prepared, name, sandbox)) {
+                    toSign = prepared;
+                    preparedSha256 = Digests.sha256Hex(prepared);
+                }
+            }
+            DSSDocument signed = signWithDss(new eu.europa.esig.dss.model.FileDocument(toSign.toFile()) {
+                @Override
+                public String getName() {
+                    return name; // the PDF /ID derives from the document name: keep the caller's
+                }
+            }, request, profile, key, signingTime, tsp, factory);
+            java.security.MessageDigest digest = Digests.sha256();
+            request.output().write(out -> signed.writeTo(new java.security.DigestOutputStream(out, digest)));
+            String outputSha256 = java.util.HexFormat.of().formatHex(digest.digest());
+            return new SigningResult(request.level(), profile, key.certificateChain(), signingTime,
+                    tsp == null ? Optional.empty() : tsp.firstTime(), inputSha256, preparedSha256, outputSha256,
+                    request.output().path(), sandbox);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            SignatureEngineException known = PdfInputs.classify(e, name);
+            throw known != null ? known : new SignatureEngineException(ErrorCode.IO_ERROR,
+                    "Cannot sign '" + name + "' from disk: " + e.getMessage(), "Check the file and the temporary directory.", e);
+        } finally {
+            temporary.clear();
+            if (prepared != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(prepared);
+                } catch (IOException ignored) {
+                    // a temporary file; the OS cleans its temp directory
+                }
+            }
+        }
+    }
+
+    private static boolean endsWithClassicXref(Path file) throws IOException {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+            return PdfPreparation.endsWithClassicXref(channel, channel.size());
+        }
     }
 
     /**
@@ -552,6 +662,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         private final List<X509Certificate> trustAnchors = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
         private RevocationSource revocationSource;
+        private long largeDocumentThreshold = 32L * 1024 * 1024;
         private java.time.Duration onlineRevocationTimeout;
         private QualifiedSigningProvider qualifiedProvider;
         private byte[] stateKey;
@@ -643,6 +754,21 @@ public final class PadesSignatureEngine implements SignatureEngine {
          */
         public Builder onlineRevocation(java.time.Duration timeout) {
             this.onlineRevocationTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Input files of at least this size are signed from disk through temporary files instead of in
+         * memory (default 32 MiB), so heap use does not grow with the document.
+         *
+         * @param bytes the threshold in bytes
+         * @return this
+         */
+        public Builder largeDocumentThreshold(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("threshold must not be negative");
+            }
+            this.largeDocumentThreshold = bytes;
             return this;
         }
 

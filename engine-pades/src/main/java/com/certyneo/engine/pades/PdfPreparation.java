@@ -60,22 +60,82 @@ final class PdfPreparation {
                 // Nothing else changes: rewrite the catalog so the increment is a well-formed revision.
                 document.getDocumentCatalog().getCOSObject().setNeedToBeUpdated(true);
             }
-            document.getDocument().setIsXRefStream(false);
-            COSDictionary trailer = document.getDocument().getTrailer();
-            for (COSName key : XREF_STREAM_KEYS) {
-                trailer.removeItem(key);
-            }
-            // saveIncremental copies the original bytes itself, then appends the new revision.
             ByteArrayOutputStream out = new ByteArrayOutputStream(pdf.length + 32 * 1024);
-            document.saveIncremental(out);
+            saveClassicRevision(document, out);
             return out.toByteArray();
         }
+    }
+
+    /**
+     * The file variant for large documents: PDFBox reads through temporary files and the new revision
+     * is streamed to {@code target}.
+     *
+     * @return whether a revision was needed ({@code false}: {@code target} was not written)
+     */
+    static boolean prepareFile(java.nio.file.Path source, java.nio.file.Path target, String name, boolean sandbox)
+            throws IOException {
+        try (PDDocument document = Loader.loadPDF(source.toFile(), org.apache.pdfbox.io.IOUtils.createTempFileOnlyStreamCache())) {
+            if (document.isEncrypted()) {
+                throw PdfInputs.encrypted(name, null);
+            }
+            boolean marked = sandbox && SandboxMarker.mark(document);
+            if (!marked && !document.getDocument().isXRefStream()) {
+                return false;
+            }
+            if (!marked) {
+                document.getDocumentCatalog().getCOSObject().setNeedToBeUpdated(true);
+            }
+            try (java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(target))) {
+                saveClassicRevision(document, out);
+            }
+            return true;
+        } catch (org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException e) {
+            throw PdfInputs.encrypted(name, e);
+        }
+    }
+
+    /** Appends one revision written with a classic cross-reference table (see the class comment). */
+    private static void saveClassicRevision(PDDocument document, java.io.OutputStream out) throws IOException {
+        document.getDocument().setIsXRefStream(false);
+        COSDictionary trailer = document.getDocument().getTrailer();
+        for (COSName key : XREF_STREAM_KEYS) {
+            trailer.removeItem(key);
+        }
+        // saveIncremental copies the original bytes itself, then appends the new revision.
+        document.saveIncremental(out);
     }
 
     /** Whether the trailer area names an /Encrypt dictionary (then PDFBox must look, and refuse). */
     static boolean mentionsEncrypt(byte[] pdf) {
         int from = Math.max(0, pdf.length - 4096);
         return new String(pdf, from, pdf.length - from, StandardCharsets.ISO_8859_1).contains("/Encrypt");
+    }
+
+    /** {@link #endsWithClassicXref(byte[])} for a file, reading only its tail and the bytes at the offset. */
+    static boolean endsWithClassicXref(java.nio.channels.FileChannel channel, long size) throws IOException {
+        int tailLength = (int) Math.min(size, 2048);
+        java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(tailLength);
+        channel.read(tail, size - tailLength);
+        String text = new String(tail.array(), 0, tail.position(), StandardCharsets.ISO_8859_1);
+        int at = text.lastIndexOf("startxref");
+        if (at < 0) {
+            return false;
+        }
+        String rest = text.substring(at + "startxref".length()).trim();
+        int end = 0;
+        while (end < rest.length() && Character.isDigit(rest.charAt(end))) {
+            end++;
+        }
+        if (end == 0 || end > 12) {
+            return false;
+        }
+        long offset = Long.parseLong(rest.substring(0, end));
+        if (offset < 0 || offset >= size) {
+            return false;
+        }
+        java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate((int) Math.min(64, size - offset));
+        channel.read(head, offset);
+        return new String(head.array(), 0, head.position(), StandardCharsets.ISO_8859_1).stripLeading().startsWith("xref");
     }
 
     /** Reads the offset after the last {@code startxref} and checks whether a classic {@code xref} keyword is there. */

@@ -1,0 +1,83 @@
+package com.certyneo.engine.pades;
+
+import com.certyneo.engine.DocumentSource;
+import com.certyneo.engine.DocumentTarget;
+import com.certyneo.engine.PadesProfile;
+import com.certyneo.engine.SignRequest;
+import com.certyneo.engine.SignatureLevel;
+import com.certyneo.engine.Signer;
+import com.certyneo.engine.SigningResult;
+import com.certyneo.engine.ValidationOptions;
+import com.certyneo.engine.ValidationReport;
+import com.certyneo.testvectors.ExternalValidators;
+import com.certyneo.testvectors.PdfVector;
+import com.certyneo.testvectors.SamplePdfs;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Files above the large-document threshold are signed from disk, with the same results as in memory. */
+class LargeDocumentTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void signsFromDiskForBothCrossReferenceStylesAndValidates() throws Exception {
+        ProductionFixture fixture = ProductionFixture.create();
+        PadesSignatureEngine engine = PadesSignatureEngine.builder().sealKey(fixture.sealKey()).timestampSource(fixture.tsa())
+                .trustAnchor(fixture.root()).revocationSource(OfflineRevocation.signedBy(fixture.rootKey(), fixture.root()))
+                .largeDocumentThreshold(0).build(); // every file input takes the disk path
+        byte[] large = PdfVector.large(3L * 1024 * 1024);
+        for (byte[] input : List.of(large, SamplePdfs.minimal(), SamplePdfs.minimalClassicXref())) {
+            Path in = dir.resolve("in-" + input.length + ".pdf");
+            Files.write(in, input);
+            Path out = dir.resolve("out-" + input.length + ".pdf");
+            SigningResult result = engine.sign(SignRequest.builder().document(DocumentSource.of(in)).output(DocumentTarget.of(out))
+                    .signer(Signer.of("Seal", "seal@example.com")).level(SignatureLevel.SES).profile(PadesProfile.B_LT).build());
+            byte[] output = Files.readAllBytes(out);
+            assertEquals(sha256(input), result.inputSha256());
+            assertEquals(sha256(output), result.outputSha256());
+            assertArrayEquals(input, Arrays.copyOf(output, input.length), "incremental: the input bytes are untouched");
+            // An input ending in a cross-reference stream gets the classic-table revision first.
+            assertEquals(PdfPreparation.endsWithClassicXref(input), result.inputSha256().equals(result.preparedSha256()));
+            ValidationReport report = engine.validate(DocumentSource.of(out), ValidationOptions.trusting(List.of(fixture.root())));
+            assertTrue(report.allPassed(), report.toString());
+            assertEquals(PadesProfile.B_LT, report.signatures().get(0).profile().orElseThrow());
+            if (ExternalValidators.require("qpdf") & ExternalValidators.require("pdfsig")) {
+                assertEquals(0, ExternalValidators.qpdfCheck(out).exitCode(), ExternalValidators.qpdfCheck(out).output());
+                assertEquals(1, ExternalValidators.validSignatureCount(ExternalValidators.pdfsig(out).output()));
+            }
+        }
+    }
+
+    @Test
+    void sandboxSignsFromDiskWithTheMark() throws Exception {
+        PadesSignatureEngine engine = PadesSignatureEngine.builder().sandbox(dir.resolve("home")).largeDocumentThreshold(0).build();
+        Path in = dir.resolve("in.pdf");
+        Files.write(in, SamplePdfs.multiPage(3));
+        Path out = dir.resolve("out.pdf");
+        SigningResult result = engine.sign(SignRequest.builder().document(DocumentSource.of(in)).output(DocumentTarget.of(out))
+                .signer(Signer.of("Seal", "seal@example.com")).level(SignatureLevel.SES).build());
+        assertTrue(result.sandbox());
+        assertTrue(engine.validate(DocumentSource.of(out), ValidationOptions.sandbox()).allPassed());
+        try (var document = org.apache.pdfbox.Loader.loadPDF(out.toFile())) {
+            String text = new org.apache.pdfbox.text.PDFTextStripper().getText(document);
+            assertEquals(6, text.split(SandboxMarker.TEXT, -1).length - 1, "two marks on each of the 3 pages");
+        }
+    }
+
+    static String sha256(byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+}
