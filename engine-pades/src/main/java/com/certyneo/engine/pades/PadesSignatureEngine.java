@@ -129,7 +129,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         this.revocation = new RevocationSources(sandboxOcsp, b.revocationSource, b.onlineRevocationTimeout);
         this.largeDocumentThreshold = b.largeDocumentThreshold;
         this.validation = new Validation(sandboxPki, sandboxOcsp, new RevocationSources(null, b.revocationSource, null),
-                List.copyOf(b.trustAnchors), clock);
+                List.copyOf(b.trustAnchors), clock, b.largeDocumentThreshold);
         this.qualifiedProvider = b.qualifiedProvider;
         this.twoStep = new TwoStepSigning(this, b.stateKey != null ? b.stateKey
                 : sandbox ? StateKeys.sandbox(sandboxPki) : StateKeys.random());

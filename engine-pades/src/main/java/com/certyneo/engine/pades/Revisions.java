@@ -17,6 +17,26 @@ final class Revisions {
         this.ends = ends;
     }
 
+    static Revisions of(java.nio.file.Path file) {
+        List<Long> ends = new ArrayList<>();
+        byte[] marker = "%%EOF".getBytes(StandardCharsets.US_ASCII);
+        try (java.io.InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file), 1 << 16)) {
+            int matched = 0;
+            long position = 0;
+            for (int b = in.read(); b >= 0; b = in.read()) {
+                position++;
+                matched = b == marker[matched] ? matched + 1 : (b == marker[0] ? 1 : 0);
+                if (matched == marker.length) {
+                    ends.add(position);
+                    matched = 0;
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return new Revisions(ends);
+    }
+
     static Revisions of(byte[] pdf) {
         List<Long> ends = new ArrayList<>();
         byte[] marker = "%%EOF".getBytes(StandardCharsets.US_ASCII);

@@ -46,24 +46,28 @@ final class Validation {
     private final RevocationSources supplied;
     private final List<X509Certificate> configuredAnchors;
     private final Clock clock;
+    private final long largeDocumentThreshold;
 
     /**
      * @param supplied caller-supplied (offline) revocation data, used at validation too; online sources
      *                 never are: validation stays offline
      */
     Validation(SandboxPki sandboxPki, InProcessOcspSource sandboxOcsp, RevocationSources supplied,
-               List<X509Certificate> configuredAnchors, Clock clock) {
+               List<X509Certificate> configuredAnchors, Clock clock, long largeDocumentThreshold) {
         this.sandboxPki = sandboxPki;
         this.sandboxOcsp = sandboxOcsp;
         this.supplied = supplied;
         this.configuredAnchors = configuredAnchors;
         this.clock = clock;
+        this.largeDocumentThreshold = largeDocumentThreshold;
     }
 
     ValidationReport validate(DocumentSource source, ValidationOptions options) {
         String name = source.name();
-        byte[] bytes = source.readAllBytes();
-        PdfInputs.requirePdfHeader(bytes, name);
+        // Large files are validated from disk (PDFBox through temporary files), small ones in memory.
+        java.nio.file.Path file = source.path().filter(this::isLarge).orElse(null);
+        byte[] bytes = file == null ? source.readAllBytes() : null;
+        PdfInputs.requirePdfHeader(bytes != null ? bytes : head(file), name);
         Instant at = options.validationTime().orElseGet(clock::instant);
 
         CommonTrustedCertificateSource trusted = new CommonTrustedCertificateSource();
@@ -80,7 +84,13 @@ final class Validation {
 
         Reports reports;
         try {
-            PDFDocumentValidator validator = new PDFDocumentValidator(new InMemoryDocument(bytes, name));
+            PDFDocumentValidator validator = new PDFDocumentValidator(file == null ? new InMemoryDocument(bytes, name)
+                    : new eu.europa.esig.dss.model.FileDocument(file.toFile()));
+            if (file != null) {
+                eu.europa.esig.dss.pdf.pdfbox.PdfBoxNativeObjectFactory factory = new eu.europa.esig.dss.pdf.pdfbox.PdfBoxNativeObjectFactory();
+                factory.setPdfMemoryUsageSetting(eu.europa.esig.dss.pdf.PdfMemoryUsageSetting.fileOnly());
+                validator.setPdfObjFactory(factory);
+            }
             validator.setCertificateVerifier(verifier);
             validator.setValidationTime(Date.from(at));
             reports = validator.validateDocument();
@@ -94,7 +104,7 @@ final class Validation {
         }
         SimpleReport simple = reports.getSimpleReport();
         DiagnosticData diagnostic = reports.getDiagnosticData();
-        Revisions revisions = Revisions.of(bytes);
+        Revisions revisions = bytes != null ? Revisions.of(bytes) : Revisions.of(file);
         Map<String, XmlTimestamp> timestampResults = new HashMap<>();
         for (String id : simple.getSignatureIdList()) {
             simple.getSignatureTimestamps(id).forEach(t -> timestampResults.put(t.getId(), t));
@@ -142,7 +152,24 @@ final class Validation {
                     result == null ? messages(simple.getAdESValidationWarnings(id)) : xmlMessages(result.getAdESValidationDetails(), false),
                     chain(timestamp.getCertificateChain()), revocation(timestamp.getSigningCertificate()), modifications));
         }
-        return new ValidationReport(name, Digests.sha256Hex(bytes), at, results);
+        return new ValidationReport(name, bytes != null ? Digests.sha256Hex(bytes) : Digests.sha256Hex(file), at, results);
+    }
+
+    private boolean isLarge(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.size(file) >= largeDocumentThreshold;
+        } catch (java.io.IOException e) {
+            return false; // readAllBytes reports the I/O error with the engine's error type
+        }
+    }
+
+    private static byte[] head(java.nio.file.Path file) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return in.readNBytes(1024);
+        } catch (java.io.IOException e) {
+            throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot read " + file + ": " + e,
+                    "Check that the file exists and is readable.", e);
+        }
     }
 
     private static SignatureValidation outcome(String id, String field, boolean documentTimestamp,

@@ -53,6 +53,7 @@ class LargeDocumentTest {
             assertEquals(PdfPreparation.endsWithClassicXref(input), result.inputSha256().equals(result.preparedSha256()));
             ValidationReport report = engine.validate(DocumentSource.of(out), ValidationOptions.trusting(List.of(fixture.root())));
             assertTrue(report.allPassed(), report.toString());
+            assertEquals(result.outputSha256(), report.documentSha256(), "validated from disk, hashed while streaming");
             assertEquals(PadesProfile.B_LT, report.signatures().get(0).profile().orElseThrow());
             if (ExternalValidators.require("qpdf") & ExternalValidators.require("pdfsig")) {
                 assertEquals(0, ExternalValidators.qpdfCheck(out).exitCode(), ExternalValidators.qpdfCheck(out).output());
