@@ -50,6 +50,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class TestPkiServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
+    static {
+        // The JDK HTTP server delays small replies (Nagle) by ~40 ms unless told otherwise; read once per JVM.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final HttpServer server;

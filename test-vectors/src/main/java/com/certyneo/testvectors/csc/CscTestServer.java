@@ -74,6 +74,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class CscTestServer implements AutoCloseable {
 
+    static {
+        // The JDK HTTP server delays small replies (Nagle) by ~40 ms unless told otherwise; read once per JVM.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     /** SHA-256. */
     public static final String SHA256_OID = "2.16.840.1.101.3.4.2.1";
     /** ecdsa-with-SHA256. */
