@@ -49,16 +49,8 @@ final class PdfPreparation {
             throw PdfInputs.invalid(name, String.valueOf(e.getMessage()), e);
         }
         try (PDDocument document = loaded) {
-            if (document.isEncrypted()) {
-                throw PdfInputs.encrypted(name, null);
-            }
-            boolean marked = sandbox && SandboxMarker.mark(document);
-            if (!marked && !document.getDocument().isXRefStream()) {
+            if (!needsRevision(document, name, sandbox)) {
                 return pdf;
-            }
-            if (!marked) {
-                // Nothing else changes: rewrite the catalog so the increment is a well-formed revision.
-                document.getDocumentCatalog().getCOSObject().setNeedToBeUpdated(true);
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream(pdf.length + 32 * 1024);
             saveClassicRevision(document, out);
@@ -75,15 +67,8 @@ final class PdfPreparation {
     static boolean prepareFile(java.nio.file.Path source, java.nio.file.Path target, String name, boolean sandbox)
             throws IOException {
         try (PDDocument document = Loader.loadPDF(source.toFile(), org.apache.pdfbox.io.IOUtils.createTempFileOnlyStreamCache())) {
-            if (document.isEncrypted()) {
-                throw PdfInputs.encrypted(name, null);
-            }
-            boolean marked = sandbox && SandboxMarker.mark(document);
-            if (!marked && !document.getDocument().isXRefStream()) {
+            if (!needsRevision(document, name, sandbox)) {
                 return false;
-            }
-            if (!marked) {
-                document.getDocumentCatalog().getCOSObject().setNeedToBeUpdated(true);
             }
             try (java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(target))) {
                 saveClassicRevision(document, out);
@@ -92,6 +77,25 @@ final class PdfPreparation {
         } catch (org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException e) {
             throw PdfInputs.encrypted(name, e);
         }
+    }
+
+    /**
+     * Refuses encrypted documents, applies the sandbox mark when asked, and tells whether a revision
+     * must be written (a mark, or a newest section that is a cross-reference stream).
+     */
+    private static boolean needsRevision(PDDocument document, String name, boolean sandbox) throws IOException {
+        if (document.isEncrypted()) {
+            throw PdfInputs.encrypted(name, null);
+        }
+        boolean marked = sandbox && SandboxMarker.mark(document);
+        if (!marked && !document.getDocument().isXRefStream()) {
+            return false;
+        }
+        if (!marked) {
+            // Nothing else changes: rewrite the catalog so the increment is a well-formed revision.
+            document.getDocumentCatalog().getCOSObject().setNeedToBeUpdated(true);
+        }
+        return true;
     }
 
     /** Appends one revision written with a classic cross-reference table (see the class comment). */
@@ -111,37 +115,34 @@ final class PdfPreparation {
         return new String(pdf, from, pdf.length - from, StandardCharsets.ISO_8859_1).contains("/Encrypt");
     }
 
+    /** Reads {@code length} bytes at {@code position} (fewer at the end of the file). */
+    @FunctionalInterface
+    interface ByteReader {
+        byte[] read(long position, int length) throws IOException;
+    }
+
     /** {@link #endsWithClassicXref(byte[])} for a file, reading only its tail and the bytes at the offset. */
     static boolean endsWithClassicXref(java.nio.channels.FileChannel channel, long size) throws IOException {
-        int tailLength = (int) Math.min(size, 2048);
-        java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(tailLength);
-        channel.read(tail, size - tailLength);
-        String text = new String(tail.array(), 0, tail.position(), StandardCharsets.ISO_8859_1);
-        int at = text.lastIndexOf("startxref");
-        if (at < 0) {
-            return false;
-        }
-        String rest = text.substring(at + "startxref".length()).trim();
-        int end = 0;
-        while (end < rest.length() && Character.isDigit(rest.charAt(end))) {
-            end++;
-        }
-        if (end == 0 || end > 12) {
-            return false;
-        }
-        long offset = Long.parseLong(rest.substring(0, end));
-        if (offset < 0 || offset >= size) {
-            return false;
-        }
-        java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate((int) Math.min(64, size - offset));
-        channel.read(head, offset);
-        return new String(head.array(), 0, head.position(), StandardCharsets.ISO_8859_1).stripLeading().startsWith("xref");
+        return endsWithClassicXref(size, (position, length) -> {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(length);
+            channel.read(buffer, position);
+            return java.util.Arrays.copyOf(buffer.array(), buffer.position());
+        });
     }
 
     /** Reads the offset after the last {@code startxref} and checks whether a classic {@code xref} keyword is there. */
     static boolean endsWithClassicXref(byte[] pdf) {
-        int from = Math.max(0, pdf.length - 2048);
-        String tail = new String(pdf, from, pdf.length - from, StandardCharsets.ISO_8859_1);
+        try {
+            return endsWithClassicXref(pdf.length, (position, length) -> java.util.Arrays.copyOfRange(pdf,
+                    (int) position, (int) Math.min(pdf.length, position + length)));
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // reading an array does not fail
+        }
+    }
+
+    private static boolean endsWithClassicXref(long size, ByteReader reader) throws IOException {
+        int tailLength = (int) Math.min(size, 2048);
+        String tail = new String(reader.read(size - tailLength, tailLength), StandardCharsets.ISO_8859_1);
         int at = tail.lastIndexOf("startxref");
         if (at < 0) {
             return false;
@@ -155,13 +156,10 @@ final class PdfPreparation {
             return false;
         }
         long offset = Long.parseLong(rest.substring(0, end));
-        if (offset < 0 || offset + 4 > pdf.length) {
+        if (offset < 0 || offset >= size) {
             return false;
         }
-        int i = (int) offset;
-        while (i < pdf.length && (pdf[i] == ' ' || pdf[i] == '\r' || pdf[i] == '\n' || pdf[i] == '\t')) {
-            i++;
-        }
-        return i + 4 <= pdf.length && pdf[i] == 'x' && pdf[i + 1] == 'r' && pdf[i + 2] == 'e' && pdf[i + 3] == 'f';
+        String at0 = new String(reader.read(offset, (int) Math.min(64, size - offset)), StandardCharsets.ISO_8859_1);
+        return at0.stripLeading().startsWith("xref");
     }
 }
