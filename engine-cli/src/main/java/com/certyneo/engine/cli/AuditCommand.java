@@ -38,28 +38,7 @@ import java.util.concurrent.Callable;
 @Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Audit trails: render evidence.json as a sealed PDF/A-3b audit trail, or verify one offline.",
         subcommands = {AuditCommand.Render.class, AuditCommand.Verify.class, CommandLine.HelpCommand.class})
-final class AuditCommand implements Runnable {
-
-    @ParentCommand
-    Main parent;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    HomeOption home;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: render or verify");
-    }
-
-    Path home(HomeOption own) {
-        if (own.home != null) {
-            return own.home;
-        }
-        return home.resolve(parent.home);
-    }
+final class AuditCommand extends CommandGroup {
 
     /** {@code certyneo audit render EVIDENCE.json -o TRAIL.pdf}. */
     @Command(name = "render", mixinStandardHelpOptions = true,
@@ -99,7 +78,7 @@ final class AuditCommand implements Runnable {
                 out.printf("  chain head: %s%n", evidence.chainHead());
                 return 0;
             }
-            try (PadesSignatureEngine engine = PadesSignatureEngine.sandbox(audit.home(home))) {
+            try (PadesSignatureEngine engine = PadesSignatureEngine.sandbox(audit.homeFor(home))) {
                 SealedAuditTrail sealed = AuditTrail.builder().engine(engine).profile(PadesProfile.parse(profile)).build()
                         .seal(evidence, DocumentTarget.of(output));
                 print(out, output, sealed);
@@ -142,7 +121,7 @@ final class AuditCommand implements Runnable {
             for (Path path : trust) {
                 roots.addAll(ValidateCommand.readCertificates(path));
             }
-            SignatureEngine engine = roots.isEmpty() ? PadesSignatureEngine.sandbox(audit.home(home)) : PadesSignatureEngine.builder().build();
+            SignatureEngine engine = roots.isEmpty() ? PadesSignatureEngine.sandbox(audit.homeFor(home)) : PadesSignatureEngine.builder().build();
             ValidationOptions options = roots.isEmpty() ? ValidationOptions.sandbox() : ValidationOptions.trusting(roots);
             AuditVerification verification;
             try (engine) {

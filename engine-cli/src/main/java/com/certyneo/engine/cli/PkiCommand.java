@@ -1,7 +1,6 @@
 package com.certyneo.engine.cli;
 
 import com.certyneo.engine.pades.SandboxPki;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -15,21 +14,7 @@ import java.util.concurrent.Callable;
 /** {@code certyneo pki}: sandbox PKI utilities. */
 @Command(name = "pki", mixinStandardHelpOptions = true, description = "Sandbox PKI utilities.",
         subcommands = {PkiCommand.Export.class})
-final class PkiCommand implements Runnable {
-
-    @ParentCommand
-    Main parent;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    HomeOption home;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand (export)");
-    }
+final class PkiCommand extends CommandGroup {
 
     /** {@code certyneo pki export DIR}. */
     @Command(name = "export", mixinStandardHelpOptions = true,
@@ -49,8 +34,7 @@ final class PkiCommand implements Runnable {
 
         @Override
         public Integer call() {
-            HomeOption effective = home.home != null ? home : (pki.home.home != null ? pki.home : pki.parent.home);
-            SandboxPki sandboxPki = SandboxPki.loadOrCreate(effective.resolve(null));
+            SandboxPki sandboxPki = SandboxPki.loadOrCreate(pki.homeFor(home));
             Path target = dir.resolve("sandbox-root.pem");
             sandboxPki.exportRoot(target);
             spec.commandLine().getOut().printf("Wrote %s (%s)%n", target,

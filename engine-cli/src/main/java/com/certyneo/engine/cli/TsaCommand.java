@@ -33,26 +33,12 @@ import java.util.concurrent.CountDownLatch;
 /** {@code certyneo tsa}: the sandbox RFC 3161 time-stamp authority. */
 @Command(name = "tsa", mixinStandardHelpOptions = true, description = "Sandbox RFC 3161 time-stamp authority.",
         subcommands = {TsaCommand.Serve.class})
-final class TsaCommand implements Runnable {
+final class TsaCommand extends CommandGroup {
 
     /** Alias of the TSU key in the sandbox PKCS#12 store. */
     static final String TSA_ALIAS = "tsa";
     /** The sandbox store's published password: test material, not a secret. */
     private static final char[] SANDBOX_PASSWORD = "certyneo-sandbox".toCharArray();
-
-    @ParentCommand
-    Main parent;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    HomeOption home;
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand (serve)");
-    }
 
     /** {@code certyneo tsa serve [--port N] [--bind ADDRESS]}: serves the sandbox TSA until killed. */
     @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -81,8 +67,7 @@ final class TsaCommand implements Runnable {
             if (port < 0 || port > 65535) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--port must be between 0 and 65535");
             }
-            HomeOption effective = home.home != null ? home : (tsa.home.home != null ? tsa.home : tsa.parent.home);
-            Path homeDir = effective.resolve(null);
+            Path homeDir = tsa.homeFor(home);
             SandboxPki pki = SandboxPki.loadOrCreate(homeDir);
             TimestampAuthority authority = sandboxAuthority(pki.directory().resolve("sandbox-pki.p12"));
             InetAddress address;
