@@ -22,9 +22,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code certyneo sign}: signs a PDF on the sandbox engine. */
+/**
+ * {@code certyneo sign}: signs a PDF on the sandbox engine, or — with {@code --p12} — as a production
+ * platform seal (SES) with the given key, time-stamp authorities and trust anchors.
+ */
 @Command(name = "sign", mixinStandardHelpOptions = true,
-        description = "Sign a PDF (sandbox engine). The output is written atomically; nothing is left on failure.")
+        description = {"Sign a PDF. The output is written atomically; nothing is left on failure.",
+                "Without --p12: the sandbox engine (test PKI, output marked SANDBOX).",
+                "With --p12: a production platform seal (--level SES) from a PKCS#12 file; time-stamps from --tsa, "
+                        + "revocation data for B-LT/B-LTA from the certificates' OCSP/CRL URLs with --online-revocation."})
 final class SignCommand extends EngineCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "IN.pdf", description = "The PDF to sign")
@@ -38,7 +44,7 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
     String level;
 
     @Option(names = "--profile", paramLabel = "B-B|B-T|B-LT|B-LTA",
-            description = "PAdES baseline profile (default: the level's default, B-T)")
+            description = "PAdES baseline profile (default: B-LT when revocation data is available, else B-T)")
     String profile;
 
     @Option(names = "--signer", required = true, paramLabel = "\"NAME <EMAIL>\"", description = "The signer, e.g. \"Jane Doe <jane@example.com>\"")
@@ -60,6 +66,27 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
     @Option(names = "--contact", description = "Signer contact information (/ContactInfo)")
     String contact;
 
+    @Option(names = "--p12", paramLabel = "FILE", description = "Production seal key: a PKCS#12 file (level SES)")
+    Path p12;
+
+    @Option(names = "--p12-password-env", paramLabel = "VAR", defaultValue = "CERTYNEO_P12_PASSWORD",
+            description = "Environment variable holding the PKCS#12 password (default: ${DEFAULT-VALUE}); "
+                    + "passwords are never taken on the command line")
+    String p12PasswordEnv;
+
+    @Option(names = "--alias", paramLabel = "ALIAS", description = "Key alias in the PKCS#12 file (default: its only key)")
+    String alias;
+
+    @Option(names = "--tsa", paramLabel = "URL", description = "Production RFC 3161 TSA URL (repeatable: failover order)")
+    List<String> tsa = new ArrayList<>();
+
+    @Option(names = "--trust", paramLabel = "ROOT.pem", description = "Production trust anchor (repeatable)")
+    List<Path> trust = new ArrayList<>();
+
+    @Option(names = "--online-revocation", description = "Fetch OCSP/CRL for B-LT/B-LTA from the certificates' URLs "
+            + "(10 s timeout per request)")
+    boolean onlineRevocation;
+
     @Override
     public Integer call() {
         Signer who = Signer.parse(signer);
@@ -78,11 +105,34 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
                 .profile(profile == null ? null : PadesProfile.parse(profile))
                 .reason(reason).location(location).contactInfo(contact)
                 .build();
-        try (PadesSignatureEngine engine = sandboxEngine()) {
+        try (PadesSignatureEngine engine = p12 == null ? sandboxEngine() : productionEngine()) {
             SigningResult result = engine.sign(request);
             print(out(), input, result);
         }
         return 0;
+    }
+
+    private PadesSignatureEngine productionEngine() {
+        String password = System.getenv(p12PasswordEnv);
+        if (password == null) {
+            throw new com.certyneo.engine.SignatureEngineException(com.certyneo.engine.ErrorCode.INVALID_REQUEST,
+                    "The PKCS#12 password variable " + p12PasswordEnv + " is not set",
+                    "export " + p12PasswordEnv + "=... before running, or name another variable with --p12-password-env.");
+        }
+        PadesSignatureEngine.Builder builder = PadesSignatureEngine.builder()
+                .sealKey(com.certyneo.engine.pades.keys.Pkcs12Keys.load(p12, password.toCharArray(), alias));
+        if (!tsa.isEmpty()) {
+            com.certyneo.engine.tsp.TsaClient.Builder client = com.certyneo.engine.tsp.TsaClient.builder();
+            tsa.forEach(client::endpoint);
+            builder.timestampSource(client.build());
+        }
+        for (Path root : trust) {
+            ValidateCommand.readCertificates(root).forEach(builder::trustAnchor);
+        }
+        if (onlineRevocation) {
+            builder.onlineRevocation(java.time.Duration.ofSeconds(10));
+        }
+        return builder.build();
     }
 
     static void print(PrintWriter out, Path input, SigningResult result) {
