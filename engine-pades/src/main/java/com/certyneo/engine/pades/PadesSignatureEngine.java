@@ -132,7 +132,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
                 List.copyOf(b.trustAnchors), clock, b.largeDocumentThreshold);
         this.qualifiedProvider = b.qualifiedProvider;
         this.twoStep = new TwoStepSigning(this, b.stateKey != null ? b.stateKey
-                : sandbox ? StateKeys.sandbox(sandboxPki) : StateKeys.random());
+                : sandbox ? StateKeys.sandbox(sandboxPki) : StateKeys.random(), b.stateLifetime);
     }
 
     /**
@@ -666,6 +666,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         private java.time.Duration onlineRevocationTimeout;
         private QualifiedSigningProvider qualifiedProvider;
         private byte[] stateKey;
+        private java.time.Duration stateLifetime = java.time.Duration.ofHours(24);
 
         private Builder() {
         }
@@ -678,6 +679,22 @@ public final class PadesSignatureEngine implements SignatureEngine {
          */
         public Builder qualifiedSigningProvider(QualifiedSigningProvider provider) {
             this.qualifiedProvider = provider;
+            return this;
+        }
+
+        /**
+         * How long a two-step state may wait between {@code prepare} and {@code complete} (default 24
+         * hours): the claimed signing time is fixed at prepare time and must stay close to the real one.
+         *
+         * @param lifetime a positive duration
+         * @return this
+         */
+        public Builder stateLifetime(java.time.Duration lifetime) {
+            if (lifetime == null || lifetime.isNegative() || lifetime.isZero()) {
+                throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "The two-step state lifetime must be positive",
+                        "Give a duration such as Duration.ofHours(1).");
+            }
+            this.stateLifetime = lifetime;
             return this;
         }
 

@@ -45,9 +45,12 @@ final class TwoStepSigning {
     private final PadesSignatureEngine engine;
     private final byte[] stateKey;
 
-    TwoStepSigning(PadesSignatureEngine engine, byte[] stateKey) {
+    private final java.time.Duration stateLifetime;
+
+    TwoStepSigning(PadesSignatureEngine engine, byte[] stateKey, java.time.Duration stateLifetime) {
         this.engine = engine;
         this.stateKey = stateKey.clone();
+        this.stateLifetime = stateLifetime;
     }
 
     PreparedSignature prepare(PrepareRequest request) {
@@ -92,6 +95,11 @@ final class TwoStepSigning {
 
     SigningResult complete(byte[] stateBytes, byte[] signatureValue, DocumentSource document, DocumentTarget output) {
         TwoStepState state = TwoStepState.decode(stateBytes, stateKey);
+        java.time.Instant expiry = state.signingTime().plus(stateLifetime);
+        if (engine.clock().instant().isAfter(expiry)) {
+            throw TwoStepState.mismatch("it was prepared at " + state.signingTime() + " and expired at " + expiry
+                    + " (the claimed signing time must stay close to the real one)");
+        }
         if (state.sandbox() != engine.isSandbox()) {
             throw TwoStepState.mismatch("it was prepared by a " + (state.sandbox() ? "sandbox" : "production")
                     + " engine and this one is not");

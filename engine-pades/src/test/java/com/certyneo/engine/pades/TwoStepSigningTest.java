@@ -118,6 +118,24 @@ class TwoStepSigningTest {
     }
 
     @Test
+    void anExpiredStateIsRefused() throws Exception {
+        KeyPair pair = ecKey();
+        byte[] pdf = SamplePdfs.minimal();
+        PreparedSignature prepared = engine.prepare(request(pdf, "late.pdf", chainFor(pair), PadesProfile.B_B, false));
+        byte[] value = sign(pair.getPrivate(), prepared);
+        Path out = home.resolve("late.pdf");
+        try (PadesSignatureEngine later = PadesSignatureEngine.builder().sandbox(home)
+                .clock(java.time.Clock.offset(java.time.Clock.systemUTC(), java.time.Duration.ofHours(2)))
+                .stateLifetime(java.time.Duration.ofHours(1)).build()) {
+            SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> later.complete(prepared.state(), value,
+                    DocumentSource.of(pdf, "late.pdf"), DocumentTarget.of(out)));
+            assertEquals(ErrorCode.STATE_MISMATCH, e.code(), e.toString());
+            assertTrue(e.getMessage().contains("expired"), e.getMessage());
+        }
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void stateOfOneDocumentIsRejectedForAnother() throws Exception {
         KeyPair pair = ecKey();
         PreparedSignature prepared = engine.prepare(request(SamplePdfs.minimal(), "a.pdf", chainFor(pair), PadesProfile.B_B, false));
