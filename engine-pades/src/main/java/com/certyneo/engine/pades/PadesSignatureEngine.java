@@ -30,9 +30,6 @@ import eu.europa.esig.dss.model.x509.CertificateToken;
 import eu.europa.esig.dss.pades.PAdESSignatureParameters;
 import eu.europa.esig.dss.pades.signature.PAdESService;
 import eu.europa.esig.dss.pdf.IPdfObjFactory;
-import eu.europa.esig.dss.pdf.PdfMemoryUsageSetting;
-import eu.europa.esig.dss.pdf.pdfbox.PdfBoxNativeObjectFactory;
-import eu.europa.esig.dss.signature.resources.TempFileResourcesHandlerBuilder;
 import eu.europa.esig.dss.spi.DSSUtils;
 import eu.europa.esig.dss.spi.validation.CommonCertificateVerifier;
 import eu.europa.esig.dss.spi.x509.CommonTrustedCertificateSource;
@@ -261,55 +258,22 @@ public final class PadesSignatureEngine implements SignatureEngine {
 
     private SigningResult signLargeFile(Path file, SignRequest request, PadesProfile profile, SigningKey key,
                                         Instant signingTime, DssTimestampSource tsp) {
-        PdfBoxNativeObjectFactory factory = new PdfBoxNativeObjectFactory();
-        factory.setPdfMemoryUsageSetting(PdfMemoryUsageSetting.fileOnly());
-        TempFileResourcesHandlerBuilder temporary = new TempFileResourcesHandlerBuilder();
-        factory.setResourcesHandlerBuilder(temporary);
         String name = request.document().name();
-        Path prepared = null;
-        try {
-            String inputSha256 = Digests.sha256Hex(file);
-            Path toSign = file;
-            String preparedSha256 = inputSha256;
-            if (sandbox || !endsWithClassicXref(file)) {
-                prepared = java.nio.file.Files.createTempFile("certyneo-prepared", ".pdf");
-                if (PdfPreparation.prepareFile(file, prepared, name, sandbox)) {
-                    toSign = prepared;
-                    preparedSha256 = Digests.sha256Hex(prepared);
-                }
-            }
-            DSSDocument signed = signWithDss(new eu.europa.esig.dss.model.FileDocument(toSign.toFile()) {
-                @Override
-                public String getName() {
-                    return name; // the PDF /ID derives from the document name: keep the caller's
-                }
-            }, request, profile, key, signingTime, tsp, factory);
-            java.security.MessageDigest digest = Digests.sha256();
-            request.output().write(out -> signed.writeTo(new java.security.DigestOutputStream(out, digest)));
-            String outputSha256 = java.util.HexFormat.of().formatHex(digest.digest());
+        try (LargeDocument large = LargeDocument.open(file, name, sandbox)) {
+            DSSDocument signed = signWithDss(large.document(), request, profile, key, signingTime, tsp, large.factory());
+            String outputSha256 = large.write(signed, request.output());
             return new SigningResult(request.level(), profile, key.certificateChain(), signingTime,
-                    tsp == null ? Optional.empty() : tsp.firstTime(), inputSha256, preparedSha256, outputSha256,
-                    request.output().path(), sandbox);
+                    tsp == null ? Optional.empty() : tsp.firstTime(), large.inputSha256(), large.preparedSha256(),
+                    outputSha256, request.output().path(), sandbox);
         } catch (IOException | java.io.UncheckedIOException e) {
-            SignatureEngineException known = PdfInputs.classify(e, name);
-            throw known != null ? known : new SignatureEngineException(ErrorCode.IO_ERROR,
-                    "Cannot sign '" + name + "' from disk: " + e.getMessage(), "Check the file and the temporary directory.", e);
-        } finally {
-            temporary.clear();
-            if (prepared != null) {
-                try {
-                    java.nio.file.Files.deleteIfExists(prepared);
-                } catch (IOException ignored) {
-                    // a temporary file; the OS cleans its temp directory
-                }
-            }
+            throw diskFailure(e, name);
         }
     }
 
-    private static boolean endsWithClassicXref(Path file) throws IOException {
-        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
-            return PdfPreparation.endsWithClassicXref(channel, channel.size());
-        }
+    private static SignatureEngineException diskFailure(Exception e, String name) {
+        SignatureEngineException known = PdfInputs.classify(e, name);
+        return known != null ? known : new SignatureEngineException(ErrorCode.IO_ERROR,
+                "Cannot process '" + name + "' from disk: " + e.getMessage(), "Check the file and the temporary directory.", e);
     }
 
     /**
@@ -386,14 +350,30 @@ public final class PadesSignatureEngine implements SignatureEngine {
         Objects.requireNonNull(output, "output");
         requireCapabilities(profile == null ? PadesProfile.B_T : profile);
         String name = document.name();
+        DssTimestampSource tsp = new DssTimestampSource(timestampSource);
+        Optional<Path> largeFile = largeFile(document);
+        if (largeFile.isPresent()) {
+            try (LargeDocument large = LargeDocument.open(largeFile.get(), name, mark)) {
+                int signatures = countSignatures(large.document(), large.factory());
+                PAdESService service = new PAdESService(verifier());
+                service.setTspSource(tsp);
+                service.setPdfObjFactory(large.factory());
+                String outputSha256 = large.write(operation.apply(service, large.document(), name, signatures), output);
+                return new DocumentResult(Optional.ofNullable(profile), signatures, tsp.lastTime(), large.inputSha256(),
+                        outputSha256, output.path(), sandbox);
+            } catch (IOException | java.io.UncheckedIOException e) {
+                throw diskFailure(e, name);
+            } catch (RuntimeException e) {
+                throw translate(e, name);
+            }
+        }
         byte[] input = document.readAllBytes();
         PdfInputs.requirePdfHeader(input, name);
-        DssTimestampSource tsp = new DssTimestampSource(timestampSource);
         byte[] produced;
         int signatures;
         try {
             DSSDocument dss = new InMemoryDocument(PdfPreparation.prepare(input, name, mark), name);
-            signatures = countSignatures(dss);
+            signatures = countSignatures(dss, null);
             PAdESService service = new PAdESService(verifier());
             service.setTspSource(tsp);
             produced = DSSUtils.toByteArray(operation.apply(service, dss, name, signatures));
@@ -405,9 +385,12 @@ public final class PadesSignatureEngine implements SignatureEngine {
                 Digests.sha256Hex(produced), output.path(), sandbox);
     }
 
-    private static int countSignatures(DSSDocument document) {
+    private static int countSignatures(DSSDocument document, IPdfObjFactory factory) {
         eu.europa.esig.dss.pades.validation.PDFDocumentAnalyzer analyzer =
                 new eu.europa.esig.dss.pades.validation.PDFDocumentAnalyzer(document);
+        if (factory != null) {
+            analyzer.setPdfObjFactory(factory);
+        }
         return analyzer.getSignatures().size();
     }
 

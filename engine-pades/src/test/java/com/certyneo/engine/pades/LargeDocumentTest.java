@@ -63,6 +63,31 @@ class LargeDocumentTest {
     }
 
     @Test
+    void extendsAndTimestampsFromDisk() throws Exception {
+        ProductionFixture fixture = ProductionFixture.create();
+        PadesSignatureEngine engine = PadesSignatureEngine.builder().sealKey(fixture.sealKey()).timestampSource(fixture.tsa())
+                .trustAnchor(fixture.root()).revocationSource(OfflineRevocation.signedBy(fixture.rootKey(), fixture.root()))
+                .largeDocumentThreshold(0).build();
+        Path in = dir.resolve("in.pdf");
+        Files.write(in, SamplePdfs.multiPage(2));
+        Path bt = dir.resolve("bt.pdf");
+        engine.sign(SignRequest.builder().document(DocumentSource.of(in)).output(DocumentTarget.of(bt))
+                .signer(Signer.of("Seal", "seal@example.com")).level(SignatureLevel.SES).profile(PadesProfile.B_T).build());
+        Path lta = dir.resolve("lta.pdf");
+        var extended = engine.extend(DocumentSource.of(bt), DocumentTarget.of(lta), PadesProfile.B_LTA);
+        assertEquals(1, extended.signatureCount());
+        assertEquals(sha256(Files.readAllBytes(lta)), extended.outputSha256());
+        Path stamped = dir.resolve("stamped.pdf");
+        engine.timestamp(DocumentSource.of(lta), DocumentTarget.of(stamped));
+        ValidationReport report = engine.validate(DocumentSource.of(stamped), ValidationOptions.trusting(List.of(fixture.root())));
+        assertTrue(report.allPassed(), report.toString());
+        assertEquals(PadesProfile.B_LTA, report.signatures().get(0).profile().orElseThrow());
+        if (ExternalValidators.require("qpdf")) {
+            assertEquals(0, ExternalValidators.qpdfCheck(stamped).exitCode());
+        }
+    }
+
+    @Test
     void sandboxSignsFromDiskWithTheMark() throws Exception {
         PadesSignatureEngine engine = PadesSignatureEngine.builder().sandbox(dir.resolve("home")).largeDocumentThreshold(0).build();
         Path in = dir.resolve("in.pdf");
