@@ -23,10 +23,12 @@ import java.util.Optional;
  * @param reason the {@code /Reason} entry, if any
  * @param location the {@code /Location} entry, if any
  * @param contactInfo the {@code /ContactInfo} entry, if any
+ * @param fieldName the fully qualified name of an existing, empty signature field to sign into
+ *                  (a field pre-created for this signer); empty means a new invisible field
  */
 public record SignRequest(DocumentSource document, DocumentTarget output, Signer signer, SignatureLevel level,
                           Optional<PadesProfile> profile, Optional<String> reason, Optional<String> location,
-                          Optional<String> contactInfo) {
+                          Optional<String> contactInfo, Optional<String> fieldName) {
 
     /** Validates the components. */
     public SignRequest {
@@ -38,6 +40,7 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         reason = clean(reason);
         location = clean(location);
         contactInfo = clean(contactInfo);
+        fieldName = clean(fieldName);
     }
 
     private static void require(Object value, String what) {
@@ -66,6 +69,7 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         private String reason;
         private String location;
         private String contactInfo;
+        private String fieldName;
 
         private Builder() {
         }
@@ -94,7 +98,7 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
             return this;
         }
 
-        /** @param profile the PAdES profile, or {@code null} for the level's default @return this */
+        /** @param profile the PAdES profile, or {@code null} for the engine's default @return this */
         public Builder profile(PadesProfile profile) {
             this.profile = profile;
             return this;
@@ -118,10 +122,20 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
             return this;
         }
 
+        /**
+         * @param fieldName the fully qualified name of an existing, empty signature field to sign into
+         * @return this
+         */
+        public Builder field(String fieldName) {
+            this.fieldName = fieldName;
+            return this;
+        }
+
         /** @return the request */
         public SignRequest build() {
             return new SignRequest(document, output, signer, level, Optional.ofNullable(profile),
-                    Optional.ofNullable(reason), Optional.ofNullable(location), Optional.ofNullable(contactInfo));
+                    Optional.ofNullable(reason), Optional.ofNullable(location), Optional.ofNullable(contactInfo),
+                    Optional.ofNullable(fieldName));
         }
     }
 }

@@ -66,6 +66,10 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
     @Option(names = "--contact", description = "Signer contact information (/ContactInfo)")
     String contact;
 
+    @Option(names = "--field", paramLabel = "NAME", description = "Sign into this existing, empty signature field "
+            + "(fully qualified name) instead of adding a new one")
+    String field;
+
     @Option(names = "--p12", paramLabel = "FILE", description = "Production seal key: a PKCS#12 file (level SES)")
     Path p12;
 
@@ -103,7 +107,7 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
                 .signer(who)
                 .level(SignatureLevel.parse(level))
                 .profile(profile == null ? null : PadesProfile.parse(profile))
-                .reason(reason).location(location).contactInfo(contact)
+                .reason(reason).location(location).contactInfo(contact).field(field)
                 .build();
         try (PadesSignatureEngine engine = p12 == null ? sandboxEngine() : productionEngine()) {
             SigningResult result = engine.sign(request);

@@ -515,6 +515,14 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
         request.location().ifPresent(p::setLocation);
         request.contactInfo().ifPresent(p::setContactInfo);
+        request.fieldName().ifPresent(field -> {
+            // Sign into a pre-created empty field; DSS keeps the field's own widget (invisible or not).
+            eu.europa.esig.dss.pades.SignatureFieldParameters fieldParameters = new eu.europa.esig.dss.pades.SignatureFieldParameters();
+            fieldParameters.setFieldId(field);
+            eu.europa.esig.dss.pades.SignatureImageParameters image = new eu.europa.esig.dss.pades.SignatureImageParameters();
+            image.setFieldParameters(fieldParameters);
+            p.setImageParameters(image);
+        });
         p.setAppName("Certyneo Signing Engine");
         p.setContentSize(contentSize(chain, profile));
         return p;
@@ -602,6 +610,12 @@ public final class PadesSignatureEngine implements SignatureEngine {
             return new SignatureEngineException(ErrorCode.SIGNING_KEY_ERROR,
                     "The signing certificate cannot sign '" + name + "' now: " + message,
                     "Use a certificate that is valid at the signing time.", e);
+        }
+        if (message.contains("field") && (message.contains("does not exist") || message.contains("not a signature field")
+                || message.contains("already signed") || message.contains("already used"))) {
+            return new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot sign '" + name + "' into the requested "
+                    + "field: " + message, "Name an empty signature field of the document (its fully qualified name), "
+                    + "or leave the field out to add a new one.", e);
         }
         if (message.contains("Revoked/Suspended certificate(s) detected")) {
             return new SignatureEngineException(ErrorCode.CERTIFICATE_REVOKED,

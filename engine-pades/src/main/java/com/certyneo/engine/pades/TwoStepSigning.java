@@ -165,7 +165,8 @@ final class TwoStepSigning {
     private static SignRequest shape(DocumentSource document, DocumentTarget output, Signer signer, SignatureLevel level,
                                      PadesProfile profile, Optional<String> reason, Optional<String> location,
                                      Optional<String> contact) {
-        return new SignRequest(document, output, signer, level, Optional.of(profile), reason, location, contact);
+        return new SignRequest(document, output, signer, level, Optional.of(profile), reason, location, contact,
+                Optional.empty());
     }
 
     /** The certificate chain of a key the engine cannot call: it only shapes the signed attributes. */
