@@ -23,8 +23,20 @@ public record ValidationReport(String documentName, String documentSha256, Insta
         signatures = List.copyOf(signatures);
     }
 
-    /** @return whether the document has at least one signature and every one is TOTAL_PASSED */
+    /**
+     * Whether the document validates: every signature is TOTAL_PASSED and no document time-stamp is
+     * TOTAL_FAILED; a document with document time-stamps only needs each of them TOTAL_PASSED. The newest
+     * archive time-stamp of a B-LTA document is routinely INDETERMINATE when only trust anchors are given
+     * (its own validation data arrives with the next renewal), which does not affect the signatures.
+     *
+     * @return whether the document has at least one signature or time-stamp and the above holds
+     */
     public boolean allPassed() {
-        return !signatures.isEmpty() && signatures.stream().allMatch(SignatureValidation::passed);
+        List<SignatureValidation> real = signatures.stream().filter(s -> !s.documentTimestamp()).toList();
+        if (real.isEmpty()) {
+            return !signatures.isEmpty() && signatures.stream().allMatch(SignatureValidation::passed);
+        }
+        return real.stream().allMatch(SignatureValidation::passed)
+                && signatures.stream().noneMatch(s -> s.indication() == Indication.TOTAL_FAILED);
     }
 }

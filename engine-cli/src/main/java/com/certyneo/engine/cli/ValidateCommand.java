@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
 /** {@code certyneo validate}: validates every signature of a PDF offline. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Validate every signature and document time-stamp of a PDF, offline. "
-                + "Exit code 0 only when every one is TOTAL_PASSED.")
+                + "Exit code 0 only when every signature is TOTAL_PASSED and no time-stamp failed.")
 final class ValidateCommand extends EngineCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE.pdf", description = "The PDF to validate")
@@ -93,6 +93,9 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
             s.warnings().forEach(w -> out.printf("      warning: %s%n", w));
         }
         out.println(report.allPassed() ? "RESULT: all signatures TOTAL_PASSED" : "RESULT: NOT all signatures passed");
+        if (report.allPassed() && report.signatures().stream().anyMatch(s -> !s.passed())) {
+            out.println("        (the newest document time-stamp lacks its own revocation data until the next B-LTA renewal)");
+        }
     }
 
     static List<X509Certificate> readCertificates(Path path) {

@@ -68,6 +68,16 @@ class ProductionSignTest {
             assertEquals(1, ExternalValidators.validSignatureCount(ExternalValidators.pdfsig(signed).output()));
         }
 
+        // A document time-stamp from a production TSA (failover past a dead one), validated with the root.
+        Path stamped = dir.resolve("stamped.pdf");
+        StringWriter stampOut = new StringWriter();
+        assertEquals(0, run(stampOut, new StringWriter(), "timestamp", signed.toString(), "-o", stamped.toString(),
+                "--tsa", "http://127.0.0.1:1/", "--tsa", pki.tsaUrl(2)), stampOut.toString());
+        StringWriter stampReport = new StringWriter();
+        assertEquals(0, run(stampReport, new StringWriter(), "validate", stamped.toString(), "--trust", root.toString()),
+                stampReport.toString());
+        assertTrue(stampReport.toString().contains("document time-stamp"), stampReport.toString());
+
         StringWriter noPassword = new StringWriter();
         assertEquals(2, run(new StringWriter(), noPassword, "sign", in.toString(), "-o", dir.resolve("x.pdf").toString(),
                 "--level", "SES", "--signer", "Operations <ops@example.com>", "--p12", p12.toString(),
