@@ -24,11 +24,13 @@ import java.util.Optional;
  * @param location the {@code /Location} entry, if any
  * @param contactInfo the {@code /ContactInfo} entry, if any
  * @param fieldName the fully qualified name of an existing, empty signature field to sign into
- *                  (a field pre-created for this signer); empty means a new invisible field
+ *                  (a field pre-created for this signer); empty means a new field
+ * @param appearance a visible signature box for a new field; empty means an invisible signature
  */
 public record SignRequest(DocumentSource document, DocumentTarget output, Signer signer, SignatureLevel level,
                           Optional<PadesProfile> profile, Optional<String> reason, Optional<String> location,
-                          Optional<String> contactInfo, Optional<String> fieldName) {
+                          Optional<String> contactInfo, Optional<String> fieldName,
+                          Optional<VisibleAppearance> appearance) {
 
     /** Validates the components. */
     public SignRequest {
@@ -41,6 +43,7 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         location = clean(location);
         contactInfo = clean(contactInfo);
         fieldName = clean(fieldName);
+        appearance = Objects.requireNonNullElse(appearance, Optional.empty());
     }
 
     private static void require(Object value, String what) {
@@ -70,6 +73,7 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         private String location;
         private String contactInfo;
         private String fieldName;
+        private VisibleAppearance appearance;
 
         private Builder() {
         }
@@ -131,11 +135,20 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
             return this;
         }
 
+        /**
+         * @param appearance a visible signature box, or {@code null} for an invisible signature
+         * @return this
+         */
+        public Builder appearance(VisibleAppearance appearance) {
+            this.appearance = appearance;
+            return this;
+        }
+
         /** @return the request */
         public SignRequest build() {
             return new SignRequest(document, output, signer, level, Optional.ofNullable(profile),
                     Optional.ofNullable(reason), Optional.ofNullable(location), Optional.ofNullable(contactInfo),
-                    Optional.ofNullable(fieldName));
+                    Optional.ofNullable(fieldName), Optional.ofNullable(appearance));
         }
     }
 }

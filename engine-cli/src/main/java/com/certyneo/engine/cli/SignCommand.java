@@ -70,6 +70,10 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
             + "(fully qualified name) instead of adding a new one")
     String field;
 
+    @Option(names = "--visible", paramLabel = "PAGE,X,Y,W,H", description = "Draw a visible signature box: page "
+            + "number, then position and size in points from the page's top-left corner (e.g. 1,350,700,220,70)")
+    String visible;
+
     @Option(names = "--p12", paramLabel = "FILE", description = "Production seal key: a PKCS#12 file (level SES)")
     Path p12;
 
@@ -108,6 +112,7 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
                 .level(SignatureLevel.parse(level))
                 .profile(profile == null ? null : PadesProfile.parse(profile))
                 .reason(reason).location(location).contactInfo(contact).field(field)
+                .appearance(visible == null ? null : parseBox(visible))
                 .build();
         try (PadesSignatureEngine engine = p12 == null ? sandboxEngine() : productionEngine()) {
             SigningResult result = engine.sign(request);
@@ -150,6 +155,20 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
         out.printf("  sha256 out:  %s%n", result.outputSha256());
         if (result.sandbox()) {
             out.println("  SANDBOX - NOT LEGALLY BINDING (test PKI; validate with --sandbox)");
+        }
+    }
+
+    static com.certyneo.engine.VisibleAppearance parseBox(String text) {
+        String[] parts = text.split(",");
+        try {
+            if (parts.length != 5) {
+                throw new NumberFormatException("5 values expected");
+            }
+            return new com.certyneo.engine.VisibleAppearance(Integer.parseInt(parts[0].trim()), Float.parseFloat(parts[1].trim()),
+                    Float.parseFloat(parts[2].trim()), Float.parseFloat(parts[3].trim()), Float.parseFloat(parts[4].trim()));
+        } catch (NumberFormatException e) {
+            throw new com.certyneo.engine.SignatureEngineException(com.certyneo.engine.ErrorCode.INVALID_REQUEST,
+                    "Cannot read --visible '" + text + "'", "Write PAGE,X,Y,WIDTH,HEIGHT, e.g. 1,350,700,220,70.");
         }
     }
 

@@ -515,14 +515,9 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
         request.location().ifPresent(p::setLocation);
         request.contactInfo().ifPresent(p::setContactInfo);
-        request.fieldName().ifPresent(field -> {
-            // Sign into a pre-created empty field; DSS keeps the field's own widget (invisible or not).
-            eu.europa.esig.dss.pades.SignatureFieldParameters fieldParameters = new eu.europa.esig.dss.pades.SignatureFieldParameters();
-            fieldParameters.setFieldId(field);
-            eu.europa.esig.dss.pades.SignatureImageParameters image = new eu.europa.esig.dss.pades.SignatureImageParameters();
-            image.setFieldParameters(fieldParameters);
-            p.setImageParameters(image);
-        });
+        if (request.fieldName().isPresent() || request.appearance().isPresent()) {
+            p.setImageParameters(Appearances.image(request, chain.get(0), signingTime, profile, sandbox));
+        }
         p.setAppName("Certyneo Signing Engine");
         p.setContentSize(contentSize(chain, profile));
         return p;
@@ -616,6 +611,11 @@ public final class PadesSignatureEngine implements SignatureEngine {
             return new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot sign '" + name + "' into the requested "
                     + "field: " + message, "Name an empty signature field of the document (its fully qualified name), "
                     + "or leave the field out to add a new one.", e);
+        }
+        if (message.contains("signature field position") || message.contains("is out of the page")
+                || message.contains("does not exist in the document") && message.contains("page")) {
+            return new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot place the visible signature in '" + name
+                    + "': " + message, "Move the box inside the page and away from other annotations and signatures.", e);
         }
         if (message.contains("Revoked/Suspended certificate(s) detected")) {
             return new SignatureEngineException(ErrorCode.CERTIFICATE_REVOKED,

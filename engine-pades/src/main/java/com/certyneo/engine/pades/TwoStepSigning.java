@@ -166,7 +166,7 @@ final class TwoStepSigning {
                                      PadesProfile profile, Optional<String> reason, Optional<String> location,
                                      Optional<String> contact) {
         return new SignRequest(document, output, signer, level, Optional.of(profile), reason, location, contact,
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
     /** The certificate chain of a key the engine cannot call: it only shapes the signed attributes. */

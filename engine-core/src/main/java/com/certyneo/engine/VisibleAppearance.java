@@ -1,0 +1,29 @@
+package com.certyneo.engine;
+
+/**
+ * Where a visible signature box goes: a rectangle on a page, in PDF points (1/72 inch), measured from
+ * the top-left corner of the page as displayed. The engine fills it with the signer's name, the
+ * signing time, the level and profile (and "SANDBOX" for sandbox signatures); the box is a
+ * presentation aid, the evidence is the cryptographic signature.
+ *
+ * @param page the 1-based page number
+ * @param x distance from the left edge of the page to the box
+ * @param y distance from the top edge of the page to the box
+ * @param width box width
+ * @param height box height
+ */
+public record VisibleAppearance(int page, float x, float y, float width, float height) {
+
+    /** Validates the components. */
+    public VisibleAppearance {
+        if (page < 1) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "The appearance page " + page + " is not a page",
+                    "Pages are numbered from 1.");
+        }
+        if (x < 0 || y < 0 || width < 36 || height < 18) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST,
+                    "The appearance box " + width + "x" + height + " at (" + x + ", " + y + ") is unusable",
+                    "Give a non-negative position and a box of at least 36 x 18 points.");
+        }
+    }
+}
