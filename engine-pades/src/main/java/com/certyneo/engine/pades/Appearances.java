@@ -66,19 +66,10 @@ final class Appearances {
     static String text(SignRequest request, X509Certificate certificate, Instant signingTime, PadesProfile profile,
                        boolean sandbox) {
         String who = request.level() == SignatureLevel.SES
-                ? "Sealed by " + commonName(certificate) + "\nfor " + request.signer().name()
+                ? "Sealed by " + PadesSignatureEngine.commonName(certificate) + "\nfor " + request.signer().name()
                 : "Digitally signed by " + request.signer().name();
         return who + "\n" + TIME.format(signingTime) + "\n" + request.level() + " \u00b7 PAdES " + profile
                 + (sandbox ? "\nSANDBOX \u2013 NOT LEGALLY BINDING" : "");
-    }
-
-    private static String commonName(X509Certificate certificate) {
-        for (String part : certificate.getSubjectX500Principal().getName().split(",")) {
-            if (part.trim().startsWith("CN=")) {
-                return part.trim().substring(3);
-            }
-        }
-        return certificate.getSubjectX500Principal().getName();
     }
 
     private static byte[] loadFont() {

@@ -578,7 +578,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
     }
 
-    private static String commonName(X509Certificate certificate) {
+    /** @return the CN of the subject, or the whole subject DN when it has none */
+    static String commonName(X509Certificate certificate) {
         for (String part : certificate.getSubjectX500Principal().getName().split(",(?=(?:[^\\\\]|\\\\.)*$)")) {
             if (part.trim().startsWith("CN=")) {
                 return part.trim().substring(3);

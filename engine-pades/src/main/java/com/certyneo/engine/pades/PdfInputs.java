@@ -2,7 +2,6 @@ package com.certyneo.engine.pades;
 
 import com.certyneo.engine.ErrorCode;
 import com.certyneo.engine.SignatureEngineException;
-import org.apache.pdfbox.pdmodel.PDDocument;
 
 import java.nio.charset.StandardCharsets;
 
@@ -40,12 +39,6 @@ final class PdfInputs {
             }
         }
         return true;
-    }
-
-    static void rejectEncrypted(PDDocument document) {
-        if (document.isEncrypted()) {
-            throw encrypted("the document", null);
-        }
     }
 
     static SignatureEngineException invalid(String name, String why, Throwable cause) {
