@@ -16,12 +16,8 @@ import com.certyneo.engine.audit.SealedAuditTrail;
 import com.certyneo.engine.pades.PadesSignatureEngine;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -44,15 +40,7 @@ final class AuditCommand extends CommandGroup {
     @Command(name = "render", mixinStandardHelpOptions = true,
             description = "Render evidence.json as a PDF/A-3b audit trail with the evidence attached, sealed by the sandbox "
                     + "platform seal (B-LTA, else B-T). Exit 0 ok, 3 unreadable or invalid evidence, 4 sealing failed.")
-    static final class Render implements Callable<Integer> {
-        @ParentCommand
-        AuditCommand audit;
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        HomeOption home;
+    static final class Render extends GroupSubcommand implements Callable<Integer> {
 
         @Parameters(index = "0", paramLabel = "EVIDENCE.json", description = "Evidence (schema certyneo.evidence/1)")
         Path evidenceFile;
@@ -78,7 +66,7 @@ final class AuditCommand extends CommandGroup {
                 out.printf("  chain head: %s%n", evidence.chainHead());
                 return 0;
             }
-            try (PadesSignatureEngine engine = PadesSignatureEngine.sandbox(audit.homeFor(home))) {
+            try (PadesSignatureEngine engine = PadesSignatureEngine.sandbox(homeDir())) {
                 SealedAuditTrail sealed = AuditTrail.builder().engine(engine).profile(PadesProfile.parse(profile)).build()
                         .seal(evidence, DocumentTarget.of(output));
                 print(out, output, sealed);
@@ -91,15 +79,7 @@ final class AuditCommand extends CommandGroup {
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Verify an audit trail offline: seal, attached evidence, hash chain, printed and stored chain head, "
                     + "and the signed document's digest. Exit 0 when every check holds, 1 when one fails, 3 unreadable input.")
-    static final class Verify implements Callable<Integer> {
-        @ParentCommand
-        AuditCommand audit;
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        HomeOption home;
+    static final class Verify extends GroupSubcommand implements Callable<Integer> {
 
         @Parameters(index = "0", paramLabel = "TRAIL.pdf", description = "The sealed audit trail")
         Path trail;
@@ -121,7 +101,7 @@ final class AuditCommand extends CommandGroup {
             for (Path path : trust) {
                 roots.addAll(ValidateCommand.readCertificates(path));
             }
-            SignatureEngine engine = roots.isEmpty() ? PadesSignatureEngine.sandbox(audit.homeFor(home)) : PadesSignatureEngine.builder().build();
+            SignatureEngine engine = roots.isEmpty() ? PadesSignatureEngine.sandbox(homeDir()) : PadesSignatureEngine.builder().build();
             ValidationOptions options = roots.isEmpty() ? ValidationOptions.sandbox() : ValidationOptions.trusting(roots);
             AuditVerification verification;
             try (engine) {

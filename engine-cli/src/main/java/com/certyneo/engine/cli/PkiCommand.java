@@ -2,11 +2,7 @@ package com.certyneo.engine.cli;
 
 import com.certyneo.engine.pades.SandboxPki;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -19,22 +15,14 @@ final class PkiCommand extends CommandGroup {
     /** {@code certyneo pki export DIR}. */
     @Command(name = "export", mixinStandardHelpOptions = true,
             description = "Write the sandbox root certificate (PEM) to DIR/sandbox-root.pem, for external validators.")
-    static final class Export implements Callable<Integer> {
-        @ParentCommand
-        PkiCommand pki;
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        HomeOption home;
+    static final class Export extends GroupSubcommand implements Callable<Integer> {
 
         @Parameters(index = "0", paramLabel = "DIR", description = "Target directory (created if needed)")
         Path dir;
 
         @Override
         public Integer call() {
-            SandboxPki sandboxPki = SandboxPki.loadOrCreate(pki.homeFor(home));
+            SandboxPki sandboxPki = SandboxPki.loadOrCreate(homeDir());
             Path target = dir.resolve("sandbox-root.pem");
             sandboxPki.exportRoot(target);
             spec.commandLine().getOut().printf("Wrote %s (%s)%n", target,

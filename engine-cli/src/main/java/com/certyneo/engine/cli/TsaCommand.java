@@ -7,11 +7,7 @@ import com.certyneo.engine.tsp.TimestampAuthority;
 import com.certyneo.engine.tsp.TsaHttpServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,15 +40,7 @@ final class TsaCommand extends CommandGroup {
     @Command(name = "serve", mixinStandardHelpOptions = true,
             description = {"Serve the sandbox TSA over HTTP (RFC 3161: POST application/timestamp-query) until killed.",
                     "Its tokens carry the sandbox TSA policy and chain to the sandbox root: never for production."})
-    static final class Serve implements Callable<Integer> {
-        @ParentCommand
-        TsaCommand tsa;
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        HomeOption home;
+    static final class Serve extends GroupSubcommand implements Callable<Integer> {
 
         @Option(names = "--port", paramLabel = "N", defaultValue = "3161",
                 description = "TCP port, 0 for a free one (default: ${DEFAULT-VALUE})")
@@ -67,7 +55,7 @@ final class TsaCommand extends CommandGroup {
             if (port < 0 || port > 65535) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--port must be between 0 and 65535");
             }
-            Path homeDir = tsa.homeFor(home);
+            Path homeDir = homeDir();
             SandboxPki pki = SandboxPki.loadOrCreate(homeDir);
             TimestampAuthority authority = sandboxAuthority(pki.directory().resolve("sandbox-pki.p12"));
             InetAddress address;
