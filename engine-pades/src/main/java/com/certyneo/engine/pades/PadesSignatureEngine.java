@@ -234,9 +234,9 @@ public final class PadesSignatureEngine implements SignatureEngine {
                 return Optional.empty();
             }
             try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(path.get())) {
-                byte[] head = read(channel, 0, (int) Math.min(size, 1024));
+                byte[] head = PdfPreparation.read(channel, 0, (int) Math.min(size, 1024));
                 PdfInputs.requirePdfHeader(head, document.name());
-                byte[] tail = read(channel, Math.max(0, size - 4096), (int) Math.min(size, 4096));
+                byte[] tail = PdfPreparation.read(channel, Math.max(0, size - 4096), (int) Math.min(size, 4096));
                 if (PdfPreparation.mentionsEncrypt(tail)) {
                     return Optional.empty(); // the in-memory path refuses it with ENCRYPTED_PDF
                 }
@@ -246,14 +246,6 @@ public final class PadesSignatureEngine implements SignatureEngine {
             throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot read " + path.get() + ": " + e,
                     "Check that the file exists and is readable.", e);
         }
-    }
-
-    private static byte[] read(java.nio.channels.FileChannel channel, long position, int length) throws IOException {
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(length);
-        while (buffer.hasRemaining() && channel.read(buffer, position + buffer.position()) >= 0) {
-            // keep reading until full or end of file
-        }
-        return java.util.Arrays.copyOf(buffer.array(), buffer.position());
     }
 
     private SigningResult signLargeFile(Path file, SignRequest request, PadesProfile profile, SigningKey key,

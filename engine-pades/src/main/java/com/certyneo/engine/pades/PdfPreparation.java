@@ -123,11 +123,16 @@ final class PdfPreparation {
 
     /** {@link #endsWithClassicXref(byte[])} for a file, reading only its tail and the bytes at the offset. */
     static boolean endsWithClassicXref(java.nio.channels.FileChannel channel, long size) throws IOException {
-        return endsWithClassicXref(size, (position, length) -> {
-            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(length);
-            channel.read(buffer, position);
-            return java.util.Arrays.copyOf(buffer.array(), buffer.position());
-        });
+        return endsWithClassicXref(size, (position, length) -> read(channel, position, length));
+    }
+
+    /** Reads up to {@code length} bytes at {@code position} (fewer only at the end of the file). */
+    static byte[] read(java.nio.channels.FileChannel channel, long position, int length) throws IOException {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(length);
+        while (buffer.hasRemaining() && channel.read(buffer, position + buffer.position()) >= 0) {
+            // keep reading until full or end of file
+        }
+        return java.util.Arrays.copyOf(buffer.array(), buffer.position());
     }
 
     /** Reads the offset after the last {@code startxref} and checks whether a classic {@code xref} keyword is there. */
