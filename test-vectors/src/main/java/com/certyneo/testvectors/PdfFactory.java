@@ -277,27 +277,39 @@ final class PdfFactory {
     }
 
     private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile(
-            "/ID\\s*\\[\\s*<([0-9A-Fa-f]{32})>\\s*<([0-9A-Fa-f]{32})>\\s*\\]");
+            "/ID\\s*\\[\\s*<([0-9A-Fa-f]{32,64})>\\s*<([0-9A-Fa-f]{32,64})>\\s*\\]");
 
     /**
      * PDFBox derives the second /ID element of an incremental update from the current time; this
-     * overwrites it in the last trailer (same length, so no offset moves) with an MD5 of {@code seed}.
+     * overwrites it in the last trailer (same length, so no offset moves) with an MD5 of {@code seed},
+     * or a SHA-256 where PDFBox (3.0.5+) wrote a 32-byte identifier.
      */
     static byte[] pinLastId(byte[] pdf, String seed) {
         String text = new String(pdf, StandardCharsets.ISO_8859_1);
         java.util.regex.Matcher m = ID.matcher(text);
         int start = -1;
+        int length = 0;
         while (m.find()) {
             start = m.start(2);
+            length = m.end(2) - m.start(2);
         }
         if (start < 0) {
             throw new IllegalStateException("No /ID in the last trailer");
         }
+        byte[] seedBytes = seed.getBytes(StandardCharsets.UTF_8);
         byte[] hex = java.util.HexFormat.of().withUpperCase()
-                .formatHex(md5(seed.getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.US_ASCII);
+                .formatHex(length == 64 ? sha256(seedBytes) : md5(seedBytes)).getBytes(StandardCharsets.US_ASCII);
         byte[] result = pdf.clone();
         System.arraycopy(hex, 0, result, start, hex.length);
         return result;
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static byte[] md5(byte[] data) {

@@ -9,7 +9,6 @@ import eu.europa.esig.dss.pdf.pdfbox.PdfBoxNativeObjectFactory;
 import eu.europa.esig.dss.signature.resources.TempFileResourcesHandlerBuilder;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
@@ -18,7 +17,7 @@ import java.util.HexFormat;
 
 /**
  * A large input file prepared for DSS without loading it into the heap: PDFBox reads it through
- * temporary files, the preparation revision (sandbox mark, classic cross-reference section) is
+ * temporary files, the preparation revision (the sandbox mark) is
  * written to a temporary copy when needed, DSS writes its revisions to temporary files, and hashes
  * are computed while streaming. Close it to delete the temporary files.
  */
@@ -49,7 +48,7 @@ final class LargeDocument implements AutoCloseable {
         String inputSha256 = Digests.sha256Hex(file);
         Path toSign = file;
         Path prepared = null;
-        if (mark || !endsWithClassicXref(file)) {
+        if (mark) {
             prepared = Files.createTempFile("certyneo-prepared", ".pdf");
             try {
                 if (PdfPreparation.prepareFile(file, prepared, name, mark)) {
@@ -68,12 +67,6 @@ final class LargeDocument implements AutoCloseable {
         };
         return new LargeDocument(factory, temporary, prepared, document, inputSha256,
                 toSign == file ? inputSha256 : Digests.sha256Hex(toSign));
-    }
-
-    private static boolean endsWithClassicXref(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file)) {
-            return PdfPreparation.endsWithClassicXref(channel, channel.size());
-        }
     }
 
     /** @return the PDFBox/DSS factory working through temporary files */

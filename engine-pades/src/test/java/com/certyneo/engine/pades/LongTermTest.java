@@ -175,7 +175,6 @@ class LongTermTest {
     static byte[] appendRevision(byte[] pdf, Change change) throws Exception {
         try (PDDocument document = Loader.loadPDF(pdf)) {
             change.apply(document);
-            document.getDocument().setIsXRefStream(false);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             document.saveIncremental(out);
             return out.toByteArray();
