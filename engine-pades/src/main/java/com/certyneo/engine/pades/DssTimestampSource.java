@@ -21,6 +21,8 @@ final class DssTimestampSource implements TSPSource {
 
     private final transient TimestampSource source;
     private final transient List<Instant> times = new ArrayList<>();
+    private final transient java.util.Set<String> tokens = new java.util.HashSet<>();
+    private final transient java.util.Set<String> signers = new java.util.HashSet<>();
 
     DssTimestampSource(TimestampSource source) {
         this.source = source;
@@ -33,11 +35,30 @@ final class DssTimestampSource implements TSPSource {
             TimeStampToken parsed = new TimeStampToken(new CMSSignedData(token));
             synchronized (times) {
                 times.add(parsed.getTimeStampInfo().getGenTime().toInstant());
+                tokens.add(Digests.sha256Hex(token));
+                for (org.bouncycastle.cert.X509CertificateHolder certificate : parsed.getCertificates().getMatches(null)) {
+                    signers.add(Digests.sha256Hex(certificate.getEncoded()));
+                }
             }
         } catch (Exception e) {
             throw new IllegalStateException("The time-stamp source returned an unparsable token", e);
         }
         return new TimestampBinary(token);
+    }
+
+    /** @return whether this source handed out the token with these DER bytes */
+    boolean produced(byte[] token) {
+        String id = Digests.sha256Hex(token);
+        synchronized (times) {
+            return tokens.contains(id);
+        }
+    }
+
+    /** @return lower-case hex SHA-256 of every certificate the handed-out tokens carry (their TSU chains) */
+    java.util.Set<String> signerCertificates() {
+        synchronized (times) {
+            return java.util.Set.copyOf(signers);
+        }
     }
 
     /** @return the genTime of the last token handed out, if any */

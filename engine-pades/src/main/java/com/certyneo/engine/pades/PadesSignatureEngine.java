@@ -184,17 +184,19 @@ public final class PadesSignatureEngine implements SignatureEngine {
         } catch (IOException | RuntimeException e) {
             throw translate(e, name);
         }
+        ScopedAlerts alerts = new ScopedAlerts(chain, tsp);
         byte[] output = DSSUtils.toByteArray(signWithDss(new InMemoryDocument(prepared, name), request, profile, key,
-                signingTime, tsp, null));
+                signingTime, tsp, null, alerts));
         request.output().write(out -> out.write(output));
         return new SigningResult(request.level(), profile, chain, signingTime,
                 tsp == null ? Optional.empty() : tsp.firstTime(), Digests.sha256Hex(input), Digests.sha256Hex(prepared),
-                Digests.sha256Hex(output), request.output().path(), sandbox);
+                Digests.sha256Hex(output), request.output().path(), sandbox, alerts.warnings());
     }
 
     /** getDataToSign, the key, signDocument: the DSS part of one-step signing. */
     private DSSDocument signWithDss(DSSDocument document, SignRequest request, PadesProfile profile, SigningKey key,
-                                    Instant signingTime, DssTimestampSource tsp, IPdfObjFactory pdfFactory) {
+                                    Instant signingTime, DssTimestampSource tsp, IPdfObjFactory pdfFactory,
+                                    ScopedAlerts alerts) {
         List<X509Certificate> chain = key.certificateChain();
         try {
             PAdESSignatureParameters parameters = parameters(request, profile, key, signingTime);
@@ -202,7 +204,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
                 // RSASSA-PSS for RSA keys: DSS's default crypto policy stops accepting PKCS#1 v1.5 in 2029.
                 parameters.setEncryptionAlgorithm(eu.europa.esig.dss.enumerations.EncryptionAlgorithm.RSASSA_PSS);
             }
-            PAdESService service = new PAdESService(verifier());
+            PAdESService service = new PAdESService(verifier(alerts));
             if (tsp != null) {
                 service.setTspSource(tsp);
             }
@@ -252,11 +254,13 @@ public final class PadesSignatureEngine implements SignatureEngine {
                                         Instant signingTime, DssTimestampSource tsp) {
         String name = request.document().name();
         try (LargeDocument large = LargeDocument.open(file, name, sandbox)) {
-            DSSDocument signed = signWithDss(large.document(), request, profile, key, signingTime, tsp, large.factory());
+            ScopedAlerts alerts = new ScopedAlerts(key.certificateChain(), tsp);
+            DSSDocument signed = signWithDss(large.document(), request, profile, key, signingTime, tsp, large.factory(),
+                    alerts);
             String outputSha256 = large.write(signed, request.output());
             return new SigningResult(request.level(), profile, key.certificateChain(), signingTime,
                     tsp == null ? Optional.empty() : tsp.firstTime(), large.inputSha256(), large.preparedSha256(),
-                    outputSha256, request.output().path(), sandbox);
+                    outputSha256, request.output().path(), sandbox, alerts.warnings());
         } catch (IOException | java.io.UncheckedIOException e) {
             throw diskFailure(e, name);
         }
@@ -343,16 +347,18 @@ public final class PadesSignatureEngine implements SignatureEngine {
         requireCapabilities(profile == null ? PadesProfile.B_T : profile);
         String name = document.name();
         DssTimestampSource tsp = new DssTimestampSource(timestampSource);
+        // Every signature already in the document is someone's earlier work: findings about it are warnings.
+        ScopedAlerts alerts = new ScopedAlerts(List.of(), tsp);
         Optional<Path> largeFile = largeFile(document);
         if (largeFile.isPresent()) {
             try (LargeDocument large = LargeDocument.open(largeFile.get(), name, mark)) {
                 int signatures = countSignatures(large.document(), large.factory());
-                PAdESService service = new PAdESService(verifier());
+                PAdESService service = new PAdESService(verifier(alerts));
                 service.setTspSource(tsp);
                 service.setPdfObjFactory(large.factory());
                 String outputSha256 = large.write(operation.apply(service, large.document(), name, signatures), output);
                 return new DocumentResult(Optional.ofNullable(profile), signatures, tsp.lastTime(), large.inputSha256(),
-                        outputSha256, output.path(), sandbox);
+                        outputSha256, output.path(), sandbox, alerts.warnings());
             } catch (IOException | java.io.UncheckedIOException e) {
                 throw diskFailure(e, name);
             } catch (RuntimeException e) {
@@ -366,7 +372,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         try {
             DSSDocument dss = new InMemoryDocument(PdfPreparation.prepare(input, name, mark), name);
             signatures = countSignatures(dss, null);
-            PAdESService service = new PAdESService(verifier());
+            PAdESService service = new PAdESService(verifier(alerts));
             service.setTspSource(tsp);
             produced = DSSUtils.toByteArray(operation.apply(service, dss, name, signatures));
         } catch (IOException | RuntimeException e) {
@@ -374,7 +380,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
         output.write(out -> out.write(produced));
         return new DocumentResult(Optional.ofNullable(profile), signatures, tsp.lastTime(), Digests.sha256Hex(input),
-                Digests.sha256Hex(produced), output.path(), sandbox);
+                Digests.sha256Hex(produced), output.path(), sandbox, alerts.warnings());
     }
 
     private static int countSignatures(DSSDocument document, IPdfObjFactory factory) {
@@ -540,8 +546,13 @@ public final class PadesSignatureEngine implements SignatureEngine {
         return Math.max(MIN_CONTENT_SIZE, size);
     }
 
-    CommonCertificateVerifier verifier() {
+    /**
+     * @param alerts the alerts of this operation: DSS findings about its own chain and time-stamps fail
+     *               it, findings about earlier signatures become warnings
+     */
+    CommonCertificateVerifier verifier(ScopedAlerts alerts) {
         CommonCertificateVerifier verifier = new CommonCertificateVerifier(true);
+        alerts.install(verifier);
         CommonTrustedCertificateSource trusted = new CommonTrustedCertificateSource();
         trustAnchors.forEach(anchor -> trusted.addCertificate(new CertificateToken(anchor)));
         verifier.setTrustedCertSources(trusted);

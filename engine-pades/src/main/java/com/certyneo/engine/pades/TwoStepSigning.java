@@ -77,7 +77,7 @@ final class TwoStepSigning {
                 request.level(), profile, request.reason(), request.location(), request.contactInfo());
         try {
             PAdESSignatureParameters parameters = parameters(shape, profile, chain, signingTime, request.rsaPss());
-            ToBeSigned toBeSigned = new PAdESService(engine.verifier()).getDataToSign(new InMemoryDocument(prepared, name),
+            ToBeSigned toBeSigned = new PAdESService(engine.verifier(new ScopedAlerts(chain, null))).getDataToSign(new InMemoryDocument(prepared, name),
                     parameters);
             byte[] tbs = toBeSigned.getBytes();
             String jca = parameters.getSignatureAlgorithm().getJCEId();
@@ -121,10 +121,11 @@ final class TwoStepSigning {
                 state.reason(), state.location(), state.contactInfo());
         DssTimestampSource tsp = engine.timestampSource() == null ? null : new DssTimestampSource(engine.timestampSource());
         byte[] signed;
+        ScopedAlerts alerts = new ScopedAlerts(state.chain(), tsp);
         try {
             PAdESSignatureParameters parameters = parameters(shape, state.profile(), state.chain(), state.signingTime(),
                     state.rsaPss());
-            PAdESService service = new PAdESService(engine.verifier());
+            PAdESService service = new PAdESService(engine.verifier(alerts));
             if (tsp != null) {
                 service.setTspSource(tsp);
             }
@@ -146,7 +147,7 @@ final class TwoStepSigning {
         output.write(o -> o.write(out));
         return new SigningResult(state.level(), state.profile(), state.chain(), state.signingTime(),
                 tsp == null ? Optional.empty() : tsp.firstTime(), Digests.sha256Hex(input), Digests.sha256Hex(prepared),
-                Digests.sha256Hex(out), output.path(), engine.isSandbox());
+                Digests.sha256Hex(out), output.path(), engine.isSandbox(), alerts.warnings());
     }
 
     private PAdESSignatureParameters parameters(SignRequest shape, PadesProfile profile, List<X509Certificate> chain,

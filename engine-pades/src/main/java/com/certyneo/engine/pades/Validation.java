@@ -225,6 +225,10 @@ final class Validation {
         if (!overlaps.isEmpty()) {
             found.add(where + ": annotations overlap the signed content on page(s) " + overlaps);
         }
+        if (found.stream().anyMatch(m -> m.contains(SandboxMarker.MARKED_KEY.getName()))) {
+            // Say who changed the pages: a sandbox engine countersigned and drew its mark on them.
+            found.replaceAll(m -> m + " (a sandbox engine drew its SANDBOX mark on the pages after this signature)");
+        }
         return found;
     }
 

@@ -1,0 +1,94 @@
+package com.certyneo.engine.pades;
+
+import eu.europa.esig.dss.diagnostic.DiagnosticData;
+import eu.europa.esig.dss.diagnostic.PDFRevisionWrapper;
+import eu.europa.esig.dss.diagnostic.SignatureWrapper;
+import eu.europa.esig.dss.diagnostic.TimestampWrapper;
+import eu.europa.esig.dss.model.InMemoryDocument;
+import eu.europa.esig.dss.model.x509.CertificateToken;
+import eu.europa.esig.dss.pades.validation.PDFDocumentValidator;
+import eu.europa.esig.dss.simplereport.SimpleReport;
+import eu.europa.esig.dss.spi.validation.CommonCertificateVerifier;
+import eu.europa.esig.dss.spi.x509.CommonTrustedCertificateSource;
+import eu.europa.esig.dss.validation.reports.Reports;
+
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What raw DSS 6.2 (its default policy, no engine logic on top) says of each signature and document
+ * time-stamp of a PDF: the indications a third party running DSS would see, and every modification
+ * finding DSS reports after it (page differences, rendered differences, annotation overlaps,
+ * annotation and undefined object changes).
+ */
+record DssFindings(List<Entry> entries) {
+
+    /**
+     * @param id DSS's id
+     * @param timestamp whether it is a document time-stamp
+     * @param fieldName the signature field name, when a signature
+     * @param indication DSS's indication
+     * @param subIndication DSS's sub-indication, or "" when none
+     * @param format DSS's signature format (e.g. PAdES-BASELINE-LT), "" for time-stamps
+     * @param findings DSS's modification findings, empty when none
+     */
+    record Entry(String id, boolean timestamp, String fieldName, String indication, String subIndication, String format,
+                 List<String> findings) {
+    }
+
+    static DssFindings of(byte[] pdf, List<X509Certificate> trusted) {
+        CommonTrustedCertificateSource anchors = new CommonTrustedCertificateSource();
+        trusted.forEach(c -> anchors.addCertificate(new CertificateToken(c)));
+        CommonCertificateVerifier verifier = new CommonCertificateVerifier(true);
+        verifier.setTrustedCertSources(anchors);
+        PDFDocumentValidator validator = new PDFDocumentValidator(new InMemoryDocument(pdf, "document.pdf"));
+        validator.setCertificateVerifier(verifier);
+        Reports reports = validator.validateDocument();
+        SimpleReport simple = reports.getSimpleReport();
+        DiagnosticData diagnostic = reports.getDiagnosticData();
+        List<Entry> entries = new ArrayList<>();
+        for (SignatureWrapper signature : diagnostic.getSignatures()) {
+            String id = signature.getId();
+            entries.add(new Entry(id, false, signature.getSignatureFieldNames().isEmpty() ? ""
+                    : String.join(",", signature.getSignatureFieldNames()),
+                    String.valueOf(simple.getIndication(id)),
+                    simple.getSubIndication(id) == null ? "" : simple.getSubIndication(id).name(),
+                    String.valueOf(simple.getSignatureFormat(id)), findings(signature.getPDFRevision())));
+        }
+        for (TimestampWrapper timestamp : diagnostic.getTimestampList()) {
+            if (timestamp.getPDFRevision() == null) {
+                continue; // a signature time-stamp inside a CMS
+            }
+            String id = timestamp.getId();
+            entries.add(new Entry(id, true, "", String.valueOf(simple.getIndication(id)),
+                    simple.getSubIndication(id) == null ? "" : simple.getSubIndication(id).name(), "",
+                    findings(timestamp.getPDFRevision())));
+        }
+        return new DssFindings(List.copyOf(entries));
+    }
+
+    private static List<String> findings(PDFRevisionWrapper revision) {
+        List<String> found = new ArrayList<>();
+        if (revision == null) {
+            return found;
+        }
+        if (!revision.getPdfPageDifferenceConcernedPages().isEmpty()) {
+            found.add("page difference " + revision.getPdfPageDifferenceConcernedPages());
+        }
+        if (!revision.getPdfVisualDifferenceConcernedPages().isEmpty()) {
+            found.add("visual difference on page(s) " + revision.getPdfVisualDifferenceConcernedPages());
+        }
+        if (!revision.getPdfAnnotationsOverlapConcernedPages().isEmpty()) {
+            found.add("annotations overlap on page(s) " + revision.getPdfAnnotationsOverlapConcernedPages());
+        }
+        revision.getPdfAnnotationChanges().forEach(c -> found.add("annotation change " + c.getAction() + " " + c.getValue()));
+        revision.getPdfUndefinedChanges().forEach(c -> found.add("undefined change " + c.getAction() + " " + c.getValue()));
+        return found;
+    }
+
+    /** @return the signatures (not document time-stamps), in document order */
+    List<Entry> signatures() {
+        return entries.stream().filter(e -> !e.timestamp()).toList();
+    }
+}
