@@ -17,7 +17,7 @@ import java.util.HexFormat;
 
 /**
  * A large input file prepared for DSS without loading it into the heap: PDFBox reads it through
- * temporary files, the preparation revision (the sandbox mark) is
+ * temporary files, the preparation revision (sandbox mark, annotation appearances) is
  * written to a temporary copy when needed, DSS writes its revisions to temporary files, and hashes
  * are computed while streaming. Close it to delete the temporary files.
  */
@@ -47,17 +47,17 @@ final class LargeDocument implements AutoCloseable {
         factory.setResourcesHandlerBuilder(temporary);
         String inputSha256 = Digests.sha256Hex(file);
         Path toSign = file;
-        Path prepared = null;
-        if (mark) {
-            prepared = Files.createTempFile("certyneo-prepared", ".pdf");
-            try {
-                if (PdfPreparation.prepareFile(file, prepared, name, mark)) {
-                    toSign = prepared;
-                }
-            } catch (IOException | RuntimeException e) {
+        Path prepared = Files.createTempFile("certyneo-prepared", ".pdf");
+        try {
+            if (PdfPreparation.prepareFile(file, prepared, name, mark)) {
+                toSign = prepared;
+            } else {
                 Files.deleteIfExists(prepared);
-                throw e;
+                prepared = null;
             }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(prepared);
+            throw e;
         }
         DSSDocument document = new FileDocument(toSign.toFile()) {
             @Override

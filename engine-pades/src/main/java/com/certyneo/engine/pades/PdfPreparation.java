@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Gets a document ready for signing: applies the sandbox mark when asked, and refuses encrypted
- * documents. A production document that names no /Encrypt is passed through untouched, unparsed.
+ * Gets a document ready for signing: refuses encrypted documents, applies the sandbox mark when asked,
+ * and gives annotations without appearance streams their appearance before the first signature (see
+ * {@link AnnotationAppearances}). The preparation is one incremental revision, written only when
+ * something changed; otherwise the input is signed as it is.
  *
  * <p>Every revision is appended in the form of the cross-reference section it chains to (ISO
  * 32000-1 §7.5.8.4 defines no chain that mixes a classic table after a stream): PDFBox 3.0.5+ writes
@@ -29,9 +31,6 @@ final class PdfPreparation {
      * @throws IOException when PDFBox cannot parse or write the document
      */
     static byte[] prepare(byte[] pdf, String name, boolean sandbox) throws IOException {
-        if (!sandbox && !mentionsEncrypt(pdf)) {
-            return pdf;
-        }
         PDDocument loaded;
         try {
             loaded = Loader.loadPDF(pdf);
@@ -73,14 +72,16 @@ final class PdfPreparation {
     }
 
     /**
-     * Refuses encrypted documents, applies the sandbox mark when asked, and tells whether a revision
-     * must be written (only when the mark was drawn).
+     * Refuses encrypted documents, applies the sandbox mark when asked, completes missing annotation
+     * appearances, and tells whether a revision must be written.
      */
     private static boolean needsRevision(PDDocument document, String name, boolean sandbox) throws IOException {
         if (document.isEncrypted()) {
             throw PdfInputs.encrypted(name, null);
         }
-        return sandbox && SandboxMarker.mark(document);
+        boolean marked = sandbox && SandboxMarker.mark(document);
+        boolean completed = AnnotationAppearances.complete(document);
+        return marked || completed;
     }
 
     /** Whether the trailer area names an /Encrypt dictionary (then PDFBox must look, and refuse). */

@@ -1,0 +1,93 @@
+package com.certyneo.engine.pades;
+
+import org.apache.pdfbox.cos.COSArray;
+import org.apache.pdfbox.cos.COSBase;
+import org.apache.pdfbox.cos.COSDictionary;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.cos.COSObject;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.interactive.annotation.PDAnnotation;
+import org.apache.pdfbox.pdmodel.interactive.annotation.PDAnnotationLink;
+import org.apache.pdfbox.pdmodel.interactive.annotation.PDAnnotationMarkup;
+import org.apache.pdfbox.pdmodel.interactive.annotation.PDAppearanceDictionary;
+
+import java.io.IOException;
+
+/**
+ * Gives markup and link annotations that have no appearance stream (squares, circles, notes, free
+ * text, highlights, ink, lines, bordered links …) the appearance a renderer would construct for them, before the first
+ * signature, in the engine's preparation revision.
+ *
+ * <p>Why: ISO 32000-2 §12.5.5 requires an /AP for these annotations, and viewers that lack one each
+ * construct their own, so what such a page shows is not fixed by the bytes a signature covers. It also
+ * misleads validators: DSS 6.2 renders revisions with PDFBox, which builds and stores missing
+ * appearances while rendering (and moves /Rect and /RD for squares and circles), and then reports
+ * "visual difference" and "annotation changes" after any signature on such a document, whoever made
+ * it. With the appearances written before signing, what is signed is what every viewer shows.
+ *
+ * <p>Documents that are already signed are left alone: adding appearances after someone else's
+ * signature would change what they signed.
+ */
+final class AnnotationAppearances {
+
+    private AnnotationAppearances() {
+    }
+
+    /**
+     * @param document an unencrypted document
+     * @return whether any appearance was added (the objects that changed are marked for the next
+     *         incremental save)
+     * @throws IOException when PDFBox cannot read a page or build an appearance
+     */
+    static boolean complete(PDDocument document) throws IOException {
+        if (!document.getSignatureDictionaries().isEmpty()) {
+            return false;
+        }
+        boolean changed = false;
+        for (PDPage page : document.getPages()) {
+            COSBase annotsItem = page.getCOSObject().getItem(COSName.ANNOTS);
+            COSBase annotsBase = annotsItem instanceof COSObject object ? object.getObject() : annotsItem;
+            if (!(annotsBase instanceof COSArray annots)) {
+                continue;
+            }
+            for (int i = 0; i < annots.size(); i++) {
+                COSBase item = annots.get(i);
+                COSBase resolved = item instanceof COSObject object ? object.getObject() : item;
+                if (!(resolved instanceof COSDictionary dictionary) || !needsAppearance(dictionary)) {
+                    continue;
+                }
+                PDAnnotation annotation = PDAnnotation.createAnnotation(dictionary);
+                annotation.constructAppearances(document);
+                PDAppearanceDictionary appearance = annotation.getAppearance();
+                if (appearance == null || appearance.getNormalAppearance() == null) {
+                    continue; // PDFBox has no handler for this kind
+                }
+                changed = true;
+                if (item instanceof COSObject) {
+                    dictionary.setNeedToBeUpdated(true); // an indirect annotation: rewrite only it
+                } else if (annotsItem instanceof COSObject) {
+                    annots.setNeedToBeUpdated(true); // a direct annotation in an indirect /Annots array
+                } else {
+                    page.getCOSObject().setNeedToBeUpdated(true); // a direct annotation in the page's own array
+                }
+            }
+        }
+        return changed;
+    }
+
+    private static boolean needsAppearance(COSDictionary dictionary) throws IOException {
+        PDAnnotation annotation = PDAnnotation.createAnnotation(dictionary);
+        if (!(annotation instanceof PDAnnotationMarkup || annotation instanceof PDAnnotationLink)
+                || annotation.isHidden() || annotation.isNoView()) {
+            return false;
+        }
+        PDAppearanceDictionary appearance = annotation.getAppearance();
+        if (appearance != null && appearance.getNormalAppearance() != null) {
+            return false;
+        }
+        PDRectangle rect = annotation.getRectangle();
+        return rect != null && rect.getWidth() > 0 && rect.getHeight() > 0;
+    }
+}
