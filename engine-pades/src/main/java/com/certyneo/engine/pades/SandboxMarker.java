@@ -70,7 +70,9 @@ final class SandboxMarker {
             case 270 -> new Matrix(0, -1, 1, 0, box.getLowerLeftX(), box.getUpperRightY());
             default -> new Matrix(1, 0, 0, 1, box.getLowerLeftX(), box.getLowerLeftY());
         };
-        float fontSize = Math.max(5f, Math.min(12f, width / 36f));
+        // Scaled to the page: about 12 pt on A4 or Letter, larger on posters, down to a fraction of a
+        // point on a 3 pt page; never wider than the page, and two lines always fit its height.
+        float fontSize = Math.min(width / 48f, height / 6f);
         float textWidth = font.getStringWidth(TEXT) / 1000f * fontSize;
         float pad = fontSize * 0.35f;
         try (PDPageContentStream content = new PDPageContentStream(document, page,
@@ -84,7 +86,7 @@ final class SandboxMarker {
                 content.addRect(x - pad, baseline - pad, textWidth + 2 * pad, fontSize + 2 * pad);
                 content.fill();
                 content.setStrokingColor(new Color(0xC0, 0x00, 0x00));
-                content.setLineWidth(0.8f);
+                content.setLineWidth(fontSize / 15f);
                 content.addRect(x - pad, baseline - pad, textWidth + 2 * pad, fontSize + 2 * pad);
                 content.stroke();
                 content.beginText();

@@ -1,0 +1,201 @@
+package com.certyneo.engine.pades;
+
+import com.certyneo.engine.DocumentSource;
+import com.certyneo.engine.DocumentTarget;
+import com.certyneo.engine.PadesProfile;
+import com.certyneo.engine.SignRequest;
+import com.certyneo.engine.SignatureLevel;
+import com.certyneo.engine.Signer;
+import com.certyneo.testvectors.ExternalValidators;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.font.PDType1Font;
+import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.apache.pdfbox.text.TextPosition;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The SANDBOX mark fits every page: sizes from 3 pt to 14,400 pt, /Rotate 90/180/270, a crop box away
+ * from the media box origin, /UserUnit, attributes inherited from the page tree. On every page the text
+ * is extractable and every glyph of it lies inside the visible (crop) box.
+ */
+class SandboxMarkTest {
+
+    @TempDir
+    static Path home;
+    @TempDir
+    Path dir;
+    static PadesSignatureEngine engine;
+
+    @BeforeAll
+    static void setUp() {
+        engine = PadesSignatureEngine.sandbox(home);
+    }
+
+    record Geometry(String name, float width, float height, Consumer<PDPage> adjust) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Geometry> geometries() {
+        return Stream.of(
+                new Geometry("3 x 3 pt", 3, 3, p -> { }),
+                new Geometry("4 x 4 pt image page", 4, 4, p -> { }),
+                new Geometry("A4", 595, 842, p -> { }),
+                new Geometry("14400 x 14400 pt", 14400, 14400, p -> { }),
+                new Geometry("14400 x 200 pt strip", 14400, 200, p -> { }),
+                new Geometry("3 x 14400 pt strip", 3, 14400, p -> { }),
+                new Geometry("rotate 90", 595, 842, p -> p.setRotation(90)),
+                new Geometry("rotate 180", 595, 842, p -> p.setRotation(180)),
+                new Geometry("rotate 270 landscape", 842, 595, p -> p.setRotation(270)),
+                new Geometry("rotate -90", 595, 842, p -> p.getCOSObject().setInt(COSName.ROTATE, -90)),
+                new Geometry("crop box offset", 595, 842, p -> p.setCropBox(new PDRectangle(200, 300, 250, 180))),
+                new Geometry("media box not at origin", 595, 842,
+                        p -> p.setMediaBox(new PDRectangle(-300, 1000, 400, 300))),
+                new Geometry("user unit 2", 300, 400, p -> p.getCOSObject().setFloat(COSName.getPDFName("UserUnit"), 2f)),
+                new Geometry("crop box offset and rotate 90", 595, 842, p -> {
+                    p.setCropBox(new PDRectangle(100, 100, 300, 200));
+                    p.setRotation(90);
+                }));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("geometries")
+    void everyPageCarriesTheWholeMarkInsideItsVisibleArea(Geometry geometry) throws Exception {
+        byte[] input = document(geometry);
+        checkSigned(input, 1);
+    }
+
+    /** Media box, crop box and /Rotate inherited from the /Pages node (ISO 32000-1 §7.7.3.4). */
+    @ParameterizedTest(name = "inherited from the page tree, rotate {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 90})
+    void inheritedPageAttributes(int rotate) throws Exception {
+        byte[] input;
+        try (PDDocument document = new PDDocument()) {
+            for (int i = 0; i < 2; i++) {
+                PDPage page = new PDPage(new PDRectangle(400, 300));
+                document.addPage(page);
+                text(document, page, "Inherited page " + (i + 1));
+                page.getCOSObject().removeItem(COSName.MEDIA_BOX);
+            }
+            var pages = document.getPages().getCOSObject();
+            pages.setItem(COSName.MEDIA_BOX, new PDRectangle(0, 0, 400, 300).getCOSArray());
+            pages.setItem(COSName.CROP_BOX, new PDRectangle(20, 20, 300, 200).getCOSArray());
+            pages.setInt(COSName.ROTATE, rotate);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            document.save(out);
+            input = out.toByteArray();
+        }
+        checkSigned(input, 2);
+    }
+
+    private void checkSigned(byte[] input, int pages) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        engine.sign(SignRequest.builder().document(DocumentSource.of(input, "page.pdf")).output(DocumentTarget.of(out))
+                .signer(Signer.of("Sandbox Seal", "seal@example.com")).level(SignatureLevel.SES).profile(PadesProfile.B_T)
+                .build());
+        byte[] output = out.toByteArray();
+        try (PDDocument document = Loader.loadPDF(output)) {
+            assertEquals(pages, document.getNumberOfPages());
+            for (int i = 1; i <= pages; i++) {
+                PDRectangle visible = displayed(document.getPage(i - 1));
+                List<TextPosition> glyphs = markGlyphs(document, i);
+                assertEquals(2 * SandboxMarker.TEXT.length(), glyphs.size(),
+                        "page " + i + ": the mark's two lines are extractable");
+                for (TextPosition glyph : glyphs) {
+                    // TextPosition coordinates are in the displayed (rotated, cropped) page, origin top-left.
+                    float x = glyph.getXDirAdj();
+                    float y = glyph.getYDirAdj();
+                    float slack = Math.max(0.01f, glyph.getFontSizeInPt() * 0.05f);
+                    assertTrue(x >= -slack && x + glyph.getWidthDirAdj() <= visible.getWidth() + slack
+                                    && y - glyph.getHeightDir() >= -slack && y <= visible.getHeight() + slack,
+                            "page " + i + ": glyph '" + glyph.getUnicode() + "' at (" + x + ", " + y + ") lies outside the "
+                                    + visible.getWidth() + " x " + visible.getHeight() + " visible area");
+                }
+            }
+        }
+        if (ExternalValidators.require("pdftotext")) {
+            Path file = dir.resolve("marked.pdf");
+            Files.write(file, output);
+            Process process = new ProcessBuilder("pdftotext", "-layout", file.toString(), "-").redirectErrorStream(true).start();
+            String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            process.waitFor();
+            String[] perPage = text.split("\f");
+            for (int i = 0; i < pages; i++) {
+                assertTrue(perPage[i].replaceAll("\\s+", " ").contains("SANDBOX"), "pdftotext, page " + (i + 1) + ": " + perPage[i]);
+            }
+        }
+    }
+
+    /** The crop box as displayed: width and height swapped for /Rotate 90 and 270. */
+    private static PDRectangle displayed(PDPage page) {
+        PDRectangle crop = page.getCropBox();
+        int rotation = ((page.getRotation() % 360) + 360) % 360;
+        return rotation == 90 || rotation == 270 ? new PDRectangle(crop.getHeight(), crop.getWidth())
+                : new PDRectangle(crop.getWidth(), crop.getHeight());
+    }
+
+    private static List<TextPosition> markGlyphs(PDDocument document, int page) throws IOException {
+        List<TextPosition> glyphs = new ArrayList<>();
+        PDFTextStripper stripper = new PDFTextStripper() {
+            @Override
+            protected void processTextPosition(TextPosition text) {
+                if (text.getFont() != null && text.getFont().getName() != null
+                        && text.getFont().getName().contains("LiberationSans")) {
+                    glyphs.add(text);
+                }
+            }
+        };
+        stripper.setStartPage(page);
+        stripper.setEndPage(page);
+        stripper.getText(document);
+        return glyphs;
+    }
+
+    private static byte[] document(Geometry geometry) throws IOException {
+        try (PDDocument document = new PDDocument()) {
+            PDPage page = new PDPage(new PDRectangle(geometry.width(), geometry.height()));
+            document.addPage(page);
+            text(document, page, "Content");
+            geometry.adjust().accept(page);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            document.save(out);
+            return out.toByteArray();
+        }
+    }
+
+    private static void text(PDDocument document, PDPage page, String text) throws IOException {
+        PDRectangle box = page.getMediaBox();
+        float size = Math.max(0.5f, Math.min(12, box.getWidth() / 20));
+        try (PDPageContentStream content = new PDPageContentStream(document, page)) {
+            content.beginText();
+            content.setFont(new PDType1Font(Standard14Fonts.FontName.HELVETICA), size);
+            content.newLineAtOffset(box.getLowerLeftX() + 1, box.getLowerLeftY() + box.getHeight() / 2);
+            content.showText(text);
+            content.endText();
+        }
+    }
+}
