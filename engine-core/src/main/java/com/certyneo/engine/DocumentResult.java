@@ -10,7 +10,8 @@ import java.util.Optional;
  * What an operation on a whole document produced: an extension of its signatures
  * ({@link SignatureEngine#extend}) or a document time-stamp ({@link SignatureEngine#timestamp}).
  *
- * @param profile the profile every signature of the document now has, for extensions
+ * @param profile the profile the signatures were extended to, for extensions (every signature not named
+ *                in {@code warnings})
  * @param signatureCount the number of signatures in the document (extensions cover all of them)
  * @param timestampTime the time asserted by the document time-stamp added, if one was added
  * @param inputSha256 lower-case hex SHA-256 of the input

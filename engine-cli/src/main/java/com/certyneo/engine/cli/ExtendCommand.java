@@ -42,12 +42,14 @@ final class ExtendCommand extends EngineCommand implements Callable<Integer> {
 
     static void print(PrintWriter out, String verb, Path input, DocumentResult result) {
         out.printf("%s %s -> %s%n", verb, input, result.outputFile().map(Path::toString).orElse("(stream)"));
-        result.profile().ifPresent(p -> out.printf("  profile:     PAdES %s (all %d signature(s))%n", p, result.signatureCount()));
+        result.profile().ifPresent(p -> out.printf("  profile:     PAdES %s (%s %d signature(s))%n", p,
+                result.warnings().isEmpty() ? "all" : "those it could extend of", result.signatureCount()));
         result.timestampTime().ifPresent(t -> out.printf("  time-stamp:  %s%n", t));
         out.printf("  sha256 in:   %s%n", result.inputSha256());
         out.printf("  sha256 out:  %s%n", result.outputSha256());
         if (result.sandbox()) {
             out.println("  SANDBOX - NOT LEGALLY BINDING (test PKI; validate with --sandbox)");
         }
+        result.warnings().forEach(w -> out.printf("  warning:     %s%n", w));
     }
 }

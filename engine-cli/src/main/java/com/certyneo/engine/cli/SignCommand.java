@@ -156,6 +156,7 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
         if (result.sandbox()) {
             out.println("  SANDBOX - NOT LEGALLY BINDING (test PKI; validate with --sandbox)");
         }
+        result.warnings().forEach(w -> out.printf("  warning:     %s%n", w));
     }
 
     static com.certyneo.engine.VisibleAppearance parseBox(String text) {
