@@ -1,0 +1,397 @@
+#!/usr/bin/env bash
+# corpus/foreign.sh OUTDIR
+#
+# PDFs already signed by a FOREIGN signer - an implementation other than the project's
+# (Java/PDFBox/DSS): corpus/foreign/sign_pdf.py (Python, incremental update written by hand,
+# CMS by `openssl cms`) and poppler's `pdfsig -add-signature` (NSS). A throw-away PKI (root CA,
+# intermediate, end-entity signers) is generated with openssl in a temp dir on every run; its
+# CRL DP / AIA OCSP / caIssuers URLs point at http://127.0.0.1:9/ where nothing listens.
+#
+# Called at the end of the script that filled OUTDIR with unsigned PDFs and OUTDIR/manifest.tsv
+# (header "file<TAB>producer<TAB>description"); one line is appended per file made here (lines of
+# an earlier run for the same file names are replaced). The base document is the first suitable
+# PDF of OUTDIR (see foreign/pick_base.py), else one made with reportlab.
+#
+# Files: foreign-untrusted.pdf, foreign-cades.pdf, foreign-expired.pdf, foreign-revoked.pdf,
+#        foreign-pkcs7-sha1.pdf, foreign-two-signatures.pdf, foreign-poppler.pdf
+# Every file is checked with pdfsig, qpdf --check, pypdf (strict, silent), mutool info and, with
+# the foreign root as the only trust anchor, `openssl cms -verify` (foreign/check_sigs.py: the
+# expired one also at its claimed signing time, the revoked one with the CRLs of its /DSS); a
+# failed check makes the script exit non-zero and leaves no foreign-*.pdf in OUTDIR. Under CI=true a missing tool is an error too; otherwise it is
+# reported as "SKIP ..." on stderr and the rest goes on.
+#
+# FOREIGN_KEEP_PKI=DIR copies the generated PKI (keys, certificates, CRLs) to DIR.
+set -euo pipefail
+
+if [ $# -ne 1 ] || [ ! -d "$1" ]; then
+  echo "usage: $0 OUTDIR   (an existing directory)" >&2
+  exit 2
+fi
+OUTDIR=$(cd "$1" && pwd)
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+PY=/usr/bin/python3              # Debian's python3 (python3-pikepdf, -pypdf, -reportlab from apt)
+SIGNER="$HERE/foreign/sign_pdf.py"
+PICK="$HERE/foreign/pick_base.py"
+MANIFEST="$OUTDIR/manifest.tsv"
+
+is_ci() { [ "${CI:-}" = "true" ]; }
+have() { command -v "$1" >/dev/null 2>&1; }
+# need TOOL WHAT: 0 if TOOL is there; else error out under CI, or say SKIP and return 1
+need() {
+  if have "$1"; then return 0; fi
+  if is_ci; then echo "foreign.sh: ERROR: '$1' is missing (needed for $2)" >&2; exit 1; fi
+  echo "SKIP $2: '$1' not found" >&2
+  return 1
+}
+need_py() { # need_py MODULE WHAT
+  if [ -x "$PY" ] && "$PY" -c "import $1" 2>/dev/null; then return 0; fi
+  if is_ci; then echo "foreign.sh: ERROR: $PY cannot import $1 (needed for $2)" >&2; exit 1; fi
+  echo "SKIP $2: $PY cannot import $1" >&2
+  return 1
+}
+
+need openssl "the foreign PKI and all foreign-*.pdf" || exit 0
+need_py pikepdf "all foreign-*.pdf (sign_pdf.py reads its input with pikepdf)" || exit 0
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/foreign-pki.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# --------------------------------------------------------------------------------------------
+# manifest
+# --------------------------------------------------------------------------------------------
+MADE=()
+if [ ! -f "$MANIFEST" ]; then printf 'file\tproducer\tdescription\n' >"$MANIFEST"; fi
+# drop the lines of an earlier run of this script
+awk -F'\t' 'NR == 1 || $1 !~ /^foreign-.*\.pdf$/' "$MANIFEST" >"$WORK/manifest"
+cat "$WORK/manifest" >"$MANIFEST"
+FOREIGN_FILES=(foreign-untrusted.pdf foreign-cades.pdf foreign-expired.pdf foreign-revoked.pdf
+               foreign-pkcs7-sha1.pdf foreign-two-signatures.pdf foreign-poppler.pdf)
+for f in "${FOREIGN_FILES[@]}"; do rm -f "${OUTDIR:?}/$f"; done   # files of an earlier run
+manifest() { # manifest FILE PRODUCER DESCRIPTION
+  printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$MANIFEST"
+  MADE+=("$1")
+}
+
+# --------------------------------------------------------------------------------------------
+# foreign PKI (openssl): root CA -> intermediate CA -> end-entity signers
+# --------------------------------------------------------------------------------------------
+PKI="$WORK/pki"
+mkdir -p "$PKI"
+URL=http://127.0.0.1:9
+cat >"$PKI/openssl.cnf" <<EOF
+[ ca ]
+default_ca = CA_default
+
+[ CA_default ]
+dir             = \$ENV::CADIR
+database        = \$dir/index.txt
+new_certs_dir   = \$dir/newcerts
+serial          = \$dir/serial
+crlnumber       = \$dir/crlnumber
+rand_serial     = yes
+default_md      = sha256
+default_days    = 730
+default_crl_days= 30
+policy          = policy_any
+unique_subject  = no
+copy_extensions = none
+email_in_dn     = no
+crl_extensions  = crl_ext
+
+[ policy_any ]
+countryName            = optional
+organizationName       = optional
+organizationalUnitName = optional
+commonName             = supplied
+
+[ req ]
+distinguished_name = req_dn
+prompt             = no
+[ req_dn ]
+CN = placeholder
+
+[ crl_ext ]
+authorityKeyIdentifier = keyid:always
+
+[ v3_root ]
+basicConstraints       = critical, CA:true
+keyUsage               = critical, keyCertSign, cRLSign
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+
+[ v3_intermediate ]
+basicConstraints       = critical, CA:true, pathlen:0
+keyUsage               = critical, keyCertSign, cRLSign
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+crlDistributionPoints  = URI:$URL/crl/foreign-root.crl
+authorityInfoAccess    = OCSP;URI:$URL/ocsp/foreign-root, caIssuers;URI:$URL/ca/foreign-root.cer
+
+[ v3_signer ]
+basicConstraints       = critical, CA:false
+keyUsage               = critical, digitalSignature, nonRepudiation
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+crlDistributionPoints  = URI:$URL/crl/foreign-intermediate.crl
+authorityInfoAccess    = OCSP;URI:$URL/ocsp/foreign-intermediate, caIssuers;URI:$URL/ca/foreign-intermediate.cer
+EOF
+SUBJ_O="/C=ZZ/O=Foreign Test PKI (throw-away)"
+export CADIR="$PKI/root"   # openssl.cnf reads $ENV::CADIR; each `openssl ca` sets its own
+
+ssl() { openssl "$@" 2>"$WORK/openssl.err" || { cat "$WORK/openssl.err" >&2; return 1; }; }
+newkey() { # newkey FILE rsa|ec
+  case "$2" in
+    rsa) ssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$1" ;;
+    ec)  ssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" ;;
+  esac
+}
+cadir() { # cadir NAME
+  mkdir -p "$PKI/$1/newcerts"
+  : >"$PKI/$1/index.txt"
+  echo 1000 >"$PKI/$1/crlnumber"
+}
+utc() { date -u -d "$1" +%Y%m%d%H%M%SZ; }
+
+# root CA, self-signed with explicit dates (long before the "expired" signer's 2020 validity)
+cadir root
+newkey "$PKI/root.key" rsa
+ssl req -new -config "$PKI/openssl.cnf" -key "$PKI/root.key" -subj "$SUBJ_O/CN=Foreign Test Root CA" -out "$PKI/root.csr"
+CADIR="$PKI/root" ssl ca -batch -config "$PKI/openssl.cnf" -selfsign -keyfile "$PKI/root.key" \
+  -in "$PKI/root.csr" -out "$PKI/root.pem" -notext -extensions v3_root \
+  -startdate 20190101000000Z -enddate 20450101000000Z
+
+# intermediate CA
+cadir intermediate
+newkey "$PKI/intermediate.key" ec
+ssl req -new -config "$PKI/openssl.cnf" -key "$PKI/intermediate.key" -subj "$SUBJ_O/CN=Foreign Test Issuing CA" -out "$PKI/intermediate.csr"
+CADIR="$PKI/root" ssl ca -batch -config "$PKI/openssl.cnf" -cert "$PKI/root.pem" -keyfile "$PKI/root.key" \
+  -in "$PKI/intermediate.csr" -out "$PKI/intermediate.pem" -notext -extensions v3_intermediate \
+  -startdate 20190601000000Z -enddate 20400101000000Z
+cat "$PKI/intermediate.pem" "$PKI/root.pem" >"$PKI/chain.pem"
+
+# signer NAME rsa|ec CN [STARTDATE ENDDATE]
+signer() {
+  local name=$1 kt=$2 cn=$3 start=${4:-$(utc '-1 day')} end=${5:-$(utc '+2 years')}
+  newkey "$PKI/$name.key" "$kt"
+  ssl req -new -config "$PKI/openssl.cnf" -key "$PKI/$name.key" -subj "$SUBJ_O/CN=$cn" -out "$PKI/$name.csr"
+  CADIR="$PKI/intermediate" ssl ca -batch -config "$PKI/openssl.cnf" -cert "$PKI/intermediate.pem" \
+    -keyfile "$PKI/intermediate.key" -in "$PKI/$name.csr" -out "$PKI/$name.pem" -notext \
+    -extensions v3_signer -startdate "$start" -enddate "$end"
+}
+signer untrusted ec  "Foreign Signer Untrusted (EC P-256)"
+signer cades     rsa "Foreign Signer CAdES (RSA 2048)"
+signer expired   rsa "Foreign Signer Expired (RSA 2048)" 20200101000000Z 20210101000000Z
+signer revoked   ec  "Foreign Signer Revoked (EC P-256)"
+signer sha1      rsa "Foreign Signer SHA-1 (RSA 2048)"
+signer first     rsa "Foreign Signer One (RSA 2048)"
+signer second    ec  "Foreign Signer Two (EC P-256)"
+signer poppler   rsa "Foreign Signer Poppler (RSA 2048)"
+
+# revoke the "revoked" signer (keyCompromise), dated one hour ago so that it precedes the signature
+CADIR="$PKI/intermediate" ssl ca -config "$PKI/openssl.cnf" -cert "$PKI/intermediate.pem" \
+  -keyfile "$PKI/intermediate.key" -revoke "$PKI/revoked.pem" -crl_reason keyCompromise
+REVOKED_AT=$(date -u -d '-1 hour' +%y%m%d%H%M%SZ)
+sed -i -E "s/^R\t([0-9]+Z)\t[0-9]+Z,keyCompromise/R\t\1\t${REVOKED_AT},keyCompromise/" "$PKI/intermediate/index.txt"
+grep -q "${REVOKED_AT},keyCompromise" "$PKI/intermediate/index.txt"
+CADIR="$PKI/intermediate" ssl ca -config "$PKI/openssl.cnf" -cert "$PKI/intermediate.pem" \
+  -keyfile "$PKI/intermediate.key" -gencrl -out "$PKI/intermediate.crl"
+CADIR="$PKI/root" ssl ca -config "$PKI/openssl.cnf" -cert "$PKI/root.pem" -keyfile "$PKI/root.key" \
+  -gencrl -out "$PKI/root.crl"
+openssl crl -in "$PKI/intermediate.crl" -noout -text | grep -q "Key Compromise"
+
+if [ -n "${FOREIGN_KEEP_PKI:-}" ]; then
+  mkdir -p "$FOREIGN_KEEP_PKI"
+  cp "$PKI"/*.pem "$PKI"/*.key "$PKI"/*.crl "$FOREIGN_KEEP_PKI"/
+fi
+
+# --------------------------------------------------------------------------------------------
+# base documents: one whose newest xref section is a classic table, one with an xref stream
+# --------------------------------------------------------------------------------------------
+BASE=""
+BASE_NAME=""
+while IFS= read -r cand; do
+  [ -n "$cand" ] || continue
+  # the base itself must pass the checks the results are held to (clean qpdf, silent pypdf and mutool)
+  if have qpdf; then
+    out=$(qpdf --check "$cand" 2>&1) || continue
+    if grep -qi 'warning' <<<"$out"; then continue; fi
+  fi
+  if "$PY" -c "import pypdf" 2>/dev/null; then
+    out=$("$PY" -c "import pypdf,sys; r=pypdf.PdfReader(sys.argv[1], strict=True); [p.extract_text() for p in r.pages]" "$cand" 2>&1) || continue
+    [ -z "$out" ] || continue
+  fi
+  if have mutool; then
+    out=$(mutool info "$cand" 2>&1) || continue
+    if grep -qiE 'error|warning' <<<"$out"; then continue; fi
+  fi
+  BASE=$cand
+  BASE_NAME=$(basename "$cand")
+  break
+done < <("$PY" "$PICK" --candidates "$OUTDIR")
+if [ -z "$BASE" ]; then
+  need_py reportlab "a base PDF (OUTDIR has no suitable unsigned PDF)" || exit 0
+  BASE="$WORK/base-reportlab.pdf"
+  BASE_NAME="a 2-page reportlab document made by foreign.sh"
+  "$PY" "$PICK" --make-own "$BASE"
+fi
+BASE_FORM=$("$PY" "$PICK" --form "$BASE")
+BASE_TABLE="$WORK/base-table.pdf"
+BASE_STREAM="$WORK/base-stream.pdf"
+if [ "$BASE_FORM" = table ]; then cp "$BASE" "$BASE_TABLE"; else "$PY" "$PICK" --variant table "$BASE" "$BASE_TABLE"; fi
+if [ "$BASE_FORM" = stream ]; then cp "$BASE" "$BASE_STREAM"; else "$PY" "$PICK" --variant stream "$BASE" "$BASE_STREAM"; fi
+[ "$("$PY" "$PICK" --form "$BASE_TABLE")" = table ] && [ "$("$PY" "$PICK" --form "$BASE_STREAM")" = stream ] || {
+  echo "foreign.sh: could not make table/stream variants of $BASE_NAME" >&2; exit 1; }
+echo "foreign.sh: base document: $BASE_NAME (newest xref section: $BASE_FORM)" >&2
+if [ "$BASE_FORM" = table ]; then
+  ON_TABLE="$BASE_NAME"
+  ON_STREAM="$BASE_NAME rewritten by pikepdf with object streams"
+else
+  ON_TABLE="$BASE_NAME rewritten by pikepdf without object streams"
+  ON_STREAM="$BASE_NAME"
+fi
+
+# --------------------------------------------------------------------------------------------
+# signing
+# --------------------------------------------------------------------------------------------
+PRODUCER="sign_pdf.py+openssl-cms (foreign; $(openssl version | cut -d' ' -f1-2))"
+sign() { # sign IN OUT SIGNER [sign_pdf.py options...]
+  local in=$1 out=$2 who=$3
+  shift 3
+  "$PY" "$SIGNER" sign "$in" "$out" --key "$PKI/$who.key" --cert "$PKI/$who.pem" --chain "$PKI/chain.pem" \
+    --location "127.0.0.1" "$@"
+}
+T="$WORK/out"
+mkdir -p "$T"
+
+sign "$BASE_TABLE" "$T/foreign-untrusted.pdf" untrusted --subfilter adbe.pkcs7.detached \
+  --reason "Foreign signature, valid but untrusted chain"
+manifest foreign-untrusted.pdf "$PRODUCER" "$ON_TABLE + 1 incremental update (xref table): invisible signature, SubFilter adbe.pkcs7.detached, CMS by openssl (SHA-256, signed attrs content-type/message-digest/signing-time), signer EC P-256 valid now, chain to a throw-away foreign root (untrusted); CRL DP/OCSP at http://127.0.0.1:9/"
+
+sign "$BASE_STREAM" "$T/foreign-cades.pdf" cades --subfilter ETSI.CAdES.detached --cades \
+  --reason "Foreign CAdES signature"
+manifest foreign-cades.pdf "$PRODUCER" "$ON_STREAM + 1 incremental update (xref stream): SubFilter ETSI.CAdES.detached, CMS by openssl -cades (signing-certificate-v2 present; signing-time attribute also present, which PAdES baseline forbids), signer RSA 2048, untrusted foreign chain"
+
+sign "$BASE_TABLE" "$T/foreign-expired.pdf" expired --subfilter adbe.pkcs7.detached \
+  --signing-time 2020-06-15T12:00:00Z --reason "Foreign signature by a certificate expired since 2021"
+manifest foreign-expired.pdf "$PRODUCER" "$ON_TABLE + 1 incremental update (xref table): adbe.pkcs7.detached, signer certificate valid 2020-01-01..2021-01-01 (expired), /M and CMS signing-time 2020-06-15T12:00:00Z (inside the validity; signing-time re-signed after openssl), no timestamp, untrusted foreign chain"
+
+sign "$BASE_STREAM" "$WORK/revoked-signed.pdf" revoked --subfilter adbe.pkcs7.detached \
+  --reason "Foreign signature by a revoked certificate"
+"$PY" "$SIGNER" add-dss "$WORK/revoked-signed.pdf" "$T/foreign-revoked.pdf" \
+  --cert "$PKI/revoked.pem" --cert "$PKI/intermediate.pem" --cert "$PKI/root.pem" \
+  --crl "$PKI/intermediate.crl" --crl "$PKI/root.crl"
+manifest foreign-revoked.pdf "$PRODUCER" "$ON_STREAM + 2 incremental updates (xref streams): adbe.pkcs7.detached signature by an EC P-256 certificate revoked (keyCompromise) 1 h before signing, then a /DSS (Certs: signer, intermediate, root; CRLs: intermediate CRL listing the signer, root CRL) as PAdES LTV adds it; untrusted foreign chain"
+
+sign "$BASE_TABLE" "$T/foreign-pkcs7-sha1.pdf" sha1 --subfilter adbe.pkcs7.sha1 \
+  --reason "Foreign adbe.pkcs7.sha1 signature"
+manifest foreign-pkcs7-sha1.pdf "$PRODUCER" "$ON_TABLE + 1 incremental update (xref table): SubFilter adbe.pkcs7.sha1 (CMS encapsulates the 20-byte SHA-1 of the byte range, digest SHA-1, RSA 2048), untrusted foreign chain"
+
+sign "$BASE_STREAM" "$WORK/two-1.pdf" first --subfilter adbe.pkcs7.detached --field-name ForeignSignature1 \
+  --reason "First foreign signature"
+sign "$WORK/two-1.pdf" "$T/foreign-two-signatures.pdf" second --subfilter adbe.pkcs7.detached \
+  --field-name ForeignSignature2 --reason "Second foreign signature"
+manifest foreign-two-signatures.pdf "$PRODUCER" "$ON_STREAM + 2 incremental updates (xref streams), each an adbe.pkcs7.detached signature (RSA 2048, then EC P-256) by two signers of the same untrusted foreign chain; the first covers revision 2, the second the whole file"
+
+# poppler's pdfsig -add-signature through an NSS database
+if need pdfsig "foreign-poppler.pdf" && need certutil "foreign-poppler.pdf (libnss3-tools)" \
+   && need pk12util "foreign-poppler.pdf (libnss3-tools)"; then
+  pdfsig_help=$(pdfsig -h 2>&1 || true)
+  POPPLER_VER=$(pdfsig -v 2>&1 | awk 'NR==1{print $3}' || true)
+  if grep -q -- '-add-signature' <<<"$pdfsig_help"; then
+    NSS="$WORK/nssdb"
+    mkdir -p "$NSS"
+    certutil -N -d "sql:$NSS" --empty-password
+    ssl pkcs12 -export -inkey "$PKI/poppler.key" -in "$PKI/poppler.pem" -certfile "$PKI/chain.pem" \
+      -name foreign-poppler -passout pass:foreign -out "$PKI/poppler.p12"
+    pk12util -i "$PKI/poppler.p12" -d "sql:$NSS" -W foreign -K "" >/dev/null
+    POPPLER_IN="$WORK/base-poppler.pdf"
+    POPPLER_PREP=$("$PY" "$PICK" --poppler-ready "$BASE_TABLE" "$POPPLER_IN")
+    ON_POPPLER="$ON_TABLE"
+    if [ "$POPPLER_PREP" != "as is" ]; then ON_POPPLER="$ON_TABLE, $POPPLER_PREP"; fi
+    if pdfsig -nssdir "sql:$NSS" -add-signature -nick foreign-poppler -digest SHA256 \
+         -new-signature-field-name PopplerForeignSignature -reason "Foreign signature by poppler pdfsig" \
+         "$POPPLER_IN" "$T/foreign-poppler.pdf" >"$WORK/pdfsig-sign.log" 2>&1 \
+       && [ -s "$T/foreign-poppler.pdf" ]; then
+      manifest foreign-poppler.pdf "poppler pdfsig ${POPPLER_VER} (NSS)" "$ON_POPPLER + 1 incremental update written by poppler (pdfsig -add-signature; xref table; adds an embedded font /popplerfont to /AcroForm /DR): adbe.pkcs7.detached, CMS by NSS in BER indefinite-length encoding with signer + intermediate but not the root (pdfsig: issuer unknown), signed attrs content-type/message-digest/signing-certificate-v2 and no signing-time, RSA 2048 signer of the untrusted foreign chain"
+    else
+      cat "$WORK/pdfsig-sign.log" >&2
+      if is_ci; then echo "foreign.sh: ERROR: pdfsig -add-signature failed" >&2; exit 1; fi
+      echo "SKIP foreign-poppler.pdf: pdfsig -add-signature failed" >&2
+    fi
+  else
+    if is_ci; then echo "foreign.sh: ERROR: this pdfsig has no -add-signature" >&2; exit 1; fi
+    echo "SKIP foreign-poppler.pdf: this pdfsig has no -add-signature" >&2
+  fi
+fi
+
+# --------------------------------------------------------------------------------------------
+# checks: pdfsig, qpdf --check, pypdf strict, mutool
+# --------------------------------------------------------------------------------------------
+declare -A NSIG=([foreign-two-signatures.pdf]=2)
+# what pdfsig must say of the certificate (poppler 22.12 with no NSS database of ours)
+declare -A PDFSIG_CERT=([foreign-untrusted.pdf]="Certificate issuer isn't Trusted" [foreign-expired.pdf]="Certificate has Expired")
+# what `openssl cms -verify` must say with the foreign root as the only trust anchor, now
+declare -A OPENSSL_NOW=([foreign-expired.pdf]="certificate has expired")
+declare -A XFORM=() SUBF=() PDFSIG_SAYS=()
+CHK_PDFSIG=0 CHK_QPDF=0 CHK_MUTOOL=0 CHK_PYPDF=0
+need pdfsig "the pdfsig checks" && CHK_PDFSIG=1
+need qpdf "the qpdf --check checks" && CHK_QPDF=1
+need mutool "the mutool checks" && CHK_MUTOOL=1
+need_py pypdf "the pypdf checks" && CHK_PYPDF=1
+FAIL=0
+fail() { echo "foreign.sh: CHECK FAILED: $*" >&2; FAIL=1; }
+for f in "${MADE[@]}"; do
+  p="$T/$f"
+  if [ "$CHK_PDFSIG" = 1 ]; then
+    out=$(pdfsig "$p" 2>&1) || fail "$f: pdfsig exit status $?"
+    n=$(grep -c '^Signature #' <<<"$out" || true)
+    [ "$n" = "${NSIG[$f]:-1}" ] || fail "$f: pdfsig lists $n signature(s), expected ${NSIG[$f]:-1}"
+    v=$(grep -c 'Signature Validation: Signature is Valid' <<<"$out" || true)
+    [ "$v" = "$n" ] || fail "$f: pdfsig: not every signature is valid: $out"
+    want=${PDFSIG_CERT[$f]:-}
+    if [ -n "$want" ] && [ "$(grep -c "Certificate Validation: $want" <<<"$out" || true)" != "$n" ]; then
+      fail "$f: pdfsig does not say '$want': $out"
+    fi
+    PDFSIG_SAYS[$f]=$(grep -E 'Signature Validation|Certificate Validation' <<<"$out" | sed -E 's/^ *- (Signature|Certificate) Validation: //' | paste -sd' ' - | sed 's/\. /; /g')
+  fi
+  # independent check of the CMS and of the foreign PKI: openssl cms -verify, foreign root trusted
+  res=$("$PY" "$HERE/foreign/check_sigs.py" "$p" "$PKI/root.pem" | cut -f4 | sort -u | paste -sd';' -)
+  [ "$res" = "${OPENSSL_NOW[$f]:-OK}" ] || fail "$f: openssl cms -verify (foreign root trusted): '$res', expected '${OPENSSL_NOW[$f]:-OK}'"
+  case $f in
+    foreign-expired.pdf)
+      res=$("$PY" "$HERE/foreign/check_sigs.py" "$p" "$PKI/root.pem" --attime "$(date -u -d 2020-06-15T12:00:00Z +%s)" | cut -f4)
+      [ "$res" = OK ] || fail "$f: openssl cms -verify at the claimed signing time: $res" ;;
+    foreign-revoked.pdf)
+      res=$("$PY" "$HERE/foreign/check_sigs.py" "$p" "$PKI/root.pem" --crl-from-dss | cut -f4)
+      [ "$res" = "certificate revoked" ] || fail "$f: openssl cms -verify with the /DSS CRLs: '$res', expected 'certificate revoked'" ;;
+  esac
+  XFORM[$f]=$("$PY" "$PICK" --form "$p")
+  SUBF[$f]=$("$PY" "$HERE/foreign/check_sigs.py" "$p" "$PKI/root.pem" | cut -f2 | paste -sd',' -)
+  if [ "$CHK_QPDF" = 1 ]; then
+    out=$(qpdf --check "$p" 2>&1) || fail "$f: qpdf --check exit status $?: $out"
+    if grep -qi 'warning' <<<"$out" || ! grep -q 'No syntax or stream encoding errors found' <<<"$out"; then
+      fail "$f: qpdf --check: $out"
+    fi
+  fi
+  if [ "$CHK_PYPDF" = 1 ]; then
+    out=$("$PY" -c "import pypdf,sys; r=pypdf.PdfReader(sys.argv[1], strict=True); [p.extract_text() for p in r.pages]" "$p" 2>&1) \
+      || fail "$f: pypdf strict: $out"
+    if [ -n "$out" ]; then fail "$f: pypdf strict printed: $out"; fi
+  fi
+  if [ "$CHK_MUTOOL" = 1 ]; then
+    out=$(mutool info "$p" 2>&1) || fail "$f: mutool info exit status $?"
+    if grep -qiE 'error|warning' <<<"$out"; then fail "$f: mutool info: $out"; fi
+  fi
+done
+if [ "$FAIL" != 0 ]; then
+  echo "foreign.sh: some checks failed; the files were not copied to $OUTDIR" >&2
+  # keep the manifest consistent with OUTDIR
+  awk -F'\t' 'NR == 1 || $1 !~ /^foreign-.*\.pdf$/' "$MANIFEST" >"$WORK/manifest"
+  cat "$WORK/manifest" >"$MANIFEST"
+  exit 1
+fi
+for f in "${MADE[@]}"; do
+  cp "$T/$f" "$OUTDIR/$f"
+  printf 'foreign.sh: %-27s %-40s xref %-6s pdfsig: %s\n' "$f" "${SUBF[$f]}" "${XFORM[$f]}" "${PDFSIG_SAYS[$f]:-(not checked)}" >&2
+done
+echo "foreign.sh: wrote ${#MADE[@]} file(s) to $OUTDIR: ${MADE[*]}" >&2
