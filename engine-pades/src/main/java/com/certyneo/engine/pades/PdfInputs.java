@@ -3,7 +3,10 @@ package com.certyneo.engine.pades;
 import com.certyneo.engine.ErrorCode;
 import com.certyneo.engine.SignatureEngineException;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /** Early, cheap checks on input documents, and translation of parser failures into engine errors. */
 final class PdfInputs {
@@ -27,6 +30,47 @@ final class PdfInputs {
             }
         }
         throw invalid(name, "it has no %PDF- header", null);
+    }
+
+    /**
+     * Refuses a damaged document: one whose cross-reference chain cannot be followed as written, so that
+     * readers (PDFBox silently) must rebuild it by scanning the file. Signing such a file would append a
+     * revision chained to a broken section. See {@link CrossReferenceCheck}.
+     *
+     * @throws SignatureEngineException {@link ErrorCode#INVALID_PDF} naming the damage and the repair
+     */
+    static void requireIntact(byte[] pdf, String name) {
+        Optional<String> damage = CrossReferenceCheck.damage(pdf);
+        if (damage.isPresent()) {
+            throw damaged(name, damage.get());
+        }
+    }
+
+    /**
+     * The file variant of {@link #requireIntact(byte[], String)}: reads the file in small pieces, never
+     * whole.
+     *
+     * @throws SignatureEngineException {@link ErrorCode#INVALID_PDF} when damaged,
+     *         {@link ErrorCode#IO_ERROR} when the file cannot be read
+     */
+    static void requireIntact(Path file, String name) {
+        Optional<String> damage;
+        try {
+            damage = CrossReferenceCheck.damage(file);
+        } catch (IOException e) {
+            throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot read " + file + ": " + e,
+                    "Check that the file exists and is readable.", e);
+        }
+        if (damage.isPresent()) {
+            throw damaged(name, damage.get());
+        }
+    }
+
+    private static SignatureEngineException damaged(String name, String what) {
+        return new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is damaged: " + what
+                + " (readers must rebuild its cross-reference table to open it)",
+                "Repair it first, for example with: qpdf '" + name + "' repaired.pdf - then sign the repaired file.",
+                null);
     }
 
     private static boolean matches(byte[] bytes, int at, byte[] magic) {

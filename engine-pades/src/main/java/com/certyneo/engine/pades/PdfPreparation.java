@@ -24,13 +24,15 @@ final class PdfPreparation {
     }
 
     /**
-     * @param pdf the input (header already checked)
+     * @param pdf the input (header already checked; refused with INVALID_PDF when its cross-reference
+     *            chain is damaged, see {@link CrossReferenceCheck})
      * @param name the document name, for errors
      * @param sandbox whether to apply the sandbox mark
      * @return the bytes to sign: {@code pdf} itself, or {@code pdf} plus one incremental revision
      * @throws IOException when PDFBox cannot parse or write the document
      */
     static byte[] prepare(byte[] pdf, String name, boolean sandbox) throws IOException {
+        PdfInputs.requireIntact(pdf, name); // before PDFBox, which would silently rebuild a damaged xref
         PDDocument loaded;
         try {
             loaded = Loader.loadPDF(pdf);
@@ -52,12 +54,14 @@ final class PdfPreparation {
 
     /**
      * The file variant for large documents: PDFBox reads through temporary files and the new revision
-     * is streamed to {@code target}.
+     * is streamed to {@code target}. A damaged cross-reference chain is refused first, reading the file
+     * in small pieces.
      *
      * @return whether a revision was needed ({@code false}: {@code target} was not written)
      */
     static boolean prepareFile(java.nio.file.Path source, java.nio.file.Path target, String name, boolean sandbox)
             throws IOException {
+        PdfInputs.requireIntact(source, name); // before PDFBox, which would silently rebuild a damaged xref
         try (PDDocument document = Loader.loadPDF(source.toFile(), org.apache.pdfbox.io.IOUtils.createTempFileOnlyStreamCache())) {
             if (!needsRevision(document, name, sandbox)) {
                 return false;
