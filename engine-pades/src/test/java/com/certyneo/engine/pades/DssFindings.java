@@ -38,10 +38,21 @@ record DssFindings(List<Entry> entries) {
     }
 
     static DssFindings of(byte[] pdf, List<X509Certificate> trusted) {
+        return of(pdf, trusted, null);
+    }
+
+    /**
+     * @param ocsp an OCSP source for certificates whose revocation data the document does not carry
+     *             (B-B and B-T signatures), or {@code null} for the document's own data only
+     */
+    static DssFindings of(byte[] pdf, List<X509Certificate> trusted, eu.europa.esig.dss.spi.x509.revocation.ocsp.OCSPSource ocsp) {
         CommonTrustedCertificateSource anchors = new CommonTrustedCertificateSource();
         trusted.forEach(c -> anchors.addCertificate(new CertificateToken(c)));
         CommonCertificateVerifier verifier = new CommonCertificateVerifier(true);
         verifier.setTrustedCertSources(anchors);
+        if (ocsp != null) {
+            verifier.setOcspSource(ocsp);
+        }
         PDFDocumentValidator validator = new PDFDocumentValidator(new InMemoryDocument(pdf, "document.pdf"));
         validator.setCertificateVerifier(verifier);
         Reports reports = validator.validateDocument();
@@ -85,6 +96,23 @@ record DssFindings(List<Entry> entries) {
         revision.getPdfAnnotationChanges().forEach(c -> found.add("annotation change " + c.getAction() + " " + c.getValue()));
         revision.getPdfUndefinedChanges().forEach(c -> found.add("undefined change " + c.getAction() + " " + c.getValue()));
         return found;
+    }
+
+    /**
+     * The pages on which DSS finds annotations that overlap one another, in a document as it is. DSS
+     * reports such overlaps for every signature of a document, whoever added the annotations, so
+     * overlaps the input already had are not findings a signer causes.
+     */
+    static java.util.Set<Integer> annotationOverlapPages(byte[] pdf) {
+        try (eu.europa.esig.dss.pdf.pdfbox.PdfBoxDocumentReader reader =
+                     new eu.europa.esig.dss.pdf.pdfbox.PdfBoxDocumentReader(new InMemoryDocument(pdf, "document.pdf"))) {
+            java.util.Set<Integer> pages = new java.util.TreeSet<>();
+            new eu.europa.esig.dss.pdf.modifications.DefaultPdfDifferencesFinder().getAnnotationOverlaps(reader)
+                    .forEach(m -> pages.add(m.getPage()));
+            return pages;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** @return the signatures (not document time-stamps), in document order */

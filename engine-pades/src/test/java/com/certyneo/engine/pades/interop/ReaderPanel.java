@@ -1,0 +1,893 @@
+package com.certyneo.engine.pades.interop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A panel of independent PDF readers, run on a signed OUTPUT and compared with its INPUT, so that a
+ * test can assert that what we write opens cleanly everywhere:
+ * <ol>
+ * <li>{@code pdfsig} (poppler, NSS): the output lists the input's signatures plus exactly the new ones
+ * (and any new document time-stamps); the new signatures are "Signature is Valid" (certificate trust is
+ * not checked: {@code -nocert}), new document time-stamps are valid or, as poppler 22.12 cannot verify
+ * RFC 3161 time-stamps, "not yet verified"; the old ones keep the validation text they had on the input;</li>
+ * <li>{@code pdftotext} and {@code pdfinfo} (poppler): work, agree on the page count, and, for sandbox
+ * output, extract "SANDBOX" from every page;</li>
+ * <li>{@code qpdf --check}: exit 0 (or the input's own non-error exit) and no line the input did not
+ * have;</li>
+ * <li>MuPDF {@code mutool info} and {@code mutool draw} (rendering every page at 36 dpi): succeed, no
+ * error or warning the input did not produce, the same page count as pdfinfo;</li>
+ * <li>pdf.js ({@code corpus/panel/pdfjs-check.mjs}, one node process per batch): loads, same page count
+ * as the input, at least the input's signature fields plus the new ones, no new warning;</li>
+ * <li>pypdf in strict mode and pikepdf ({@code corpus/panel/pypdf-check.py}, one Debian
+ * {@code /usr/bin/python3} process per batch): no exception or problem the input did not have, same
+ * page count, enough /Sig fields;</li>
+ * <li>{@link XrefLinter}: no finding at all on the output.</li>
+ * </ol>
+ * A reader whose tool is missing is skipped (and logged), except under {@code CI=true}, where that is
+ * an {@link AssertionError}. Every process runs with a timeout and is killed, with its children, when
+ * it overruns; per-file tools run on two threads, pdf.js and pypdf once per batch (inputs included).
+ */
+public final class ReaderPanel {
+
+    /** Something one reader did not like about an output. */
+    public record Finding(String reader, String message) {
+        @Override
+        public String toString() {
+            return reader + ": " + message;
+        }
+    }
+
+    /**
+     * One input/output pair.
+     *
+     * @param newSignatures how many signatures the output should have more than the input, not counting
+     *                      document time-stamps (B-LTA's archive time-stamp, or the one DSS adds to raise
+     *                      earlier signatures without a time-stamp to B-T): those may be added freely, and
+     *                      pdf.js and pypdf, which count signature fields, expect at least this many more
+     * @param sandbox       expect the text "SANDBOX" on every page of the output
+     */
+    public record Case(Path input, Path output, int newSignatures, boolean sandbox) {
+    }
+
+    /** How long a reader took in the last {@link #check(List)}: runs, total and slowest milliseconds. */
+    public record Timing(int runs, long totalMillis, long maxMillis) {
+        public long meanMillis() {
+            return runs == 0 ? 0 : totalMillis / runs;
+        }
+    }
+
+    public static final String PDFSIG = "pdfsig";
+    public static final String PDFTOTEXT = "pdftotext";
+    public static final String QPDF = "qpdf";
+    public static final String MUTOOL = "mutool";
+    public static final String PDFJS = "pdf.js";
+    public static final String PYPDF = "pypdf";
+    public static final String PIKEPDF = "pikepdf";
+    public static final String LINTER = "XrefLinter";
+
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+    static final String PYTHON = "/usr/bin/python3";
+    private static final int THREADS = 2;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static volatile Map<String, Timing> lastTimings = Map.of();
+    private static volatile Availability availability;
+
+    private ReaderPanel() {
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Public API
+
+    /**
+     * @return the names of the readers that are available and used, in panel order
+     * @throws AssertionError under {@code CI=true} when a reader's tool is missing
+     */
+    public static List<String> readers() {
+        return availability().readers();
+    }
+
+    /** @return per reader, the time it took in the last {@link #check(List)} */
+    public static Map<String, Timing> lastTimings() {
+        return lastTimings;
+    }
+
+    /**
+     * Runs every available reader on every output and its input.
+     *
+     * @return for each case, in order, its findings; an empty list means the output passes every reader
+     * @throws AssertionError under {@code CI=true} when a reader's tool is missing
+     */
+    public static Map<Case, List<Finding>> check(List<Case> cases) {
+        Availability av = availability();
+        Set<Path> all = new LinkedHashSet<>();
+        Set<Path> outputs = new LinkedHashSet<>();
+        for (Case c : cases) {
+            all.add(c.input().toAbsolutePath().normalize());
+            all.add(c.output().toAbsolutePath().normalize());
+            outputs.add(c.output().toAbsolutePath().normalize());
+        }
+        Results r = new Results();
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS, runnable -> {
+            Thread t = new Thread(runnable, "reader-panel");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<?>> jobs = new ArrayList<>();
+        try {
+            List<Path> batch = new ArrayList<>(all);
+            if (av.has(PDFJS)) {
+                jobs.add(pool.submit(() -> r.pdfjs.putAll(batch(PDFJS, r, batch, pdfjsCommand(av, batch), pdfjsEnv(av)))));
+            }
+            if (av.has(PYPDF)) {
+                jobs.add(pool.submit(() -> r.pypdf.putAll(batch(PYPDF, r, batch, pypdfCommand(av, batch), Map.of()))));
+            }
+            for (Path p : all) {
+                if (av.has(PDFSIG)) {
+                    jobs.add(pool.submit(() -> r.put(PDFSIG, p, run(PDFSIG, r, p, "pdfsig", "-nocert", p.toString()))));
+                }
+                if (av.has(PDFTOTEXT) || av.has(MUTOOL)) {
+                    jobs.add(pool.submit(() -> r.put("pdfinfo", p, run("pdfinfo", r, p, "pdfinfo", p.toString()))));
+                }
+                if (av.has(PDFTOTEXT)) {
+                    jobs.add(pool.submit(() -> r.put(PDFTOTEXT, p,
+                            run(PDFTOTEXT, r, p, "pdftotext", "-enc", "UTF-8", p.toString(), "-"))));
+                }
+                if (av.has(QPDF)) {
+                    jobs.add(pool.submit(() -> r.put(QPDF, p, run(QPDF, r, p, "qpdf", "--check", p.toString()))));
+                }
+                if (av.has(MUTOOL)) {
+                    jobs.add(pool.submit(() -> r.put("mutool info", p, run("mutool info", r, p, "mutool", "info", p.toString()))));
+                    jobs.add(pool.submit(() -> r.put("mutool draw", p,
+                            run("mutool draw", r, p, "mutool", "draw", "-r", "36", p.toString()))));
+                }
+                if (outputs.contains(p)) {
+                    jobs.add(pool.submit(() -> r.lint.put(p, timed(LINTER, r, () -> lintSafely(p)))));
+                }
+            }
+            for (Future<?> job : jobs) {
+                job.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running the reader panel", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the reader panel failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        lastTimings = Collections.unmodifiableMap(new LinkedHashMap<>(r.timings));
+
+        Map<Case, List<Finding>> findings = new LinkedHashMap<>();
+        for (Case c : cases) {
+            Path in = c.input().toAbsolutePath().normalize();
+            Path out = c.output().toAbsolutePath().normalize();
+            List<Finding> f = new ArrayList<>();
+            if (av.has(PDFSIG)) {
+                pdfsig(c, r.get(PDFSIG, in), r.get(PDFSIG, out), f);
+            }
+            if (av.has(PDFTOTEXT)) {
+                poppler(c, in, out, r, f);
+            }
+            if (av.has(QPDF)) {
+                qpdf(in, out, r.get(QPDF, in), r.get(QPDF, out), f);
+            }
+            if (av.has(MUTOOL)) {
+                mutool(in, out, r, f);
+            }
+            if (av.has(PDFJS)) {
+                pdfjs(c, r.pdfjs.get(in), r.pdfjs.get(out), f);
+            }
+            if (av.has(PYPDF)) {
+                pypdf(c, r.pypdf.get(in), r.pypdf.get(out), f);
+            }
+            for (String problem : r.lint.getOrDefault(out, List.of())) {
+                f.add(new Finding(LINTER, problem));
+            }
+            findings.put(c, List.copyOf(f));
+        }
+        return findings;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // pdfsig
+
+    /** One signature as pdfsig lists it. */
+    record PdfsigSignature(String field, String type, String validation) {
+        /**
+         * A document time-stamp (SubFilter ETSI.RFC3161): poppler before 23.x lists it with type
+         * "unknown" and cannot verify it ("Signature has not yet been verified").
+         */
+        boolean documentTimestamp() {
+            return type.equals("ETSI.RFC3161") || type.equals("unknown");
+        }
+    }
+
+    private static void pdfsig(Case c, Run in, Run out, List<Finding> f) {
+        List<PdfsigSignature> before = pdfsigSignatures(in);
+        List<PdfsigSignature> after = pdfsigSignatures(out);
+        if (after == null) {
+            f.add(new Finding(PDFSIG, "failed: " + out.describe()));
+            return;
+        }
+        if (before == null) {
+            before = List.of();
+            f.add(new Finding(PDFSIG, "cannot read the input, so old signatures are not compared: " + in.describe()));
+        }
+        // Old signatures are found by field name when names are unique, else by position.
+        boolean byName = unique(before) && unique(after);
+        List<PdfsigSignature> fresh = new ArrayList<>(after);
+        for (int i = 0; i < before.size(); i++) {
+            PdfsigSignature old = before.get(i);
+            PdfsigSignature now = null;
+            if (byName) {
+                now = after.stream().filter(s -> s.field().equals(old.field())).findFirst().orElse(null);
+            } else if (i < after.size()) {
+                now = after.get(i);
+            }
+            if (now == null) {
+                f.add(new Finding(PDFSIG, "signature field '" + old.field() + "' of the input is not listed any more"));
+                continue;
+            }
+            fresh.remove(now);
+            if (!old.validation().equals(now.validation())) {
+                f.add(new Finding(PDFSIG, "signature '" + old.field() + "' was '" + old.validation()
+                        + "' in the input, is now '" + now.validation() + "'"));
+            }
+        }
+        // New entries: exactly newSignatures signatures, plus any number of document time-stamps.
+        List<PdfsigSignature> freshSignatures = fresh.stream().filter(s -> !s.documentTimestamp()).toList();
+        if (freshSignatures.size() != c.newSignatures() || after.size() - fresh.size() != before.size()) {
+            f.add(new Finding(PDFSIG, "lists " + after.size() + " entries: " + (after.size() - fresh.size())
+                    + " of the input's " + before.size() + ", " + freshSignatures.size() + " new signatures (expected "
+                    + c.newSignatures() + ") and " + (fresh.size() - freshSignatures.size()) + " new document time-stamps"));
+        }
+        boolean timestamps = false;
+        for (PdfsigSignature s : fresh) {
+            boolean unverifiableTimestamp = s.documentTimestamp() && s.validation().startsWith("Signature has not yet been verified");
+            timestamps |= unverifiableTimestamp;
+            if (!s.validation().startsWith("Signature is Valid") && !unverifiableTimestamp) {
+                f.add(new Finding(PDFSIG, "new signature '" + s.field() + "' (" + s.type() + "): '" + s.validation() + "'"));
+            }
+        }
+        String err = out.err();
+        if (timestamps) {
+            // What poppler says about the document time-stamps it cannot verify.
+            err = err.replaceAll("(?m)^Unimplemented Feature.*Unable to validate this type of signature.*$", "");
+        }
+        newLines(PDFSIG, "stderr: ", in.err(), err, in.file(), out.file(), f);
+    }
+
+    private static boolean unique(List<PdfsigSignature> sigs) {
+        return sigs.stream().map(PdfsigSignature::field).distinct().count() == sigs.size();
+    }
+
+    /** @return the signatures listed, or null when pdfsig failed */
+    static List<PdfsigSignature> pdfsigSignatures(Run run) {
+        if (run == null || run.failure() != null) {
+            return null;
+        }
+        if (run.exit() != 0) {
+            return run.exit() == 2 && run.out().contains("does not contain any signatures") ? List.of() : null;
+        }
+        List<PdfsigSignature> sigs = new ArrayList<>();
+        String field = null;
+        String type = "";
+        String validation = null;
+        for (String line : (run.out() + "\nSignature #end").split("\n")) {
+            if (line.startsWith("Signature #")) {
+                if (field != null) {
+                    sigs.add(new PdfsigSignature(field, type, validation == null ? "(no validation line)" : validation));
+                }
+                field = line.substring("Signature #".length()).replace(":", "").trim();
+                type = "";
+                validation = null;
+            } else if (field != null && line.contains("- Signature Field Name:")) {
+                field = after(line, "- Signature Field Name:");
+            } else if (field != null && line.contains("- Signature Type:")) {
+                type = after(line, "- Signature Type:");
+            } else if (field != null && line.contains("- Signature Validation:")) {
+                validation = after(line, "- Signature Validation:");
+            }
+        }
+        return sigs;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // poppler: pdftotext and pdfinfo
+
+    private static final Pattern PAGES = Pattern.compile("(?m)^Pages:\\s+(\\d+)");
+
+    private static void poppler(Case c, Path inPath, Path outPath, Results r, List<Finding> f) {
+        Run infoIn = r.get("pdfinfo", inPath);
+        Run infoOut = r.get("pdfinfo", outPath);
+        Integer pagesIn = pages(infoIn);
+        Integer pagesOut = pages(infoOut);
+        if (pagesOut == null) {
+            f.add(new Finding(PDFTOTEXT, "pdfinfo failed: " + infoOut.describe()));
+        } else if (pagesIn != null && !pagesIn.equals(pagesOut)) {
+            f.add(new Finding(PDFTOTEXT, "pdfinfo: " + pagesOut + " pages, the input has " + pagesIn));
+        }
+        Run in = r.get(PDFTOTEXT, inPath);
+        Run out = r.get(PDFTOTEXT, outPath);
+        if (!out.ok()) {
+            f.add(new Finding(PDFTOTEXT, "failed: " + out.describe()));
+            return;
+        }
+        // pdftotext ends every page with a form feed.
+        String[] pageTexts = out.out().split("\f", -1);
+        int textPages = pageTexts.length - 1;
+        if (pagesOut != null && textPages != pagesOut) {
+            f.add(new Finding(PDFTOTEXT, "extracted " + textPages + " pages, pdfinfo says " + pagesOut));
+        }
+        if (c.sandbox()) {
+            List<Integer> missing = new ArrayList<>();
+            for (int i = 0; i < textPages; i++) {
+                if (!squeeze(pageTexts[i]).contains("SANDBOX")) {
+                    missing.add(i + 1);
+                }
+            }
+            if (textPages == 0 || !missing.isEmpty()) {
+                f.add(new Finding(PDFTOTEXT, "no SANDBOX text on page(s) " + (textPages == 0 ? "(no page)" : missing)));
+            }
+        }
+        newLines(PDFTOTEXT, "stderr: ", in.err(), out.err(), inPath, outPath, f);
+        newLines(PDFTOTEXT, "pdfinfo stderr: ", infoIn.err(), infoOut.err(), inPath, outPath, f);
+    }
+
+    private static Integer pages(Run info) {
+        if (info == null || !info.ok()) {
+            return null;
+        }
+        Matcher m = PAGES.matcher(info.out());
+        return m.find() ? Integer.valueOf(m.group(1)) : null;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // qpdf --check
+
+    /** Informational lines of qpdf --check, which change legitimately (linearization, encryption details). */
+    private static final Pattern QPDF_INFO = Pattern.compile("^(checking |PDF Version|File is |R = |P = |User password|"
+            + "Supplied password|extract for|print |modify |No syntax or stream encoding errors|errors that qpdf cannot"
+            + "|stream encryption method|string encryption method|file encryption method|Checking linearization|"
+            + "encryption dictionary|\\s*$).*");
+
+    private static void qpdf(Path inPath, Path outPath, Run in, Run out, List<Finding> f) {
+        if (out.failure() != null || out.timedOut()) {
+            f.add(new Finding(QPDF, "failed: " + out.describe()));
+            return;
+        }
+        if (out.exit() != 0 && (out.exit() != in.exit() || out.exit() == 2)) {
+            f.add(new Finding(QPDF, "--check exit " + out.exit() + " (input: " + in.exit() + "): "
+                    + firstLines(out.out() + out.err(), 5)));
+        }
+        String inAll = in.out() + "\n" + in.err();
+        String outAll = out.out() + "\n" + out.err();
+        Set<String> seen = normalisedLines(inAll, inPath);
+        for (String line : outAll.split("\n")) {
+            String n = normalise(line, outPath);
+            if (!QPDF_INFO.matcher(line).matches() && !seen.contains(n)) {
+                f.add(new Finding(QPDF, "new: " + line.replace(outPath.toString(), "OUTPUT").trim()));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // MuPDF
+
+    private static void mutool(Path inPath, Path outPath, Results r, List<Finding> f) {
+        Run infoIn = r.get("mutool info", inPath);
+        Run infoOut = r.get("mutool info", outPath);
+        Run drawIn = r.get("mutool draw", inPath);
+        Run drawOut = r.get("mutool draw", outPath);
+        if (!infoOut.ok()) {
+            f.add(new Finding(MUTOOL, "info failed: " + infoOut.describe()));
+        }
+        if (!drawOut.ok()) {
+            f.add(new Finding(MUTOOL, "draw failed: " + drawOut.describe()));
+        }
+        Integer mupdfPages = pages(infoOut);
+        Integer popplerPages = pages(r.get("pdfinfo", outPath));
+        Integer referencePages = popplerPages != null ? popplerPages : pages(infoIn);
+        if (infoOut.ok() && mupdfPages == null) {
+            f.add(new Finding(MUTOOL, "info printed no page count"));
+        } else if (mupdfPages != null && referencePages != null && !mupdfPages.equals(referencePages)) {
+            f.add(new Finding(MUTOOL, "info: " + mupdfPages + " pages, "
+                    + (popplerPages != null ? "pdfinfo says " : "the input has ") + referencePages));
+        }
+        Set<String> seen = normalisedLines(infoIn.err() + "\n" + infoIn.out() + "\n" + drawIn.err(), inPath);
+        for (Run run : List.of(infoOut, drawOut)) {
+            String text = run.err() + "\n" + (run == infoOut ? run.out() : "");
+            for (String line : text.split("\n")) {
+                String lower = line.trim().toLowerCase(java.util.Locale.ROOT);
+                if ((lower.startsWith("error") || lower.startsWith("warning")) && !seen.contains(normalise(line, outPath))) {
+                    f.add(new Finding(MUTOOL, (run == infoOut ? "info: " : "draw: ") + line.trim()));
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // pdf.js
+
+    private static List<String> pdfjsCommand(Availability av, List<Path> files) {
+        List<String> cmd = new ArrayList<>(List.of("node", av.root.resolve("corpus/panel/pdfjs-check.mjs").toString()));
+        files.forEach(p -> cmd.add(p.toString()));
+        return cmd;
+    }
+
+    private static Map<String, String> pdfjsEnv(Availability av) {
+        return av.pdfjsDist == null ? Map.of() : Map.of("PDFJS_DIST", av.pdfjsDist.toString());
+    }
+
+    private static void pdfjs(Case c, JsonNode in, JsonNode out, List<Finding> f) {
+        if (out == null) {
+            f.add(new Finding(PDFJS, "no result for the output (the batch failed or timed out)"));
+            return;
+        }
+        if (!out.path("ok").asBoolean()) {
+            f.add(new Finding(PDFJS, "load failed: " + out.path("error").asText()));
+            return;
+        }
+        boolean inOk = in != null && in.path("ok").asBoolean();
+        int pages = out.path("numPages").asInt();
+        if (inOk && in.path("numPages").asInt() != pages) {
+            f.add(new Finding(PDFJS, pages + " pages, the input has " + in.path("numPages").asInt()));
+        }
+        int sigs = Math.max(out.path("sigAnnotations").asInt(), out.path("sigFields").asInt());
+        int sigsIn = inOk ? Math.max(in.path("sigAnnotations").asInt(), in.path("sigFields").asInt()) : 0;
+        if (sigs < sigsIn + c.newSignatures()) {
+            f.add(new Finding(PDFJS, sigs + " signature fields (widgets " + out.path("sigAnnotations").asInt()
+                    + ", fields " + out.path("sigFields").asInt() + "), expected at least " + (sigsIn + c.newSignatures())));
+        }
+        if (c.sandbox()) {
+            List<Integer> missing = missingPages(out.path("sandboxPages"), pages);
+            if (pages == 0 || !missing.isEmpty()) {
+                f.add(new Finding(PDFJS, "no SANDBOX text on page(s) " + missing));
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        if (in != null) {
+            in.path("messages").forEach(m -> seen.add(normalise(m.asText(), null)));
+        }
+        out.path("messages").forEach(m -> {
+            if (!seen.contains(normalise(m.asText(), null))) {
+                f.add(new Finding(PDFJS, "new message: " + m.asText()));
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // pypdf and pikepdf
+
+    private static List<String> pypdfCommand(Availability av, List<Path> files) {
+        List<String> cmd = new ArrayList<>(List.of(PYTHON, av.root.resolve("corpus/panel/pypdf-check.py").toString()));
+        files.forEach(p -> cmd.add(p.toString()));
+        return cmd;
+    }
+
+    private static void pypdf(Case c, JsonNode in, JsonNode out, List<Finding> f) {
+        if (out == null) {
+            f.add(new Finding(PYPDF, "no result for the output (the batch failed or timed out)"));
+            return;
+        }
+        String inFile = in == null ? null : in.path("file").asText();
+        String outFile = out.path("file").asText();
+        // pypdf, strict
+        JsonNode po = out.path("pypdf");
+        JsonNode pi = in == null ? JSON.createObjectNode() : in.path("pypdf");
+        if (!po.path("ok").asBoolean()) {
+            String err = po.path("error").asText();
+            if (!normalise(err, outFile).equals(normalise(pi.path("error").asText(), inFile))) {
+                f.add(new Finding(PYPDF, "strict read failed: " + err));
+            }
+        } else {
+            if (pi.path("ok").asBoolean() && pi.path("pages").asInt() != po.path("pages").asInt()) {
+                f.add(new Finding(PYPDF, po.path("pages").asInt() + " pages, the input has " + pi.path("pages").asInt()));
+            }
+            int expected = (pi.path("ok").asBoolean() ? pi.path("sigFields").asInt() : 0) + c.newSignatures();
+            if (po.path("sigFields").asInt() < expected) {
+                f.add(new Finding(PYPDF, po.path("sigFields").asInt() + " /Sig fields, expected at least " + expected));
+            }
+            if (c.sandbox()) {
+                List<Integer> missing = missingPages(po.path("sandboxPages"), po.path("pages").asInt());
+                if (po.path("pages").asInt() == 0 || !missing.isEmpty()) {
+                    f.add(new Finding(PYPDF, "no SANDBOX text on page(s) " + missing));
+                }
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        pi.path("messages").forEach(m -> seen.add(normalise(m.asText(), inFile)));
+        po.path("messages").forEach(m -> {
+            if (!seen.contains(normalise(m.asText(), outFile))) {
+                f.add(new Finding(PYPDF, "new message: " + m.asText()));
+            }
+        });
+        // pikepdf
+        JsonNode ko = out.path("pikepdf");
+        JsonNode ki = in == null ? JSON.createObjectNode() : in.path("pikepdf");
+        if (!ko.path("ok").asBoolean()) {
+            String err = ko.path("error").asText();
+            if (!normalise(err, outFile).equals(normalise(ki.path("error").asText(), inFile))) {
+                f.add(new Finding(PIKEPDF, "open failed: " + err));
+            }
+            return;
+        }
+        Set<String> seenK = new HashSet<>();
+        for (String key : List.of("problems", "warnings")) {
+            ki.path(key).forEach(m -> seenK.add(normalise(m.asText(), inFile)));
+        }
+        for (String key : List.of("problems", "warnings")) {
+            ko.path(key).forEach(m -> {
+                if (!seenK.contains(normalise(m.asText(), outFile))) {
+                    f.add(new Finding(PIKEPDF, "new " + key.substring(0, key.length() - 1) + ": " + m.asText()));
+                }
+            });
+        }
+    }
+
+    private static List<Integer> missingPages(JsonNode pagesWithText, int pages) {
+        Set<Integer> have = new HashSet<>();
+        pagesWithText.forEach(n -> have.add(n.asInt()));
+        List<Integer> missing = new ArrayList<>();
+        for (int p = 1; p <= pages; p++) {
+            if (!have.contains(p)) {
+                missing.add(p);
+            }
+        }
+        return missing;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Running things
+
+    /** The outcome of one process. {@code failure} is set when it could not be started. */
+    record Run(Path file, int exit, String out, String err, boolean timedOut, String failure, long millis) {
+        boolean ok() {
+            return failure == null && !timedOut && exit == 0;
+        }
+
+        String describe() {
+            if (failure != null) {
+                return failure;
+            }
+            if (timedOut) {
+                return "timed out after " + TIMEOUT.toSeconds() + " s";
+            }
+            return "exit " + exit + ": " + firstLines(err.isBlank() ? out : err, 3);
+        }
+    }
+
+    /** Everything the panel collected, filled concurrently. */
+    private static final class Results {
+        final Map<String, Map<Path, Run>> runs = new ConcurrentHashMap<>();
+        final Map<Path, JsonNode> pdfjs = new ConcurrentHashMap<>();
+        final Map<Path, JsonNode> pypdf = new ConcurrentHashMap<>();
+        final Map<Path, List<String>> lint = new ConcurrentHashMap<>();
+        final Map<String, Timing> timings = Collections.synchronizedMap(new TreeMap<>());
+
+        void put(String tool, Path file, Run run) {
+            runs.computeIfAbsent(tool, k -> new ConcurrentHashMap<>()).put(file, run);
+        }
+
+        Run get(String tool, Path file) {
+            Run run = runs.getOrDefault(tool, Map.of()).get(file);
+            return run != null ? run : new Run(file, -1, "", "", false, tool + " was not run", 0);
+        }
+
+        void time(String reader, long millis) {
+            timings.merge(reader, new Timing(1, millis, millis),
+                    (a, b) -> new Timing(a.runs() + b.runs(), a.totalMillis() + b.totalMillis(),
+                            Math.max(a.maxMillis(), b.maxMillis())));
+        }
+    }
+
+    private static Run run(String timingLabel, Results r, Path file, String... command) {
+        Run run = exec(List.of(command), Map.of(), TIMEOUT, file);
+        r.time(timingLabel, run.millis());
+        return run;
+    }
+
+    private static <T> T timed(String reader, Results r, Supplier<T> work) {
+        long start = System.nanoTime();
+        try {
+            return work.get();
+        } finally {
+            r.time(reader, (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    private static List<String> lintSafely(Path p) {
+        try {
+            return XrefLinter.lint(p);
+        } catch (RuntimeException e) {
+            return List.of("the linter itself failed: " + e);
+        }
+    }
+
+    /** Runs a batch script that prints one JSON line per file ({@code "file"} key). */
+    private static Map<Path, JsonNode> batch(String reader, Results r, List<Path> files, List<String> command,
+            Map<String, String> env) {
+        Duration timeout = TIMEOUT.multipliedBy(files.size() + 1L);
+        Run run = exec(command, env, timeout, null);
+        Map<Path, JsonNode> results = new HashMap<>();
+        for (String line : run.out().split("\n")) {
+            if (line.isBlank() || !line.startsWith("{")) {
+                continue;
+            }
+            try {
+                JsonNode node = JSON.readTree(line);
+                results.put(Path.of(node.path("file").asText()), node);
+            } catch (IOException e) {
+                System.err.println("ReaderPanel: " + reader + " printed a line that is not JSON: " + line);
+            }
+        }
+        if (!run.ok() || results.size() < files.size()) {
+            System.err.println("ReaderPanel: " + reader + " batch: " + results.size() + " of " + files.size()
+                    + " results, " + run.describe());
+        }
+        for (int i = 0; i < files.size(); i++) {
+            r.time(reader, run.millis() / Math.max(1, files.size()));
+        }
+        return results;
+    }
+
+    /**
+     * Runs a command with stdout and stderr going to temporary files (no pipe can fill up), kills it
+     * and its descendants when it overruns, and always reaps it.
+     */
+    static Run exec(List<String> command, Map<String, String> env, Duration timeout, Path file) {
+        long start = System.nanoTime();
+        Path outFile = null;
+        Path errFile = null;
+        Process process = null;
+        try {
+            outFile = Files.createTempFile("reader-panel", ".out");
+            errFile = Files.createTempFile("reader-panel", ".err");
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(outFile.toFile())
+                    .redirectError(errFile.toFile());
+            pb.environment().putAll(env);
+            try {
+                process = pb.start();
+            } catch (IOException e) {
+                return new Run(file, -1, "", "", false, "cannot start " + command.get(0) + ": " + e.getMessage(),
+                        millisSince(start));
+            }
+            boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!finished) {
+                kill(process);
+            }
+            return new Run(file, finished ? process.exitValue() : -1, read(outFile), read(errFile), !finished, null,
+                    millisSince(start));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Run(file, -1, "", "", false, "interrupted", millisSince(start));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (process != null && process.isAlive()) {
+                kill(process);
+            }
+            deleteQuietly(outFile);
+            deleteQuietly(errFile);
+        }
+    }
+
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String read(Path p) throws IOException {
+        return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // a temp file left behind is harmless
+            }
+        }
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Availability of the tools
+
+    private static final class Availability {
+        final Path root;
+        final Path pdfjsDist;
+        final List<String> readers = new ArrayList<>();
+
+        Availability(Path root, Path pdfjsDist) {
+            this.root = root;
+            this.pdfjsDist = pdfjsDist;
+        }
+
+        boolean has(String reader) {
+            return readers.contains(reader);
+        }
+
+        List<String> readers() {
+            return List.copyOf(readers);
+        }
+    }
+
+    private static Availability availability() {
+        Availability av = availability;
+        if (av == null) {
+            synchronized (ReaderPanel.class) {
+                av = availability;
+                if (av == null) {
+                    av = probe();
+                    availability = av;
+                }
+            }
+        }
+        return av;
+    }
+
+    private static Availability probe() {
+        Path root = projectRoot();
+        Path dist = pdfjsDist(root);
+        Availability av = new Availability(root, dist);
+        boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
+        Map<String, String> missing = new LinkedHashMap<>();
+        require(av, missing, PDFSIG, onPath("pdfsig") ? null : "pdfsig (apt-get install poppler-utils)");
+        require(av, missing, PDFTOTEXT, onPath("pdftotext") && onPath("pdfinfo") ? null
+                : "pdftotext/pdfinfo (apt-get install poppler-utils)");
+        require(av, missing, QPDF, onPath("qpdf") ? null : "qpdf (apt-get install qpdf)");
+        require(av, missing, MUTOOL, onPath("mutool") ? null : "mutool (apt-get install mupdf-tools)");
+        String pdfjsProblem = !onPath("node") ? "node (apt-get install nodejs)"
+                : root == null ? "corpus/panel/pdfjs-check.mjs (project root not found from " + System.getProperty("user.dir") + ")"
+                : dist == null ? "pdfjs-dist (npm ci --prefix corpus, or set PDFJS_DIST)" : null;
+        require(av, missing, PDFJS, pdfjsProblem);
+        String pyProblem = !Files.isExecutable(Path.of(PYTHON)) ? PYTHON + " (apt-get install python3)"
+                : root == null ? "corpus/panel/pypdf-check.py (project root not found)"
+                : !pythonHasModules() ? "pypdf/pikepdf for " + PYTHON + " (apt-get install python3-pypdf python3-pikepdf)"
+                : null;
+        require(av, missing, PYPDF, pyProblem);
+        require(av, missing, PIKEPDF, pyProblem);
+        av.readers.add(LINTER);
+        if (!missing.isEmpty()) {
+            if (ci) {
+                throw new AssertionError("ReaderPanel: under CI=true every reader is required; missing: " + missing);
+            }
+            missing.forEach((reader, tool) -> System.err.println("ReaderPanel: skipping reader " + reader + ": " + tool
+                    + " is not available"));
+        }
+        return av;
+    }
+
+    private static void require(Availability av, Map<String, String> missing, String reader, String problem) {
+        if (problem == null) {
+            av.readers.add(reader);
+        } else {
+            missing.put(reader, problem);
+        }
+    }
+
+    /** The directory holding {@code corpus/panel}, searched upwards from the working directory. */
+    static Path projectRoot() {
+        for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("corpus/panel/pdfjs-check.mjs"))) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static Path pdfjsDist(Path root) {
+        String env = System.getenv("PDFJS_DIST");
+        if (env != null && Files.isRegularFile(Path.of(env, "legacy/build/pdf.mjs"))) {
+            return Path.of(env);
+        }
+        if (root != null && Files.isRegularFile(root.resolve("corpus/node_modules/pdfjs-dist/legacy/build/pdf.mjs"))) {
+            return root.resolve("corpus/node_modules/pdfjs-dist");
+        }
+        return null;
+    }
+
+    private static boolean pythonHasModules() {
+        Run run = exec(List.of(PYTHON, "-c", "import pypdf, pikepdf"), Map.of(), Duration.ofSeconds(30), null);
+        return run.ok();
+    }
+
+    static boolean onPath(String tool) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Text helpers
+
+    /** Lines not seen on the input, after {@link #normalise}. */
+    private static void newLines(String reader, String prefix, String in, String out, Path inFile, Path outFile,
+            List<Finding> f) {
+        Set<String> seen = normalisedLines(in, inFile);
+        for (String line : out.split("\n")) {
+            if (!line.isBlank() && !seen.contains(normalise(line, outFile))) {
+                f.add(new Finding(reader, prefix + line.replace(outFile.toString(), "OUTPUT").trim()));
+            }
+        }
+    }
+
+    private static Set<String> normalisedLines(String text, Path file) {
+        Set<String> set = new HashSet<>();
+        for (String line : text.split("\n")) {
+            set.add(normalise(line, file));
+        }
+        return set;
+    }
+
+    /** Drops the file name and every number (object numbers, offsets, counts), so lines compare across files. */
+    static String normalise(String line, Object file) {
+        String s = line;
+        if (file != null && !file.toString().isEmpty()) {
+            s = s.replace(file.toString(), "FILE");
+        }
+        // "Syntax Error (1237): x" and "Syntax Error: x" are the same complaint at another offset.
+        return s.replaceAll("\\d+", "#").replaceAll("\\s*\\(#\\)", "").replaceAll("\\s+", " ").trim();
+    }
+
+    private static String squeeze(String text) {
+        return text.replaceAll("\\s+", "").toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static String after(String line, String marker) {
+        return line.substring(line.indexOf(marker) + marker.length()).trim();
+    }
+
+    static String firstLines(String text, int n) {
+        String[] lines = text.strip().split("\n");
+        return String.join(" | ", java.util.Arrays.asList(lines).subList(0, Math.min(n, lines.length)));
+    }
+}
