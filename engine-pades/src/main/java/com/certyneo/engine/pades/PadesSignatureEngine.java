@@ -518,6 +518,11 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
         p.setAppName("Certyneo Signing Engine");
         p.setContentSize(contentSize(chain, profile));
+        if (trustAnchors.contains(chain.get(0))) {
+            // DSS leaves trust anchors out of the CMS by default; when the signing certificate is itself a
+            // trust anchor (a self-signed seal passed as --trust) that would leave no certificate at all.
+            p.bLevel().setTrustAnchorBPPolicy(false);
+        }
         return p;
     }
 
