@@ -41,24 +41,14 @@ import java.util.TimeZone;
 
 /**
  * Signs a PDF with PDFBox's signing support and a BouncyCastle CMS shaped like PAdES-BASELINE-B,
- * with the deterministic signer of the test PKI, so the output is reproducible. Embedders use it to
- * make documents "already signed by someone else" (good, revoked or expired signers of a test PKI that
- * their engine does not trust) for countersigning tests.
+ * with the deterministic signer of the test PKI, so the output is reproducible.
  */
-public final class CmsPdfSigner {
+final class CmsPdfSigner {
 
     private CmsPdfSigner() {
     }
 
-    /**
-     * Appends one signature (an incremental update with an invisible signature field).
-     *
-     * @param pdf the document, unencrypted
-     * @param signer a credential of a {@link TestPki}
-     * @param signingTime the claimed signing time ({@code /M} and the CMS signing-time)
-     * @return the signed document
-     */
-    public static byte[] sign(byte[] pdf, TestPki.Credential signer, Instant signingTime) {
+    static byte[] sign(byte[] pdf, TestPki.Credential signer, Instant signingTime) {
         try (PDDocument document = Loader.loadPDF(pdf)) {
             if (document.isEncrypted()) {
                 throw new IllegalArgumentException("Cannot sign an encrypted test vector");

@@ -13,7 +13,7 @@ import com.certyneo.engine.Signer;
 import com.certyneo.engine.SigningResult;
 import com.certyneo.engine.ValidationOptions;
 import com.certyneo.engine.ValidationReport;
-import com.certyneo.testvectors.CmsPdfSigner;
+import com.certyneo.testvectors.PdfVector;
 import com.certyneo.testvectors.SamplePdfs;
 import com.certyneo.testvectors.TestPki;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,7 +58,7 @@ class CoSigningTest {
 
     static byte[] signedBy(TestPki.Kind kind) {
         Instant when = kind == TestPki.Kind.EXPIRED ? Instant.parse("2020-06-01T10:00:00Z") : Instant.parse("2025-03-01T10:00:00Z");
-        return CmsPdfSigner.sign(SamplePdfs.minimal(), foreignPki.signer(kind, TestPki.KeyType.EC_P256), when);
+        return PdfVector.signed(SamplePdfs.minimal(), foreignPki.signer(kind, TestPki.KeyType.EC_P256), when);
     }
 
     static Stream<Arguments> cases() {
