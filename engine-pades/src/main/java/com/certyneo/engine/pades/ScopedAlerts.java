@@ -57,14 +57,15 @@ final class ScopedAlerts {
 
     /** Installs the scoped alerts on {@code verifier}. */
     void install(CommonCertificateVerifier verifier) {
-        verifier.setAlertOnMissingRevocationData(alert("has no revocation data the engine could obtain"));
-        verifier.setAlertOnRevokedCertificate(alert("has a revoked certificate"));
-        verifier.setAlertOnExpiredCertificate(alert("has an expired certificate"));
-        verifier.setAlertOnNotYetValidCertificate(alert("has a certificate that is not yet valid"));
-        verifier.setAlertOnInvalidSignature(alert("does not verify"));
-        verifier.setAlertOnInvalidTimestamp(alert("has a time-stamp that does not verify"));
-        verifier.setAugmentationAlertOnSignatureWithoutCertificates(alert("carries no certificates"));
-        verifier.setAugmentationAlertOnSelfSignedCertificateChains(alert("has a self-signed chain"));
+        verifier.setAlertOnMissingRevocationData(alert("has no revocation data the engine could obtain (untrusted chain "
+                + "or unreachable OCSP/CRL)", "has a certificate without revocation data the engine could obtain"));
+        verifier.setAlertOnRevokedCertificate(alert("is revoked", "has a revoked certificate"));
+        verifier.setAlertOnExpiredCertificate(alert("has expired", "has an expired certificate"));
+        verifier.setAlertOnNotYetValidCertificate(alert("is not yet valid", "has a certificate that is not yet valid"));
+        verifier.setAlertOnInvalidSignature(alert("does not verify", "does not verify"));
+        verifier.setAlertOnInvalidTimestamp(alert("does not verify", "has a time-stamp that does not verify"));
+        verifier.setAugmentationAlertOnSignatureWithoutCertificates(alert("carries no certificates", "carries no certificates"));
+        verifier.setAugmentationAlertOnSelfSignedCertificateChains(alert("is self-signed", "has a self-signed chain"));
     }
 
     /** @return the warnings collected so far, each naming the earlier signature or certificate */
@@ -72,11 +73,15 @@ final class ScopedAlerts {
         return List.copyOf(warnings);
     }
 
-    private StatusAlert alert(String finding) {
+    /**
+     * @param tokenFinding what is wrong, said of a certificate or time-stamp
+     * @param signatureFinding what is wrong, said of a signature
+     */
+    private StatusAlert alert(String tokenFinding, String signatureFinding) {
         return new StatusAlert() {
             @Override
             public void alert(Status status) {
-                handle(status, finding);
+                handle(status, status instanceof SignatureStatus ? signatureFinding : tokenFinding);
             }
         };
     }
@@ -98,7 +103,8 @@ final class ScopedAlerts {
             throw new AlertException(status.getErrorString());
         }
         for (String what : foreign) {
-            warnings.add("An earlier " + what + " " + finding + "; it was left as it was, without long-term data from this engine");
+            warnings.add(what + " " + finding + "; the earlier signature was left exactly as it was, without long-term "
+                    + "validation data from this engine");
         }
     }
 
@@ -136,17 +142,17 @@ final class ScopedAlerts {
 
     private static String describe(Token token) {
         if (token instanceof CertificateToken certificate) {
-            return "certificate '" + certificate.getSubject().getPrincipal().getName() + "' (serial "
-                    + certificate.getSerialNumber().toString(16) + ")";
+            return "The certificate '" + certificate.getSubject().getPrincipal().getName() + "' (serial "
+                    + certificate.getSerialNumber().toString(16) + ") of an earlier signature";
         }
         if (token instanceof TimestampToken timestamp) {
-            return "time-stamp of " + timestamp.getGenerationTime().toInstant();
+            return "The earlier time-stamp of " + timestamp.getGenerationTime().toInstant();
         }
-        return "token " + token.getDSSIdAsString();
+        return "The earlier token " + token.getDSSIdAsString();
     }
 
     private static String describe(AdvancedSignature signature) {
-        StringBuilder name = new StringBuilder("signature");
+        StringBuilder name = new StringBuilder("The earlier signature");
         if (signature instanceof PAdESSignature pades && pades.getPdfRevision() != null) {
             List<String> fields = pades.getPdfRevision().getFields().stream()
                     .map(eu.europa.esig.dss.pades.validation.PdfSignatureField::getFieldName).toList();
