@@ -80,7 +80,7 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
                 if (dir != null) {
                     Files.createDirectories(dir);
                 }
-                tmp = Files.createTempFile(dir, "." + absolute.getFileName(), ".part");
+                tmp = PartFiles.create(dir, "." + absolute.getFileName());
                 try (OutputStream out = Files.newOutputStream(tmp)) {
                     writer.writeTo(out);
                 }
@@ -89,17 +89,14 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
                 } catch (AtomicMoveNotSupportedException e) {
                     Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
                 }
+                PartFiles.forget(tmp);
                 tmp = null;
             } catch (IOException e) {
                 throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot write " + file + ": " + e,
                         "Check that the output directory exists and is writable.", e);
             } finally {
                 if (tmp != null) {
-                    try {
-                        Files.deleteIfExists(tmp);
-                    } catch (IOException ignored) {
-                        // best effort: the temporary file has a .part suffix and is hidden
-                    }
+                    PartFiles.delete(tmp);
                 }
             }
         }
@@ -130,6 +127,65 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
                 throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot write the output stream: " + e,
                         "Check the stream you passed in.", e);
             }
+        }
+    }
+}
+
+/**
+ * The {@code .part} files of file targets being written, deleted by a JVM shutdown hook when the JVM
+ * is stopped (SIGTERM, SIGINT, {@code System.exit}) in the middle of a write. Entries are forgotten as
+ * soon as the write ends, so long-running servers do not accumulate them (unlike
+ * {@link java.io.File#deleteOnExit()}).
+ */
+final class PartFiles {
+
+    private static final java.util.Set<Path> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Object LOCK = new Object();
+    private static boolean hookInstalled;
+    private static boolean shuttingDown;
+
+    private PartFiles() {
+    }
+
+    static Path create(Path dir, String prefix) throws IOException {
+        synchronized (LOCK) {
+            if (!hookInstalled) {
+                try {
+                    Runtime.getRuntime().addShutdownHook(new Thread(PartFiles::deleteAll, "certyneo-part-cleanup"));
+                } catch (IllegalStateException alreadyShuttingDown) {
+                    shuttingDown = true;
+                }
+                hookInstalled = true;
+            }
+            if (shuttingDown) {
+                throw new IOException("The JVM is shutting down: no new output files");
+            }
+            Path tmp = Files.createTempFile(dir, prefix, ".part");
+            LIVE.add(tmp);
+            return tmp;
+        }
+    }
+
+    /** The file was moved into place: nothing to delete any more. */
+    static void forget(Path tmp) {
+        LIVE.remove(tmp);
+    }
+
+    static void delete(Path tmp) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+            // best effort: the temporary file has a .part suffix and is hidden
+        }
+        LIVE.remove(tmp);
+    }
+
+    private static void deleteAll() {
+        synchronized (LOCK) {
+            shuttingDown = true;
+        }
+        for (Path tmp : java.util.List.copyOf(LIVE)) {
+            delete(tmp);
         }
     }
 }

@@ -38,6 +38,10 @@ public final class Main implements Runnable {
     @Mixin
     HomeOption home;
 
+    @CommandLine.Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "On an error, also print the stack trace of its cause")
+    boolean debug;
+
     @Spec
     CommandSpec spec;
 
@@ -67,6 +71,7 @@ public final class Main implements Runnable {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setOut(out);
         commandLine.setErr(err);
+        boolean debug = java.util.Arrays.asList(args).contains("--debug");
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             SignatureEngineException engineError = engineError(e);
             if (engineError == null) {
@@ -80,9 +85,22 @@ public final class Main implements Runnable {
             if (!engineError.hint().isEmpty()) {
                 err.println("fix: " + engineError.hint());
             }
+            if (debug) {
+                engineError.printStackTrace(err);
+            }
             return exitCode(engineError);
         });
-        int code = commandLine.execute(args);
+        int code;
+        try {
+            code = commandLine.execute(args);
+        } catch (StackOverflowError e) {
+            // The engine maps overflows inside PDFBox/DSS to INVALID_PDF; anything left is a bug: no wall of frames.
+            err.println("error: INTERNAL: " + e + " (the input may be nested too deeply; rerun with --debug for the trace)");
+            if (debug) {
+                e.printStackTrace(err);
+            }
+            code = SIGNING;
+        }
         out.flush();
         err.flush();
         return code;

@@ -88,6 +88,121 @@ class CliTest {
         }
     }
 
+    /** A classic-xref PDF of {@code objects} (object 1 first), appended to {@code base} as an update when given. */
+    static byte[] pdf(byte[] base, java.util.List<String> objects, int firstNumber, String trailer) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(base != null ? base : "%PDF-1.7\n".getBytes(StandardCharsets.ISO_8859_1));
+        if (base != null && base[base.length - 1] != '\n') {
+            out.write('\n');
+        }
+        long[] offsets = new long[objects.size()];
+        for (int i = 0; i < objects.size(); i++) {
+            offsets[i] = out.size();
+            out.writeBytes(((firstNumber + i) + " 0 obj\n" + objects.get(i) + "\nendobj\n").getBytes(StandardCharsets.ISO_8859_1));
+        }
+        long xref = out.size();
+        StringBuilder table = new StringBuilder("xref\n0 1\n0000000000 65535 f \n" + firstNumber + " " + objects.size() + "\n");
+        for (long offset : offsets) {
+            table.append(String.format("%010d 00000 n \n", offset));
+        }
+        table.append("trailer\n<< /Size ").append(firstNumber + objects.size()).append(' ').append(trailer)
+                .append(" >>\nstartxref\n").append(xref).append("\n%%EOF\n");
+        out.writeBytes(table.toString().getBytes(StandardCharsets.ISO_8859_1));
+        return out.toByteArray();
+    }
+
+    /** 100,000 dictionaries chained by references from the catalog. */
+    static byte[] deeplyChained() {
+        java.util.List<String> objects = new java.util.ArrayList<>(java.util.List.of(
+                "<< /Type /Catalog /Pages 2 0 R /X 5 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+                "<< /Length 0 >>\nstream\n\nendstream"));
+        for (int i = 0; i < 100_000; i++) {
+            objects.add(i == 99_999 ? "<< >>" : "<< /A " + (5 + i + 1) + " 0 R >>");
+        }
+        return pdf(null, objects, 1, "/Root 1 0 R");
+    }
+
+    /** {@code signed} plus an update whose new catalog has a page tree 20,000 levels deep. */
+    static byte[] withDeepPageTree(byte[] signed) {
+        String text = new String(signed, StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher startxref = java.util.regex.Pattern.compile("startxref\\s+(\\d+)").matcher(text);
+        java.util.regex.Matcher size = java.util.regex.Pattern.compile("/Size (\\d+)").matcher(text);
+        long prev = -1;
+        while (startxref.find()) {
+            prev = Long.parseLong(startxref.group(1));
+        }
+        int first = 0;
+        while (size.find()) {
+            first = Integer.parseInt(size.group(1));
+        }
+        int depth = 20_000;
+        java.util.List<String> objects = new java.util.ArrayList<>();
+        // the catalog as signed (its /AcroForm finds the signature), pointing to the new page tree
+        java.util.regex.Matcher catalog = java.util.regex.Pattern.compile("(?s)\\n1 0 obj\\s*(.*?)endobj").matcher(text);
+        String body = null;
+        while (catalog.find()) {
+            body = catalog.group(1);
+        }
+        objects.add(body.replaceFirst("/Pages \\d+ 0 R", "/Pages " + (first + 1) + " 0 R"));
+        for (int i = 0; i < depth; i++) {
+            int me = first + 1 + i;
+            objects.add("<< /Type /Pages /Kids [" + (me + 1) + " 0 R] /Count 1" + (i == 0 ? "" : " /Parent " + (me - 1) + " 0 R") + " >>");
+        }
+        objects.add("<< /Type /Page /Parent " + (first + depth) + " 0 R /MediaBox [0 0 612 792] >>");
+        return pdf(signed, objects, first, "/Root " + first + " 0 R /Prev " + prev);
+    }
+
+    @Test
+    void pathologicalNestingIsAnInputErrorWithoutStackTrace() throws Exception {
+        String home = dir.resolve("home").toString();
+        Path out = dir.resolve("out").resolve("deep-signed.pdf");
+        Path deep = pdf("deep.pdf", deeplyChained());
+        Result sign = run("sign", deep.toString(), "-o", out.toString(), "--signer", "Jane <jane@example.com>",
+                "--auth", "sms-otp", "--home", home);
+        assertEquals(3, sign.code(), sign.err());
+        assertTrue(sign.err().startsWith("error: INVALID_PDF: '" + deep.getFileName() + "' is not a readable PDF: objects nested too deeply"),
+                sign.err());
+        assertFalse(sign.err().contains("\tat "), "no stack trace: " + sign.err());
+        assertFalse(sign.err().contains("StackOverflowError"), sign.err());
+        assertFalse(Files.exists(out));
+        assertTrue(!Files.exists(out.getParent()) || Files.list(out.getParent()).findAny().isEmpty(), "no temporary file");
+
+        Result debug = run("sign", deep.toString(), "-o", out.toString(), "--signer", "Jane <jane@example.com>",
+                "--auth", "sms-otp", "--home", home, "--debug");
+        assertEquals(3, debug.code());
+        assertTrue(debug.err().contains("StackOverflowError") && debug.err().contains("\tat "), "--debug prints the trace");
+
+        Path signed = dir.resolve("signed.pdf");
+        assertEquals(0, run("sign", pdf("in.pdf", SamplePdfs.minimal()).toString(), "-o", signed.toString(),
+                "--signer", "Jane <jane@example.com>", "--auth", "sms-otp", "--home", home).code());
+        Path tampered = pdf("tampered.pdf", withDeepPageTree(Files.readAllBytes(signed)));
+        Result validate = run("validate", tampered.toString(), "--home", home, "--sandbox");
+        assertEquals(3, validate.code(), validate.out() + validate.err());
+        assertTrue(validate.err().startsWith("error: INVALID_PDF: '" + tampered.getFileName() + "' is not a readable PDF: objects nested too deeply"),
+                validate.err());
+        assertFalse(validate.err().contains("\tat "), validate.err());
+    }
+
+    @Test
+    void malformedPageTreesAreInputErrorsNotSigningFailures() throws Exception {
+        String home = dir.resolve("home").toString();
+        Path out = dir.resolve("out.pdf");
+        String page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>";
+        String content = "<< /Length 0 >>\nstream\n\nendstream";
+        for (String pages : java.util.List.of("<< /Type /Pages /Kids [3 0 R] /Count -1 >>",
+                "<< /Type /Pages /Kids [1 2 3] /Count 3 >>", "<< /Type /Pages /Count 1 >>")) {
+            Path in = pdf("broken.pdf", pdf(null, java.util.List.of("<< /Type /Catalog /Pages 2 0 R >>", pages, page, content), 1,
+                    "/Root 1 0 R"));
+            Result sign = run("sign", in.toString(), "-o", out.toString(), "--signer", "Jane <jane@example.com>",
+                    "--auth", "sms-otp", "--home", home);
+            assertEquals(3, sign.code(), pages + ": " + sign.err());
+            assertTrue(sign.err().startsWith("error: INVALID_PDF: '" + in.getFileName() + "' is malformed"), sign.err());
+            assertFalse(sign.err().contains("\tat "), sign.err());
+            assertFalse(Files.exists(out));
+        }
+    }
+
     @Test
     void exitCodesForBadInputAndNoPartialOutput() throws Exception {
         String home = dir.resolve("home").toString();

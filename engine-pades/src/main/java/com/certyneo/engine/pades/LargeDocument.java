@@ -19,54 +19,79 @@ import java.util.HexFormat;
  * A large input file prepared for DSS without loading it into the heap: PDFBox reads it through
  * temporary files, the preparation revision (sandbox mark, annotation appearances) is
  * written to a temporary copy when needed, DSS writes its revisions to temporary files, and hashes
- * are computed while streaming. Close it to delete the temporary files.
+ * are computed while streaming. All temporary files live in one private work directory registered
+ * with {@link TempFiles} (so a JVM stopped mid-operation deletes it too); close this to delete it.
  */
 final class LargeDocument implements AutoCloseable {
 
     private final IPdfObjFactory factory;
     private final TempFileResourcesHandlerBuilder temporary;
-    private final Path prepared;
+    private final Path work;
     private final DSSDocument document;
     private final String inputSha256;
     private final String preparedSha256;
 
-    private LargeDocument(IPdfObjFactory factory, TempFileResourcesHandlerBuilder temporary, Path prepared,
+    private LargeDocument(IPdfObjFactory factory, TempFileResourcesHandlerBuilder temporary, Path work,
                           DSSDocument document, String inputSha256, String preparedSha256) {
         this.factory = factory;
         this.temporary = temporary;
-        this.prepared = prepared;
+        this.work = work;
         this.document = document;
         this.inputSha256 = inputSha256;
         this.preparedSha256 = preparedSha256;
     }
 
-    static LargeDocument open(Path file, String name, boolean mark) throws IOException {
-        PdfBoxNativeObjectFactory factory = new PdfBoxNativeObjectFactory();
-        factory.setPdfMemoryUsageSetting(PdfMemoryUsageSetting.fileOnly());
-        TempFileResourcesHandlerBuilder temporary = new TempFileResourcesHandlerBuilder();
-        factory.setResourcesHandlerBuilder(temporary);
+    /**
+     * In-heap budget for the streams PDFBox creates while DSS works on the document (signature and DSS
+     * dictionaries: kilobytes to a few megabytes, not growing with the document). Only beyond it does
+     * PDFBox spill to scratch files, which it places in {@code java.io.tmpdir}.
+     */
+    static final long PDFBOX_MEMORY = 16L * 1024 * 1024;
+
+    /**
+     * @param workParent where to create the private work directory that holds every temporary file of
+     *                   this document (next to the output file, or a caller-set directory)
+     */
+    static LargeDocument open(Path file, String name, boolean mark, Path workParent) throws IOException {
         String inputSha256 = Digests.sha256Hex(file);
-        Path toSign = file;
-        Path prepared = Files.createTempFile("certyneo-prepared", ".pdf");
+        Path work = TempFiles.createDirectory(workParent);
         try {
-            if (PdfPreparation.prepareFile(file, prepared, name, mark)) {
+            PdfBoxNativeObjectFactory factory = new PdfBoxNativeObjectFactory();
+            factory.setPdfMemoryUsageSetting(PdfMemoryUsageSetting.mixed(PDFBOX_MEMORY));
+            TempFileResourcesHandlerBuilder temporary = new WorkDirectoryHandlers();
+            temporary.setTempFileDirectory(work.toFile());
+            factory.setResourcesHandlerBuilder(temporary);
+            Path toSign = file;
+            Path prepared = work.resolve("certyneo-prepared.pdf");
+            if (PdfPreparation.prepareFile(file, prepared, name, mark, work)) {
                 toSign = prepared;
             } else {
                 Files.deleteIfExists(prepared);
                 prepared = null;
             }
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(prepared);
+            DSSDocument document = new FileDocument(toSign.toFile()) {
+                @Override
+                public String getName() {
+                    return name; // the PDF /ID derives from the document name: keep the caller's
+                }
+            };
+            return new LargeDocument(factory, temporary, work, document, inputSha256,
+                    toSign == file ? inputSha256 : Digests.sha256Hex(toSign));
+        } catch (IOException | RuntimeException | Error e) {
+            TempFiles.delete(work);
             throw e;
         }
-        DSSDocument document = new FileDocument(toSign.toFile()) {
-            @Override
-            public String getName() {
-                return name; // the PDF /ID derives from the document name: keep the caller's
+    }
+
+    /** DSS's temporary files, refused once the JVM is shutting down (its hook has deleted the work directory). */
+    private static final class WorkDirectoryHandlers extends TempFileResourcesHandlerBuilder {
+        @Override
+        public eu.europa.esig.dss.signature.resources.TempFileResourcesHandler createResourcesHandler() {
+            if (TempFiles.shuttingDown()) {
+                throw new java.io.UncheckedIOException(new IOException("The JVM is shutting down: no new temporary files"));
             }
-        };
-        return new LargeDocument(factory, temporary, prepared, document, inputSha256,
-                toSign == file ? inputSha256 : Digests.sha256Hex(toSign));
+            return super.createResourcesHandler();
+        }
     }
 
     /** @return the PDFBox/DSS factory working through temporary files */
@@ -96,13 +121,10 @@ final class LargeDocument implements AutoCloseable {
 
     @Override
     public void close() {
-        temporary.clear();
-        if (prepared != null) {
-            try {
-                Files.deleteIfExists(prepared);
-            } catch (IOException ignored) {
-                // a temporary file; the OS cleans its temp directory
-            }
+        try {
+            temporary.clear();
+        } finally {
+            TempFiles.delete(work); // the prepared copy, DSS's and PDFBox's files, and deregisters the directory
         }
     }
 }

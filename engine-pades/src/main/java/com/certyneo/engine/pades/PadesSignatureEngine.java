@@ -81,6 +81,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
     private final Clock clock;
     private final RevocationSources revocation;
     private final long largeDocumentThreshold;
+    private final Path temporaryDirectory;
     private final Validation validation;
     private final QualifiedSigningProvider qualifiedProvider;
     private final SandboxPki.Entry sandboxQualifiedCa;
@@ -125,6 +126,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
         this.revocation = new RevocationSources(sandboxOcsp, b.revocationSource, b.onlineRevocationTimeout);
         this.largeDocumentThreshold = b.largeDocumentThreshold;
+        this.temporaryDirectory = b.temporaryDirectory;
         this.validation = new Validation(sandboxPki, sandboxOcsp, new RevocationSources(null, b.revocationSource, null),
                 List.copyOf(b.trustAnchors), clock, b.largeDocumentThreshold);
         this.qualifiedProvider = b.qualifiedProvider;
@@ -161,6 +163,40 @@ public final class PadesSignatureEngine implements SignatureEngine {
     @Override
     public SigningResult sign(SignRequest request) {
         Objects.requireNonNull(request, "request");
+        return guarded(request.document().name(), () -> signChecked(request));
+    }
+
+    /**
+     * Runs one operation on document {@code name}, turning a stack overflow inside PDFBox or DSS (a
+     * document whose objects are nested or chained thousands of levels deep) into
+     * {@link ErrorCode#INVALID_PDF}. Caught here, once the stack has unwound; temporary files and
+     * partial outputs have been deleted on the way up.
+     */
+    static <T> T guarded(String name, java.util.function.Supplier<T> operation) {
+        try {
+            return operation.get();
+        } catch (StackOverflowError e) {
+            SignatureEngineException invalid = PdfInputs.overflow(e, name);
+            if (invalid == null) {
+                throw e;
+            }
+            throw invalid;
+        }
+    }
+
+    /**
+     * Where the temporary files of large-document work go: the configured directory, else next to the
+     * output file (same file system as the output), else the system temporary directory.
+     */
+    Path workParent(DocumentTarget output) {
+        if (temporaryDirectory != null) {
+            return temporaryDirectory;
+        }
+        return output.path().map(p -> p.toAbsolutePath().getParent())
+                .orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    private SigningResult signChecked(SignRequest request) {
         PadesProfile profile = request.profile().orElseGet(() -> defaultProfile(request.level()));
         requireCapabilities(profile);
         String name = request.document().name();
@@ -215,7 +251,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
             byte[] value = key.sign(toBeSigned.getBytes(), parameters.getSignatureAlgorithm().getJCEId());
             return service.signDocument(document, parameters, new SignatureValue(parameters.getSignatureAlgorithm(), value));
         } catch (RuntimeException e) {
-            throw translate(e, document.getName(), chain);
+            throw translate(e, request.document().name(), chain);
         }
     }
 
@@ -253,7 +289,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
     private SigningResult signLargeFile(Path file, SignRequest request, PadesProfile profile, SigningKey key,
                                         Instant signingTime, DssTimestampSource tsp) {
         String name = request.document().name();
-        try (LargeDocument large = LargeDocument.open(file, name, sandbox)) {
+        try (LargeDocument large = LargeDocument.open(file, name, sandbox, workParent(request.output()))) {
             ScopedAlerts alerts = new ScopedAlerts(key.certificateChain(), tsp);
             DSSDocument signed = signWithDss(large.document(), request, profile, key, signingTime, tsp, large.factory(),
                     alerts);
@@ -263,11 +299,16 @@ public final class PadesSignatureEngine implements SignatureEngine {
                     outputSha256, request.output().path(), sandbox, alerts.warnings());
         } catch (IOException | java.io.UncheckedIOException e) {
             throw diskFailure(e, name);
+        } catch (RuntimeException e) {
+            throw translate(e, name);
         }
     }
 
     private static SignatureEngineException diskFailure(Exception e, String name) {
         SignatureEngineException known = PdfInputs.classify(e, name);
+        if (known == null) {
+            known = PdfInputs.malformed(e, name);
+        }
         return known != null ? known : new SignatureEngineException(ErrorCode.IO_ERROR,
                 "Cannot process '" + name + "' from disk: " + e.getMessage(), "Check the file and the temporary directory.", e);
     }
@@ -344,6 +385,11 @@ public final class PadesSignatureEngine implements SignatureEngine {
                                    Augmentation operation) {
         Objects.requireNonNull(document, "document");
         Objects.requireNonNull(output, "output");
+        return guarded(document.name(), () -> augmentChecked(document, output, profile, mark, operation));
+    }
+
+    private DocumentResult augmentChecked(DocumentSource document, DocumentTarget output, PadesProfile profile,
+                                          boolean mark, Augmentation operation) {
         requireCapabilities(profile == null ? PadesProfile.B_T : profile);
         String name = document.name();
         DssTimestampSource tsp = new DssTimestampSource(timestampSource);
@@ -351,7 +397,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         ScopedAlerts alerts = new ScopedAlerts(List.of(), tsp);
         Optional<Path> largeFile = largeFile(document);
         if (largeFile.isPresent()) {
-            try (LargeDocument large = LargeDocument.open(largeFile.get(), name, mark)) {
+            try (LargeDocument large = LargeDocument.open(largeFile.get(), name, mark, workParent(output))) {
                 int signatures = countSignatures(large.document(), large.factory());
                 PAdESService service = new PAdESService(verifier(alerts));
                 service.setTspSource(tsp);
@@ -394,14 +440,15 @@ public final class PadesSignatureEngine implements SignatureEngine {
 
     @Override
     public PreparedSignature prepare(PrepareRequest request) {
-        return twoStep.prepare(Objects.requireNonNull(request, "request"));
+        Objects.requireNonNull(request, "request");
+        return guarded(request.document().name(), () -> twoStep.prepare(request));
     }
 
     @Override
     public SigningResult complete(byte[] state, byte[] signatureValue, DocumentSource document, DocumentTarget output) {
         Objects.requireNonNull(document, "document");
         Objects.requireNonNull(output, "output");
-        return twoStep.complete(state, signatureValue, document, output);
+        return guarded(document.name(), () -> twoStep.complete(state, signatureValue, document, output));
     }
 
     @Override
@@ -413,7 +460,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
                     "This production engine has no sandbox PKI to trust",
                     "Validate sandbox documents with a sandbox engine, or pass the sandbox root as a trust anchor.");
         }
-        return validation.validate(document, options);
+        return guarded(document.name(), () -> validation.validate(document, options));
     }
 
     @Override
@@ -636,6 +683,10 @@ public final class PadesSignatureEngine implements SignatureEngine {
                     "Cannot obtain revocation data for '" + name + "': " + message,
                     "Check that the OCSP/CRL services named in the certificates answer, or supply revocation data.", e);
         }
+        SignatureEngineException malformed = PdfInputs.malformed(e, name);
+        if (malformed != null) {
+            return malformed;
+        }
         if (message.contains("not enough space")) {
             return new SignatureEngineException(ErrorCode.SIGNING_FAILED,
                     "The signature did not fit the space reserved in '" + name + "'",
@@ -669,6 +720,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         private Clock clock = Clock.systemUTC();
         private RevocationSource revocationSource;
         private long largeDocumentThreshold = 32L * 1024 * 1024;
+        private Path temporaryDirectory;
         private java.time.Duration onlineRevocationTimeout;
         private QualifiedSigningProvider qualifiedProvider;
         private byte[] stateKey;
@@ -792,6 +844,20 @@ public final class PadesSignatureEngine implements SignatureEngine {
                 throw new IllegalArgumentException("threshold must not be negative");
             }
             this.largeDocumentThreshold = bytes;
+            return this;
+        }
+
+        /**
+         * Where large-document work keeps its temporary files (default: next to the output file, on the
+         * same file system, or the system temporary directory for stream outputs). Each operation works in
+         * a private sub-directory that it deletes when it ends, on success, on error, and when the JVM is
+         * stopped (SIGTERM, SIGINT) in the middle of it.
+         *
+         * @param directory the directory (created if needed), or {@code null} for the default
+         * @return this
+         */
+        public Builder temporaryDirectory(Path directory) {
+            this.temporaryDirectory = directory;
             return this;
         }
 

@@ -90,6 +90,88 @@ final class PdfInputs {
                 "Check that the file is a complete, uncorrupted PDF (re-export or repair it).", cause);
     }
 
+    /**
+     * The error for a document whose objects are nested (directly, or through chains of references)
+     * so deeply that reading them exhausted the thread's stack.
+     */
+    static SignatureEngineException tooDeep(String name, StackOverflowError cause) {
+        return invalid(name, "objects nested too deeply (arrays, dictionaries or chains of references "
+                + "thousands of levels deep)", cause);
+    }
+
+    /**
+     * A stack overflow raised while PDFBox or DSS's PDF layer walked a document: the document is
+     * pathological, not the engine. Other stack overflows (an engine bug) are given back as they are.
+     *
+     * @return the {@link ErrorCode#INVALID_PDF} error, or {@code null} when no PDF-layer frame is on the trace
+     */
+    static SignatureEngineException overflow(StackOverflowError e, String name) {
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if (isPdfLayer(frame.getClassName())) {
+                return tooDeep(name, e);
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code className} belongs to PDFBox or to DSS's PDF reading layer. */
+    static boolean isPdfLayer(String className) {
+        return className.startsWith("org.apache.pdfbox.") || className.startsWith("eu.europa.esig.dss.pdf.")
+                || className.startsWith("eu.europa.esig.dss.pades.validation.");
+    }
+
+    /**
+     * Maps a runtime failure that a malformed document provokes inside PDFBox or DSS's PDF layer (a null
+     * where a dictionary is expected, a negative /Count, a page tree whose /Kids are not dictionaries, an
+     * object of the wrong type) to {@link ErrorCode#INVALID_PDF}. Only {@link NullPointerException},
+     * {@link ClassCastException}, {@link IndexOutOfBoundsException}, {@link IllegalArgumentException} and
+     * {@link IllegalStateException} whose throwing frame (the first one outside the JDK) is PDFBox's or
+     * DSS's PDF layer count: the same exceptions thrown by engine code stay engine errors.
+     *
+     * @return the engine error (the failure attached as its cause), or {@code null}
+     */
+    static SignatureEngineException malformed(Throwable failure, String name) {
+        int guard = 0;
+        for (Throwable t = failure; t != null && guard++ < 32; t = t.getCause()) {
+            if (t instanceof SignatureEngineException engineError) {
+                return engineError.code() == ErrorCode.INVALID_PDF ? engineError : null;
+            }
+            if (!(t instanceof NullPointerException || t instanceof ClassCastException
+                    || t instanceof IndexOutOfBoundsException || t instanceof IllegalArgumentException
+                    || t instanceof IllegalStateException)) {
+                continue;
+            }
+            StackTraceElement frame = throwingFrame(t);
+            if (frame != null && isPdfLayer(frame.getClassName())) {
+                String where = frame.getClassName().substring(frame.getClassName().lastIndexOf('.') + 1);
+                return new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is malformed: its object "
+                        + "structure is inconsistent (" + t.getClass().getSimpleName() + " in " + where
+                        + (t.getMessage() == null ? "" : ": " + t.getMessage()) + ")",
+                        "Check that the file is a complete, uncorrupted PDF (re-export or repair it, for example with "
+                                + "qpdf '" + name + "' repaired.pdf).", failure);
+            }
+        }
+        return null;
+    }
+
+    /** The first frame outside the JDK: who threw (or made the JDK throw) {@code t}. */
+    private static StackTraceElement throwingFrame(Throwable t) {
+        for (StackTraceElement frame : t.getStackTrace()) {
+            String type = frame.getClassName();
+            if (!(type.startsWith("java.") || type.startsWith("javax.") || type.startsWith("jdk.")
+                    || type.startsWith("sun."))) {
+                return frame;
+            }
+        }
+        return null;
+    }
+
+    /** A parser failure in words: its message, else its type (never the bare word "null"). */
+    static String describe(Throwable e) {
+        return e.getMessage() == null || e.getMessage().isBlank() ? "it is malformed (" + e.getClass().getSimpleName() + ")"
+                : e.getMessage();
+    }
+
     static SignatureEngineException encrypted(String name, Throwable cause) {
         return new SignatureEngineException(ErrorCode.ENCRYPTED_PDF, "'" + name + "' is encrypted",
                 "Remove the password protection (for example with qpdf --decrypt) and sign the decrypted file.", cause);

@@ -1,5 +1,6 @@
 package com.certyneo.engine.pades;
 
+import com.certyneo.engine.SignatureEngineException;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 
@@ -40,7 +41,8 @@ final class PdfPreparation {
         } catch (org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException e) {
             throw PdfInputs.encrypted(name, e);
         } catch (IOException | RuntimeException e) {
-            throw PdfInputs.invalid(name, String.valueOf(e.getMessage()), e);
+            SignatureEngineException malformed = PdfInputs.malformed(e, name);
+            throw malformed != null ? malformed : PdfInputs.invalid(name, PdfInputs.describe(e), e);
         }
         try (PDDocument document = loaded) {
             if (!needsRevision(document, name, sandbox)) {
@@ -59,10 +61,25 @@ final class PdfPreparation {
      *
      * @return whether a revision was needed ({@code false}: {@code target} was not written)
      */
-    static boolean prepareFile(java.nio.file.Path source, java.nio.file.Path target, String name, boolean sandbox)
-            throws IOException {
+    static boolean prepareFile(java.nio.file.Path source, java.nio.file.Path target, String name, boolean sandbox,
+                               java.nio.file.Path scratch) throws IOException {
         PdfInputs.requireIntact(source, name); // before PDFBox, which would silently rebuild a damaged xref
-        try (PDDocument document = Loader.loadPDF(source.toFile(), org.apache.pdfbox.io.IOUtils.createTempFileOnlyStreamCache())) {
+        PDDocument loaded;
+        try {
+            loaded = Loader.loadPDF(source.toFile(),
+                    org.apache.pdfbox.io.MemoryUsageSetting.setupTempFileOnly().setTempDir(scratch.toFile()).streamCache);
+        } catch (org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException e) {
+            throw PdfInputs.encrypted(name, e);
+        } catch (IOException e) {
+            throw PdfInputs.invalid(name, PdfInputs.describe(e), e);
+        }
+        try (PDDocument document = loaded) {
+            try {
+                document.getDocumentCatalog().getPages().getCount(); // forces the page tree: broken trees fail here
+            } catch (RuntimeException e) {
+                SignatureEngineException malformed = PdfInputs.malformed(e, name);
+                throw malformed != null ? malformed : PdfInputs.invalid(name, PdfInputs.describe(e), e);
+            }
             if (!needsRevision(document, name, sandbox)) {
                 return false;
             }
@@ -70,8 +87,6 @@ final class PdfPreparation {
                 document.saveIncremental(out);
             }
             return true;
-        } catch (org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException e) {
-            throw PdfInputs.encrypted(name, e);
         }
     }
 

@@ -88,7 +88,8 @@ final class Validation {
                     : new eu.europa.esig.dss.model.FileDocument(file.toFile()));
             if (file != null) {
                 eu.europa.esig.dss.pdf.pdfbox.PdfBoxNativeObjectFactory factory = new eu.europa.esig.dss.pdf.pdfbox.PdfBoxNativeObjectFactory();
-                factory.setPdfMemoryUsageSetting(eu.europa.esig.dss.pdf.PdfMemoryUsageSetting.fileOnly());
+                // new streams stay in the heap up to a bound: no scratch files in java.io.tmpdir to leak if the JVM is stopped
+                factory.setPdfMemoryUsageSetting(eu.europa.esig.dss.pdf.PdfMemoryUsageSetting.mixed(LargeDocument.PDFBOX_MEMORY));
                 validator.setPdfObjFactory(factory);
             }
             validator.setCertificateVerifier(verifier);
@@ -96,6 +97,9 @@ final class Validation {
             reports = validator.validateDocument();
         } catch (RuntimeException e) {
             SignatureEngineException known = PdfInputs.classify(e, name);
+            if (known == null) {
+                known = PdfInputs.malformed(e, name);
+            }
             if (known != null) {
                 throw known;
             }

@@ -62,6 +62,90 @@ class BadInputTest {
                 Arguments.of("encrypted (owner password only)", SamplePdfs.encryptedOwnerPasswordOnly(), ErrorCode.ENCRYPTED_PDF));
     }
 
+    static Stream<Arguments> hostileInputs() {
+        String page = HostilePdfs.PAGE;
+        return Stream.of(
+                Arguments.of("100,000 nested arrays", HostilePdfs.nestedArrays(100_000)),
+                Arguments.of("100,000 nested dictionaries", HostilePdfs.nestedDictionaries(100_000)),
+                Arguments.of("100,000 arrays chained by references", HostilePdfs.chained(100_000, true)),
+                Arguments.of("100,000 dictionaries chained by references", HostilePdfs.chained(100_000, false)),
+                Arguments.of("/Count -1", HostilePdfs.withObjects(HostilePdfs.CATALOG,
+                        "<< /Type /Pages /Kids [3 0 R] /Count -1 >>", page, HostilePdfs.CONTENT)),
+                Arguments.of("null /Pages", HostilePdfs.withObjects("<< /Type /Catalog /Pages null >>",
+                        HostilePdfs.PAGES, page, HostilePdfs.CONTENT)),
+                Arguments.of("/Kids of integers", HostilePdfs.withObjects(HostilePdfs.CATALOG,
+                        "<< /Type /Pages /Kids [1 2 3] /Count 3 >>", page, HostilePdfs.CONTENT)),
+                Arguments.of("no /Kids", HostilePdfs.withObjects(HostilePdfs.CATALOG, "<< /Type /Pages /Count 1 >>", page,
+                        HostilePdfs.CONTENT)),
+                Arguments.of("a page that is an array", HostilePdfs.withObjects(HostilePdfs.CATALOG, HostilePdfs.PAGES,
+                        "[1 2 3]", HostilePdfs.CONTENT)),
+                Arguments.of("a null root", HostilePdfs.withObjects("null", HostilePdfs.PAGES, page, HostilePdfs.CONTENT)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostileInputs")
+    void hostileDocumentsAreInvalidPdfNotSigningFailures(String what, byte[] input) {
+        for (PadesSignatureEngine engine : List.of(sandbox, production)) {
+            SignatureLevel level = engine == sandbox ? SignatureLevel.AES : SignatureLevel.SES;
+            Path out = dir.resolve("out.pdf");
+            SignatureEngineException e = assertThrows(SignatureEngineException.class,
+                    () -> engine.sign(request(input, out, level)));
+            assertEquals(ErrorCode.INVALID_PDF, e.code(), e.toString());
+            assertTrue(e.getMessage().startsWith("'in.pdf' is "), e.getMessage());
+            assertTrue(e.getMessage().contains("malformed") || e.getMessage().contains("not a readable PDF"), e.getMessage());
+            assertNoOutput(out);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("hostileInputs")
+    void hostileDocumentsAreInvalidPdfFromDiskToo(String what, byte[] input) throws Exception {
+        PadesSignatureEngine disk = PadesSignatureEngine.builder().sandbox(home).largeDocumentThreshold(0).build();
+        Path in = dir.resolve("input").resolve("hostile.pdf");
+        Files.createDirectories(in.getParent());
+        Files.write(in, input);
+        Path out = dir.resolve("out.pdf");
+        SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> disk.sign(SignRequest.builder()
+                .document(DocumentSource.of(in)).output(DocumentTarget.of(out)).signer(Signer.of("Seal", "seal@example.com"))
+                .level(SignatureLevel.SES).build()));
+        assertEquals(ErrorCode.INVALID_PDF, e.code(), e.toString());
+        assertTrue(e.getMessage().contains("hostile.pdf"), e.getMessage());
+        assertNoOutput(out);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().startsWith(TempFiles.PREFIX)).toList(),
+                    "the work directory is deleted on error");
+        }
+    }
+
+    @Test
+    void deeplyChainedObjectsDoNotOverflowValidation() {
+        byte[] input = HostilePdfs.chained(100_000, false);
+        try {
+            var report = sandbox.validate(DocumentSource.of(input, "in.pdf"), com.certyneo.engine.ValidationOptions.sandbox());
+            assertEquals(0, report.signatures().size());
+        } catch (SignatureEngineException e) {
+            assertEquals(ErrorCode.INVALID_PDF, e.code(), e.toString());
+        }
+    }
+
+    @Test
+    void engineBugsAreNotMistakenForMalformedDocuments() {
+        NullPointerException ours = new NullPointerException("engine bug");
+        ours.setStackTrace(new StackTraceElement[] {new StackTraceElement(PadesSignatureEngine.class.getName(), "sign",
+                "PadesSignatureEngine.java", 1)});
+        assertEquals(null, PdfInputs.malformed(new RuntimeException(ours), "in.pdf"));
+        NullPointerException theirs = new NullPointerException();
+        theirs.setStackTrace(new StackTraceElement[] {
+                new StackTraceElement("java.util.Objects", "requireNonNull", "Objects.java", 1),
+                new StackTraceElement("org.apache.pdfbox.pdmodel.PDPageTree", "get", "PDPageTree.java", 1)});
+        SignatureEngineException e = PdfInputs.malformed(new RuntimeException(theirs), "in.pdf");
+        assertEquals(ErrorCode.INVALID_PDF, e.code());
+        assertTrue(e.getMessage().contains("'in.pdf' is malformed"), e.getMessage());
+        StackOverflowError overflow = new StackOverflowError();
+        overflow.setStackTrace(new StackTraceElement[] {new StackTraceElement(Validation.class.getName(), "x", "V.java", 1)});
+        assertEquals(null, PdfInputs.overflow(overflow, "in.pdf"), "an overflow in engine code is not blamed on the input");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("badInputs")
     void sandboxRefusesWithTypedErrorAndNoOutput(String what, byte[] input, ErrorCode expected) {
