@@ -48,13 +48,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * quirks pass; files damaged in each way it checks are caught, through both the byte and the file
  * variant; hostile bytes never make it throw; the engine refuses a damaged input with INVALID_PDF and
  * a qpdf repair hint, writing nothing. Also compared with {@code qpdf --check} on the real-producer
- * corpus in {@code /tmp/corpus-out} when it exists.
+ * corpus (see {@link com.certyneo.engine.pades.interop.Corpus}).
  */
 class CrossReferenceCheckTest {
 
-    /** The real-producer corpus made by corpus/generate.sh: -Dcertyneo.corpus, else $CERTYNEO_CORPUS, else /tmp/corpus-out. */
-    static final Path CORPUS = Path.of(System.getProperty("certyneo.corpus",
-            System.getenv().getOrDefault("CERTYNEO_CORPUS", "/tmp/corpus-out")));
 
     @TempDir
     Path dir;
@@ -420,15 +417,15 @@ class CrossReferenceCheckTest {
 
     @Test
     void realProducerCorpusAgreesWithQpdf() throws IOException {
-        Assumptions.assumeTrue(Files.isDirectory(CORPUS), "no corpus at " + CORPUS + " (run corpus/generate.sh)");
+        Path corpus = com.certyneo.engine.pades.interop.Corpus.directory();
         List<Path> files;
-        try (Stream<Path> list = Files.list(CORPUS)) {
+        try (Stream<Path> list = Files.list(corpus)) {
             files = list.filter(p -> p.toString().endsWith(".pdf")).sorted().toList();
         }
         Assumptions.assumeFalse(files.isEmpty(), "the corpus is empty");
         boolean qpdf = ExternalValidators.require("qpdf");
         List<String> disagreements = new ArrayList<>();
-        StringBuilder report = new StringBuilder("CrossReferenceCheck over " + CORPUS + ":\n");
+        StringBuilder report = new StringBuilder("CrossReferenceCheck over " + corpus + ":\n");
         for (Path file : files) {
             Optional<String> damage = CrossReferenceCheck.damage(file);
             String qpdfSays = "-";
