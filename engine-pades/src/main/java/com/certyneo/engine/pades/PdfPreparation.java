@@ -34,17 +34,7 @@ final class PdfPreparation {
      */
     static byte[] prepare(byte[] pdf, String name, boolean sandbox) throws IOException {
         PdfInputs.requireIntact(pdf, name); // before PDFBox, which would silently rebuild a damaged xref
-        PDDocument loaded;
-        try {
-            loaded = Loader.loadPDF(pdf);
-            loaded.getDocumentCatalog().getPages().getCount(); // forces the page tree: broken trees fail here
-        } catch (org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException e) {
-            throw PdfInputs.encrypted(name, e);
-        } catch (IOException | RuntimeException e) {
-            SignatureEngineException malformed = PdfInputs.malformed(e, name);
-            throw malformed != null ? malformed : PdfInputs.invalid(name, PdfInputs.describe(e), e);
-        }
-        try (PDDocument document = loaded) {
+        try (PDDocument document = open(() -> Loader.loadPDF(pdf), name)) {
             if (!needsRevision(document, name, sandbox)) {
                 return pdf;
             }
@@ -64,22 +54,8 @@ final class PdfPreparation {
     static boolean prepareFile(java.nio.file.Path source, java.nio.file.Path target, String name, boolean sandbox,
                                java.nio.file.Path scratch) throws IOException {
         PdfInputs.requireIntact(source, name); // before PDFBox, which would silently rebuild a damaged xref
-        PDDocument loaded;
-        try {
-            loaded = Loader.loadPDF(source.toFile(),
-                    org.apache.pdfbox.io.MemoryUsageSetting.setupTempFileOnly().setTempDir(scratch.toFile()).streamCache);
-        } catch (org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException e) {
-            throw PdfInputs.encrypted(name, e);
-        } catch (IOException e) {
-            throw PdfInputs.invalid(name, PdfInputs.describe(e), e);
-        }
-        try (PDDocument document = loaded) {
-            try {
-                document.getDocumentCatalog().getPages().getCount(); // forces the page tree: broken trees fail here
-            } catch (RuntimeException e) {
-                SignatureEngineException malformed = PdfInputs.malformed(e, name);
-                throw malformed != null ? malformed : PdfInputs.invalid(name, PdfInputs.describe(e), e);
-            }
+        try (PDDocument document = open(() -> Loader.loadPDF(source.toFile(),
+                org.apache.pdfbox.io.MemoryUsageSetting.setupTempFileOnly().setTempDir(scratch.toFile()).streamCache), name)) {
             if (!needsRevision(document, name, sandbox)) {
                 return false;
             }
@@ -88,6 +64,39 @@ final class PdfPreparation {
             }
             return true;
         }
+    }
+
+    /** A PDFBox load of the input. */
+    @FunctionalInterface
+    private interface Opener {
+        PDDocument open() throws IOException;
+    }
+
+    /**
+     * Loads the document and walks its page tree (broken trees fail here), mapping every failure to the
+     * engine's taxonomy: ENCRYPTED_PDF for a password, INVALID_PDF for anything the document provokes.
+     */
+    private static PDDocument open(Opener opener, String name) throws IOException {
+        PDDocument document;
+        try {
+            document = opener.open();
+        } catch (org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException e) {
+            throw PdfInputs.encrypted(name, e);
+        } catch (IOException | RuntimeException e) {
+            throw unreadable(e, name);
+        }
+        try {
+            document.getDocumentCatalog().getPages().getCount();
+            return document;
+        } catch (RuntimeException e) {
+            document.close();
+            throw unreadable(e, name);
+        }
+    }
+
+    private static SignatureEngineException unreadable(Exception e, String name) {
+        SignatureEngineException malformed = PdfInputs.malformed(e, name);
+        return malformed != null ? malformed : PdfInputs.invalid(name, PdfInputs.describe(e), e);
     }
 
     /**
