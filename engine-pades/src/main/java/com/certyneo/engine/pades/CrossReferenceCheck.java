@@ -2,7 +2,6 @@ package com.certyneo.engine.pades;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -11,13 +10,22 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
+
+import com.certyneo.engine.pades.PdfSyntax.ArrayInput;
+import com.certyneo.engine.pades.PdfSyntax.ChannelInput;
+import com.certyneo.engine.pades.PdfSyntax.Input;
+import com.certyneo.engine.pades.PdfSyntax.Malformed;
+import com.certyneo.engine.pades.PdfSyntax.Name;
+import com.certyneo.engine.pades.PdfSyntax.Parser;
+import com.certyneo.engine.pades.PdfSyntax.Ref;
+
+import static com.certyneo.engine.pades.PdfSyntax.cast;
+import static com.certyneo.engine.pades.PdfSyntax.field;
+import static com.certyneo.engine.pades.PdfSyntax.isWhite;
 
 /**
  * Tells whether a PDF's cross-reference chain can be followed as written, that is whether a reader can
@@ -50,7 +58,7 @@ import java.util.zip.Inflater;
  * never encrypted (ISO 32000-1 §7.6.1), so encrypted files are checked too.
  *
  * <p>Hostile input is bounded: at most {@value #MAX_SECTIONS} sections, {@value #MAX_ENTRIES} entries,
- * {@value #MAX_INFLATED} bytes per decoded stream, nesting depth {@value #MAX_DEPTH}, no recursion
+ * {@value #MAX_INFLATED} bytes per decoded stream, nesting depth {@value PdfSyntax#MAX_DEPTH}, no recursion
  * beyond that; the file variant reads through a small page cache, so its heap use does not grow with the
  * file. Any malformation is reported as damage; only I/O failures are thrown.
  */
@@ -67,8 +75,6 @@ final class CrossReferenceCheck {
     static final long MAX_ENTRIES = 50_000_000L;
     /** Bytes one decoded cross-reference stream may have at most (and its raw data). */
     static final int MAX_INFLATED = 64 * 1024 * 1024;
-    /** Nesting of arrays and dictionaries read at most. */
-    static final int MAX_DEPTH = 64;
     /** Object numbers below this are remembered in a bit set; above, in a (bounded) hash set. */
     private static final int BITSET_LIMIT = 1 << 26;
     /** Distinct object numbers above {@link #BITSET_LIMIT}, or distinct object streams, remembered at most. */
@@ -130,26 +136,6 @@ final class CrossReferenceCheck {
             super(message, null, false, false);
         }
     }
-
-    /** Malformed syntax, turned into damage with context by the caller. */
-    private static final class Malformed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Malformed(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** A PDF name, without its slash. */
-    private record Name(String value) {
-    }
-
-    /** An indirect reference. */
-    private record Ref(long num, long gen) {
-    }
-
-    /** A string, hex string, boolean or null: content irrelevant here. */
-    private enum Other { VALUE }
 
     private static final class Checker {
         private final Input in;
@@ -430,107 +416,11 @@ final class CrossReferenceCheck {
 
         /** @return the decoded data, or {@code null} for a filter this check does not implement */
         private byte[] decode(Map<String, Object> dict, byte[] raw, String label) {
-            List<Object> filters = asList(dict.get("Filter"));
-            List<Object> parms = asList(dict.get("DecodeParms"));
-            byte[] data = raw;
-            for (int i = 0; i < filters.size(); i++) {
-                Object f = filters.get(i);
-                if (!(f instanceof Name n) || !(n.value().equals("FlateDecode") || n.value().equals("Fl"))) {
-                    return null;
-                }
-                data = inflate(data, label);
-                Object parm = i < parms.size() ? parms.get(i) : null;
-                if (parm instanceof Map<?, ?> m) {
-                    data = unpredict(data, cast(m), label);
-                    if (data == null) {
-                        return null;
-                    }
-                }
-            }
-            return data;
-        }
-
-        private byte[] inflate(byte[] compressed, String label) {
-            Inflater inflater = new Inflater();
             try {
-                inflater.setInput(compressed);
-                byte[] out = new byte[Math.max(1024, Math.min(MAX_INFLATED, compressed.length * 4))];
-                int n = 0;
-                while (!inflater.finished()) {
-                    if (n == out.length) {
-                        if (out.length >= MAX_INFLATED) {
-                            throw new Damage(label + " inflates to more than " + MAX_INFLATED + " bytes");
-                        }
-                        out = java.util.Arrays.copyOf(out, (int) Math.min(MAX_INFLATED, out.length * 2L));
-                    }
-                    int got = inflater.inflate(out, n, out.length - n);
-                    if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-                        break; // the data ends early (e.g. no Adler-32): keep what was inflated
-                    }
-                    n += got;
-                }
-                return java.util.Arrays.copyOf(out, n);
-            } catch (DataFormatException e) {
-                throw new Damage(label + " cannot be decompressed (FlateDecode: " + e.getMessage() + ")");
-            } finally {
-                inflater.end();
+                return PdfSyntax.decode(dict, raw, MAX_INFLATED);
+            } catch (Malformed e) {
+                throw new Damage(label + " " + e.getMessage());
             }
-        }
-
-        /** Undoes a TIFF or PNG predictor; {@code null} for predictors this check does not implement. */
-        private byte[] unpredict(byte[] in, Map<String, Object> parms, String label) {
-            long predictor = longOr(parms.get("Predictor"), 1);
-            if (predictor == 1) {
-                return in;
-            }
-            long colors = longOr(parms.get("Colors"), 1);
-            long bpc = longOr(parms.get("BitsPerComponent"), 8);
-            long columns = longOr(parms.get("Columns"), 1);
-            if (colors < 1 || colors > 32 || bpc < 1 || bpc > 16 || columns < 1 || colors * bpc * columns > 1 << 24) {
-                throw new Damage(label + " has /DecodeParms that cannot be used");
-            }
-            int rowLen = (int) ((colors * bpc * columns + 7) / 8);
-            int bpp = (int) Math.max(1, (colors * bpc + 7) / 8);
-            if (predictor == 2) {
-                if (bpc != 8) {
-                    return null;
-                }
-                byte[] out = in.clone();
-                for (int row = 0; row + rowLen <= out.length; row += rowLen) {
-                    for (int i = bpp; i < rowLen; i++) {
-                        out[row + i] += out[row + i - bpp];
-                    }
-                }
-                return out;
-            }
-            if (predictor < 10) {
-                return null;
-            }
-            int rows = in.length / (rowLen + 1); // a partial last row is dropped, as readers do
-            byte[] out = new byte[rows * rowLen];
-            byte[] prior = new byte[rowLen];
-            for (int r = 0; r < rows; r++) {
-                int src = r * (rowLen + 1);
-                int type = in[src] & 0xff;
-                int dst = r * rowLen;
-                for (int i = 0; i < rowLen; i++) {
-                    int x = in[src + 1 + i] & 0xff;
-                    int a = i >= bpp ? out[dst + i - bpp] & 0xff : 0;
-                    int up = prior[i] & 0xff;
-                    int c = i >= bpp ? prior[i - bpp] & 0xff : 0;
-                    int v = switch (type) {
-                        case 0 -> x;
-                        case 1 -> x + a;
-                        case 2 -> x + up;
-                        case 3 -> x + ((a + up) >>> 1);
-                        case 4 -> x + paeth(a, up, c);
-                        default -> throw new Damage(label + " has an undefined PNG row filter " + type + " in row " + r);
-                    };
-                    out[dst + i] = (byte) v;
-                }
-                System.arraycopy(out, dst, prior, 0, rowLen);
-            }
-            return out;
         }
 
         // ---- entries
@@ -648,438 +538,6 @@ final class CrossReferenceCheck {
                 }
             }
             return sb.append('"').toString();
-        }
-    }
-
-    private static long field(byte[] data, int pos, int width) {
-        long v = 0;
-        for (int i = 0; i < width; i++) {
-            v = (v << 8) | (data[pos + i] & 0xff);
-        }
-        return v;
-    }
-
-    private static int paeth(int a, int b, int c) {
-        int p = a + b - c;
-        int pa = Math.abs(p - a);
-        int pb = Math.abs(p - b);
-        int pc = Math.abs(p - c);
-        if (pa <= pb && pa <= pc) {
-            return a;
-        }
-        return pb <= pc ? b : c;
-    }
-
-    private static long longOr(Object o, long dflt) {
-        return o instanceof Long l ? l : dflt;
-    }
-
-    private static List<Object> asList(Object o) {
-        if (o == null || o == Other.VALUE) {
-            return List.of();
-        }
-        if (o instanceof List<?> l) {
-            return new ArrayList<>(l);
-        }
-        return List.of(o);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> cast(Map<?, ?> m) {
-        return (Map<String, Object>) m;
-    }
-
-    private static boolean isWhite(int c) {
-        return c == 0 || c == 9 || c == 10 || c == 12 || c == 13 || c == 32;
-    }
-
-    private static boolean isDelimiter(int c) {
-        return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' || c == '{' || c == '}'
-                || c == '/' || c == '%';
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // A minimal PDF object parser: dictionaries, arrays, names, numbers, references; strings, booleans
-    // and null are recognised and skipped.
-
-    private static final class Parser {
-        /** Objects read at most by one parser, against huge hostile dictionaries. */
-        private static final int MAX_TOKENS = 100_000;
-
-        private final Input in;
-        long pos;
-        private int depth;
-        private int tokens;
-
-        Parser(Input in, long pos) {
-            this.in = in;
-            this.pos = pos;
-        }
-
-        boolean isDelimiterOrWhite(long at) {
-            int c = in.at(at);
-            return c < 0 || isWhite(c) || isDelimiter(c);
-        }
-
-        boolean startsWithKeyword(String kw) {
-            for (int i = 0; i < kw.length(); i++) {
-                if (in.at(pos + i) != kw.charAt(i)) {
-                    return false;
-                }
-            }
-            return isDelimiterOrWhite(pos + kw.length());
-        }
-
-        /** After white-space and comments, whether {@code kw} follows; leaves pos on it if so. */
-        boolean followedBy(String kw) {
-            skipWhiteAndComments();
-            return startsWithKeyword(kw);
-        }
-
-        /** Consumes white-space; whether there was any. */
-        boolean white() {
-            long start = pos;
-            skipWhite();
-            return pos > start;
-        }
-
-        void skipWhite() {
-            while (isWhite(in.at(pos))) {
-                pos++;
-            }
-        }
-
-        void skipWhiteAndComments() {
-            while (true) {
-                int c = in.at(pos);
-                if (isWhite(c)) {
-                    pos++;
-                } else if (c == '%') {
-                    while ((c = in.at(pos)) >= 0 && c != '\n' && c != '\r') {
-                        pos++;
-                    }
-                } else {
-                    return;
-                }
-            }
-        }
-
-        /** An unsigned decimal integer of at most 18 digits at pos; -1 (nothing consumed) if there is none. */
-        long digits() {
-            long start = pos;
-            long v = 0;
-            int c;
-            while ((c = in.at(pos)) >= '0' && c <= '9') {
-                if (pos - start >= 18) {
-                    pos = start;
-                    return -1;
-                }
-                v = v * 10 + (c - '0');
-                pos++;
-            }
-            return pos > start ? v : -1;
-        }
-
-        /** Reads {@code N G obj}; returns N and leaves pos after {@code obj}, or returns -1. */
-        long objectHeader() {
-            long num = digits();
-            if (num < 0 || !white() || digits() < 0 || !white() || !startsWithKeyword("obj")) {
-                return -1;
-            }
-            pos += 3;
-            return num;
-        }
-
-        long readUnsigned(String what) {
-            skipWhiteAndComments();
-            long start = pos;
-            long v = digits();
-            if (v < 0 || !isDelimiterOrWhite(pos)) {
-                throw new Malformed("expected " + what + " at offset " + start);
-            }
-            return v;
-        }
-
-        Object readObject() {
-            skipWhiteAndComments();
-            if (in.at(pos) < 0) {
-                throw new Malformed("unexpected end of file");
-            }
-            if (++tokens > MAX_TOKENS) {
-                throw new Malformed("more than " + MAX_TOKENS + " objects in one dictionary");
-            }
-            if (++depth > MAX_DEPTH) {
-                throw new Malformed("objects nested too deeply at offset " + pos);
-            }
-            try {
-                return readObjectInner();
-            } finally {
-                depth--;
-            }
-        }
-
-        private Object readObjectInner() {
-            int c = in.at(pos);
-            if (c == '<' && in.at(pos + 1) == '<') {
-                pos += 2;
-                Map<String, Object> dict = new LinkedHashMap<>();
-                while (true) {
-                    skipWhiteAndComments();
-                    if (in.at(pos) == '>' && in.at(pos + 1) == '>') {
-                        pos += 2;
-                        return dict;
-                    }
-                    Object key = readObject();
-                    if (!(key instanceof Name n)) {
-                        throw new Malformed("a dictionary key is not a name at offset " + pos);
-                    }
-                    dict.put(n.value(), readObject());
-                }
-            }
-            if (c == '[') {
-                pos++;
-                List<Object> list = new ArrayList<>();
-                while (true) {
-                    skipWhiteAndComments();
-                    if (in.at(pos) == ']') {
-                        pos++;
-                        return list;
-                    }
-                    list.add(readObject());
-                }
-            }
-            if (c == '/') {
-                pos++;
-                StringBuilder sb = new StringBuilder();
-                int x;
-                while ((x = in.at(pos)) >= 0 && !isWhite(x) && !isDelimiter(x)) {
-                    if (x == '#' && hex(in.at(pos + 1)) >= 0 && hex(in.at(pos + 2)) >= 0) {
-                        x = hex(in.at(pos + 1)) * 16 + hex(in.at(pos + 2));
-                        pos += 3;
-                    } else {
-                        pos++;
-                    }
-                    if (sb.length() < 256) {
-                        sb.append((char) x);
-                    }
-                }
-                return new Name(sb.toString());
-            }
-            if (c == '(') {
-                pos++;
-                int nest = 1;
-                int x;
-                while ((x = in.at(pos++)) >= 0) {
-                    if (x == '\\') {
-                        pos++;
-                    } else if (x == '(') {
-                        nest++;
-                    } else if (x == ')' && --nest == 0) {
-                        return Other.VALUE;
-                    }
-                }
-                throw new Malformed("unterminated string");
-            }
-            if (c == '<') {
-                int x;
-                while ((x = in.at(++pos)) >= 0 && x != '>') {
-                    // skip the hex digits
-                }
-                if (x < 0) {
-                    throw new Malformed("unterminated hex string");
-                }
-                pos++;
-                return Other.VALUE;
-            }
-            if (c == '+' || c == '-' || c == '.' || (c >= '0' && c <= '9')) {
-                return readNumberOrRef();
-            }
-            long start = pos;
-            int x;
-            while ((x = in.at(pos)) >= 0 && !isWhite(x) && !isDelimiter(x) && pos - start < 16) {
-                pos++;
-            }
-            String kw = new String(in.read(start, (int) (pos - start)), StandardCharsets.ISO_8859_1);
-            return switch (kw) {
-                case "true", "false", "null" -> Other.VALUE;
-                default -> throw new Malformed("unexpected " + (kw.isEmpty() ? "'" + (char) c + "'" : "'" + kw + "'")
-                        + " at offset " + start);
-            };
-        }
-
-        private Object readNumberOrRef() {
-            long start = pos;
-            boolean signed = in.at(pos) == '+' || in.at(pos) == '-';
-            if (signed) {
-                pos++;
-            }
-            boolean dot = false;
-            int c;
-            StringBuilder text = new StringBuilder();
-            while (((c = in.at(pos)) >= '0' && c <= '9') || (c == '.' && !dot)) {
-                dot |= c == '.';
-                if (text.length() < 32) {
-                    text.append((char) c);
-                }
-                pos++;
-            }
-            if (dot) {
-                return Other.VALUE; // a real: its value is never needed here
-            }
-            long value;
-            try {
-                value = Long.parseLong(text.toString());
-            } catch (NumberFormatException e) {
-                throw new Malformed("bad number at offset " + start);
-            }
-            if (in.at(start) == '-') {
-                return -value;
-            }
-            if (!signed) {
-                long save = pos;
-                if (white()) {
-                    long gen = digits();
-                    if (gen >= 0 && white() && in.at(pos) == 'R' && isDelimiterOrWhite(pos + 1)) {
-                        pos++;
-                        return new Ref(value, gen);
-                    }
-                }
-                pos = save;
-            }
-            return value;
-        }
-
-        private static int hex(int c) {
-            if (c >= '0' && c <= '9') {
-                return c - '0';
-            }
-            if (c >= 'a' && c <= 'f') {
-                return c - 'a' + 10;
-            }
-            if (c >= 'A' && c <= 'F') {
-                return c - 'A' + 10;
-            }
-            return -1;
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------------
-    // Inputs
-
-    /** Random access to the bytes of the file. */
-    private interface Input {
-        long length();
-
-        /** @return the byte at {@code pos} (0..255), or -1 outside the file */
-        int at(long pos);
-
-        /** @return up to {@code n} bytes from {@code pos} (fewer at the end of the file) */
-        byte[] read(long pos, int n);
-    }
-
-    private static final class ArrayInput implements Input {
-        private final byte[] b;
-
-        ArrayInput(byte[] b) {
-            this.b = b;
-        }
-
-        @Override
-        public long length() {
-            return b.length;
-        }
-
-        @Override
-        public int at(long pos) {
-            return pos >= 0 && pos < b.length ? b[(int) pos] & 0xff : -1;
-        }
-
-        @Override
-        public byte[] read(long pos, int n) {
-            int from = (int) Math.max(0, Math.min(pos, b.length));
-            return java.util.Arrays.copyOfRange(b, from, (int) Math.min(b.length, (long) from + n));
-        }
-    }
-
-    /** Positional reads through a small LRU cache of pages: heap use does not grow with the file. */
-    private static final class ChannelInput implements Input {
-        private static final int PAGE_BITS = 13;
-        private static final int PAGE = 1 << PAGE_BITS;
-        private static final int PAGES = 64;
-
-        private final FileChannel channel;
-        private final long size;
-        /** Pages by index, least recently used first; a full cache recycles its eldest page's array. */
-        private final LinkedHashMap<Long, byte[]> cache = new LinkedHashMap<>(PAGES * 2, 0.75f, true);
-        private long lastPage = -1;
-        private byte[] last;
-
-        ChannelInput(FileChannel channel) throws IOException {
-            this.channel = channel;
-            this.size = channel.size();
-        }
-
-        @Override
-        public long length() {
-            return size;
-        }
-
-        @Override
-        public int at(long pos) {
-            if (pos < 0 || pos >= size) {
-                return -1;
-            }
-            byte[] page = page(pos >>> PAGE_BITS);
-            int i = (int) (pos & (PAGE - 1));
-            return i < page.length ? page[i] & 0xff : -1;
-        }
-
-        @Override
-        public byte[] read(long pos, int n) {
-            long from = Math.max(0, Math.min(pos, size));
-            byte[] bytes = new byte[(int) Math.max(0, Math.min(n, size - from))];
-            int got = fill(from, bytes);
-            return got == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, got);
-        }
-
-        /** Reads from {@code from} into {@code into} until it is full or the file ends; returns the bytes read. */
-        private int fill(long from, byte[] into) {
-            ByteBuffer buffer = ByteBuffer.wrap(into);
-            try {
-                while (buffer.hasRemaining() && channel.read(buffer, from + buffer.position()) >= 0) {
-                    // until full or end of file
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return buffer.position();
-        }
-
-        private byte[] page(long index) {
-            if (index == lastPage) {
-                return last;
-            }
-            byte[] page = cache.get(index);
-            if (page == null) {
-                long from = index << PAGE_BITS;
-                if (cache.size() >= PAGES) {
-                    var eldest = cache.entrySet().iterator();
-                    page = eldest.next().getValue();
-                    eldest.remove();
-                }
-                int length = (int) Math.min(PAGE, size - from); // the last page is shorter
-                if (page == null || page.length != length) {
-                    page = new byte[length];
-                }
-                int got = fill(from, page);
-                if (got < length) {
-                    page = java.util.Arrays.copyOf(page, got); // the file shrank meanwhile
-                }
-                cache.put(index, page);
-            }
-            lastPage = index;
-            last = page;
-            return page;
         }
     }
 }
