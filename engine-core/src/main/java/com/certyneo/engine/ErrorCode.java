@@ -41,6 +41,13 @@ public enum ErrorCode {
     /** Validation could not be run (as opposed to a signature that validated as failed). */
     VALIDATION_ERROR(Category.INPUT),
     /**
+     * The document exceeds a {@link ResourceLimits resource limit} of the engine: it was not processed
+     * within the time allowed per document, it has more objects than allowed, or processing it exhausted
+     * the heap. Also raised when the calling thread is interrupted during an operation. The message
+     * names the limit and the document; nothing is written.
+     */
+    RESOURCE_LIMIT(Category.INPUT),
+    /**
      * Two-step signing: the state is malformed, was tampered with, comes from another engine, or does
      * not match the document supplied to complete it.
      */

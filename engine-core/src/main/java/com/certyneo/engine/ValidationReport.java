@@ -11,16 +11,32 @@ import java.util.Objects;
  * @param documentSha256 lower-case hex SHA-256 of the validated bytes
  * @param validationTime the time validation was performed at
  * @param signatures one entry per signature and document time-stamp, in document order
+ * @param warnings findings about the document as a whole that do not decide any signature's outcome,
+ *                 such as bytes after the last {@code %%EOF} that belong to no revision
  */
 public record ValidationReport(String documentName, String documentSha256, Instant validationTime,
-                               List<SignatureValidation> signatures) {
+                               List<SignatureValidation> signatures, List<String> warnings) {
 
-    /** Validates the components and copies the list. */
+    /** Validates the components and copies the lists. */
     public ValidationReport {
         Objects.requireNonNull(documentName, "documentName");
         Objects.requireNonNull(documentSha256, "documentSha256");
         Objects.requireNonNull(validationTime, "validationTime");
         signatures = List.copyOf(signatures);
+        warnings = List.copyOf(Objects.requireNonNullElse(warnings, List.of()));
+    }
+
+    /**
+     * A report without document-level warnings.
+     *
+     * @param documentName the name of the validated document
+     * @param documentSha256 lower-case hex SHA-256 of the validated bytes
+     * @param validationTime the time validation was performed at
+     * @param signatures one entry per signature and document time-stamp, in document order
+     */
+    public ValidationReport(String documentName, String documentSha256, Instant validationTime,
+                            List<SignatureValidation> signatures) {
+        this(documentName, documentSha256, validationTime, signatures, List.of());
     }
 
     /**

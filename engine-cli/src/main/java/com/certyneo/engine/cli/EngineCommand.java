@@ -31,6 +31,11 @@ abstract class EngineCommand {
         return PadesSignatureEngine.sandbox(homeDir());
     }
 
+    /** @return a sandbox engine on {@link #homeDir()} with these resource limits */
+    PadesSignatureEngine sandboxEngine(com.certyneo.engine.ResourceLimits limits) {
+        return PadesSignatureEngine.builder().sandbox(homeDir()).limits(limits).build();
+    }
+
     /** @return standard output */
     PrintWriter out() {
         return spec.commandLine().getOut();

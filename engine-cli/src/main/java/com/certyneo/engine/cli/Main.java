@@ -14,7 +14,7 @@ import java.io.StringWriter;
  * The {@code certyneo} command line: sign, validate, export the sandbox PKI and run the demo.
  *
  * <p>Exit codes: 0 success, 1 validation failed, 2 usage error, 3 input error (unreadable or
- * encrypted PDF, I/O), 4 signing or time-stamp error.
+ * encrypted PDF, I/O, a document over the time or size limit: RESOURCE_LIMIT), 4 signing or time-stamp error.
  */
 @Command(name = "certyneo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Certyneo Signing Engine: PAdES signatures at eIDAS levels (SES, AES, QES).%n"

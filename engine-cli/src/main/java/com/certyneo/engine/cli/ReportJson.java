@@ -15,7 +15,8 @@ import java.util.Optional;
  *                     "format", "profile", "signedBy", "subject", "claimedSigningTime",
  *                     "bestSignatureTime", "timestamps": [str], "qualification", "sandbox": bool,
  *                     "errors": [str], "warnings": [str], "certificateChain": [str],
- *                     "revocation": str, "modifications": [str] } ] }
+ *                     "revocation": str, "modifications": [str] } ],
+ *   "warnings": [str] }
  * </pre>
  */
 final class ReportJson {
@@ -55,7 +56,8 @@ final class ReportJson {
                     .append(", \"modifications\": ").append(list(s.modifications()))
                     .append('}');
         }
-        b.append(signatures.isEmpty() ? "]\n}" : "\n  ]\n}");
+        b.append(signatures.isEmpty() ? "]" : "\n  ]");
+        b.append(",\n  \"warnings\": ").append(list(report.warnings())).append("\n}");
         return b.toString();
     }
 

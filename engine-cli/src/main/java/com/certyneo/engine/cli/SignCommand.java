@@ -91,6 +91,9 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
     @Option(names = "--trust", paramLabel = "ROOT.pem", description = "Production trust anchor (repeatable)")
     List<Path> trust = new ArrayList<>();
 
+    @picocli.CommandLine.Mixin
+    LimitsOption limits;
+
     @Option(names = "--online-revocation", description = "Fetch OCSP/CRL for B-LT/B-LTA from the certificates' URLs "
             + "(10 s timeout per request)")
     boolean onlineRevocation;
@@ -114,7 +117,7 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
                 .reason(reason).location(location).contactInfo(contact).field(field)
                 .appearance(visible == null ? null : parseBox(visible))
                 .build();
-        try (PadesSignatureEngine engine = p12 == null ? sandboxEngine() : productionEngine()) {
+        try (PadesSignatureEngine engine = p12 == null ? sandboxEngine(limits.limits()) : productionEngine()) {
             SigningResult result = engine.sign(request);
             print(out(), input, result);
         }
@@ -128,7 +131,7 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
                     "The PKCS#12 password variable " + p12PasswordEnv + " is not set",
                     "export " + p12PasswordEnv + "=... before running, or name another variable with --p12-password-env.");
         }
-        PadesSignatureEngine.Builder builder = PadesSignatureEngine.builder()
+        PadesSignatureEngine.Builder builder = PadesSignatureEngine.builder().limits(limits.limits())
                 .sealKey(com.certyneo.engine.pades.keys.Pkcs12Keys.load(p12, password.toCharArray(), alias));
         if (!tsa.isEmpty()) {
             com.certyneo.engine.tsp.TsaClient.Builder client = com.certyneo.engine.tsp.TsaClient.builder();

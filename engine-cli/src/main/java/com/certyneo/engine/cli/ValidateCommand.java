@@ -44,6 +44,9 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    LimitsOption limits;
+
     @Override
     public Integer call() {
         List<X509Certificate> roots = new ArrayList<>();
@@ -51,8 +54,8 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
             roots.addAll(readCertificates(path));
         }
         ValidationOptions options = new ValidationOptions(roots, sandbox, Optional.empty());
-        SignatureEngine engine = sandbox ? sandboxEngine()
-                : PadesSignatureEngine.builder().build();
+        SignatureEngine engine = sandbox ? sandboxEngine(limits.limits())
+                : PadesSignatureEngine.builder().limits(limits.limits()).build();
         ValidationReport report;
         try (engine) {
             report = engine.validate(DocumentSource.of(file), options);
@@ -92,6 +95,7 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
             s.errors().forEach(e -> out.printf("      error:   %s%n", e));
             s.warnings().forEach(w -> out.printf("      warning: %s%n", w));
         }
+        report.warnings().forEach(w -> out.printf("  warning (document): %s%n", w));
         out.println(report.allPassed() ? "RESULT: all signatures TOTAL_PASSED" : "RESULT: NOT all signatures passed");
         if (report.allPassed() && report.signatures().stream().anyMatch(s -> !s.passed())) {
             out.println("        (the newest document time-stamp lacks its own revocation data until the next B-LTA renewal)");

@@ -40,6 +40,8 @@ import static com.certyneo.engine.pades.PdfSyntax.isWhite;
  * <li>the last {@code startxref} in the final {@value #TAIL} bytes of the file (qpdf's window; comments
  * or garbage after {@code %%EOF} are fine within it) is an offset that lands, after white-space, on the
  * keyword {@code xref} or on {@code N G obj} of a {@code /Type /XRef} stream;</li>
+ * <li>that {@code startxref} is also the one PDFBox starts from (the last one before the last {@code %%EOF}
+ * in the final {@value #PDFBOX_TAIL} bytes), or names the same offset;</li>
  * <li>every {@code /Prev} and every hybrid {@code /XRefStm} lands the same way, with no loop;</li>
  * <li>every in-use entry (classic {@code n}, stream type 1) lands, after white-space, on {@code N G obj}
  * of that object number and generation; not checked are object 0 (some producers mark it in use) and
@@ -69,6 +71,8 @@ final class CrossReferenceCheck {
      * whose last {@code startxref} starts further away).
      */
     static final int TAIL = 1054;
+    /** How far from the end PDFBox looks for {@code %%EOF} and the {@code startxref} before it. */
+    static final int PDFBOX_TAIL = 2048;
     /** Sections (including hybrid /XRefStm streams) followed at most. */
     static final int MAX_SECTIONS = 100_000;
     /** Entries read at most, over all sections. */
@@ -88,6 +92,18 @@ final class CrossReferenceCheck {
      * @return a short description of the first damage found, or empty when the chain can be followed
      */
     static Optional<String> damage(byte[] pdf) {
+        return inspect(pdf).damage();
+    }
+
+    /**
+     * What one check found: the first damage, if any, and the number of objects the chain lists (distinct
+     * object numbers with an in-use or compressed entry; when damaged, those read before the damage).
+     */
+    record Inspection(Optional<String> damage, long objects) {
+    }
+
+    /** {@link #damage(byte[])}, with the number of objects listed. */
+    static Inspection inspect(byte[] pdf) {
         try {
             return run(new ArrayInput(pdf));
         } catch (UncheckedIOException e) {
@@ -104,6 +120,11 @@ final class CrossReferenceCheck {
      * @throws IOException when the file cannot be read
      */
     static Optional<String> damage(Path file) throws IOException {
+        return inspect(file).damage();
+    }
+
+    /** {@link #damage(Path)}, with the number of objects listed. */
+    static Inspection inspect(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return run(new ChannelInput(channel));
         } catch (UncheckedIOException e) {
@@ -111,17 +132,19 @@ final class CrossReferenceCheck {
         }
     }
 
-    private static Optional<String> run(Input input) {
+    private static Inspection run(Input input) {
+        Checker checker = new Checker(input);
         try {
-            new Checker(input).run();
-            return Optional.empty();
+            checker.run();
+            return new Inspection(Optional.empty(), checker.objects());
         } catch (Damage d) {
-            return Optional.of(d.getMessage());
+            return new Inspection(Optional.of(d.getMessage()), checker.objects());
         } catch (UncheckedIOException e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {
             // Bounded parsing should not get here; if hostile bytes do, the chain is not followable.
-            return Optional.of("its cross-reference data cannot be followed (" + e.getClass().getSimpleName() + ")");
+            return new Inspection(Optional.of("its cross-reference data cannot be followed ("
+                    + e.getClass().getSimpleName() + ")"), checker.objects());
         }
     }
 
@@ -159,6 +182,11 @@ final class CrossReferenceCheck {
             this.length = in.length();
         }
 
+        /** @return the distinct objects with an in-use or compressed entry in the sections read so far */
+        long objects() {
+            return superseding.cardinality() + supersedingHigh.size();
+        }
+
         void run() {
             long sx = lastStartxref();
             if (sx < 0) {
@@ -176,6 +204,7 @@ final class CrossReferenceCheck {
             } catch (Malformed e) {
                 throw new Damage("its last 'startxref' (at offset " + sx + ") is not followed by an offset");
             }
+            requireSameStartAsPdfBox(sx, start);
             Set<Long> visited = new HashSet<>();
             long offset = start;
             String via = "its last 'startxref'";
@@ -501,6 +530,57 @@ final class CrossReferenceCheck {
                     }
                 }
                 return i;
+            }
+            return -1;
+        }
+
+        /**
+         * PDFBox does not take the last {@code startxref}: it takes the last one before the last {@code %%EOF}
+         * in the final {@value #PDFBOX_TAIL} bytes (when there is such a marker). When that is another
+         * {@code startxref} naming another offset (say the file's final {@code %%EOF} is damaged and an earlier
+         * revision's is within reach), or none, PDFBox reads the file from another section than this check
+         * does and rebuilds the rest, and an incremental update chains to that section (found by PdfFuzzTest:
+         * a signed output whose new section had {@code /Prev 0}).
+         */
+        private void requireSameStartAsPdfBox(long sx, long start) {
+            long from = Math.max(0, length - PDFBOX_TAIL);
+            long eof = lastIndexOfAsPdfBox("%%EOF", from, length);
+            long chosen = lastIndexOfAsPdfBox("startxref", from, eof < 0 ? length : eof);
+            if (chosen == sx) {
+                return;
+            }
+            Long other = null;
+            if (chosen >= 0) {
+                try {
+                    Object v = new Parser(in, chosen + "startxref".length()).readObject();
+                    other = v instanceof Long l ? l : null;
+                } catch (Malformed e) {
+                    other = null;
+                }
+            }
+            if (other == null || other != start) {
+                throw new Damage("its last 'startxref' (at offset " + sx + ") is not the one PDFBox starts from ("
+                        + (chosen < 0 ? "it finds none" : "the one at offset " + chosen + ", naming " + (other == null
+                        ? "no offset" : "offset " + other)) + (eof < 0 ? "" : ", before the last '%%EOF' at offset " + eof)
+                        + "): readers disagree on where its cross-reference chain starts");
+            }
+        }
+
+        /**
+         * Where PDFBox's backward search (COSParser.lastIndexOf, whose partial-match reset is reproduced) finds
+         * {@code s} ending before {@code end} and starting at {@code from} or later; -1 when it does not.
+         */
+        private long lastIndexOfAsPdfBox(String s, long from, long end) {
+            int last = s.length() - 1;
+            int k = last;
+            for (long i = end - 1; i >= from; i--) {
+                if (in.at(i) == s.charAt(k)) {
+                    if (--k < 0) {
+                        return i;
+                    }
+                } else if (k < last) {
+                    k = last;
+                }
             }
             return -1;
         }

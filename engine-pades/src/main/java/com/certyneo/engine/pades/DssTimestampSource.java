@@ -30,6 +30,7 @@ final class DssTimestampSource implements TSPSource {
 
     @Override
     public TimestampBinary getTimeStampResponse(DigestAlgorithm digestAlgorithm, byte[] digest) {
+        Budget.check(); // no time-stamp request once the operation is out of time
         byte[] token = source.timestamp(digestAlgorithm.getJavaName(), digest);
         try {
             TimeStampToken parsed = new TimeStampToken(new CMSSignedData(token));

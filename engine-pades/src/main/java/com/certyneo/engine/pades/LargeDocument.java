@@ -30,15 +30,17 @@ final class LargeDocument implements AutoCloseable {
     private final DSSDocument document;
     private final String inputSha256;
     private final String preparedSha256;
+    private final long preparedLength;
 
     private LargeDocument(IPdfObjFactory factory, TempFileResourcesHandlerBuilder temporary, Path work,
-                          DSSDocument document, String inputSha256, String preparedSha256) {
+                          DSSDocument document, String inputSha256, String preparedSha256, long preparedLength) {
         this.factory = factory;
         this.temporary = temporary;
         this.work = work;
         this.document = document;
         this.inputSha256 = inputSha256;
         this.preparedSha256 = preparedSha256;
+        this.preparedLength = preparedLength;
     }
 
     /**
@@ -76,7 +78,7 @@ final class LargeDocument implements AutoCloseable {
                 }
             };
             return new LargeDocument(factory, temporary, work, document, inputSha256,
-                    toSign == file ? inputSha256 : Digests.sha256Hex(toSign));
+                    toSign == file ? inputSha256 : Digests.sha256Hex(toSign), Files.size(toSign));
         } catch (IOException | RuntimeException | Error e) {
             TempFiles.delete(work);
             throw e;
@@ -112,10 +114,25 @@ final class LargeDocument implements AutoCloseable {
         return preparedSha256;
     }
 
-    /** Streams {@code result} to {@code target} (atomically for files) and returns its SHA-256. */
-    String write(DSSDocument result, DocumentTarget target) {
+    /**
+     * Checks {@code result} on disk with {@code check} (streaming; DSS's result is already a temporary
+     * file of the work directory), then streams it to {@code target} (atomically for files) and returns
+     * its SHA-256. When the check fails, nothing is written: the target is never opened.
+     */
+    String write(DSSDocument result, DocumentTarget target, OutputSelfCheck check) throws IOException {
+        Path produced;
+        if (result instanceof FileDocument file) {
+            produced = file.getFile().toPath();
+        } else {
+            produced = work.resolve("certyneo-output.pdf");
+            try (java.io.OutputStream out = Files.newOutputStream(produced)) {
+                result.writeTo(out);
+            }
+        }
+        check.verify(produced, preparedLength, document.getName());
         MessageDigest digest = Digests.sha256();
-        target.write(out -> result.writeTo(new DigestOutputStream(out, digest)));
+        Budget.commit(); // past this point the output is written even if the time limit passes
+        target.write(out -> Files.copy(produced, new DigestOutputStream(out, digest)));
         return HexFormat.of().formatHex(digest.digest());
     }
 

@@ -82,6 +82,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
     private final RevocationSources revocation;
     private final long largeDocumentThreshold;
     private final Path temporaryDirectory;
+    private final com.certyneo.engine.ResourceLimits limits;
     private final Validation validation;
     private final QualifiedSigningProvider qualifiedProvider;
     private final SandboxPki.Entry sandboxQualifiedCa;
@@ -127,6 +128,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         this.revocation = new RevocationSources(sandboxOcsp, b.revocationSource, b.onlineRevocationTimeout);
         this.largeDocumentThreshold = b.largeDocumentThreshold;
         this.temporaryDirectory = b.temporaryDirectory;
+        this.limits = b.limits;
         this.validation = new Validation(sandboxPki, sandboxOcsp, new RevocationSources(null, b.revocationSource, null),
                 List.copyOf(b.trustAnchors), clock, b.largeDocumentThreshold);
         this.qualifiedProvider = b.qualifiedProvider;
@@ -167,21 +169,25 @@ public final class PadesSignatureEngine implements SignatureEngine {
     }
 
     /**
-     * Runs one operation on document {@code name}, turning a stack overflow inside PDFBox or DSS (a
+     * Runs one operation on document {@code name} within this engine's {@link com.certyneo.engine.ResourceLimits}
+     * (on a worker thread, see {@link Budget}: past the time limit the caller gets
+     * {@link ErrorCode#RESOURCE_LIMIT}, never a hang), turning a stack overflow inside PDFBox or DSS (a
      * document whose objects are nested or chained thousands of levels deep) into
      * {@link ErrorCode#INVALID_PDF}. Caught here, once the stack has unwound; temporary files and
      * partial outputs have been deleted on the way up.
      */
-    static <T> T guarded(String name, java.util.function.Supplier<T> operation) {
-        try {
-            return operation.get();
-        } catch (StackOverflowError e) {
-            SignatureEngineException invalid = PdfInputs.overflow(e, name);
-            if (invalid == null) {
-                throw e;
+    <T> T guarded(String name, java.util.function.Supplier<T> operation) {
+        return Budget.run(name, limits, () -> {
+            try {
+                return operation.get();
+            } catch (StackOverflowError e) {
+                SignatureEngineException invalid = PdfInputs.overflow(e, name);
+                if (invalid == null) {
+                    throw e;
+                }
+                throw invalid;
             }
-            throw invalid;
-        }
+        });
     }
 
     /**
@@ -223,6 +229,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
         ScopedAlerts alerts = new ScopedAlerts(chain, tsp);
         byte[] output = DSSUtils.toByteArray(signWithDss(new InMemoryDocument(prepared, name), request, profile, key,
                 signingTime, tsp, null, alerts));
+        signatureCheck(profile, chain.get(0)).verify(output, prepared.length, name); // before anything is written
+        Budget.commit(); // past this point the output is written even if the time limit passes
         request.output().write(out -> out.write(output));
         return new SigningResult(request.level(), profile, chain, signingTime,
                 tsp == null ? Optional.empty() : tsp.firstTime(), Digests.sha256Hex(input), Digests.sha256Hex(prepared),
@@ -248,6 +256,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
                 service.setPdfObjFactory(pdfFactory);
             }
             ToBeSigned toBeSigned = service.getDataToSign(document, parameters);
+            Budget.check(); // out of time: no signature is made (no remote signing request is sent)
             byte[] value = key.sign(toBeSigned.getBytes(), parameters.getSignatureAlgorithm().getJCEId());
             return service.signDocument(document, parameters, new SignatureValue(parameters.getSignatureAlgorithm(), value));
         } catch (RuntimeException e) {
@@ -293,7 +302,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
             ScopedAlerts alerts = new ScopedAlerts(key.certificateChain(), tsp);
             DSSDocument signed = signWithDss(large.document(), request, profile, key, signingTime, tsp, large.factory(),
                     alerts);
-            String outputSha256 = large.write(signed, request.output());
+            String outputSha256 = large.write(signed, request.output(), signatureCheck(profile, key.certificate()));
             return new SigningResult(request.level(), profile, key.certificateChain(), signingTime,
                     tsp == null ? Optional.empty() : tsp.firstTime(), large.inputSha256(), large.preparedSha256(),
                     outputSha256, request.output().path(), sandbox, alerts.warnings());
@@ -402,7 +411,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
                 PAdESService service = new PAdESService(verifier(alerts));
                 service.setTspSource(tsp);
                 service.setPdfObjFactory(large.factory());
-                String outputSha256 = large.write(operation.apply(service, large.document(), name, signatures), output);
+                String outputSha256 = large.write(operation.apply(service, large.document(), name, signatures), output,
+                        augmentCheck(profile));
                 return new DocumentResult(Optional.ofNullable(profile), signatures, tsp.lastTime(), large.inputSha256(),
                         outputSha256, output.path(), sandbox, alerts.warnings());
             } catch (IOException | java.io.UncheckedIOException e) {
@@ -416,14 +426,17 @@ public final class PadesSignatureEngine implements SignatureEngine {
         byte[] produced;
         int signatures;
         try {
-            DSSDocument dss = new InMemoryDocument(PdfPreparation.prepare(input, name, mark), name);
+            byte[] prepared = PdfPreparation.prepare(input, name, mark);
+            DSSDocument dss = new InMemoryDocument(prepared, name);
             signatures = countSignatures(dss, null);
             PAdESService service = new PAdESService(verifier(alerts));
             service.setTspSource(tsp);
             produced = DSSUtils.toByteArray(operation.apply(service, dss, name, signatures));
+            augmentCheck(profile).verify(produced, prepared.length, name);
         } catch (IOException | RuntimeException e) {
             throw translate(e, name);
         }
+        Budget.commit(); // past this point the output is written even if the time limit passes
         output.write(out -> out.write(produced));
         return new DocumentResult(Optional.ofNullable(profile), signatures, tsp.lastTime(), Digests.sha256Hex(input),
                 Digests.sha256Hex(produced), output.path(), sandbox, alerts.warnings());
@@ -460,7 +473,10 @@ public final class PadesSignatureEngine implements SignatureEngine {
                     "This production engine has no sandbox PKI to trust",
                     "Validate sandbox documents with a sandbox engine, or pass the sandbox root as a trust anchor.");
         }
-        return guarded(document.name(), () -> validation.validate(document, options));
+        return guarded(document.name(), () -> {
+            PdfInputs.requireObjectLimit(document); // before PDFBox, whose heap grows with the object count
+            return validation.validate(document, options);
+        });
     }
 
     @Override
@@ -536,6 +552,16 @@ public final class PadesSignatureEngine implements SignatureEngine {
     /** The checks {@link #sign} makes on the profile, for two-step signing. */
     Clock clock() {
         return clock;
+    }
+
+    /** The check of a new signature's output before it is written or moved into place (see {@link OutputSelfCheck}). */
+    OutputSelfCheck signatureCheck(PadesProfile profile, X509Certificate signer) {
+        return OutputSelfCheck.signature(profile, signer, trustAnchors);
+    }
+
+    /** The check of an extension ({@code profile}) or document time-stamp ({@code null}) output. */
+    private OutputSelfCheck augmentCheck(PadesProfile profile) {
+        return profile == null ? OutputSelfCheck.documentTimestamp() : OutputSelfCheck.extension(profile, trustAnchors);
     }
 
     TimestampSource timestampSource() {
@@ -721,6 +747,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         private RevocationSource revocationSource;
         private long largeDocumentThreshold = 32L * 1024 * 1024;
         private Path temporaryDirectory;
+        private com.certyneo.engine.ResourceLimits limits = com.certyneo.engine.ResourceLimits.defaults();
         private java.time.Duration onlineRevocationTimeout;
         private QualifiedSigningProvider qualifiedProvider;
         private byte[] stateKey;
@@ -858,6 +885,19 @@ public final class PadesSignatureEngine implements SignatureEngine {
          */
         public Builder temporaryDirectory(Path directory) {
             this.temporaryDirectory = directory;
+            return this;
+        }
+
+        /**
+         * The time and memory budget of each operation on one document (default
+         * {@link com.certyneo.engine.ResourceLimits#defaults()}: 60 s, 500,000 objects, 10 rendered pages).
+         * Exceeding it is {@link ErrorCode#RESOURCE_LIMIT}, and nothing is written.
+         *
+         * @param limits the limits
+         * @return this
+         */
+        public Builder limits(com.certyneo.engine.ResourceLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 

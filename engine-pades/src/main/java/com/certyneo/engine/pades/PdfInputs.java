@@ -6,7 +6,6 @@ import com.certyneo.engine.SignatureEngineException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /** Early, cheap checks on input documents, and translation of parser failures into engine errors. */
 final class PdfInputs {
@@ -15,8 +14,10 @@ final class PdfInputs {
     }
 
     /**
-     * Refuses what is clearly not a PDF without parsing it: empty input or no {@code %PDF-} header in
-     * the first kilobyte (the tolerance readers allow for leading garbage).
+     * Refuses what is clearly not a PDF without parsing it: empty input, or no {@code %PDF-} header at its
+     * very start. Readers tolerate up to a kilobyte of leading garbage, but DSS (signing and validation)
+     * does not: such a file is refused here, naming the leading bytes, instead of failing in DSS as "not a
+     * PDF" (found by PdfFuzzTest).
      */
     static void requirePdfHeader(byte[] bytes, String name) {
         if (bytes.length == 0) {
@@ -26,7 +27,13 @@ final class PdfInputs {
         byte[] magic = "%PDF-".getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i <= limit; i++) {
             if (matches(bytes, i, magic)) {
-                return;
+                if (i == 0) {
+                    return;
+                }
+                throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' has " + i + " byte"
+                        + (i == 1 ? "" : "s") + " before its %PDF- header, which must start the file",
+                        "Rewrite it without them, for example with: qpdf '" + name + "' repaired.pdf - then use the "
+                                + "repaired file.", null);
             }
         }
         throw invalid(name, "it has no %PDF- header", null);
@@ -40,10 +47,11 @@ final class PdfInputs {
      * @throws SignatureEngineException {@link ErrorCode#INVALID_PDF} naming the damage and the repair
      */
     static void requireIntact(byte[] pdf, String name) {
-        Optional<String> damage = CrossReferenceCheck.damage(pdf);
-        if (damage.isPresent()) {
-            throw damaged(name, damage.get());
+        CrossReferenceCheck.Inspection inspection = CrossReferenceCheck.inspect(pdf);
+        if (inspection.damage().isPresent()) {
+            throw damaged(name, inspection.damage().get());
         }
+        Budget.requireObjects(inspection.objects(), name); // before PDFBox, whose heap grows with the count
     }
 
     /**
@@ -54,16 +62,82 @@ final class PdfInputs {
      *         {@link ErrorCode#IO_ERROR} when the file cannot be read
      */
     static void requireIntact(Path file, String name) {
-        Optional<String> damage;
+        CrossReferenceCheck.Inspection inspection;
         try {
-            damage = CrossReferenceCheck.damage(file);
+            inspection = CrossReferenceCheck.inspect(file);
         } catch (IOException e) {
             throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot read " + file + ": " + e,
                     "Check that the file exists and is readable.", e);
         }
-        if (damage.isPresent()) {
-            throw damaged(name, damage.get());
+        if (inspection.damage().isPresent()) {
+            throw damaged(name, inspection.damage().get());
         }
+        Budget.requireObjects(inspection.objects(), name); // before PDFBox, whose heap grows with the count
+    }
+
+    /**
+     * Refuses, before PDFBox loads it, a document to validate that has more objects than the operation's
+     * {@link com.certyneo.engine.ResourceLimits#maxObjects() limit}: the objects its cross-reference chain lists,
+     * or, when the chain is damaged (PDFBox then rebuilds it by scanning the file), the larger of those read
+     * before the damage and the object headers ({@code N G obj}) in the file. Unreadable sources pass: the
+     * validation reports them.
+     *
+     * @throws SignatureEngineException {@link ErrorCode#RESOURCE_LIMIT} naming the count and the limit
+     */
+    static void requireObjectLimit(com.certyneo.engine.DocumentSource source) {
+        long objects;
+        try {
+            if (source instanceof com.certyneo.engine.DocumentSource.BytesSource bytes) {
+                byte[] pdf = bytes.bytes();
+                CrossReferenceCheck.Inspection inspection = CrossReferenceCheck.inspect(pdf);
+                objects = inspection.damage().isEmpty() ? inspection.objects()
+                        : Math.max(inspection.objects(), objectHeaders(new java.io.ByteArrayInputStream(pdf)));
+            } else {
+                Path file = source.path().orElseThrow();
+                CrossReferenceCheck.Inspection inspection = CrossReferenceCheck.inspect(file);
+                if (inspection.damage().isEmpty()) {
+                    objects = inspection.objects();
+                } else {
+                    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+                        objects = Math.max(inspection.objects(), objectHeaders(in));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return; // not a readable PDF (or no file): the validation says so, with the engine's error
+        }
+        Budget.requireObjects(objects, source.name());
+    }
+
+    /** Counts the object headers (the keyword {@code obj} after white-space) in a stream; reads it in chunks. */
+    static long objectHeaders(java.io.InputStream in) throws IOException {
+        long count = 0;
+        int p3 = -1; // the four bytes before the current one, p0 the nearest
+        int p2 = -1;
+        int p1 = -1;
+        int p0 = -1;
+        byte[] buffer = new byte[1 << 16];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            for (int k = 0; k < n; k++) {
+                int c = buffer[k] & 0xff;
+                if (p2 == 'o' && p1 == 'b' && p0 == 'j' && isWhiteByte(p3) && (isWhiteByte(c) || "<[/(%".indexOf(c) >= 0)) {
+                    count++;
+                }
+                p3 = p2;
+                p2 = p1;
+                p1 = p0;
+                p0 = c;
+            }
+        }
+        if (p2 == 'o' && p1 == 'b' && p0 == 'j' && isWhiteByte(p3)) {
+            count++;
+        }
+        return count;
+    }
+
+    private static boolean isWhiteByte(int c) {
+        return c == 0 || c == 9 || c == 10 || c == 12 || c == 13 || c == 32;
     }
 
     private static SignatureEngineException damaged(String name, String what) {
@@ -114,9 +188,10 @@ final class PdfInputs {
         return null;
     }
 
-    /** Whether {@code className} belongs to PDFBox or to DSS's PDF reading layer. */
+    /** Whether {@code className} belongs to PDFBox (with FontBox, its font parser) or to DSS's PDF reading layer. */
     static boolean isPdfLayer(String className) {
-        return className.startsWith("org.apache.pdfbox.") || className.startsWith("eu.europa.esig.dss.pdf.")
+        return className.startsWith("org.apache.pdfbox.") || className.startsWith("org.apache.fontbox.")
+                || className.startsWith("eu.europa.esig.dss.pdf.")
                 || className.startsWith("eu.europa.esig.dss.pades.validation.");
     }
 
@@ -127,6 +202,14 @@ final class PdfInputs {
      * {@link ClassCastException}, {@link IndexOutOfBoundsException}, {@link IllegalArgumentException} and
      * {@link IllegalStateException} whose throwing frame (the first one outside the JDK) is PDFBox's or
      * DSS's PDF layer count: the same exceptions thrown by engine code stay engine errors.
+     *
+     * <p>One exception to "by the throwing frame": an implicit exception that HotSpot threw without a stack
+     * trace and message ({@code OmitStackTraceInFastThrow}, on by default: once compiled code has thrown the
+     * same NullPointerException, ClassCastException or ArrayIndexOutOfBoundsException often enough, the JVM
+     * reuses a preallocated one). Its thrower cannot be known, and the same input must not change error code
+     * after a few thousand failures in a long-running process, so it is classified as the case that produced
+     * it before the JIT stepped in: a malformed document (in this engine's tests and fuzzing, run with full
+     * stack traces, these exceptions came from the PDF layer and an engine defect from its own frames).
      *
      * @return the engine error (the failure attached as its cause), or {@code null}
      */
@@ -142,8 +225,8 @@ final class PdfInputs {
                 continue;
             }
             StackTraceElement frame = throwingFrame(t);
-            if (frame != null && isPdfLayer(frame.getClassName())) {
-                String where = frame.getClassName().substring(frame.getClassName().lastIndexOf('.') + 1);
+            if (frame == null && fastThrown(t) || frame != null && isPdfLayer(frame.getClassName())) {
+                String where = frame == null ? "the PDF parser" : frame.getClassName().substring(frame.getClassName().lastIndexOf('.') + 1);
                 return new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is malformed: its object "
                         + "structure is inconsistent (" + t.getClass().getSimpleName() + " in " + where
                         + (t.getMessage() == null ? "" : ": " + t.getMessage()) + ")",
@@ -152,6 +235,13 @@ final class PdfInputs {
             }
         }
         return null;
+    }
+
+    /** Whether {@code t} is one of HotSpot's preallocated implicit exceptions: no stack trace, no message. */
+    private static boolean fastThrown(Throwable t) {
+        return t.getStackTrace().length == 0 && t.getMessage() == null && t.getCause() == null
+                && (t instanceof NullPointerException || t instanceof ClassCastException
+                || t instanceof ArrayIndexOutOfBoundsException);
     }
 
     /** The first frame outside the JDK: who threw (or made the JDK throw) {@code t}. */

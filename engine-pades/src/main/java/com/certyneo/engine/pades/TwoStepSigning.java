@@ -140,10 +140,12 @@ final class TwoStepSigning {
                     "the external signer");
             signed = DSSUtils.toByteArray(service.signDocument(doc, parameters,
                     new SignatureValue(parameters.getSignatureAlgorithm(), value)));
+            engine.signatureCheck(state.profile(), state.chain().get(0)).verify(signed, prepared.length, name);
         } catch (RuntimeException e) {
             throw PadesSignatureEngine.translate(e, name);
         }
         final byte[] out = signed;
+        Budget.commit(); // past this point the output is written even if the time limit passes
         output.write(o -> o.write(out));
         return new SigningResult(state.level(), state.profile(), state.chain(), state.signingTime(),
                 tsp == null ? Optional.empty() : tsp.firstTime(), Digests.sha256Hex(input), Digests.sha256Hex(prepared),

@@ -24,7 +24,6 @@ import eu.europa.esig.dss.spi.x509.CommonTrustedCertificateSource;
 import eu.europa.esig.dss.validation.reports.Reports;
 
 import eu.europa.esig.dss.diagnostic.PDFRevisionWrapper;
-import eu.europa.esig.dss.diagnostic.jaxb.XmlObjectModification;
 
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
@@ -86,12 +85,14 @@ final class Validation {
         try {
             PDFDocumentValidator validator = new PDFDocumentValidator(file == null ? new InMemoryDocument(bytes, name)
                     : new eu.europa.esig.dss.model.FileDocument(file.toFile()));
+            eu.europa.esig.dss.pdf.IPdfObjFactory factory = new eu.europa.esig.dss.pdf.ServiceLoaderPdfObjFactory(); // DSS's default
             if (file != null) {
-                eu.europa.esig.dss.pdf.pdfbox.PdfBoxNativeObjectFactory factory = new eu.europa.esig.dss.pdf.pdfbox.PdfBoxNativeObjectFactory();
+                factory = new eu.europa.esig.dss.pdf.pdfbox.PdfBoxNativeObjectFactory();
                 // new streams stay in the heap up to a bound: no scratch files in java.io.tmpdir to leak if the JVM is stopped
                 factory.setPdfMemoryUsageSetting(eu.europa.esig.dss.pdf.PdfMemoryUsageSetting.mixed(LargeDocument.PDFBOX_MEMORY));
-                validator.setPdfObjFactory(factory);
             }
+            factory.setPdfObjectModificationsFinder(new BoundedModificationsFinder()); // skipped where it would not finish
+            validator.setPdfObjFactory(RenderingGuard.install(factory)); // rendered-page comparison: bounded, budgeted
             validator.setCertificateVerifier(verifier);
             validator.setValidationTime(Date.from(at));
             reports = validator.validateDocument();
@@ -109,18 +110,60 @@ final class Validation {
         SimpleReport simple = reports.getSimpleReport();
         DiagnosticData diagnostic = reports.getDiagnosticData();
         Revisions revisions = bytes != null ? Revisions.of(bytes) : Revisions.of(file);
+        try (Structure structure = Structure.open(bytes, file)) {
+            return report(name, bytes != null ? Digests.sha256Hex(bytes) : Digests.sha256Hex(file), at, simple,
+                    diagnostic, revisions, structure.input());
+        }
+    }
+
+    /** The file as {@link RevisionDiff} reads it: the bytes in memory, or the file through a channel. */
+    private record Structure(PdfSyntax.Input input, java.nio.channels.FileChannel channel) implements AutoCloseable {
+        static Structure open(byte[] bytes, java.nio.file.Path file) {
+            if (bytes != null) {
+                return new Structure(new PdfSyntax.ArrayInput(bytes), null);
+            }
+            try {
+                java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file);
+                return new Structure(new PdfSyntax.ChannelInput(channel), channel);
+            } catch (java.io.IOException e) {
+                throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot read " + file + ": " + e,
+                        "Check that the file exists and is readable.", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (java.io.IOException e) {
+                    // read-only: nothing was lost
+                }
+            }
+        }
+    }
+
+    private ValidationReport report(String name, String sha256, Instant at, SimpleReport simple,
+                                    DiagnosticData diagnostic, Revisions revisions, PdfSyntax.Input input) {
         Map<String, XmlTimestamp> timestampResults = new HashMap<>();
         for (String id : simple.getSignatureIdList()) {
             simple.getSignatureTimestamps(id).forEach(t -> timestampResults.put(t.getId(), t));
         }
+        List<RevisionDiff.SignatureDictionary> dictionaries = RevisionDiff.signatureDictionaries(input);
+        List<RevisionDiff.SignatureDictionary> unreported = new ArrayList<>(dictionaries);
         List<SignatureValidation> results = new ArrayList<>();
         for (String id : simple.getSignatureIdList()) {
             SignatureWrapper signature = diagnostic.getSignatureById(id);
             String format = formatName(simple.getSignatureFormat(id));
             List<Instant> tsTimes = simple.getSignatureTimestamps(id).stream()
                     .map(XmlTimestamp::getProductionTime).filter(d -> d != null).map(Date::toInstant).toList();
-            List<String> modifications = signature == null ? List.of()
-                    : modifications(signature.getPDFRevision(), signature.getSignatureByteRange(), revisions);
+            List<String> warnings = new ArrayList<>(messages(simple.getAdESValidationWarnings(id)));
+            List<String> modifications = List.of();
+            if (signature != null) {
+                modifications = modifications(signature.getPDFRevision(), signature.getSignatureByteRange(), revisions,
+                        input, warnings);
+                reported(unreported, signature.getSignatureByteRange(), signature.getPDFRevision());
+            }
             results.add(outcome(id, signature == null ? "" : firstFieldName(signature), false,
                     simple.getIndication(id), simple.getSubIndication(id), format,
                     nullToEmpty(simple.getSignedBy(id)),
@@ -129,7 +172,7 @@ final class Validation {
                     instant(simple.getSigningTime(id)), instant(simple.getBestSignatureTime(id)), tsTimes,
                     String.valueOf(simple.getSignatureQualification(id)),
                     signature != null && isSandboxChain(signature.getCertificateChain()),
-                    messages(simple.getAdESValidationErrors(id)), messages(simple.getAdESValidationWarnings(id)),
+                    messages(simple.getAdESValidationErrors(id)), warnings,
                     signature == null ? List.of() : chain(signature.getCertificateChain()),
                     signature == null ? "" : revocation(signature.getSigningCertificate()), modifications));
         }
@@ -143,8 +186,11 @@ final class Validation {
                     : simple.getIndication(id);
             SubIndication subIndication = result != null ? result.getSubIndication() : simple.getSubIndication(id);
             Date time = timestamp.getProductionTime();
+            List<String> warnings = new ArrayList<>(result == null ? messages(simple.getAdESValidationWarnings(id))
+                    : xmlMessages(result.getAdESValidationDetails(), false));
             List<String> modifications = modifications(timestamp.getPDFRevision(),
-                    timestamp.getPDFRevision().getSignatureByteRange(), revisions);
+                    timestamp.getPDFRevision().getSignatureByteRange(), revisions, input, warnings);
+            reported(unreported, timestamp.getPDFRevision().getSignatureByteRange(), timestamp.getPDFRevision());
             results.add(outcome(id, timestamp.getPDFRevision().getFirstFieldName(), true, indication, subIndication,
                     "PAdES document time-stamp (" + timestamp.getType() + ")", 
                     timestamp.getSigningCertificate() == null ? "" : nullToEmpty(timestamp.getSigningCertificate().getCommonName()),
@@ -153,10 +199,60 @@ final class Validation {
                     result == null || result.getTimestampLevel() == null ? "NA" : String.valueOf(result.getTimestampLevel().getValue()),
                     isSandboxChain(timestamp.getCertificateChain()),
                     result == null ? messages(simple.getAdESValidationErrors(id)) : xmlMessages(result.getAdESValidationDetails(), true),
-                    result == null ? messages(simple.getAdESValidationWarnings(id)) : xmlMessages(result.getAdESValidationDetails(), false),
-                    chain(timestamp.getCertificateChain()), revocation(timestamp.getSigningCertificate()), modifications));
+                    warnings, chain(timestamp.getCertificateChain()), revocation(timestamp.getSigningCertificate()),
+                    modifications));
         }
-        return new ValidationReport(name, bytes != null ? Digests.sha256Hex(bytes) : Digests.sha256Hex(file), at, results);
+        unreadable(unreported, results);
+        List<String> documentWarnings = new ArrayList<>();
+        String garbage = RevisionDiff.trailingGarbage(input);
+        if (garbage != null) {
+            documentWarnings.add(garbage);
+        }
+        return new ValidationReport(name, sha256, at, results, documentWarnings);
+    }
+
+    /** Removes from {@code unreported} the dictionary DSS reported with this byte range or field. */
+    private static void reported(List<RevisionDiff.SignatureDictionary> unreported, List<BigInteger> byteRange,
+                                 PDFRevisionWrapper revision) {
+        List<Long> range = byteRange == null ? List.of() : byteRange.stream().map(BigInteger::longValue).toList();
+        List<String> fields = revision == null || revision.getSignatureFieldNames() == null ? List.of() : revision.getSignatureFieldNames();
+        unreported.removeIf(d -> !d.byteRange().isEmpty() && d.byteRange().equals(range)
+                || !d.field().isEmpty() && fields.contains(d.field()));
+    }
+
+    /**
+     * Signature dictionaries present in the file that DSS did not report (it drops those whose CMS or
+     * time-stamp token it cannot parse): each becomes a failed entry, and the signatures an unreadable
+     * document time-stamp should have protected say that their protection stops short of it.
+     */
+    private static void unreadable(List<RevisionDiff.SignatureDictionary> unreported, List<SignatureValidation> results) {
+        for (RevisionDiff.SignatureDictionary d : unreported) {
+            String what = d.documentTimestamp() ? "document time-stamp" : "signature";
+            String field = d.field().isEmpty() ? "an unnamed field" : "field '" + d.field() + "'";
+            String error = "The " + what + " in " + field + " cannot be validated: its "
+                    + (d.byteRange().isEmpty() ? "/ByteRange is missing or invalid"
+                    : d.documentTimestamp() ? "time-stamp token cannot be read" : "CMS signature cannot be read")
+                    + ".";
+            if (d.documentTimestamp()) {
+                results.replaceAll(s -> s.documentTimestamp() || s.bestSignatureTime().isEmpty() ? s
+                        : withWarning(s, "The document time-stamp in " + field + " is damaged, so this signature's "
+                        + "long-term protection stops before it (it reaches " + s.format() + " only)."));
+            }
+            results.add(new SignatureValidation("UNREADABLE-" + (d.field().isEmpty() ? results.size() : d.field()),
+                    d.field(), d.documentTimestamp(), Indication.TOTAL_FAILED,
+                    Optional.of(SubIndication.FORMAT_FAILURE.name()), "unreadable", Optional.empty(), "", "",
+                    Optional.empty(), Optional.empty(), List.of(), "NA", false, List.of(error), List.of(), List.of(),
+                    "", List.of()));
+        }
+    }
+
+    private static SignatureValidation withWarning(SignatureValidation s, String warning) {
+        List<String> warnings = new ArrayList<>(s.warnings());
+        warnings.add(warning);
+        return new SignatureValidation(s.id(), s.fieldName(), s.documentTimestamp(), s.indication(), s.subIndication(),
+                s.format(), s.profile(), s.signedBy(), s.signerSubject(), s.claimedSigningTime(), s.bestSignatureTime(),
+                s.timestampTimes(), s.qualification(), s.sandbox(), s.errors(), warnings, s.certificateChain(),
+                s.revocationStatus(), s.modifications());
     }
 
     private boolean isLarge(java.nio.file.Path file) {
@@ -195,52 +291,32 @@ final class Validation {
     }
 
     /**
-     * The changes DSS found between the revision a signature covers and the final document, minus the
-     * legitimate ones (signatures, form fill of signature fields, DSS dictionaries, document time-stamps).
-     * Object-level changes (page content or resources, annotations, pages added or removed) decide;
-     * DSS's rendered-page comparison is reported alongside them but never decides on its own.
+     * The changes after the revision a signature covers that are not legitimate later updates, decided by
+     * {@link RevisionDiff} from the file's structure. DSS's own findings (object changes, rendered-page
+     * differences) never decide: they are added to {@code warnings} for the reader.
      */
-    static List<String> modifications(PDFRevisionWrapper revision, List<BigInteger> byteRange, Revisions revisions) {
-        if (revision == null || !revisions.hasRevisionAfter(byteRange)) {
-            return List.of(); // the signature covers the whole file: nothing can have changed after it
+    static List<String> modifications(PDFRevisionWrapper revision, List<BigInteger> byteRange, Revisions revisions,
+                                      PdfSyntax.Input input, List<String> warnings) {
+        if (byteRange == null || byteRange.size() != 4) {
+            return List.of("the signature has no valid /ByteRange: what it covers cannot be established");
         }
+        long end = byteRange.get(2).longValue() + byteRange.get(3).longValue();
+        RevisionDiff.Outcome outcome = RevisionDiff.after(input, end);
         String where = revisions.describeAfter(byteRange);
         List<String> found = new ArrayList<>();
-        List<BigInteger> pages = revision.getPdfPageDifferenceConcernedPages();
-        if (!pages.isEmpty()) {
-            found.add(where + ": pages were added or removed " + pages);
-        }
-        for (XmlObjectModification change : revision.getPdfAnnotationChanges()) {
-            found.add(where + ": annotation " + describe(change));
-        }
-        for (XmlObjectModification change : revision.getPdfUndefinedChanges()) {
-            found.add(where + ": object " + describe(change));
-        }
-        if (found.isEmpty()) {
-            // Rendering comparisons alone are a heuristic (annotations without appearance streams, for
-            // one, render differently between revisions): they count only with object-level evidence.
-            return List.of();
-        }
-        List<BigInteger> visual = revision.getPdfVisualDifferenceConcernedPages();
-        if (!visual.isEmpty()) {
-            found.add(0, where + ": the rendered content of page(s) " + visual + " changed");
-        }
-        List<BigInteger> overlaps = revision.getPdfAnnotationsOverlapConcernedPages();
-        if (!overlaps.isEmpty()) {
-            found.add(where + ": annotations overlap the signed content on page(s) " + overlaps);
-        }
-        if (found.stream().anyMatch(m -> m.contains(SandboxMarker.MARKED_KEY.getName()))) {
-            // Say who changed the pages: a sandbox engine countersigned and drew its mark on them.
-            found.replaceAll(m -> m + " (a sandbox engine drew its SANDBOX mark on the pages after this signature)");
+        outcome.modifications().forEach(m -> found.add(where + ": " + m));
+        outcome.warnings().forEach(w -> warnings.add("After this signature: " + w));
+        if (revision != null && !found.isEmpty()) {
+            List<BigInteger> visual = revision.getPdfVisualDifferenceConcernedPages();
+            if (!visual.isEmpty()) {
+                warnings.add("DSS also finds the rendered content of page(s) " + visual + " changed");
+            }
+            if (found.stream().anyMatch(m -> m.contains("changed /" + SandboxMarker.MARKED_KEY.getName()))) {
+                // Say who changed the pages: a sandbox engine countersigned and drew its mark on them.
+                found.replaceAll(m -> m + " (a sandbox engine drew its SANDBOX mark on the pages after this signature)");
+            }
         }
         return found;
-    }
-
-    private static String describe(XmlObjectModification change) {
-        return String.valueOf(change.getAction()).toLowerCase(Locale.ROOT) + " "
-                + nullToEmpty(change.getValue())
-                + (change.getType() == null ? "" : " (" + change.getType() + ")")
-                + (change.getFieldName() == null ? "" : " field " + change.getFieldName());
     }
 
     private static List<String> xmlMessages(eu.europa.esig.dss.simplereport.jaxb.XmlDetails details, boolean errors) {

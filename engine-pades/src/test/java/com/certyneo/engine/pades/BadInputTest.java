@@ -238,6 +238,33 @@ class BadInputTest {
         assertTrue(report.signatures().get(0).format().equals("PAdES-BASELINE-T"), report.toString());
     }
 
+    /**
+     * The error code of a malformed input does not depend on the JIT: a NullPointerException thrown by
+     * PDFBox names it INVALID_PDF by its frame; once HotSpot reuses a preallocated, stackless exception
+     * for it (OmitStackTraceInFastThrow; a fuzzing finding, {@code validate/encrypt-dictionary-npe-in-pdfbox.pdf},
+     * changed code after some ten thousand validations), the same. The engine's own frames stay engine errors.
+     */
+    @Test
+    void malformedInputIsInvalidPdfWithOrWithoutAStackTrace() {
+        NullPointerException fromPdfBox = new NullPointerException();
+        fromPdfBox.setStackTrace(new StackTraceElement[] {
+                new StackTraceElement("org.apache.pdfbox.pdmodel.encryption.StandardSecurityHandler", "prepare", null, 1)});
+        NullPointerException fastThrown = new NullPointerException();
+        fastThrown.setStackTrace(new StackTraceElement[0]);
+        NullPointerException fromEngine = new NullPointerException("engine bug");
+        fromEngine.setStackTrace(new StackTraceElement[] {
+                new StackTraceElement("com.certyneo.engine.pades.Validation", "validate", null, 1)});
+        NullPointerException stacklessWithMessage = new NullPointerException("explicit");
+        stacklessWithMessage.setStackTrace(new StackTraceElement[0]);
+
+        assertEquals(com.certyneo.engine.ErrorCode.INVALID_PDF, PdfInputs.malformed(fromPdfBox, "in.pdf").code());
+        assertEquals(com.certyneo.engine.ErrorCode.INVALID_PDF,
+                PdfInputs.malformed(new RuntimeException(fastThrown), "in.pdf").code());
+        assertTrue(PdfInputs.malformed(fastThrown, "in.pdf").getMessage().contains("NullPointerException in the PDF parser"));
+        assertEquals(null, PdfInputs.malformed(fromEngine, "in.pdf"));
+        assertEquals(null, PdfInputs.malformed(stacklessWithMessage, "in.pdf"));
+    }
+
     private static SigningKey productionEngineSealKey() {
         KeyPair keys = X509Builder.newEcKeyPair();
         Instant now = Instant.now();

@@ -65,6 +65,38 @@ class LongTermTest {
         return engine.validate(DocumentSource.of(pdf, "x.pdf"), ValidationOptions.sandbox());
     }
 
+    /**
+     * A B-LTA file whose archive time-stamp token was damaged: DSS drops what it cannot parse, the report must
+     * not (issue 10, item 9). The entry is there, failed, and the signature says its protection stops short.
+     */
+    @Test
+    void aDamagedArchiveTimestampIsReportedNotDropped() {
+        byte[] signed = sign(SamplePdfs.minimal(), PadesProfile.B_LTA);
+        ValidationReport intact = validate(signed);
+        assertEquals(2, intact.signatures().size());
+        assertTrue(intact.allPassed());
+
+        String text = new String(signed, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int contents = text.lastIndexOf("/Contents <");
+        assertTrue(contents > 0);
+        int token = contents + "/Contents <".length();
+        byte[] damaged = signed.clone();
+        for (int i = token + 8; i < token + 72; i++) {
+            damaged[i] = 'F'; // inside the DER structure: the token no longer parses
+        }
+        ValidationReport report = validate(damaged);
+        assertEquals(2, report.signatures().size(), report.signatures().toString());
+        SignatureValidation timestamp = report.signatures().stream().filter(SignatureValidation::documentTimestamp)
+                .findFirst().orElseThrow();
+        assertEquals(Indication.TOTAL_FAILED, timestamp.indication());
+        assertEquals("FORMAT_FAILURE", timestamp.subIndication().orElseThrow());
+        assertFalse(report.allPassed());
+        SignatureValidation signature = report.signatures().stream().filter(s -> !s.documentTimestamp())
+                .findFirst().orElseThrow();
+        assertTrue(signature.warnings().stream().anyMatch(w -> w.contains("is damaged")), signature.warnings().toString());
+        assertEquals(PadesProfile.B_LT, signature.profile().orElseThrow());
+    }
+
     @Test
     void sandboxDefaultsToBltForSesAndAes() {
         assertEquals(PadesProfile.B_LT, engine.defaultProfile(SignatureLevel.AES));

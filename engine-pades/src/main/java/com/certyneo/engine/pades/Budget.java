@@ -1,0 +1,283 @@
+package com.certyneo.engine.pades;
+
+import com.certyneo.engine.ErrorCode;
+import com.certyneo.engine.ResourceLimits;
+import com.certyneo.engine.SignatureEngineException;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The time budget of one operation on one document, and the worker thread that runs it.
+ *
+ * <p>{@link #run} does the document work on a fresh worker thread and waits for it until the deadline;
+ * when the deadline passes first, the caller gets {@link ErrorCode#RESOURCE_LIMIT} at once (after a short
+ * grace period for the work to stop), never a hang. PDFBox's and DSS's loops cannot be stopped from outside
+ * (Java has no safe way to kill a thread; {@code Thread.stop} corrupts shared state and is gone from JDK 20
+ * on), so the work is stopped cooperatively:
+ * <ul>
+ *   <li>the worker is interrupted: file reads through a {@link java.nio.channels.FileChannel} (PDFBox on the
+ *   large-document path, the engine's own readers) fail at once, so that work unwinds;</li>
+ *   <li>{@link #check()} points in the engine and in the hooks it gives DSS (rendered-page comparison,
+ *   time-stamp requests) throw once the budget is spent;</li>
+ *   <li>{@link #commit()} before any output is written: expired work can never write its output, and output
+ *   being written is always completed (then the caller gets the result even if the deadline passes
+ *   meanwhile).</li>
+ * </ul>
+ * Work stuck inside one library call with no check point (a pathological font, say) goes on in the
+ * background until that call returns; it is bounded by the object limit and by the rendering guard
+ * ({@link RenderingGuard}), which keeps the known unbounded cases away from the libraries.
+ *
+ * <p>The limits of the operation running on the current thread are {@link #limits()}; code without a
+ * budget (tests calling package internals directly) sees the default limits and no deadline.
+ */
+final class Budget {
+
+    /**
+     * How long the caller waits at most, after the deadline, for expired work to unwind (and delete its
+     * temporary files): half the time limit, within 1 to 5 seconds.
+     */
+    private static final long MIN_GRACE_NANOS = Duration.ofSeconds(1).toNanos();
+    private static final long MAX_GRACE_NANOS = Duration.ofSeconds(5).toNanos();
+
+    private static final ThreadLocal<Budget> CURRENT = new ThreadLocal<>();
+    private static final AtomicLong WORKERS = new AtomicLong();
+
+    private static final int RUNNING = 0;
+    private static final int COMMITTED = 1;
+    private static final int EXPIRED = 2;
+    private static final int CANCELLED = 3;
+
+    private final String name;
+    private final ResourceLimits limits;
+    private final long deadline;
+    private final AtomicInteger state = new AtomicInteger(RUNNING);
+
+    private Budget(String name, ResourceLimits limits) {
+        this.name = name;
+        this.limits = limits;
+        long nanos;
+        try {
+            nanos = limits.timePerDocument().toNanos();
+        } catch (ArithmeticException tooLong) {
+            nanos = Long.MAX_VALUE / 4;
+        }
+        this.deadline = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
+    }
+
+    /** @return the limits of the operation running on this thread, else the defaults */
+    static ResourceLimits limits() {
+        Budget budget = CURRENT.get();
+        return budget == null ? ResourceLimits.defaults() : budget.limits;
+    }
+
+    /**
+     * Throws {@link ErrorCode#RESOURCE_LIMIT} when the budget of the operation running on this thread is
+     * spent (or it was cancelled); does nothing once its output is being written, or without a budget.
+     */
+    static void check() {
+        Budget budget = CURRENT.get();
+        if (budget != null) {
+            budget.checkNow();
+        }
+    }
+
+    /**
+     * Claims the right to write the output: after this the operation completes even if its deadline
+     * passes. Call it right before the output is written.
+     *
+     * @throws SignatureEngineException {@link ErrorCode#RESOURCE_LIMIT} when the budget is already spent
+     */
+    static void commit() {
+        Budget budget = CURRENT.get();
+        if (budget == null) {
+            return;
+        }
+        budget.checkNow();
+        if (!budget.state.compareAndSet(RUNNING, COMMITTED)) {
+            budget.checkNow(); // committed already (nothing to do), or lost the race with the deadline (throws)
+        }
+    }
+
+    /**
+     * Refuses a document with more objects than the limit allows.
+     *
+     * @param objects the number of objects the document's cross-reference data lists
+     * @param name    the document name, for the message
+     */
+    static void requireObjects(long objects, String name) {
+        long max = limits().maxObjects();
+        if (objects > max) {
+            throw new SignatureEngineException(ErrorCode.RESOURCE_LIMIT, String.format(java.util.Locale.ROOT,
+                    "'%s' has %,d objects, more than the limit of %,d objects per document (the heap an operation "
+                            + "needs grows with the number of objects)", name, objects, max),
+                    "Raise the limit with PadesSignatureEngine.builder().limits(ResourceLimits.defaults()"
+                            + ".withMaxObjects(...)) and give the JVM about 1.5 KB of heap per object, or split the document.");
+        }
+    }
+
+    /**
+     * Runs {@code work} on a worker thread within the time limit of {@code limits}.
+     *
+     * @param name the document name, for messages
+     * @return what {@code work} returned
+     * @throws SignatureEngineException {@link ErrorCode#RESOURCE_LIMIT} when the time is up (or the calling
+     *                                  thread is interrupted, or the work ran out of heap); otherwise what
+     *                                  {@code work} threw
+     */
+    static <T> T run(String name, ResourceLimits limits, Supplier<T> work) {
+        Budget budget = new Budget(name, limits);
+        Outcome<T> outcome = new Outcome<>();
+        java.util.Map<String, String> logContext = org.slf4j.MDC.getCopyOfContextMap(); // the caller's, for the logs
+        Thread worker = new Thread(null, () -> {
+            CURRENT.set(budget);
+            if (logContext != null) {
+                org.slf4j.MDC.setContextMap(logContext);
+            }
+            try {
+                outcome.value = work.get();
+            } catch (Throwable t) { // handed to the caller, which rethrows it
+                outcome.failure = t;
+            } finally {
+                CURRENT.remove();
+                org.slf4j.MDC.clear();
+                outcome.done.countDown();
+            }
+        }, "certyneo-worker-" + WORKERS.incrementAndGet(), 0);
+        worker.setDaemon(true); // expired work left running must never keep the JVM alive
+        worker.setContextClassLoader(Thread.currentThread().getContextClassLoader()); // DSS finds PDFBox through it
+        worker.start();
+        boolean interrupted = false;
+        try {
+            if (!outcome.done.await(budget.deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                if (budget.state.compareAndSet(RUNNING, EXPIRED) || budget.state.get() != COMMITTED) {
+                    budget.stop(worker, outcome);
+                    throw budget.exceeded(outcome.failure);
+                }
+                interrupted = awaitUninterruptibly(outcome.done); // writing the output: let it finish
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+            if (budget.state.compareAndSet(RUNNING, CANCELLED) || budget.state.get() != COMMITTED) {
+                budget.stop(worker, outcome);
+                throw budget.cancelled(e);
+            }
+            awaitUninterruptibly(outcome.done);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return budget.outcome(outcome);
+    }
+
+    private <T> T outcome(Outcome<T> outcome) {
+        Throwable failure = outcome.failure;
+        int end = state.get();
+        if (end == EXPIRED || end == CANCELLED) {
+            // The work noticed the deadline itself (a check point threw, perhaps inside DSS, which may have
+            // swallowed it and carried on): whatever it produced after that is not trusted.
+            if (failure instanceof SignatureEngineException e && e.code() == ErrorCode.RESOURCE_LIMIT) {
+                throw e;
+            }
+            throw exceeded(failure);
+        }
+        if (failure == null) {
+            return outcome.value;
+        }
+        if (failure instanceof OutOfMemoryError oom) {
+            throw new SignatureEngineException(ErrorCode.RESOURCE_LIMIT, "'" + name + "' could not be processed "
+                    + "within the heap of this JVM (" + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB): " + oom.getMessage(),
+                    "Give the JVM more heap (-Xmx), run fewer operations at once, or lower the object limit "
+                            + "(ResourceLimits.withMaxObjects) so that such documents are refused up front.", oom);
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException(failure); // checked exceptions cannot escape a Supplier
+    }
+
+    /** Interrupts the worker and waits a little for it to unwind (and delete its temporary files). */
+    private void stop(Thread worker, Outcome<?> outcome) {
+        worker.interrupt();
+        long grace;
+        try {
+            grace = Math.max(MIN_GRACE_NANOS, Math.min(MAX_GRACE_NANOS, limits.timePerDocument().toNanos() / 2));
+        } catch (ArithmeticException tooLong) {
+            grace = MAX_GRACE_NANOS;
+        }
+        try {
+            outcome.done.await(grace, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return whether the thread was interrupted while waiting */
+    private static boolean awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                return interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+    }
+
+    private void checkNow() {
+        int now = state.get();
+        if (now == COMMITTED) {
+            return;
+        }
+        if (now == RUNNING && System.nanoTime() - deadline >= 0) {
+            state.compareAndSet(RUNNING, EXPIRED);
+            now = state.get();
+        }
+        if (now == EXPIRED) {
+            throw exceeded(null);
+        }
+        if (now == CANCELLED) {
+            throw cancelled(null);
+        }
+    }
+
+    private SignatureEngineException exceeded(Throwable cause) {
+        return new SignatureEngineException(ErrorCode.RESOURCE_LIMIT, "'" + name + "' was not processed within the "
+                + "time limit of " + describe(limits.timePerDocument()) + " per document; the work was stopped and "
+                + "nothing was written",
+                "Raise the limit with PadesSignatureEngine.builder().limits(ResourceLimits.defaults()"
+                        + ".withTimePerDocument(...)) (CLI: --time-limit SECONDS), or check the document (a very large "
+                        + "or malformed PDF).", cause);
+    }
+
+    private SignatureEngineException cancelled(Throwable cause) {
+        return new SignatureEngineException(ErrorCode.RESOURCE_LIMIT, "Processing '" + name + "' was cancelled: the "
+                + "calling thread was interrupted; the work was stopped and nothing was written",
+                "Run the operation again without interrupting it.", cause);
+    }
+
+    /** @return a duration in words: "60 s", "1.5 s", "250 ms" */
+    static String describe(Duration time) {
+        long millis = time.toMillis();
+        if (millis < 1000) {
+            return millis + " ms";
+        }
+        return millis % 1000 == 0 ? (millis / 1000) + " s" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
+    /** What the worker produced. */
+    private static final class Outcome<T> {
+        final CountDownLatch done = new CountDownLatch(1);
+        volatile T value;
+        volatile Throwable failure;
+    }
+}

@@ -1,0 +1,916 @@
+package com.certyneo.engine.pades;
+
+import com.certyneo.engine.ErrorCode;
+import com.certyneo.engine.PadesProfile;
+import com.certyneo.engine.SignatureEngineException;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSArray;
+import org.apache.pdfbox.cos.COSBase;
+import org.apache.pdfbox.cos.COSDictionary;
+import org.apache.pdfbox.cos.COSInteger;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.cos.COSObject;
+import org.apache.pdfbox.cos.COSObjectKey;
+import org.apache.pdfbox.cos.COSString;
+import org.apache.pdfbox.io.RandomAccessReadBufferedFile;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.interactive.form.PDAcroForm;
+import org.apache.pdfbox.pdmodel.interactive.form.PDField;
+import org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1InputStream;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.cms.Attribute;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.SignedData;
+import org.bouncycastle.asn1.ess.ESSCertIDv2;
+import org.bouncycastle.asn1.ess.SigningCertificateV2;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.IssuerSerial;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.tsp.TimeStampToken;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.Provider;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The engine's last look at what it produced, before the output is moved into place or handed to the
+ * caller: a quick structural and cryptographic check of what the operation just added, without a full
+ * DSS validation (no path building, no revocation checking, no policy). A failure is
+ * {@link ErrorCode#SIGNING_FAILED} naming the check, and the caller writes nothing.
+ *
+ * <p>What is new is what lies after the input the operation was given (its length): the signature and
+ * document time-stamp dictionaries whose objects are written past it. Checked:
+ * <ul>
+ *   <li>each new signature or document time-stamp dictionary: {@code /ByteRange} is {@code [0 a b c]}
+ *   with {@code 0 < a < b}, ends at the end of a revision ({@code %%EOF}), and the gap holds exactly
+ *   {@code <hex>} of its {@code /Contents}, whose DER is followed by zero padding only;</li>
+ *   <li>a new signature ({@code ETSI.CAdES.detached}): one detached SignerInfo, the messageDigest
+ *   attribute equals the digest of the byte range, the signature verifies with the CMS certificate that
+ *   matches the SignerInfo's sid, which is the expected signing certificate and is bound by a matching
+ *   signing-certificate-v2 attribute; from B-T a signature-time-stamp whose imprint is the digest of
+ *   the signature value and whose token verifies; B-B and B-T end the file, B-LT and B-LTA are followed
+ *   by the validation data;</li>
+ *   <li>a new document time-stamp ({@code /DocTimeStamp}, {@code ETSI.RFC3161}): its token's imprint is
+ *   the digest of its byte range and its signature verifies;</li>
+ *   <li>the profile: from B-LT a {@code /DSS} in the catalog with {@code /Certs}, and {@code /OCSPs} or
+ *   {@code /CRLs} unless every signing certificate concerned is self-signed or a trust anchor (those need
+ *   no revocation data, and DSS writes none); at B-LTA a final document time-stamp that ends the file and
+ *   covers the {@code /DSS}. An extension checks the profile of every signature of the document (a
+ *   signature-time-stamp or a later document time-stamp from B-T).</li>
+ * </ul>
+ * Byte ranges are hashed in one streaming pass over a file, so a large output is never loaded into the
+ * heap; PDFBox reads only the cross-reference data and the few objects involved.
+ */
+final class OutputSelfCheck {
+
+    /** What the operation added. */
+    enum Added {
+        /** A signature ({@code sign}, two-step {@code complete}). */
+        SIGNATURE,
+        /** Validation data and/or document time-stamps for the existing signatures ({@code extend}). */
+        EXTENSION,
+        /** A document time-stamp ({@code timestamp}). */
+        DOCUMENT_TIMESTAMP
+    }
+
+    /** A private instance, never registered: only for verifying signatures. */
+    private static final Provider BC = new BouncyCastleProvider();
+    private static final COSName DOC_TIME_STAMP = COSName.getPDFName("DocTimeStamp");
+    private static final COSName DSS = COSName.getPDFName("DSS");
+    private static final COSName CERTS = COSName.getPDFName("Certs");
+    private static final COSName OCSPS = COSName.getPDFName("OCSPs");
+    private static final COSName CRLS = COSName.getPDFName("CRLs");
+    private static final String CADES = "ETSI.CAdES.detached";
+    private static final String RFC3161 = "ETSI.RFC3161";
+    private static final String FAULT = "Nothing was written. This is a fault of the engine or of a provider it calls; "
+            + "report it with the document and the engine configuration.";
+
+    private final Added added;
+    private final PadesProfile profile;
+    private final X509Certificate signer;
+    private final Set<String> anchors;
+
+    private OutputSelfCheck(Added added, PadesProfile profile, X509Certificate signer, Collection<X509Certificate> anchors) {
+        this.added = added;
+        this.profile = profile;
+        this.signer = signer;
+        this.anchors = anchors.stream().map(OutputSelfCheck::fingerprint).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * @param profile the profile the new signature must have
+     * @param signer the certificate it must be made with
+     * @param trustAnchors the engine's trust anchors (a signing certificate among them needs no revocation data)
+     */
+    static OutputSelfCheck signature(PadesProfile profile, X509Certificate signer, Collection<X509Certificate> trustAnchors) {
+        return new OutputSelfCheck(Added.SIGNATURE, Objects.requireNonNull(profile), Objects.requireNonNull(signer),
+                trustAnchors);
+    }
+
+    /** @param profile the profile every signature of the document must have after the extension */
+    static OutputSelfCheck extension(PadesProfile profile, Collection<X509Certificate> trustAnchors) {
+        return new OutputSelfCheck(Added.EXTENSION, Objects.requireNonNull(profile), null, trustAnchors);
+    }
+
+    /** A document time-stamp over the whole document. */
+    static OutputSelfCheck documentTimestamp() {
+        return new OutputSelfCheck(Added.DOCUMENT_TIMESTAMP, null, null, List.of());
+    }
+
+    /**
+     * @param pdf the output
+     * @param inputLength the length of the document the operation appended to (prepared input)
+     * @param name the document name, for messages
+     * @throws SignatureEngineException with {@link ErrorCode#SIGNING_FAILED} naming the failed check
+     */
+    void verify(byte[] pdf, long inputLength, String name) {
+        Objects.requireNonNull(pdf, "pdf");
+        run(new ArrayBytes(pdf), inputLength, name);
+    }
+
+    /** As {@link #verify(byte[], long, String)} for an output file, read streaming. */
+    void verify(Path pdf, long inputLength, String name) {
+        try (FileChannel channel = FileChannel.open(pdf)) {
+            run(new FileBytes(pdf, channel), inputLength, name);
+        } catch (IOException e) {
+            throw new SignatureEngineException(ErrorCode.SIGNING_FAILED, "Self-check of the output for '" + name
+                    + "' failed (readable output): cannot read " + pdf + ": " + e.getMessage(), FAULT, e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    private void run(Bytes bytes, long inputLength, String name) {
+        Failures failures = new Failures(name);
+        try (PDDocument document = bytes.load()) {
+            check(document, bytes, inputLength, failures);
+        } catch (SignatureEngineException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw failures.fail("readable output", "the output cannot be parsed back: " + e, FAULT, e);
+        }
+    }
+
+    private void check(PDDocument document, Bytes bytes, long inputLength, Failures failures) throws IOException {
+        long length = bytes.length();
+        if (length <= inputLength && added != Added.EXTENSION) {
+            throw failures.fail("new revision", "the output (" + length + " bytes) is not longer than its input ("
+                    + inputLength + " bytes): nothing was appended", FAULT);
+        }
+        Map<COSObjectKey, Long> xref = document.getDocument().getXrefTable();
+        List<SignatureDictionary> all = signatureDictionaries(document, xref, inputLength);
+        List<SignatureDictionary> newSignatures = all.stream().filter(s -> s.isNew && !s.isDocumentTimestamp()).toList();
+        List<SignatureDictionary> newTimestamps = all.stream().filter(s -> s.isNew && s.isDocumentTimestamp()).toList();
+
+        // Structure of everything new: byte range, contents in the gap, sub-filter.
+        for (SignatureDictionary s : all) {
+            if (s.isNew) {
+                checkDictionary(s, bytes, failures);
+            }
+        }
+
+        // What this operation must have added, and nothing else.
+        SignatureDictionary signature = null;
+        if (added == Added.SIGNATURE) {
+            if (newSignatures.size() != 1) {
+                throw failures.fail("new signature", "expected exactly one new signature dictionary after byte "
+                        + inputLength + " and found " + newSignatures.size(), FAULT);
+            }
+            signature = newSignatures.get(0);
+        } else if (!newSignatures.isEmpty()) {
+            throw failures.fail("new signature", (added == Added.EXTENSION ? "an extension" : "a document time-stamp")
+                    + " added a signature (field " + newSignatures.get(0).field + ")", FAULT);
+        }
+        SignatureDictionary finalTimestamp = null;
+        if (added == Added.DOCUMENT_TIMESTAMP || profile == PadesProfile.B_LTA) {
+            finalTimestamp = newTimestamps.stream().filter(t -> t.byteRange != null && t.byteRange.end() == length)
+                    .findFirst().orElse(null);
+            if (finalTimestamp == null) {
+                throw failures.fail("document time-stamp", (added == Added.DOCUMENT_TIMESTAMP ? "a document time-stamp"
+                        : "profile B-LTA") + " needs a new document time-stamp (/Type /DocTimeStamp, /SubFilter /ETSI.RFC3161)"
+                        + " that ends the file, and there is none", FAULT);
+            }
+        }
+
+        if (signature != null) {
+            boolean followed = profile.needsRevocationData();
+            if (!followed && signature.byteRange.end() != length) {
+                throw failures.fail("byte range", "the " + profile + " signature in field " + signature.field
+                        + " must end the file (" + length + " bytes) and its /ByteRange ends at " + signature.byteRange.end(),
+                        FAULT);
+            }
+            if (followed && signature.byteRange.end() == length) {
+                throw failures.fail("DSS", "the " + profile + " signature in field " + signature.field
+                        + " ends the file: the validation data (/DSS revision) that must follow it is missing", FAULT);
+            }
+        }
+
+        // Parse every CMS that matters, then hash all their byte ranges in one pass.
+        List<RangeDigest> digests = new ArrayList<>();
+        ParsedSignature parsedSignature = null;
+        if (signature != null) {
+            parsedSignature = parseSignature(signature, failures);
+            digests.add(parsedSignature.rangeDigest);
+        }
+        List<ParsedTimestamp> timestamps = new ArrayList<>();
+        for (SignatureDictionary t : newTimestamps) {
+            ParsedTimestamp parsed = parseTimestamp(t, failures);
+            timestamps.add(parsed);
+            digests.add(parsed.rangeDigest);
+        }
+        bytes.digest(digests);
+
+        if (parsedSignature != null) {
+            checkSignature(parsedSignature, failures);
+        }
+        for (ParsedTimestamp t : timestamps) {
+            checkTimestamp(t, failures);
+        }
+
+        // The profile the operation claims.
+        if (added == Added.SIGNATURE && profile.needsTimestamp()) {
+            checkSignatureTimestamp(parsedSignature, failures);
+        }
+        if (added == Added.EXTENSION) {
+            checkExtendedSignatures(all, failures);
+        }
+        if (profile != null && profile.needsRevocationData()) {
+            List<X509CertificateHolder> signers = added == Added.SIGNATURE ? List.of(parsedSignature.certificate)
+                    : extendedSigners(all, failures);
+            checkDss(document, xref, signers, signature, finalTimestamp, failures);
+        }
+    }
+
+    // ----- signature dictionaries --------------------------------------------------------------------
+
+    private record ByteRange(long a, long b, long c) {
+        long end() {
+            return b + c;
+        }
+
+        @Override
+        public String toString() {
+            return "[0 " + a + " " + b + " " + c + "]";
+        }
+    }
+
+    private static final class SignatureDictionary {
+        final String field;
+        final COSDictionary dictionary;
+        final boolean isNew;
+        final ByteRange byteRange; // null when malformed
+        final String byteRangeProblem;
+
+        SignatureDictionary(String field, COSDictionary dictionary, boolean isNew, ByteRange byteRange, String problem) {
+            this.field = field;
+            this.dictionary = dictionary;
+            this.isNew = isNew;
+            this.byteRange = byteRange;
+            this.byteRangeProblem = problem;
+        }
+
+        boolean isDocumentTimestamp() {
+            return DOC_TIME_STAMP.equals(dictionary.getCOSName(COSName.TYPE))
+                    || RFC3161.equals(dictionary.getNameAsString(COSName.SUB_FILTER));
+        }
+
+        String what() {
+            return (isDocumentTimestamp() ? "document time-stamp" : "signature") + " in field " + field;
+        }
+    }
+
+    private static List<SignatureDictionary> signatureDictionaries(PDDocument document, Map<COSObjectKey, Long> xref,
+                                                                   long inputLength) {
+        List<SignatureDictionary> result = new ArrayList<>();
+        PDAcroForm form = document.getDocumentCatalog().getAcroForm(null); // no fix-ups: read what is there
+        if (form == null) {
+            return result;
+        }
+        for (PDField field : form.getFieldTree()) {
+            if (!(field instanceof PDSignatureField)) {
+                continue;
+            }
+            COSBase value = field.getCOSObject().getDictionaryObject(COSName.V);
+            if (!(value instanceof COSDictionary dictionary)) {
+                continue; // an empty signature field
+            }
+            COSBase item = field.getCOSObject().getItem(COSName.V);
+            COSObjectKey key = item instanceof COSObject indirect ? indirect.getKey() : dictionary.getKey();
+            if (key == null) {
+                key = field.getCOSObject().getKey(); // a direct signature dictionary lives in its field
+            }
+            long offset = offset(xref, key);
+            ByteRange range = null;
+            String problem = null;
+            COSArray array = dictionary.getCOSArray(COSName.BYTERANGE);
+            if (array == null) {
+                problem = "there is no /ByteRange array";
+            } else if (array.size() != 4) {
+                problem = "/ByteRange has " + array.size() + " elements instead of 4";
+            } else {
+                long[] v = new long[4];
+                for (int i = 0; i < 4 && problem == null; i++) {
+                    if (array.getObject(i) instanceof COSInteger integer && integer.longValue() >= 0) {
+                        v[i] = integer.longValue();
+                    } else {
+                        problem = "/ByteRange element " + i + " is not a non-negative integer";
+                    }
+                }
+                if (problem == null && v[0] != 0) {
+                    problem = "/ByteRange does not start at 0";
+                } else if (problem == null && !(v[1] > 0 && v[1] < v[2])) {
+                    problem = "/ByteRange " + Arrays.toString(v) + " does not have 0 < a < b";
+                } else if (problem == null) {
+                    range = new ByteRange(v[1], v[2], v[3]);
+                }
+            }
+            boolean isNew = offset >= 0 ? offset >= inputLength : range == null || range.a() >= inputLength;
+            result.add(new SignatureDictionary(field.getFullyQualifiedName(), dictionary, isNew, range, problem));
+        }
+        return result;
+    }
+
+    /** @return the file offset of an object (of its object stream when compressed), or -1 when unknown */
+    private static long offset(Map<COSObjectKey, Long> xref, COSObjectKey key) {
+        if (key == null) {
+            return -1;
+        }
+        Long offset = xref.get(key);
+        if (offset == null) {
+            return -1;
+        }
+        if (offset < 0) { // compressed: the (negated) number of its object stream
+            Long stream = xref.get(new COSObjectKey(-offset, 0));
+            return stream == null || stream < 0 ? -1 : stream;
+        }
+        return offset;
+    }
+
+    private void checkDictionary(SignatureDictionary s, Bytes bytes, Failures failures) throws IOException {
+        if (s.byteRange == null) {
+            throw failures.fail("byte range", "the " + s.what() + ": " + s.byteRangeProblem, FAULT);
+        }
+        ByteRange r = s.byteRange;
+        long length = bytes.length();
+        if (r.end() > length) {
+            throw failures.fail("byte range", "the /ByteRange " + r + " of the " + s.what() + " ends at " + r.end()
+                    + ", past the end of the file (" + length + " bytes)", FAULT);
+        }
+        // The range ends where a revision ends: %%EOF and its end-of-line.
+        int tail = (int) Math.min(r.end(), 16);
+        String end = new String(bytes.read(r.end() - tail, tail), StandardCharsets.ISO_8859_1).replaceAll("[\\r\\n]+$", "");
+        if (!end.endsWith("%%EOF")) {
+            throw failures.fail("byte range", "the /ByteRange " + r + " of the " + s.what()
+                    + " does not end at the end of a revision (%%EOF)", FAULT);
+        }
+        // The gap holds exactly <hex of /Contents>.
+        long gap = r.b() - r.a();
+        if (gap > Integer.MAX_VALUE || gap < 2) {
+            throw failures.fail("byte range", "the gap of the /ByteRange " + r + " of the " + s.what() + " is " + gap
+                    + " bytes", FAULT);
+        }
+        byte[] raw = bytes.read(r.a(), (int) gap);
+        if (raw[0] != '<' || raw[raw.length - 1] != '>' || (raw.length - 2) % 2 != 0) {
+            throw failures.fail("byte range", "the gap of the /ByteRange " + r + " of the " + s.what()
+                    + " is not a hexadecimal string <...>", FAULT);
+        }
+        byte[] decoded;
+        try {
+            decoded = HexFormat.of().parseHex(new String(raw, 1, raw.length - 2, StandardCharsets.ISO_8859_1));
+        } catch (IllegalArgumentException e) {
+            throw failures.fail("byte range", "the gap of the /ByteRange " + r + " of the " + s.what()
+                    + " holds something other than hexadecimal digits", FAULT);
+        }
+        if (!(s.dictionary.getDictionaryObject(COSName.CONTENTS) instanceof COSString contents)
+                || !Arrays.equals(contents.getBytes(), decoded)) {
+            throw failures.fail("byte range", "the gap of the /ByteRange " + r + " of the " + s.what()
+                    + " does not hold the dictionary's /Contents", FAULT);
+        }
+        String subFilter = s.dictionary.getNameAsString(COSName.SUB_FILTER);
+        if (s.isDocumentTimestamp()) {
+            if (!DOC_TIME_STAMP.equals(s.dictionary.getCOSName(COSName.TYPE)) || !RFC3161.equals(subFilter)) {
+                throw failures.fail("document time-stamp", "the " + s.what() + " is not /Type /DocTimeStamp with "
+                        + "/SubFilter /ETSI.RFC3161 (/SubFilter " + subFilter + ")", FAULT);
+            }
+        } else if (!CADES.equals(subFilter)) {
+            throw failures.fail("sub-filter", "the " + s.what() + " has /SubFilter /" + subFilter + " and a PAdES "
+                    + "baseline signature needs /ETSI.CAdES.detached", FAULT);
+        }
+    }
+
+    // ----- CMS ---------------------------------------------------------------------------------------
+
+    /** The CMS in /Contents, which must be followed by zero padding only when it is new. */
+    private static ContentInfo contentInfo(SignatureDictionary s, Failures failures) {
+        byte[] contents = ((COSString) s.dictionary.getDictionaryObject(COSName.CONTENTS)).getBytes();
+        ByteArrayInputStream source = new ByteArrayInputStream(contents);
+        try (ASN1InputStream in = new ASN1InputStream(source, contents.length)) {
+            ASN1Primitive first = in.readObject();
+            if (first == null) {
+                throw new IOException("/Contents is empty");
+            }
+            int used = contents.length - source.available();
+            for (int i = used; s.isNew && i < contents.length; i++) {
+                if (contents[i] != 0) {
+                    throw new IOException("non-zero bytes follow the CMS at offset " + i + " of /Contents");
+                }
+            }
+            ContentInfo info = ContentInfo.getInstance(first);
+            if (!CMSObjectIdentifiers.signedData.equals(info.getContentType())) {
+                throw new IOException("the content type is " + info.getContentType() + ", not signedData");
+            }
+            return info;
+        } catch (IOException | RuntimeException e) {
+            throw failures.fail("CMS structure", "the /Contents of the " + s.what() + " is not a CMS SignedData: "
+                    + e.getMessage(), FAULT, e);
+        }
+    }
+
+    private record ParsedSignature(SignatureDictionary dictionary, ContentInfo contentInfo, SignerInformation signer,
+                                   X509CertificateHolder certificate, RangeDigest rangeDigest) {
+    }
+
+    private ParsedSignature parseSignature(SignatureDictionary s, Failures failures) {
+        ContentInfo info = contentInfo(s, failures);
+        CMSSignedData cms;
+        try {
+            cms = new CMSSignedData(info);
+            if (SignedData.getInstance(info.getContent()).getEncapContentInfo().getContent() != null) {
+                throw failures.fail("CMS structure", "the CMS of the " + s.what() + " encapsulates content instead of "
+                        + "being detached", FAULT);
+            }
+        } catch (SignatureEngineException e) {
+            throw e;
+        } catch (Exception e) {
+            throw failures.fail("CMS structure", "the CMS of the " + s.what() + " cannot be read: " + e.getMessage(), FAULT, e);
+        }
+        Collection<SignerInformation> signers = cms.getSignerInfos().getSigners();
+        if (signers.size() != 1) {
+            throw failures.fail("CMS structure", "the CMS of the " + s.what() + " has " + signers.size()
+                    + " SignerInfos instead of exactly one", FAULT);
+        }
+        SignerInformation signerInfo = signers.iterator().next();
+        @SuppressWarnings("unchecked")
+        Collection<X509CertificateHolder> matches = cms.getCertificates().getMatches(signerInfo.getSID());
+        if (matches.isEmpty()) {
+            throw failures.fail("signing certificate", "the CMS of the " + s.what() + " carries "
+                    + cms.getCertificates().getMatches(null).size() + " certificate(s) and none is the one its SignerInfo "
+                    + "names (" + describe(signerInfo) + ")", "Nothing was written. The CMS must embed the signing "
+                    + "certificate; report this with the signing certificate and the engine's trust anchors.");
+        }
+        X509CertificateHolder certificate = matches.iterator().next();
+        MessageDigest digest = digest(signerInfo.getDigestAlgOID(), s, failures);
+        return new ParsedSignature(s, info, signerInfo, certificate, new RangeDigest(digest, s.byteRange));
+    }
+
+    private void checkSignature(ParsedSignature p, Failures failures) {
+        SignatureDictionary s = p.dictionary;
+        byte[] computed = p.rangeDigest.result;
+        AttributeTable signed = p.signer.getSignedAttributes();
+        if (signed == null) {
+            throw failures.fail("CMS structure", "the SignerInfo of the " + s.what() + " has no signed attributes", FAULT);
+        }
+        Attribute messageDigest = signed.get(CMSAttributes.messageDigest);
+        if (messageDigest == null || messageDigest.getAttrValues().size() != 1
+                || !(messageDigest.getAttrValues().getObjectAt(0) instanceof ASN1OctetString claimed)) {
+            throw failures.fail("message digest", "the SignerInfo of the " + s.what() + " has no messageDigest attribute",
+                    FAULT);
+        }
+        if (!MessageDigest.isEqual(claimed.getOctets(), computed)) {
+            throw failures.fail("message digest", "the messageDigest attribute of the " + s.what() + " is not the digest of "
+                    + "its /ByteRange " + s.byteRange + " (the signed bytes changed after signing)", FAULT);
+        }
+        // The expected signing certificate, bound by signing-certificate-v2.
+        byte[] encoded;
+        try {
+            encoded = p.certificate.getEncoded();
+        } catch (IOException e) {
+            throw failures.fail("signing certificate", "the signing certificate in the CMS cannot be encoded", FAULT, e);
+        }
+        if (signer != null && !Arrays.equals(encoded, encoded(signer))) {
+            throw failures.fail("signing certificate", "the " + s.what() + " is made with " + subject(p.certificate)
+                    + " (serial " + p.certificate.getSerialNumber().toString(16) + ") instead of the requested "
+                    + signer.getSubjectX500Principal().getName() + " (serial " + signer.getSerialNumber().toString(16) + ")",
+                    FAULT);
+        }
+        checkSigningCertificateV2(signed, p.certificate, encoded, s.what(), failures);
+        // The signature value over the signed attributes (BouncyCastle also re-checks messageDigest and content-type).
+        boolean valid;
+        Exception cause = null;
+        try {
+            CMSSignedData withDigest = new CMSSignedData(Map.of(p.signer.getDigestAlgOID(), computed), p.contentInfo);
+            SignerInformation again = withDigest.getSignerInfos().getSigners().iterator().next();
+            valid = again.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BC).build(p.certificate));
+        } catch (Exception e) {
+            valid = false;
+            cause = e;
+        }
+        if (!valid) {
+            throw failures.fail("signature value", "the signature value of the " + s.what() + " does not verify with the "
+                    + "public key of its certificate " + subject(p.certificate) + (cause == null ? "" : " ("
+                    + cause.getMessage() + ")"), "Nothing was written. Check that the signing key belongs to its "
+                    + "certificate (a key and certificate mixed up in a key store, PKCS#11 token or provider "
+                    + "configuration produce exactly this).", cause);
+        }
+    }
+
+    private static void checkSigningCertificateV2(AttributeTable signed, X509CertificateHolder certificate, byte[] encoded,
+                                                  String what, Failures failures) {
+        Attribute attribute = signed.get(PKCSObjectIdentifiers.id_aa_signingCertificateV2);
+        if (attribute == null || attribute.getAttrValues().size() != 1) {
+            throw failures.fail("signing-certificate-v2", "the " + what + " has no signing-certificate-v2 signed attribute "
+                    + "(PAdES baseline requires it)", FAULT);
+        }
+        try {
+            ESSCertIDv2[] ids = SigningCertificateV2.getInstance(attribute.getAttrValues().getObjectAt(0)).getCerts();
+            if (ids.length == 0) {
+                throw new IllegalArgumentException("it lists no certificate");
+            }
+            ESSCertIDv2 id = ids[0];
+            AlgorithmIdentifier algorithm = id.getHashAlgorithm() == null
+                    ? new AlgorithmIdentifier(NISTObjectIdentifiers.id_sha256) : id.getHashAlgorithm();
+            byte[] hash = MessageDigest.getInstance(algorithm.getAlgorithm().getId()).digest(encoded);
+            if (!MessageDigest.isEqual(hash, id.getCertHash())) {
+                throw new IllegalArgumentException("its certificate hash is not the hash of " + subject(certificate));
+            }
+            IssuerSerial issuerSerial = id.getIssuerSerial();
+            if (issuerSerial != null) {
+                boolean issuer = false;
+                for (GeneralName name : issuerSerial.getIssuer().getNames()) {
+                    issuer |= name.getTagNo() == GeneralName.directoryName
+                            && X500Name.getInstance(name.getName()).equals(certificate.getIssuer());
+                }
+                if (!issuer || !issuerSerial.getSerial().getValue().equals(certificate.getSerialNumber())) {
+                    throw new IllegalArgumentException("its issuerSerial does not name " + subject(certificate));
+                }
+            }
+        } catch (IllegalArgumentException | NoSuchAlgorithmException e) {
+            throw failures.fail("signing-certificate-v2", "the signing-certificate-v2 attribute of the " + what
+                    + " does not match its signing certificate: " + e.getMessage(), FAULT);
+        }
+    }
+
+    private void checkSignatureTimestamp(ParsedSignature p, Failures failures) {
+        String what = p.dictionary.what();
+        AttributeTable unsigned = p.signer.getUnsignedAttributes();
+        Attribute attribute = unsigned == null ? null : unsigned.get(PKCSObjectIdentifiers.id_aa_signatureTimeStampToken);
+        if (attribute == null || attribute.getAttrValues().size() == 0) {
+            throw failures.fail("signature time-stamp", "profile " + profile + " needs a signature-time-stamp on the " + what
+                    + " and its SignerInfo has none", FAULT);
+        }
+        for (ASN1Encodable value : attribute.getAttrValues()) {
+            TimeStampToken token;
+            try {
+                token = new TimeStampToken(ContentInfo.getInstance(value));
+            } catch (Exception e) {
+                throw failures.fail("signature time-stamp", "the signature-time-stamp of the " + what + " is not a "
+                        + "time-stamp token: " + e.getMessage(), FAULT, e);
+            }
+            ASN1ObjectIdentifier algorithm = token.getTimeStampInfo().getMessageImprintAlgOID();
+            byte[] expected = digest(algorithm.getId(), p.dictionary, failures).digest(p.signer.getSignature());
+            if (!MessageDigest.isEqual(expected, token.getTimeStampInfo().getMessageImprintDigest())) {
+                throw failures.fail("signature time-stamp", "the signature-time-stamp of the " + what + " time-stamps "
+                        + "something else: its message imprint is not the digest of the signature value", FAULT);
+            }
+            verifyToken(token, "signature-time-stamp of the " + what, failures);
+        }
+    }
+
+    private record ParsedTimestamp(SignatureDictionary dictionary, TimeStampToken token, RangeDigest rangeDigest) {
+    }
+
+    private static ParsedTimestamp parseTimestamp(SignatureDictionary s, Failures failures) {
+        ContentInfo info = contentInfo(s, failures);
+        TimeStampToken token;
+        try {
+            token = new TimeStampToken(info);
+        } catch (Exception e) {
+            throw failures.fail("document time-stamp", "the /Contents of the " + s.what() + " is not a time-stamp token: "
+                    + e.getMessage(), FAULT, e);
+        }
+        MessageDigest digest = digest(token.getTimeStampInfo().getMessageImprintAlgOID().getId(), s, failures);
+        return new ParsedTimestamp(s, token, new RangeDigest(digest, s.byteRange));
+    }
+
+    private static void checkTimestamp(ParsedTimestamp t, Failures failures) {
+        SignatureDictionary s = t.dictionary;
+        if (!MessageDigest.isEqual(t.rangeDigest.result, t.token.getTimeStampInfo().getMessageImprintDigest())) {
+            throw failures.fail("document time-stamp", "the message imprint of the " + s.what() + " is not the digest of "
+                    + "its /ByteRange " + s.byteRange + " (the time-stamped bytes changed after time-stamping)", FAULT);
+        }
+        verifyToken(t.token, s.what(), failures);
+    }
+
+    /** Verifies a token's signature with the TSU certificate it carries (tokens without one are left to validation). */
+    private static void verifyToken(TimeStampToken token, String what, Failures failures) {
+        @SuppressWarnings("unchecked")
+        Collection<X509CertificateHolder> tsu = token.getCertificates().getMatches(token.getSID());
+        if (tsu.isEmpty()) {
+            return;
+        }
+        try {
+            token.validate(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BC).build(tsu.iterator().next()));
+        } catch (Exception e) {
+            throw failures.fail("time-stamp token", "the token of the " + what + " does not verify with its TSU "
+                    + "certificate " + subject(tsu.iterator().next()) + ": " + e.getMessage(), FAULT, e);
+        }
+    }
+
+    // ----- extension and validation data -------------------------------------------------------------
+
+    /** From B-T, every signature has a signature-time-stamp or a later document time-stamp. */
+    private void checkExtendedSignatures(List<SignatureDictionary> all, Failures failures) {
+        long lastTimestampEnd = all.stream().filter(SignatureDictionary::isDocumentTimestamp)
+                .filter(t -> t.byteRange != null).mapToLong(t -> t.byteRange.end()).max().orElse(-1);
+        for (SignatureDictionary s : all) {
+            if (s.isDocumentTimestamp()) {
+                continue;
+            }
+            if (s.byteRange != null && lastTimestampEnd > s.byteRange.end()) {
+                continue; // a later document time-stamp covers it
+            }
+            SignerInformation signerInfo = cms(s, failures).getSignerInfos().getSigners().iterator().next();
+            AttributeTable unsigned = signerInfo.getUnsignedAttributes();
+            if (unsigned == null || unsigned.get(PKCSObjectIdentifiers.id_aa_signatureTimeStampToken) == null) {
+                throw failures.fail("signature time-stamp", "after the extension to " + profile + " the " + s.what()
+                        + " has neither a signature-time-stamp nor a later document time-stamp", FAULT);
+            }
+        }
+    }
+
+    private static CMSSignedData cms(SignatureDictionary s, Failures failures) {
+        if (!(s.dictionary.getDictionaryObject(COSName.CONTENTS) instanceof COSString)) {
+            throw failures.fail("CMS structure", "the " + s.what() + " has no /Contents string", FAULT);
+        }
+        try {
+            CMSSignedData cms = new CMSSignedData(contentInfo(s, failures));
+            if (cms.getSignerInfos().size() == 0) {
+                throw failures.fail("CMS structure", "the CMS of the " + s.what() + " has no SignerInfo", FAULT);
+            }
+            return cms;
+        } catch (SignatureEngineException e) {
+            throw e;
+        } catch (Exception e) {
+            throw failures.fail("CMS structure", "the CMS of the " + s.what() + " cannot be read: " + e.getMessage(), FAULT, e);
+        }
+    }
+
+    /** The signing certificates of the document's signatures (an unknown one counts as needing revocation data). */
+    private static List<X509CertificateHolder> extendedSigners(List<SignatureDictionary> all, Failures failures) {
+        List<X509CertificateHolder> result = new ArrayList<>();
+        for (SignatureDictionary s : all) {
+            if (s.isDocumentTimestamp()) {
+                continue;
+            }
+            CMSSignedData cms = cms(s, failures);
+            SignerInformation signerInfo = cms.getSignerInfos().getSigners().iterator().next();
+            @SuppressWarnings("unchecked")
+            Collection<X509CertificateHolder> matches = cms.getCertificates().getMatches(signerInfo.getSID());
+            result.add(matches.isEmpty() ? null : matches.iterator().next());
+        }
+        return result;
+    }
+
+    private void checkDss(PDDocument document, Map<COSObjectKey, Long> xref, List<X509CertificateHolder> signers,
+                          SignatureDictionary signature, SignatureDictionary finalTimestamp, Failures failures) {
+        COSDictionary catalog = document.getDocumentCatalog().getCOSObject();
+        if (!(catalog.getDictionaryObject(DSS) instanceof COSDictionary dss)) {
+            throw failures.fail("DSS", "profile " + profile + " needs a /DSS dictionary in the catalog and there is none",
+                    FAULT);
+        }
+        if (!(dss.getDictionaryObject(CERTS) instanceof COSArray certs) || certs.size() == 0) {
+            throw failures.fail("DSS", "the /DSS dictionary has no /Certs (profile " + profile + " needs the certificates)",
+                    FAULT);
+        }
+        boolean revocation = dss.getDictionaryObject(OCSPS) instanceof COSArray ocsps && ocsps.size() > 0
+                || dss.getDictionaryObject(CRLS) instanceof COSArray crls && crls.size() > 0;
+        if (!revocation && signers.stream().anyMatch(this::needsRevocation)) {
+            throw failures.fail("revocation data", "the /DSS dictionary has neither /OCSPs nor /CRLs, and profile "
+                    + profile + " needs revocation data for the signing certificate(s)", FAULT);
+        }
+        COSBase item = catalog.getItem(DSS);
+        COSObjectKey key = item instanceof COSObject indirect ? indirect.getKey() : dss.getKey();
+        long offset = offset(xref, key != null ? key : catalog.getKey());
+        if (signature != null && offset >= 0 && offset < signature.byteRange.end()) {
+            throw failures.fail("DSS", "the /DSS dictionary (at byte " + offset + ") precedes the end of the new "
+                    + signature.what() + ": it holds no validation data for it", FAULT);
+        }
+        if (finalTimestamp != null && offset >= 0) {
+            ByteRange r = finalTimestamp.byteRange;
+            if (!(offset < r.a() || offset >= r.b())) {
+                throw failures.fail("document time-stamp", "the final " + finalTimestamp.what() + " does not cover the /DSS "
+                        + "dictionary (at byte " + offset + ")", FAULT);
+            }
+        }
+    }
+
+    private boolean needsRevocation(X509CertificateHolder certificate) {
+        if (certificate == null) {
+            return true;
+        }
+        try {
+            if (anchors.contains(Digests.sha256Hex(certificate.getEncoded()))) {
+                return false;
+            }
+            return !(certificate.getSubject().equals(certificate.getIssuer())
+                    && certificate.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BC).build(certificate)));
+        } catch (Exception e) {
+            return true;
+        }
+    }
+
+    // ----- helpers -----------------------------------------------------------------------------------
+
+    private static MessageDigest digest(String oid, SignatureDictionary s, Failures failures) {
+        try {
+            return MessageDigest.getInstance(oid); // the JDK knows digests by OID; its SHA-2 is intrinsic
+        } catch (NoSuchAlgorithmException e) {
+            try {
+                return MessageDigest.getInstance(oid, BC);
+            } catch (NoSuchAlgorithmException unknown) {
+                throw failures.fail("CMS structure", "the " + s.what() + " uses the unknown digest algorithm " + oid, FAULT);
+            }
+        }
+    }
+
+    private static String describe(SignerInformation signerInfo) {
+        var sid = signerInfo.getSID();
+        if (sid.getIssuer() != null) {
+            return "issuer " + sid.getIssuer() + ", serial " + sid.getSerialNumber().toString(16);
+        }
+        return "subject key identifier " + (sid.getSubjectKeyIdentifier() == null ? "?"
+                : HexFormat.of().formatHex(sid.getSubjectKeyIdentifier()));
+    }
+
+    /** The subject as the JDK writes it (CN first), like the engine's other messages. */
+    private static String subject(X509CertificateHolder certificate) {
+        try {
+            return new javax.security.auth.x500.X500Principal(certificate.getSubject().getEncoded()).getName();
+        } catch (IOException | RuntimeException e) {
+            return certificate.getSubject().toString();
+        }
+    }
+
+    private static byte[] encoded(X509Certificate certificate) {
+        try {
+            return certificate.getEncoded();
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String fingerprint(X509Certificate certificate) {
+        return Digests.sha256Hex(encoded(certificate));
+    }
+
+    private record Failures(String name) {
+        SignatureEngineException fail(String check, String detail, String hint) {
+            return fail(check, detail, hint, null);
+        }
+
+        SignatureEngineException fail(String check, String detail, String hint, Throwable cause) {
+            return new SignatureEngineException(ErrorCode.SIGNING_FAILED, "Self-check of the output for '" + name
+                    + "' failed (" + check + "): " + detail, hint, cause);
+        }
+    }
+
+    /** A digest over the two parts of a byte range, filled by {@link Bytes#digest}. */
+    private static final class RangeDigest {
+        final MessageDigest digest;
+        final ByteRange range;
+        byte[] result;
+
+        RangeDigest(MessageDigest digest, ByteRange range) {
+            this.digest = digest;
+            this.range = range;
+        }
+    }
+
+    /** The output, in memory or in a file. */
+    private interface Bytes {
+        long length() throws IOException;
+
+        byte[] read(long position, int length) throws IOException;
+
+        PDDocument load() throws IOException;
+
+        /** Fills every digest, reading each byte at most once. */
+        void digest(List<RangeDigest> digests) throws IOException;
+    }
+
+    private record ArrayBytes(byte[] pdf) implements Bytes {
+        @Override
+        public long length() {
+            return pdf.length;
+        }
+
+        @Override
+        public byte[] read(long position, int length) {
+            return Arrays.copyOfRange(pdf, (int) position, (int) position + length);
+        }
+
+        @Override
+        public PDDocument load() throws IOException {
+            return Loader.loadPDF(pdf);
+        }
+
+        @Override
+        public void digest(List<RangeDigest> digests) {
+            for (RangeDigest d : digests) {
+                d.digest.update(pdf, 0, (int) d.range.a());
+                d.digest.update(pdf, (int) d.range.b(), (int) d.range.c());
+                d.result = d.digest.digest();
+            }
+        }
+    }
+
+    private record FileBytes(Path path, FileChannel channel) implements Bytes {
+        private static final int BUFFER = 1 << 20;
+
+        @Override
+        public long length() throws IOException {
+            return channel.size();
+        }
+
+        @Override
+        public byte[] read(long position, int length) throws IOException {
+            ByteBuffer buffer = ByteBuffer.allocate(length);
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, position + buffer.position()) < 0) {
+                    throw new IOException("unexpected end of " + path + " at " + (position + buffer.position()));
+                }
+            }
+            return buffer.array();
+        }
+
+        @Override
+        public PDDocument load() throws IOException {
+            return Loader.loadPDF(new RandomAccessReadBufferedFile(path.toFile()));
+        }
+
+        @Override
+        public void digest(List<RangeDigest> digests) throws IOException {
+            long end = digests.stream().mapToLong(d -> d.range.end()).max().orElse(0);
+            ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+            byte[] array = buffer.array();
+            long position = 0;
+            while (position < end) {
+                buffer.clear().limit((int) Math.min(BUFFER, end - position));
+                int n = channel.read(buffer, position);
+                if (n < 0) {
+                    throw new IOException("unexpected end of " + path + " at " + position);
+                }
+                for (RangeDigest d : digests) {
+                    update(d.digest, array, position, n, 0, d.range.a());
+                    update(d.digest, array, position, n, d.range.b(), d.range.end());
+                }
+                position += n;
+            }
+            for (RangeDigest d : digests) {
+                d.result = d.digest.digest();
+            }
+        }
+
+        /** Feeds the part of {@code [position, position + n)} inside {@code [from, to)}. */
+        private static void update(MessageDigest digest, byte[] array, long position, int n, long from, long to) {
+            long start = Math.max(position, from);
+            long stop = Math.min(position + n, to);
+            if (start < stop) {
+                digest.update(array, (int) (start - position), (int) (stop - start));
+            }
+        }
+    }
+}

@@ -1,0 +1,1367 @@
+package com.certyneo.engine.pades;
+
+import com.certyneo.engine.pades.PdfSyntax.ArrayInput;
+import com.certyneo.engine.pades.PdfSyntax.Input;
+import com.certyneo.engine.pades.PdfSyntax.Keyword;
+import com.certyneo.engine.pades.PdfSyntax.Malformed;
+import com.certyneo.engine.pades.PdfSyntax.Name;
+import com.certyneo.engine.pades.PdfSyntax.Parser;
+import com.certyneo.engine.pades.PdfSyntax.Real;
+import com.certyneo.engine.pades.PdfSyntax.Ref;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import static com.certyneo.engine.pades.PdfSyntax.cast;
+import static com.certyneo.engine.pades.PdfSyntax.field;
+import static com.certyneo.engine.pades.PdfSyntax.isDelimiter;
+import static com.certyneo.engine.pades.PdfSyntax.isWhite;
+
+/**
+ * What changed in a PDF after a signature, decided from the file's structure rather than from
+ * {@code %%EOF} markers or one reader's way of resolving objects.
+ *
+ * <p>Everything after the end of a signature's byte range is a later update, whatever it looks like. The
+ * signed revision's object table is rebuilt from its own cross-reference chain (classic tables, streams,
+ * hybrid sections, object streams, free entries, every generation); the later bytes contribute every
+ * definition any reader could pick up: the entries of the final chain that differ from the signed table
+ * (including frees and entries pointing back into signed bytes), every {@code N G obj} found by scanning
+ * the later bytes (also without an {@code xref}, a trailer or {@code %%EOF}), and the objects of object
+ * streams found there. Objects are identified by number only: a new generation is a redefinition.
+ *
+ * <p>Each redefined object is judged by the role it had in the signed revision (found by walking the
+ * signed revision from its trailer), against a whitelist of what a later signer legitimately changes:
+ * <ul>
+ * <li>the catalog may change only {@code /AcroForm}, {@code /DSS}, {@code /Extensions}, {@code /Metadata}
+ * and {@code /Version};</li>
+ * <li>the interactive form may gain fields ({@code /Fields} keeps every earlier field) and change
+ * {@code /SigFlags}, {@code /DR}, {@code /DA};</li>
+ * <li>a page may gain annotations in {@code /Annots} (keeping every earlier one), and nothing else;</li>
+ * <li>an empty signature field may receive its value ({@code /V}) and, with it, its appearance, lock
+ * and seed value;</li>
+ * <li>validation data ({@code /DSS} and all it reaches), the document information dictionary and the XMP
+ * metadata stream may change freely: no viewer draws them.</li>
+ * </ul>
+ * Anything added to {@code /Fields} or {@code /Annots} must be a signature field or its widget; one with a
+ * value must carry a signature dictionary (which is then validated as a signature of its own), one without
+ * must not draw anything. Every other change to an object the signed revision reaches (page tree, page
+ * content and resources, other annotations and their flags, form values, optional content, other
+ * signatures) is a modification. A changed {@code /Root} or {@code /Encrypt}, a chain that cannot be
+ * followed, and objects that cannot be read are modifications too: when unsure, the answer is "modified".
+ *
+ * <p>Written from ISO 32000-1 (§7.5, §12.7, §12.8) and sharing no code with PDFBox or DSS.
+ */
+final class RevisionDiff {
+
+    /** Cross-reference sections followed at most per chain. */
+    private static final int MAX_SECTIONS = 10_000;
+    /** Highest object number handled; larger ones make the comparison give up (and so fail closed). */
+    private static final int MAX_OBJECT_NUMBER = 50_000_000;
+    /** Decoded object streams and cross-reference streams are bounded to this many bytes. */
+    private static final int MAX_DECODED = 64 * 1024 * 1024;
+    /** Objects visited at most when walking the signed revision. */
+    private static final int MAX_VISITS = 20_000_000;
+    /** How far before the end of a revision its {@code startxref} is searched. */
+    private static final int STARTXREF_WINDOW = 4096;
+    /** Modifications listed at most per signature (the rest are counted). */
+    private static final int MAX_LISTED = 20;
+
+    /** The outcome for one signature. */
+    record Outcome(List<String> modifications, List<String> warnings) {
+        Outcome {
+            modifications = List.copyOf(modifications);
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    private RevisionDiff() {
+    }
+
+    /**
+     * @param pdf the whole file
+     * @param signedEnd the end of the signature's byte range (the signed revision is {@code [0, signedEnd)})
+     * @return the modifications after the signed revision that are not legitimate updates, and warnings
+     */
+    static Outcome after(byte[] pdf, long signedEnd) {
+        return after(new ArrayInput(pdf), signedEnd);
+    }
+
+    static Outcome after(Input in, long signedEnd) {
+        long length = in.length();
+        if (signedEnd <= 0 || signedEnd > length) {
+            return new Outcome(List.of("the signature's byte range ends at offset " + signedEnd
+                    + ", outside the file (" + length + " bytes)"), List.of());
+        }
+        if (onlyWhiteOrComments(in, signedEnd, length)) {
+            return new Outcome(List.of(), List.of());
+        }
+        try {
+            return new Comparison(in, signedEnd).run();
+        } catch (Malformed | Unsure e) {
+            return new Outcome(List.of("the data after the signed revision cannot be compared with it ("
+                    + e.getMessage() + "); changes cannot be ruled out"), List.of());
+        } catch (RuntimeException | StackOverflowError e) {
+            return new Outcome(List.of("the data after the signed revision cannot be compared with it ("
+                    + e.getClass().getSimpleName() + "); changes cannot be ruled out"), List.of());
+        }
+    }
+
+    /**
+     * Bytes after the last {@code %%EOF} that are not white-space: no reader uses them, but they are not part
+     * of any revision either.
+     *
+     * @return a warning, or {@code null}
+     */
+    static String trailingGarbage(Input in) {
+        long length = in.length();
+        long eof = lastIndexOf(in, "%%EOF", Math.max(0, length - 64L * 1024 * 1024), length);
+        if (eof < 0) {
+            return "the file has no %%EOF marker";
+        }
+        long from = eof + 5;
+        long count = 0;
+        for (long i = from; i < length; i++) {
+            if (!isWhite(in.at(i))) {
+                count++;
+            }
+        }
+        return count == 0 ? null : (length - from) + " bytes after the last %%EOF belong to no revision "
+                + "(readers ignore them; they are not covered by any signature)";
+    }
+
+    /**
+     * A signature dictionary as the file holds it, whether or not a validator can parse it.
+     *
+     * @param field the field's fully qualified name
+     * @param documentTimestamp whether it is a document time-stamp ({@code /DocTimeStamp} or
+     *                          {@code /SubFilter /ETSI.RFC3161})
+     * @param byteRange its {@code /ByteRange} when that is four integers, else empty
+     */
+    record SignatureDictionary(String field, boolean documentTimestamp, List<Long> byteRange) {
+    }
+
+    /**
+     * Every signature dictionary reached from the final revision's form fields and page widgets, in the
+     * order of the fields. Best effort: a file whose structure cannot be read yields what was found so far.
+     */
+    static List<SignatureDictionary> signatureDictionaries(Input in) {
+        List<SignatureDictionary> found = new ArrayList<>();
+        try {
+            World world = new World(in, readTable(in, in.length()));
+            Set<Long> seen = new HashSet<>();
+            Object catalog = world.resolve(world.table.trailer.get("Root"));
+            if (!(catalog instanceof Map<?, ?> c)) {
+                return found;
+            }
+            Object form = world.resolve(c.get("AcroForm"));
+            if (form instanceof Map<?, ?> f && world.resolve(f.get("Fields")) instanceof List<?> fields) {
+                for (Object field : fields) {
+                    collect(world, field, "", seen, found, 0);
+                }
+            }
+            Deque<Object> nodes = new ArrayDeque<>();
+            nodes.push(c.get("Pages"));
+            Set<Long> visited = new HashSet<>();
+            while (!nodes.isEmpty() && visited.size() < MAX_VISITS) {
+                Object ref = nodes.pop();
+                if (ref instanceof Ref r && !visited.add(r.num())) {
+                    continue;
+                }
+                Object node = world.resolve(ref);
+                if (!(node instanceof Map<?, ?> n)) {
+                    continue;
+                }
+                if (world.resolve(n.get("Kids")) instanceof List<?> kids) {
+                    kids.forEach(nodes::push);
+                }
+                if (world.resolve(n.get("Annots")) instanceof List<?> annots) {
+                    for (Object annot : annots) {
+                        collect(world, annot, null, seen, found, 0);
+                    }
+                }
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            // best effort: what was found so far
+        }
+        return found;
+    }
+
+    private static void collect(World world, Object ref, String parentName, Set<Long> seen,
+                                List<SignatureDictionary> found, int depth) {
+        if (depth > 32 || ref instanceof Ref r && !seen.add(r.num())) {
+            return;
+        }
+        if (!(world.resolve(ref) instanceof Map<?, ?> m)) {
+            return;
+        }
+        Map<String, Object> field = cast(m);
+        String name = parentName == null ? fullName(world, field) : qualified(parentName, field);
+        Object v = world.resolve(field.get("V"));
+        if (v instanceof Map<?, ?> vm && (vm.get("ByteRange") != null || vm.get("Contents") != null
+                || new Name("Sig").equals(vm.get("Type")) || new Name("DocTimeStamp").equals(vm.get("Type")))) {
+            boolean timestamp = new Name("DocTimeStamp").equals(vm.get("Type"))
+                    || new Name("ETSI.RFC3161").equals(vm.get("SubFilter"));
+            List<Long> range = List.of();
+            if (world.resolve(vm.get("ByteRange")) instanceof List<?> br && br.size() == 4
+                    && br.stream().allMatch(x -> x instanceof Long)) {
+                range = br.stream().map(x -> (Long) x).toList();
+            }
+            found.add(new SignatureDictionary(name, timestamp, range));
+        }
+        if (parentName != null && world.resolve(field.get("Kids")) instanceof List<?> kids) {
+            for (Object kid : kids) {
+                collect(world, kid, name, seen, found, depth + 1);
+            }
+        }
+    }
+
+    private static String qualified(String parentName, Map<String, Object> field) {
+        String own = field.get("T") instanceof PdfSyntax.Str t ? text(t) : null;
+        if (own == null) {
+            return parentName;
+        }
+        return parentName.isEmpty() ? own : parentName + "." + own;
+    }
+
+    private static String fullName(World world, Map<String, Object> field) {
+        List<String> parts = new ArrayList<>();
+        Map<String, Object> f = field;
+        for (int depth = 0; f != null && depth < 32; depth++) {
+            if (f.get("T") instanceof PdfSyntax.Str t) {
+                parts.add(0, text(t));
+            }
+            f = world.resolve(f.get("Parent")) instanceof Map<?, ?> p ? cast(p) : null;
+        }
+        return String.join(".", parts);
+    }
+
+    /** A text string: UTF-16BE with its byte order mark, or PDFDocEncoding (read as Latin-1). */
+    private static String text(PdfSyntax.Str s) {
+        byte[] b = s.bytes();
+        if (b.length >= 2 && (b[0] & 0xff) == 0xfe && (b[1] & 0xff) == 0xff) {
+            return new String(b, 2, b.length - 2, StandardCharsets.UTF_16BE);
+        }
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The comparison gave up; the caller reports "cannot rule out changes". */
+    private static final class Unsure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unsure(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Object tables
+
+    /** A cross-reference table: per object number, its newest entry. */
+    private static final class Table {
+        static final byte UNSET = 0;
+        static final byte FREE = 1;
+        static final byte IN_USE = 2;
+        static final byte COMPRESSED = 3;
+
+        byte[] type = new byte[1024];
+        long[] first = new long[1024];
+        long[] second = new long[1024];
+        int size;
+        Map<String, Object> trailer;
+        final List<Long> sections = new ArrayList<>();
+
+        /** Records an entry unless a newer one was recorded. */
+        void putIfAbsent(long num, byte kind, long f2, long f3) {
+            if (num < 0 || num > MAX_OBJECT_NUMBER) {
+                throw new Unsure("object number " + num + " is beyond " + MAX_OBJECT_NUMBER);
+            }
+            int n = (int) num;
+            if (n >= type.length) {
+                int grown = Math.max(n + 1, type.length * 2);
+                type = Arrays.copyOf(type, grown);
+                first = Arrays.copyOf(first, grown);
+                second = Arrays.copyOf(second, grown);
+            }
+            if (type[n] != UNSET) {
+                return;
+            }
+            type[n] = kind;
+            first[n] = f2;
+            second[n] = f3;
+            size = Math.max(size, n + 1);
+        }
+
+        byte type(long num) {
+            return num >= 0 && num < size ? type[(int) num] : UNSET;
+        }
+
+        boolean sameEntry(Table other, int num) {
+            byte a = type(num);
+            byte b = other.type(num);
+            if (a == UNSET || a == FREE) {
+                return b == UNSET || b == FREE;
+            }
+            if (a == IN_USE) {
+                return b == IN_USE && first[num] == other.first[num];
+            }
+            return a == b && first[num] == other.first[num] && second[num] == other.second[num];
+        }
+    }
+
+    /** Reads the cross-reference chain that starts at the last {@code startxref} before {@code end}. */
+    private static Table readTable(Input in, long end) {
+        long sx = lastIndexOf(in, "startxref", Math.max(0, end - STARTXREF_WINDOW), end);
+        if (sx < 0) {
+            throw new Unsure("no 'startxref' before offset " + end);
+        }
+        Parser p = new Parser(in, sx + "startxref".length());
+        Object start = p.readObject();
+        if (!(start instanceof Long offset) || offset < 0 || offset >= end) {
+            throw new Unsure("the 'startxref' at offset " + sx + " is not followed by an offset inside the revision");
+        }
+        Table table = new Table();
+        Set<Long> visited = new HashSet<>();
+        Long next = offset;
+        while (next != null) {
+            if (!visited.add(next) || visited.size() > MAX_SECTIONS) {
+                throw new Unsure("the cross-reference chain loops at offset " + next);
+            }
+            table.sections.add(next);
+            Map<String, Object> dict = section(in, next, table, false);
+            if (table.trailer == null) {
+                table.trailer = dict;
+            }
+            Object prev = dict.get("Prev");
+            next = prev instanceof Long l && l >= 0 ? l : null;
+            if (prev != null && next == null) {
+                throw new Unsure("a /Prev that is not an offset");
+            }
+        }
+        return table;
+    }
+
+    private static Map<String, Object> section(Input in, long offset, Table table, boolean streamOnly) {
+        long at = skipWhite(in, offset);
+        Parser p = new Parser(in, at);
+        if (!streamOnly && p.startsWithKeyword("xref")) {
+            p.pos += 4;
+            while (true) {
+                p.skipWhiteAndComments();
+                if (p.startsWithKeyword("trailer")) {
+                    p.pos += "trailer".length();
+                    break;
+                }
+                long firstNum = p.readUnsigned("a subsection's first object number");
+                long count = p.readUnsigned("a subsection's entry count");
+                for (long i = 0; i < count; i++) {
+                    long f2 = p.readUnsigned("an entry offset");
+                    long f3 = p.readUnsigned("an entry generation");
+                    p.skipWhite();
+                    int kind = in.at(p.pos++);
+                    if (kind != 'n' && kind != 'f') {
+                        throw new Unsure("a cross-reference entry that is neither 'n' nor 'f' at offset " + (p.pos - 1));
+                    }
+                    table.putIfAbsent(firstNum + i, kind == 'n' ? Table.IN_USE : Table.FREE, f2, f3);
+                }
+            }
+            if (!(p.readObject() instanceof Map<?, ?> m)) {
+                throw new Unsure("a trailer that is not a dictionary at offset " + offset);
+            }
+            Map<String, Object> trailer = cast(m);
+            if (trailer.get("XRefStm") instanceof Long x && x >= 0) {
+                section(in, x, table, true);
+            }
+            return trailer;
+        }
+        long num = p.objectHeader();
+        if (num < 0 || !(p.readObject() instanceof Map<?, ?> m)) {
+            throw new Unsure("no cross-reference section at offset " + offset);
+        }
+        Map<String, Object> dict = cast(m);
+        if (!new Name("XRef").equals(dict.get("Type")) || !p.followedBy("stream")) {
+            throw new Unsure("no cross-reference stream at offset " + offset);
+        }
+        byte[] data = PdfSyntax.decode(dict, streamData(in, dict, p.pos, null), MAX_DECODED);
+        if (data == null) {
+            throw new Unsure("a cross-reference stream with a filter this check does not read");
+        }
+        if (!(dict.get("W") instanceof List<?> wl) || wl.size() != 3) {
+            throw new Unsure("a cross-reference stream without /W");
+        }
+        int[] w = new int[3];
+        for (int i = 0; i < 3; i++) {
+            if (!(wl.get(i) instanceof Long l) || l < 0 || l > 8) {
+                throw new Unsure("a cross-reference stream with a bad /W");
+            }
+            w[i] = (int) (long) l;
+        }
+        List<Object> index = dict.get("Index") instanceof List<?> il ? new ArrayList<>(il)
+                : List.of(0L, dict.get("Size") instanceof Long s ? s : 0L);
+        int width = w[0] + w[1] + w[2];
+        int pos = 0;
+        for (int i = 0; i + 1 < index.size(); i += 2) {
+            if (!(index.get(i) instanceof Long firstNum) || !(index.get(i + 1) instanceof Long count) || count < 0) {
+                throw new Unsure("a cross-reference stream with a bad /Index");
+            }
+            for (long k = 0; k < count; k++) {
+                if (pos + width > data.length) {
+                    throw new Unsure("a cross-reference stream shorter than its /Index");
+                }
+                long t = w[0] == 0 ? 1 : field(data, pos, w[0]);
+                long f2 = field(data, pos + w[0], w[1]);
+                long f3 = field(data, pos + w[0] + w[1], w[2]);
+                pos += width;
+                byte kind = t == 0 ? Table.FREE : t == 1 ? Table.IN_USE : t == 2 ? Table.COMPRESSED : Table.UNSET;
+                if (kind != Table.UNSET) {
+                    table.putIfAbsent(firstNum + k, kind, f2, f3);
+                }
+            }
+        }
+        return dict;
+    }
+
+    /** A stream: its dictionary and where its raw data lies in the file (or in a decoded buffer). */
+    private record Stream(Map<String, Object> dict, Input source, long start, long length) {
+        byte[] raw() {
+            if (length > MAX_DECODED) {
+                throw new Unsure("a stream of more than " + MAX_DECODED + " bytes");
+            }
+            return source.read(start, (int) length);
+        }
+
+        boolean sameAs(Stream other) {
+            if (!Objects.equals(withoutLength(dict), withoutLength(other.dict)) || length != other.length) {
+                return false;
+            }
+            if (source == other.source && start == other.start) {
+                return true;
+            }
+            for (long i = 0; i < length; i += 1 << 16) {
+                int n = (int) Math.min(1 << 16, length - i);
+                if (!Arrays.equals(source.read(start + i, n), other.source.read(other.start + i, n))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static Map<String, Object> withoutLength(Map<String, Object> d) {
+            Map<String, Object> copy = new LinkedHashMap<>(d);
+            copy.remove("Length");
+            return copy;
+        }
+    }
+
+    /** An object that exists but cannot be read. */
+    private enum Unreadable { VALUE }
+
+    /** Raw stream data after the {@code stream} keyword at {@code keyword}. */
+    private static byte[] streamData(Input in, Map<String, Object> dict, long keyword, World world) {
+        long[] span = streamSpan(in, dict, keyword, world);
+        if (span[1] > MAX_DECODED) {
+            throw new Unsure("a stream of more than " + MAX_DECODED + " bytes");
+        }
+        return in.read(span[0], (int) span[1]);
+    }
+
+    /** {start, length} of the data of the stream whose keyword is at {@code keyword}. */
+    private static long[] streamSpan(Input in, Map<String, Object> dict, long keyword, World world) {
+        long p = keyword + "stream".length();
+        if (in.at(p) == '\r') {
+            p++;
+        }
+        if (in.at(p) == '\n') {
+            p++;
+        }
+        Object len = dict.get("Length");
+        if (len instanceof Ref r && world != null) {
+            len = world.get(r.num());
+        }
+        if (len instanceof Long l && l >= 0 && p + l <= in.length()
+                && new Parser(in, skipWhite(in, p + l)).startsWithKeyword("endstream")) {
+            return new long[] {p, l};
+        }
+        long end = indexOf(in, "endstream", p, in.length());
+        if (end < 0) {
+            throw new Malformed("a stream without 'endstream'");
+        }
+        long e = end;
+        if (e > p && in.at(e - 1) == '\n') {
+            e--;
+        }
+        if (e > p && in.at(e - 1) == '\r') {
+            e--;
+        }
+        return new long[] {p, e - p};
+    }
+
+    /** The objects of one revision (or of the final file), resolved through its table. */
+    private static final class World {
+        final Input in;
+        final Table table;
+        private final Map<Long, Object> cache = new HashMap<>();
+        private final Map<Long, List<Object>> objectStreams = new HashMap<>();
+
+        World(Input in, Table table) {
+            this.in = in;
+            this.table = table;
+        }
+
+        /** The object's value: a parsed object, a {@link Stream}, {@code Keyword.NULL} or {@link Unreadable}. */
+        Object get(long num) {
+            Object cached = cache.get(num);
+            if (cached != null) {
+                return cached;
+            }
+            Object value;
+            try {
+                value = load(num);
+            } catch (Malformed e) {
+                value = Unreadable.VALUE;
+            }
+            if (cache.size() < 200_000) {
+                cache.put(num, value);
+            }
+            return value;
+        }
+
+        private Object load(long num) {
+            byte t = table.type(num);
+            if (t == Table.IN_USE) {
+                return objectAt(in, table.first[(int) num], num, this);
+            }
+            if (t == Table.COMPRESSED) {
+                List<Object> objects = objectStream(table.first[(int) num]);
+                long index = table.second[(int) num];
+                return objects != null && index >= 0 && index < objects.size() ? objects.get((int) index)
+                        : Unreadable.VALUE;
+            }
+            return Keyword.NULL;
+        }
+
+        /** The objects of object stream {@code num}, in order, or {@code null} when it cannot be read. */
+        private List<Object> objectStream(long num) {
+            if (!objectStreams.containsKey(num)) {
+                Object stream = get(num);
+                objectStreams.put(num, stream instanceof Stream s ? objectsOf(s, this, null) : null);
+            }
+            return objectStreams.get(num);
+        }
+
+        Object resolve(Object value) {
+            Set<Long> seen = new HashSet<>();
+            while (value instanceof Ref r && seen.add(r.num())) {
+                value = get(r.num());
+            }
+            return value instanceof Ref ? Keyword.NULL : value;
+        }
+    }
+
+    /** The object defined at {@code offset}; {@link Unreadable} when none of number {@code num} starts there. */
+    private static Object objectAt(Input in, long offset, long num, World world) {
+        Parser p = new Parser(in, skipWhite(in, offset));
+        long found = p.objectHeader();
+        if (found != num) {
+            return Unreadable.VALUE;
+        }
+        return body(in, p, world);
+    }
+
+    /** The value after an object header, with its stream data if it has some. */
+    private static Object body(Input in, Parser p, World world) {
+        Object value = p.readObject();
+        if (value instanceof Map<?, ?> m) {
+            long save = p.pos;
+            if (p.followedBy("stream")) {
+                long[] span = streamSpan(in, cast(m), p.pos, world);
+                return new Stream(cast(m), in, span[0], span[1]);
+            }
+            p.pos = save;
+        }
+        return value;
+    }
+
+    /**
+     * The objects of an object stream, in order; {@code numbers}, when given, receives their object numbers.
+     *
+     * @return the objects, or {@code null} when the stream cannot be decoded
+     */
+    private static List<Object> objectsOf(Stream stream, World world, List<Long> numbers) {
+        byte[] data;
+        try {
+            data = PdfSyntax.decode(stream.dict(), stream.raw(), MAX_DECODED);
+        } catch (Malformed e) {
+            return null;
+        }
+        if (data == null || !(stream.dict().get("N") instanceof Long n) || !(stream.dict().get("First") instanceof Long first)
+                || n < 0 || n > 1_000_000 || first < 0 || first > data.length) {
+            return null;
+        }
+        ArrayInput input = new ArrayInput(data);
+        Parser header = new Parser(input, 0);
+        List<Object> objects = new ArrayList<>();
+        for (long i = 0; i < n; i++) {
+            long num;
+            long offset;
+            try {
+                num = header.readUnsigned("an object number");
+                offset = header.readUnsigned("an object offset");
+            } catch (Malformed e) {
+                return objects;
+            }
+            Object value;
+            try {
+                value = new Parser(input, first + offset).readObject();
+            } catch (Malformed e) {
+                value = Unreadable.VALUE;
+            }
+            objects.add(value);
+            if (numbers != null) {
+                numbers.add(num);
+            }
+        }
+        return objects;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Roles in the signed revision
+
+    /** What an object is in the signed revision. */
+    private enum Role {
+        CATALOG, PAGE_TREE, PAGE, ANNOTS, ANNOTATION, ACRO_FORM, FIELDS, FIELD, SIGNATURE, VALIDATION_DATA, INFO,
+        METADATA, CONTENT
+    }
+
+    /** Roles whose rule inspects every key of the object, so CONTENT adds nothing to them. */
+    private static final Set<Role> STRUCTURAL = EnumSet.of(Role.CATALOG, Role.PAGE_TREE, Role.PAGE, Role.ANNOTS,
+            Role.ANNOTATION, Role.ACRO_FORM, Role.FIELDS, Role.FIELD, Role.SIGNATURE);
+
+    /** The signed revision walked from its trailer: every object it reaches, with its roles. */
+    private static final class Roles {
+        final Map<Long, EnumSet<Role>> roles = new HashMap<>();
+        final BitSet reached = new BitSet();
+        final Map<Long, Integer> pageNumbers = new HashMap<>();
+        private int pages;
+        private int visits;
+
+        Roles(World world) {
+            Deque<Object[]> queue = new ArrayDeque<>();
+            Map<String, Object> trailer = world.table.trailer;
+            enqueue(queue, trailer.get("Root"), Role.CATALOG);
+            enqueue(queue, trailer.get("Info"), Role.INFO);
+            enqueue(queue, trailer.get("Encrypt"), Role.CONTENT);
+            while (!queue.isEmpty()) {
+                Object[] item = queue.pop();
+                long num = (Long) item[0];
+                Role role = (Role) item[1];
+                if (++visits > MAX_VISITS) {
+                    throw new Unsure("more than " + MAX_VISITS + " objects in the signed revision");
+                }
+                Object value = world.get(num);
+                if (role == Role.PAGE && pageNumbers.putIfAbsent(num, ++pages) != null) {
+                    pages--;
+                }
+                children(queue, world, value instanceof Stream s ? s.dict() : value, role);
+            }
+        }
+
+        private void enqueue(Deque<Object[]> queue, Object ref, Role role) {
+            if (!(ref instanceof Ref r) || r.num() < 0 || r.num() > MAX_OBJECT_NUMBER) {
+                return;
+            }
+            reached.set((int) r.num());
+            EnumSet<Role> set = roles.computeIfAbsent(r.num(), k -> EnumSet.noneOf(Role.class));
+            if (set.add(role)) {
+                // depth-first keeps pages in document order (Kids are pushed in reverse)
+                queue.push(new Object[] {r.num(), role});
+            }
+        }
+
+        /** Walks a value's direct parts, queuing the objects it references with their roles. */
+        private void children(Deque<Object[]> queue, World world, Object value, Role role) {
+            if (!(value instanceof Map<?, ?> m)) {
+                if (value instanceof List<?> list) {
+                    Role each = switch (role) {
+                        case ANNOTS -> Role.ANNOTATION;
+                        case FIELDS -> Role.FIELD;
+                        default -> role;
+                    };
+                    List<?> reversed = new ArrayList<>(list);
+                    java.util.Collections.reverse(reversed);
+                    for (Object o : reversed) {
+                        direct(queue, world, o, each);
+                    }
+                }
+                return;
+            }
+            Map<String, Object> dict = cast(m);
+            for (Map.Entry<String, Object> e : dict.entrySet()) {
+                String key = e.getKey();
+                Object v = e.getValue();
+                Role child = switch (role) {
+                    case CATALOG -> switch (key) {
+                        case "Pages" -> Role.PAGE_TREE;
+                        case "AcroForm" -> Role.ACRO_FORM;
+                        case "DSS" -> Role.VALIDATION_DATA;
+                        case "Metadata" -> Role.METADATA;
+                        default -> Role.CONTENT;
+                    };
+                    case PAGE_TREE -> key.equals("Kids") ? Role.PAGE_TREE : key.equals("Parent") ? null : Role.CONTENT;
+                    case PAGE -> key.equals("Annots") ? Role.ANNOTS : key.equals("Parent") ? null : Role.CONTENT;
+                    case ANNOTATION -> switch (key) {
+                        case "P" -> null;
+                        case "Parent" -> Role.FIELD;
+                        case "V" -> isSignatureField(world, dict) ? Role.SIGNATURE : Role.CONTENT;
+                        default -> Role.CONTENT;
+                    };
+                    case ACRO_FORM -> key.equals("Fields") ? Role.FIELDS : Role.CONTENT;
+                    case FIELD -> switch (key) {
+                        case "Kids" -> Role.FIELDS;
+                        case "Parent", "P" -> null;
+                        case "V" -> isSignatureField(world, dict) ? Role.SIGNATURE : Role.CONTENT;
+                        default -> Role.CONTENT;
+                    };
+                    case ANNOTS, FIELDS -> role;
+                    case SIGNATURE -> Role.SIGNATURE;
+                    case VALIDATION_DATA -> Role.VALIDATION_DATA;
+                    case INFO -> Role.INFO;
+                    case METADATA -> Role.METADATA;
+                    case CONTENT -> Role.CONTENT;
+                };
+                if (child == null) {
+                    continue;
+                }
+                if (role == Role.PAGE_TREE && key.equals("Kids") && v instanceof List<?> kids) {
+                    List<?> reversed = new ArrayList<>(kids);
+                    java.util.Collections.reverse(reversed);
+                    for (Object kid : reversed) {
+                        if (kid instanceof Ref r) {
+                            Object kv = world.resolve(r);
+                            Object kd = kv instanceof Stream s ? s.dict() : kv;
+                            boolean page = kd instanceof Map<?, ?> km && !new Name("Pages").equals(km.get("Type"));
+                            enqueue(queue, r, page ? Role.PAGE : Role.PAGE_TREE);
+                        }
+                    }
+                    continue;
+                }
+                direct(queue, world, v, child);
+            }
+        }
+
+        private void direct(Deque<Object[]> queue, World world, Object v, Role role) {
+            if (v instanceof Ref) {
+                enqueue(queue, v, role);
+            } else if (v instanceof Map<?, ?> || v instanceof List<?>) {
+                children(queue, world, v, role);
+            }
+        }
+
+        EnumSet<Role> of(long num) {
+            return roles.getOrDefault(num, EnumSet.noneOf(Role.class));
+        }
+    }
+
+    /** Whether a field dictionary is a signature field ({@code /FT /Sig}, possibly inherited). */
+    private static boolean isSignatureField(World world, Map<String, Object> field) {
+        Map<String, Object> f = field;
+        for (int depth = 0; f != null && depth < 32; depth++) {
+            Object ft = f.get("FT");
+            if (ft != null) {
+                return new Name("Sig").equals(ft);
+            }
+            Object parent = world.resolve(f.get("Parent"));
+            f = parent instanceof Map<?, ?> m ? cast(m) : null;
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // The comparison
+
+    private static final class Comparison {
+        private final Input in;
+        private final long signedEnd;
+        private final List<String> modifications = new ArrayList<>();
+        private final List<String> warnings = new ArrayList<>();
+        private World before;
+        private World after;
+        private Roles roles;
+        /** Candidate new values per object number: every definition a reader could use. */
+        private final Map<Long, List<Object>> candidates = new LinkedHashMap<>();
+
+        Comparison(Input in, long signedEnd) {
+            this.in = in;
+            this.signedEnd = signedEnd;
+        }
+
+        Outcome run() {
+            Table old = readTable(in, signedEnd);
+            if (old.trailer == null || !(old.trailer.get("Root") instanceof Ref)) {
+                throw new Unsure("the signed revision has no /Root");
+            }
+            before = new World(in, old);
+            Table newest;
+            try {
+                newest = readTable(in, in.length());
+            } catch (Unsure | Malformed e) {
+                modified("the cross-reference data after the signed revision cannot be followed (" + e.getMessage()
+                        + "); readers rebuild it and may show anything");
+                newest = null;
+            }
+            if (newest != null && !newest.sections.contains(old.sections.get(0))) {
+                modified("the final cross-reference chain does not lead back to the signed revision's");
+            }
+            after = newest == null ? null : new World(in, newest);
+            if (after != null) {
+                trailerChanges(old, newest);
+                for (int num = 0; num < Math.max(old.size, newest.size); num++) {
+                    if (!old.sameEntry(newest, num)) {
+                        candidate(num, after.get(num));
+                    }
+                }
+            }
+            scan();
+            roles = new Roles(before);
+            for (Map.Entry<Long, List<Object>> e : candidates.entrySet()) {
+                for (Object value : e.getValue()) {
+                    judge(e.getKey(), value);
+                }
+            }
+            if (modifications.size() > MAX_LISTED) {
+                int more = modifications.size() - MAX_LISTED;
+                modifications.subList(MAX_LISTED, modifications.size()).clear();
+                modifications.add("… and " + more + " more changes");
+            }
+            return new Outcome(new ArrayList<>(new LinkedHashSet<>(modifications)),
+                    new ArrayList<>(new LinkedHashSet<>(warnings)));
+        }
+
+        private void modified(String what) {
+            modifications.add(what);
+        }
+
+        private void candidate(long num, Object value) {
+            List<Object> list = candidates.computeIfAbsent(num, k -> new ArrayList<>());
+            for (Object o : list) {
+                if (same(o, value, null, null)) {
+                    return;
+                }
+            }
+            list.add(value);
+        }
+
+        private void trailerChanges(Table old, Table newest) {
+            Object oldRoot = old.trailer.get("Root");
+            for (long offset : newest.sections) {
+                if (offset < signedEnd) {
+                    break;
+                }
+                Map<String, Object> trailer = section(in, offset, new Table(), false);
+                Object root = trailer.get("Root");
+                if (root != null && !(root instanceof Ref r && r.num() == ((Ref) oldRoot).num())) {
+                    modified("the document catalog was replaced (/Root " + show(oldRoot) + " became " + show(root) + ")");
+                }
+                if (trailer.containsKey("Encrypt") && !Objects.equals(trailer.get("Encrypt"), old.trailer.get("Encrypt"))) {
+                    modified("the encryption dictionary was changed");
+                }
+            }
+        }
+
+        /** Every object definition in the bytes after the signed revision, as a reader rebuilding the file finds them. */
+        private void scan() {
+            long length = in.length();
+            long pos = signedEnd;
+            while (pos < length) {
+                int c = in.at(pos);
+                boolean boundary = pos == signedEnd || isWhite(in.at(pos - 1)) || isDelimiter(in.at(pos - 1));
+                if (c >= '0' && c <= '9' && boundary) {
+                    Parser p = new Parser(in, pos);
+                    long num = p.objectHeader();
+                    if (num >= 0) {
+                        Object value;
+                        try {
+                            value = body(in, p, after);
+                        } catch (Malformed e) {
+                            value = Unreadable.VALUE;
+                        }
+                        candidate(num, value);
+                        if (value instanceof Stream s && new Name("ObjStm").equals(s.dict().get("Type"))) {
+                            List<Long> numbers = new ArrayList<>();
+                            List<Object> objects = objectsOf(s, after, numbers);
+                            if (objects == null) {
+                                warnings.add("an object stream after the signed revision (object " + num
+                                        + ") cannot be decoded");
+                            } else {
+                                for (int i = 0; i < objects.size(); i++) {
+                                    candidate(numbers.get(i), objects.get(i));
+                                }
+                            }
+                        }
+                        pos = Math.max(pos + 1, p.pos);
+                        if (value instanceof Stream s) {
+                            pos = Math.max(pos, s.start() + s.length());
+                        }
+                        continue;
+                    }
+                }
+                pos++;
+            }
+        }
+
+        private void judge(long num, Object value) {
+            Object old = before.get(num);
+            if (same(old, value, before, after)) {
+                return;
+            }
+            EnumSet<Role> roleSet = roles.of(num);
+            if (roleSet.isEmpty()) {
+                if (old == Keyword.NULL && roles.reached.get((int) Math.min(num, Integer.MAX_VALUE))) {
+                    modified("object " + num + ", referenced by the signed revision but absent from it, was defined");
+                }
+                return; // not reached by the signed revision: no reader shows it unless a checked change does
+            }
+            if (value == Unreadable.VALUE) {
+                modified(describe(num, roleSet) + " was redefined with something that cannot be read");
+                return;
+            }
+            if (value == Keyword.NULL) {
+                modified(describe(num, roleSet) + " was deleted (freed)");
+                return;
+            }
+            // A structural role (page, annotation, field …) checks every key of the object itself, so a
+            // page also reached as plain data (a structure element's /Pg, an /OpenAction destination) is
+            // judged as a page. The permissive roles (validation data, info, metadata) never outrank
+            // CONTENT: data the document shows stays content wherever else it is referenced.
+            EnumSet<Role> effective = EnumSet.copyOf(roleSet);
+            if (effective.size() > 1 && !java.util.Collections.disjoint(effective, STRUCTURAL)) {
+                effective.remove(Role.CONTENT);
+            }
+            if (effective.contains(Role.CONTENT)) {
+                effective.removeAll(EnumSet.of(Role.VALIDATION_DATA, Role.INFO, Role.METADATA));
+            }
+            for (Role role : effective) {
+                if (!allowed(num, role, old, value)) {
+                    return; // reported
+                }
+            }
+        }
+
+        /** Whether this change is allowed for an object with this role; reports it when not. */
+        private boolean allowed(long num, Role role, Object old, Object value) {
+            String what = describe(num, EnumSet.of(role));
+            switch (role) {
+                case VALIDATION_DATA, INFO, METADATA:
+                    return true;
+                case CATALOG:
+                    return keysChanged(what, old, value, Set.of("AcroForm", "DSS", "Extensions", "Metadata", "Version"),
+                            (key, o, n) -> {
+                                if (key.equals("AcroForm")) {
+                                    return acroForm(what + " /AcroForm", before.resolve(o), after.resolve(n));
+                                }
+                                if (key.equals("DSS") && o != null && n == null) {
+                                    warnings.add("a later revision removed the /DSS dictionary (the validation data "
+                                            + "stored for earlier signatures)");
+                                }
+                                return true;
+                            });
+                case ACRO_FORM:
+                    return acroForm(what, old, value);
+                case FIELDS:
+                    return superset(what, old, value, false);
+                case ANNOTS:
+                    return superset(what, old, value, true);
+                case PAGE:
+                    return keysChanged(what, old, value, Set.of("Annots"),
+                            (key, o, n) -> superset(what + " /Annots", before.resolve(o), after.resolve(n), true));
+                case FIELD, ANNOTATION:
+                    if (old instanceof Map<?, ?> m && isSignatureField(before, cast(m))) {
+                        return signatureFieldFilled(what, cast(m), value);
+                    }
+                    modified(what + " changed" + keyDiff(old, value));
+                    return false;
+                default:
+                    modified(what + " changed" + keyDiff(old, value));
+                    return false;
+            }
+        }
+
+        private interface KeyRule {
+            boolean allowed(String key, Object oldValue, Object newValue);
+        }
+
+        /** Dictionaries equal but for {@code free} keys, each of which {@code rule} accepts. */
+        private boolean keysChanged(String what, Object old, Object value, Set<String> free, KeyRule rule) {
+            if (!(old instanceof Map<?, ?> om) || !(value instanceof Map<?, ?> nm)) {
+                modified(what + " was replaced by " + kind(value));
+                return false;
+            }
+            Set<String> keys = new LinkedHashSet<>();
+            keys.addAll(cast(om).keySet());
+            keys.addAll(cast(nm).keySet());
+            boolean ok = true;
+            for (String key : keys) {
+                Object o = om.get(key);
+                Object n = nm.get(key);
+                if (same(o, n, before, after)) {
+                    continue;
+                }
+                if (!free.contains(key)) {
+                    modified(what + " changed /" + key);
+                    ok = false;
+                } else if (!rule.allowed(key, o, n)) {
+                    ok = false;
+                }
+            }
+            return ok;
+        }
+
+        private boolean acroForm(String what, Object old, Object value) {
+            Object o = old == Keyword.NULL || old == null ? Map.of() : old;
+            return keysChanged(what, o, value, Set.of("Fields", "SigFlags", "DR", "DA", "NeedAppearances"),
+                    (key, ov, nv) -> switch (key) {
+                        case "Fields" -> superset(what + " /Fields", before.resolve(ov), after.resolve(nv), false);
+                        case "NeedAppearances" -> {
+                            if (Keyword.TRUE.equals(after.resolve(nv))) {
+                                modified(what + " now asks viewers to rebuild field appearances (/NeedAppearances)");
+                                yield false;
+                            }
+                            yield true;
+                        }
+                        default -> true;
+                    });
+        }
+
+        /** A list that keeps every earlier element and only adds signature fields (or their widgets). */
+        private boolean superset(String what, Object old, Object value, boolean annotations) {
+            List<?> o = old instanceof List<?> l ? l : List.of();
+            if (!(value instanceof List<?> n)) {
+                if (o.isEmpty() && (value == null || value == Keyword.NULL)) {
+                    return true;
+                }
+                modified(what + " was replaced by " + kind(value));
+                return false;
+            }
+            List<Object> remaining = new ArrayList<>(n);
+            for (Object element : o) {
+                boolean found = false;
+                for (int i = 0; i < remaining.size(); i++) {
+                    if (same(element, remaining.get(i), before, after)) {
+                        remaining.remove(i);
+                        found = true;
+                        break;
+                    }
+                }
+                if (!found) {
+                    modified(what + " lost " + (annotations ? "annotation " : "field ") + show(element));
+                    return false;
+                }
+            }
+            boolean ok = true;
+            for (Object added : remaining) {
+                ok &= newSignatureField(what, added, annotations);
+            }
+            return ok;
+        }
+
+        /** An added field or annotation: a signature field or widget that is signed, or draws nothing. */
+        private boolean newSignatureField(String what, Object added, boolean annotation) {
+            Object resolved = after.resolve(added);
+            List<Object> values = new ArrayList<>();
+            values.add(resolved);
+            if (added instanceof Ref r && candidates.containsKey(r.num())) {
+                values.addAll(candidates.get(r.num()));
+            }
+            for (Object v : values) {
+                if (!(v instanceof Map<?, ?> m)) {
+                    modified(what + " gained " + show(added) + ", which is not a dictionary");
+                    return false;
+                }
+                Map<String, Object> dict = cast(m);
+                String label = (annotation ? "an annotation " : "a field ") + show(added);
+                if (annotation && !new Name("Widget").equals(dict.get("Subtype"))) {
+                    modified(what + " gained " + label + " of type " + show(dict.get("Subtype")));
+                    return false;
+                }
+                if (!isSignatureField(after, dict)) {
+                    modified(what + " gained " + label + " that is not a signature field");
+                    return false;
+                }
+                if (!signed(dict) && draws(dict)) {
+                    modified(what + " gained " + label + ", an empty signature field that draws on the page");
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * An empty signature field that received a value (and with it an appearance, a lock, a seed value, and
+         * possibly a new box: signing an existing field is the same as adding a signed field, which may draw).
+         */
+        private boolean signatureFieldFilled(String what, Map<String, Object> old, Object value) {
+            if (old.get("V") != null) {
+                modified(what + ", a signed signature field, changed" + keyDiff(old, value));
+                return false;
+            }
+            if (!(value instanceof Map<?, ?> m)) {
+                modified(what + " was replaced by " + kind(value));
+                return false;
+            }
+            Map<String, Object> dict = cast(m);
+            boolean signedNow = signed(dict) || signedParent(dict);
+            return keysChanged(what, old, value, Set.of("V", "AP", "AS", "Lock", "SV", "MK", "Rect"), (key, o, n) -> {
+                if (key.equals("V") || signedNow) {
+                    if (key.equals("V") && !signedNow) {
+                        modified(what + " received a value that is not a signature dictionary");
+                        return false;
+                    }
+                    return true;
+                }
+                modified(what + " changed /" + key + " without being signed");
+                return false;
+            });
+        }
+
+        private boolean signedParent(Map<String, Object> widget) {
+            Object parent = after.resolve(widget.get("Parent"));
+            return parent instanceof Map<?, ?> p && signed(cast(p));
+        }
+
+        /** Whether a field's /V is a signature dictionary (a byte range and contents). */
+        private boolean signed(Map<String, Object> field) {
+            Object v = after.resolve(field.get("V"));
+            return v instanceof Map<?, ?> m && m.get("ByteRange") != null && m.get("Contents") != null
+                    || signedParentValue(field);
+        }
+
+        private boolean signedParentValue(Map<String, Object> field) {
+            Object parent = after.resolve(field.get("Parent"));
+            if (parent instanceof Map<?, ?> p) {
+                Object v = after.resolve(p.get("V"));
+                return v instanceof Map<?, ?> m && m.get("ByteRange") != null && m.get("Contents") != null;
+            }
+            return false;
+        }
+
+        /** Whether a widget shows something: a normal appearance with painting operators, not hidden, not empty. */
+        private boolean draws(Map<String, Object> widget) {
+            long flags = after.resolve(widget.get("F")) instanceof Long f ? f : 0;
+            if ((flags & (2 | 32)) != 0) {
+                return false; // Hidden or NoView
+            }
+            if (after.resolve(widget.get("Rect")) instanceof List<?> rect && rect.size() == 4) {
+                double[] r = new double[4];
+                for (int i = 0; i < 4; i++) {
+                    Object c = after.resolve(rect.get(i));
+                    r[i] = c instanceof Long l ? l : c instanceof Real x ? x.value().doubleValue() : Double.NaN;
+                }
+                if (r[0] == r[2] || r[1] == r[3]) {
+                    return false; // no area
+                }
+            }
+            Object ap = after.resolve(widget.get("AP"));
+            if (!(ap instanceof Map<?, ?> apd)) {
+                return false;
+            }
+            Object normal = after.resolve(apd.get("N"));
+            List<Object> streams = new ArrayList<>();
+            if (normal instanceof Map<?, ?> states) {
+                states.values().forEach(s -> streams.add(after.resolve(s)));
+            } else {
+                streams.add(normal);
+            }
+            for (Object s : streams) {
+                if (s instanceof Stream stream) {
+                    byte[] data = PdfSyntax.decode(stream.dict(), stream.raw(), MAX_DECODED);
+                    if (data == null || !new String(data, StandardCharsets.ISO_8859_1).isBlank()) {
+                        return true;
+                    }
+                } else if (s != null && s != Keyword.NULL) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private String describe(long num, EnumSet<Role> roleSet) {
+            Role role = roleSet.iterator().next();
+            String name = switch (role) {
+                case CATALOG -> "the document catalog";
+                case PAGE_TREE -> "a node of the page tree";
+                case PAGE -> "page " + roles.pageNumbers.getOrDefault(num, 0);
+                case ANNOTS -> "an annotation list";
+                case ANNOTATION -> "an annotation";
+                case ACRO_FORM -> "the interactive form";
+                case FIELDS -> "a form field list";
+                case FIELD -> "a form field";
+                case SIGNATURE -> "an earlier signature";
+                case VALIDATION_DATA -> "validation data";
+                case INFO -> "the document information";
+                case METADATA -> "the metadata";
+                case CONTENT -> "content (page content, resources, appearance or other data the document shows)";
+            };
+            return name + " (object " + num + ")";
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Values
+
+    /**
+     * Structural equality: references by object number (and generation), streams by dictionary and raw data.
+     * A reference to an object the signed revision does not define is only the same as itself.
+     */
+    private static boolean same(Object a, Object b, World wa, World wb) {
+        if (a == b) {
+            return true;
+        }
+        if (a == null || b == null) {
+            return (a == null || a == Keyword.NULL) && (b == null || b == Keyword.NULL);
+        }
+        if (a instanceof Stream sa && b instanceof Stream sb) {
+            return sa.sameAs(sb);
+        }
+        if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
+            if (!ma.keySet().equals(mb.keySet())) {
+                return false;
+            }
+            for (Object k : ma.keySet()) {
+                if (!same(ma.get(k), mb.get(k), wa, wb)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a instanceof List<?> la && b instanceof List<?> lb) {
+            if (la.size() != lb.size()) {
+                return false;
+            }
+            for (int i = 0; i < la.size(); i++) {
+                if (!same(la.get(i), lb.get(i), wa, wb)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a instanceof Ref ra && b instanceof Ref rb) {
+            return ra.num() == rb.num() && ra.gen() == rb.gen();
+        }
+        return a.equals(b);
+    }
+
+    private static String keyDiff(Object old, Object value) {
+        if (old instanceof Map<?, ?> om && value instanceof Map<?, ?> nm) {
+            List<String> keys = new ArrayList<>();
+            Set<Object> all = new LinkedHashSet<>(om.keySet());
+            all.addAll(nm.keySet());
+            for (Object k : all) {
+                if (!same(om.get(k), nm.get(k), null, null)) {
+                    keys.add("/" + k);
+                }
+            }
+            return keys.isEmpty() ? "" : " (" + String.join(", ", keys) + ")";
+        }
+        if (old instanceof Stream && value instanceof Stream) {
+            return " (its stream data)";
+        }
+        return "";
+    }
+
+    private static String kind(Object value) {
+        if (value == null || value == Keyword.NULL) {
+            return "nothing";
+        }
+        if (value instanceof Stream) {
+            return "a stream";
+        }
+        if (value instanceof Map<?, ?>) {
+            return "a dictionary";
+        }
+        if (value instanceof List<?>) {
+            return "an array";
+        }
+        return show(value);
+    }
+
+    private static String show(Object value) {
+        if (value instanceof Ref r) {
+            return r.num() + " " + r.gen() + " R";
+        }
+        if (value instanceof Name n) {
+            return "/" + n.value();
+        }
+        if (value instanceof Map<?, ?>) {
+            return "a direct dictionary";
+        }
+        return String.valueOf(value);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Bytes
+
+    private static boolean onlyWhiteOrComments(Input in, long from, long to) {
+        long pos = from;
+        while (pos < to) {
+            int c = in.at(pos);
+            if (isWhite(c)) {
+                pos++;
+            } else if (c == '%') {
+                while (pos < to && in.at(pos) != '\n' && in.at(pos) != '\r') {
+                    pos++;
+                }
+            } else {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long skipWhite(Input in, long at) {
+        while (isWhite(in.at(at))) {
+            at++;
+        }
+        return at;
+    }
+
+    private static long lastIndexOf(Input in, String s, long from, long to) {
+        byte[] k = s.getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (long i = to - k.length; i >= from; i--) {
+            for (int j = 0; j < k.length; j++) {
+                if (in.at(i + j) != k[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static long indexOf(Input in, String s, long from, long to) {
+        byte[] k = s.getBytes(StandardCharsets.US_ASCII);
+        long last = to - k.length;
+        outer:
+        for (long i = from; i <= last; i++) {
+            for (int j = 0; j < k.length; j++) {
+                if (in.at(i + j) != k[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}

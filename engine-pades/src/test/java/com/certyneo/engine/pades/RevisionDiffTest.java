@@ -1,0 +1,269 @@
+package com.certyneo.engine.pades;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link RevisionDiff} on small hand-written files, one rule per test: the signed revision is the base file
+ * (everything before {@code signedEnd}), and each test appends what a later revision would. The signed-PDF
+ * versions of these cases (real producers, real signatures, three renderers as oracle) are in the adversarial
+ * corpus; these pin each rule on its own so that a regression names the rule.
+ */
+class RevisionDiffTest {
+
+    /** Catalog 1, page tree 2, page 3 (content 4, covering annotation 5), form 6 with no fields yet. */
+    private static final Map<Integer, String> BASE = Map.of(
+            1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R >>",
+            2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Annots [5 0 R] >>",
+            4, stream("BT /F1 12 Tf 20 100 Td (Amount due: 1000 EUR) Tj ET"),
+            5, "<< /Type /Annot /Subtype /Square /Rect [10 90 190 120] /F 4 /IC [1 1 1] >>",
+            6, "<< /Fields [] >>");
+
+    @Test
+    void unchangedFileHasNoModification() {
+        Pdf pdf = Pdf.base(BASE);
+        RevisionDiff.Outcome outcome = RevisionDiff.after(pdf.bytes(), pdf.signedEnd);
+        assertEquals(List.of(), outcome.modifications());
+        assertEquals(List.of(), outcome.warnings());
+    }
+
+    @Test
+    void changedPageContentIsAModification() {
+        Pdf pdf = Pdf.base(BASE).update(Map.of(4, stream("BT /F1 12 Tf 20 100 Td (PAID IN FULL) Tj ET")), true);
+        assertModified(pdf, "object 4");
+    }
+
+    @Test
+    void anUpdateWithoutEndOfFileMarkerIsStillAnUpdate() {
+        Pdf pdf = Pdf.base(BASE).update(Map.of(4, stream("BT /F1 12 Tf 20 100 Td (PAID IN FULL) Tj ET")), false);
+        assertModified(pdf, "object 4");
+    }
+
+    @Test
+    void aMangledEndOfFileMarkerIsStillAnUpdate() {
+        Pdf pdf = Pdf.base(BASE).update(Map.of(4, stream("BT (PAID) Tj ET")), false);
+        pdf.append("%EOF\n");
+        assertModified(pdf, "object 4");
+    }
+
+    @Test
+    void anObjectRedefinedWithANewGenerationIsAModification() {
+        Pdf pdf = Pdf.base(BASE).updateWithGeneration(4, 1, stream("BT (PAID IN FULL) Tj ET"));
+        assertModified(pdf, "(object 4) changed");
+    }
+
+    @Test
+    void freeingACoveringAnnotationIsAModification() {
+        Pdf pdf = Pdf.base(BASE).freeOnly(5);
+        assertModified(pdf, "(object 5) was deleted");
+    }
+
+    @Test
+    void hidingACoveringAnnotationIsAModification() {
+        Pdf pdf = Pdf.base(BASE).update(Map.of(5,
+                "<< /Type /Annot /Subtype /Square /Rect [10 90 190 120] /F 2 /IC [1 1 1] >>"), true);
+        assertModified(pdf, "object 5");
+    }
+
+    @Test
+    void aPageTreeCycleIsAModification() {
+        Pdf pdf = Pdf.base(BASE).update(Map.of(2, "<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>"), true);
+        assertModified(pdf, "object 2");
+    }
+
+    @Test
+    void anEmptyInvisibleSignatureFieldMayBeAdded() {
+        Pdf pdf = Pdf.base(BASE).update(emptyField(BASE.get(1), "[0 0 0 0]", ""), true);
+        assertEquals(List.of(), RevisionDiff.after(pdf.bytes(), pdf.signedEnd).modifications());
+    }
+
+    @Test
+    void anEmptySignatureFieldThatDrawsIsAModification() {
+        Map<Integer, String> update = new TreeMap<>(emptyField(BASE.get(1), "[10 90 190 120]", " /AP << /N 8 0 R >>"));
+        update.put(8, "<< /Type /XObject /Subtype /Form /BBox [0 0 180 30] /Length 30 >>\nstream\n"
+                + "BT 5 10 Td (PAID IN FULL) Tj ET\nendstream");
+        Pdf pdf = Pdf.base(BASE).update(update, true);
+        assertModified(pdf, "draws on the page");
+    }
+
+    @Test
+    void aPageAlsoReachedFromOpenActionStillAcceptsAnEmptyField() {
+        Map<Integer, String> base = new TreeMap<>(BASE);
+        String catalog = "<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R /OpenAction [3 0 R /Fit] >>";
+        base.put(1, catalog);
+        Pdf pdf = Pdf.base(base).update(emptyField(catalog, "[0 0 0 0]", ""), true);
+        assertEquals(List.of(), RevisionDiff.after(pdf.bytes(), pdf.signedEnd).modifications());
+    }
+
+    @Test
+    void aPageAlsoReachedFromTheStructureTreeStillAcceptsAnEmptyField() {
+        Map<Integer, String> base = new TreeMap<>(BASE);
+        String catalog = "<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R /StructTreeRoot 9 0 R >>";
+        base.put(1, catalog);
+        base.put(9, "<< /Type /StructTreeRoot /K << /S /P /Pg 3 0 R /K 0 >> >>");
+        Pdf pdf = Pdf.base(base).update(emptyField(catalog, "[0 0 0 0]", ""), true);
+        assertEquals(List.of(), RevisionDiff.after(pdf.bytes(), pdf.signedEnd).modifications());
+    }
+
+    @Test
+    void changingThePageThroughTheStructureTreeIsStillAModification() {
+        Map<Integer, String> base = new TreeMap<>(BASE);
+        base.put(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R /StructTreeRoot 9 0 R >>");
+        base.put(9, "<< /Type /StructTreeRoot /K << /S /P /Pg 3 0 R /K 0 >> >>");
+        Pdf pdf = Pdf.base(base).update(Map.of(3,
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Annots [] >>"), true);
+        assertModified(pdf, "object 3");
+    }
+
+    @Test
+    void anInformationOnlyUpdateIsAllowed() {
+        Pdf pdf = Pdf.base(BASE).update(Map.of(7, "<< /ModDate (D:20261203000000Z) >>"), true, " /Info 7 0 R");
+        assertEquals(List.of(), RevisionDiff.after(pdf.bytes(), pdf.signedEnd).modifications());
+    }
+
+    @Test
+    void removingValidationDataIsAWarningNotAModification() {
+        Map<Integer, String> base = new TreeMap<>(BASE);
+        base.put(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R /DSS 10 0 R >>");
+        base.put(10, "<< /Certs [] >>");
+        Pdf pdf = Pdf.base(base).update(Map.of(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R >>"), true);
+        RevisionDiff.Outcome outcome = RevisionDiff.after(pdf.bytes(), pdf.signedEnd);
+        assertEquals(List.of(), outcome.modifications());
+        assertTrue(outcome.warnings().stream().anyMatch(w -> w.contains("/DSS")), outcome.warnings().toString());
+    }
+
+    @Test
+    void garbageAfterTheLastEndOfFileMarkerIsOnlyAWarning() {
+        Pdf pdf = Pdf.base(BASE);
+        pdf.append("this is not PDF syntax\n");
+        assertEquals(List.of(), RevisionDiff.after(pdf.bytes(), pdf.signedEnd).modifications());
+        String warning = RevisionDiff.trailingGarbage(new PdfSyntax.ArrayInput(pdf.bytes()));
+        assertNotNull(warning);
+        assertTrue(warning.contains("%%EOF"), warning);
+        assertNull(RevisionDiff.trailingGarbage(new PdfSyntax.ArrayInput(Pdf.base(BASE).bytes())));
+    }
+
+    @Test
+    void aByteRangeEndingOutsideTheFileIsAModification() {
+        Pdf pdf = Pdf.base(BASE);
+        assertEquals(List.of("the signature's byte range ends at offset " + (pdf.bytes().length + 10) + ", outside the file ("
+                + pdf.bytes().length + " bytes)"), RevisionDiff.after(pdf.bytes(), pdf.bytes().length + 10L).modifications());
+    }
+
+    @Test
+    void anUpdateThatCannotBeParsedFailsClosed() {
+        Pdf pdf = Pdf.base(BASE);
+        pdf.append("4 0 obj\n<< /Length 9999 >>\nstream\nBT (x) Tj\nxref\n0 1\ntrailer << /Root 1 0 R >>\nstartxref\n5\n%%EOF\n");
+        assertModified(pdf, "cannot be followed");
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    private static void assertModified(Pdf pdf, String expected) {
+        List<String> modifications = RevisionDiff.after(pdf.bytes(), pdf.signedEnd).modifications();
+        assertTrue(modifications.stream().anyMatch(m -> m.contains(expected)),
+                "expected a modification naming '" + expected + "', got " + modifications);
+    }
+
+    /** A later revision adding signature field 7 (a widget on page 3) to the form and the page. */
+    private static Map<Integer, String> emptyField(String catalog, String rect, String extra) {
+        Map<Integer, String> update = new TreeMap<>();
+        update.put(7, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Approver) /F 4 /Rect " + rect + " /P 3 0 R"
+                + extra + " >>");
+        update.put(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Annots [5 0 R 7 0 R] >>");
+        update.put(6, "<< /Fields [7 0 R] /SigFlags 1 >>");
+        assertTrue(catalog.contains("/AcroForm 6 0 R"));
+        return update;
+    }
+
+    private static String stream(String content) {
+        return "<< /Length " + content.length() + " >>\nstream\n" + content + "\nendstream";
+    }
+
+    /** A classic-xref file written revision by revision. */
+    private static final class Pdf {
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private long signedEnd;
+        private long lastXref;
+        private int size;
+
+        static Pdf base(Map<Integer, String> objects) {
+            Pdf pdf = new Pdf();
+            pdf.append("%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n");
+            pdf.size = objects.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+            pdf.section(new TreeMap<>(objects), 0, "", true, true);
+            pdf.signedEnd = pdf.out.size();
+            return pdf;
+        }
+
+        Pdf update(Map<Integer, String> objects, boolean endOfFile) {
+            return update(objects, endOfFile, "");
+        }
+
+        Pdf update(Map<Integer, String> objects, boolean endOfFile, String trailerExtra) {
+            size = Math.max(size, objects.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1);
+            section(new TreeMap<>(objects), 0, trailerExtra, false, endOfFile);
+            return this;
+        }
+
+        Pdf updateWithGeneration(int number, int generation, String body) {
+            section(new TreeMap<>(Map.of(number, body)), generation, "", false, true);
+            return this;
+        }
+
+        /** A revision whose cross-reference section only marks {@code number} free. */
+        Pdf freeOnly(int number) {
+            long xref = out.size();
+            append("xref\n" + number + " 1\n0000000000 00001 f \n");
+            append("trailer\n<< /Size " + size + " /Root 1 0 R /Prev " + lastXref + " >>\nstartxref\n" + xref + "\n%%EOF\n");
+            lastXref = xref;
+            return this;
+        }
+
+        private void section(TreeMap<Integer, String> objects, int generation, String trailerExtra, boolean first,
+                             boolean endOfFile) {
+            Map<Integer, Long> offsets = new TreeMap<>();
+            for (Map.Entry<Integer, String> e : objects.entrySet()) {
+                offsets.put(e.getKey(), (long) out.size());
+                append(e.getKey() + " " + generation + " obj\n" + e.getValue() + "\nendobj\n");
+            }
+            long xref = out.size();
+            StringBuilder table = new StringBuilder("xref\n");
+            if (first) {
+                table.append("0 ").append(size).append('\n').append("0000000000 65535 f \n");
+                for (int i = 1; i < size; i++) {
+                    Long at = offsets.get(i);
+                    table.append(at == null ? "0000000000 00001 f \n" : String.format("%010d 00000 n \n", at));
+                }
+            } else {
+                List<Integer> numbers = new ArrayList<>(offsets.keySet());
+                for (int n : numbers) {
+                    table.append(n).append(" 1\n").append(String.format("%010d %05d n \n", offsets.get(n), generation));
+                }
+            }
+            append(table.toString());
+            append("trailer\n<< /Size " + size + " /Root 1 0 R" + (first ? "" : " /Prev " + lastXref) + trailerExtra
+                    + " >>\nstartxref\n" + xref + "\n" + (endOfFile ? "%%EOF\n" : ""));
+            lastXref = xref;
+        }
+
+        void append(String s) {
+            out.writeBytes(s.getBytes(StandardCharsets.ISO_8859_1));
+        }
+
+        byte[] bytes() {
+            return out.toByteArray();
+        }
+    }
+}
