@@ -1,0 +1,115 @@
+package com.certyneo.engine.pades.fuzz;
+
+import com.certyneo.engine.DocumentSource;
+import com.certyneo.engine.DocumentTarget;
+import com.certyneo.engine.ErrorCode;
+import com.certyneo.engine.PadesProfile;
+import com.certyneo.engine.SignRequest;
+import com.certyneo.engine.SignatureEngineException;
+import com.certyneo.engine.SignatureLevel;
+import com.certyneo.engine.Signer;
+import com.certyneo.engine.ValidationOptions;
+import com.certyneo.engine.pades.PadesSignatureEngine;
+import com.certyneo.testvectors.SamplePdfs;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The exact outcome expected for each input {@link PdfFuzzTest} found a problem with (the fuzz test itself
+ * only checks the general contract). The inputs are the ones kept in {@code PdfFuzzTestInputs/<method>/}.
+ */
+class FuzzFindingsTest {
+
+    @TempDir
+    static Path home;
+    static PadesSignatureEngine engine;
+
+    @BeforeAll
+    static void setUp() {
+        engine = PadesSignatureEngine.sandbox(home);
+    }
+
+    /**
+     * Bytes before {@code %PDF-}: readers tolerate them, DSS does not ("not a PDF"), so signing failed with
+     * SIGNING_FAILED and validation with VALIDATION_ERROR. Both are INVALID_PDF now, naming the bytes.
+     */
+    @Test
+    void leadingBytesBeforeTheHeaderAreAnInvalidPdf() throws IOException {
+        byte[] found = input("sign/leading-byte-before-pdf-header.pdf");
+        byte[] classic = SamplePdfs.minimalClassicXref();
+        byte[] shifted = new byte[classic.length + 1];
+        shifted[0] = 'X';
+        System.arraycopy(classic, 0, shifted, 1, classic.length);
+        for (byte[] pdf : new byte[][] {found, shifted, input("validate/leading-byte-before-pdf-header.pdf")}) {
+            SignatureEngineException signing = assertThrows(SignatureEngineException.class, () -> sign(pdf));
+            assertEquals(ErrorCode.INVALID_PDF, signing.code(), signing.toString());
+            assertTrue(signing.getMessage().contains("1 byte before its %PDF- header"), signing.getMessage());
+            SignatureEngineException validating = assertThrows(SignatureEngineException.class,
+                    () -> engine.validate(DocumentSource.of(pdf, "in.pdf"), ValidationOptions.sandbox()));
+            assertEquals(ErrorCode.INVALID_PDF, validating.code(), validating.toString());
+        }
+    }
+
+    /**
+     * A linearized file whose final {@code %%EOF} is damaged, with an earlier revision's {@code startxref 0} and
+     * {@code %%EOF} within PDFBox's 2 KB tail window: the cross-reference check followed the last
+     * {@code startxref}, PDFBox the one before the last {@code %%EOF} (then rebuilt the table), and the signed
+     * output's new section had {@code /Prev 0}. Now refused as damaged.
+     */
+    @Test
+    void aStartxrefThatPdfBoxDoesNotStartFromIsDamage() throws IOException {
+        byte[] pdf = input("sign/linearized-eof-marker-before-last-startxref.pdf");
+        SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> sign(pdf));
+        assertEquals(ErrorCode.INVALID_PDF, e.code(), e.toString());
+        assertTrue(e.getMessage().contains("is not the one PDFBox starts from (the one at offset 3101, naming offset 0, "
+                + "before the last '%%EOF' at offset 3113)"), e.getMessage());
+    }
+
+    /**
+     * Arrays nested a few dozen levels deep inside an object that the signing revision changes (here the
+     * catalog, which gets the /AcroForm): signing took a fraction of a second, but validating the signed
+     * output did not finish, because DSS 6.2's DefaultPdfObjectModificationsFinder compares nested arrays in
+     * both directions at every level (exponential in the depth; array nesting does not count towards its
+     * maximumObjectVerificationDeepness): about 1.4 s at depth 20, 4 s at 22, over the 60-s time limit from
+     * about 30. The fuzzer's input ({@code PdfFuzzTestInputs/sign/}) has some 2,300 levels. Now
+     * {@code BoundedModificationsFinder} leaves DSS's object comparison out for such documents (the engine's
+     * own revision comparison decides anyway), and both validate in well under a second.
+     */
+    @Test
+    void aSignedDocumentWithDeeplyNestedArraysValidates() throws IOException {
+        String nested = "[".repeat(32) + "]".repeat(32);
+        byte[] minimal = SeedCorpus.build(java.util.List.of("<< /Type /Catalog /Pages 2 0 R /X " + nested + " >>",
+                SeedCorpus.PAGES, SeedCorpus.PAGE, SeedCorpus.CONTENT));
+        for (byte[] pdf : new byte[][] {minimal, input("sign/nested-arrays-exponential-validation.pdf")}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            engine.sign(SignRequest.builder().document(DocumentSource.of(pdf, "in.pdf")).output(DocumentTarget.of(out))
+                    .signer(Signer.parse("Fuzz Tester <fuzz@example.com>")).level(SignatureLevel.SES).profile(PadesProfile.B_B).build());
+            assertTrue(engine.validate(DocumentSource.of(out.toByteArray(), "signed.pdf"), ValidationOptions.sandbox()).allPassed());
+        }
+    }
+
+    private static void sign(byte[] pdf) {
+        engine.sign(SignRequest.builder().document(DocumentSource.of(pdf, "in.pdf"))
+                .output(DocumentTarget.of(new ByteArrayOutputStream())).signer(Signer.parse("Fuzz Tester <fuzz@example.com>"))
+                .level(SignatureLevel.SES).profile(PadesProfile.B_B).build());
+    }
+
+    private static byte[] input(String path) throws IOException {
+        try (InputStream in = FuzzFindingsTest.class.getResourceAsStream("PdfFuzzTestInputs/" + path)) {
+            if (in == null) {
+                throw new IOException("missing test resource PdfFuzzTestInputs/" + path);
+            }
+            return in.readAllBytes();
+        }
+    }
+}
