@@ -537,13 +537,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
         synchronized (sandboxQtspLock) {
             if (sandboxQtsp == null) {
-                try {
-                    sandboxQtsp = SandboxQtsp.start(sandboxQualifiedCa, clock, 1);
-                } catch (LinkageError e) {
-                    throw new SignatureEngineException(ErrorCode.LEVEL_NOT_CONFIGURED,
-                            "Sandbox QES needs the CSC test server of com.certyneo:test-vectors, which is not on the classpath",
-                            "Add com.certyneo:test-vectors (runtime scope) to use QES in the sandbox.", e);
-                }
+                sandboxQtsp = SandboxQtsp.start(sandboxQualifiedCa, clock, 1);
             }
             return sandboxQtsp;
         }

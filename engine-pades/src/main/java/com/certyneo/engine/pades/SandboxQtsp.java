@@ -5,14 +5,14 @@ import com.certyneo.engine.SignatureEngineException;
 import com.certyneo.engine.Signer;
 import com.certyneo.engine.pades.csc.CscClient;
 import com.certyneo.engine.pades.csc.CscSigningProvider;
+import com.certyneo.engine.sandbox.SandboxCscService;
 import com.certyneo.engine.spi.QualifiedCredential;
 import com.certyneo.engine.spi.QualifiedSigningProvider;
-import com.certyneo.testvectors.csc.CscTestServer;
 
 import java.time.Clock;
 
 /**
- * The sandbox's qualified trust service provider: the in-process {@link CscTestServer} (loopback,
+ * The sandbox's qualified trust service provider: the in-process {@link SandboxCscService} (loopback,
  * ephemeral port) backed by the sandbox qualified CA, reached through the real {@link CscClient} and
  * {@link CscSigningProvider}, so sandbox QES exercises the whole CSC v2 flow (OAuth client
  * credentials, credentials/list and info, getChallenge, authorize with SCAL2 hash binding, signHash).
@@ -23,16 +23,16 @@ import java.time.Clock;
  */
 final class SandboxQtsp implements QualifiedSigningProvider, AutoCloseable {
 
-    private final CscTestServer server;
+    private final SandboxCscService server;
     private final CscSigningProvider provider;
 
-    private SandboxQtsp(CscTestServer server, CscSigningProvider provider) {
+    private SandboxQtsp(SandboxCscService server, CscSigningProvider provider) {
         this.server = server;
         this.provider = provider;
     }
 
     static SandboxQtsp start(SandboxPki.Entry qualifiedCa, Clock clock, int signaturesPerAuthorization) {
-        CscTestServer server = CscTestServer.builder()
+        SandboxCscService server = SandboxCscService.builder()
                 .issuer(qualifiedCa.key(), qualifiedCa.chain())
                 .policy(SandboxPki.SANDBOX_POLICY_OID)
                 .revocationPointers(SandboxQualifiedCa.CRL, SandboxQualifiedCa.OCSP, SandboxQualifiedCa.CA_ISSUERS)
@@ -50,7 +50,7 @@ final class SandboxQtsp implements QualifiedSigningProvider, AutoCloseable {
         return new SandboxQtsp(server, provider);
     }
 
-    CscTestServer server() {
+    SandboxCscService server() {
         return server;
     }
 

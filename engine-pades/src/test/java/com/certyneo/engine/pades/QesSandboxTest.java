@@ -15,9 +15,9 @@ import com.certyneo.engine.ValidationOptions;
 import com.certyneo.engine.ValidationReport;
 import com.certyneo.engine.pades.csc.CscClient;
 import com.certyneo.engine.pades.csc.CscSigningProvider;
+import com.certyneo.engine.sandbox.SandboxCscService;
 import com.certyneo.engine.spi.OtpCallback;
 import com.certyneo.testvectors.SamplePdfs;
-import com.certyneo.testvectors.csc.CscTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,7 +65,7 @@ class QesSandboxTest {
 
     /** A provider against the test QTSP with a counting OTP callback that reads the outbox, or returns {@code otp}. */
     static CscSigningProvider provider(int perAuthorization, AtomicInteger otpCalls, String otp) {
-        CscTestServer server = qtsp.server();
+        SandboxCscService server = qtsp.server();
         CscClient client = CscClient.builder().baseUri(server.v2()).client(server.clientId(), server.clientSecret().toCharArray()).build();
         OtpCallback callback = request -> {
             otpCalls.incrementAndGet();
@@ -138,7 +138,7 @@ class QesSandboxTest {
     @Test
     void serverErrorIsATypedError() {
         try (PadesSignatureEngine e = engineWith(provider(1, new AtomicInteger(), null))) {
-            qtsp.server().failNext("signatures/signHash", CscTestServer.Fault.SERVER_ERROR);
+            qtsp.server().failNext("signatures/signHash", SandboxCscService.Fault.SERVER_ERROR);
             SignatureEngineException ex = assertFails(e, ErrorCode.REMOTE_SERVICE_UNAVAILABLE, "5xx.pdf");
             assertTrue(ex.getMessage().contains("signatures/signHash") && ex.getMessage().contains("500"), ex.getMessage());
         }
@@ -147,9 +147,9 @@ class QesSandboxTest {
     @Test
     void malformedJsonIsATypedError() {
         try (PadesSignatureEngine e = engineWith(provider(1, new AtomicInteger(), null))) {
-            qtsp.server().failNext("signatures/signHash", CscTestServer.Fault.MALFORMED_JSON);
+            qtsp.server().failNext("signatures/signHash", SandboxCscService.Fault.MALFORMED_JSON);
             assertFails(e, ErrorCode.REMOTE_SIGNING_ERROR, "malformed.pdf");
-            qtsp.server().failNext("credentials/info", CscTestServer.Fault.EMPTY_JSON);
+            qtsp.server().failNext("credentials/info", SandboxCscService.Fault.EMPTY_JSON);
             assertFails(e, ErrorCode.REMOTE_SIGNING_ERROR, "empty.pdf");
         }
     }

@@ -2,8 +2,8 @@ package com.certyneo.engine.pades.csc;
 
 import com.certyneo.engine.ErrorCode;
 import com.certyneo.engine.Signer;
+import com.certyneo.engine.sandbox.SandboxCscService;
 import com.certyneo.engine.spi.QualifiedCredential;
-import com.certyneo.testvectors.csc.CscTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,12 +26,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CscClientTest {
 
-    static CscTestServer server;
+    static SandboxCscService server;
     static String credential;
 
     @BeforeAll
     static void start() {
-        server = CscTestServer.builder().multisign(3).start();
+        server = SandboxCscService.builder().multisign(3).start();
         credential = server.enrol("bob@example.com", "Bob Durand", "+33600000001");
     }
 
@@ -121,10 +121,10 @@ class CscClientTest {
         assertEquals(ErrorCode.REMOTE_AUTHENTICATION_FAILED,
                 assertThrows(CscException.class, () -> badClient.listCredentials("bob@example.com")).code());
 
-        server.failNext("credentials/list", CscTestServer.Fault.UNAVAILABLE);
+        server.failNext("credentials/list", SandboxCscService.Fault.UNAVAILABLE);
         assertEquals(ErrorCode.REMOTE_SERVICE_UNAVAILABLE,
                 assertThrows(CscException.class, () -> c.listCredentials("bob@example.com")).code());
-        server.failNext("credentials/list", CscTestServer.Fault.MALFORMED_JSON);
+        server.failNext("credentials/list", SandboxCscService.Fault.MALFORMED_JSON);
         assertEquals(ErrorCode.REMOTE_SIGNING_ERROR,
                 assertThrows(CscException.class, () -> c.listCredentials("bob@example.com")).code());
 
@@ -137,7 +137,7 @@ class CscClientTest {
 
     @Test
     void tolerantOfCamelCaseAndUnknownFields() {
-        try (CscTestServer camel = CscTestServer.builder().alternateSpellings(true).start()) {
+        try (SandboxCscService camel = SandboxCscService.builder().alternateSpellings(true).start()) {
             CscClient c = CscClient.builder().baseUri(camel.v2()).client(camel.clientId(), camel.clientSecret().toCharArray()).build();
             CscInfo info = c.info();
             assertEquals(List.of("Ades-B-B", "Ades-B-T"), info.conformanceLevels());
@@ -166,7 +166,7 @@ class CscClientTest {
 
     @Test
     void providerSignsAndHandlesRawEcdsa() throws Exception {
-        try (CscTestServer raw = CscTestServer.builder().rawEcdsa(true).start()) {
+        try (SandboxCscService raw = SandboxCscService.builder().rawEcdsa(true).start()) {
             raw.enrol("carol@example.com", "Carol", "+33600000002");
             CscClient c = CscClient.builder().baseUri(raw.v2()).client(raw.clientId(), raw.clientSecret().toCharArray()).build();
             CscSigningProvider p = CscSigningProvider.builder().client(c)

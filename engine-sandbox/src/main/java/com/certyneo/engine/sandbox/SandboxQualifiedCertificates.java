@@ -1,4 +1,4 @@
-package com.certyneo.testvectors.csc;
+package com.certyneo.engine.sandbox;
 
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -40,30 +40,38 @@ import java.util.Date;
 import java.util.List;
 
 /**
- * Issues test "qualified" certificates: natural-person signing certificates carrying the ETSI EN
- * 319 412-5 QC statements QcCompliance (0.4.0.1862.1.1), QcSSCD (0.4.0.1862.1.4) and QcType esign
- * (0.4.0.1862.1.6.1), plus configurable certificate policies. They look qualified; nothing makes them
- * so, since no trusted list names their CA.
+ * Issues the <b>sandbox</b> QTSP's test "qualified" certificates (for {@link SandboxCscService}):
+ * natural-person signing certificates carrying the ETSI EN 319 412-5 QC statements QcCompliance
+ * (0.4.0.1862.1.1), QcSSCD (0.4.0.1862.1.4) and QcType esign (0.4.0.1862.1.6.1), plus configurable
+ * certificate policies. They look qualified; nothing makes them so, since no trusted list names their CA.
+ *
+ * <p><b>SANDBOX QTSP ONLY &mdash; never for production keys or certificates.</b>
  */
-final class QualifiedCertificates {
+public final class SandboxQualifiedCertificates {
 
     /** ETSI EN 319 412-5 QcCompliance. */
-    static final String QC_COMPLIANCE = "0.4.0.1862.1.1";
+    public static final String QC_COMPLIANCE = "0.4.0.1862.1.1";
     /** ETSI EN 319 412-5 QcSSCD. */
-    static final String QC_SSCD = "0.4.0.1862.1.4";
+    public static final String QC_SSCD = "0.4.0.1862.1.4";
     /** ETSI EN 319 412-5 QcType. */
-    static final String QC_TYPE = "0.4.0.1862.1.6";
+    public static final String QC_TYPE = "0.4.0.1862.1.6";
     /** ETSI EN 319 412-5 QcType esign. */
-    static final String QC_TYPE_ESIGN = "0.4.0.1862.1.6.1";
+    public static final String QC_TYPE_ESIGN = "0.4.0.1862.1.6.1";
     /** ETSI EN 319 411-2 QCP-n-qscd. */
-    static final String QCP_N_QSCD = "0.4.0.194112.1.2";
+    public static final String QCP_N_QSCD = "0.4.0.194112.1.2";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private QualifiedCertificates() {
+    private SandboxQualifiedCertificates() {
     }
 
-    static KeyPair newKeyPair(String algorithm) {
+    /**
+     * Generates a fresh key pair.
+     *
+     * @param algorithm {@code RSA} (3072 bits); anything else gives EC P-256
+     * @return the key pair
+     */
+    public static KeyPair newKeyPair(String algorithm) {
         try {
             if ("RSA".equals(algorithm)) {
                 KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
@@ -78,7 +86,15 @@ final class QualifiedCertificates {
         }
     }
 
-    static X509Certificate selfSignedCa(String commonName, KeyPair keys) {
+    /**
+     * Creates a self-signed test CA certificate ({@code C=FR, O=Certyneo TEST, CN=commonName}), valid
+     * from an hour ago for ten years.
+     *
+     * @param commonName the CA's common name
+     * @param keys the CA's key pair
+     * @return the CA certificate
+     */
+    public static X509Certificate selfSignedCa(String commonName, KeyPair keys) {
         X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.C, "FR")
                 .addRDN(BCStyle.O, "Certyneo TEST").addRDN(BCStyle.CN, commonName).build();
         Instant now = Instant.now();
@@ -95,8 +111,24 @@ final class QualifiedCertificates {
         }
     }
 
-    static X509Certificate issue(String commonName, String email, PublicKey publicKey, X509Certificate ca, PrivateKey caKey,
-                                 List<String> policies, String crl, String ocsp, String caIssuers, Instant now) {
+    /**
+     * Issues a natural-person signing certificate with the QC statements, valid from ten minutes
+     * before {@code now} for a year.
+     *
+     * @param commonName the signer's name
+     * @param email the signer's e-mail, put in the subject when it contains {@code @}, else ignored
+     * @param publicKey the signer's public key
+     * @param ca the issuing CA certificate
+     * @param caKey the issuing CA's private key
+     * @param policies the certificate policy OIDs
+     * @param crl CRL distribution point URL, or {@code null}
+     * @param ocsp OCSP URL, or {@code null}
+     * @param caIssuers CA issuers URL, or {@code null}
+     * @param now the issuing time
+     * @return the certificate
+     */
+    public static X509Certificate issue(String commonName, String email, PublicKey publicKey, X509Certificate ca, PrivateKey caKey,
+                                        List<String> policies, String crl, String ocsp, String caIssuers, Instant now) {
         X500NameBuilder nb = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.C, "FR");
         nb.addRDN(BCStyle.CN, commonName);
         if (email != null && email.contains("@")) {

@@ -1,4 +1,4 @@
-package com.certyneo.testvectors.csc;
+package com.certyneo.engine.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,8 +54,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-process Cloud Signature Consortium API server for tests and the sandbox: a fake qualified
- * trust service provider on the JDK HTTP server, bound to 127.0.0.1 on an ephemeral port.
+ * The <b>sandbox</b> qualified trust service provider's remote-signing service: an in-process Cloud
+ * Signature Consortium API server on the JDK HTTP server, bound to 127.0.0.1 (loopback only) on an
+ * ephemeral port. The engine's sandbox QES path ({@code SandboxQtsp} in engine-pades) reaches it through
+ * the real CSC client; tests use it as a fake QTSP (com.certyneo:test-vectors depends on this module,
+ * so test code keeps getting it from there).
  *
  * <p>It speaks CSC v2 under {@code /csc/v2/} and the v1.0.4.0 dialect under {@code /csc/v1/}, with
  * OAuth 2.0 at {@code /oauth2/token} (client credentials, authorization code with PKCE S256) and
@@ -66,13 +69,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code {"error", "error_description"}}.
  *
  * <p>Credentials are enrolled with {@link #enrol}; their certificates are issued by the configured CA
- * (or a self-made "Certyneo TEST Qualified CA") and carry the QC statements QcCompliance, QcSSCD and
- * QcType esign. Faults can be injected per method ({@link #failNext}). Thread-safe.
+ * (or a self-made "Certyneo TEST Qualified CA", see {@link SandboxQualifiedCertificates}) and carry the
+ * QC statements QcCompliance, QcSSCD and QcType esign. Faults can be injected per method
+ * ({@link #failNext}). Thread-safe.
  *
- * <p><b>Test and sandbox use only.</b> The outbox exposes OTPs in memory so that automated flows can
- * read them; nothing here is fit for production.
+ * <p><b>SANDBOX QTSP ONLY &mdash; never for production keys.</b> Keys are generated and held in memory,
+ * signers are enrolled on demand, the client secret is a fixed test value, and the outbox exposes OTPs
+ * in memory so that automated flows can read them. Nothing here is qualified or fit for production;
+ * a production engine is given a real QTSP's CSC endpoint instead.
  */
-public final class CscTestServer implements AutoCloseable {
+public final class SandboxCscService implements AutoCloseable {
 
     static {
         // The JDK HTTP server delays small replies (Nagle) by ~40 ms unless told otherwise; read once per JVM.
@@ -187,17 +193,17 @@ public final class CscTestServer implements AutoCloseable {
         }
     }
 
-    private CscTestServer(Builder b) throws IOException {
+    private SandboxCscService(Builder b) throws IOException {
         if (b.caKey == null) {
-            KeyPair keys = QualifiedCertificates.newKeyPair("EC");
+            KeyPair keys = SandboxQualifiedCertificates.newKeyPair("EC");
             this.caKey = keys.getPrivate();
-            this.caChain = List.of(QualifiedCertificates.selfSignedCa("Certyneo TEST Qualified CA", keys));
+            this.caChain = List.of(SandboxQualifiedCertificates.selfSignedCa("Certyneo TEST Qualified CA", keys));
         } else {
             this.caKey = b.caKey;
             this.caChain = List.copyOf(b.caChain);
         }
         List<String> all = new ArrayList<>();
-        all.add(QualifiedCertificates.QCP_N_QSCD);
+        all.add(SandboxQualifiedCertificates.QCP_N_QSCD);
         all.addAll(b.policies);
         this.policies = List.copyOf(all);
         this.crlUrl = b.crlUrl;
@@ -213,7 +219,7 @@ public final class CscTestServer implements AutoCloseable {
         this.clock = b.clock;
         this.http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         this.executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "csc-test-server");
+            Thread t = new Thread(r, "sandbox-csc-service");
             t.setDaemon(true);
             return t;
         });
@@ -274,8 +280,8 @@ public final class CscTestServer implements AutoCloseable {
                     return c.id();
                 }
             }
-            KeyPair keys = QualifiedCertificates.newKeyPair(keyAlgorithm);
-            X509Certificate certificate = QualifiedCertificates.issue(commonName, userId, keys.getPublic(), caChain.get(0), caKey,
+            KeyPair keys = SandboxQualifiedCertificates.newKeyPair(keyAlgorithm);
+            X509Certificate certificate = SandboxQualifiedCertificates.issue(commonName, userId, keys.getPublic(), caChain.get(0), caKey,
                     policies, crlUrl, ocspUrl, caIssuersUrl, clock.instant());
             List<X509Certificate> chain = new ArrayList<>();
             chain.add(certificate);
@@ -460,7 +466,7 @@ public final class CscTestServer implements AutoCloseable {
         node.put("logo", root() + "/logo.png");
         node.put("region", "FR");
         node.put("lang", "en-US");
-        node.put("description", "In-process CSC test server - NOT A QUALIFIED SERVICE");
+        node.put("description", "Certyneo SANDBOX QTSP (in-process CSC service) - NOT A QUALIFIED SERVICE");
         node.putArray("authType").add("oauth2client").add("oauth2code");
         node.put("oauth2", root());
         ArrayNode methods = node.putArray("methods");
@@ -864,7 +870,7 @@ public final class CscTestServer implements AutoCloseable {
         System.arraycopy(b, start, out, offset + size - len, len);
     }
 
-    /** Builder for {@link CscTestServer}. */
+    /** Builder for {@link SandboxCscService}. */
     public static final class Builder {
         private PrivateKey caKey;
         private List<X509Certificate> caChain;
@@ -967,9 +973,9 @@ public final class CscTestServer implements AutoCloseable {
          * @return the running server
          * @throws java.io.UncheckedIOException when the port cannot be bound
          */
-        public CscTestServer start() {
+        public SandboxCscService start() {
             try {
-                return new CscTestServer(this);
+                return new SandboxCscService(this);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
