@@ -1,0 +1,806 @@
+package com.certyneo.engine.pades;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.zip.Deflater;
+
+import com.certyneo.engine.ErrorCode;
+import com.certyneo.engine.SignatureEngineException;
+import com.certyneo.engine.pades.PdfSyntax.ArrayInput;
+import com.certyneo.engine.pades.PdfSyntax.ChannelInput;
+import com.certyneo.engine.pades.PdfSyntax.Input;
+import com.certyneo.engine.pades.PdfSyntax.Malformed;
+import com.certyneo.engine.pades.PdfSyntax.Name;
+import com.certyneo.engine.pades.PdfSyntax.Parser;
+import org.apache.pdfbox.cos.COSArray;
+import org.apache.pdfbox.cos.COSBase;
+import org.apache.pdfbox.cos.COSDictionary;
+import org.apache.pdfbox.cos.COSDocument;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.cos.COSObject;
+import org.apache.pdfbox.cos.COSObjectKey;
+import org.apache.pdfbox.cos.COSString;
+import org.apache.pdfbox.pdmodel.PDDocument;
+
+/**
+ * Writes one incremental revision (ISO 32000-1 §7.5.6) of a PDF: the changed and new objects, then the
+ * cross-reference data in the same form as the section it chains to, then {@code startxref} and
+ * {@code %%EOF}. PDFBox only reads the input and holds the objects; every byte appended is written here
+ * (through {@link CosWriter}), and the original is copied byte for byte, in one pass, never rewritten.
+ *
+ * <p>The cross-reference data follows the section the original's last {@code startxref} names (for a
+ * linearized file, its first-page section): after a classic table, including the classic table of a
+ * hybrid file, a classic {@code xref} table and {@code trailer}; after a cross-reference stream, a
+ * cross-reference stream with its own entry ({@code /Type /XRef}, {@code /W}, {@code /Index}, optional
+ * {@code /Filter /FlateDecode}). Either carries {@code /Size}, {@code /Root}, {@code /Info} (when the
+ * document has one), {@code /Prev} (the original's {@code startxref}) and {@code /ID} (the original's first
+ * identifier and a new second one, derived from the revision's content; both new when the original has
+ * none). A table starts with the entry of object 0 (the head of the free list), as tables do; a hybrid
+ * file's {@code /XRefStm} is not repeated: readers reach it through {@code /Prev}, as after PDFBox's own
+ * incremental save. Objects are written in ascending number, each on lines of their own; the same
+ * changes to the same original give the same bytes.
+ *
+ * <p>Use: {@link #of} or {@link #open}, then {@link #update} for each changed object of the document and
+ * {@link #add} for each new one (numbered from the original's {@code /Size} up), optionally
+ * {@link #reserveSignature} for a signature dictionary among them, then {@link #write()} once. The
+ * {@link Revision} it returns writes the final file: the original then the section, updating message
+ * digests over the signature's byte range as it goes ({@link Revision#writeTo(OutputStream,
+ * MessageDigest...)}, or {@link Revision#writeHead} and {@link Revision#writeTail} to patch the CMS in
+ * without writing the file twice).
+ *
+ * <p>The caller must have checked the original with {@link CrossReferenceCheck} (the engine does so
+ * before PDFBox loads it): this writer only makes sure that PDFBox and it start from the same
+ * {@code startxref}. Encrypted documents are refused ({@link ErrorCode#ENCRYPTED_PDF}): a revision of
+ * one would have to encrypt its strings and streams.
+ */
+final class RevisionWriter implements Closeable {
+
+    /** The form of a cross-reference section. */
+    enum XrefForm {
+        /** A classic {@code xref} table and {@code trailer} (also the classic part of a hybrid file). */
+        TABLE,
+        /** A cross-reference stream ({@code /Type /XRef}). */
+        STREAM
+    }
+
+    /** Bytes from the end searched for the last {@code startxref} (PDFBox's window). */
+    private static final int TAIL = CrossReferenceCheck.PDFBOX_TAIL;
+    /** The buffer of the one-pass copy of a file. */
+    private static final int COPY_BUFFER = 256 * 1024;
+
+    private final Original original;
+    private final PDDocument document;
+    private final String name;
+    private final XrefForm form;
+    private final long previous;
+    private final long originalSize;
+    private long next;
+    /** Objects to write, by object number. */
+    private final TreeMap<Long, Pending> objects = new TreeMap<>();
+    private SignaturePlaceholder placeholder;
+    private boolean compress = true;
+    private boolean written;
+
+    /** An object to write: its key, its value, and whether it is new in this revision. */
+    private record Pending(COSObjectKey key, COSBase body, boolean fresh) {
+    }
+
+    private RevisionWriter(Original original, PDDocument document, String name) {
+        this.original = original;
+        this.document = document;
+        this.name = name;
+        COSDocument cos = document.getDocument();
+        COSDictionary trailer = cos.getTrailer();
+        if (document.isEncrypted() || trailer == null || trailer.containsKey(COSName.ENCRYPT)) {
+            throw PdfInputs.encrypted(name, null);
+        }
+        Input in = original.input();
+        this.previous = lastStartxref(in, name);
+        if (cos.getStartXref() != previous) {
+            throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is damaged: its last 'startxref' "
+                    + "names offset " + previous + ", PDFBox read it from offset " + cos.getStartXref(),
+                    "Repair it first, for example with: qpdf '" + name + "' repaired.pdf - then sign the repaired file.",
+                    null);
+        }
+        this.form = formAt(in, previous, name);
+        long size = Math.max(0, trailer.getLong(COSName.SIZE, 0));
+        size = Math.max(size, cos.getHighestXRefObjectNumber() + 1);
+        for (COSObjectKey key : cos.getXrefTable().keySet()) {
+            size = Math.max(size, key.getNumber() + 1);
+        }
+        this.originalSize = size;
+        this.next = size;
+    }
+
+    /**
+     * A writer for a document in memory.
+     *
+     * @param pdf the original bytes (not copied: they must not change until the revision is written)
+     * @param document PDFBox's load of {@code pdf}
+     * @param name the document name, for errors
+     * @throws SignatureEngineException ENCRYPTED_PDF for an encrypted document, INVALID_PDF when its last
+     *         {@code startxref} cannot be found or names no cross-reference section
+     */
+    static RevisionWriter of(byte[] pdf, PDDocument document, String name) {
+        return new RevisionWriter(new Original(pdf), document, name);
+    }
+
+    /**
+     * A writer for a document in a file, read through a channel: the file is never held in memory, and is
+     * read once more, in one pass, only when the final file is written.
+     *
+     * @param file the original (it must not change until the revision is written)
+     * @param document PDFBox's load of {@code file}
+     * @param name the document name, for errors
+     * @throws IOException when the file cannot be opened
+     */
+    static RevisionWriter open(Path file, PDDocument document, String name) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            return new RevisionWriter(new Original(channel), document, name);
+        } catch (RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** @return the form of the section the revision chains to, and so of its own cross-reference data */
+    XrefForm form() {
+        return form;
+    }
+
+    /** @return the offset of the section the revision chains to (the original's last {@code startxref}) */
+    long previousOffset() {
+        return previous;
+    }
+
+    /** @return the original's length in bytes */
+    long originalLength() {
+        return original.length();
+    }
+
+    /** @return the first object number above every object of the original (its /Size, or more) */
+    long originalSize() {
+        return originalSize;
+    }
+
+    /** @return the document */
+    PDDocument document() {
+        return document;
+    }
+
+    /** Whether the cross-reference stream (when the form is {@link XrefForm#STREAM}) is FlateDecode'd; default yes. */
+    RevisionWriter compressXrefStream(boolean compress) {
+        this.compress = compress;
+        return this;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Objects
+
+    /**
+     * Adds a new indirect object, numbered above every object of the original; sets its key, so that
+     * PDFBox references it wherever it is put (COS dictionaries and arrays wrap keyed values).
+     *
+     * @return its key
+     * @throws IllegalArgumentException when {@code object} already is an object of the document
+     */
+    COSObjectKey add(COSBase object) {
+        requireOpen();
+        if (object instanceof COSObject) {
+            throw new IllegalArgumentException("add the object itself, not a reference to it");
+        }
+        if (object.getKey() != null) {
+            throw new IllegalArgumentException("object " + object.getKey() + " already has a number: use update()");
+        }
+        COSObjectKey key = new COSObjectKey(next++, 0);
+        object.setKey(key);
+        object.setDirect(false);
+        objects.put(key.getNumber(), new Pending(key, object, true));
+        return key;
+    }
+
+    /**
+     * Writes a changed object of the original again, under its key (set by PDFBox when it read it).
+     *
+     * @throws IllegalArgumentException when {@code object} has no key, or one that is not the original's
+     */
+    void update(COSBase object) {
+        COSBase body = object instanceof COSObject o ? o.getObject() : object;
+        COSObjectKey key = object.getKey() != null ? object.getKey() : body == null ? null : body.getKey();
+        if (key == null) {
+            throw new IllegalArgumentException("the object has no number: it is not an indirect object of the document");
+        }
+        update(key, body);
+    }
+
+    /**
+     * Writes a changed object of the original again, under {@code key}.
+     *
+     * @throws IllegalArgumentException when {@code key} is not below the original's size
+     */
+    void update(COSObjectKey key, COSBase object) {
+        requireOpen();
+        COSBase body = object instanceof COSObject o ? o.getObject() : object;
+        if (body == null) {
+            throw new IllegalArgumentException("object " + key + " is null");
+        }
+        Pending pending = objects.get(key.getNumber());
+        if (pending != null && pending.fresh()) {
+            if (pending.body() != body) {
+                throw new IllegalArgumentException("object " + key + " is a new object of this revision");
+            }
+            return; // a new object is written anyway
+        }
+        if (key.getNumber() <= 0 || key.getNumber() >= originalSize) {
+            throw new IllegalArgumentException("object " + key + " is not an object of the original (size "
+                    + originalSize + ")");
+        }
+        objects.put(key.getNumber(), new Pending(key, body, false));
+    }
+
+    /** @return whether object {@code number} is written in this revision */
+    boolean writes(long number) {
+        return objects.containsKey(number);
+    }
+
+    /**
+     * Reserves the room for a signature in {@code signature} (see {@link SignaturePlaceholder}); the
+     * dictionary must be written in this revision (as a new or changed object). One per revision.
+     *
+     * @param contentsBytes the room for the DER-encoded CMS or time-stamp token
+     */
+    SignaturePlaceholder reserveSignature(COSDictionary signature, int contentsBytes) {
+        requireOpen();
+        if (placeholder != null) {
+            throw new IllegalStateException("one signature per revision");
+        }
+        placeholder = SignaturePlaceholder.create(signature, contentsBytes);
+        return placeholder;
+    }
+
+    private void requireOpen() {
+        if (written) {
+            throw new IllegalStateException("the revision is already written");
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Writing
+
+    /**
+     * Lays out the revision: the objects in ascending number, the cross-reference data, {@code startxref}
+     * and {@code %%EOF}; patches the signature's byte range when one is reserved. Once only.
+     *
+     * @throws IllegalStateException when an object references a new object number that is not written, or
+     *         the reserved signature dictionary is not among the objects
+     */
+    Revision write() throws IOException {
+        requireOpen();
+        written = true;
+        long base = original.length();
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(16 * 1024);
+        CosWriter w = new CosWriter(buffer, base);
+        int last = original.input().at(base - 1);
+        if (last != '\n' && last != '\r') {
+            w.ascii("\n"); // the original's %%EOF must stay on a line of its own
+        }
+        if (placeholder != null) {
+            placeholder.reserveIn(w);
+        }
+        Set<Long> dangling = new HashSet<>();
+        w.onReference(key -> {
+            if (key.getNumber() >= originalSize && !objects.containsKey(key.getNumber())) {
+                dangling.add(key.getNumber());
+            }
+        });
+        Map<Long, long[]> entries = new TreeMap<>(); // number -> {offset, generation}
+        for (Pending p : objects.values()) {
+            entries.put(p.key().getNumber(), new long[] {w.position(), p.key().getGeneration()});
+            w.writeIndirect(p.key(), p.body());
+        }
+        if (!dangling.isEmpty()) {
+            throw new IllegalStateException("the revision references new objects it does not write: " + dangling);
+        }
+        COSDictionary trailer = document.getDocument().getTrailer();
+        byte[][] id = ids(trailer, buffer.toByteArray(), base);
+        long xrefOffset = w.position();
+        long size;
+        if (form == XrefForm.TABLE) {
+            size = Math.max(originalSize, next);
+            writeTable(w, entries);
+            w.ascii("trailer\n");
+            w.ascii("<<");
+            writeTrailerEntries(w, trailer, size, id);
+            w.ascii(">>\n");
+        } else {
+            long own = next++;
+            size = Math.max(originalSize, next);
+            entries.put(own, new long[] {xrefOffset, 0});
+            writeStream(w, own, entries, trailer, size, id);
+        }
+        w.ascii("startxref\n" + xrefOffset + "\n%%EOF\n");
+        byte[] section = buffer.toByteArray();
+        if (placeholder != null) {
+            placeholder.laidOut(section, base, w.reservedAt(placeholder.dictionary().getItem(COSName.CONTENTS)),
+                    w.reservedAt(placeholder.dictionary().getItem(COSName.BYTERANGE)));
+        }
+        Map<Long, Long> offsets = new LinkedHashMap<>();
+        entries.forEach((n, e) -> offsets.put(n, e[0]));
+        return new Revision(original, section, form, xrefOffset, size, Collections.unmodifiableMap(offsets),
+                Optional.ofNullable(placeholder));
+    }
+
+    /**
+     * The classic table: the head of the free list (object 0, as every table starts, so that readers that
+     * expect a zero-based first subsection, such as pypdf, read it as written), then one subsection per run
+     * of consecutive numbers; 20-byte entries.
+     */
+    private static void writeTable(CosWriter w, Map<Long, long[]> entries) throws IOException {
+        w.ascii("xref\n0 1\n0000000000 65535 f\r\n");
+        List<long[]> runs = runs(entries.keySet());
+        StringBuilder sb = new StringBuilder();
+        for (long[] run : runs) {
+            sb.setLength(0);
+            sb.append(run[0]).append(' ').append(run[1]).append('\n');
+            for (long n = run[0]; n < run[0] + run[1]; n++) {
+                long[] e = entries.get(n);
+                sb.append(String.format(java.util.Locale.ROOT, "%010d %05d n\r\n", e[0], e[1]));
+            }
+            w.ascii(sb.toString());
+        }
+    }
+
+    /** The cross-reference stream object, its own entry included. */
+    private void writeStream(CosWriter w, long own, Map<Long, long[]> entries, COSDictionary trailer, long size,
+                             byte[][] id) throws IOException {
+        long maxOffset = 0;
+        long maxGen = 0;
+        for (long[] e : entries.values()) {
+            maxOffset = Math.max(maxOffset, e[0]);
+            maxGen = Math.max(maxGen, e[1]);
+        }
+        int w2 = bytesFor(maxOffset);
+        int w3 = bytesFor(maxGen);
+        int width = 1 + w2 + w3;
+        byte[] data = new byte[entries.size() * width];
+        int pos = 0;
+        for (long[] e : entries.values()) {
+            data[pos++] = 1;
+            pos = put(data, pos, e[0], w2);
+            pos = put(data, pos, e[1], w3);
+        }
+        if (compress) {
+            data = deflate(data);
+        }
+        StringBuilder index = new StringBuilder("[");
+        for (long[] run : runs(entries.keySet())) {
+            index.append(index.length() > 1 ? " " : "").append(run[0]).append(' ').append(run[1]);
+        }
+        index.append(']');
+        w.ascii(own + " 0 obj\n<</Type /XRef\n/Index " + index + "\n/W [1 " + w2 + " " + w3 + "]\n");
+        writeTrailerEntries(w, trailer, size, id);
+        if (compress) {
+            w.ascii("/Filter /FlateDecode\n");
+        }
+        w.ascii("/Length " + data.length + "\n>>\nstream\r\n");
+        w.bytes(data);
+        w.ascii("\r\nendstream\nendobj\n");
+    }
+
+    /** /Size, /Root, /Info, /ID and /Prev, one per line. */
+    private void writeTrailerEntries(CosWriter w, COSDictionary trailer, long size, byte[][] id) throws IOException {
+        w.ascii("/Size " + size + "\n/Root ");
+        COSBase root = trailer.getItem(COSName.ROOT);
+        if (!(root instanceof COSObject)) {
+            throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' has no /Root reference in its "
+                    + "trailer", "Repair it first, for example with: qpdf '" + name + "' repaired.pdf", null);
+        }
+        w.writeValue(root);
+        COSBase info = trailer.getItem(COSName.INFO);
+        if (info != null && !(info instanceof org.apache.pdfbox.cos.COSNull)) {
+            w.ascii("\n/Info ");
+            w.writeValue(info);
+        }
+        w.ascii("\n/ID [");
+        w.bytes(CosWriter.string(id[0], true));
+        w.bytes(CosWriter.string(id[1], true));
+        w.ascii("]\n/Prev " + previous + "\n");
+    }
+
+    /**
+     * The new /ID: the original's first identifier (or a new one when it has none) and a new second one,
+     * the first 16 bytes of a SHA-256 over the original's length, its startxref, its first identifier and
+     * the objects of this revision (so deterministic, and different for every revision).
+     */
+    private byte[][] ids(COSDictionary trailer, byte[] objectsBytes, long base) {
+        byte[] first = null;
+        COSBase idValue = trailer.getDictionaryObject(COSName.ID);
+        if (idValue instanceof COSArray ids && ids.size() >= 1 && ids.getObject(0) instanceof COSString s) {
+            first = s.getBytes();
+        }
+        MessageDigest sha = Digests.sha256();
+        sha.update(("certyneo revision " + base + " " + previous + " ").getBytes(StandardCharsets.US_ASCII));
+        if (first != null) {
+            sha.update(first);
+        }
+        sha.update(objectsBytes);
+        byte[] second = Arrays.copyOf(sha.digest(), 16);
+        return new byte[][] {first == null ? second : first, second};
+    }
+
+    /** Runs of consecutive numbers: {first, count}. */
+    private static List<long[]> runs(Set<Long> numbers) {
+        List<long[]> runs = new ArrayList<>();
+        long start = -1;
+        long count = 0;
+        for (long n : numbers) {
+            if (count > 0 && n == start + count) {
+                count++;
+            } else {
+                if (count > 0) {
+                    runs.add(new long[] {start, count});
+                }
+                start = n;
+                count = 1;
+            }
+        }
+        if (count > 0) {
+            runs.add(new long[] {start, count});
+        }
+        return runs;
+    }
+
+    /** The bytes a big-endian field needs to hold {@code v} (at least one). */
+    private static int bytesFor(long v) {
+        int n = 1;
+        while (v > 0xff) {
+            v >>>= 8;
+            n++;
+        }
+        return n;
+    }
+
+    /** Writes {@code v} big-endian in {@code width} bytes at {@code pos}; returns the position after it. */
+    private static int put(byte[] data, int pos, long v, int width) {
+        for (int i = width - 1; i >= 0; i--) {
+            data[pos + i] = (byte) v;
+            v >>>= 8;
+        }
+        return pos + width;
+    }
+
+    /** FlateDecode-encodes {@code data} (zlib, best compression: deterministic for a given JDK). */
+    static byte[] deflate(byte[] data) {
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
+        try {
+            deflater.setInput(data);
+            deflater.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 2 + 64);
+            byte[] chunk = new byte[8192];
+            while (!deflater.finished()) {
+                int n = deflater.deflate(chunk);
+                out.write(chunk, 0, n);
+            }
+            return out.toByteArray();
+        } finally {
+            deflater.end();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // The original's last section
+
+    /** The offset named by the last {@code startxref} in the final {@value #TAIL} bytes. */
+    private static long lastStartxref(Input in, String name) {
+        byte[] k = "startxref".getBytes(StandardCharsets.US_ASCII);
+        long length = in.length();
+        long from = Math.max(0, length - TAIL);
+        byte[] tail = in.read(from, (int) (length - from));
+        outer:
+        for (int i = tail.length - k.length; i >= 0; i--) {
+            for (int j = 0; j < k.length; j++) {
+                if (tail[i + j] != k[j]) {
+                    continue outer;
+                }
+            }
+            try {
+                Object v = new Parser(in, from + i + k.length).readObject();
+                if (v instanceof Long l && l >= 0 && l < length) {
+                    return l;
+                }
+            } catch (Malformed e) {
+                // reported below
+            }
+            break;
+        }
+        throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is damaged: no usable 'startxref' "
+                + "in its last " + TAIL + " bytes", "Repair it first, for example with: qpdf '" + name
+                + "' repaired.pdf - then sign the repaired file.", null);
+    }
+
+    /** Whether the section at {@code offset} is a classic table or a cross-reference stream. */
+    private static XrefForm formAt(Input in, long offset, String name) {
+        Parser p = new Parser(in, offset);
+        p.skipWhite();
+        if (p.startsWithKeyword("xref")) {
+            return XrefForm.TABLE;
+        }
+        try {
+            if (p.objectHeader() >= 0 && p.readObject() instanceof Map<?, ?> dict
+                    && new Name("XRef").equals(dict.get("Type"))) {
+                return XrefForm.STREAM;
+            }
+        } catch (Malformed e) {
+            // reported below
+        }
+        throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is damaged: its last 'startxref' "
+                + "names offset " + offset + ", where no cross-reference section starts",
+                "Repair it first, for example with: qpdf '" + name + "' repaired.pdf - then sign the repaired file.", null);
+    }
+
+    @Override
+    public void close() throws IOException {
+        original.close();
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // The original
+
+    /** The original bytes: an array, or a file read through a channel. */
+    static final class Original implements Closeable {
+        private final byte[] bytes;
+        private final FileChannel channel;
+        private final long length;
+        private final Input input;
+
+        Original(byte[] bytes) {
+            this.bytes = bytes;
+            this.channel = null;
+            this.length = bytes.length;
+            this.input = new ArrayInput(bytes);
+        }
+
+        Original(FileChannel channel) {
+            this.bytes = null;
+            this.channel = channel;
+            try {
+                this.input = new ChannelInput(channel);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            this.length = input.length();
+        }
+
+        long length() {
+            return length;
+        }
+
+        Input input() {
+            return input;
+        }
+
+        /** Copies bytes [from, to) of the original to {@code out} (when not null), updating {@code digests}. */
+        void copy(long from, long to, OutputStream out, MessageDigest[] digests) throws IOException {
+            if (bytes != null) {
+                int off = (int) from;
+                int len = (int) (to - from);
+                for (MessageDigest d : digests) {
+                    d.update(bytes, off, len);
+                }
+                if (out != null) {
+                    out.write(bytes, off, len);
+                }
+                return;
+            }
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(COPY_BUFFER, Math.max(1, to - from)));
+            long at = from;
+            while (at < to) {
+                buffer.clear();
+                buffer.limit((int) Math.min(buffer.capacity(), to - at));
+                int n = channel.read(buffer, at);
+                if (n < 0) {
+                    throw new EOFException("the original ended at " + at + " bytes, it had " + length);
+                }
+                for (MessageDigest d : digests) {
+                    d.update(buffer.array(), 0, n);
+                }
+                if (out != null) {
+                    out.write(buffer.array(), 0, n);
+                }
+                at += n;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (channel != null) {
+                channel.close();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // The result
+
+    /**
+     * A revision laid out: the section to append, and how to write the final file (the original, then
+     * the section) in one pass over the original. Valid while its {@link RevisionWriter} is open.
+     */
+    static final class Revision {
+        private final Original original;
+        private final byte[] section;
+        private final XrefForm form;
+        private final long startxref;
+        private final long size;
+        private final Map<Long, Long> offsets;
+        private final Optional<SignaturePlaceholder> signature;
+
+        private Revision(Original original, byte[] section, XrefForm form, long startxref, long size,
+                         Map<Long, Long> offsets, Optional<SignaturePlaceholder> signature) {
+            this.original = original;
+            this.section = section;
+            this.form = form;
+            this.startxref = startxref;
+            this.size = size;
+            this.offsets = offsets;
+            this.signature = signature;
+        }
+
+        /** @return the bytes appended to the original (the signature's /Contents as last patched) */
+        byte[] section() {
+            return section.clone();
+        }
+
+        /** @return the section's length */
+        int sectionLength() {
+            return section.length;
+        }
+
+        /** @return the original's length */
+        long originalLength() {
+            return original.length();
+        }
+
+        /** @return the final file's length */
+        long length() {
+            return original.length() + section.length;
+        }
+
+        /** @return the form of the revision's cross-reference data (that of the section it chains to) */
+        XrefForm form() {
+            return form;
+        }
+
+        /** @return the final-file offset of the revision's cross-reference section */
+        long startxref() {
+            return startxref;
+        }
+
+        /** @return the revision's /Size */
+        long size() {
+            return size;
+        }
+
+        /** @return the final-file offset of every in-use entry of the new section, by object number */
+        Map<Long, Long> offsets() {
+            return offsets;
+        }
+
+        /** @return the reserved signature, when there is one */
+        Optional<SignaturePlaceholder> signature() {
+            return signature;
+        }
+
+        /**
+         * Writes the final file to {@code out}: the original (streamed, never held whole when it is a
+         * file) then the section, updating {@code digests} with the bytes of the signature's byte range
+         * (everything but the {@code /Contents} gap; everything when no signature is reserved). With a
+         * signature, the gap is written as it stands: zeros until patched, e.g. with
+         * {@link SignaturePlaceholder#patchContents(FileChannel, byte[])} once the digests are used.
+         */
+        void writeTo(OutputStream out, MessageDigest... digests) throws IOException {
+            original.copy(0, original.length(), out, digests);
+            if (signature.isEmpty()) {
+                digest(section, 0, section.length, digests);
+                out.write(section);
+                return;
+            }
+            int gapStart = gapStart();
+            int gapEnd = gapEnd();
+            digest(section, 0, gapStart, digests);
+            digest(section, gapEnd, section.length, digests);
+            out.write(section);
+        }
+
+        /**
+         * The first half of a one-pass signed write: writes the original and the section up to the
+         * {@code /Contents} gap, and updates {@code digests} with the whole byte range (the part after the
+         * gap is in memory and is digested now, written by {@link #writeTail}). The digests are then final.
+         *
+         * @throws IllegalStateException when no signature is reserved
+         */
+        void writeHead(OutputStream out, MessageDigest... digests) throws IOException {
+            requireSignature();
+            original.copy(0, original.length(), out, digests);
+            int gapStart = gapStart();
+            digest(section, 0, gapStart, digests);
+            digest(section, gapEnd(), section.length, digests);
+            out.write(section, 0, gapStart);
+        }
+
+        /**
+         * The second half: patches {@code cms} into {@code /Contents} (hex, zero padded) and writes the rest
+         * of the section, from the gap on.
+         *
+         * @throws IllegalArgumentException when {@code cms} does not fit the room reserved
+         */
+        void writeTail(OutputStream out, byte[] cms) throws IOException {
+            requireSignature();
+            signature.get().patchContents(cms);
+            int gapStart = gapStart();
+            out.write(section, gapStart, section.length - gapStart);
+        }
+
+        /** Updates {@code digests} with the byte range without writing anything (reads the original once). */
+        void digest(MessageDigest... digests) throws IOException {
+            original.copy(0, original.length(), null, digests);
+            if (signature.isEmpty()) {
+                digest(section, 0, section.length, digests);
+            } else {
+                digest(section, 0, gapStart(), digests);
+                digest(section, gapEnd(), section.length, digests);
+            }
+        }
+
+        /** @return the final file in memory (for in-memory originals and tests) */
+        byte[] toByteArray() throws IOException {
+            long length = length();
+            if (length > Integer.MAX_VALUE - 16) {
+                throw new IOException("the final file (" + length + " bytes) does not fit in an array");
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) length);
+            writeTo(out);
+            return out.toByteArray();
+        }
+
+        private void requireSignature() {
+            if (signature.isEmpty()) {
+                throw new IllegalStateException("no signature is reserved in this revision");
+            }
+        }
+
+        private int gapStart() {
+            return (int) (signature.get().contentsStart() - original.length());
+        }
+
+        private int gapEnd() {
+            return (int) (signature.get().contentsEnd() - original.length());
+        }
+
+        private static void digest(byte[] b, int from, int to, MessageDigest[] digests) {
+            for (MessageDigest d : digests) {
+                d.update(b, from, to - from);
+            }
+        }
+    }
+}

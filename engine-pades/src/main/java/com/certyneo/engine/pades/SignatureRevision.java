@@ -1,0 +1,549 @@
+package com.certyneo.engine.pades;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import com.certyneo.engine.ErrorCode;
+import com.certyneo.engine.SignatureEngineException;
+import org.apache.pdfbox.cos.COSArray;
+import org.apache.pdfbox.cos.COSBase;
+import org.apache.pdfbox.cos.COSDictionary;
+import org.apache.pdfbox.cos.COSFloat;
+import org.apache.pdfbox.cos.COSInteger;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.cos.COSObject;
+import org.apache.pdfbox.cos.COSObjectKey;
+import org.apache.pdfbox.cos.COSStream;
+import org.apache.pdfbox.cos.COSString;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+
+/**
+ * Builds the objects of the two revisions the engine appends to a PAdES document, and hands them to a
+ * {@link RevisionWriter}:
+ * <ul>
+ * <li>a signature (or document time-stamp) revision ({@link #addSignature}): the signature dictionary
+ * with its reserved {@code /Contents} and {@code /ByteRange}, the signature field (a new merged
+ * field/widget, or an existing empty signature field found by its fully qualified name), the page's
+ * {@code /Annots} and the {@code /AcroForm} ({@code /SigFlags 3}, {@code /Fields});</li>
+ * <li>a DSS revision ({@link #addDss}): the catalog's {@code /DSS} with {@code /Certs}, {@code /OCSPs} and
+ * {@code /CRLs} arrays of streams (ETSI EN 319 142-1 §5.4), merged into an existing {@code /DSS}: its
+ * entries are kept, and a new item whose content is already there is not added again.</li>
+ * </ul>
+ * Objects change in the PDFBox document in memory, and every indirect object changed is handed to the
+ * writer: a value that is direct in its container changes its container, so an {@code /Annots} array that
+ * is an object of its own is written again rather than the page, an {@code /AcroForm} that is direct in
+ * the catalog changes the catalog, and so on. What is indirect in the document stays indirect, and what is
+ * direct stays direct.
+ */
+final class SignatureRevision {
+
+    /** What the dictionary holds. */
+    enum Kind {
+        /** A signature: {@code /Type /Sig}, {@code /SubFilter /ETSI.CAdES.detached}. */
+        SIGNATURE,
+        /** A document time-stamp: {@code /Type /DocTimeStamp}, {@code /SubFilter /ETSI.RFC3161}. */
+        DOCUMENT_TIMESTAMP
+    }
+
+    /** Annotation flags of the widget: Print (4) and Locked (128). */
+    static final int WIDGET_FLAGS = 132;
+    /** Default room for the CMS in /Contents, in bytes. */
+    static final int DEFAULT_CONTENTS = 16 * 1024;
+
+    private static final COSName ADOBE_PPKLITE = COSName.getPDFName("Adobe.PPKLite");
+    private static final COSName ETSI_CADES_DETACHED = COSName.getPDFName("ETSI.CAdES.detached");
+    private static final COSName ETSI_RFC3161 = COSName.getPDFName("ETSI.RFC3161");
+    private static final COSName REX = COSName.getPDFName("REx");
+    private static final int MAX_FIELD_DEPTH = 32;
+    private static final DateTimeFormatter PDF_DATE = DateTimeFormatter.ofPattern("'D:'yyyyMMddHHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private SignatureRevision() {
+    }
+
+    /** The options of a signature revision; a fluent, mutable holder. */
+    static final class Options {
+        private final String fieldName;
+        private Kind kind = Kind.SIGNATURE;
+        private int contentsBytes = DEFAULT_CONTENTS;
+        private Instant signingTime;
+        private String signerName;
+        private String reason;
+        private String location;
+        private String contactInfo;
+        private String application;
+        private String applicationVersion;
+        private int page;
+        private PDRectangle rectangle;
+        private COSStream appearance;
+
+        /**
+         * @param fieldName the fully qualified name of an existing empty signature field to sign, or the
+         *                  name (without periods) of the new field to create
+         */
+        Options(String fieldName) {
+            this.fieldName = Objects.requireNonNull(fieldName, "fieldName");
+            if (fieldName.isEmpty()) {
+                throw new IllegalArgumentException("the field name is empty");
+            }
+        }
+
+        /** A signature (default) or a document time-stamp. */
+        Options kind(Kind kind) {
+            this.kind = Objects.requireNonNull(kind);
+            return this;
+        }
+
+        /** The room for the CMS or time-stamp token in /Contents, in bytes (default {@value #DEFAULT_CONTENTS}). */
+        Options contentsSize(int bytes) {
+            this.contentsBytes = bytes;
+            return this;
+        }
+
+        /** The /M signing time; none by default. */
+        Options signingTime(Instant time) {
+            this.signingTime = time;
+            return this;
+        }
+
+        /** The /Name entry (the signer's name). */
+        Options signerName(String name) {
+            this.signerName = name;
+            return this;
+        }
+
+        /** The /Reason entry. */
+        Options reason(String reason) {
+            this.reason = reason;
+            return this;
+        }
+
+        /** The /Location entry. */
+        Options location(String location) {
+            this.location = location;
+            return this;
+        }
+
+        /** The /ContactInfo entry. */
+        Options contactInfo(String contactInfo) {
+            this.contactInfo = contactInfo;
+            return this;
+        }
+
+        /** {@code /Prop_Build << /App << /Name /name /REx (version) >> >>}; the version may be null. */
+        Options application(String name, String version) {
+            this.application = name;
+            this.applicationVersion = version;
+            return this;
+        }
+
+        /** The page (0-based) of an invisible widget; the first page by default. */
+        Options page(int pageIndex) {
+            this.page = pageIndex;
+            return this;
+        }
+
+        /**
+         * A visible widget: on page {@code pageIndex} (0-based), at {@code rectangle} (default user space),
+         * with {@code appearance} as its normal appearance (a form XObject stream; added as a new object
+         * when it has no number yet).
+         */
+        Options visible(int pageIndex, PDRectangle rectangle, COSStream appearance) {
+            this.page = pageIndex;
+            this.rectangle = Objects.requireNonNull(rectangle, "rectangle");
+            this.appearance = Objects.requireNonNull(appearance, "appearance");
+            return this;
+        }
+    }
+
+    /**
+     * A value and the indirect object to write again when it changes: itself when it is indirect, else
+     * the indirect object that holds it (directly or through other direct values).
+     */
+    private record Held(COSBase value, COSObjectKey ownerKey, COSBase owner) {
+        COSDictionary dictionary() {
+            return value instanceof COSDictionary d ? d : null;
+        }
+
+        COSArray array() {
+            return value instanceof COSArray a ? a : null;
+        }
+
+        void touch(RevisionWriter writer) {
+            writer.update(ownerKey, owner);
+        }
+    }
+
+    /** The indirect object {@code raw} refers to, or {@code raw} held by {@code parent}'s owner. */
+    private static Held held(COSBase raw, Held parent) {
+        if (raw == null) {
+            return null;
+        }
+        if (raw instanceof COSObject o) {
+            COSBase target = o.getObject();
+            return target == null ? null : new Held(target, o.getKey(), target);
+        }
+        COSObjectKey key = CosWriter.referenceKey(raw);
+        if (key != null) {
+            return new Held(raw, key, raw);
+        }
+        return new Held(raw, parent.ownerKey(), parent.owner());
+    }
+
+    /** The value of {@code key} in the dictionary {@code parent} holds, with its owner; null when absent. */
+    private static Held child(Held parent, COSName key) {
+        COSDictionary dict = parent.dictionary();
+        return dict == null ? null : held(dict.getItem(key), parent);
+    }
+
+    /** The catalog, an indirect object by its trailer's /Root reference. */
+    private static Held catalog(RevisionWriter writer) {
+        COSBase root = writer.document().getDocument().getTrailer().getItem(COSName.ROOT);
+        Held catalog = root instanceof COSObject o ? held(o, null) : null;
+        if (catalog == null || catalog.dictionary() == null) {
+            throw new SignatureEngineException(ErrorCode.INVALID_PDF, "the document has no catalog dictionary",
+                    "Repair it first, for example with qpdf.", null);
+        }
+        return catalog;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // The signature revision
+
+    /**
+     * Adds a signature (or document time-stamp) to the revision: the signature dictionary (reserved in
+     * the writer), and the field, widget, page and form changes that attach it.
+     *
+     * @return the reserved signature, whose byte range and /Contents gap are known once
+     *         {@link RevisionWriter#write()} has run
+     * @throws SignatureEngineException INVALID_REQUEST when the named field exists but is not an empty
+     *         signature field, when a new field name contains a period, or the page does not exist;
+     *         INVALID_PDF when the document's structure cannot take the field
+     */
+    static SignaturePlaceholder addSignature(RevisionWriter writer, Options options) {
+        PDDocument document = writer.document();
+        Held catalog = catalog(writer);
+        Held acroForm = child(catalog, COSName.ACRO_FORM);
+        if (acroForm != null && acroForm.dictionary() == null) {
+            throw invalidPdf("its /AcroForm is not a dictionary");
+        }
+        Held existing = acroForm == null ? null : findField(acroForm, options.fieldName);
+
+        COSDictionary signature = signatureDictionary(options);
+        writer.add(signature);
+        SignaturePlaceholder placeholder = writer.reserveSignature(signature, options.contentsBytes);
+
+        if (acroForm == null) {
+            COSDictionary form = new COSDictionary();
+            form.setItem(COSName.FIELDS, new COSArray());
+            catalog.dictionary().setItem(COSName.ACRO_FORM, form);
+            catalog.touch(writer);
+            acroForm = new Held(form, catalog.ownerKey(), catalog.owner());
+        }
+        if (existing != null) {
+            existing.dictionary().setItem(COSName.V, signature);
+            existing.touch(writer);
+        } else {
+            if (options.fieldName.indexOf('.') >= 0) {
+                throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "A new signature field name cannot contain "
+                        + "a period: '" + options.fieldName + "'", "Name the field without periods.", null);
+            }
+            COSDictionary widget = widget(writer, document, options, signature);
+            Held fields = child(acroForm, COSName.FIELDS);
+            if (fields == null || fields.array() == null) {
+                COSArray array = new COSArray();
+                array.add(widget);
+                acroForm.dictionary().setItem(COSName.FIELDS, array);
+                acroForm.touch(writer);
+            } else {
+                fields.array().add(widget);
+                fields.touch(writer);
+            }
+        }
+        int flags = acroForm.dictionary().getInt(COSName.SIG_FLAGS, 0);
+        if ((flags & 3) != 3) {
+            acroForm.dictionary().setInt(COSName.SIG_FLAGS, flags | 3);
+            acroForm.touch(writer);
+        }
+        return placeholder;
+    }
+
+    /** The signature or document time-stamp dictionary, without /ByteRange and /Contents. */
+    private static COSDictionary signatureDictionary(Options o) {
+        COSDictionary sig = new COSDictionary();
+        boolean timestamp = o.kind == Kind.DOCUMENT_TIMESTAMP;
+        sig.setItem(COSName.TYPE, timestamp ? COSName.DOC_TIME_STAMP : COSName.SIG);
+        sig.setItem(COSName.FILTER, ADOBE_PPKLITE);
+        sig.setItem(COSName.SUB_FILTER, timestamp ? ETSI_RFC3161 : ETSI_CADES_DETACHED);
+        if (o.signingTime != null) {
+            sig.setItem(COSName.M, new COSString(PDF_DATE.format(o.signingTime)));
+        }
+        text(sig, COSName.NAME, o.signerName);
+        text(sig, COSName.REASON, o.reason);
+        text(sig, COSName.LOCATION, o.location);
+        text(sig, COSName.CONTACT_INFO, o.contactInfo);
+        if (o.application != null) {
+            COSDictionary app = new COSDictionary();
+            app.setItem(COSName.NAME, COSName.getPDFName(o.application));
+            if (o.applicationVersion != null) {
+                app.setItem(REX, new COSString(o.applicationVersion));
+            }
+            COSDictionary build = new COSDictionary();
+            build.setItem(COSName.APP, app);
+            sig.setItem(COSName.PROP_BUILD, build);
+        }
+        return sig;
+    }
+
+    /** A text string entry: PDFDocEncoding when it can be, else UTF-16BE (PDFBox's {@link COSString#COSString(String)}). */
+    private static void text(COSDictionary dict, COSName key, String value) {
+        if (value != null) {
+            dict.setItem(key, new COSString(value));
+        }
+    }
+
+    /** The new merged field/widget, added to the writer and to its page's /Annots. */
+    private static COSDictionary widget(RevisionWriter writer, PDDocument document, Options o, COSDictionary signature) {
+        if (document.getNumberOfPages() < 1) {
+            throw invalidPdf("its page tree has no page (/Count " + document.getNumberOfPages() + ")");
+        }
+        if (o.page < 0 || o.page >= document.getNumberOfPages()) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "The document has no page " + (o.page + 1)
+                    + " (it has " + document.getNumberOfPages() + ")", "Choose a page of the document.", null);
+        }
+        PDPage page = document.getPage(o.page);
+        COSDictionary pageDict = page.getCOSObject();
+        if (pageDict.getKey() == null) {
+            throw invalidPdf("page " + (o.page + 1) + " is not an indirect object");
+        }
+        Held pageHeld = new Held(pageDict, pageDict.getKey(), pageDict);
+
+        COSDictionary widget = new COSDictionary();
+        widget.setItem(COSName.TYPE, COSName.ANNOT);
+        widget.setItem(COSName.SUBTYPE, COSName.WIDGET);
+        widget.setItem(COSName.FT, COSName.SIG);
+        widget.setItem(COSName.T, new COSString(o.fieldName));
+        widget.setInt(COSName.F, WIDGET_FLAGS);
+        widget.setItem(COSName.P, pageDict);
+        COSArray rect = new COSArray();
+        PDRectangle r = o.rectangle;
+        if (r == null) {
+            for (int i = 0; i < 4; i++) {
+                rect.add(COSInteger.ZERO);
+            }
+        } else {
+            rect.add(new COSFloat(r.getLowerLeftX()));
+            rect.add(new COSFloat(r.getLowerLeftY()));
+            rect.add(new COSFloat(r.getUpperRightX()));
+            rect.add(new COSFloat(r.getUpperRightY()));
+        }
+        widget.setItem(COSName.RECT, rect);
+        widget.setItem(COSName.V, signature);
+        if (o.appearance != null) {
+            if (o.appearance.getKey() == null) {
+                writer.add(o.appearance);
+            }
+            COSDictionary ap = new COSDictionary();
+            ap.setItem(COSName.N, o.appearance);
+            widget.setItem(COSName.AP, ap);
+        }
+        writer.add(widget);
+
+        Held annots = child(pageHeld, COSName.ANNOTS);
+        if (annots == null || annots.array() == null) {
+            if (annots != null && !(annots.value() instanceof org.apache.pdfbox.cos.COSNull)) {
+                throw invalidPdf("the /Annots of page " + (o.page + 1) + " is not an array");
+            }
+            COSArray array = new COSArray();
+            array.add(widget);
+            pageDict.setItem(COSName.ANNOTS, array);
+            pageHeld.touch(writer);
+        } else {
+            annots.array().add(widget);
+            annots.touch(writer);
+        }
+        return widget;
+    }
+
+    /**
+     * Finds a field by its fully qualified name (partial names /T joined by periods, ISO 32000-1
+     * §12.7.3.2) and checks that it is an empty signature field.
+     *
+     * @return the field, or {@code null} when there is none of that name
+     */
+    private static Held findField(Held acroForm, String name) {
+        Held fields = child(acroForm, COSName.FIELDS);
+        if (fields == null || fields.array() == null) {
+            return null;
+        }
+        Held found = find(fields, "", name, 0, Collections.newSetFromMap(new IdentityHashMap<>()));
+        if (found == null) {
+            return null;
+        }
+        COSDictionary field = found.dictionary();
+        COSBase type = inherited(field, COSName.FT);
+        if (!COSName.SIG.equals(type)) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "The field '" + name + "' is not a signature "
+                    + "field", "Name another field, or a new one.", null);
+        }
+        COSBase value = field.getDictionaryObject(COSName.V);
+        if (value != null && !(value instanceof org.apache.pdfbox.cos.COSNull)) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "The signature field '" + name + "' is "
+                    + "already signed", "Name an empty signature field, or a new one.", null);
+        }
+        return found;
+    }
+
+    /**
+     * Depth-first search of a /Fields or /Kids array for the field named {@code name}; {@code prefix} is
+     * the fully qualified name of the array's holder ("" at the top), {@code seen} guards against cycles.
+     */
+    private static Held find(Held array, String prefix, String name, int depth, Set<COSBase> seen) {
+        if (depth > MAX_FIELD_DEPTH) {
+            return null;
+        }
+        for (COSBase raw : array.array()) {
+            Held item = held(raw, array);
+            if (item == null || item.dictionary() == null || !seen.add(item.value())) {
+                continue;
+            }
+            COSDictionary field = item.dictionary();
+            String partial = field.getDictionaryObject(COSName.T) instanceof COSString t ? t.getString() : null;
+            String full = partial == null ? prefix : prefix.isEmpty() ? partial : prefix + "." + partial;
+            if (partial != null && full.equals(name)) {
+                return item;
+            }
+            Held kids = child(item, COSName.KIDS);
+            if (kids != null && kids.array() != null && (partial == null || name.startsWith(full + "."))) {
+                Held found = find(kids, full, name, depth + 1, seen);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** An inheritable field entry: the field's own, or its nearest ancestor's. */
+    private static COSBase inherited(COSDictionary field, COSName key) {
+        COSDictionary d = field;
+        Set<COSDictionary> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        while (d != null && seen.add(d)) {
+            COSBase v = d.getDictionaryObject(key);
+            if (v != null) {
+                return v;
+            }
+            d = d.getDictionaryObject(COSName.PARENT) instanceof COSDictionary p ? p : null;
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // The DSS revision
+
+    /**
+     * Adds validation data to the catalog's /DSS (created when absent, as a new indirect object): one
+     * FlateDecode stream per item, appended to /Certs, /OCSPs and /CRLs. An item whose content (decoded)
+     * is already in the array, or earlier in the same list, is not added.
+     *
+     * @param certificates DER-encoded certificates
+     * @param ocsps DER-encoded OCSP responses (OCSPResponse)
+     * @param crls DER-encoded CRLs
+     * @return the number of streams added; 0 means nothing was changed (nothing to write)
+     */
+    static int addDss(RevisionWriter writer, List<byte[]> certificates, List<byte[]> ocsps, List<byte[]> crls) {
+        Held catalog = catalog(writer);
+        Held dss = child(catalog, COSName.DSS);
+        if (dss != null && dss.dictionary() == null) {
+            throw invalidPdf("its /DSS is not a dictionary");
+        }
+        int added = 0;
+        COSName[] names = {COSName.CERTS, COSName.OCSPS, COSName.CRLS};
+        List<List<byte[]>> lists = List.of(certificates, ocsps, crls);
+        for (int k = 0; k < names.length; k++) {
+            Held array = dss == null ? null : child(dss, names[k]);
+            Set<ByteBuffer> present = new HashSet<>();
+            if (array != null && array.array() != null) {
+                for (COSBase raw : array.array()) {
+                    Held item = held(raw, array);
+                    if (item != null && item.value() instanceof COSStream s) {
+                        byte[] content = decoded(s);
+                        if (content != null) {
+                            present.add(ByteBuffer.wrap(Digests.sha256(content)));
+                        }
+                    }
+                }
+            }
+            COSArray fresh = null;
+            for (byte[] der : lists.get(k)) {
+                if (!present.add(ByteBuffer.wrap(Digests.sha256(der)))) {
+                    continue;
+                }
+                if (dss == null) {
+                    COSDictionary dict = new COSDictionary();
+                    dict.setItem(COSName.TYPE, COSName.DSS);
+                    writer.add(dict);
+                    catalog.dictionary().setItem(COSName.DSS, dict);
+                    catalog.touch(writer);
+                    dss = new Held(dict, dict.getKey(), dict);
+                }
+                if (array == null || array.array() == null) {
+                    COSArray a = new COSArray();
+                    dss.dictionary().setItem(names[k], a);
+                    dss.touch(writer);
+                    array = new Held(a, dss.ownerKey(), dss.owner());
+                }
+                COSStream stream = stream(der);
+                writer.add(stream);
+                array.array().add(stream);
+                fresh = array.array();
+                added++;
+            }
+            if (fresh != null) {
+                array.touch(writer);
+            }
+        }
+        return added;
+    }
+
+    /** A new FlateDecode stream holding {@code data}. */
+    private static COSStream stream(byte[] data) {
+        COSStream stream = new COSStream();
+        try (OutputStream out = stream.createRawOutputStream()) {
+            out.write(RevisionWriter.deflate(data));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        stream.setItem(COSName.FILTER, COSName.FLATE_DECODE);
+        return stream;
+    }
+
+    /** The decoded content of a stream of the document, or {@code null} when it cannot be decoded. */
+    private static byte[] decoded(COSStream stream) {
+        try (InputStream in = stream.createInputStream()) {
+            return in.readAllBytes();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The error for a document whose structure cannot take the new objects. */
+    private static SignatureEngineException invalidPdf(String what) {
+        return new SignatureEngineException(ErrorCode.INVALID_PDF, "The document cannot take a signature: " + what,
+                "Repair it first, for example with qpdf.", null);
+    }
+}
