@@ -23,11 +23,14 @@ import java.util.Optional;
  * @param location the {@code /Location} entry, if any
  * @param contactInfo the {@code /ContactInfo} entry, if any
  * @param certificateChain the signing certificate first, then its issuers
- * @param rsaPss for RSA keys: sign with RSASSA-PSS instead of PKCS#1 v1.5 (implied by an RSASSA-PSS key)
+ * @param rsaPss for RSA keys: sign with RSASSA-PSS (the default, as one-step signing does) instead of PKCS#1 v1.5
+ * @param fieldName the fully qualified name of an existing, empty signature field to sign into; empty for a new
+ *                  invisible field (as {@link SignRequest#fieldName()})
  */
 public record PrepareRequest(DocumentSource document, Signer signer, SignatureLevel level,
                              Optional<PadesProfile> profile, Optional<String> reason, Optional<String> location,
-                             Optional<String> contactInfo, List<X509Certificate> certificateChain, boolean rsaPss) {
+                             Optional<String> contactInfo, List<X509Certificate> certificateChain, boolean rsaPss,
+                             Optional<String> fieldName) {
 
     /** Validates the components and copies the chain. */
     public PrepareRequest {
@@ -44,6 +47,7 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         reason = clean(reason);
         location = clean(location);
         contactInfo = clean(contactInfo);
+        fieldName = clean(fieldName);
     }
 
     private static void require(Object value, String what) {
@@ -83,6 +87,7 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         b.reason = request.reason().orElse(null);
         b.location = request.location().orElse(null);
         b.contactInfo = request.contactInfo().orElse(null);
+        b.field = request.fieldName().orElse(null);
         b.chain = chain;
         return b;
     }
@@ -97,7 +102,8 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         private String location;
         private String contactInfo;
         private List<X509Certificate> chain;
-        private boolean rsaPss;
+        private boolean rsaPss = true;
+        private String field;
 
         private Builder() {
         }
@@ -150,16 +156,29 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
             return this;
         }
 
-        /** @param rsaPss whether an RSA key signs with RSASSA-PSS (default PKCS#1 v1.5) @return this */
+        /**
+         * @param rsaPss whether an RSA key signs with RSASSA-PSS (the default, as in one-step signing) or, when
+         *               {@code false}, PKCS#1 v1.5 (for external signers that only have that)
+         * @return this
+         */
         public Builder rsaPss(boolean rsaPss) {
             this.rsaPss = rsaPss;
+            return this;
+        }
+
+        /**
+         * @param fieldName the fully qualified name of an existing, empty signature field to sign into
+         * @return this
+         */
+        public Builder field(String fieldName) {
+            this.field = fieldName;
             return this;
         }
 
         /** @return the request */
         public PrepareRequest build() {
             return new PrepareRequest(document, signer, level, Optional.ofNullable(profile), Optional.ofNullable(reason),
-                    Optional.ofNullable(location), Optional.ofNullable(contactInfo), chain, rsaPss);
+                    Optional.ofNullable(location), Optional.ofNullable(contactInfo), chain, rsaPss, Optional.ofNullable(field));
         }
     }
 }

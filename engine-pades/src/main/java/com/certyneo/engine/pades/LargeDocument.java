@@ -101,6 +101,16 @@ final class LargeDocument implements AutoCloseable {
         return factory;
     }
 
+    /** @return the file to sign: the input, or its prepared copy in the work directory */
+    Path file() {
+        return ((FileDocument) document).getFile().toPath();
+    }
+
+    /** @return the private work directory (deleted on {@link #close()}) */
+    Path work() {
+        return work;
+    }
+
     /** @return the document to give DSS: the input, or its prepared copy */
     DSSDocument document() {
         return document;

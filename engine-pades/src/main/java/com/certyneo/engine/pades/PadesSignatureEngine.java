@@ -83,6 +83,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
     private final long largeDocumentThreshold;
     private final Path temporaryDirectory;
     private final com.certyneo.engine.ResourceLimits limits;
+    private final SigningPipeline pipeline;
     private final Validation validation;
     private final QualifiedSigningProvider qualifiedProvider;
     private final SandboxPki.Entry sandboxQualifiedCa;
@@ -129,6 +130,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         this.largeDocumentThreshold = b.largeDocumentThreshold;
         this.temporaryDirectory = b.temporaryDirectory;
         this.limits = b.limits;
+        this.pipeline = new SigningPipeline(revocation, trustAnchors);
         this.validation = new Validation(sandboxPki, sandboxOcsp, new RevocationSources(null, b.revocationSource, null),
                 List.copyOf(b.trustAnchors), clock, b.largeDocumentThreshold);
         this.qualifiedProvider = b.qualifiedProvider;
@@ -226,6 +228,9 @@ public final class PadesSignatureEngine implements SignatureEngine {
         } catch (IOException | RuntimeException e) {
             throw translate(e, name);
         }
+        if (request.appearance().isEmpty()) {
+            return signWithPipeline(request, profile, key, signingTime, input, prepared);
+        }
         ScopedAlerts alerts = new ScopedAlerts(chain, tsp);
         byte[] output = DSSUtils.toByteArray(signWithDss(new InMemoryDocument(prepared, name), request, profile, key,
                 signingTime, tsp, null, alerts));
@@ -235,6 +240,43 @@ public final class PadesSignatureEngine implements SignatureEngine {
         return new SigningResult(request.level(), profile, chain, signingTime,
                 tsp == null ? Optional.empty() : tsp.firstTime(), Digests.sha256Hex(input), Digests.sha256Hex(prepared),
                 Digests.sha256Hex(output), request.output().path(), sandbox, alerts.warnings());
+    }
+
+    /** One-step signing of an in-memory document through the engine's own {@link SigningPipeline}. */
+    private SigningResult signWithPipeline(SignRequest request, PadesProfile profile, SigningKey key, Instant signingTime,
+                                           byte[] input, byte[] prepared) {
+        String name = request.document().name();
+        List<X509Certificate> chain = key.certificateChain();
+        SigningPipeline.HeapSink sink = new SigningPipeline.HeapSink(prepared);
+        SigningPipeline.Signed signed;
+        try {
+            signed = pipeline.sign(sink, name, spec(request, profile, key, signingTime), timestampSource);
+        } catch (IOException | RuntimeException e) {
+            throw translate(e, name, chain);
+        }
+        byte[] output = sink.bytes();
+        signatureCheck(profile, chain.get(0)).verify(output, prepared.length, name); // before anything is written
+        Budget.commit(); // past this point the output is written even if the time limit passes
+        request.output().write(out -> out.write(output));
+        return new SigningResult(request.level(), profile, chain, signingTime, signed.timestampTime(),
+                Digests.sha256Hex(input), Digests.sha256Hex(prepared), Digests.sha256Hex(output), request.output().path(),
+                sandbox, signed.warnings());
+    }
+
+    /** The pipeline's view of a request: who signs, with which attributes (one mapping for every path). */
+    SigningPipeline.Spec spec(SignRequest request, PadesProfile profile, SigningKey key, Instant signingTime) {
+        return spec(request, profile, key, signingTime, true);
+    }
+
+    /** @param rsaPss whether an RSA key signs with RSASSA-PSS (one-step always; two-step as the request says) */
+    SigningPipeline.Spec spec(SignRequest request, PadesProfile profile, SigningKey key, Instant signingTime,
+                              boolean rsaPss) {
+        X509Certificate certificate = key.certificate();
+        boolean seal = request.level() == SignatureLevel.SES;
+        return new SigningPipeline.Spec(profile, key, signingTime, rsaPss, request.fieldName(),
+                seal ? commonName(certificate) : request.signer().name(),
+                seal ? Optional.of(request.reason().orElse("Sealed on behalf of " + request.signer())) : request.reason(),
+                request.location(), request.contactInfo());
     }
 
     /** getDataToSign, the key, signDocument: the DSS part of one-step signing. */
@@ -299,6 +341,17 @@ public final class PadesSignatureEngine implements SignatureEngine {
                                         Instant signingTime, DssTimestampSource tsp) {
         String name = request.document().name();
         try (LargeDocument large = LargeDocument.open(file, name, sandbox, workParent(request.output()))) {
+            if (request.appearance().isEmpty()) {
+                // the engine's pipeline: the input is read once more (hash + copy), never held whole
+                SigningPipeline.FileSink sink = new SigningPipeline.FileSink(large.file(), large.work());
+                SigningPipeline.Signed signed = pipeline.sign(sink, name, spec(request, profile, key, signingTime),
+                        timestampSource);
+                String outputSha256 = large.write(new eu.europa.esig.dss.model.FileDocument(sink.file().toFile()),
+                        request.output(), signatureCheck(profile, key.certificate()));
+                return new SigningResult(request.level(), profile, key.certificateChain(), signingTime,
+                        signed.timestampTime(), large.inputSha256(), large.preparedSha256(), outputSha256,
+                        request.output().path(), sandbox, signed.warnings());
+            }
             ScopedAlerts alerts = new ScopedAlerts(key.certificateChain(), tsp);
             DSSDocument signed = signWithDss(large.document(), request, profile, key, signingTime, tsp, large.factory(),
                     alerts);
@@ -556,6 +609,10 @@ public final class PadesSignatureEngine implements SignatureEngine {
     /** The check of an extension ({@code profile}) or document time-stamp ({@code null}) output. */
     private OutputSelfCheck augmentCheck(PadesProfile profile) {
         return profile == null ? OutputSelfCheck.documentTimestamp() : OutputSelfCheck.extension(profile, trustAnchors);
+    }
+
+    SigningPipeline pipeline() {
+        return pipeline;
     }
 
     TimestampSource timestampSource() {

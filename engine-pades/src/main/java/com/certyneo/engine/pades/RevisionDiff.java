@@ -1259,6 +1259,12 @@ final class RevisionDiff {
         if (a instanceof Ref ra && b instanceof Ref rb) {
             return ra.num() == rb.num() && ra.gen() == rb.gen();
         }
+        if (a instanceof Long || a instanceof Real) {
+            // 612 and 612.0 are the same number to every reader
+            java.math.BigDecimal x = a instanceof Long l ? java.math.BigDecimal.valueOf(l) : ((Real) a).value();
+            java.math.BigDecimal y = b instanceof Long l ? java.math.BigDecimal.valueOf(l) : b instanceof Real r ? r.value() : null;
+            return y != null && x.compareTo(y) == 0;
+        }
         return a.equals(b);
     }
 

@@ -12,14 +12,6 @@ import com.certyneo.engine.SignatureLevel;
 import com.certyneo.engine.Signer;
 import com.certyneo.engine.SigningResult;
 import com.certyneo.engine.spi.SigningKey;
-import eu.europa.esig.dss.enumerations.EncryptionAlgorithm;
-import eu.europa.esig.dss.model.DSSDocument;
-import eu.europa.esig.dss.model.InMemoryDocument;
-import eu.europa.esig.dss.model.SignatureValue;
-import eu.europa.esig.dss.model.ToBeSigned;
-import eu.europa.esig.dss.pades.PAdESSignatureParameters;
-import eu.europa.esig.dss.pades.signature.PAdESService;
-import eu.europa.esig.dss.spi.DSSUtils;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,11 +26,12 @@ import java.util.Optional;
 /**
  * Two-step (external key) signing for {@link PadesSignatureEngine}.
  *
- * <p>The DSS traps it guards against (see the DSS notes §1.2): step 2 must rebuild the signature
- * parameters exactly (same signing date, chain, reason, content size ...) and use a document with
- * the same bytes <em>and name</em>, because the PDF /ID derives from them; otherwise a B-B
- * signature is silently broken. So step 2 re-runs {@code getDataToSign} and compares it with the
- * hash step 1 recorded, and verifies the signature value against the certificate before DSS embeds it.
+ * <p>Both steps run the engine's one {@link SigningPipeline}: step 1 lays out the signature revision and
+ * returns the plan's signed attributes ({@link SigningPipeline#plan}); step 2 lays it out again from the state
+ * (same document bytes and name, signing time, chain, reason ...; the revision is deterministic in them),
+ * checks that the rebuilt signed attributes are the ones step 1 handed out, verifies the external value
+ * against the certificate, and then continues exactly as one-step signing does (time-stamp, long-term data,
+ * self-check, atomic write).
  */
 final class TwoStepSigning {
 
@@ -74,21 +67,21 @@ final class TwoStepSigning {
             throw PadesSignatureEngine.translate(e, name);
         }
         SignRequest shape = shape(request.document(), DocumentTarget.of(OutputStream.nullOutputStream()), request.signer(),
-                request.level(), profile, request.reason(), request.location(), request.contactInfo());
+                request.level(), profile, request.reason(), request.location(), request.contactInfo(), request.fieldName());
         try {
-            PAdESSignatureParameters parameters = parameters(shape, profile, chain, signingTime, request.rsaPss());
-            ToBeSigned toBeSigned = new PAdESService(engine.verifier(new ScopedAlerts(chain, null))).getDataToSign(new InMemoryDocument(prepared, name),
-                    parameters);
-            byte[] tbs = toBeSigned.getBytes();
-            String jca = parameters.getSignatureAlgorithm().getJCEId();
+            CadesSignature plan = engine.pipeline().plan(new SigningPipeline.HeapSink(prepared), name,
+                    engine.spec(shape, profile, new ExternalKey(chain), signingTime, request.rsaPss()));
+            byte[] tbs = plan.toBeSigned();
+            String jca = plan.jcaAlgorithm();
             boolean superset = prepared.length >= input.length && Arrays.equals(prepared, 0, input.length, input, 0, input.length);
             byte[] increment = superset ? Arrays.copyOfRange(prepared, input.length, prepared.length) : prepared;
             TwoStepState state = new TwoStepState(engine.isSandbox(), name, Digests.sha256(input), !superset, increment,
                     request.level(), profile, request.signer().name(), request.signer().email(), request.reason(),
-                    request.location(), request.contactInfo(), signingTime, request.rsaPss(), chain, Digests.sha256(tbs), jca);
-            return new PreparedSignature(tbs, digest(parameters, tbs), parameters.getDigestAlgorithm().getJavaName(), jca, chain,
+                    request.location(), request.contactInfo(), signingTime, request.rsaPss(), chain, Digests.sha256(tbs), jca,
+                    request.fieldName());
+            return new PreparedSignature(tbs, plan.toBeSignedDigest(), plan.digestAlgorithm(), jca, chain,
                     state.encode(stateKey));
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             throw PadesSignatureEngine.translate(e, name);
         }
     }
@@ -118,58 +111,37 @@ final class TwoStepSigning {
         String name = state.documentName();
         Signer signer = Signer.of(state.signerName(), state.signerEmail());
         SignRequest shape = shape(DocumentSource.of(input, name), output, signer, state.level(), state.profile(),
-                state.reason(), state.location(), state.contactInfo());
-        DssTimestampSource tsp = engine.timestampSource() == null ? null : new DssTimestampSource(engine.timestampSource());
-        byte[] signed;
-        ScopedAlerts alerts = new ScopedAlerts(state.chain(), tsp);
+                state.reason(), state.location(), state.contactInfo(), state.fieldName());
+        SigningPipeline.HeapSink sink = new SigningPipeline.HeapSink(prepared);
+        SigningPipeline.Signed result;
         try {
-            PAdESSignatureParameters parameters = parameters(shape, state.profile(), state.chain(), state.signingTime(),
-                    state.rsaPss());
-            PAdESService service = new PAdESService(engine.verifier(alerts));
-            if (tsp != null) {
-                service.setTspSource(tsp);
-            }
-            DSSDocument doc = new InMemoryDocument(prepared, name);
-            byte[] tbs = service.getDataToSign(doc, parameters).getBytes();
-            String jca = parameters.getSignatureAlgorithm().getJCEId();
-            if (!MessageDigest.isEqual(Digests.sha256(tbs), state.dataToSignSha256()) || !jca.equals(state.signatureAlgorithm())) {
-                throw TwoStepState.mismatch("the signed attributes rebuilt from it differ from those of step 1 "
-                        + "(engine configuration changed between prepare and complete?)");
-            }
-            byte[] value = SignatureValues.normalizeAndVerify(signatureValue, jca, state.chain().get(0), tbs,
-                    "the external signer");
-            signed = DSSUtils.toByteArray(service.signDocument(doc, parameters,
-                    new SignatureValue(parameters.getSignatureAlgorithm(), value)));
-            engine.signatureCheck(state.profile(), state.chain().get(0)).verify(signed, prepared.length, name);
-        } catch (RuntimeException e) {
+            result = engine.pipeline().sign(sink, name,
+                    engine.spec(shape, state.profile(), new ExternalKey(state.chain()), state.signingTime(), state.rsaPss()),
+                    engine.timestampSource(), plan -> {
+                        if (!MessageDigest.isEqual(Digests.sha256(plan.toBeSigned()), state.dataToSignSha256())
+                                || !plan.jcaAlgorithm().equals(state.signatureAlgorithm())) {
+                            throw TwoStepState.mismatch("the signed attributes rebuilt from it differ from those of step 1 "
+                                    + "(engine configuration changed between prepare and complete?)");
+                        }
+                        return plan.assemble(signatureValue, "the external signer");
+                    });
+        } catch (IOException | RuntimeException e) {
             throw PadesSignatureEngine.translate(e, name);
         }
-        final byte[] out = signed;
+        byte[] signed = sink.bytes();
+        engine.signatureCheck(state.profile(), state.chain().get(0)).verify(signed, prepared.length, name);
         Budget.commit(); // past this point the output is written even if the time limit passes
-        output.write(o -> o.write(out));
+        output.write(o -> o.write(signed));
         return new SigningResult(state.level(), state.profile(), state.chain(), state.signingTime(),
-                tsp == null ? Optional.empty() : tsp.firstTime(), Digests.sha256Hex(input), Digests.sha256Hex(prepared),
-                Digests.sha256Hex(out), output.path(), engine.isSandbox(), alerts.warnings());
-    }
-
-    private PAdESSignatureParameters parameters(SignRequest shape, PadesProfile profile, List<X509Certificate> chain,
-                                                Instant signingTime, boolean rsaPss) {
-        PAdESSignatureParameters p = engine.parameters(shape, profile, new ExternalKey(chain), signingTime);
-        if (rsaPss && "RSA".equals(chain.get(0).getPublicKey().getAlgorithm())) {
-            p.setEncryptionAlgorithm(EncryptionAlgorithm.RSASSA_PSS);
-        }
-        return p;
-    }
-
-    private static byte[] digest(PAdESSignatureParameters p, byte[] tbs) {
-        return DSSUtils.digest(p.getDigestAlgorithm(), tbs);
+                result.timestampTime(), Digests.sha256Hex(input), Digests.sha256Hex(prepared),
+                Digests.sha256Hex(signed), output.path(), engine.isSandbox(), result.warnings());
     }
 
     private static SignRequest shape(DocumentSource document, DocumentTarget output, Signer signer, SignatureLevel level,
                                      PadesProfile profile, Optional<String> reason, Optional<String> location,
-                                     Optional<String> contact) {
+                                     Optional<String> contact, Optional<String> field) {
         return new SignRequest(document, output, signer, level, Optional.of(profile), reason, location, contact,
-                Optional.empty(), Optional.empty());
+                field, Optional.empty());
     }
 
     /** The certificate chain of a key the engine cannot call: it only shapes the signed attributes. */

@@ -35,10 +35,11 @@ record TwoStepState(boolean sandbox, String documentName, byte[] inputSha256, bo
                     SignatureLevel level, PadesProfile profile, String signerName, String signerEmail,
                     Optional<String> reason, Optional<String> location, Optional<String> contactInfo,
                     Instant signingTime, boolean rsaPss, List<X509Certificate> chain, byte[] dataToSignSha256,
-                    String signatureAlgorithm) {
+                    String signatureAlgorithm, Optional<String> fieldName) {
 
     private static final int MAGIC = 0x434E3253; // "CN2S"
-    private static final int VERSION = 1;
+    /** 2: the engine's own pipeline, with the field name (states of version 1 were for the DSS path). */
+    private static final int VERSION = 2;
     private static final int MAC_LENGTH = 32;
     private static final int MAX_STATE = 64 * 1024 * 1024;
 
@@ -68,6 +69,7 @@ record TwoStepState(boolean sandbox, String documentName, byte[] inputSha256, bo
             }
             bytes(out, dataToSignSha256);
             out.writeUTF(signatureAlgorithm);
+            optional(out, fieldName);
             out.flush();
             byte[] body = buffer.toByteArray();
             byte[] mac = mac(key, body);
@@ -114,8 +116,9 @@ record TwoStepState(boolean sandbox, String documentName, byte[] inputSha256, bo
             }
             byte[] tbsSha = bytes(in);
             String algorithm = in.readUTF();
+            Optional<String> field = optional(in);
             return new TwoStepState(sandbox, name, inputSha256, replaced, increment, level, profile, signerName, signerEmail,
-                    reason, location, contact, signingTime, rsaPss, List.copyOf(chain), tbsSha, algorithm);
+                    reason, location, contact, signingTime, rsaPss, List.copyOf(chain), tbsSha, algorithm, field);
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
             throw mismatch("it does not parse (" + e.getClass().getSimpleName() + ")");
         }

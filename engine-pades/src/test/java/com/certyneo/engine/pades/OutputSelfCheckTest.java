@@ -269,8 +269,9 @@ class OutputSelfCheckTest {
 
     /**
      * A seal key whose private key is not the one of its certificate (a key store or PKCS#11 slot mix-up):
-     * nothing before the self-check notices it in one-step signing (DSS embeds whatever value the key
-     * returns), and the output would not validate.
+     * the engine's pipeline checks the value against the certificate before embedding it
+     * (INVALID_SIGNATURE_VALUE); on the DSS path that remains for large files, nothing before the self-check
+     * notices it (DSS embeds whatever value the key returns). Either way nothing is written.
      */
     static PadesSignatureEngine mismatchedSealEngine(long largeDocumentThreshold) {
         SigningKey wrong = SigningKey.of(X509Builder.newEcKeyPair().getPrivate(), pki.seal().chain());
@@ -287,9 +288,9 @@ class OutputSelfCheckTest {
         SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> broken.sign(SignRequest.builder()
                 .document(DocumentSource.of(INPUT, "in.pdf")).output(DocumentTarget.of(out)).signer(jane())
                 .level(SignatureLevel.SES).profile(profile).build()));
-        assertEquals(ErrorCode.SIGNING_FAILED, e.code(), e.toString());
-        assertTrue(e.getMessage().contains("(signature value)"), e.getMessage());
-        assertTrue(e.hint().contains("signing key belongs to its certificate"), e.hint());
+        assertEquals(ErrorCode.INVALID_SIGNATURE_VALUE, e.code(), e.toString());
+        assertTrue(e.getMessage().contains("does not verify with the certificate's public key"), e.getMessage());
+        assertTrue(e.getMessage().contains("Certyneo SANDBOX Platform Seal"), e.getMessage());
         assertEquals(List.of(), list(outDir), "no output, no partial file");
 
         ByteArrayOutputStream stream = new ByteArrayOutputStream();
@@ -310,8 +311,8 @@ class OutputSelfCheckTest {
         SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> broken.sign(SignRequest.builder()
                 .document(DocumentSource.of(in)).output(DocumentTarget.of(out)).signer(jane())
                 .level(SignatureLevel.SES).profile(PadesProfile.B_B).build()));
-        assertEquals(ErrorCode.SIGNING_FAILED, e.code(), e.toString());
-        assertTrue(e.getMessage().contains("(signature value)"), e.getMessage());
+        assertEquals(ErrorCode.INVALID_SIGNATURE_VALUE, e.code(), e.toString());
+        assertTrue(e.getMessage().contains("does not verify with the certificate's public key"), e.getMessage());
         assertEquals(List.of(), list(outDir), "no output, no partial file, no work directory (it is next to the output)");
         assertArrayEquals(input, Files.readAllBytes(in), "the input is untouched");
     }

@@ -428,14 +428,24 @@ final class AttackGenerator {
         int length = (int) br[3];
         String part2 = new String(b, second, length, StandardCharsets.ISO_8859_1);
         int at = part2.indexOf("/ByteRange");
-        int close = part2.indexOf(']', at);
+        // Where /ByteRange is: after /Contents, in the second signed part (PDFBox, DSS and most writers), or before
+        // it, in the first (the engine's own writer: then the rewritten /ByteRange also breaks the first part's
+        // digest, and the attack must still be refused for that reason).
+        String holder = part2;
+        int base = second;
+        if (at < 0 || at > part2.indexOf("endobj")) {
+            holder = new String(b, 0, gap, StandardCharsets.ISO_8859_1);
+            at = holder.lastIndexOf("/ByteRange");
+            base = 0;
+        }
+        int close = holder.indexOf(']', at);
         int end = close + 1;
-        while (end < part2.length() && part2.charAt(end) == ' ') {
+        while (end < holder.length() && holder.charAt(end) == ' ') {
             end++;
         }
         int width = end - at;
         long xref = IncrementalUpdate.lastStartxref(b);
-        if (b[gap] != '<' || b[second - 1] != '>' || at < 0 || at > part2.indexOf("endobj") || xref < second + end
+        if (b[gap] != '<' || b[second - 1] != '>' || at < 0 || close < 0 || xref < Math.max(second, base + end)
                 || xref >= second + length) {
             throw new IllegalStateException("unexpected signature layout for swa-relocate: " + Arrays.toString(br));
         }
@@ -482,7 +492,7 @@ final class AttackGenerator {
         if (range.length() > width) {
             throw new IllegalStateException("no room for the new /ByteRange");
         }
-        System.arraycopy(Cos.latin1(range + " ".repeat(width - range.length())), 0, result, second + at, width);
+        System.arraycopy(Cos.latin1(range + " ".repeat(width - range.length())), 0, result, base + at, width);
         return result;
     }
 

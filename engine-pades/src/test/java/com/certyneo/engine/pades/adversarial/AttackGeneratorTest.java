@@ -100,7 +100,15 @@ class AttackGeneratorTest {
                     long[] after = attacked.signatures().stream().filter(s -> s.field().equals(v.attackedField())).findFirst()
                             .orElseThrow().byteRange();
                     assertTrue(!Arrays.equals(before, after), v + " keeps the /ByteRange");
-                    assertArrayEquals(covered(signed, before), covered(v.bytes(), after), v + ": the covered bytes changed");
+                    String head = new String(signed, 0, (int) before[1], java.nio.charset.StandardCharsets.ISO_8859_1);
+                    boolean rangeInFirstPart = head.lastIndexOf("/ByteRange") > head.lastIndexOf("endobj");
+                    if (rangeInFirstPart) {
+                        // the engine's layout (/ByteRange before /Contents): rewriting it changes signed bytes, so
+                        // the wrapping cannot keep the covered bytes and the validator must refuse on the digest
+                        assertTrue(!Arrays.equals(covered(signed, before), covered(v.bytes(), after)), v.toString());
+                    } else {
+                        assertArrayEquals(covered(signed, before), covered(v.bytes(), after), v + ": the covered bytes changed");
+                    }
                 }
             }
         }

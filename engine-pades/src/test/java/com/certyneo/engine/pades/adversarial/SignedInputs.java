@@ -73,6 +73,16 @@ final class SignedInputs {
                 sign(engine, SamplePdfs.multiPage(2), "sample.pdf", SignatureLevel.AES, PadesProfile.B_B), null,
                 prefixes("isa-a-", "isa-b-", "isa-c-", "isa-f-", "isa-g-", "isa-i-", "isa-l-", "usf-contents-empty",
                         "benign-unmodified", "benign-empty-field", "benign-info", "benign-cosign", "warn-garbage")));
+        // A visible signature is still made by DSS, whose layout puts /ByteRange after /Contents (in the second
+        // signed part, as PDFBox and most other writers do): the classic signature-wrapping target.
+        ByteArrayOutputStream visible = new ByteArrayOutputStream();
+        engine.sign(SignRequest.builder().document(DocumentSource.of(SamplePdfs.multiPage(2), "visible.pdf"))
+                .output(DocumentTarget.of(visible))
+                .signer(Signer.parse("Jane Doe <jane@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()))
+                .level(SignatureLevel.AES).profile(PadesProfile.B_B).reason("Approval")
+                .appearance(new com.certyneo.engine.VisibleAppearance(1, 300, 60, 200, 50)).build());
+        inputs.add(new SignedInput("visible-B-B", PadesProfile.B_B, visible.toByteArray(), null,
+                prefixes("isa-a-", "isa-c-", "swa-", "usf-", "benign-unmodified", "benign-info")));
         if (withProducers) {
             for (String file : List.of(LIBREOFFICE, CHROMIUM)) {
                 Path path = producerFile(file);

@@ -1,0 +1,594 @@
+package com.certyneo.engine.pades;
+
+import com.certyneo.engine.ErrorCode;
+import com.certyneo.engine.PadesProfile;
+import com.certyneo.engine.SignatureEngineException;
+import com.certyneo.engine.spi.SigningKey;
+import com.certyneo.engine.spi.TimestampSource;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSArray;
+import org.apache.pdfbox.cos.COSBase;
+import org.apache.pdfbox.cos.COSDictionary;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.cos.COSObject;
+import org.apache.pdfbox.cos.COSStream;
+import org.apache.pdfbox.cos.COSString;
+import org.apache.pdfbox.io.RandomAccessReadBufferedFile;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.tsp.TimeStampToken;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The engine's own signing pipeline: append → plan → sign value → embed → augment, with DSS nowhere on the
+ * way. Each stage is one of the small types it drives:
+ * <ol>
+ *   <li><b>append</b>: {@link SignatureRevision} builds the signature dictionary, field and widget, and
+ *   {@link RevisionWriter} lays out the appended revision (in the cross-reference form of the section it
+ *   chains to) with a {@code /Contents} placeholder sized from the chain ({@link CadesSignature#estimateSize});</li>
+ *   <li><b>plan</b>: the byte range is hashed while the input is copied to the output, once
+ *   ({@link RevisionWriter.Revision#writeHead}), and {@link CadesSignature#plan} derives the signed attributes;</li>
+ *   <li><b>sign value</b>: any {@link SigningKey} (in-process, PKCS#11, remote) signs them;</li>
+ *   <li><b>embed</b>: from B-T the signature time-stamp is added ({@link SignatureTimestamps}), and the CMS is
+ *   patched into the placeholder as the rest of the revision is written ({@link RevisionWriter.Revision#writeTail});</li>
+ *   <li><b>augment</b>: from B-LT a revision with the validation data of <em>this</em> signature and its
+ *   time-stamp ({@link ValidationMaterialCollector}: its chain, the TSU's, their OCSP responses or CRLs — not
+ *   the document's other signatures, so the N-th signature costs what the first did); at B-LTA a document
+ *   time-stamp revision.</li>
+ * </ol>
+ * The output goes to a {@link Sink}: the heap for small documents, a temporary file for large ones (the input
+ * is then read from its file, never held whole). The caller self-checks it and moves it into place.
+ *
+ * <p>One instance per engine; thread-safe (it holds only the engine's immutable configuration).
+ */
+final class SigningPipeline {
+
+    /** Room reserved in /Contents for one RFC 3161 token (with its TSU chain), beyond the CMS's own size. */
+    static final int TIMESTAMP_ROOM = 12 * 1024;
+    /** Slack added to every estimated /Contents size. */
+    private static final int SLACK = 512;
+    private static final String APPLICATION = "Certyneo Signing Engine";
+
+    private final RevocationSources revocation;
+    private final Collection<X509Certificate> trustAnchors;
+
+    SigningPipeline(RevocationSources revocation, Collection<X509Certificate> trustAnchors) {
+        this.revocation = Objects.requireNonNull(revocation);
+        this.trustAnchors = List.copyOf(trustAnchors);
+    }
+
+    /** What one signature needs besides the document: who signs, how, with which attributes. */
+    record Spec(PadesProfile profile, SigningKey key, Instant signingTime, boolean rsaPss, Optional<String> field,
+                String signerName, Optional<String> reason, Optional<String> location, Optional<String> contactInfo) {
+        Spec {
+            Objects.requireNonNull(profile);
+            Objects.requireNonNull(key);
+            Objects.requireNonNull(signingTime);
+        }
+    }
+
+    /**
+     * The signed output and what happened on the way.
+     *
+     * @param warnings sentences about earlier signatures this signature does not give long-term data
+     */
+    record Signed(Optional<Instant> timestampTime, List<String> warnings) {
+    }
+
+    /** Where a stage's output goes: the heap or a temporary file, read back by the next stage. */
+    interface Sink {
+        /** @return a new, empty output for the next stage */
+        OutputStream next() throws IOException;
+
+        /** @return the stage just written, as a PDFBox document (caller closes) */
+        PDDocument load(String name) throws IOException;
+
+        /** @return a writer over the stage just written */
+        RevisionWriter writer(PDDocument document, String name) throws IOException;
+    }
+
+    /** A heap sink: each stage is a byte array. */
+    static final class HeapSink implements Sink {
+        private byte[] current;
+        private ByteArrayOutputStream pending;
+
+        HeapSink(byte[] input) {
+            this.current = input;
+        }
+
+        @Override
+        public OutputStream next() {
+            settle();
+            pending = new ByteArrayOutputStream(current.length + 32 * 1024);
+            return pending;
+        }
+
+        @Override
+        public PDDocument load(String name) throws IOException {
+            settle();
+            return Loader.loadPDF(current);
+        }
+
+        @Override
+        public RevisionWriter writer(PDDocument document, String name) {
+            settle();
+            return RevisionWriter.of(current, document, name);
+        }
+
+        /** @return the final bytes */
+        byte[] bytes() {
+            settle();
+            return current;
+        }
+
+        private void settle() {
+            if (pending != null) {
+                current = pending.toByteArray();
+                pending = null;
+            }
+        }
+    }
+
+    /**
+     * A file sink: each stage is a file in {@code work}; the input stays where it is. The previous stage's
+     * file is deleted when the next one is settled, so at most two copies exist at a time.
+     */
+    static final class FileSink implements Sink {
+        private final Path work;
+        private final Path input;
+        private Path current;
+        private Path pending;
+        private int stage;
+
+        FileSink(Path input, Path work) {
+            this.input = input;
+            this.work = work;
+            this.current = input;
+        }
+
+        @Override
+        public OutputStream next() throws IOException {
+            settle();
+            pending = work.resolve("stage-" + (++stage) + ".pdf");
+            return Files.newOutputStream(pending);
+        }
+
+        @Override
+        public PDDocument load(String name) throws IOException {
+            settle();
+            return Loader.loadPDF(new RandomAccessReadBufferedFile(current.toFile()));
+        }
+
+        @Override
+        public RevisionWriter writer(PDDocument document, String name) throws IOException {
+            settle();
+            return RevisionWriter.open(current, document, name);
+        }
+
+        /** @return the final file (in the work directory, or the input itself when nothing was written) */
+        Path file() throws IOException {
+            settle();
+            return current;
+        }
+
+        private void settle() throws IOException {
+            if (pending != null) {
+                if (!current.equals(input)) {
+                    Files.deleteIfExists(current);
+                }
+                current = pending;
+                pending = null;
+            }
+        }
+    }
+
+    /** The sign-value stage: turns the plan (the signed attributes) into the CMS. */
+    interface ValueSource {
+        /** @return the DER CMS for {@code plan} (without its signature time-stamp) */
+        byte[] cms(CadesSignature plan);
+    }
+
+    /**
+     * Signs the document {@code sink} holds with the spec's in-process key. The time-stamp source is needed from
+     * B-T, the revocation sources from B-LT.
+     */
+    Signed sign(Sink sink, String name, Spec spec, TimestampSource timestamps) throws IOException {
+        return sign(sink, name, spec, timestamps, plan -> plan.sign(spec.key()));
+    }
+
+    /**
+     * The first half of two-step signing: lays out the same revision {@link #sign} would and returns the plan
+     * (what the external key must sign); nothing is written. The revision is deterministic in the document
+     * and the spec, so {@link #sign(Sink, String, Spec, TimestampSource, ValueSource)} rebuilds the same plan.
+     */
+    CadesSignature plan(Sink sink, String name, Spec spec) throws IOException {
+        CadesSignature[] planned = new CadesSignature[1];
+        lay(sink, name, spec, (revision, algorithm) -> {
+            MessageDigest digest = Digests.sha256();
+            revision.digest(digest);
+            planned[0] = CadesSignature.plan(spec.key().certificateChain(), digest.digest(), spec.signingTime(), algorithm);
+        }, new ArrayList<>());
+        return planned[0];
+    }
+
+    /** What is done with the laid-out signature revision. */
+    private interface RevisionUse {
+        void accept(RevisionWriter.Revision revision, CmsSignatureAlgorithm algorithm) throws IOException;
+    }
+
+    /**
+     * Signs the document {@code sink} holds; {@code values} makes the CMS from the plan (an in-process key, or a
+     * value computed outside the engine and checked against the plan).
+     */
+    Signed sign(Sink sink, String name, Spec spec, TimestampSource timestamps, ValueSource values) throws IOException {
+        List<X509Certificate> chain = spec.key().certificateChain();
+        Recorder recorder = timestamps == null ? null : new Recorder(timestamps);
+        List<String> warnings = new ArrayList<>();
+        byte[][] cms = new byte[1][];
+        lay(sink, name, spec, (revision, algorithm) -> {
+            try (OutputStream out = sink.next()) {
+                MessageDigest digest = Digests.sha256();
+                revision.writeHead(out, digest);
+                CadesSignature plan = CadesSignature.plan(chain, digest.digest(), spec.signingTime(), algorithm);
+                Budget.check(); // out of time: no signature is made (no remote signing request is sent)
+                byte[] signed = values.cms(plan);
+                if (spec.profile().needsTimestamp()) {
+                    signed = SignatureTimestamps.add(signed, recorder);
+                }
+                revision.writeTail(out, signed);
+                cms[0] = signed;
+            }
+        }, warnings);
+        if (spec.profile().needsRevocationData()) {
+            ValidationMaterial material = new ValidationMaterialCollector(revocation, trustAnchors)
+                    .collect(chain, cms[0], null, ValidationMaterial.empty());
+            appendValidationData(sink, name, material);
+        }
+        if (spec.profile() == PadesProfile.B_LTA) {
+            appendDocumentTimestamp(sink, name, recorder);
+        }
+        return new Signed(recorder == null ? Optional.empty() : recorder.first(), warnings);
+    }
+
+    /**
+     * The append stage: checks the document can take the signature, adds the signature dictionary, field and
+     * widget with a placeholder sized from the chain, lays out the revision and hands it to {@code use}.
+     */
+    private void lay(Sink sink, String name, Spec spec, RevisionUse use, List<String> warnings) throws IOException {
+        List<X509Certificate> chain = spec.key().certificateChain();
+        CmsSignatureAlgorithm algorithm = CmsSignatureAlgorithm.forCertificate(chain.get(0), spec.rsaPss());
+        int room = CadesSignature.estimateSize(chain, algorithm,
+                spec.profile().needsTimestamp() ? TIMESTAMP_ROOM : 0) + SLACK;
+        try (PDDocument document = sink.load(name)) {
+            requireBoundedDepth(document, name);
+            if (document.getNumberOfPages() < 1) {
+                throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is malformed: its page tree "
+                        + "has no page (/Count " + document.getNumberOfPages() + ")", "Check that the file is a complete, "
+                        + "uncorrupted PDF (re-export or repair it, for example with qpdf '" + name + "' repaired.pdf).", null);
+            }
+            requireSignable(document, name, spec.field());
+            if (spec.field().isPresent() && document.getSignatureFields().stream()
+                    .noneMatch(f -> spec.field().get().equals(f.getFullyQualifiedName()))) {
+                throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot sign '" + name + "' into field '"
+                        + spec.field().get() + "': the document has no signature field of that name",
+                        "Name an empty signature field of the document (its fully qualified name), or leave the field "
+                                + "out to add a new one.", null);
+            }
+            String field = spec.field().orElseGet(() -> newFieldName(document));
+            if (spec.profile().needsRevocationData()) {
+                warnings.addAll(earlierWithoutLongTermData(document));
+            }
+            SignatureRevision.Options options = new SignatureRevision.Options(field).contentsSize(room)
+                    .signingTime(spec.signingTime()).signerName(spec.signerName())
+                    .application(APPLICATION, null);
+            spec.reason().ifPresent(options::reason);
+            spec.location().ifPresent(options::location);
+            spec.contactInfo().ifPresent(options::contactInfo);
+            try (RevisionWriter writer = sink.writer(document, name)) {
+                SignatureRevision.addSignature(writer, options);
+                use.accept(writer.write(), algorithm);
+            }
+        }
+    }
+
+    /** Appends a revision with {@code material} in the catalog's /DSS (nothing when all of it is there). */
+    static void appendValidationData(Sink sink, String name, ValidationMaterial material) throws IOException {
+        Budget.check();
+        try (PDDocument document = sink.load(name); RevisionWriter writer = sink.writer(document, name)) {
+            if (SignatureRevision.addDss(writer, material.certificates(), material.ocspResponses(), material.crls()) == 0) {
+                return;
+            }
+            RevisionWriter.Revision revision = writer.write();
+            try (OutputStream out = sink.next()) {
+                revision.writeTo(out);
+            }
+        }
+    }
+
+    /** Appends a document time-stamp revision ({@code /DocTimeStamp}, {@code ETSI.RFC3161}). */
+    static Instant appendDocumentTimestamp(Sink sink, String name, TimestampSource timestamps) throws IOException {
+        Budget.check();
+        Recorder recorder = timestamps instanceof Recorder r ? r : new Recorder(timestamps);
+        try (PDDocument document = sink.load(name); RevisionWriter writer = sink.writer(document, name)) {
+            SignatureRevision.addSignature(writer, new SignatureRevision.Options(newFieldName(document))
+                    .kind(SignatureRevision.Kind.DOCUMENT_TIMESTAMP).contentsSize(TIMESTAMP_ROOM + SLACK));
+            RevisionWriter.Revision revision = writer.write();
+            try (OutputStream out = sink.next()) {
+                MessageDigest digest = Digests.sha256();
+                revision.writeHead(out, digest);
+                byte[] imprint = digest.digest();
+                byte[] token = recorder.timestamp("SHA-256", imprint);
+                SignatureTimestamps.requireImprint(token, imprint, recorder.describe());
+                revision.writeTail(out, token);
+            }
+        }
+        return recorder.last().orElseThrow();
+    }
+
+    /**
+     * Refuses a document whose certification or field locks forbid a new signature (ISO 32000-1 §12.8.2.2
+     * and §12.7.4.5): a DocMDP certification with {@code /P 1}; a FieldMDP transform of an earlier signature,
+     * or a {@code /Lock} of a signature field, that locks every field, names the field to sign
+     * ({@code /Include}), or does not name it ({@code /Exclude}; a new field is never named), or that carries
+     * {@code /P 1}.
+     *
+     * @throws SignatureEngineException {@link ErrorCode#DOCUMENT_LOCKED}
+     */
+    static void requireSignable(PDDocument document, String name, Optional<String> field) {
+        COSDictionary catalog = document.getDocumentCatalog().getCOSObject();
+        if (catalog.getDictionaryObject(COSName.PERMS) instanceof COSDictionary perms
+                && perms.getDictionaryObject(COSName.DOCMDP) instanceof COSDictionary certification
+                && permission(certification, "DocMDP") == 1) {
+            throw locked(name, "it is certified with no changes allowed (DocMDP /P 1)");
+        }
+        for (var signature : document.getSignatureDictionaries()) {
+            if (signature.getCOSObject().getDictionaryObject(COSName.REFERENCE) instanceof COSArray references) {
+                for (COSBase item : references) {
+                    if ((item instanceof COSObject o ? o.getObject() : item) instanceof COSDictionary reference
+                            && COSName.getPDFName("FieldMDP").equals(reference.getCOSName(COSName.getPDFName("TransformMethod")))
+                            && reference.getDictionaryObject(COSName.getPDFName("TransformParams")) instanceof COSDictionary params
+                            && locks(params, field)) {
+                        throw locked(name, "an earlier signature's field lock (FieldMDP) covers "
+                                + field.map(f -> "field '" + f + "'").orElse("new signature fields"));
+                    }
+                }
+            }
+        }
+        for (var existing : document.getSignatureFields()) {
+            if (existing.getCOSObject().getDictionaryObject(COSName.getPDFName("Lock")) instanceof COSDictionary lock
+                    && existing.getCOSObject().getDictionaryObject(COSName.V) != null && locks(lock, field)) {
+                throw locked(name, "the lock of signed field '" + existing.getFullyQualifiedName() + "' covers "
+                        + field.map(f -> "field '" + f + "'").orElse("new signature fields"));
+            }
+        }
+    }
+
+    /** The /P of a signature dictionary's DocMDP transform, or 2 (its default) when not given. */
+    private static int permission(COSDictionary signature, String method) {
+        if (signature.getDictionaryObject(COSName.REFERENCE) instanceof COSArray references) {
+            for (COSBase item : references) {
+                if ((item instanceof COSObject o ? o.getObject() : item) instanceof COSDictionary reference
+                        && COSName.getPDFName(method).equals(reference.getCOSName(COSName.getPDFName("TransformMethod")))
+                        && reference.getDictionaryObject(COSName.getPDFName("TransformParams")) instanceof COSDictionary params) {
+                    return params.getInt(COSName.P, 2);
+                }
+            }
+        }
+        return 2;
+    }
+
+    /** Whether a FieldMDP transform's parameters or a /Lock dictionary forbid signing {@code field}. */
+    private static boolean locks(COSDictionary lock, Optional<String> field) {
+        Set<String> named = new HashSet<>();
+        if (lock.getDictionaryObject(COSName.FIELDS) instanceof COSArray fields) {
+            for (COSBase f : fields) {
+                if ((f instanceof COSObject o ? o.getObject() : f) instanceof COSString s) {
+                    named.add(s.getString());
+                }
+            }
+        }
+        String action = lock.getNameAsString(COSName.getPDFName("Action"));
+        boolean covered = switch (action == null ? "" : action) {
+            case "All" -> true;
+            case "Include" -> field.isPresent() && named.contains(field.get());
+            case "Exclude" -> field.isEmpty() || !named.contains(field.get());
+            default -> false;
+        };
+        return covered || lock.getInt(COSName.P, 0) == 1;
+    }
+
+    private static SignatureEngineException locked(String name, String why) {
+        return new SignatureEngineException(ErrorCode.DOCUMENT_LOCKED, "'" + name + "' does not accept a new signature: "
+                + why, "The document was certified or locked by an earlier signer; ask for an unlocked original, or "
+                + "extend the existing signatures instead.", null);
+    }
+
+    /** Objects nested or chained (through references) at most this deep below the trailer. */
+    static final int MAX_DEPTH = 5_000;
+
+    /**
+     * Refuses a document whose objects are nested or chained through references deeper than {@link #MAX_DEPTH}
+     * levels: no real producer writes them, readers and validators recurse into them and overflow (the
+     * engine's own validation would call the signed output INVALID_PDF), so it is not signed either. The walk
+     * is iterative and visits each indirect object once.
+     *
+     * @throws SignatureEngineException {@link ErrorCode#INVALID_PDF}
+     */
+    static void requireBoundedDepth(PDDocument document, String name) {
+        java.util.ArrayDeque<Object[]> stack = new java.util.ArrayDeque<>();
+        java.util.Set<COSBase> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        stack.push(new Object[] {document.getDocument().getTrailer(), 0});
+        while (!stack.isEmpty()) {
+            Object[] item = stack.pop();
+            COSBase value = (COSBase) item[0];
+            int depth = (Integer) item[1];
+            if (depth > MAX_DEPTH) {
+                throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is malformed: its objects are "
+                        + "nested or chained more than " + MAX_DEPTH + " levels deep",
+                        "Check that the file is a complete, uncorrupted PDF (re-export or repair it, for example with "
+                                + "qpdf '" + name + "' repaired.pdf).", null);
+            }
+            if (value instanceof COSObject reference) {
+                COSBase target = reference.getObject();
+                if (target != null && seen.add(target)) {
+                    stack.push(new Object[] {target, depth + 1});
+                }
+            } else if (value instanceof COSArray array) {
+                for (int i = 0; i < array.size(); i++) {
+                    stack.push(new Object[] {array.get(i), depth + 1});
+                }
+            } else if (value instanceof COSDictionary dictionary) {
+                for (var entry : dictionary.entrySet()) {
+                    if (!COSName.PARENT.equals(entry.getKey()) && !COSName.P.equals(entry.getKey())) {
+                        stack.push(new Object[] {entry.getValue(), depth + 1});
+                    }
+                }
+            }
+        }
+    }
+
+    /** "Signature" + the first free number, among every field name of the document. */
+    static String newFieldName(PDDocument document) {
+        Set<String> names = new HashSet<>();
+        COSDictionary catalog = document.getDocumentCatalog().getCOSObject();
+        if (catalog.getDictionaryObject(COSName.ACRO_FORM) instanceof COSDictionary form
+                && form.getDictionaryObject(COSName.FIELDS) instanceof COSArray fields) {
+            collectNames(fields, "", names, 0);
+        }
+        for (int i = 1; ; i++) {
+            if (!names.contains("Signature" + i)) {
+                return "Signature" + i;
+            }
+        }
+    }
+
+    private static void collectNames(COSArray fields, String prefix, Set<String> names, int depth) {
+        if (depth > 32) {
+            return;
+        }
+        for (COSBase item : fields) {
+            COSBase value = item instanceof COSObject o ? o.getObject() : item;
+            if (value instanceof COSDictionary field) {
+                String partial = field.getString(COSName.T);
+                String full = partial == null ? prefix : prefix.isEmpty() ? partial : prefix + "." + partial;
+                if (partial != null) {
+                    names.add(full);
+                }
+                if (field.getDictionaryObject(COSName.KIDS) instanceof COSArray kids) {
+                    collectNames(kids, full, names, depth + 1);
+                }
+            }
+        }
+    }
+
+    /**
+     * The earlier signatures whose signing certificate is not in the document's /DSS: this signature's
+     * long-term data covers only itself, so they stay as they were (they can be extended separately).
+     */
+    static List<String> earlierWithoutLongTermData(PDDocument document) {
+        Set<String> inDss = new HashSet<>();
+        COSDictionary catalog = document.getDocumentCatalog().getCOSObject();
+        if (catalog.getDictionaryObject(COSName.DSS) instanceof COSDictionary dss
+                && dss.getDictionaryObject(COSName.CERTS) instanceof COSArray certs) {
+            for (COSBase item : certs) {
+                if ((item instanceof COSObject o ? o.getObject() : item) instanceof COSStream stream) {
+                    try (InputStream in = stream.createInputStream()) {
+                        inDss.add(Digests.sha256Hex(in.readAllBytes()));
+                    } catch (IOException e) {
+                        // unreadable: as if absent
+                    }
+                }
+            }
+        }
+        List<String> warnings = new ArrayList<>();
+        for (var field : document.getSignatureDictionaries()) {
+            if (COSName.DOC_TIME_STAMP.equals(field.getCOSObject().getCOSName(COSName.TYPE))) {
+                continue;
+            }
+            COSBase contents = field.getCOSObject().getDictionaryObject(COSName.CONTENTS);
+            if (!(contents instanceof COSString string)) {
+                continue;
+            }
+            try {
+                CMSSignedData cms = new CMSSignedData(string.getBytes());
+                SignerInformation signer = cms.getSignerInfos().getSigners().iterator().next();
+                @SuppressWarnings("unchecked")
+                Collection<X509CertificateHolder> matches = cms.getCertificates().getMatches(signer.getSID());
+                if (matches.isEmpty()) {
+                    continue;
+                }
+                X509CertificateHolder certificate = matches.iterator().next();
+                if (!inDss.contains(Digests.sha256Hex(certificate.getEncoded()))) {
+                    warnings.add("The earlier signature by '" + certificate.getSubject() + "' (serial "
+                            + certificate.getSerialNumber().toString(16) + ") was left exactly as it was, without "
+                            + "long-term validation data: extend the document to add it.");
+                }
+            } catch (Exception e) {
+                // an earlier signature that cannot be read is reported by validation, not here
+            }
+        }
+        return warnings;
+    }
+
+    /** A time-stamp source that remembers the generation time of each token it hands out. */
+    static final class Recorder implements TimestampSource {
+        private final TimestampSource source;
+        private final List<Instant> times = new ArrayList<>();
+
+        Recorder(TimestampSource source) {
+            this.source = Objects.requireNonNull(source);
+        }
+
+        @Override
+        public byte[] timestamp(String digestAlgorithm, byte[] digest) {
+            Budget.check(); // no time-stamp request once the operation is out of time
+            byte[] token = source.timestamp(digestAlgorithm, digest);
+            try {
+                Instant time = new TimeStampToken(new CMSSignedData(token)).getTimeStampInfo().getGenTime().toInstant();
+                synchronized (times) {
+                    times.add(time);
+                }
+            } catch (Exception e) {
+                throw new SignatureEngineException(ErrorCode.TSA_RESPONSE_INVALID, "The time-stamp authority "
+                        + source.describe() + " returned a token that cannot be read: " + e.getMessage(),
+                        "Check the time-stamp authority's configuration.", e);
+            }
+            return token;
+        }
+
+        @Override
+        public String describe() {
+            return source.describe();
+        }
+
+        Optional<Instant> first() {
+            synchronized (times) {
+                return times.isEmpty() ? Optional.empty() : Optional.of(times.get(0));
+            }
+        }
+
+        Optional<Instant> last() {
+            synchronized (times) {
+                return times.isEmpty() ? Optional.empty() : Optional.of(times.get(times.size() - 1));
+            }
+        }
+    }
+}
