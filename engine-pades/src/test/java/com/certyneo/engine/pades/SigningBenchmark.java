@@ -119,25 +119,37 @@ public final class SigningBenchmark {
         return out.toByteArray();
     }
 
+    /** The parameters an integrator would give DSS for {@code profile} (shared by the benchmarks' raw-DSS paths). */
+    static PAdESSignatureParameters rawParameters(PadesProfile profile, List<X509Certificate> chain) {
+        PAdESSignatureParameters p = new PAdESSignatureParameters();
+        p.setSignatureLevel(switch (profile) {
+            case B_B -> SignatureLevel.PAdES_BASELINE_B;
+            case B_T -> SignatureLevel.PAdES_BASELINE_T;
+            case B_LT -> SignatureLevel.PAdES_BASELINE_LT;
+            case B_LTA -> SignatureLevel.PAdES_BASELINE_LTA;
+        });
+        p.setDigestAlgorithm(DigestAlgorithm.SHA256);
+        p.setSigningCertificate(new CertificateToken(chain.get(0)));
+        p.setCertificateChain(chain.stream().map(CertificateToken::new).toList());
+        p.bLevel().setSigningDate(new Date());
+        return p;
+    }
+
+    /** A DSS certificate verifier trusting {@code root} (its revocation sources are the caller's). */
+    static CommonCertificateVerifier rawVerifier(X509Certificate root) {
+        CommonCertificateVerifier verifier = new CommonCertificateVerifier(true);
+        CommonTrustedCertificateSource trusted = new CommonTrustedCertificateSource();
+        trusted.addCertificate(new CertificateToken(root));
+        verifier.setTrustedCertSources(trusted);
+        return verifier;
+    }
+
     /** What an integrator would write against DSS directly (see the DSS notes, section 1.1). */
     private static byte[] rawDss(byte[] pdf, SigningKey key, TimestampAuthority tsa, InProcessOcspSource ocsp,
                                  PadesProfile profile) {
         List<X509Certificate> chain = key.certificateChain();
-            PAdESSignatureParameters p = new PAdESSignatureParameters();
-            p.setSignatureLevel(switch (profile) {
-                case B_B -> SignatureLevel.PAdES_BASELINE_B;
-                case B_T -> SignatureLevel.PAdES_BASELINE_T;
-                case B_LT -> SignatureLevel.PAdES_BASELINE_LT;
-                case B_LTA -> SignatureLevel.PAdES_BASELINE_LTA;
-            });
-            p.setDigestAlgorithm(DigestAlgorithm.SHA256);
-            p.setSigningCertificate(new CertificateToken(chain.get(0)));
-            p.setCertificateChain(chain.stream().map(CertificateToken::new).toList());
-            p.bLevel().setSigningDate(new Date());
-            CommonCertificateVerifier verifier = new CommonCertificateVerifier(true);
-            CommonTrustedCertificateSource trusted = new CommonTrustedCertificateSource();
-            trusted.addCertificate(new CertificateToken(chain.get(chain.size() - 1)));
-            verifier.setTrustedCertSources(trusted);
+            PAdESSignatureParameters p = rawParameters(profile, chain);
+            CommonCertificateVerifier verifier = rawVerifier(chain.get(chain.size() - 1));
             verifier.setOcspSource(ocsp);
             PAdESService service = new PAdESService(verifier);
             service.setTspSource(new DssTimestampSource(tsa));
