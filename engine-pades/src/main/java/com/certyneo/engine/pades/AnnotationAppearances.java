@@ -42,7 +42,7 @@ final class AnnotationAppearances {
      * @throws IOException when PDFBox cannot read a page or build an appearance
      */
     static boolean complete(PDDocument document) throws IOException {
-        if (!document.getSignatureDictionaries().isEmpty()) {
+        if (signed(document)) {
             return false;
         }
         boolean changed = false;
@@ -89,5 +89,23 @@ final class AnnotationAppearances {
         }
         PDRectangle rect = annotation.getRectangle();
         return rect != null && rect.getWidth() > 0 && rect.getHeight() > 0;
+    }
+
+    /**
+     * Whether a signature field of the document has a value, without resolving the values (each would be
+     * parsed with its /Contents, the largest string of a signed PDF).
+     */
+    private static boolean signed(PDDocument document) {
+        var form = document.getDocumentCatalog().getAcroForm(null);
+        if (form == null) {
+            return false;
+        }
+        for (var field : form.getFieldTree()) {
+            if (field instanceof org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField
+                    && field.getCOSObject().getItem(COSName.V) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -456,8 +456,12 @@ final class SigningPipeline {
                     stack.push(new Object[] {array.get(i), depth + 1});
                 }
             } else if (value instanceof COSDictionary dictionary) {
+                // A signature field's value is a signature dictionary (flat; its /Contents is the largest string of
+                // the document): not resolving it keeps the walk from parsing every earlier signature's CMS.
+                boolean signatureField = COSName.SIG.equals(dictionary.getCOSName(COSName.FT));
                 for (var entry : dictionary.entrySet()) {
-                    if (!COSName.PARENT.equals(entry.getKey()) && !COSName.P.equals(entry.getKey())) {
+                    COSName key = entry.getKey();
+                    if (!COSName.PARENT.equals(key) && !COSName.P.equals(key) && !(signatureField && COSName.V.equals(key))) {
                         stack.push(new Object[] {entry.getValue(), depth + 1});
                     }
                 }
