@@ -423,12 +423,67 @@ public final class PadesSignatureEngine implements SignatureEngine {
 
     @Override
     public DocumentResult timestamp(DocumentSource document, DocumentTarget output) {
-        // A document time-stamp is new content: a sandbox engine marks the document first.
-        return augment(document, output, null, sandbox, (service, dss, name, signatures) -> {
-            eu.europa.esig.dss.pades.PAdESTimestampParameters parameters = new eu.europa.esig.dss.pades.PAdESTimestampParameters();
-            parameters.setDigestAlgorithm(DigestAlgorithm.SHA256);
-            return service.timestamp(dss, parameters);
-        });
+        Objects.requireNonNull(document, "document");
+        Objects.requireNonNull(output, "output");
+        return guarded(document.name(), () -> timestampChecked(document, output));
+    }
+
+    /**
+     * A document time-stamp through the signing pipeline's last stage ({@link SigningPipeline#appendDocumentTimestamp}).
+     * A document time-stamp is new content: a sandbox engine marks the document first.
+     */
+    private DocumentResult timestampChecked(DocumentSource document, DocumentTarget output) {
+        requireCapabilities(PadesProfile.B_T);
+        String name = document.name();
+        SigningPipeline.Recorder recorder = new SigningPipeline.Recorder(timestampSource);
+        Optional<Path> largeFile = largeFile(document);
+        if (largeFile.isPresent()) {
+            try (LargeDocument large = LargeDocument.open(largeFile.get(), name, sandbox, workParent(output))) {
+                SigningPipeline.FileSink sink = new SigningPipeline.FileSink(large.file(), large.work());
+                int signatures = signatures(sink, name);
+                SigningPipeline.appendDocumentTimestamp(sink, name, recorder);
+                String outputSha256 = large.write(new eu.europa.esig.dss.model.FileDocument(sink.file().toFile()), output,
+                        augmentCheck(null));
+                return new DocumentResult(Optional.empty(), signatures, recorder.last(), large.inputSha256(),
+                        outputSha256, output.path(), sandbox, List.of());
+            } catch (IOException | java.io.UncheckedIOException e) {
+                throw diskFailure(e, name);
+            } catch (RuntimeException e) {
+                throw translate(e, name);
+            }
+        }
+        byte[] input = document.readAllBytes();
+        PdfInputs.requirePdfHeader(input, name);
+        byte[] produced;
+        int signatures;
+        try {
+            byte[] prepared = PdfPreparation.prepare(input, name, sandbox);
+            SigningPipeline.HeapSink sink = new SigningPipeline.HeapSink(prepared);
+            signatures = signatures(sink, name);
+            SigningPipeline.appendDocumentTimestamp(sink, name, recorder);
+            produced = sink.bytes();
+            augmentCheck(null).verify(produced, prepared.length, name);
+        } catch (IOException | RuntimeException e) {
+            throw translate(e, name);
+        }
+        Budget.commit(); // past this point the output is written even if the time limit passes
+        output.write(out -> out.write(produced));
+        return new DocumentResult(Optional.empty(), signatures, recorder.last(), Digests.sha256Hex(input),
+                Digests.sha256Hex(produced), output.path(), sandbox, List.of());
+    }
+
+    /** The signatures (not document time-stamps) of the document a sink holds. */
+    private static int signatures(SigningPipeline.Sink sink, String name) throws IOException {
+        try (org.apache.pdfbox.pdmodel.PDDocument document = sink.load(name)) {
+            int n = 0;
+            for (var signature : document.getSignatureDictionaries()) {
+                if (!org.apache.pdfbox.cos.COSName.DOC_TIME_STAMP.equals(
+                        signature.getCOSObject().getCOSName(org.apache.pdfbox.cos.COSName.TYPE))) {
+                    n++;
+                }
+            }
+            return n;
+        }
     }
 
     /** One DSS operation on a whole document, given the prepared document and its signature count. */
