@@ -32,19 +32,34 @@ public sealed interface DocumentSource permits DocumentSource.FileSource, Docume
     }
 
     /**
-     * Reads the whole stream now (the caller keeps ownership of the stream and closes it).
+     * Streams longer than this many bytes are copied to a temporary file instead of the heap by
+     * {@link #of(InputStream, String)} (32 MiB, the engine's default large-document threshold).
+     */
+    long SPILL_THRESHOLD = 32L * 1024 * 1024;
+
+    /**
+     * Reads the whole stream now (the caller keeps ownership of the stream and closes it). Up to
+     * {@link #SPILL_THRESHOLD} bytes are held in memory; a longer stream is copied to a file named {@code name}
+     * in a new temporary directory, so that a document of any size is read from disk and never held whole in
+     * the heap. That copy is deleted when the returned source is no longer reachable, and at the latest when
+     * the JVM exits.
      *
      * @param in the PDF bytes
      * @param name a file name used in reports
      * @return a source over the bytes read
-     * @throws SignatureEngineException with {@link ErrorCode#IO_ERROR} when the stream fails
+     * @throws SignatureEngineException with {@link ErrorCode#IO_ERROR} when the stream or the temporary file fails
      */
     static DocumentSource of(InputStream in, String name) {
         try {
-            return new BytesSource(in.readAllBytes(), name);
+            byte[] head = in.readNBytes((int) SPILL_THRESHOLD);
+            int next = head.length < SPILL_THRESHOLD ? -1 : in.read();
+            if (next < 0) {
+                return new BytesSource(head, name);
+            }
+            return SpilledInput.copy(head, next, in, name);
         } catch (IOException e) {
             throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot read the document stream: " + e.getMessage(),
-                    "Check the stream you passed in.", e);
+                    "Check the stream you passed in and the space in the temporary directory (java.io.tmpdir).", e);
         }
     }
 
