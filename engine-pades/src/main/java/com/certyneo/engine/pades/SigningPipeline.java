@@ -285,6 +285,7 @@ final class SigningPipeline {
                         + "uncorrupted PDF (re-export or repair it, for example with qpdf '" + name + "' repaired.pdf).", null);
             }
             requireSignable(document, name, spec.field());
+            requireWellFormedSignatures(document, name);
             if (spec.field().isPresent() && document.getSignatureFields().stream()
                     .noneMatch(f -> spec.field().get().equals(f.getFullyQualifiedName()))) {
                 throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot sign '" + name + "' into field '"
@@ -419,6 +420,32 @@ final class SigningPipeline {
         return new SignatureEngineException(ErrorCode.DOCUMENT_LOCKED, "'" + name + "' does not accept a new signature: "
                 + why, "The document was certified or locked by an earlier signer; ask for an unlocked original, or "
                 + "extend the existing signatures instead.", null);
+    }
+
+    /**
+     * Refuses a document with an earlier signature dictionary whose /ByteRange is not four non-negative integers:
+     * validators cannot order or check such a signature (DSS 6.2 fails on the whole document once a second
+     * signature is added), so a new signature would make the document unvalidatable (a fuzzing finding).
+     *
+     * @throws SignatureEngineException {@link ErrorCode#INVALID_PDF}
+     */
+    static void requireWellFormedSignatures(PDDocument document, String name) {
+        for (var signature : document.getSignatureDictionaries()) {
+            COSBase range = signature.getCOSObject().getDictionaryObject(COSName.BYTERANGE);
+            boolean ok = range instanceof COSArray array && array.size() == 4;
+            if (ok) {
+                for (COSBase item : (COSArray) range) {
+                    COSBase value = item instanceof COSObject o ? o.getObject() : item;
+                    ok &= value instanceof org.apache.pdfbox.cos.COSInteger i && i.longValue() >= 0;
+                }
+            }
+            if (!ok) {
+                throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is malformed: an earlier "
+                        + "signature's /ByteRange is not four non-negative integers", "Check that the file is a complete, "
+                        + "uncorrupted PDF; a new signature cannot be added to a document whose earlier signatures "
+                        + "cannot be read.", null);
+            }
+        }
     }
 
     /** Objects nested or chained (through references) at most this deep below the trailer. */
