@@ -520,18 +520,7 @@ final class CrossReferenceCheck {
 
         /** The last {@code startxref} that starts within the final {@link #TAIL} bytes, or -1. */
         private long lastStartxref() {
-            byte[] k = "startxref".getBytes(StandardCharsets.US_ASCII);
-            long from = Math.max(0, length - TAIL);
-            outer:
-            for (long i = length - k.length; i >= from; i--) {
-                for (int j = 0; j < k.length; j++) {
-                    if (in.at(i + j) != k[j]) {
-                        continue outer;
-                    }
-                }
-                return i;
-            }
-            return -1;
+            return PdfSyntax.lastIndexOf(in, "startxref", Math.max(0, length - TAIL), length);
         }
 
         /**

@@ -587,6 +587,23 @@ final class PdfSyntax {
     // Inputs
 
     /** Random access to the bytes of a file. */
+    /**
+     * The last occurrence of {@code s} (ASCII) that lies wholly within {@code [from, to)} of {@code in}, or -1.
+     */
+    static long lastIndexOf(Input in, String s, long from, long to) {
+        byte[] k = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        outer:
+        for (long i = to - k.length; i >= from; i--) {
+            for (int j = 0; j < k.length; j++) {
+                if (in.at(i + j) != k[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     interface Input {
         long length();
 

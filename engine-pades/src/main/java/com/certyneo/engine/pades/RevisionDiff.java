@@ -127,7 +127,7 @@ final class RevisionDiff {
      */
     static String trailingGarbage(Input in) {
         long length = in.length();
-        long eof = lastIndexOf(in, "%%EOF", Math.max(0, length - 64L * 1024 * 1024), length);
+        long eof = PdfSyntax.lastIndexOf(in, "%%EOF", Math.max(0, length - 64L * 1024 * 1024), length);
         if (eof < 0) {
             return "the file has no %%EOF marker";
         }
@@ -323,7 +323,7 @@ final class RevisionDiff {
 
     /** Reads the cross-reference chain that starts at the last {@code startxref} before {@code end}. */
     private static Table readTable(Input in, long end) {
-        long sx = lastIndexOf(in, "startxref", Math.max(0, end - STARTXREF_WINDOW), end);
+        long sx = PdfSyntax.lastIndexOf(in, "startxref", Math.max(0, end - STARTXREF_WINDOW), end);
         if (sx < 0) {
             throw new Unsure("no 'startxref' before offset " + end);
         }
@@ -1340,20 +1340,6 @@ final class RevisionDiff {
             at++;
         }
         return at;
-    }
-
-    private static long lastIndexOf(Input in, String s, long from, long to) {
-        byte[] k = s.getBytes(StandardCharsets.US_ASCII);
-        outer:
-        for (long i = to - k.length; i >= from; i--) {
-            for (int j = 0; j < k.length; j++) {
-                if (in.at(i + j) != k[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     private static long indexOf(Input in, String s, long from, long to) {
