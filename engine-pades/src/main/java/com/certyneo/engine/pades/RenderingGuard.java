@@ -66,16 +66,22 @@ final class RenderingGuard extends DefaultPdfDifferencesFinder {
     /** Resource dictionaries, fonts, XObjects and annotations inspected at most per document. */
     static final int MAX_VISITS = 20_000;
 
-    private RenderingGuard() {
+    /** Whether pages are rendered and compared at all. */
+    private final boolean render;
+
+    private RenderingGuard(boolean render) {
+        this.render = render;
     }
 
     /**
      * Gives {@code factory} the guarded comparison.
      *
+     * @param render whether to render and compare pages; {@code false} when the engine's structural comparison
+     *               found nothing changed after any signature, so that rendering would only confirm it
      * @return {@code factory}
      */
-    static IPdfObjFactory install(IPdfObjFactory factory) {
-        factory.setPdfDifferencesFinder(new RenderingGuard());
+    static IPdfObjFactory install(IPdfObjFactory factory, boolean render) {
+        factory.setPdfDifferencesFinder(new RenderingGuard(render));
         return factory;
     }
 
@@ -97,6 +103,9 @@ final class RenderingGuard extends DefaultPdfDifferencesFinder {
     public List<PdfModification> getVisualDifferences(PdfDocumentReader signedRevisionReader,
                                                       PdfDocumentReader finalRevisionReader) {
         Budget.check();
+        if (!render) {
+            return List.of();
+        }
         int pages = Math.min(signedRevisionReader.getNumberOfPages(), finalRevisionReader.getNumberOfPages());
         int limit = Budget.limits().maxRenderedPages();
         if (finalRevisionReader.getNumberOfPages() > limit) {

@@ -100,6 +100,62 @@ final class RevisionDiff {
     }
 
     static Outcome after(Input in, long signedEnd) {
+        return after(new Session(in), signedEnd);
+    }
+
+    /**
+     * What comparisons of several signed revisions with the same final file share, so that each part of the file
+     * is parsed once however many signatures it follows: the final cross-reference chain and its objects, and the
+     * objects found by scanning the bytes after a signed revision (the bytes after the first signature are the
+     * bytes after every later one too). Not thread-safe: one validation at a time.
+     */
+    static final class Session {
+        private final Input in;
+        private Table finalTable;
+        private RuntimeException finalTableFailure;
+        private World finalWorld;
+        /** Objects found by {@link Comparison#scan} by the offset of their header. */
+        private final Map<Long, Scanned> scanned = new HashMap<>();
+        /**
+         * Objects read through a cross-reference table, by the offset of their header, when their value does not
+         * depend on the revision that reads them (anything but a stream whose /Length is an indirect reference):
+         * every signed revision's table points at the same definitions of the objects it shares with the others.
+         */
+        private final Map<Long, Scanned> parsed = new HashMap<>();
+
+        Session(Input in) {
+            this.in = in;
+        }
+
+        /** The final revision's cross-reference chain (read once; its failure is rethrown each time). */
+        Table finalTable() {
+            if (finalTable == null && finalTableFailure == null) {
+                try {
+                    finalTable = readTable(in, in.length());
+                } catch (Unsure | Malformed e) {
+                    finalTableFailure = e;
+                }
+            }
+            if (finalTableFailure != null) {
+                throw finalTableFailure;
+            }
+            return finalTable;
+        }
+
+        World finalWorld() {
+            if (finalWorld == null) {
+                finalWorld = new World(in, finalTable(), this);
+            }
+            return finalWorld;
+        }
+    }
+
+    /** An object definition found by scanning: its number, its value and where parsing it ended. */
+    private record Scanned(long num, Object value, long end) {
+    }
+
+    static Outcome after(Session session, long signedEnd) {
+        Input in = session.in;
         long length = in.length();
         if (signedEnd <= 0 || signedEnd > length) {
             return new Outcome(List.of("the signature's byte range ends at offset " + signedEnd
@@ -109,7 +165,7 @@ final class RevisionDiff {
             return new Outcome(List.of(), List.of());
         }
         try {
-            return new Comparison(in, signedEnd).run();
+            return new Comparison(session, signedEnd).run();
         } catch (Malformed | Unsure e) {
             return new Outcome(List.of("the data after the signed revision cannot be compared with it ("
                     + e.getMessage() + "); changes cannot be ruled out"), List.of());
@@ -149,8 +205,12 @@ final class RevisionDiff {
      * @param documentTimestamp whether it is a document time-stamp ({@code /DocTimeStamp} or
      *                          {@code /SubFilter /ETSI.RFC3161})
      * @param byteRange its {@code /ByteRange} when that is four integers, else empty
+     * @param restrictsChanges whether it, its field or the document restricts later changes beyond the rules of
+     *                         this class: a {@code /Reference} (DocMDP, FieldMDP), a {@code /Lock} on its field, or
+     *                         the catalog's {@code /Perms /DocMDP}, which validators (DSS's policy) enforce on
+     *                         their own object comparison
      */
-    record SignatureDictionary(String field, boolean documentTimestamp, List<Long> byteRange) {
+    record SignatureDictionary(String field, boolean documentTimestamp, List<Long> byteRange, boolean restrictsChanges) {
     }
 
     /**
@@ -166,10 +226,11 @@ final class RevisionDiff {
             if (!(catalog instanceof Map<?, ?> c)) {
                 return found;
             }
+            boolean certified = world.resolve(c.get("Perms")) instanceof Map<?, ?> perms && perms.get("DocMDP") != null;
             Object form = world.resolve(c.get("AcroForm"));
             if (form instanceof Map<?, ?> f && world.resolve(f.get("Fields")) instanceof List<?> fields) {
                 for (Object field : fields) {
-                    collect(world, field, "", seen, found, 0);
+                    collect(world, field, "", seen, found, 0, certified);
                 }
             }
             Deque<Object> nodes = new ArrayDeque<>();
@@ -189,7 +250,7 @@ final class RevisionDiff {
                 }
                 if (world.resolve(n.get("Annots")) instanceof List<?> annots) {
                     for (Object annot : annots) {
-                        collect(world, annot, null, seen, found, 0);
+                        collect(world, annot, null, seen, found, 0, certified);
                     }
                 }
             }
@@ -200,7 +261,7 @@ final class RevisionDiff {
     }
 
     private static void collect(World world, Object ref, String parentName, Set<Long> seen,
-                                List<SignatureDictionary> found, int depth) {
+                                List<SignatureDictionary> found, int depth, boolean certified) {
         if (depth > 32 || ref instanceof Ref r && !seen.add(r.num())) {
             return;
         }
@@ -219,11 +280,12 @@ final class RevisionDiff {
                     && br.stream().allMatch(x -> x instanceof Long)) {
                 range = br.stream().map(x -> (Long) x).toList();
             }
-            found.add(new SignatureDictionary(name, timestamp, range));
+            boolean restricts = certified || vm.get("Reference") != null || field.get("Lock") != null;
+            found.add(new SignatureDictionary(name, timestamp, range, restricts));
         }
         if (parentName != null && world.resolve(field.get("Kids")) instanceof List<?> kids) {
             for (Object kid : kids) {
-                collect(world, kid, name, seen, found, depth + 1);
+                collect(world, kid, name, seen, found, depth + 1, certified);
             }
         }
     }
@@ -515,9 +577,17 @@ final class RevisionDiff {
         private final Map<Long, Object> cache = new HashMap<>();
         private final Map<Long, List<Object>> objectStreams = new HashMap<>();
 
+        /** Where objects parsed by several worlds of one file are shared, or {@code null}. */
+        private final Session session;
+
         World(Input in, Table table) {
+            this(in, table, null);
+        }
+
+        World(Input in, Table table, Session session) {
             this.in = in;
             this.table = table;
+            this.session = session;
         }
 
         /** The object's value: a parsed object, a {@link Stream}, {@code Keyword.NULL} or {@link Unreadable}. */
@@ -541,7 +611,20 @@ final class RevisionDiff {
         private Object load(long num) {
             byte t = table.type(num);
             if (t == Table.IN_USE) {
-                return objectAt(in, table.first[(int) num], num, this);
+                long offset = table.first[(int) num];
+                if (session == null) {
+                    return objectAt(in, offset, num, this);
+                }
+                Scanned shared = session.parsed.get(offset);
+                if (shared != null && shared.num() == num) {
+                    return shared.value();
+                }
+                Object value = objectAt(in, offset, num, this);
+                boolean revisionIndependent = !(value instanceof Stream st) || !(st.dict().get("Length") instanceof Ref);
+                if (revisionIndependent && session.parsed.size() < 200_000) {
+                    session.parsed.put(offset, new Scanned(num, value, -1));
+                }
+                return value;
             }
             if (t == Table.COMPRESSED) {
                 List<Object> objects = objectStream(table.first[(int) num]);
@@ -802,8 +885,11 @@ final class RevisionDiff {
         /** Candidate new values per object number: every definition a reader could use. */
         private final Map<Long, List<Object>> candidates = new LinkedHashMap<>();
 
-        Comparison(Input in, long signedEnd) {
-            this.in = in;
+        private final Session session;
+
+        Comparison(Session session, long signedEnd) {
+            this.session = session;
+            this.in = session.in;
             this.signedEnd = signedEnd;
         }
 
@@ -812,10 +898,10 @@ final class RevisionDiff {
             if (old.trailer == null || !(old.trailer.get("Root") instanceof Ref)) {
                 throw new Unsure("the signed revision has no /Root");
             }
-            before = new World(in, old);
+            before = new World(in, old, session);
             Table newest;
             try {
-                newest = readTable(in, in.length());
+                newest = session.finalTable();
             } catch (Unsure | Malformed e) {
                 modified("the cross-reference data after the signed revision cannot be followed (" + e.getMessage()
                         + "); readers rebuild it and may show anything");
@@ -824,7 +910,7 @@ final class RevisionDiff {
             if (newest != null && !newest.sections.contains(old.sections.get(0))) {
                 modified("the final cross-reference chain does not lead back to the signed revision's");
             }
-            after = newest == null ? null : new World(in, newest);
+            after = newest == null ? null : session.finalWorld();
             if (after != null) {
                 trailerChanges(old, newest);
                 for (int num = 0; num < Math.max(old.size, newest.size); num++) {
@@ -888,15 +974,26 @@ final class RevisionDiff {
                 int c = in.at(pos);
                 boolean boundary = pos == signedEnd || isWhite(in.at(pos - 1)) || isDelimiter(in.at(pos - 1));
                 if (c >= '0' && c <= '9' && boundary) {
-                    Parser p = new Parser(in, pos);
-                    long num = p.objectHeader();
-                    if (num >= 0) {
-                        Object value;
-                        try {
-                            value = body(in, p, after);
-                        } catch (Malformed e) {
-                            value = Unreadable.VALUE;
+                    Scanned found = after == null ? null : session.scanned.get(pos);
+                    if (found == null) {
+                        Parser p = new Parser(in, pos);
+                        long num = p.objectHeader();
+                        Object value = null;
+                        if (num >= 0) {
+                            try {
+                                value = body(in, p, after);
+                            } catch (Malformed e) {
+                                value = Unreadable.VALUE;
+                            }
                         }
+                        found = new Scanned(num, value, p.pos);
+                        if (after != null && session.scanned.size() < 200_000) {
+                            session.scanned.put(pos, found);
+                        }
+                    }
+                    long num = found.num();
+                    if (num >= 0) {
+                        Object value = found.value();
                         candidate(num, value);
                         if (value instanceof Stream s && new Name("ObjStm").equals(s.dict().get("Type"))) {
                             List<Long> numbers = new ArrayList<>();
@@ -910,7 +1007,7 @@ final class RevisionDiff {
                                 }
                             }
                         }
-                        pos = Math.max(pos + 1, p.pos);
+                        pos = Math.max(pos + 1, found.end());
                         if (value instanceof Stream s) {
                             pos = Math.max(pos, s.start() + s.length());
                         }

@@ -81,7 +81,34 @@ final class Validation {
         }
         verifier.setTrustedCertSources(trusted);
 
-        Reports reports;
+        try (Structure structure = Structure.open(bytes, file)) {
+            // The engine's structural comparison decides on modifications; it runs first so that DSS's
+            // rendered-page comparison (the costliest part of validation, and only ever an informative
+            // warning here) is done only for documents where something changed after a signature.
+            List<RevisionDiff.SignatureDictionary> dictionaries = RevisionDiff.signatureDictionaries(structure.input());
+            Diffs diffs = new Diffs(structure.input());
+            dictionaries.stream().filter(d -> d.byteRange().size() == 4)
+                    .forEach(d -> diffs.after(d.byteRange().get(2) + d.byteRange().get(3)));
+            boolean changed = diffs.anyModified();
+            boolean restricted = dictionaries.isEmpty()
+                    || dictionaries.stream().anyMatch(d -> d.restrictsChanges() || d.byteRange().isEmpty());
+            Reports reports = dss(name, bytes, file, verifier, at, changed || restricted, changed);
+            Revisions revisions = bytes != null ? Revisions.of(bytes) : Revisions.of(file);
+            return report(name, bytes != null ? Digests.sha256Hex(bytes) : Digests.sha256Hex(file), at,
+                    reports.getSimpleReport(), reports.getDiagnosticData(), revisions, structure.input(), dictionaries,
+                    diffs);
+        }
+    }
+
+    /**
+     * DSS's validation of every signature and time-stamp.
+     *
+     * @param compare whether DSS compares the objects of each signed revision with the final file (its policy
+     *                enforces certification and locks on that comparison; see {@link BoundedModificationsFinder})
+     * @param render whether DSS's rendered-page comparison runs (when the structural comparison found changes)
+     */
+    private static Reports dss(String name, byte[] bytes, java.nio.file.Path file, CommonCertificateVerifier verifier,
+                               Instant at, boolean compare, boolean render) {
         try {
             PDFDocumentValidator validator = new PDFDocumentValidator(file == null ? new InMemoryDocument(bytes, name)
                     : new eu.europa.esig.dss.model.FileDocument(file.toFile()));
@@ -92,10 +119,11 @@ final class Validation {
                 factory.setPdfMemoryUsageSetting(eu.europa.esig.dss.pdf.PdfMemoryUsageSetting.mixed(LargeDocument.PDFBOX_MEMORY));
             }
             factory.setPdfObjectModificationsFinder(new BoundedModificationsFinder()); // skipped where it would not finish
-            validator.setPdfObjFactory(RenderingGuard.install(factory)); // rendered-page comparison: bounded, budgeted
+            RenderingGuard.install(factory, render); // rendered-page comparison: bounded, budgeted
+            validator.setPdfObjFactory(compare ? factory : new ComparisonFreeObjFactory(factory));
             validator.setCertificateVerifier(verifier);
             validator.setValidationTime(Date.from(at));
-            reports = validator.validateDocument();
+            return validator.validateDocument();
         } catch (RuntimeException e) {
             SignatureEngineException known = PdfInputs.classify(e, name);
             if (known == null) {
@@ -107,12 +135,23 @@ final class Validation {
             throw new SignatureEngineException(ErrorCode.VALIDATION_ERROR, "Cannot validate '" + name + "': " + e.getMessage(),
                     "Check that the file is a complete PDF; the cause is attached.", e);
         }
-        SimpleReport simple = reports.getSimpleReport();
-        DiagnosticData diagnostic = reports.getDiagnosticData();
-        Revisions revisions = bytes != null ? Revisions.of(bytes) : Revisions.of(file);
-        try (Structure structure = Structure.open(bytes, file)) {
-            return report(name, bytes != null ? Digests.sha256Hex(bytes) : Digests.sha256Hex(file), at, simple,
-                    diagnostic, revisions, structure.input());
+    }
+
+    /** {@link RevisionDiff} outcomes by the end of the revision a signature covers, each computed once. */
+    private static final class Diffs {
+        private final RevisionDiff.Session session;
+        private final Map<Long, RevisionDiff.Outcome> byEnd = new HashMap<>();
+
+        Diffs(PdfSyntax.Input input) {
+            this.session = new RevisionDiff.Session(input);
+        }
+
+        RevisionDiff.Outcome after(long end) {
+            return byEnd.computeIfAbsent(end, e -> RevisionDiff.after(session, e));
+        }
+
+        boolean anyModified() {
+            return byEnd.values().stream().anyMatch(o -> !o.modifications().isEmpty());
         }
     }
 
@@ -144,12 +183,12 @@ final class Validation {
     }
 
     private ValidationReport report(String name, String sha256, Instant at, SimpleReport simple,
-                                    DiagnosticData diagnostic, Revisions revisions, PdfSyntax.Input input) {
+                                    DiagnosticData diagnostic, Revisions revisions, PdfSyntax.Input input,
+                                    List<RevisionDiff.SignatureDictionary> dictionaries, Diffs diffs) {
         Map<String, XmlTimestamp> timestampResults = new HashMap<>();
         for (String id : simple.getSignatureIdList()) {
             simple.getSignatureTimestamps(id).forEach(t -> timestampResults.put(t.getId(), t));
         }
-        List<RevisionDiff.SignatureDictionary> dictionaries = RevisionDiff.signatureDictionaries(input);
         List<RevisionDiff.SignatureDictionary> unreported = new ArrayList<>(dictionaries);
         List<SignatureValidation> results = new ArrayList<>();
         for (String id : simple.getSignatureIdList()) {
@@ -161,7 +200,7 @@ final class Validation {
             List<String> modifications = List.of();
             if (signature != null) {
                 modifications = modifications(signature.getPDFRevision(), signature.getSignatureByteRange(), revisions,
-                        input, warnings);
+                        diffs, warnings);
                 reported(unreported, signature.getSignatureByteRange(), signature.getPDFRevision());
             }
             results.add(outcome(id, signature == null ? "" : firstFieldName(signature), false,
@@ -189,7 +228,7 @@ final class Validation {
             List<String> warnings = new ArrayList<>(result == null ? messages(simple.getAdESValidationWarnings(id))
                     : xmlMessages(result.getAdESValidationDetails(), false));
             List<String> modifications = modifications(timestamp.getPDFRevision(),
-                    timestamp.getPDFRevision().getSignatureByteRange(), revisions, input, warnings);
+                    timestamp.getPDFRevision().getSignatureByteRange(), revisions, diffs, warnings);
             reported(unreported, timestamp.getPDFRevision().getSignatureByteRange(), timestamp.getPDFRevision());
             results.add(outcome(id, timestamp.getPDFRevision().getFirstFieldName(), true, indication, subIndication,
                     "PAdES document time-stamp (" + timestamp.getType() + ")", 
@@ -295,13 +334,13 @@ final class Validation {
      * {@link RevisionDiff} from the file's structure. DSS's own findings (object changes, rendered-page
      * differences) never decide: they are added to {@code warnings} for the reader.
      */
-    static List<String> modifications(PDFRevisionWrapper revision, List<BigInteger> byteRange, Revisions revisions,
-                                      PdfSyntax.Input input, List<String> warnings) {
+    private static List<String> modifications(PDFRevisionWrapper revision, List<BigInteger> byteRange,
+                                              Revisions revisions, Diffs diffs, List<String> warnings) {
         if (byteRange == null || byteRange.size() != 4) {
             return List.of("the signature has no valid /ByteRange: what it covers cannot be established");
         }
         long end = byteRange.get(2).longValue() + byteRange.get(3).longValue();
-        RevisionDiff.Outcome outcome = RevisionDiff.after(input, end);
+        RevisionDiff.Outcome outcome = diffs.after(end);
         String where = revisions.describeAfter(byteRange);
         List<String> found = new ArrayList<>();
         outcome.modifications().forEach(m -> found.add(where + ": " + m));

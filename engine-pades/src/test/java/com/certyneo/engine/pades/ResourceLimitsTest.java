@@ -106,8 +106,10 @@ class ResourceLimitsTest {
     }
 
     /**
-     * A signed document (B-LT: a later revision follows the signature, so validation renders and compares the
-     * pages) whose font has a malformed character map validates within the default budget: its signature passes.
+     * A signed document whose font has a malformed character map validates within the default budget: its
+     * signature passes. Then its page is rotated in a later revision, so that validation also renders and
+     * compares the pages (DSS's rendered comparison runs only when the structural comparison finds a change):
+     * still within the budget, and the change fails the signature.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformedCharacterMaps")
@@ -118,6 +120,19 @@ class ResourceLimitsTest {
                 ValidationOptions.sandbox());
         assertEquals(1, report.signatures().size(), report.toString());
         assertEquals(Indication.TOTAL_PASSED, report.signatures().get(0).indication(), report.toString());
+
+        ByteArrayOutputStream rotated = new ByteArrayOutputStream(); // the signed bytes, then one more revision
+        try (PDDocument document = org.apache.pdfbox.Loader.loadPDF(signed.toByteArray())) {
+            PDPage page = document.getPage(0);
+            page.setRotation(90);
+            page.getCOSObject().setNeedToBeUpdated(true);
+            document.saveIncremental(rotated);
+        }
+        ValidationReport changed = sandbox.validate(DocumentSource.of(rotated.toByteArray(), "cmap.pdf"),
+                ValidationOptions.sandbox());
+        assertEquals(Indication.TOTAL_FAILED, changed.signatures().get(0).indication(), changed.toString());
+        assertEquals(java.util.Optional.of(com.certyneo.engine.SignatureValidation.MODIFIED_AFTER_SIGNING),
+                changed.signatures().get(0).subIndication(), changed.toString());
     }
 
     @ParameterizedTest(name = "{0}")
