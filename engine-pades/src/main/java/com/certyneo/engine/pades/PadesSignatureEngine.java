@@ -402,6 +402,11 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
     }
 
+    /**
+     * Raises every signature of the document to {@code profile} through the signing pipeline's augment stages
+     * ({@link SigningPipeline#extend}): a document time-stamp for B-T, one {@code /DSS} revision with what the
+     * signatures and time-stamps lack for B-LT, and a document time-stamp over it for B-LTA.
+     */
     @Override
     public DocumentResult extend(DocumentSource document, DocumentTarget output, PadesProfile profile) {
         Objects.requireNonNull(profile, "profile");
@@ -409,94 +414,37 @@ public final class PadesSignatureEngine implements SignatureEngine {
             throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Signatures cannot be extended to B-B",
                     "Extend to B-T, B-LT or B-LTA.");
         }
-        return augment(document, output, profile, false, (service, dss, name, signatures) -> {
-            if (signatures == 0) {
-                throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "'" + name + "' has no signature to extend",
-                        "Sign it first, or add a document time-stamp with timestamp().");
-            }
-            PAdESSignatureParameters parameters = new PAdESSignatureParameters();
-            parameters.setSignatureLevel(dssLevel(profile));
-            parameters.setDigestAlgorithm(DigestAlgorithm.SHA256);
-            return service.extendDocument(dss, parameters);
-        });
-    }
-
-    @Override
-    public DocumentResult timestamp(DocumentSource document, DocumentTarget output) {
-        Objects.requireNonNull(document, "document");
-        Objects.requireNonNull(output, "output");
-        return guarded(document.name(), () -> timestampChecked(document, output));
+        return augment(document, output, profile, false,
+                (sink, name, recorder) -> pipeline.extend(sink, name, profile, recorder));
     }
 
     /**
      * A document time-stamp through the signing pipeline's last stage ({@link SigningPipeline#appendDocumentTimestamp}).
      * A document time-stamp is new content: a sandbox engine marks the document first.
      */
-    private DocumentResult timestampChecked(DocumentSource document, DocumentTarget output) {
-        requireCapabilities(PadesProfile.B_T);
-        String name = document.name();
-        SigningPipeline.Recorder recorder = new SigningPipeline.Recorder(timestampSource);
-        Optional<Path> largeFile = largeFile(document);
-        if (largeFile.isPresent()) {
-            try (LargeDocument large = LargeDocument.open(largeFile.get(), name, sandbox, workParent(output))) {
-                SigningPipeline.FileSink sink = new SigningPipeline.FileSink(large.file(), large.work());
-                int signatures = signatures(sink, name);
-                SigningPipeline.appendDocumentTimestamp(sink, name, recorder);
-                String outputSha256 = large.write(new eu.europa.esig.dss.model.FileDocument(sink.file().toFile()), output,
-                        augmentCheck(null));
-                return new DocumentResult(Optional.empty(), signatures, recorder.last(), large.inputSha256(),
-                        outputSha256, output.path(), sandbox, List.of());
-            } catch (IOException | java.io.UncheckedIOException e) {
-                throw diskFailure(e, name);
-            } catch (RuntimeException e) {
-                throw translate(e, name);
-            }
-        }
-        byte[] input = document.readAllBytes();
-        PdfInputs.requirePdfHeader(input, name);
-        byte[] produced;
-        int signatures;
-        try {
-            byte[] prepared = PdfPreparation.prepare(input, name, sandbox);
-            SigningPipeline.HeapSink sink = new SigningPipeline.HeapSink(prepared);
-            signatures = signatures(sink, name);
+    @Override
+    public DocumentResult timestamp(DocumentSource document, DocumentTarget output) {
+        return augment(document, output, null, sandbox, (sink, name, recorder) -> {
+            int signatures = SigningPipeline.signatures(sink, name);
             SigningPipeline.appendDocumentTimestamp(sink, name, recorder);
-            produced = sink.bytes();
-            augmentCheck(null).verify(produced, prepared.length, name);
-        } catch (IOException | RuntimeException e) {
-            throw translate(e, name);
-        }
-        Budget.commit(); // past this point the output is written even if the time limit passes
-        output.write(out -> out.write(produced));
-        return new DocumentResult(Optional.empty(), signatures, recorder.last(), Digests.sha256Hex(input),
-                Digests.sha256Hex(produced), output.path(), sandbox, List.of());
+            return new SigningPipeline.Augmented(signatures, List.of());
+        });
     }
 
-    /** The signatures (not document time-stamps) of the document a sink holds. */
-    private static int signatures(SigningPipeline.Sink sink, String name) throws IOException {
-        try (org.apache.pdfbox.pdmodel.PDDocument document = sink.load(name)) {
-            int n = 0;
-            for (var signature : document.getSignatureDictionaries()) {
-                if (!org.apache.pdfbox.cos.COSName.DOC_TIME_STAMP.equals(
-                        signature.getCOSObject().getCOSName(org.apache.pdfbox.cos.COSName.TYPE))) {
-                    n++;
-                }
-            }
-            return n;
-        }
-    }
-
-    /** One DSS operation on a whole document, given the prepared document and its signature count. */
+    /** One augmentation of a whole document by the pipeline's augment stages, on the sink that holds it. */
     @FunctionalInterface
     private interface Augmentation {
-        DSSDocument apply(PAdESService service, DSSDocument document, String name, int signatures);
+        SigningPipeline.Augmented apply(SigningPipeline.Sink sink, String name, SigningPipeline.Recorder recorder)
+                throws IOException;
     }
 
     /**
-     * The frame shared by {@link #extend} and {@link #timestamp}: checks, preparation, one DSS
-     * operation with a time-stamp source, atomic output and the result.
+     * The frame shared by {@link #extend} and {@link #timestamp}: checks, preparation, the augmentation on the
+     * heap or (large documents) through temporary files, the {@link OutputSelfCheck} before anything is written,
+     * atomic output and the result. On any failure nothing is written.
      *
      * @param profile the target profile of an extension, or {@code null} for a document time-stamp
+     * @param mark    whether a sandbox engine marks the document first
      */
     private DocumentResult augment(DocumentSource document, DocumentTarget output, PadesProfile profile, boolean mark,
                                    Augmentation operation) {
@@ -509,20 +457,16 @@ public final class PadesSignatureEngine implements SignatureEngine {
                                           boolean mark, Augmentation operation) {
         requireCapabilities(profile == null ? PadesProfile.B_T : profile);
         String name = document.name();
-        DssTimestampSource tsp = new DssTimestampSource(timestampSource);
-        // Every signature already in the document is someone's earlier work: findings about it are warnings.
-        ScopedAlerts alerts = new ScopedAlerts(List.of(), tsp);
+        SigningPipeline.Recorder recorder = new SigningPipeline.Recorder(timestampSource);
         Optional<Path> largeFile = largeFile(document);
         if (largeFile.isPresent()) {
             try (LargeDocument large = LargeDocument.open(largeFile.get(), name, mark, workParent(output))) {
-                int signatures = countSignatures(large.document(), large.factory());
-                PAdESService service = new PAdESService(verifier(alerts));
-                service.setTspSource(tsp);
-                service.setPdfObjFactory(large.factory());
-                String outputSha256 = large.write(operation.apply(service, large.document(), name, signatures), output,
+                SigningPipeline.FileSink sink = new SigningPipeline.FileSink(large.file(), large.work());
+                SigningPipeline.Augmented done = operation.apply(sink, name, recorder);
+                String outputSha256 = large.write(new eu.europa.esig.dss.model.FileDocument(sink.file().toFile()), output,
                         augmentCheck(profile));
-                return new DocumentResult(Optional.ofNullable(profile), signatures, tsp.lastTime(), large.inputSha256(),
-                        outputSha256, output.path(), sandbox, alerts.warnings());
+                return new DocumentResult(Optional.ofNullable(profile), done.signatures(), recorder.last(),
+                        large.inputSha256(), outputSha256, output.path(), sandbox, done.warnings());
             } catch (IOException | java.io.UncheckedIOException e) {
                 throw diskFailure(e, name);
             } catch (RuntimeException e) {
@@ -532,31 +476,20 @@ public final class PadesSignatureEngine implements SignatureEngine {
         byte[] input = document.readAllBytes();
         PdfInputs.requirePdfHeader(input, name);
         byte[] produced;
-        int signatures;
+        SigningPipeline.Augmented done;
         try {
             byte[] prepared = PdfPreparation.prepare(input, name, mark);
-            DSSDocument dss = new InMemoryDocument(prepared, name);
-            signatures = countSignatures(dss, null);
-            PAdESService service = new PAdESService(verifier(alerts));
-            service.setTspSource(tsp);
-            produced = DSSUtils.toByteArray(operation.apply(service, dss, name, signatures));
-            augmentCheck(profile).verify(produced, prepared.length, name);
+            SigningPipeline.HeapSink sink = new SigningPipeline.HeapSink(prepared);
+            done = operation.apply(sink, name, recorder);
+            produced = sink.bytes();
+            augmentCheck(profile).verify(produced, prepared.length, name); // before anything is written
         } catch (IOException | RuntimeException e) {
             throw translate(e, name);
         }
         Budget.commit(); // past this point the output is written even if the time limit passes
         output.write(out -> out.write(produced));
-        return new DocumentResult(Optional.ofNullable(profile), signatures, tsp.lastTime(), Digests.sha256Hex(input),
-                Digests.sha256Hex(produced), output.path(), sandbox, alerts.warnings());
-    }
-
-    private static int countSignatures(DSSDocument document, IPdfObjFactory factory) {
-        eu.europa.esig.dss.pades.validation.PDFDocumentAnalyzer analyzer =
-                new eu.europa.esig.dss.pades.validation.PDFDocumentAnalyzer(document);
-        if (factory != null) {
-            analyzer.setPdfObjFactory(factory);
-        }
-        return analyzer.getSignatures().size();
+        return new DocumentResult(Optional.ofNullable(profile), done.signatures(), recorder.last(), Digests.sha256Hex(input),
+                Digests.sha256Hex(produced), output.path(), sandbox, done.warnings());
     }
 
     @Override
