@@ -183,7 +183,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
             try {
                 return operation.get();
             } catch (StackOverflowError e) {
-                SignatureEngineException invalid = PdfInputs.overflow(e, name);
+                SignatureEngineException invalid = DssFailures.overflow(e, name);
                 if (invalid == null) {
                     throw e;
                 }
@@ -367,12 +367,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
     }
 
     private static SignatureEngineException diskFailure(Exception e, String name) {
-        SignatureEngineException known = PdfInputs.classify(e, name);
-        if (known == null) {
-            known = PdfInputs.malformed(e, name);
-        }
-        return known != null ? known : new SignatureEngineException(ErrorCode.IO_ERROR,
-                "Cannot process '" + name + "' from disk: " + e.getMessage(), "Check the file and the temporary directory.", e);
+        return DssFailures.disk(e, name);
     }
 
     /**
@@ -708,71 +703,14 @@ public final class PadesSignatureEngine implements SignatureEngine {
         return certificate.getSubjectX500Principal().getName();
     }
 
+    /** A failure of an operation on the engine's own pipeline, in the engine's taxonomy ({@link DssFailures#operation}). */
     static SignatureEngineException translate(Exception e, String name) {
-        return translate(e, name, List.of());
+        return DssFailures.operation(e, name);
     }
 
-    /**
-     * Maps a DSS failure to the engine's taxonomy. DSS names certificates by their DSS id
-     * ({@code C-} + SHA-256); ids of {@code known} certificates are followed by the subject DN.
-     */
+    /** A failure of DSS's signing (visible signatures), in the engine's taxonomy ({@link DssFailures#dssSigning}). */
     private static SignatureEngineException translate(Exception e, String name, List<X509Certificate> known) {
-        SignatureEngineException classified = PdfInputs.classify(e, name);
-        if (classified != null) {
-            return classified;
-        }
-        String message = withSubjects(String.valueOf(e.getMessage()), known);
-        if (message.contains("expired") || message.contains("not yet valid") || message.contains("not valid yet")) {
-            return new SignatureEngineException(ErrorCode.SIGNING_KEY_ERROR,
-                    "The signing certificate cannot sign '" + name + "' now: " + message,
-                    "Use a certificate that is valid at the signing time.", e);
-        }
-        if (message.contains("field") && (message.contains("does not exist") || message.contains("not a signature field")
-                || message.contains("already signed") || message.contains("already used"))) {
-            return new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot sign '" + name + "' into the requested "
-                    + "field: " + message, "Name an empty signature field of the document (its fully qualified name), "
-                    + "or leave the field out to add a new one.", e);
-        }
-        if (message.contains("signature field position") || message.contains("is out of the page")
-                || message.contains("does not exist in the document") && message.contains("page")) {
-            return new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot place the visible signature in '" + name
-                    + "': " + message, "Move the box inside the page and away from other annotations and signatures.", e);
-        }
-        if (message.contains("Revoked/Suspended certificate(s) detected")) {
-            return new SignatureEngineException(ErrorCode.CERTIFICATE_REVOKED,
-                    "Cannot build long-term validation data for '" + name + "': " + message,
-                    "The named certificate is revoked; sign with a valid certificate.", e);
-        }
-        if (message.contains("Revocation data is missing") || message.contains("Fresh revocation data is missing")) {
-            return new SignatureEngineException(ErrorCode.REVOCATION_UNAVAILABLE,
-                    "Cannot obtain revocation data for '" + name + "': " + message,
-                    "Check that the OCSP/CRL services named in the certificates answer, or supply revocation data.", e);
-        }
-        SignatureEngineException malformed = PdfInputs.malformed(e, name);
-        if (malformed != null) {
-            return malformed;
-        }
-        if (message.contains("not enough space")) {
-            return new SignatureEngineException(ErrorCode.SIGNING_FAILED,
-                    "The signature did not fit the space reserved in '" + name + "'",
-                    "This is a bug in the size estimate; report it with the certificate chain used.", e);
-        }
-        return new SignatureEngineException(ErrorCode.SIGNING_FAILED, "Signing '" + name + "' failed: " + message,
-                "Check the document and the engine configuration; the cause is attached.", e);
-    }
-
-    private static String withSubjects(String message, List<X509Certificate> known) {
-        String result = message;
-        for (X509Certificate certificate : known) {
-            try {
-                String id = "C-" + Digests.sha256Hex(certificate.getEncoded()).toUpperCase(java.util.Locale.ROOT);
-                result = result.replace(id, id + " (" + certificate.getSubjectX500Principal().getName() + ", serial "
-                        + certificate.getSerialNumber().toString(16) + ")");
-            } catch (CertificateEncodingException ignored) {
-                // leave the id as DSS wrote it
-            }
-        }
-        return result;
+        return DssFailures.dssSigning(e, name, known);
     }
 
     /** Builder for {@link PadesSignatureEngine}. */
