@@ -19,10 +19,12 @@ public interface SignatureEngine extends AutoCloseable {
     SigningResult sign(SignRequest request);
 
     /**
-     * Raises every signature of a PDF to {@code profile}: B-T adds signature time-stamps where missing,
-     * B-LT adds the validation data (certificates, OCSP responses, CRLs) in a DSS dictionary, B-LTA
+     * Raises every signature of a PDF to {@code profile}: B-T adds a document time-stamp when a signature
+     * has neither a signature time-stamp nor a later document time-stamp, B-LT adds the validation data
+     * (certificates, OCSP responses, CRLs) the signatures and time-stamps lack in a DSS dictionary, B-LTA
      * adds that and a document time-stamp. Extending to B-LTA again adds a new archive time-stamp
-     * (renewal).
+     * (renewal). A signature under another PKI whose validation data cannot be obtained is left as it
+     * was and named in a warning.
      *
      * @param document the signed PDF
      * @param output where the extended PDF goes

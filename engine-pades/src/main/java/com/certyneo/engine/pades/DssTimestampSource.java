@@ -62,13 +62,6 @@ final class DssTimestampSource implements TSPSource {
         }
     }
 
-    /** @return the genTime of the last token handed out, if any */
-    java.util.Optional<Instant> lastTime() {
-        synchronized (times) {
-            return times.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(times.get(times.size() - 1));
-        }
-    }
-
     /** @return the genTime of the first token handed out, if any */
     java.util.Optional<Instant> firstTime() {
         synchronized (times) {

@@ -183,7 +183,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
             try {
                 return operation.get();
             } catch (StackOverflowError e) {
-                SignatureEngineException invalid = PdfInputs.overflow(e, name);
+                SignatureEngineException invalid = DssFailures.overflow(e, name);
                 if (invalid == null) {
                     throw e;
                 }
@@ -367,12 +367,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
     }
 
     private static SignatureEngineException diskFailure(Exception e, String name) {
-        SignatureEngineException known = PdfInputs.classify(e, name);
-        if (known == null) {
-            known = PdfInputs.malformed(e, name);
-        }
-        return known != null ? known : new SignatureEngineException(ErrorCode.IO_ERROR,
-                "Cannot process '" + name + "' from disk: " + e.getMessage(), "Check the file and the temporary directory.", e);
+        return DssFailures.disk(e, name);
     }
 
     /**
@@ -402,6 +397,11 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
     }
 
+    /**
+     * Raises every signature of the document to {@code profile} through the signing pipeline's augment stages
+     * ({@link SigningPipeline#extend}): a document time-stamp for B-T, one {@code /DSS} revision with what the
+     * signatures and time-stamps lack for B-LT, and a document time-stamp over it for B-LTA.
+     */
     @Override
     public DocumentResult extend(DocumentSource document, DocumentTarget output, PadesProfile profile) {
         Objects.requireNonNull(profile, "profile");
@@ -409,94 +409,37 @@ public final class PadesSignatureEngine implements SignatureEngine {
             throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Signatures cannot be extended to B-B",
                     "Extend to B-T, B-LT or B-LTA.");
         }
-        return augment(document, output, profile, false, (service, dss, name, signatures) -> {
-            if (signatures == 0) {
-                throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "'" + name + "' has no signature to extend",
-                        "Sign it first, or add a document time-stamp with timestamp().");
-            }
-            PAdESSignatureParameters parameters = new PAdESSignatureParameters();
-            parameters.setSignatureLevel(dssLevel(profile));
-            parameters.setDigestAlgorithm(DigestAlgorithm.SHA256);
-            return service.extendDocument(dss, parameters);
-        });
-    }
-
-    @Override
-    public DocumentResult timestamp(DocumentSource document, DocumentTarget output) {
-        Objects.requireNonNull(document, "document");
-        Objects.requireNonNull(output, "output");
-        return guarded(document.name(), () -> timestampChecked(document, output));
+        return augment(document, output, profile, false,
+                (sink, name, recorder) -> pipeline.extend(sink, name, profile, recorder));
     }
 
     /**
      * A document time-stamp through the signing pipeline's last stage ({@link SigningPipeline#appendDocumentTimestamp}).
      * A document time-stamp is new content: a sandbox engine marks the document first.
      */
-    private DocumentResult timestampChecked(DocumentSource document, DocumentTarget output) {
-        requireCapabilities(PadesProfile.B_T);
-        String name = document.name();
-        SigningPipeline.Recorder recorder = new SigningPipeline.Recorder(timestampSource);
-        Optional<Path> largeFile = largeFile(document);
-        if (largeFile.isPresent()) {
-            try (LargeDocument large = LargeDocument.open(largeFile.get(), name, sandbox, workParent(output))) {
-                SigningPipeline.FileSink sink = new SigningPipeline.FileSink(large.file(), large.work());
-                int signatures = signatures(sink, name);
-                SigningPipeline.appendDocumentTimestamp(sink, name, recorder);
-                String outputSha256 = large.write(new eu.europa.esig.dss.model.FileDocument(sink.file().toFile()), output,
-                        augmentCheck(null));
-                return new DocumentResult(Optional.empty(), signatures, recorder.last(), large.inputSha256(),
-                        outputSha256, output.path(), sandbox, List.of());
-            } catch (IOException | java.io.UncheckedIOException e) {
-                throw diskFailure(e, name);
-            } catch (RuntimeException e) {
-                throw translate(e, name);
-            }
-        }
-        byte[] input = document.readAllBytes();
-        PdfInputs.requirePdfHeader(input, name);
-        byte[] produced;
-        int signatures;
-        try {
-            byte[] prepared = PdfPreparation.prepare(input, name, sandbox);
-            SigningPipeline.HeapSink sink = new SigningPipeline.HeapSink(prepared);
-            signatures = signatures(sink, name);
+    @Override
+    public DocumentResult timestamp(DocumentSource document, DocumentTarget output) {
+        return augment(document, output, null, sandbox, (sink, name, recorder) -> {
+            int signatures = SigningPipeline.signatures(sink, name);
             SigningPipeline.appendDocumentTimestamp(sink, name, recorder);
-            produced = sink.bytes();
-            augmentCheck(null).verify(produced, prepared.length, name);
-        } catch (IOException | RuntimeException e) {
-            throw translate(e, name);
-        }
-        Budget.commit(); // past this point the output is written even if the time limit passes
-        output.write(out -> out.write(produced));
-        return new DocumentResult(Optional.empty(), signatures, recorder.last(), Digests.sha256Hex(input),
-                Digests.sha256Hex(produced), output.path(), sandbox, List.of());
+            return new SigningPipeline.Augmented(signatures, List.of());
+        });
     }
 
-    /** The signatures (not document time-stamps) of the document a sink holds. */
-    private static int signatures(SigningPipeline.Sink sink, String name) throws IOException {
-        try (org.apache.pdfbox.pdmodel.PDDocument document = sink.load(name)) {
-            int n = 0;
-            for (var signature : document.getSignatureDictionaries()) {
-                if (!org.apache.pdfbox.cos.COSName.DOC_TIME_STAMP.equals(
-                        signature.getCOSObject().getCOSName(org.apache.pdfbox.cos.COSName.TYPE))) {
-                    n++;
-                }
-            }
-            return n;
-        }
-    }
-
-    /** One DSS operation on a whole document, given the prepared document and its signature count. */
+    /** One augmentation of a whole document by the pipeline's augment stages, on the sink that holds it. */
     @FunctionalInterface
     private interface Augmentation {
-        DSSDocument apply(PAdESService service, DSSDocument document, String name, int signatures);
+        SigningPipeline.Augmented apply(SigningPipeline.Sink sink, String name, SigningPipeline.Recorder recorder)
+                throws IOException;
     }
 
     /**
-     * The frame shared by {@link #extend} and {@link #timestamp}: checks, preparation, one DSS
-     * operation with a time-stamp source, atomic output and the result.
+     * The frame shared by {@link #extend} and {@link #timestamp}: checks, preparation, the augmentation on the
+     * heap or (large documents) through temporary files, the {@link OutputSelfCheck} before anything is written,
+     * atomic output and the result. On any failure nothing is written.
      *
      * @param profile the target profile of an extension, or {@code null} for a document time-stamp
+     * @param mark    whether a sandbox engine marks the document first
      */
     private DocumentResult augment(DocumentSource document, DocumentTarget output, PadesProfile profile, boolean mark,
                                    Augmentation operation) {
@@ -509,20 +452,16 @@ public final class PadesSignatureEngine implements SignatureEngine {
                                           boolean mark, Augmentation operation) {
         requireCapabilities(profile == null ? PadesProfile.B_T : profile);
         String name = document.name();
-        DssTimestampSource tsp = new DssTimestampSource(timestampSource);
-        // Every signature already in the document is someone's earlier work: findings about it are warnings.
-        ScopedAlerts alerts = new ScopedAlerts(List.of(), tsp);
+        SigningPipeline.Recorder recorder = new SigningPipeline.Recorder(timestampSource);
         Optional<Path> largeFile = largeFile(document);
         if (largeFile.isPresent()) {
             try (LargeDocument large = LargeDocument.open(largeFile.get(), name, mark, workParent(output))) {
-                int signatures = countSignatures(large.document(), large.factory());
-                PAdESService service = new PAdESService(verifier(alerts));
-                service.setTspSource(tsp);
-                service.setPdfObjFactory(large.factory());
-                String outputSha256 = large.write(operation.apply(service, large.document(), name, signatures), output,
+                SigningPipeline.FileSink sink = new SigningPipeline.FileSink(large.file(), large.work());
+                SigningPipeline.Augmented done = operation.apply(sink, name, recorder);
+                String outputSha256 = large.write(new eu.europa.esig.dss.model.FileDocument(sink.file().toFile()), output,
                         augmentCheck(profile));
-                return new DocumentResult(Optional.ofNullable(profile), signatures, tsp.lastTime(), large.inputSha256(),
-                        outputSha256, output.path(), sandbox, alerts.warnings());
+                return new DocumentResult(Optional.ofNullable(profile), done.signatures(), recorder.last(),
+                        large.inputSha256(), outputSha256, output.path(), sandbox, done.warnings());
             } catch (IOException | java.io.UncheckedIOException e) {
                 throw diskFailure(e, name);
             } catch (RuntimeException e) {
@@ -532,31 +471,20 @@ public final class PadesSignatureEngine implements SignatureEngine {
         byte[] input = document.readAllBytes();
         PdfInputs.requirePdfHeader(input, name);
         byte[] produced;
-        int signatures;
+        SigningPipeline.Augmented done;
         try {
             byte[] prepared = PdfPreparation.prepare(input, name, mark);
-            DSSDocument dss = new InMemoryDocument(prepared, name);
-            signatures = countSignatures(dss, null);
-            PAdESService service = new PAdESService(verifier(alerts));
-            service.setTspSource(tsp);
-            produced = DSSUtils.toByteArray(operation.apply(service, dss, name, signatures));
-            augmentCheck(profile).verify(produced, prepared.length, name);
+            SigningPipeline.HeapSink sink = new SigningPipeline.HeapSink(prepared);
+            done = operation.apply(sink, name, recorder);
+            produced = sink.bytes();
+            augmentCheck(profile).verify(produced, prepared.length, name); // before anything is written
         } catch (IOException | RuntimeException e) {
             throw translate(e, name);
         }
         Budget.commit(); // past this point the output is written even if the time limit passes
         output.write(out -> out.write(produced));
-        return new DocumentResult(Optional.ofNullable(profile), signatures, tsp.lastTime(), Digests.sha256Hex(input),
-                Digests.sha256Hex(produced), output.path(), sandbox, alerts.warnings());
-    }
-
-    private static int countSignatures(DSSDocument document, IPdfObjFactory factory) {
-        eu.europa.esig.dss.pades.validation.PDFDocumentAnalyzer analyzer =
-                new eu.europa.esig.dss.pades.validation.PDFDocumentAnalyzer(document);
-        if (factory != null) {
-            analyzer.setPdfObjFactory(factory);
-        }
-        return analyzer.getSignatures().size();
+        return new DocumentResult(Optional.ofNullable(profile), done.signatures(), recorder.last(), Digests.sha256Hex(input),
+                Digests.sha256Hex(produced), output.path(), sandbox, done.warnings());
     }
 
     @Override
@@ -775,71 +703,14 @@ public final class PadesSignatureEngine implements SignatureEngine {
         return certificate.getSubjectX500Principal().getName();
     }
 
+    /** A failure of an operation on the engine's own pipeline, in the engine's taxonomy ({@link DssFailures#operation}). */
     static SignatureEngineException translate(Exception e, String name) {
-        return translate(e, name, List.of());
+        return DssFailures.operation(e, name);
     }
 
-    /**
-     * Maps a DSS failure to the engine's taxonomy. DSS names certificates by their DSS id
-     * ({@code C-} + SHA-256); ids of {@code known} certificates are followed by the subject DN.
-     */
+    /** A failure of DSS's signing (visible signatures), in the engine's taxonomy ({@link DssFailures#dssSigning}). */
     private static SignatureEngineException translate(Exception e, String name, List<X509Certificate> known) {
-        SignatureEngineException classified = PdfInputs.classify(e, name);
-        if (classified != null) {
-            return classified;
-        }
-        String message = withSubjects(String.valueOf(e.getMessage()), known);
-        if (message.contains("expired") || message.contains("not yet valid") || message.contains("not valid yet")) {
-            return new SignatureEngineException(ErrorCode.SIGNING_KEY_ERROR,
-                    "The signing certificate cannot sign '" + name + "' now: " + message,
-                    "Use a certificate that is valid at the signing time.", e);
-        }
-        if (message.contains("field") && (message.contains("does not exist") || message.contains("not a signature field")
-                || message.contains("already signed") || message.contains("already used"))) {
-            return new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot sign '" + name + "' into the requested "
-                    + "field: " + message, "Name an empty signature field of the document (its fully qualified name), "
-                    + "or leave the field out to add a new one.", e);
-        }
-        if (message.contains("signature field position") || message.contains("is out of the page")
-                || message.contains("does not exist in the document") && message.contains("page")) {
-            return new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot place the visible signature in '" + name
-                    + "': " + message, "Move the box inside the page and away from other annotations and signatures.", e);
-        }
-        if (message.contains("Revoked/Suspended certificate(s) detected")) {
-            return new SignatureEngineException(ErrorCode.CERTIFICATE_REVOKED,
-                    "Cannot build long-term validation data for '" + name + "': " + message,
-                    "The named certificate is revoked; sign with a valid certificate.", e);
-        }
-        if (message.contains("Revocation data is missing") || message.contains("Fresh revocation data is missing")) {
-            return new SignatureEngineException(ErrorCode.REVOCATION_UNAVAILABLE,
-                    "Cannot obtain revocation data for '" + name + "': " + message,
-                    "Check that the OCSP/CRL services named in the certificates answer, or supply revocation data.", e);
-        }
-        SignatureEngineException malformed = PdfInputs.malformed(e, name);
-        if (malformed != null) {
-            return malformed;
-        }
-        if (message.contains("not enough space")) {
-            return new SignatureEngineException(ErrorCode.SIGNING_FAILED,
-                    "The signature did not fit the space reserved in '" + name + "'",
-                    "This is a bug in the size estimate; report it with the certificate chain used.", e);
-        }
-        return new SignatureEngineException(ErrorCode.SIGNING_FAILED, "Signing '" + name + "' failed: " + message,
-                "Check the document and the engine configuration; the cause is attached.", e);
-    }
-
-    private static String withSubjects(String message, List<X509Certificate> known) {
-        String result = message;
-        for (X509Certificate certificate : known) {
-            try {
-                String id = "C-" + Digests.sha256Hex(certificate.getEncoded()).toUpperCase(java.util.Locale.ROOT);
-                result = result.replace(id, id + " (" + certificate.getSubjectX500Principal().getName() + ", serial "
-                        + certificate.getSerialNumber().toString(16) + ")");
-            } catch (CertificateEncodingException ignored) {
-                // leave the id as DSS wrote it
-            }
-        }
-        return result;
+        return DssFailures.dssSigning(e, name, known);
     }
 
     /** Builder for {@link PadesSignatureEngine}. */

@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-/** Early, cheap checks on input documents, and translation of parser failures into engine errors. */
+/**
+ * Early, cheap checks on input documents, and the engine errors about them. Which library failure becomes
+ * which error is decided in {@link DssFailures}.
+ */
 final class PdfInputs {
 
     private PdfInputs() {
@@ -173,89 +176,6 @@ final class PdfInputs {
                 + "thousands of levels deep)", cause);
     }
 
-    /**
-     * A stack overflow raised while PDFBox or DSS's PDF layer walked a document: the document is
-     * pathological, not the engine. Other stack overflows (an engine bug) are given back as they are.
-     *
-     * @return the {@link ErrorCode#INVALID_PDF} error, or {@code null} when no PDF-layer frame is on the trace
-     */
-    static SignatureEngineException overflow(StackOverflowError e, String name) {
-        for (StackTraceElement frame : e.getStackTrace()) {
-            if (isPdfLayer(frame.getClassName())) {
-                return tooDeep(name, e);
-            }
-        }
-        return null;
-    }
-
-    /** Whether {@code className} belongs to PDFBox (with FontBox, its font parser) or to DSS's PDF reading layer. */
-    static boolean isPdfLayer(String className) {
-        return className.startsWith("org.apache.pdfbox.") || className.startsWith("org.apache.fontbox.")
-                || className.startsWith("eu.europa.esig.dss.pdf.")
-                || className.startsWith("eu.europa.esig.dss.pades.validation.");
-    }
-
-    /**
-     * Maps a runtime failure that a malformed document provokes inside PDFBox or DSS's PDF layer (a null
-     * where a dictionary is expected, a negative /Count, a page tree whose /Kids are not dictionaries, an
-     * object of the wrong type) to {@link ErrorCode#INVALID_PDF}. Only {@link NullPointerException},
-     * {@link ClassCastException}, {@link IndexOutOfBoundsException}, {@link IllegalArgumentException} and
-     * {@link IllegalStateException} whose throwing frame (the first one outside the JDK) is PDFBox's or
-     * DSS's PDF layer count: the same exceptions thrown by engine code stay engine errors.
-     *
-     * <p>One exception to "by the throwing frame": an implicit exception that HotSpot threw without a stack
-     * trace and message ({@code OmitStackTraceInFastThrow}, on by default: once compiled code has thrown the
-     * same NullPointerException, ClassCastException or ArrayIndexOutOfBoundsException often enough, the JVM
-     * reuses a preallocated one). Its thrower cannot be known, and the same input must not change error code
-     * after a few thousand failures in a long-running process, so it is classified as the case that produced
-     * it before the JIT stepped in: a malformed document (in this engine's tests and fuzzing, run with full
-     * stack traces, these exceptions came from the PDF layer and an engine defect from its own frames).
-     *
-     * @return the engine error (the failure attached as its cause), or {@code null}
-     */
-    static SignatureEngineException malformed(Throwable failure, String name) {
-        int guard = 0;
-        for (Throwable t = failure; t != null && guard++ < 32; t = t.getCause()) {
-            if (t instanceof SignatureEngineException engineError) {
-                return engineError.code() == ErrorCode.INVALID_PDF ? engineError : null;
-            }
-            if (!(t instanceof NullPointerException || t instanceof ClassCastException
-                    || t instanceof IndexOutOfBoundsException || t instanceof IllegalArgumentException
-                    || t instanceof IllegalStateException)) {
-                continue;
-            }
-            StackTraceElement frame = throwingFrame(t);
-            if (frame == null && fastThrown(t) || frame != null && isPdfLayer(frame.getClassName())) {
-                String where = frame == null ? "the PDF parser" : frame.getClassName().substring(frame.getClassName().lastIndexOf('.') + 1);
-                return new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is malformed: its object "
-                        + "structure is inconsistent (" + t.getClass().getSimpleName() + " in " + where
-                        + (t.getMessage() == null ? "" : ": " + t.getMessage()) + ")",
-                        "Check that the file is a complete, uncorrupted PDF (re-export or repair it, for example with "
-                                + "qpdf '" + name + "' repaired.pdf).", failure);
-            }
-        }
-        return null;
-    }
-
-    /** Whether {@code t} is one of HotSpot's preallocated implicit exceptions: no stack trace, no message. */
-    private static boolean fastThrown(Throwable t) {
-        return t.getStackTrace().length == 0 && t.getMessage() == null && t.getCause() == null
-                && (t instanceof NullPointerException || t instanceof ClassCastException
-                || t instanceof ArrayIndexOutOfBoundsException);
-    }
-
-    /** The first frame outside the JDK: who threw (or made the JDK throw) {@code t}. */
-    private static StackTraceElement throwingFrame(Throwable t) {
-        for (StackTraceElement frame : t.getStackTrace()) {
-            String type = frame.getClassName();
-            if (!(type.startsWith("java.") || type.startsWith("javax.") || type.startsWith("jdk.")
-                    || type.startsWith("sun."))) {
-                return frame;
-            }
-        }
-        return null;
-    }
-
     /** A parser failure in words: its message, else its type (never the bare word "null"). */
     static String describe(Throwable e) {
         return e.getMessage() == null || e.getMessage().isBlank() ? "it is malformed (" + e.getClass().getSimpleName() + ")"
@@ -265,43 +185,5 @@ final class PdfInputs {
     static SignatureEngineException encrypted(String name, Throwable cause) {
         return new SignatureEngineException(ErrorCode.ENCRYPTED_PDF, "'" + name + "' is encrypted",
                 "Remove the password protection (for example with qpdf --decrypt) and sign the decrypted file.", cause);
-    }
-
-    private static boolean isFromPdfBox(Throwable t) {
-        StackTraceElement[] trace = t.getStackTrace();
-        return trace.length > 0 && trace[0].getClassName().startsWith("org.apache.pdfbox");
-    }
-
-    /**
-     * Maps a failure thrown while PDFBox or DSS parsed a document into the engine's taxonomy,
-     * by walking the cause chain for parser and password errors.
-     *
-     * @return the engine error, or {@code null} when the failure is not about the input document
-     */
-    static SignatureEngineException classify(Throwable failure, String name) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SignatureEngineException engineError) {
-                return engineError;
-            }
-            String type = t.getClass().getName();
-            String message = String.valueOf(t.getMessage());
-            if (type.endsWith("ProtectedDocumentException")) {
-                return new SignatureEngineException(ErrorCode.DOCUMENT_LOCKED, "'" + name + "' does not accept a new "
-                        + "signature: " + message, "The document was certified or locked by an earlier signer; ask for an "
-                        + "unlocked original, or extend the existing signatures instead.", failure);
-            }
-            if (type.endsWith("InvalidPasswordException") || message.contains("password")
-                    || message.contains("encrypted")) {
-                return encrypted(name, failure);
-            }
-            if (type.startsWith("org.apache.pdfbox") || type.equals("java.io.EOFException")
-                    || (t instanceof java.io.IOException && isFromPdfBox(t))
-                    || message.contains("Unable to open") || message.contains("xref")
-                    || message.contains("trailer") || message.contains("Missing root")
-                    || message.contains("Header doesn't contain versioninfo")) {
-                return invalid(name, t.getMessage(), failure);
-            }
-        }
-        return null;
     }
 }

@@ -80,23 +80,16 @@ final class PdfPreparation {
         PDDocument document;
         try {
             document = opener.open();
-        } catch (org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException e) {
-            throw PdfInputs.encrypted(name, e);
         } catch (IOException | RuntimeException e) {
-            throw unreadable(e, name);
+            throw DssFailures.opening(e, name);
         }
         try {
             document.getDocumentCatalog().getPages().getCount();
             return document;
         } catch (RuntimeException e) {
             document.close();
-            throw unreadable(e, name);
+            throw DssFailures.opening(e, name);
         }
-    }
-
-    private static SignatureEngineException unreadable(Exception e, String name) {
-        SignatureEngineException malformed = PdfInputs.malformed(e, name);
-        return malformed != null ? malformed : PdfInputs.invalid(name, PdfInputs.describe(e), e);
     }
 
     /**

@@ -54,6 +54,8 @@ import java.util.Set;
  *   the document's other signatures, so the N-th signature costs what the first did); at B-LTA a document
  *   time-stamp revision.</li>
  * </ol>
+ * The augment stages also serve on their own: {@link #extend} raises a document's existing signatures (the
+ * engine's {@code extend()}), and {@link #appendDocumentTimestamp} is its {@code timestamp()}.
  * The output goes to a {@link Sink}: the heap for small documents, a temporary file for large ones (the input
  * is then read from its file, never held whole). The caller self-checks it and moves it into place.
  *
@@ -308,6 +310,241 @@ final class SigningPipeline {
                 use.accept(writer.write(), algorithm);
             }
         }
+    }
+
+    /**
+     * What an augmentation of the document's existing signatures did ({@link #extend}, or a document time-stamp).
+     *
+     * @param signatures the signatures of the document (document time-stamps not counted)
+     * @param warnings   sentences naming the earlier signatures or time-stamps left without long-term data
+     */
+    record Augmented(int signatures, List<String> warnings) {
+        Augmented {
+            warnings = List.copyOf(warnings);
+        }
+    }
+
+    /**
+     * Raises every signature of the document {@code sink} holds to {@code profile} with the augment stages, as
+     * PAdES (ETSI EN 319 142-1) defines an augmentation:
+     * <ul>
+     *   <li>B-T: a document time-stamp when a signature has neither a signature time-stamp nor a later
+     *   document time-stamp;</li>
+     *   <li>B-LT: one {@code /DSS} revision with what every signature and document time-stamp of the document
+     *   still lacks (chains, OCSP responses or CRLs from the engine's revocation sources, gathered by the
+     *   {@link ValidationMaterialCollector} from their CMS and tokens, reusing what the {@code /DSS} holds;
+     *   no {@code /VRI}, as for signing);</li>
+     *   <li>B-LTA: B-LT and a document time-stamp over it.</li>
+     * </ul>
+     * An earlier signature or time-stamp whose data cannot be gathered fails the extension, naming it, when its
+     * chain leads to one of the engine's trust anchors (the engine is expected to vouch for it); one from
+     * another PKI is left as it was, and a warning names it. The document time-stamps of this operation are
+     * the engine's own: any failure on them fails the extension.
+     *
+     * @param recorder the time-stamp source, remembering what it produced
+     * @throws SignatureEngineException {@link ErrorCode#INVALID_REQUEST} when the document has no signature
+     */
+    Augmented extend(Sink sink, String name, PadesProfile profile, Recorder recorder) throws IOException {
+        List<Signature> before = inventory(sink, name);
+        long signatures = before.stream().filter(s -> !s.documentTimestamp()).count();
+        if (signatures == 0) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "'" + name + "' has no signature to extend",
+                    "Sign it first, or add a document time-stamp with timestamp().");
+        }
+        if (profile.needsTimestamp() && before.stream().anyMatch(s -> !s.documentTimestamp() && s.proofOfExistence(before) == null
+                && !hasSignatureTimestamp(s.contents()))) {
+            appendDocumentTimestamp(sink, name, recorder);
+        }
+        List<String> warnings = new ArrayList<>();
+        if (profile.needsRevocationData()) {
+            Set<String> earlier = new HashSet<>();
+            before.forEach(s -> earlier.add(s.field()));
+            appendValidationData(sink, name, lacking(sink, name, earlier, warnings));
+        }
+        if (profile == PadesProfile.B_LTA) {
+            appendDocumentTimestamp(sink, name, recorder);
+        }
+        return new Augmented((int) signatures, warnings);
+    }
+
+    /**
+     * The validation material the signatures and document time-stamps of the document lack.
+     *
+     * @param earlier the fields of the signatures and time-stamps that were there before this operation
+     */
+    private ValidationMaterial lacking(Sink sink, String name, Set<String> earlier, List<String> warnings)
+            throws IOException {
+        List<Signature> all;
+        ValidationMaterial present;
+        try (PDDocument document = sink.load(name)) {
+            all = inventory(document);
+            present = documentSecurityStore(document);
+        }
+        ValidationMaterialCollector collector = new ValidationMaterialCollector(revocation, trustAnchors);
+        ValidationMaterial added = ValidationMaterial.empty();
+        for (Signature signature : all) {
+            Budget.check();
+            if (signature.contents() == null) {
+                continue;
+            }
+            ValidationMaterial known = present.plus(added);
+            try {
+                Instant poe = signature.documentTimestamp() || hasSignatureTimestamp(signature.contents()) ? null
+                        : signature.proofOfExistence(all);
+                added = added.plus(signature.documentTimestamp()
+                        ? collector.lacking(null, signature.contents(), null, known)
+                        : collector.lacking(signature.contents(), null, poe == null ? null : java.util.Date.from(poe), known));
+            } catch (SignatureEngineException e) {
+                if (!earlier.contains(signature.field())) {
+                    throw e; // this operation's own document time-stamp
+                }
+                if (collector.chainsToTrustAnchor(signature.contents(), known)) {
+                    throw new SignatureEngineException(e.code(), "Cannot extend '" + name + "': " + signature.describe()
+                            + ", whose chain leads to a trust anchor of the engine, cannot get long-term validation data: "
+                            + e.getMessage(), e.hint(), e);
+                }
+                warnings.add(signature.describe() + " was left exactly as it was, without long-term validation data: "
+                        + e.getMessage());
+            }
+        }
+        return added;
+    }
+
+    /**
+     * A signature or document time-stamp of a document.
+     *
+     * @param field    the fully qualified name of its field
+     * @param contents its {@code /Contents} (DER, zero padded), or {@code null} when it has none
+     * @param end      where its {@code /ByteRange} ends, or -1 when it has none
+     */
+    record Signature(String field, boolean documentTimestamp, byte[] contents, long end) {
+
+        /**
+         * The generation time of the earliest document time-stamp of {@code all} that covers this signature, or
+         * {@code null}.
+         */
+        Instant proofOfExistence(List<Signature> all) {
+            Instant earliest = null;
+            for (Signature other : all) {
+                if (other.documentTimestamp() && other.contents() != null && end >= 0 && other.end() > end) {
+                    Instant time = timestampTime(other.contents());
+                    if (time != null && (earliest == null || time.isBefore(earliest))) {
+                        earliest = time;
+                    }
+                }
+            }
+            return earliest;
+        }
+
+        /** "The earlier signature 'field' by 'subject'", or the document time-stamp of the given time. */
+        String describe() {
+            if (documentTimestamp) {
+                Instant time = contents == null ? null : timestampTime(contents);
+                return "The earlier document time-stamp '" + field + "'" + (time == null ? "" : " of " + time);
+            }
+            String signer = null;
+            try {
+                CMSSignedData cms = new CMSSignedData(contentInfo(contents));
+                SignerInformation info = cms.getSignerInfos().getSigners().iterator().next();
+                @SuppressWarnings("unchecked")
+                Collection<X509CertificateHolder> matches = cms.getCertificates().getMatches(info.getSID());
+                if (!matches.isEmpty()) {
+                    signer = matches.iterator().next().getSubject().toString();
+                }
+            } catch (Exception e) {
+                // unreadable: named by its field only
+            }
+            return "The earlier signature '" + field + "'" + (signer == null ? "" : " by '" + signer + "'");
+        }
+    }
+
+    /** The signatures and document time-stamps of the document {@code sink} holds. */
+    private static List<Signature> inventory(Sink sink, String name) throws IOException {
+        try (PDDocument document = sink.load(name)) {
+            return inventory(document);
+        }
+    }
+
+    /** The signatures and document time-stamps of {@code document}, in the order of their fields. */
+    static List<Signature> inventory(PDDocument document) {
+        List<Signature> result = new ArrayList<>();
+        int unnamed = 0;
+        for (var field : document.getSignatureFields()) {
+            var signature = field.getSignature();
+            if (signature == null) {
+                continue;
+            }
+            COSDictionary dictionary = signature.getCOSObject();
+            boolean timestamp = COSName.DOC_TIME_STAMP.equals(dictionary.getCOSName(COSName.TYPE))
+                    || "ETSI.RFC3161".equals(dictionary.getNameAsString(COSName.SUB_FILTER));
+            byte[] contents = dictionary.getDictionaryObject(COSName.CONTENTS) instanceof COSString string
+                    ? string.getBytes() : null;
+            long end = -1;
+            if (dictionary.getDictionaryObject(COSName.BYTERANGE) instanceof COSArray range && range.size() == 4
+                    && range.getObject(2) instanceof org.apache.pdfbox.cos.COSInteger offset
+                    && range.getObject(3) instanceof org.apache.pdfbox.cos.COSInteger length) {
+                end = offset.longValue() + length.longValue();
+            }
+            String name = field.getFullyQualifiedName();
+            result.add(new Signature(name != null ? name : "(unnamed " + ++unnamed + ")", timestamp, contents, end));
+        }
+        return result;
+    }
+
+    /** The signatures (not document time-stamps) of the document a sink holds. */
+    static int signatures(Sink sink, String name) throws IOException {
+        return (int) inventory(sink, name).stream().filter(s -> !s.documentTimestamp()).count();
+    }
+
+    /** Whether a signature's CMS carries a signature time-stamp (an unreadable CMS does not). */
+    private static boolean hasSignatureTimestamp(byte[] contents) {
+        try {
+            SignerInformation info = new CMSSignedData(contentInfo(contents)).getSignerInfos().getSigners().iterator().next();
+            return info.getUnsignedAttributes() != null && info.getUnsignedAttributes()
+                    .get(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_aa_signatureTimeStampToken) != null;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** The generation time of a time-stamp token (zero padded), or {@code null} when it cannot be read. */
+    private static Instant timestampTime(byte[] token) {
+        try {
+            return new TimeStampToken(new CMSSignedData(contentInfo(token))).getTimeStampInfo().getGenTime().toInstant();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** The first DER object of a zero-padded {@code /Contents}. */
+    private static org.bouncycastle.asn1.cms.ContentInfo contentInfo(byte[] contents) throws IOException {
+        try (org.bouncycastle.asn1.ASN1InputStream in = new org.bouncycastle.asn1.ASN1InputStream(contents)) {
+            return org.bouncycastle.asn1.cms.ContentInfo.getInstance(in.readObject());
+        }
+    }
+
+    /** What the catalog's {@code /DSS} holds (its streams decoded); empty when there is none. */
+    static ValidationMaterial documentSecurityStore(PDDocument document) {
+        if (!(document.getDocumentCatalog().getCOSObject().getDictionaryObject(COSName.DSS) instanceof COSDictionary dss)) {
+            return ValidationMaterial.empty();
+        }
+        return new ValidationMaterial(streams(dss, COSName.CERTS), streams(dss, COSName.OCSPS), streams(dss, COSName.CRLS));
+    }
+
+    private static List<byte[]> streams(COSDictionary dss, COSName key) {
+        List<byte[]> result = new ArrayList<>();
+        if (dss.getDictionaryObject(key) instanceof COSArray array) {
+            for (COSBase item : array) {
+                if ((item instanceof COSObject o ? o.getObject() : item) instanceof COSStream stream) {
+                    try (InputStream in = stream.createInputStream()) {
+                        result.add(in.readAllBytes());
+                    } catch (IOException e) {
+                        // unreadable: as if absent
+                    }
+                }
+            }
+        }
+        return result;
     }
 
     /** Appends a revision with {@code material} in the catalog's /DSS (nothing when all of it is there). */

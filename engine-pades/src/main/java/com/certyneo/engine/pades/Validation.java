@@ -125,15 +125,7 @@ final class Validation {
             validator.setValidationTime(Date.from(at));
             return validator.validateDocument();
         } catch (RuntimeException e) {
-            SignatureEngineException known = PdfInputs.classify(e, name);
-            if (known == null) {
-                known = PdfInputs.malformed(e, name);
-            }
-            if (known != null) {
-                throw known;
-            }
-            throw new SignatureEngineException(ErrorCode.VALIDATION_ERROR, "Cannot validate '" + name + "': " + e.getMessage(),
-                    "Check that the file is a complete PDF; the cause is attached.", e);
+            throw DssFailures.validation(e, name);
         }
     }
 

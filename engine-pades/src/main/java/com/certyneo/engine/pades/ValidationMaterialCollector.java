@@ -155,9 +155,68 @@ final class ValidationMaterialCollector {
      */
     ValidationMaterial collect(List<X509Certificate> chain, byte[] cms, byte[] documentTimestamp,
                                ValidationMaterial present) {
+        return collect(chain, cms, documentTimestamp, present, null, false);
+    }
+
+    /**
+     * The material an existing signature or document time-stamp of a document still lacks (an extension to
+     * B-LT): as {@link #collect}, and the OCSP responses and CRLs already in the document's {@code /DSS} are
+     * used first, so that a signature whose data is all there costs no request and adds nothing. Data
+     * already present is reused when it was issued after the best-signature-time, and an older one only when
+     * no source has anything better.
+     *
+     * @param cms the CMS of a signature of the document (its signature time-stamps are covered too), or
+     *            {@code null}
+     * @param documentTimestamp a document time-stamp token of the document, or {@code null}
+     * @param proofOfExistence for a signature without a signature time-stamp, the time of the earliest
+     *                         document time-stamp that covers it (its best-signature-time: revocation data
+     *                         issued after it is preferred), else {@code null}
+     * @param present what the document's {@code /DSS} holds
+     * @return the material needed, minus what is present
+     * @throws SignatureEngineException as {@link #collect}
+     */
+    ValidationMaterial lacking(byte[] cms, byte[] documentTimestamp, Date proofOfExistence, ValidationMaterial present) {
+        return collect(List.of(), cms, documentTimestamp, present, proofOfExistence, true);
+    }
+
+    /**
+     * Whether the signing certificate of a signature CMS or of a time-stamp token chains, through the
+     * certificates available (as {@link #collect} finds issuers, revocation data aside), to one of the
+     * engine's trust anchors.
+     *
+     * @param cms a signature CMS or a time-stamp token (a CMS too)
+     * @param present what the document's {@code /DSS} holds (issuer candidates)
+     */
+    boolean chainsToTrustAnchor(byte[] cms, ValidationMaterial present) {
+        try {
+            CMSSignedData signed = parseCms(cms, "CMS");
+            Run run = new Run(present == null ? ValidationMaterial.empty() : present, false);
+            run.addCandidates(certificates(signed.getCertificates()));
+            SignerInformation info = signed.getSignerInfos().getSigners().stream().findFirst().orElse(null);
+            if (info == null) {
+                return false;
+            }
+            X509Certificate certificate = signerCertificate(signed.getCertificates(), info.getSID(), "CMS");
+            for (int depth = 0; depth < MAX_CHAIN_LENGTH && certificate != null; depth++) {
+                if (run.isTrustAnchor(certificate)) {
+                    return true;
+                }
+                if (selfSigned(certificate)) {
+                    return false;
+                }
+                certificate = run.issuerOf(certificate);
+            }
+            return false;
+        } catch (SignatureEngineException e) {
+            return false;
+        }
+    }
+
+    private ValidationMaterial collect(List<X509Certificate> chain, byte[] cms, byte[] documentTimestamp,
+                                       ValidationMaterial present, Date proofOfExistence, boolean reuse) {
         List<X509Certificate> given = chain == null ? List.of() : chain;
         ValidationMaterial already = present == null ? ValidationMaterial.empty() : present;
-        Run run = new Run(already);
+        Run run = new Run(already, reuse);
         run.addCandidates(given);
 
         X509Certificate signer = given.isEmpty() ? null : given.get(0);
@@ -186,6 +245,9 @@ final class ValidationMaterialCollector {
             if (run.freshAfter == null || timestamp.time().after(run.freshAfter)) {
                 run.freshAfter = timestamp.time();
             }
+        }
+        if (proofOfExistence != null && (run.freshAfter == null || proofOfExistence.after(run.freshAfter))) {
+            run.freshAfter = proofOfExistence;
         }
         if (signer != null) {
             run.addChain(signer);
@@ -375,9 +437,14 @@ final class ValidationMaterialCollector {
         private Date freshAfter;
         /** The document's /DSS: its certificates are parsed only when an issuer is not found otherwise. */
         private ValidationMaterial present;
+        /** The document's /DSS OCSP responses and CRLs, reused before any source is asked; {@code null}: none. */
+        private final StoredRevocation stored;
 
-        Run(ValidationMaterial present) {
+        /** @param reuse whether the OCSP responses and CRLs of {@code present} serve before the sources are asked */
+        Run(ValidationMaterial present, boolean reuse) {
             this.present = present.isEmpty() ? null : present;
+            this.stored = !reuse || present.ocspResponses().isEmpty() && present.crls().isEmpty() ? null
+                    : new StoredRevocation(present);
             addCandidates(trustAnchors);
         }
 
@@ -481,18 +548,29 @@ final class ValidationMaterialCollector {
             CertificateToken subject = new CertificateToken(certificate);
             CertificateToken issuerToken = new CertificateToken(issuer);
             List<String> refused = new ArrayList<>();
-            OCSPToken response = usableOcsp(certificate, issuer, subject, issuerToken, refused);
-            if (response != null && fresh(response)) {
-                addOcsp(certificate, issuer, response);
+            OCSPToken storedResponse = null;
+            CRLToken storedList = null;
+            if (stored != null) { // what the document holds already: no request when it will do
+                storedResponse = usableOcsp(stored.ocsp, certificate, issuer, subject, issuerToken, new ArrayList<>());
+                if (storedResponse != null && fresh(storedResponse)) {
+                    addOcsp(certificate, issuer, storedResponse);
+                    return;
+                }
+                storedList = usableCrl(stored.crl, certificate, subject, issuerToken, new ArrayList<>());
+                if (storedList != null && fresh(storedList)) {
+                    addCrl(certificate, storedList);
+                    return;
+                }
+            }
+            if (addFromSources(certificate, issuer, subject, issuerToken, refused)) {
                 return;
             }
-            CRLToken list = usableCrl(certificate, subject, issuerToken, refused);
-            if (list != null && (fresh(list) || response == null)) {
-                addCrl(certificate, list);
+            if (storedResponse != null) {
+                addOcsp(certificate, issuer, storedResponse);
                 return;
             }
-            if (response != null) {
-                addOcsp(certificate, issuer, response);
+            if (storedList != null) {
+                addCrl(certificate, storedList);
                 return;
             }
             throw new SignatureEngineException(ErrorCode.REVOCATION_UNAVAILABLE, "Cannot obtain revocation data for "
@@ -500,6 +578,26 @@ final class ValidationMaterialCollector {
                     + "': no usable OCSP response or CRL from the engine's revocation sources"
                     + (refused.isEmpty() ? "" : " (" + String.join("; ", refused) + ")"),
                     "Check that the OCSP/CRL services named in the certificates answer, or supply revocation data.");
+        }
+
+        /** The engine's sources: a fresh OCSP response, else a CRL, else a stale response; whether one was added. */
+        private boolean addFromSources(X509Certificate certificate, X509Certificate issuer, CertificateToken subject,
+                                       CertificateToken issuerToken, List<String> refused) {
+            OCSPToken response = usableOcsp(ocsp, certificate, issuer, subject, issuerToken, refused);
+            if (response != null && fresh(response)) {
+                addOcsp(certificate, issuer, response);
+                return true;
+            }
+            CRLToken list = usableCrl(crl, certificate, subject, issuerToken, refused);
+            if (list != null && (fresh(list) || response == null)) {
+                addCrl(certificate, list);
+                return true;
+            }
+            if (response != null) {
+                addOcsp(certificate, issuer, response);
+                return true;
+            }
+            return false;
         }
 
         /**
@@ -515,8 +613,8 @@ final class ValidationMaterialCollector {
             return thisUpdate != null && thisUpdate.getTime() >= freshAfter.getTime() / 1000 * 1000;
         }
 
-        private OCSPToken usableOcsp(X509Certificate certificate, X509Certificate issuer, CertificateToken subject,
-                                     CertificateToken issuerToken, List<String> refused) {
+        private OCSPToken usableOcsp(OCSPSource ocsp, X509Certificate certificate, X509Certificate issuer,
+                                     CertificateToken subject, CertificateToken issuerToken, List<String> refused) {
             if (ocsp == null) {
                 return null;
             }
@@ -558,14 +656,15 @@ final class ValidationMaterialCollector {
             return token;
         }
 
-        private CRLToken usableCrl(X509Certificate certificate, CertificateToken subject, CertificateToken issuerToken,
-                                   List<String> refused) {
+        private CRLToken usableCrl(CRLSource crl, X509Certificate certificate, CertificateToken subject,
+                                   CertificateToken issuerToken, List<String> refused) {
             if (crl == null) {
                 return null;
             }
             CRLToken token = null;
             ByteBuffer issuerKey = ByteBuffer.wrap(encoded(issuerToken.getCertificate()));
-            CRLToken known = crlByIssuer.get(issuerKey);
+            boolean fromDocument = stored != null && crl == stored.crl;
+            CRLToken known = fromDocument ? null : crlByIssuer.get(issuerKey);
             if (known != null && fresh(known)) {
                 try {
                     token = new CRLToken(subject, known.getCrlValidity());
@@ -596,7 +695,7 @@ final class ValidationMaterialCollector {
                 refused.add("the CRL status is " + token.getStatus());
                 return null;
             }
-            if (!partitioned(token.getEncoded())) {
+            if (!fromDocument && !partitioned(token.getEncoded())) {
                 crlByIssuer.putIfAbsent(issuerKey, token);
             }
             return token;
@@ -604,7 +703,7 @@ final class ValidationMaterialCollector {
 
         private void addOcsp(X509Certificate certificate, X509Certificate issuer, OCSPToken token) {
             warnIfStale(certificate, token);
-            byte[] der = token.getEncoded();
+            byte[] der = stored == null ? token.getEncoded() : stored.original(token); // a stored response keeps its bytes
             ocspsOut.putIfAbsent(ByteBuffer.wrap(der), der);
             X509Certificate responder = token.getIssuerCertificateToken().getCertificate();
             if (!responder.getPublicKey().equals(issuer.getPublicKey())) { // not the CA itself: a delegated responder
@@ -634,6 +733,93 @@ final class ValidationMaterialCollector {
                     : token.getRevocationDate().toInstant()) + (token.getReason() == null ? "" : " (" + token.getReason() + ")")
                     + " according to its " + token.getRevocationType(),
                     "The named certificate is revoked; sign with a valid certificate.");
+        }
+    }
+
+    /**
+     * The OCSP responses and CRLs of a document's {@code /DSS}, as a revocation source: each is parsed once, and
+     * a response keeps the bytes it has in the document (so that it is recognised as present).
+     */
+    private static final class StoredRevocation {
+        /** The stored OCSP responses, as a source. */
+        final OCSPSource ocsp = this::ocsp;
+        /** The stored CRLs, as a source. */
+        final CRLSource crl = this::crl;
+        private final List<byte[]> ocspDers;
+        private final List<byte[]> crlDers;
+        private List<org.bouncycastle.cert.ocsp.BasicOCSPResp> responses;
+        private final Map<OCSPToken, byte[]> originals = new java.util.IdentityHashMap<>();
+        private final Map<org.bouncycastle.cert.ocsp.BasicOCSPResp, byte[]> byResponse = new java.util.IdentityHashMap<>();
+
+        StoredRevocation(ValidationMaterial present) {
+            this.ocspDers = present.ocspResponses();
+            this.crlDers = present.crls();
+        }
+
+        private OCSPToken ocsp(CertificateToken certificate, CertificateToken issuer) {
+            if (responses == null) {
+                responses = new ArrayList<>();
+                for (byte[] der : ocspDers) {
+                    try {
+                        org.bouncycastle.cert.ocsp.BasicOCSPResp basic = RevocationSources.parseOcsp(der);
+                        responses.add(basic);
+                        byResponse.put(basic, der);
+                    } catch (Exception e) {
+                        LOG.debug("Skipping an unreadable OCSP response of the document security store: {}", e.getMessage());
+                    }
+                }
+            }
+            OCSPToken best = null;
+            for (org.bouncycastle.cert.ocsp.BasicOCSPResp basic : responses) {
+                try {
+                    org.bouncycastle.cert.ocsp.SingleResp single =
+                            eu.europa.esig.dss.spi.DSSRevocationUtils.getLatestSingleResponse(basic, certificate, issuer);
+                    if (single == null) {
+                        continue;
+                    }
+                    OCSPToken token = new OCSPToken(basic, single, certificate, issuer);
+                    if (!token.isValid()) {
+                        continue;
+                    }
+                    if (best == null || token.getThisUpdate() != null && best.getThisUpdate() != null
+                            && token.getThisUpdate().after(best.getThisUpdate())) {
+                        best = token;
+                    }
+                    originals.put(token, byResponse.get(basic));
+                } catch (RuntimeException e) {
+                    LOG.debug("An OCSP response of the document security store does not serve {}: {}",
+                            describe(certificate.getCertificate()), e.getMessage());
+                }
+            }
+            return best;
+        }
+
+        private CRLToken crl(CertificateToken certificate, CertificateToken issuer) {
+            CRLToken best = null;
+            for (byte[] der : crlDers) {
+                try {
+                    eu.europa.esig.dss.crl.CRLBinary binary = eu.europa.esig.dss.crl.CRLUtils.buildCRLBinary(der);
+                    eu.europa.esig.dss.crl.CRLValidity validity = eu.europa.esig.dss.crl.CRLUtils.buildCRLValidity(binary, issuer);
+                    if (!validity.isValid()) {
+                        continue;
+                    }
+                    CRLToken token = new CRLToken(certificate, validity);
+                    if (best == null || token.getThisUpdate() != null && best.getThisUpdate() != null
+                            && token.getThisUpdate().after(best.getThisUpdate())) {
+                        best = token;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("A CRL of the document security store does not serve {}: {}",
+                            describe(certificate.getCertificate()), e.getMessage());
+                }
+            }
+            return best;
+        }
+
+        /** The bytes {@code token} has in the document (its own encoding for a token that is not from here). */
+        byte[] original(OCSPToken token) {
+            byte[] der = originals.get(token);
+            return der != null ? der : token.getEncoded();
         }
     }
 }

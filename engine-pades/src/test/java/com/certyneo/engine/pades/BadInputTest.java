@@ -133,17 +133,17 @@ class BadInputTest {
         NullPointerException ours = new NullPointerException("engine bug");
         ours.setStackTrace(new StackTraceElement[] {new StackTraceElement(PadesSignatureEngine.class.getName(), "sign",
                 "PadesSignatureEngine.java", 1)});
-        assertEquals(null, PdfInputs.malformed(new RuntimeException(ours), "in.pdf"));
+        assertEquals(null, DssFailures.malformed(new RuntimeException(ours), "in.pdf"));
         NullPointerException theirs = new NullPointerException();
         theirs.setStackTrace(new StackTraceElement[] {
                 new StackTraceElement("java.util.Objects", "requireNonNull", "Objects.java", 1),
                 new StackTraceElement("org.apache.pdfbox.pdmodel.PDPageTree", "get", "PDPageTree.java", 1)});
-        SignatureEngineException e = PdfInputs.malformed(new RuntimeException(theirs), "in.pdf");
+        SignatureEngineException e = DssFailures.malformed(new RuntimeException(theirs), "in.pdf");
         assertEquals(ErrorCode.INVALID_PDF, e.code());
         assertTrue(e.getMessage().contains("'in.pdf' is malformed"), e.getMessage());
         StackOverflowError overflow = new StackOverflowError();
         overflow.setStackTrace(new StackTraceElement[] {new StackTraceElement(Validation.class.getName(), "x", "V.java", 1)});
-        assertEquals(null, PdfInputs.overflow(overflow, "in.pdf"), "an overflow in engine code is not blamed on the input");
+        assertEquals(null, DssFailures.overflow(overflow, "in.pdf"), "an overflow in engine code is not blamed on the input");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -257,12 +257,12 @@ class BadInputTest {
         NullPointerException stacklessWithMessage = new NullPointerException("explicit");
         stacklessWithMessage.setStackTrace(new StackTraceElement[0]);
 
-        assertEquals(com.certyneo.engine.ErrorCode.INVALID_PDF, PdfInputs.malformed(fromPdfBox, "in.pdf").code());
+        assertEquals(com.certyneo.engine.ErrorCode.INVALID_PDF, DssFailures.malformed(fromPdfBox, "in.pdf").code());
         assertEquals(com.certyneo.engine.ErrorCode.INVALID_PDF,
-                PdfInputs.malformed(new RuntimeException(fastThrown), "in.pdf").code());
-        assertTrue(PdfInputs.malformed(fastThrown, "in.pdf").getMessage().contains("NullPointerException in the PDF parser"));
-        assertEquals(null, PdfInputs.malformed(fromEngine, "in.pdf"));
-        assertEquals(null, PdfInputs.malformed(stacklessWithMessage, "in.pdf"));
+                DssFailures.malformed(new RuntimeException(fastThrown), "in.pdf").code());
+        assertTrue(DssFailures.malformed(fastThrown, "in.pdf").getMessage().contains("NullPointerException in the PDF parser"));
+        assertEquals(null, DssFailures.malformed(fromEngine, "in.pdf"));
+        assertEquals(null, DssFailures.malformed(stacklessWithMessage, "in.pdf"));
     }
 
     private static SigningKey productionEngineSealKey() {

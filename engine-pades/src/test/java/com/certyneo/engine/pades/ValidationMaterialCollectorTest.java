@@ -116,10 +116,8 @@ class ValidationMaterialCollectorTest {
         byte[] lt = withDss(bt.pdf(), material);
         assertPassesAtLt(lt, engine, ValidationOptions.sandbox(), List.of(pki.rootCertificate()));
 
-        // What DSS's augmentation writes for the same signature.
-        ByteArrayOutputStream extended = new ByteArrayOutputStream();
-        engine.extend(DocumentSource.of(bt.pdf(), "bt.pdf"), DocumentTarget.of(extended), PadesProfile.B_LT);
-        ValidationMaterial dss = readDss(extended.toByteArray());
+        // What DSS's own augmentation writes for the same signature.
+        ValidationMaterial dss = readDss(dssAugmentation(engine, bt.pdf()));
         System.out.printf("%s sandbox: collector %s; DSS augmentation %s; chain %d%n", level, material, dss, chain.size());
         assertSameCoverage(dss, material);
     }
@@ -170,9 +168,7 @@ class ValidationMaterialCollectorTest {
         PadesSignatureEngine augmenting = PadesSignatureEngine.builder()
                 .sealKey(SigningKey.of(good.key(), good.chain())).timestampSource(testPki.tsa(1).authority(Clock.systemUTC()))
                 .trustAnchor(testPki.root()).revocationSource(offline(testPki)).build();
-        ByteArrayOutputStream extended = new ByteArrayOutputStream();
-        augmenting.extend(DocumentSource.of(bt.pdf(), "bt.pdf"), DocumentTarget.of(extended), PadesProfile.B_LT);
-        ValidationMaterial dss = readDss(extended.toByteArray());
+        ValidationMaterial dss = readDss(dssAugmentation(augmenting, bt.pdf()));
         System.out.printf("test-vectors PKI: collector %s; DSS augmentation %s%n", material, dss);
         assertSameCoverage(dss, material);
 
@@ -336,6 +332,28 @@ class ValidationMaterialCollectorTest {
         assertEquals(material, material.plus(material));
     }
 
+    /** For an extension, the OCSP responses the /DSS already holds (fresh ones) are reused: no source is asked. */
+    @Test
+    void lackingReusesWhatTheDocumentSecurityStoreHolds() throws Exception {
+        Signed lt = sign(engine, SamplePdfs.minimal(), SignatureLevel.SES, PadesProfile.B_LT);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        eu.europa.esig.dss.spi.x509.revocation.ocsp.OCSPSource counting = (certificate, issuer) -> {
+            asked.incrementAndGet();
+            return null;
+        };
+        ValidationMaterialCollector collector = new ValidationMaterialCollector(counting, null, null,
+                List.of(pki.rootCertificate()));
+        byte[] cms = lastContents(lt.pdf());
+        assertTrue(collector.lacking(cms, null, null, readDss(lt.pdf())).isEmpty());
+        assertEquals(0, asked.get(), "nothing asked: the document holds it all");
+        assertTrue(collector.chainsToTrustAnchor(cms, readDss(lt.pdf())));
+
+        SignatureEngineException e = assertThrows(SignatureEngineException.class,
+                () -> collector.lacking(cms, null, null, ValidationMaterial.empty()));
+        assertEquals(ErrorCode.REVOCATION_UNAVAILABLE, e.code());
+        assertTrue(asked.get() > 0);
+    }
+
     /** Collecting for the 11th signature of a document costs what collecting for the first did. */
     @Test
     void costDoesNotGrowWithTheNumberOfSignatures() throws Exception {
@@ -361,10 +379,8 @@ class ValidationMaterialCollectorTest {
         assertEquals(PadesProfile.B_LT, newest.profile().orElseThrow(), newest.toString());
 
         // For contrast, DSS's augmentation of the same documents (it re-validates every signature).
-        long dssOne = time(() -> engine.extend(DocumentSource.of(one.pdf(), "1.pdf"),
-                DocumentTarget.of(new ByteArrayOutputStream()), PadesProfile.B_LT));
-        long dssEleven = time(() -> engine.extend(DocumentSource.of(eleventh.pdf(), "11.pdf"),
-                DocumentTarget.of(new ByteArrayOutputStream()), PadesProfile.B_LT));
+        long dssOne = time(() -> dssAugmentation(engine, one.pdf()));
+        long dssEleven = time(() -> dssAugmentation(engine, eleventh.pdf()));
         System.out.printf("collect: 1st signature %.2f ms, 11th signature %.2f ms (median of 11, alternated); "
                         + "DSS augmentation (extend to B-LT): 1 signature %.0f ms, 11 signatures %.0f ms%n",
                 firstNanos / 1e6, eleventhNanos / 1e6, dssOne / 1e6, dssEleven / 1e6);
@@ -403,6 +419,22 @@ class ValidationMaterialCollectorTest {
     // Test scaffolding: reading /Contents, writing and reading a /DSS with PDFBox.
 
     /** A revocation source on the test-vectors PKI: its delegated responder for end entities, CRLs for the rest. */
+    /**
+     * DSS's own augmentation to B-LT ({@code PAdESService.extendDocument}) with the engine's trust anchors, revocation
+     * sources and time-stamp source: the reference the collector's coverage is compared with (the engine's
+     * {@code extend()} no longer calls it).
+     */
+    static byte[] dssAugmentation(PadesSignatureEngine with, byte[] pdf) {
+        eu.europa.esig.dss.pades.signature.PAdESService service = new eu.europa.esig.dss.pades.signature.PAdESService(
+                with.verifier(new ScopedAlerts(List.of(), null)));
+        service.setTspSource(new DssTimestampSource(with.timestampSource()));
+        eu.europa.esig.dss.pades.PAdESSignatureParameters parameters = new eu.europa.esig.dss.pades.PAdESSignatureParameters();
+        parameters.setSignatureLevel(eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_LT);
+        parameters.setDigestAlgorithm(eu.europa.esig.dss.enumerations.DigestAlgorithm.SHA256);
+        return eu.europa.esig.dss.spi.DSSUtils.toByteArray(service.extendDocument(
+                new eu.europa.esig.dss.model.InMemoryDocument(pdf, "bt.pdf"), parameters));
+    }
+
     static RevocationSource offline(TestPki testPki) {
         return new RevocationSource() {
             @Override

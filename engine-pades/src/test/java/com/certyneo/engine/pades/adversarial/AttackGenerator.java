@@ -645,7 +645,7 @@ final class AttackGenerator {
         });
         c.add(AttackClass.BENIGN, "benign-extend",
                 c.input.profile() == PadesProfile.B_LTA ? "engine.extend to B-LTA again (archive time-stamp renewal)"
-                        : "engine.extend to B-LTA (DSS, document time-stamp)", () -> {
+                        : "engine.extend to B-LTA (document time-stamp)", () -> {
                     ByteArrayOutputStream out = new ByteArrayOutputStream();
                     engine.extend(DocumentSource.of(c.bytes, c.input.name() + ".pdf"), DocumentTarget.of(out), PadesProfile.B_LTA);
                     return out.toByteArray();
