@@ -345,6 +345,30 @@ class VisibleAppearanceTest {
         assertFalse(Files.exists(never));
     }
 
+    /**
+     * A name with characters the font lacks, and a word longer than the smallest box is wide, still draws (the
+     * missing glyphs as '?', the word broken) and the signature validates.
+     */
+    @Test
+    void namesTheFontCannotFullyDrawStillSign() throws Exception {
+        Path out = dir.resolve("names.pdf");
+        Signer signer = Signer.parse("山田 Ünïcode Averyveryverylongfamilynamewithoutanyspaceatall <yamada@example.com>")
+                .authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now());
+        shared.sign(SignRequest.builder().document(DocumentSource.of(SamplePdfs.minimal(), "in.pdf"))
+                .output(DocumentTarget.of(out)).signer(signer).profile(PadesProfile.B_B)
+                .appearance(new VisibleAppearance(1, 72, 150, 36, 18)).build());
+        assertTrue(shared.validate(DocumentSource.of(out), ValidationOptions.sandbox()).allPassed());
+        try (PDDocument document = Loader.loadPDF(out.toFile())) {
+            PDAppearanceStream appearance = signedWidget(document).getNormalAppearanceStream();
+            assertEquals(rect(0, 0, 36, 18), appearance.getBBox().toString());
+            assertTrue(appearance.getContentStream().toByteArray().length > 0);
+        }
+        if (ExternalValidators.require("pdftotext")) {
+            String text = run("pdftotext", "-raw", out.toString(), "-");
+            assertTrue(text.contains("?? Ünïcode"), text);
+        }
+    }
+
     /** Signs {@code input} at AES into {@code out}, with a box and optionally into a named field. */
     private static void sign(PadesSignatureEngine engine, byte[] input, Path out, PadesProfile profile,
                              VisibleAppearance box, String field) {
