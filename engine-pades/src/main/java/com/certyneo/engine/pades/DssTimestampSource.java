@@ -68,11 +68,4 @@ final class DssTimestampSource implements TSPSource {
             return times.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(times.get(times.size() - 1));
         }
     }
-
-    /** @return the genTime of the first token handed out, if any */
-    java.util.Optional<Instant> firstTime() {
-        synchronized (times) {
-            return times.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(times.get(0));
-        }
-    }
 }
