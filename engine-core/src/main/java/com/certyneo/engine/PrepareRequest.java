@@ -26,11 +26,13 @@ import java.util.Optional;
  * @param rsaPss for RSA keys: sign with RSASSA-PSS (the default, as one-step signing does) instead of PKCS#1 v1.5
  * @param fieldName the fully qualified name of an existing, empty signature field to sign into; empty for a new
  *                  invisible field (as {@link SignRequest#fieldName()})
+ * @param appearance a visible signature box (as {@link SignRequest#appearance()}); empty means an invisible
+ *                   signature
  */
 public record PrepareRequest(DocumentSource document, Signer signer, SignatureLevel level,
                              Optional<PadesProfile> profile, Optional<String> reason, Optional<String> location,
                              Optional<String> contactInfo, List<X509Certificate> certificateChain, boolean rsaPss,
-                             Optional<String> fieldName) {
+                             Optional<String> fieldName, Optional<VisibleAppearance> appearance) {
 
     /** Validates the components and copies the chain. */
     public PrepareRequest {
@@ -48,6 +50,7 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         location = clean(location);
         contactInfo = clean(contactInfo);
         fieldName = clean(fieldName);
+        appearance = Objects.requireNonNullElse(appearance, Optional.empty());
     }
 
     private static void require(Object value, String what) {
@@ -88,6 +91,7 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         b.location = request.location().orElse(null);
         b.contactInfo = request.contactInfo().orElse(null);
         b.field = request.fieldName().orElse(null);
+        b.appearance = request.appearance().orElse(null);
         b.chain = chain;
         return b;
     }
@@ -104,6 +108,7 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         private List<X509Certificate> chain;
         private boolean rsaPss = true;
         private String field;
+        private VisibleAppearance appearance;
 
         private Builder() {
         }
@@ -175,10 +180,20 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
             return this;
         }
 
+        /**
+         * @param appearance a visible signature box, or {@code null} for an invisible signature
+         * @return this
+         */
+        public Builder appearance(VisibleAppearance appearance) {
+            this.appearance = appearance;
+            return this;
+        }
+
         /** @return the request */
         public PrepareRequest build() {
             return new PrepareRequest(document, signer, level, Optional.ofNullable(profile), Optional.ofNullable(reason),
-                    Optional.ofNullable(location), Optional.ofNullable(contactInfo), chain, rsaPss, Optional.ofNullable(field));
+                    Optional.ofNullable(location), Optional.ofNullable(contactInfo), chain, rsaPss, Optional.ofNullable(field),
+                    Optional.ofNullable(appearance));
         }
     }
 }

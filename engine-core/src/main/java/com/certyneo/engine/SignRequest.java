@@ -25,7 +25,9 @@ import java.util.Optional;
  * @param contactInfo the {@code /ContactInfo} entry, if any
  * @param fieldName the fully qualified name of an existing, empty signature field to sign into
  *                  (a field pre-created for this signer); empty means a new field
- * @param appearance a visible signature box for a new field; empty means an invisible signature
+ * @param appearance a visible signature box for a new field; empty means an invisible signature. With
+ *                   {@code fieldName} of an existing field placed on a page, that field keeps its own box and
+ *                   the appearance is drawn in it (the box's position is then not used)
  */
 public record SignRequest(DocumentSource document, DocumentTarget output, Signer signer, SignatureLevel level,
                           Optional<PadesProfile> profile, Optional<String> reason, Optional<String> location,

@@ -71,7 +71,7 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
     String field;
 
     @Option(names = "--visible", paramLabel = "PAGE,X,Y,W,H", description = "Draw a visible signature box: page "
-            + "number, then position and size in points from the page's top-left corner (e.g. 1,350,700,220,70)")
+            + "number, then position and size in points from the top-left corner of the page as displayed (e.g. 1,350,700,220,70)")
     String visible;
 
     @Option(names = "--p12", paramLabel = "FILE", description = "Production seal key: a PKCS#12 file (level SES)")

@@ -3,10 +3,6 @@ package com.certyneo.engine.pades;
 import com.certyneo.engine.ErrorCode;
 import com.certyneo.engine.SignatureEngineException;
 
-import java.security.cert.CertificateEncodingException;
-import java.security.cert.X509Certificate;
-import java.util.List;
-
 /**
  * The one place where failures thrown by EU DSS 6.2 and PDFBox 3 become the engine's {@link ErrorCode}s. Every
  * rule below relies on an exception type, a throwing frame, or a piece of a library message; each is pinned by
@@ -19,8 +15,6 @@ import java.util.List;
  * <tr><th>Failure (rule)</th><th>Thrown by</th><th>Reached from</th><th>ErrorCode</th></tr>
  * <tr><td>a {@link SignatureEngineException} in the cause chain</td><td>the engine's own key, TSA or revocation
  * code, wrapped by DSS</td><td>every operation</td><td>its own</td></tr>
- * <tr><td>type {@code …ProtectedDocumentException}</td><td>DSS {@code PdfPermissionsChecker} (DocMDP, FieldMDP,
- * permissions)</td><td>DSS signing (visible signatures)</td><td>{@link ErrorCode#DOCUMENT_LOCKED}</td></tr>
  * <tr><td>type {@code …InvalidPasswordException}</td><td>PDFBox {@code StandardSecurityHandler}; DSS's own
  * wrapping it</td><td>every reader</td><td>{@link ErrorCode#ENCRYPTED_PDF}</td></tr>
  * <tr><td>an {@code org.apache.pdfbox} exception type, an {@code EOFException}, or an {@code IOException}
@@ -31,34 +25,15 @@ import java.util.List;
  * reader</td><td>{@link ErrorCode#INVALID_PDF}</td></tr>
  * <tr><td>a {@code StackOverflowError} with a PDF-layer frame ({@link #overflow})</td><td>PDFBox, DSS</td>
  * <td>every operation</td><td>{@link ErrorCode#INVALID_PDF}</td></tr>
- * <tr><td>message "expired" or "not yet valid"</td><td>DSS {@code SignatureRequirementsChecker} ("The
- * signing-certificate (…) is expired at signing time", "… is not yet valid at signing time")</td><td>DSS
- * signing</td><td>{@link ErrorCode#SIGNING_KEY_ERROR}</td></tr>
- * <tr><td>message "field" with "does not exist", "not a signature field" or "already signed"</td><td>DSS
- * {@code PdfBoxSignatureService}</td><td>DSS signing</td><td>{@link ErrorCode#INVALID_REQUEST}</td></tr>
- * <tr><td>message "signature field position" (outside the page, overlapping an annotation)</td><td>DSS
- * {@code PdfSignatureFieldPositionChecker}</td><td>DSS signing</td><td>{@link ErrorCode#INVALID_REQUEST}</td></tr>
- * <tr><td>an {@code IndexOutOfBoundsException} "… out of bounds" thrown by PDFBox's {@code PDPageTree} (the
- * box's page is past the last one; checked before the malformed-document rule)</td><td>PDFBox, called by DSS</td>
- * <td>DSS signing</td><td>{@link ErrorCode#INVALID_REQUEST}</td></tr>
- * <tr><td>message "Revoked/Suspended certificate(s) detected"</td><td>DSS {@code SignatureValidationContext}
- * (alert on a revoked certificate)</td><td>DSS signing at B-LT/B-LTA</td><td>{@link ErrorCode#CERTIFICATE_REVOKED}</td></tr>
- * <tr><td>message "Revocation data is missing"</td><td>DSS {@code SignatureValidationContext} (alert on
- * missing revocation data)</td><td>DSS signing at B-LT/B-LTA</td><td>{@link ErrorCode#REVOCATION_UNAVAILABLE}</td></tr>
- * <tr><td>message "not enough space" anywhere in the cause chain (checked first: it is an {@code IOException}
- * of PDFBox's, which the reading rules would take for a damaged document)</td><td>PDFBox {@code COSWriter} (the
- * CMS outgrew /Contents)</td><td>DSS signing</td><td>{@link ErrorCode#SIGNING_FAILED} (a size-estimate bug)</td></tr>
  * <tr><td>anything else</td><td></td><td></td><td>{@link ErrorCode#SIGNING_FAILED}, {@link ErrorCode#IO_ERROR}
  * (disk) or {@link ErrorCode#VALIDATION_ERROR} (validation)</td></tr>
  * </table>
  *
- * <p>Where DSS is still called: validation ({@link #validation}); visible signatures, through
- * {@code PAdESService} ({@link #dssSigning}; the message rules serve only that path and go with it). Two-step
- * signing, {@code extend()}, {@code timestamp()} and large documents run on the engine's own pipeline
- * ({@link #operation}): only the reading rules apply there. One-step signing without appearance runs on the
- * pipeline too, but its failures still go through {@link #dssSigning} (the catch it shares, in
- * {@code PadesSignatureEngine.sign}, with the visible path being moved); they are the engine's own errors or
- * PDFBox's, which the reading rules take first.
+ * <p>Where DSS is still called: validation ({@link #validation}). Signing (one-step, two-step, visible or not,
+ * large documents), {@code extend()} and {@code timestamp()} run on the engine's own pipeline
+ * ({@link #operation}, {@link #disk}): only the reading rules apply there, and the refusals DSS's signing used
+ * to raise as messages (expired or revoked certificates, missing revocation data, fields, boxes, locked
+ * documents) are the engine's own errors, raised with their codes.
  */
 final class DssFailures {
 
@@ -75,70 +50,6 @@ final class DssFailures {
             known = malformed(e, name);
         }
         return known != null ? known : failed(e, name, String.valueOf(e.getMessage()));
-    }
-
-    /**
-     * A failure of DSS's signing ({@code PAdESService.getDataToSign}/{@code signDocument}): the reading rules,
-     * then DSS's and PDFBox's signing messages. DSS names certificates by their DSS id ({@code C-} + SHA-256);
-     * ids of {@code known} certificates are followed by the subject DN.
-     */
-    static SignatureEngineException dssSigning(Exception e, String name, List<X509Certificate> known) {
-        if (inChain(e, t -> t instanceof java.io.IOException && String.valueOf(t.getMessage()).contains("not enough space"))) {
-            return new SignatureEngineException(ErrorCode.SIGNING_FAILED,
-                    "The signature did not fit the space reserved in '" + name + "'",
-                    "This is a bug in the size estimate; report it with the certificate chain used.", e);
-        }
-        SignatureEngineException classified = reading(e, name);
-        if (classified != null) {
-            return classified;
-        }
-        String message = withSubjects(String.valueOf(e.getMessage()), known);
-        if (message.contains("expired") || message.contains("not yet valid")) {
-            return new SignatureEngineException(ErrorCode.SIGNING_KEY_ERROR,
-                    "The signing certificate cannot sign '" + name + "' now: " + message,
-                    "Use a certificate that is valid at the signing time.", e);
-        }
-        if (message.contains("field") && (message.contains("does not exist") || message.contains("not a signature field")
-                || message.contains("already signed"))) {
-            return new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot sign '" + name + "' into the requested "
-                    + "field: " + message, "Name an empty signature field of the document (its fully qualified name), "
-                    + "or leave the field out to add a new one.", e);
-        }
-        if (message.contains("signature field position")
-                || message.contains("page") && message.contains("does not exist in the file")) {
-            return new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot place the visible signature in '" + name
-                    + "': " + message, "Move the box inside the page and away from other annotations and signatures.", e);
-        }
-        if (message.contains("Revoked/Suspended certificate(s) detected")) {
-            return new SignatureEngineException(ErrorCode.CERTIFICATE_REVOKED,
-                    "Cannot build long-term validation data for '" + name + "': " + message,
-                    "The named certificate is revoked; sign with a valid certificate.", e);
-        }
-        if (message.contains("Revocation data is missing")) {
-            return new SignatureEngineException(ErrorCode.REVOCATION_UNAVAILABLE,
-                    "Cannot obtain revocation data for '" + name + "': " + message,
-                    "Check that the OCSP/CRL services named in the certificates answer, or supply revocation data.", e);
-        }
-        if (inChain(e, t -> t instanceof IndexOutOfBoundsException && String.valueOf(t.getMessage()).contains("out of bounds")
-                && t.getStackTrace().length > 0 && "org.apache.pdfbox.pdmodel.PDPageTree".equals(t.getStackTrace()[0].getClassName()))) {
-            return new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot place the visible signature in '" + name
-                    + "': its page does not exist (" + message + ")", "Name a page of the document (1 to its page count).", e);
-        }
-        SignatureEngineException malformed = malformed(e, name);
-        if (malformed != null) {
-            return malformed;
-        }
-        return failed(e, name, message);
-    }
-
-    private static boolean inChain(Throwable failure, java.util.function.Predicate<Throwable> test) {
-        int guard = 0;
-        for (Throwable t = failure; t != null && guard++ < 32; t = t.getCause()) {
-            if (test.test(t)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static SignatureEngineException failed(Exception e, String name, String message) {
@@ -179,8 +90,8 @@ final class DssFailures {
     }
 
     /**
-     * The reading rules: walks the cause chain for the engine's own errors, DSS's locked-document error, a
-     * password, and PDFBox's parser failures.
+     * The reading rules: walks the cause chain for the engine's own errors, a password, and PDFBox's parser
+     * failures.
      *
      * @return the engine error, or {@code null} when the failure is not about the input document
      */
@@ -191,11 +102,6 @@ final class DssFailures {
                 return engineError;
             }
             String type = t.getClass().getName();
-            if (type.endsWith("ProtectedDocumentException")) {
-                return new SignatureEngineException(ErrorCode.DOCUMENT_LOCKED, "'" + name + "' does not accept a new "
-                        + "signature: " + t.getMessage(), "The document was certified or locked by an earlier signer; ask "
-                        + "for an unlocked original, or extend the existing signatures instead.", failure);
-            }
             if (type.endsWith("InvalidPasswordException")) {
                 return PdfInputs.encrypted(name, failure);
             }
@@ -293,19 +199,5 @@ final class DssFailures {
             }
         }
         return null;
-    }
-
-    private static String withSubjects(String message, List<X509Certificate> known) {
-        String result = message;
-        for (X509Certificate certificate : known) {
-            try {
-                String id = "C-" + Digests.sha256Hex(certificate.getEncoded()).toUpperCase(java.util.Locale.ROOT);
-                result = result.replace(id, id + " (" + certificate.getSubjectX500Principal().getName() + ", serial "
-                        + certificate.getSerialNumber().toString(16) + ")");
-            } catch (CertificateEncodingException ignored) {
-                // leave the id as DSS wrote it
-            }
-        }
-        return result;
     }
 }

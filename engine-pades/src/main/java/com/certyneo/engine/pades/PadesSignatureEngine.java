@@ -21,18 +21,6 @@ import com.certyneo.engine.spi.QualifiedSigningProvider;
 import com.certyneo.engine.spi.SigningKey;
 import com.certyneo.engine.spi.TimestampSource;
 import com.certyneo.engine.tsp.TimestampAuthority;
-import eu.europa.esig.dss.enumerations.DigestAlgorithm;
-import eu.europa.esig.dss.model.DSSDocument;
-import eu.europa.esig.dss.model.InMemoryDocument;
-import eu.europa.esig.dss.model.SignatureValue;
-import eu.europa.esig.dss.model.ToBeSigned;
-import eu.europa.esig.dss.model.x509.CertificateToken;
-import eu.europa.esig.dss.pades.PAdESSignatureParameters;
-import eu.europa.esig.dss.pades.signature.PAdESService;
-import eu.europa.esig.dss.pdf.IPdfObjFactory;
-import eu.europa.esig.dss.spi.DSSUtils;
-import eu.europa.esig.dss.spi.validation.CommonCertificateVerifier;
-import eu.europa.esig.dss.spi.x509.CommonTrustedCertificateSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -44,7 +32,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -68,8 +55,6 @@ import java.util.Optional;
  * Instances are immutable and thread-safe; share one per application.
  */
 public final class PadesSignatureEngine implements SignatureEngine {
-
-    private static final int MIN_CONTENT_SIZE = 9472;
 
     private final boolean sandbox;
     private final SandboxPki sandboxPki;
@@ -217,10 +202,9 @@ public final class PadesSignatureEngine implements SignatureEngine {
         SigningKey key = keyFor(request, signingTime);
         List<X509Certificate> chain = key.certificateChain();
         requireMode(chain, "the signing certificate");
-        DssTimestampSource tsp = timestampSource == null ? null : new DssTimestampSource(timestampSource);
 
         if (largeFile.isPresent()) {
-            return signLargeFile(largeFile.get(), request, profile, key, signingTime, tsp);
+            return signLargeFile(largeFile.get(), request, profile, key, signingTime);
         }
         byte[] prepared;
         try {
@@ -228,18 +212,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         } catch (IOException | RuntimeException e) {
             throw translate(e, name);
         }
-        if (request.appearance().isEmpty()) {
-            return signWithPipeline(request, profile, key, signingTime, input, prepared);
-        }
-        ScopedAlerts alerts = new ScopedAlerts(chain, tsp);
-        byte[] output = DSSUtils.toByteArray(signWithDss(new InMemoryDocument(prepared, name), request, profile, key,
-                signingTime, tsp, null, alerts));
-        signatureCheck(profile, chain.get(0)).verify(output, prepared.length, name); // before anything is written
-        Budget.commit(); // past this point the output is written even if the time limit passes
-        request.output().write(out -> out.write(output));
-        return new SigningResult(request.level(), profile, chain, signingTime,
-                tsp == null ? Optional.empty() : tsp.firstTime(), Digests.sha256Hex(input), Digests.sha256Hex(prepared),
-                Digests.sha256Hex(output), request.output().path(), sandbox, alerts.warnings());
+        return signWithPipeline(request, profile, key, signingTime, input, prepared);
     }
 
     /** One-step signing of an in-memory document through the engine's own {@link SigningPipeline}. */
@@ -252,7 +225,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         try {
             signed = pipeline.sign(sink, name, spec(request, profile, key, signingTime), timestampSource);
         } catch (IOException | RuntimeException e) {
-            throw translate(e, name, chain);
+            throw translate(e, name);
         }
         byte[] output = sink.bytes();
         signatureCheck(profile, chain.get(0)).verify(output, prepared.length, name); // before anything is written
@@ -276,34 +249,9 @@ public final class PadesSignatureEngine implements SignatureEngine {
         return new SigningPipeline.Spec(profile, key, signingTime, rsaPss, request.fieldName(),
                 seal ? commonName(certificate) : request.signer().name(),
                 seal ? Optional.of(request.reason().orElse("Sealed on behalf of " + request.signer())) : request.reason(),
-                request.location(), request.contactInfo());
-    }
-
-    /** getDataToSign, the key, signDocument: the DSS part of one-step signing. */
-    private DSSDocument signWithDss(DSSDocument document, SignRequest request, PadesProfile profile, SigningKey key,
-                                    Instant signingTime, DssTimestampSource tsp, IPdfObjFactory pdfFactory,
-                                    ScopedAlerts alerts) {
-        List<X509Certificate> chain = key.certificateChain();
-        try {
-            PAdESSignatureParameters parameters = parameters(request, profile, key, signingTime);
-            if ("RSA".equals(chain.get(0).getPublicKey().getAlgorithm())) {
-                // RSASSA-PSS for RSA keys: DSS's default crypto policy stops accepting PKCS#1 v1.5 in 2029.
-                parameters.setEncryptionAlgorithm(eu.europa.esig.dss.enumerations.EncryptionAlgorithm.RSASSA_PSS);
-            }
-            PAdESService service = new PAdESService(verifier(alerts));
-            if (tsp != null) {
-                service.setTspSource(tsp);
-            }
-            if (pdfFactory != null) {
-                service.setPdfObjFactory(pdfFactory);
-            }
-            ToBeSigned toBeSigned = service.getDataToSign(document, parameters);
-            Budget.check(); // out of time: no signature is made (no remote signing request is sent)
-            byte[] value = key.sign(toBeSigned.getBytes(), parameters.getSignatureAlgorithm().getJCEId());
-            return service.signDocument(document, parameters, new SignatureValue(parameters.getSignatureAlgorithm(), value));
-        } catch (RuntimeException e) {
-            throw translate(e, request.document().name(), chain);
-        }
+                request.location(), request.contactInfo(),
+                request.appearance().map(box -> new SignatureAppearance.Content(box, SignatureAppearance.text(
+                        request.level(), request.signer().name(), certificate, signingTime, profile, sandbox), sandbox)));
     }
 
     /**
@@ -338,27 +286,18 @@ public final class PadesSignatureEngine implements SignatureEngine {
     }
 
     private SigningResult signLargeFile(Path file, SignRequest request, PadesProfile profile, SigningKey key,
-                                        Instant signingTime, DssTimestampSource tsp) {
+                                        Instant signingTime) {
         String name = request.document().name();
         try (LargeDocument large = LargeDocument.open(file, name, sandbox, workParent(request.output()))) {
-            if (request.appearance().isEmpty()) {
-                // the engine's pipeline: the input is read once more (hash + copy), never held whole
-                SigningPipeline.FileSink sink = new SigningPipeline.FileSink(large.file(), large.work());
-                SigningPipeline.Signed signed = pipeline.sign(sink, name, spec(request, profile, key, signingTime),
-                        timestampSource);
-                String outputSha256 = large.write(new eu.europa.esig.dss.model.FileDocument(sink.file().toFile()),
-                        request.output(), signatureCheck(profile, key.certificate()));
-                return new SigningResult(request.level(), profile, key.certificateChain(), signingTime,
-                        signed.timestampTime(), large.inputSha256(), large.preparedSha256(), outputSha256,
-                        request.output().path(), sandbox, signed.warnings());
-            }
-            ScopedAlerts alerts = new ScopedAlerts(key.certificateChain(), tsp);
-            DSSDocument signed = signWithDss(large.document(), request, profile, key, signingTime, tsp, large.factory(),
-                    alerts);
-            String outputSha256 = large.write(signed, request.output(), signatureCheck(profile, key.certificate()));
+            // the engine's pipeline: the input is read once more (hash + copy), never held whole
+            SigningPipeline.FileSink sink = new SigningPipeline.FileSink(large.file(), large.work());
+            SigningPipeline.Signed signed = pipeline.sign(sink, name, spec(request, profile, key, signingTime),
+                    timestampSource);
+            String outputSha256 = large.write(new eu.europa.esig.dss.model.FileDocument(sink.file().toFile()),
+                    request.output(), signatureCheck(profile, key.certificate()));
             return new SigningResult(request.level(), profile, key.certificateChain(), signingTime,
-                    tsp == null ? Optional.empty() : tsp.firstTime(), large.inputSha256(), large.preparedSha256(),
-                    outputSha256, request.output().path(), sandbox, alerts.warnings());
+                    signed.timestampTime(), large.inputSha256(), large.preparedSha256(), outputSha256,
+                    request.output().path(), sandbox, signed.warnings());
         } catch (IOException | java.io.UncheckedIOException e) {
             throw diskFailure(e, name);
         } catch (RuntimeException e) {
@@ -602,79 +541,14 @@ public final class PadesSignatureEngine implements SignatureEngine {
         return timestampSource;
     }
 
-    PAdESSignatureParameters parameters(SignRequest request, PadesProfile profile, SigningKey key,
-                                                Instant signingTime) {
-        PAdESSignatureParameters p = new PAdESSignatureParameters();
-        p.setSignatureLevel(dssLevel(profile));
-        p.setDigestAlgorithm(DigestAlgorithm.SHA256);
-        List<X509Certificate> chain = key.certificateChain();
-        p.setSigningCertificate(new CertificateToken(chain.get(0)));
-        p.setCertificateChain(chain.stream().map(CertificateToken::new).toList());
-        p.bLevel().setSigningDate(Date.from(signingTime));
-        if (request.level() == SignatureLevel.SES) {
-            p.setSignerName(commonName(chain.get(0)));
-            p.setReason(request.reason().orElse("Sealed on behalf of " + request.signer()));
-        } else {
-            p.setSignerName(request.signer().name());
-            request.reason().ifPresent(p::setReason);
-        }
-        request.location().ifPresent(p::setLocation);
-        request.contactInfo().ifPresent(p::setContactInfo);
-        if (request.fieldName().isPresent() || request.appearance().isPresent()) {
-            p.setImageParameters(Appearances.image(request, chain.get(0), signingTime, profile, sandbox));
-        }
-        p.setAppName("Certyneo Signing Engine");
-        p.setContentSize(contentSize(chain, profile));
-        if (trustAnchors.contains(chain.get(0))) {
-            // DSS leaves trust anchors out of the CMS by default; when the signing certificate is itself a
-            // trust anchor (a self-signed seal passed as --trust) that would leave no certificate at all.
-            p.bLevel().setTrustAnchorBPPolicy(false);
-        }
-        return p;
+    /** @return the engine's trust anchors (tests compare DSS's augmentation with the engine's) */
+    List<X509Certificate> trustAnchors() {
+        return trustAnchors;
     }
 
-    private static eu.europa.esig.dss.enumerations.SignatureLevel dssLevel(PadesProfile profile) {
-        return switch (profile) {
-            case B_B -> eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_B;
-            case B_T -> eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_T;
-            case B_LT -> eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_LT;
-            case B_LTA -> eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_LTA;
-        };
-    }
-
-    /** Room for the CMS: the chain, a time-stamp token with its TSU chain, and slack. */
-    private static int contentSize(List<X509Certificate> chain, PadesProfile profile) {
-        int size = 2048;
-        for (X509Certificate certificate : chain) {
-            try {
-                size += certificate.getEncoded().length;
-            } catch (CertificateEncodingException e) {
-                size += 2048;
-            }
-        }
-        if (profile.needsTimestamp()) {
-            size += 8192;
-        }
-        return Math.max(MIN_CONTENT_SIZE, size);
-    }
-
-    /**
-     * @param alerts the alerts of this operation: DSS findings about its own chain and time-stamps fail
-     *               it, findings about earlier signatures become warnings
-     */
-    CommonCertificateVerifier verifier(ScopedAlerts alerts) {
-        CommonCertificateVerifier verifier = new CommonCertificateVerifier(true);
-        alerts.install(verifier);
-        CommonTrustedCertificateSource trusted = new CommonTrustedCertificateSource();
-        trustAnchors.forEach(anchor -> trusted.addCertificate(new CertificateToken(anchor)));
-        verifier.setTrustedCertSources(trusted);
-        verifier.setOcspSource(revocation.ocspSource());
-        verifier.setCrlSource(revocation.crlSource());
-        verifier.setAIASource(revocation.aiaSource());
-        // A later signer may ask for a lower profile than an earlier signature already has (e.g. B-LT
-        // after a B-LTA signature): DSS then keeps the earlier signature's level, which is correct.
-        verifier.setAugmentationAlertOnHigherSignatureLevel(new eu.europa.esig.dss.alert.LogOnStatusAlert());
-        return verifier;
+    /** @return the engine's revocation sources */
+    RevocationSources revocation() {
+        return revocation;
     }
 
     void requireMode(List<X509Certificate> chain, String what) {
@@ -706,11 +580,6 @@ public final class PadesSignatureEngine implements SignatureEngine {
     /** A failure of an operation on the engine's own pipeline, in the engine's taxonomy ({@link DssFailures#operation}). */
     static SignatureEngineException translate(Exception e, String name) {
         return DssFailures.operation(e, name);
-    }
-
-    /** A failure of DSS's signing (visible signatures), in the engine's taxonomy ({@link DssFailures#dssSigning}). */
-    private static SignatureEngineException translate(Exception e, String name, List<X509Certificate> known) {
-        return DssFailures.dssSigning(e, name, known);
     }
 
     /** Builder for {@link PadesSignatureEngine}. */

@@ -38,7 +38,8 @@ import org.apache.pdfbox.pdmodel.common.PDRectangle;
  * <li>a signature (or document time-stamp) revision ({@link #addSignature}): the signature dictionary
  * with its reserved {@code /Contents} and {@code /ByteRange}, the signature field (a new merged
  * field/widget, or an existing empty signature field found by its fully qualified name), the page's
- * {@code /Annots} and the {@code /AcroForm} ({@code /SigFlags 3}, {@code /Fields});</li>
+ * {@code /Annots} and the {@code /AcroForm} ({@code /SigFlags 3}, {@code /Fields}); for a visible signature
+ * also the widget's appearance and the font objects it uses;</li>
  * <li>a DSS revision ({@link #addDss}): the catalog's {@code /DSS} with {@code /Certs}, {@code /OCSPs} and
  * {@code /CRLs} arrays of streams (ETSI EN 319 142-1 §5.4), merged into an existing {@code /DSS}: its
  * entries are kept, and a new item whose content is already there is not added again.</li>
@@ -159,8 +160,10 @@ final class SignatureRevision {
 
         /**
          * A visible widget: on page {@code pageIndex} (0-based), at {@code rectangle} (default user space),
-         * with {@code appearance} as its normal appearance (a form XObject stream; added as a new object
-         * when it has no number yet).
+         * with {@code appearance} as its normal appearance (a form XObject stream; it and the streams and fonts
+         * it reaches are added as new objects when they have no number yet, see {@link #addNew}). When the
+         * signature goes into an existing field, the page and rectangle are not used: the field's placed widget
+         * ({@link #placedWidget}) keeps its own and only receives the appearance.
          */
         Options visible(int pageIndex, PDRectangle rectangle, COSStream appearance) {
             this.page = pageIndex;
@@ -257,6 +260,9 @@ final class SignatureRevision {
         if (existing != null) {
             existing.dictionary().setItem(COSName.V, signature);
             existing.touch(writer);
+            if (options.appearance != null) {
+                appearInExisting(writer, existing, options.appearance);
+            }
         } else {
             if (options.fieldName.indexOf('.') >= 0) {
                 throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "A new signature field name cannot contain "
@@ -354,9 +360,7 @@ final class SignatureRevision {
         widget.setItem(COSName.RECT, rect);
         widget.setItem(COSName.V, signature);
         if (o.appearance != null) {
-            if (o.appearance.getKey() == null) {
-                writer.add(o.appearance);
-            }
+            addNew(writer, o.appearance);
             COSDictionary ap = new COSDictionary();
             ap.setItem(COSName.N, o.appearance);
             widget.setItem(COSName.AP, ap);
@@ -377,6 +381,91 @@ final class SignatureRevision {
             annots.touch(writer);
         }
         return widget;
+    }
+
+    /**
+     * Gives the placed widget of an existing signature field ({@link #placedWidget}) its normal appearance. The
+     * widget keeps its /Rect, /P and /F: filling an empty field may change its value and appearance, not where
+     * it is or how it is flagged (see {@link RevisionDiff}).
+     */
+    private static void appearInExisting(RevisionWriter writer, Held field, COSStream appearance) {
+        COSDictionary widget = placedWidget(field.dictionary());
+        Held holder = widget == field.dictionary() ? field : null;
+        Held kids = holder == null ? child(field, COSName.KIDS) : null;
+        if (kids != null && kids.array() != null) {
+            for (COSBase raw : kids.array()) {
+                Held kid = held(raw, kids);
+                if (kid != null && kid.value() == widget) {
+                    holder = kid;
+                    break;
+                }
+            }
+        }
+        if (holder == null) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "The signature field has no box to draw the "
+                    + "visible signature in", "Sign it without an appearance, or sign a new field.", null);
+        }
+        addNew(writer, appearance);
+        COSDictionary ap = new COSDictionary();
+        ap.setItem(COSName.N, appearance);
+        widget.setItem(COSName.AP, ap);
+        holder.touch(writer);
+    }
+
+    /**
+     * The widget of a signature field that has a box on a page: the field itself when it is a merged field and
+     * widget, else its first widget kid, whose /Rect has an area; {@code null} when there is none.
+     */
+    static COSDictionary placedWidget(COSDictionary field) {
+        List<COSDictionary> candidates = new java.util.ArrayList<>();
+        if (COSName.WIDGET.equals(field.getCOSName(COSName.SUBTYPE)) || field.containsKey(COSName.RECT)) {
+            candidates.add(field);
+        }
+        if (field.getDictionaryObject(COSName.KIDS) instanceof COSArray kids) {
+            for (COSBase raw : kids) {
+                if ((raw instanceof COSObject o ? o.getObject() : raw) instanceof COSDictionary kid
+                        && (COSName.WIDGET.equals(kid.getCOSName(COSName.SUBTYPE)) || kid.containsKey(COSName.RECT))) {
+                    candidates.add(kid);
+                }
+            }
+        }
+        for (COSDictionary widget : candidates) {
+            PDRectangle rect = SignatureAppearance.rectangle(widget.getDictionaryObject(COSName.RECT));
+            if (rect != null && rect.getWidth() > 0 && rect.getHeight() > 0
+                    && (widget.getInt(COSName.F, 0) & (2 | 32)) == 0) {
+                return widget;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Adds {@code value} and the new objects it reaches to the revision: every stream (streams are indirect
+     * objects) and every font and font descriptor dictionary (indirect as ISO 32000-1 §9.6, §9.8 asks), that has
+     * no object number yet, numbered in the order reached; objects of the document are left as they are.
+     */
+    static void addNew(RevisionWriter writer, COSBase value) {
+        addNew(writer, value, Collections.newSetFromMap(new IdentityHashMap<>()), 0);
+    }
+
+    private static void addNew(RevisionWriter writer, COSBase value, Set<COSBase> seen, int depth) {
+        if (!(value instanceof COSDictionary || value instanceof COSArray) || value.getKey() != null
+                || depth > CosWriter.MAX_DEPTH || !seen.add(value)) {
+            return;
+        }
+        if (value instanceof COSStream || value instanceof COSDictionary d && (COSName.FONT.equals(d.getCOSName(COSName.TYPE))
+                || COSName.FONT_DESC.equals(d.getCOSName(COSName.TYPE)))) {
+            writer.add(value);
+        }
+        if (value instanceof COSDictionary d) {
+            for (COSBase item : d.getValues()) {
+                addNew(writer, item, seen, depth + 1);
+            }
+        } else {
+            for (COSBase item : (COSArray) value) {
+                addNew(writer, item, seen, depth + 1);
+            }
+        }
     }
 
     /**

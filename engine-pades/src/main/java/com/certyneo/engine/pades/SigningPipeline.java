@@ -79,11 +79,13 @@ final class SigningPipeline {
 
     /** What one signature needs besides the document: who signs, how, with which attributes. */
     record Spec(PadesProfile profile, SigningKey key, Instant signingTime, boolean rsaPss, Optional<String> field,
-                String signerName, Optional<String> reason, Optional<String> location, Optional<String> contactInfo) {
+                String signerName, Optional<String> reason, Optional<String> location, Optional<String> contactInfo,
+                Optional<SignatureAppearance.Content> appearance) {
         Spec {
             Objects.requireNonNull(profile);
             Objects.requireNonNull(key);
             Objects.requireNonNull(signingTime);
+            appearance = Objects.requireNonNullElse(appearance, Optional.empty());
         }
     }
 
@@ -305,6 +307,9 @@ final class SigningPipeline {
             spec.reason().ifPresent(options::reason);
             spec.location().ifPresent(options::location);
             spec.contactInfo().ifPresent(options::contactInfo);
+            if (spec.appearance().isPresent()) {
+                visible(document, name, spec, options);
+            }
             try (RevisionWriter writer = sink.writer(document, name)) {
                 SignatureRevision.addSignature(writer, options);
                 use.accept(writer.write(), algorithm);
@@ -545,6 +550,28 @@ final class SigningPipeline {
             }
         }
         return result;
+    }
+
+    /**
+     * Makes the signature visible: a new field's widget goes in the spec's box (checked against the page), an
+     * existing field's keeps its own; either gets the engine's appearance ({@link SignatureAppearance}).
+     */
+    private static void visible(PDDocument document, String name, Spec spec, SignatureRevision.Options options)
+            throws IOException {
+        SignatureAppearance.Content content = spec.appearance().orElseThrow();
+        SignatureAppearance.Placement placement;
+        if (spec.field().isPresent()) {
+            var field = document.getSignatureFields().stream()
+                    .filter(f -> spec.field().get().equals(f.getFullyQualifiedName())).findFirst().orElseThrow();
+            if (field.getCOSObject().getDictionaryObject(COSName.V) != null) {
+                return; // already signed: SignatureRevision refuses it
+            }
+            placement = SignatureAppearance.placeInField(document, name, spec.field().get(), field.getCOSObject());
+        } else {
+            placement = SignatureAppearance.place(document, name, content.box());
+        }
+        options.visible(placement.pageIndex(), placement.rect(),
+                SignatureAppearance.build(document, placement, content.text(), content.sandbox()));
     }
 
     /** Appends a revision with {@code material} in the catalog's /DSS (nothing when all of it is there). */

@@ -11,6 +11,7 @@ import com.certyneo.engine.SignatureEngineException;
 import com.certyneo.engine.SignatureLevel;
 import com.certyneo.engine.Signer;
 import com.certyneo.engine.SigningResult;
+import com.certyneo.engine.VisibleAppearance;
 import com.certyneo.engine.spi.SigningKey;
 
 import java.io.IOException;
@@ -67,7 +68,8 @@ final class TwoStepSigning {
             throw PadesSignatureEngine.translate(e, name);
         }
         SignRequest shape = shape(request.document(), DocumentTarget.of(OutputStream.nullOutputStream()), request.signer(),
-                request.level(), profile, request.reason(), request.location(), request.contactInfo(), request.fieldName());
+                request.level(), profile, request.reason(), request.location(), request.contactInfo(), request.fieldName(),
+                request.appearance());
         try {
             CadesSignature plan = engine.pipeline().plan(new SigningPipeline.HeapSink(prepared), name,
                     engine.spec(shape, profile, new ExternalKey(chain), signingTime, request.rsaPss()));
@@ -78,7 +80,7 @@ final class TwoStepSigning {
             TwoStepState state = new TwoStepState(engine.isSandbox(), name, Digests.sha256(input), !superset, increment,
                     request.level(), profile, request.signer().name(), request.signer().email(), request.reason(),
                     request.location(), request.contactInfo(), signingTime, request.rsaPss(), chain, Digests.sha256(tbs), jca,
-                    request.fieldName());
+                    request.fieldName(), request.appearance());
             return new PreparedSignature(tbs, plan.toBeSignedDigest(), plan.digestAlgorithm(), jca, chain,
                     state.encode(stateKey));
         } catch (IOException | RuntimeException e) {
@@ -111,7 +113,7 @@ final class TwoStepSigning {
         String name = state.documentName();
         Signer signer = Signer.of(state.signerName(), state.signerEmail());
         SignRequest shape = shape(DocumentSource.of(input, name), output, signer, state.level(), state.profile(),
-                state.reason(), state.location(), state.contactInfo(), state.fieldName());
+                state.reason(), state.location(), state.contactInfo(), state.fieldName(), state.appearance());
         SigningPipeline.HeapSink sink = new SigningPipeline.HeapSink(prepared);
         SigningPipeline.Signed result;
         try {
@@ -139,9 +141,10 @@ final class TwoStepSigning {
 
     private static SignRequest shape(DocumentSource document, DocumentTarget output, Signer signer, SignatureLevel level,
                                      PadesProfile profile, Optional<String> reason, Optional<String> location,
-                                     Optional<String> contact, Optional<String> field) {
+                                     Optional<String> contact, Optional<String> field,
+                                     Optional<VisibleAppearance> appearance) {
         return new SignRequest(document, output, signer, level, Optional.of(profile), reason, location, contact,
-                field, Optional.empty());
+                field, appearance);
     }
 
     /** The certificate chain of a key the engine cannot call: it only shapes the signed attributes. */

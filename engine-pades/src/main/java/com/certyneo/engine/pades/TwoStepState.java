@@ -4,6 +4,7 @@ import com.certyneo.engine.ErrorCode;
 import com.certyneo.engine.PadesProfile;
 import com.certyneo.engine.SignatureEngineException;
 import com.certyneo.engine.SignatureLevel;
+import com.certyneo.engine.VisibleAppearance;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -35,11 +36,14 @@ record TwoStepState(boolean sandbox, String documentName, byte[] inputSha256, bo
                     SignatureLevel level, PadesProfile profile, String signerName, String signerEmail,
                     Optional<String> reason, Optional<String> location, Optional<String> contactInfo,
                     Instant signingTime, boolean rsaPss, List<X509Certificate> chain, byte[] dataToSignSha256,
-                    String signatureAlgorithm, Optional<String> fieldName) {
+                    String signatureAlgorithm, Optional<String> fieldName, Optional<VisibleAppearance> appearance) {
 
     private static final int MAGIC = 0x434E3253; // "CN2S"
-    /** 2: the engine's own pipeline, with the field name (states of version 1 were for the DSS path). */
-    private static final int VERSION = 2;
+    /**
+     * 3: with the visible appearance box; 2: the engine's own pipeline, with the field name (states of version 1
+     * were for the DSS path).
+     */
+    private static final int VERSION = 3;
     private static final int MAC_LENGTH = 32;
     private static final int MAX_STATE = 64 * 1024 * 1024;
 
@@ -70,6 +74,15 @@ record TwoStepState(boolean sandbox, String documentName, byte[] inputSha256, bo
             bytes(out, dataToSignSha256);
             out.writeUTF(signatureAlgorithm);
             optional(out, fieldName);
+            out.writeBoolean(appearance.isPresent());
+            if (appearance.isPresent()) {
+                VisibleAppearance box = appearance.get();
+                out.writeInt(box.page());
+                out.writeFloat(box.x());
+                out.writeFloat(box.y());
+                out.writeFloat(box.width());
+                out.writeFloat(box.height());
+            }
             out.flush();
             byte[] body = buffer.toByteArray();
             byte[] mac = mac(key, body);
@@ -117,8 +130,18 @@ record TwoStepState(boolean sandbox, String documentName, byte[] inputSha256, bo
             byte[] tbsSha = bytes(in);
             String algorithm = in.readUTF();
             Optional<String> field = optional(in);
+            Optional<VisibleAppearance> appearance = in.readBoolean()
+                    ? Optional.of(new VisibleAppearance(in.readInt(), in.readFloat(), in.readFloat(), in.readFloat(),
+                            in.readFloat()))
+                    : Optional.empty();
+            if (in.read() != -1) {
+                throw new IOException("trailing bytes");
+            }
             return new TwoStepState(sandbox, name, inputSha256, replaced, increment, level, profile, signerName, signerEmail,
-                    reason, location, contact, signingTime, rsaPss, List.copyOf(chain), tbsSha, algorithm, field);
+                    reason, location, contact, signingTime, rsaPss, List.copyOf(chain), tbsSha, algorithm, field,
+                    appearance);
+        } catch (SignatureEngineException e) {
+            throw mismatch("it does not parse (an unusable appearance box)");
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
             throw mismatch("it does not parse (" + e.getClass().getSimpleName() + ")");
         }

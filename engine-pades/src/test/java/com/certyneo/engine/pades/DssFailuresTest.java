@@ -15,11 +15,6 @@ import com.certyneo.engine.spi.SigningKey;
 import com.certyneo.testvectors.PdfVector;
 import com.certyneo.testvectors.SamplePdfs;
 import com.certyneo.testvectors.TestPki;
-import eu.europa.esig.dss.model.DSSDocument;
-import eu.europa.esig.dss.model.InMemoryDocument;
-import eu.europa.esig.dss.model.SignatureValue;
-import eu.europa.esig.dss.model.ToBeSigned;
-import eu.europa.esig.dss.pades.PAdESSignatureParameters;
 import eu.europa.esig.dss.pades.signature.PAdESService;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -49,10 +44,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Pins every rule of {@link DssFailures} to the library behaviour it relies on. Each test provokes the real
  * DSS 6.2 or PDFBox 3 failure by calling the library the way the engine does (PDFBox's {@code Loader}, DSS's
- * {@code PDFDocumentValidator} through {@code engine.validate}, DSS's {@code PAdESService} with the engine's own
- * parameters and certificate verifier, as the visible-signature path calls it), then asserts that the
- * library's exception still has the type, throwing frame or message text the rule relies on, and that the
- * engine turns it into the expected {@link ErrorCode}. A library upgrade that changes one of them fails here.
+ * {@code PDFDocumentValidator} through {@code engine.validate}), then asserts that the library's exception still
+ * has the type or throwing frame the rule relies on, and that the engine turns it into the expected
+ * {@link ErrorCode}. A library upgrade that changes one of them fails here. The signing refusals DSS used to
+ * raise as messages (while visible signatures went through its {@code PAdESService}) are the engine's own
+ * checks now; the same cases assert the engine's codes.
  *
  * <p>One rule cannot be provoked from the library: HotSpot's stackless fast-throw exceptions
  * ({@code OmitStackTraceInFastThrow}) appear only after thousands of identical failures in compiled code.
@@ -75,10 +71,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   ({@link #aPageThatDoesNotExistIsAnInvalidRequest}, which used to come out as INVALID_PDF);</li>
  *   <li>"Fresh revocation data is missing": DSS raises it through {@code alertOnNoRevocationAfterBestSignatureTime},
  *   which only logs unless set, and the engine does not set it;</li>
- *   <li>everything DSS-specific on {@code extend()} (it runs on the engine's pipeline now).</li>
+ *   <li>everything DSS-specific on signing and {@code extend()} (the engine's pipeline does both now):
+ *   "expired", "not yet valid", field and box messages, "Revoked/Suspended certificate(s) detected",
+ *   "Revocation data is missing", {@code ProtectedDocumentException}, "not enough space".</li>
  * </ul>
- * The "not enough space" rule used to be unreachable (PDFBox's {@code IOException} read as a damaged document);
- * it is checked first now ({@link #aSignatureLargerThanItsPlaceholderIsASizeEstimateBug}).
  */
 class DssFailuresTest {
 
@@ -174,7 +170,9 @@ class DssFailuresTest {
         assertEquals(ErrorCode.INVALID_PDF, DssFailures.overflow((StackOverflowError) caught[0], "in.pdf").code());
     }
 
-    // ----- DSS signing rules (the visible-signature path) ---------------------------------------------------
+    // ----- Signing refusals: the engine's own checks since signing left DSS -----------------------------------
+    // Until visible signatures went through the engine's pipeline, DSS found these and message rules mapped
+    // them; each case now asserts the engine's own answer on the same input.
 
     /** A production engine signing with {@code credential}, trusting the test PKI, with its revocation data. */
     private static PadesSignatureEngine engineFor(TestPki.Credential credential) {
@@ -189,79 +187,43 @@ class DssFailuresTest {
                 .level(SignatureLevel.SES);
     }
 
-    /**
-     * What the engine's visible-signature path does with DSS ({@code PadesSignatureEngine.signWithDss}): the
-     * engine's parameters and verifier (with its scoped alerts), {@code getDataToSign}, the key, {@code signDocument}.
-     *
-     * @return DSS's failure
-     */
-    private static RuntimeException dssSigning(PadesSignatureEngine engine, SignRequest request, PadesProfile profile,
-                                               SigningKey key, Instant signingTime, int contentSize) {
-        PAdESSignatureParameters parameters = engine.parameters(request, profile, key, signingTime);
-        if (contentSize > 0) {
-            parameters.setContentSize(contentSize);
-        }
-        DssTimestampSource tsp = profile.needsTimestamp() ? new DssTimestampSource(engine.timestampSource()) : null;
-        PAdESService service = new PAdESService(engine.verifier(new ScopedAlerts(key.certificateChain(), tsp)));
-        if (tsp != null) {
-            service.setTspSource(tsp);
-        }
-        DSSDocument document = new InMemoryDocument(request.document().readAllBytes(), "in.pdf");
-        try {
-            ToBeSigned toBeSigned = service.getDataToSign(document, parameters);
-            byte[] value = key.sign(toBeSigned.getBytes(), parameters.getSignatureAlgorithm().getJCEId());
-            service.signDocument(document, parameters, new SignatureValue(parameters.getSignatureAlgorithm(), value));
-        } catch (RuntimeException e) {
-            return e;
-        }
-        throw new AssertionError("DSS signed");
+    private static SignatureEngineException refusal(PadesSignatureEngine engine, SignRequest request) {
+        return assertThrows(SignatureEngineException.class, () -> engine.sign(request));
     }
 
-    private static RuntimeException dssSigning(TestPki.Credential credential, SignRequest request, PadesProfile profile) {
-        SigningKey key = SigningKey.of(credential.key(), credential.chain());
-        return dssSigning(engineFor(credential), request, profile, key, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), 0);
-    }
-
-    private static ErrorCode code(RuntimeException library, TestPki.Credential credential) {
-        return DssFailures.dssSigning(library, "in.pdf", credential.chain()).code();
-    }
+    private static final VisibleAppearance BOX = new VisibleAppearance(1, 50, 50, 200, 60);
 
     @Test
     void expiredSigningCertificateIsASigningKeyError() {
         TestPki.Credential expired = pki.signer(TestPki.Kind.EXPIRED, TestPki.KeyType.EC_P256);
-        RuntimeException library = dssSigning(expired, request(SamplePdfs.minimal())
-                .appearance(new VisibleAppearance(1, 50, 50, 200, 60)).build(), PadesProfile.B_B);
-        assertTrue(library.getMessage().contains("expired"), library.getMessage());
-        assertEquals(ErrorCode.SIGNING_KEY_ERROR, code(library, expired));
+        SignatureEngineException e = refusal(engineFor(expired), request(SamplePdfs.minimal()).appearance(BOX)
+                .profile(PadesProfile.B_B).build());
+        assertEquals(ErrorCode.SIGNING_KEY_ERROR, e.code(), e.toString());
     }
 
     @Test
     void notYetValidSigningCertificateIsASigningKeyError() {
         TestPki.Credential early = pki.signer(TestPki.Kind.NOT_YET_VALID, TestPki.KeyType.EC_P256);
-        RuntimeException library = dssSigning(early, request(SamplePdfs.minimal())
-                .appearance(new VisibleAppearance(1, 50, 50, 200, 60)).build(), PadesProfile.B_B);
-        assertTrue(library.getMessage().contains("not yet valid"), library.getMessage());
-        assertEquals(ErrorCode.SIGNING_KEY_ERROR, code(library, early));
+        SignatureEngineException e = refusal(engineFor(early), request(SamplePdfs.minimal()).appearance(BOX)
+                .profile(PadesProfile.B_B).build());
+        assertEquals(ErrorCode.SIGNING_KEY_ERROR, e.code(), e.toString());
     }
 
     @Test
     void aMissingFieldIsAnInvalidRequest() {
-        TestPki.Credential good = pki.goodSigner();
-        RuntimeException library = dssSigning(good, request(PdfVector.FORM_EMPTY_SIGNATURE_FIELDS.bytes()).field("nobody")
-                .appearance(new VisibleAppearance(1, 50, 50, 200, 60)).build(), PadesProfile.B_B);
-        assertTrue(library.getMessage().contains("field") && library.getMessage().contains("does not exist"),
-                library.getMessage());
-        assertEquals(ErrorCode.INVALID_REQUEST, code(library, good));
+        SignatureEngineException e = refusal(engineFor(pki.goodSigner()),
+                request(PdfVector.FORM_EMPTY_SIGNATURE_FIELDS.bytes()).field("nobody").appearance(BOX)
+                        .profile(PadesProfile.B_B).build());
+        assertEquals(ErrorCode.INVALID_REQUEST, e.code(), e.toString());
+        assertTrue(e.getMessage().contains("nobody"), e.getMessage());
     }
 
     @Test
     void aFieldThatIsNotASignatureFieldIsAnInvalidRequest() throws IOException {
-        TestPki.Credential good = pki.goodSigner();
-        RuntimeException library = dssSigning(good, request(withTextField("comment")).field("comment")
-                .appearance(new VisibleAppearance(1, 50, 50, 200, 60)).build(), PadesProfile.B_B);
-        assertTrue(library.getMessage().contains("field") && library.getMessage().contains("not a signature field"),
-                library.getMessage());
-        assertEquals(ErrorCode.INVALID_REQUEST, code(library, good));
+        SignatureEngineException e = refusal(engineFor(pki.goodSigner()), request(withTextField("comment"))
+                .field("comment").appearance(BOX).profile(PadesProfile.B_B).build());
+        assertEquals(ErrorCode.INVALID_REQUEST, e.code(), e.toString());
+        assertTrue(e.getMessage().contains("comment"), e.getMessage());
     }
 
     @Test
@@ -270,20 +232,17 @@ class DssFailuresTest {
         ByteArrayOutputStream signed = new ByteArrayOutputStream();
         engineFor(good).sign(request(PdfVector.FORM_EMPTY_SIGNATURE_FIELDS.bytes()).output(DocumentTarget.of(signed))
                 .field("approver").profile(PadesProfile.B_B).build());
-        RuntimeException library = dssSigning(good, request(signed.toByteArray()).field("approver")
-                .appearance(new VisibleAppearance(1, 50, 50, 200, 60)).build(), PadesProfile.B_B);
-        assertTrue(library.getMessage().contains("field") && library.getMessage().contains("already signed"),
-                library.getMessage());
-        assertEquals(ErrorCode.INVALID_REQUEST, code(library, good));
+        SignatureEngineException e = refusal(engineFor(good), request(signed.toByteArray()).field("approver")
+                .appearance(BOX).profile(PadesProfile.B_B).build());
+        assertEquals(ErrorCode.INVALID_REQUEST, e.code(), e.toString());
+        assertTrue(e.getMessage().contains("approver"), e.getMessage());
     }
 
     @Test
     void aBoxOutsideThePageIsAnInvalidRequest() {
-        TestPki.Credential good = pki.goodSigner();
-        RuntimeException library = dssSigning(good, request(SamplePdfs.minimal())
-                .appearance(new VisibleAppearance(1, 500, 50, 400, 60)).build(), PadesProfile.B_B);
-        assertTrue(library.getMessage().contains("signature field position"), library.getMessage());
-        assertEquals(ErrorCode.INVALID_REQUEST, code(library, good));
+        SignatureEngineException e = refusal(engineFor(pki.goodSigner()), request(SamplePdfs.minimal())
+                .appearance(new VisibleAppearance(1, 500, 50, 400, 60)).profile(PadesProfile.B_B).build());
+        assertEquals(ErrorCode.INVALID_REQUEST, e.code(), e.toString());
     }
 
     @Test
@@ -291,45 +250,34 @@ class DssFailuresTest {
         TestPki.Credential good = pki.goodSigner();
         ByteArrayOutputStream first = new ByteArrayOutputStream();
         engineFor(good).sign(request(SamplePdfs.minimal()).output(DocumentTarget.of(first)).profile(PadesProfile.B_B)
-                .appearance(new VisibleAppearance(1, 50, 50, 200, 60)).build());
-        RuntimeException library = dssSigning(good, request(first.toByteArray())
-                .appearance(new VisibleAppearance(1, 60, 60, 200, 60)).build(), PadesProfile.B_B);
-        assertTrue(library.getMessage().contains("signature field position"), library.getMessage());
-        assertEquals(ErrorCode.INVALID_REQUEST, code(library, good));
+                .appearance(BOX).build());
+        SignatureEngineException e = refusal(engineFor(good), request(first.toByteArray())
+                .appearance(new VisibleAppearance(1, 60, 60, 200, 60)).profile(PadesProfile.B_B).build());
+        assertEquals(ErrorCode.INVALID_REQUEST, e.code(), e.toString());
     }
 
     @Test
     void aPageThatDoesNotExistIsAnInvalidRequest() {
-        TestPki.Credential good = pki.goodSigner();
-        RuntimeException library = dssSigning(good, request(SamplePdfs.multiPage(2))
-                .appearance(new VisibleAppearance(5, 50, 50, 200, 60)).build(), PadesProfile.B_B);
-        // DSS asks PDFBox for the page box before its own page check: PDFBox's page tree answers
-        assertInstanceOf(IndexOutOfBoundsException.class, library);
-        assertTrue(library.getMessage().contains("out of bounds"), library.getMessage());
-        assertEquals("org.apache.pdfbox.pdmodel.PDPageTree", library.getStackTrace()[0].getClassName());
-        assertEquals(ErrorCode.INVALID_REQUEST, code(library, good));
-        // and through the engine: a request error, not a damaged document
         SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> PadesSignatureEngine.sandbox(home)
                 .sign(request(SamplePdfs.multiPage(2)).level(SignatureLevel.AES).signer(Signer.parse("Jane <jane@example.com>")
                         .authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()))
                         .appearance(new VisibleAppearance(5, 50, 50, 200, 60)).build()));
         assertEquals(ErrorCode.INVALID_REQUEST, e.code(), e.toString());
+        assertTrue(e.getMessage().contains("2 pages"), e.getMessage());
     }
 
     @Test
     void aRevokedSigningCertificateAtBltIsCertificateRevoked() {
         TestPki.Credential revoked = pki.signer(TestPki.Kind.REVOKED, TestPki.KeyType.EC_P256);
-        RuntimeException library = dssSigning(revoked, request(SamplePdfs.minimal())
-                .appearance(new VisibleAppearance(1, 50, 50, 200, 60)).build(), PadesProfile.B_LT);
-        assertTrue(library.getMessage().contains("Revoked/Suspended certificate(s) detected"), library.getMessage());
-        assertEquals(ErrorCode.CERTIFICATE_REVOKED, code(library, revoked));
+        SignatureEngineException e = refusal(engineFor(revoked), request(SamplePdfs.minimal()).appearance(BOX)
+                .profile(PadesProfile.B_LT).build());
+        assertEquals(ErrorCode.CERTIFICATE_REVOKED, e.code(), e.toString());
     }
 
     @Test
     void noRevocationDataAtBltIsRevocationUnavailable() {
         TestPki.Credential good = pki.goodSigner();
-        SigningKey key = SigningKey.of(good.key(), good.chain());
-        PadesSignatureEngine offline = PadesSignatureEngine.builder().sealKey(key)
+        PadesSignatureEngine offline = PadesSignatureEngine.builder().sealKey(SigningKey.of(good.key(), good.chain()))
                 .timestampSource(pki.tsa(1).authority(Clock.systemUTC())).trustAnchor(pki.root())
                 .revocationSource(new com.certyneo.engine.spi.RevocationSource() {
                     @Override
@@ -342,50 +290,17 @@ class DssFailuresTest {
                         return java.util.Optional.empty();
                     }
                 }).build();
-        RuntimeException library = dssSigning(offline, request(SamplePdfs.minimal())
-                .appearance(new VisibleAppearance(1, 50, 50, 200, 60)).build(), PadesProfile.B_LT, key, Instant.now(), 0);
-        assertTrue(library.getMessage().contains("Revocation data is missing"), library.getMessage());
-        assertEquals(ErrorCode.REVOCATION_UNAVAILABLE, code(library, good));
+        SignatureEngineException e = refusal(offline, request(SamplePdfs.minimal()).appearance(BOX)
+                .profile(PadesProfile.B_LT).build());
+        assertEquals(ErrorCode.REVOCATION_UNAVAILABLE, e.code(), e.toString());
     }
 
+    /** The engine's own errors (here: the time-stamp source's) come back as they are. */
     @Test
-    void aCertifiedDocumentIsLocked() {
+    void theEnginesOwnErrorsKeepTheirCode() {
         TestPki.Credential good = pki.goodSigner();
-        SigningKey key = SigningKey.of(good.key(), good.chain());
-        PadesSignatureEngine engine = engineFor(good);
-        PAdESSignatureParameters p = engine.parameters(request(SamplePdfs.minimal()).build(), PadesProfile.B_B, key,
-                Instant.now());
-        p.setPermission(eu.europa.esig.dss.enumerations.CertificationPermission.NO_CHANGE_PERMITTED);
-        PAdESService service = new PAdESService(new eu.europa.esig.dss.spi.validation.CommonCertificateVerifier(true));
-        DSSDocument doc = new InMemoryDocument(SamplePdfs.minimal(), "c.pdf");
-        byte[] value = key.sign(service.getDataToSign(doc, p).getBytes(), p.getSignatureAlgorithm().getJCEId());
-        byte[] certified = eu.europa.esig.dss.spi.DSSUtils.toByteArray(service.signDocument(doc, p,
-                new SignatureValue(p.getSignatureAlgorithm(), value)));
-
-        RuntimeException library = dssSigning(good, request(certified)
-                .appearance(new VisibleAppearance(1, 50, 300, 200, 60)).build(), PadesProfile.B_B);
-        assertTrue(anyInChain(library, t -> t.getClass().getName().endsWith("ProtectedDocumentException")), chain(library));
-        assertEquals(ErrorCode.DOCUMENT_LOCKED, code(library, good));
-    }
-
-    @Test
-    void aSignatureLargerThanItsPlaceholderIsASizeEstimateBug() {
-        TestPki.Credential good = pki.goodSigner();
-        SigningKey key = SigningKey.of(good.key(), good.chain());
-        RuntimeException library = dssSigning(engineFor(good), request(SamplePdfs.minimal())
-                .appearance(new VisibleAppearance(1, 50, 50, 200, 60)).build(), PadesProfile.B_B, key, Instant.now(), 64);
-        assertTrue(anyInChain(library, t -> String.valueOf(t.getMessage()).contains("not enough space")), chain(library));
-        SignatureEngineException e = DssFailures.dssSigning(library, "in.pdf", good.chain());
-        assertEquals(ErrorCode.SIGNING_FAILED, e.code());
-        assertTrue(e.getMessage().contains("did not fit the space reserved"), e.getMessage());
-    }
-
-    /** The engine's own errors raised inside a DSS call (here: the time-stamp source) come back as they are. */
-    @Test
-    void theEnginesOwnErrorsWrappedByDssKeepTheirCode() {
-        TestPki.Credential good = pki.goodSigner();
-        SigningKey key = SigningKey.of(good.key(), good.chain());
-        PadesSignatureEngine failingTsa = PadesSignatureEngine.builder().sealKey(key).trustAnchor(pki.root())
+        PadesSignatureEngine failingTsa = PadesSignatureEngine.builder().sealKey(SigningKey.of(good.key(), good.chain()))
+                .trustAnchor(pki.root())
                 .timestampSource(new com.certyneo.engine.spi.TimestampSource() {
                     @Override
                     public byte[] timestamp(String digestAlgorithm, byte[] digest) {
@@ -397,9 +312,9 @@ class DssFailuresTest {
                         return "down";
                     }
                 }).build();
-        RuntimeException library = dssSigning(failingTsa, request(SamplePdfs.minimal())
-                .appearance(new VisibleAppearance(1, 50, 50, 200, 60)).build(), PadesProfile.B_T, key, Instant.now(), 0);
-        assertEquals(ErrorCode.TSA_UNAVAILABLE, code(library, good));
+        SignatureEngineException e = refusal(failingTsa, request(SamplePdfs.minimal()).appearance(BOX)
+                .profile(PadesProfile.B_T).build());
+        assertEquals(ErrorCode.TSA_UNAVAILABLE, e.code(), e.toString());
     }
 
     // ----- helpers ------------------------------------------------------------------------------------------

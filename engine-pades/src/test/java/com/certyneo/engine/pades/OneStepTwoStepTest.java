@@ -9,6 +9,12 @@ import com.certyneo.engine.SignRequest;
 import com.certyneo.engine.SignatureLevel;
 import com.certyneo.engine.Signer;
 import com.certyneo.engine.ValidationOptions;
+import com.certyneo.engine.VisibleAppearance;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.interactive.annotation.PDAnnotationWidget;
+import org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField;
 import com.certyneo.testvectors.PdfVector;
 import com.certyneo.testvectors.SamplePdfs;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,6 +44,7 @@ class OneStepTwoStepTest {
 
     private static final ProductionFixture FIXTURE = ProductionFixture.create();
     private static final Instant NOW = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    private static final VisibleAppearance BOX = new VisibleAppearance(1, 72, 600, 240, 70);
 
     /** An option applied to both kinds of request. */
     record Option(String name, UnaryOperator<SignRequest.Builder> one, UnaryOperator<PrepareRequest.Builder> two) {
@@ -55,7 +62,12 @@ class OneStepTwoStepTest {
                 new Option("contact", b -> b.contactInfo("+33 1 23 45 67 89"), b -> b.contactInfo("+33 1 23 45 67 89")),
                 new Option("all three", b -> b.reason("Approved").location("Paris").contactInfo("ops@example.com"),
                         b -> b.reason("Approved").location("Paris").contactInfo("ops@example.com")),
-                new Option("existing field", b -> b.field("approver"), b -> b.field("approver")));
+                new Option("existing field", b -> b.field("approver"), b -> b.field("approver")),
+                new Option("visible box", b -> b.appearance(BOX), b -> b.appearance(BOX)),
+                new Option("visible box with reason", b -> b.appearance(BOX).reason("Approved"),
+                        b -> b.appearance(BOX).reason("Approved")),
+                new Option("existing field, visible", b -> b.field("approver").appearance(BOX),
+                        b -> b.field("approver").appearance(BOX)));
         return Stream.of(PadesProfile.B_B, PadesProfile.B_T).flatMap(profile ->
                 options.stream().map(option -> Arguments.of(profile, option)));
     }
@@ -65,7 +77,7 @@ class OneStepTwoStepTest {
     void oneStepAndTwoStepWriteTheSameRevision(PadesProfile profile, Option option) throws Exception {
         PadesSignatureEngine engine = PadesSignatureEngine.builder().sealKey(FIXTURE.sealKey())
                 .timestampSource(FIXTURE.tsa()).trustAnchor(FIXTURE.root()).clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
-        byte[] input = option.name().equals("existing field") ? PdfVector.FORM_EMPTY_SIGNATURE_FIELDS.bytes()
+        byte[] input = option.name().startsWith("existing field") ? PdfVector.FORM_EMPTY_SIGNATURE_FIELDS.bytes()
                 : SamplePdfs.minimal();
         Signer signer = Signer.parse("Jane Doe <jane@example.com>");
 
@@ -91,6 +103,30 @@ class OneStepTwoStepTest {
         assertArrayEquals(Arrays.copyOfRange(a, gapEnd, (int) (rangeA[2] + rangeA[3])),
                 Arrays.copyOfRange(b, gapEnd, (int) (rangeB[2] + rangeB[3])), "the same bytes after /Contents");
         assertEquals(a.length, rangeA[2] + rangeA[3], "B-B and B-T end with the signature revision");
+
+        if (option.name().contains("visible")) {
+            assertEquals(java.util.Optional.of(BOX), PrepareRequest.from(option.one().apply(SignRequest.builder()
+                    .document(DocumentSource.of(input, "in.pdf")).output(DocumentTarget.of(new ByteArrayOutputStream()))
+                    .signer(signer)).build(), FIXTURE.sealKey().certificateChain()).build().appearance(),
+                    "PrepareRequest.from keeps the appearance");
+            for (byte[] signed : List.of(a, b)) {
+                try (PDDocument document = Loader.loadPDF(signed)) {
+                    PDSignatureField field = document.getSignatureFields().stream()
+                            .filter(f -> f.getValue() != null).findFirst().orElseThrow();
+                    PDAnnotationWidget widget = field.getWidgets().stream()
+                            .filter(w -> w.getNormalAppearanceStream() != null).findFirst().orElseThrow();
+                    PDRectangle rect = widget.getRectangle();
+                    if (option.name().startsWith("existing field")) {
+                        assertEquals(new PDRectangle(72, 120, 200, 60).toString(), rect.toString(), "the field keeps its box");
+                    } else {
+                        assertEquals(new PDRectangle(72, PDRectangle.A4.getHeight() - 600 - 70, 240, 70).toString(), rect.toString());
+                        assertEquals(132, widget.getAnnotationFlags());
+                    }
+                    assertEquals(new PDRectangle(rect.getWidth(), rect.getHeight()).toString(),
+                            widget.getNormalAppearanceStream().getBBox().toString());
+                }
+            }
+        }
 
         for (byte[] signed : List.of(a, b)) {
             var report = engine.validate(DocumentSource.of(signed, "out.pdf"), ValidationOptions.trusting(List.of(FIXTURE.root())));

@@ -425,8 +425,16 @@ class ValidationMaterialCollectorTest {
      * {@code extend()} no longer calls it).
      */
     static byte[] dssAugmentation(PadesSignatureEngine with, byte[] pdf) {
-        eu.europa.esig.dss.pades.signature.PAdESService service = new eu.europa.esig.dss.pades.signature.PAdESService(
-                with.verifier(new ScopedAlerts(List.of(), null)));
+        eu.europa.esig.dss.spi.validation.CommonCertificateVerifier verifier =
+                new eu.europa.esig.dss.spi.validation.CommonCertificateVerifier(true);
+        new ScopedAlerts(List.of(), null).install(verifier);
+        eu.europa.esig.dss.spi.x509.CommonTrustedCertificateSource trusted = new eu.europa.esig.dss.spi.x509.CommonTrustedCertificateSource();
+        with.trustAnchors().forEach(anchor -> trusted.addCertificate(new eu.europa.esig.dss.model.x509.CertificateToken(anchor)));
+        verifier.setTrustedCertSources(trusted);
+        verifier.setOcspSource(with.revocation().ocspSource());
+        verifier.setCrlSource(with.revocation().crlSource());
+        verifier.setAIASource(with.revocation().aiaSource());
+        eu.europa.esig.dss.pades.signature.PAdESService service = new eu.europa.esig.dss.pades.signature.PAdESService(verifier);
         service.setTspSource(new DssTimestampSource(with.timestampSource()));
         eu.europa.esig.dss.pades.PAdESSignatureParameters parameters = new eu.europa.esig.dss.pades.PAdESSignatureParameters();
         parameters.setSignatureLevel(eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_LT);

@@ -73,8 +73,8 @@ final class SignedInputs {
                 sign(engine, SamplePdfs.multiPage(2), "sample.pdf", SignatureLevel.AES, PadesProfile.B_B), null,
                 prefixes("isa-a-", "isa-b-", "isa-c-", "isa-f-", "isa-g-", "isa-i-", "isa-l-", "usf-contents-empty",
                         "benign-unmodified", "benign-empty-field", "benign-info", "benign-cosign", "warn-garbage")));
-        // A visible signature is still made by DSS, whose layout puts /ByteRange after /Contents (in the second
-        // signed part, as PDFBox and most other writers do): the classic signature-wrapping target.
+        // A visible signature (the engine's own revision with a widget appearance and an embedded font subset):
+        // wrapping and shadow attacks must be refused on it as on an invisible one.
         ByteArrayOutputStream visible = new ByteArrayOutputStream();
         engine.sign(SignRequest.builder().document(DocumentSource.of(SamplePdfs.multiPage(2), "visible.pdf"))
                 .output(DocumentTarget.of(visible))

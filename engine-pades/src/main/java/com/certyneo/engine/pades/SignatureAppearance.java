@@ -1,0 +1,456 @@
+package com.certyneo.engine.pades;
+
+import com.certyneo.engine.ErrorCode;
+import com.certyneo.engine.PadesProfile;
+import com.certyneo.engine.SignatureEngineException;
+import com.certyneo.engine.SignatureLevel;
+import com.certyneo.engine.VisibleAppearance;
+import org.apache.pdfbox.cos.COSArray;
+import org.apache.pdfbox.cos.COSBase;
+import org.apache.pdfbox.cos.COSDictionary;
+import org.apache.pdfbox.cos.COSInteger;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.cos.COSNumber;
+import org.apache.pdfbox.cos.COSObject;
+import org.apache.pdfbox.cos.COSStream;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.PDPageContentStream;
+import org.apache.pdfbox.pdmodel.PDResources;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.font.PDType0Font;
+import org.apache.pdfbox.pdmodel.interactive.annotation.PDAppearanceStream;
+
+import java.awt.Color;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The normal appearance ({@code /AP /N}) of a visible signature widget, built by the engine: a form XObject
+ * the size of the box with a white background and the signature's text lines (who, when, level and profile,
+ * and the sandbox warning in the sandbox, in red there), wrapped and scaled to fit inside a padding, in
+ * LiberationSans (shipped with PDFBox) embedded as a subset Type0 font, so the text is selectable and PDF/A
+ * documents keep only embedded fonts.
+ *
+ * <p>Where the box goes ({@link #place}): a {@link VisibleAppearance} is measured in points from the top-left
+ * corner of the page <em>as displayed</em> (its crop box turned by its {@code /Rotate}); on a rotated page the
+ * widget's {@code /Rect} is that box turned back into user space, and the form's {@code /Matrix} turns the
+ * drawing with the page, so that box and text stand upright for the reader (ISO 32000-1 §12.5.5: the form's
+ * {@code /BBox}, transformed by its {@code /Matrix}, is fitted to the {@code /Rect}).
+ *
+ * <p>The output is deterministic in its inputs (the subset tag and font program depend only on the glyphs
+ * used), so two-step signing rebuilds the same bytes. Package-private: the pipeline's append stage uses it.
+ */
+final class SignatureAppearance {
+
+    /** The text colour outside the sandbox (a dark blue) and in it (the sandbox mark's red). */
+    static final Color TEXT = new Color(0x10, 0x2A, 0x43);
+    static final Color SANDBOX_TEXT = new Color(0xC0, 0x00, 0x00);
+    /** Room between the box's edge and the text, in points (less in very small boxes). */
+    static final float PADDING = 4;
+    /** Text is never drawn larger than this, however large the box. */
+    static final float MAX_FONT_SIZE = 18;
+    /** Nor smaller: text that does not fit at this size is clipped by the box. */
+    static final float MIN_FONT_SIZE = 2;
+    /** Baseline-to-baseline distance, in font sizes. */
+    private static final float LEADING = 1.2f;
+
+    private static final String FONT = "/org/apache/pdfbox/resources/ttf/LiberationSans-Regular.ttf";
+    private static final byte[] FONT_BYTES = loadFont();
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private SignatureAppearance() {
+    }
+
+    /**
+     * What a visible signature shows and where: {@code box} for a new field (ignored when signing into an
+     * existing placed field, which keeps its own box), the text lines separated by {@code \n}.
+     */
+    record Content(VisibleAppearance box, String text, boolean sandbox) {
+        Content {
+            Objects.requireNonNull(box, "box");
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
+     * Where a widget goes: the page (0-based), its {@code /Rect} in the page's default user space, and the
+     * page's rotation (0, 90, 180 or 270), which the appearance turns with.
+     */
+    record Placement(int pageIndex, PDRectangle rect, int rotation) {
+    }
+
+    /**
+     * The text of a visible signature: who signed (for a seal: the sealing certificate's holder and on whose
+     * behalf), the UTC signing time, the level and PAdES profile, and the sandbox warning.
+     */
+    static String text(SignatureLevel level, String signer, X509Certificate certificate, Instant signingTime,
+                       PadesProfile profile, boolean sandbox) {
+        String who = level == SignatureLevel.SES
+                ? "Sealed by " + PadesSignatureEngine.commonName(certificate) + "\nfor " + signer
+                : "Digitally signed by " + signer;
+        return who + "\n" + TIME.format(signingTime) + "\n" + level + " \u00b7 PAdES " + profile
+                + (sandbox ? "\nSANDBOX \u2013 NOT LEGALLY BINDING" : "");
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Placement
+
+    /**
+     * Places a new widget: checks that the page exists, that the box lies inside the page as displayed, and
+     * that it overlaps no annotation the page shows (a signature drawn over another annotation or signature
+     * would hide it, and validators report such overlaps).
+     *
+     * @throws SignatureEngineException INVALID_REQUEST for a page the document does not have, an empty box, a
+     *         box outside the page, or a box over another annotation
+     */
+    static Placement place(PDDocument document, String name, VisibleAppearance box) {
+        int pages = document.getNumberOfPages();
+        if (box.page() < 1 || box.page() > pages) {
+            throw unplaceable(name, "the document has no page " + box.page() + " (it has " + pages
+                    + (pages == 1 ? " page)" : " pages)"), "Choose a page from 1 to " + pages + ".");
+        }
+        if (!(box.width() > 0) || !(box.height() > 0)) {
+            throw unplaceable(name, "the box " + describe(box) + " has no area", "Give a positive width and height.");
+        }
+        PDPage page = document.getPage(box.page() - 1);
+        PDRectangle crop = page.getCropBox();
+        int rotation = page.getRotation();
+        boolean sideways = rotation == 90 || rotation == 270;
+        float shownWidth = sideways ? crop.getHeight() : crop.getWidth();
+        float shownHeight = sideways ? crop.getWidth() : crop.getHeight();
+        if (box.x() < 0 || box.y() < 0 || box.x() + box.width() > shownWidth || box.y() + box.height() > shownHeight) {
+            throw unplaceable(name, "the box " + describe(box) + " is outside page " + box.page() + ", which is "
+                    + number(shownWidth) + " x " + number(shownHeight) + " points as displayed"
+                    + (rotation == 0 ? "" : " (/Rotate " + rotation + ")"),
+                    "Move the box inside the page: x + width at most " + number(shownWidth) + ", y + height at most "
+                            + number(shownHeight) + ", both measured from the top-left corner.");
+        }
+        PDRectangle rect = toUserSpace(crop, rotation, box.x(), box.y(), box.width(), box.height());
+        String overlapped = overlapped(page, rect);
+        if (overlapped != null) {
+            throw unplaceable(name, "the box " + describe(box) + " on page " + box.page() + " overlaps " + overlapped,
+                    "Move the box away from the page's other annotations and signatures.");
+        }
+        return new Placement(box.page() - 1, rect, rotation);
+    }
+
+    /**
+     * The placement of an existing signature field's widget, whose box is kept: the widget of the field that has
+     * an area ({@link SignatureRevision#placedWidget}), on the page its {@code /P} names or whose
+     * {@code /Annots} holds it.
+     *
+     * @throws SignatureEngineException INVALID_REQUEST when the field has no box with an area on a page
+     */
+    static Placement placeInField(PDDocument document, String name, String fieldName, COSDictionary field) {
+        COSDictionary widget = SignatureRevision.placedWidget(field);
+        int pageIndex = widget == null ? -1 : pageOf(document, widget);
+        if (pageIndex < 0) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot draw the visible signature in '" + name
+                    + "': the signature field '" + fieldName + "' has no box on a page (it is an invisible field)",
+                    "Sign that field without an appearance, or leave the field out to add a new visible one.", null);
+        }
+        PDRectangle rect = rectangle(widget.getDictionaryObject(COSName.RECT));
+        return new Placement(pageIndex, rect, document.getPage(pageIndex).getRotation());
+    }
+
+    /**
+     * The box {@code (x, y, width, height)}, measured from the top-left corner of the page as displayed, in the
+     * page's default user space.
+     */
+    static PDRectangle toUserSpace(PDRectangle crop, int rotation, float x, float y, float width, float height) {
+        float llx = crop.getLowerLeftX();
+        float lly = crop.getLowerLeftY();
+        float urx = crop.getUpperRightX();
+        float ury = crop.getUpperRightY();
+        // (dx, dy): a point as displayed, from the top-left corner, y downwards
+        float[] a = userPoint(llx, lly, urx, ury, rotation, x, y);
+        float[] b = userPoint(llx, lly, urx, ury, rotation, x + width, y + height);
+        return new PDRectangle(Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.abs(a[0] - b[0]), Math.abs(a[1] - b[1]));
+    }
+
+    private static float[] userPoint(float llx, float lly, float urx, float ury, int rotation, float dx, float dy) {
+        return switch (rotation) {
+            case 90 -> new float[] {llx + dy, lly + dx};
+            case 180 -> new float[] {urx - dx, lly + dy};
+            case 270 -> new float[] {urx - dy, ury - dx};
+            default -> new float[] {llx + dx, ury - dy};
+        };
+    }
+
+    /** A description of the first annotation the page shows that {@code rect} overlaps, or {@code null}. */
+    private static String overlapped(PDPage page, PDRectangle rect) {
+        COSBase annots = page.getCOSObject().getDictionaryObject(COSName.ANNOTS);
+        if (!(annots instanceof COSArray array)) {
+            return null;
+        }
+        for (int i = 0; i < array.size(); i++) {
+            COSBase item = array.get(i);
+            COSBase value = item instanceof COSObject o ? o.getObject() : item;
+            if (!(value instanceof COSDictionary annotation)) {
+                continue;
+            }
+            int flags = annotation.getInt(COSName.F, 0);
+            if ((flags & (2 | 32)) != 0 || COSName.POPUP.equals(annotation.getCOSName(COSName.SUBTYPE))) {
+                continue; // Hidden, NoView, or a pop-up shown only when its parent is opened
+            }
+            PDRectangle other = rectangle(annotation.getDictionaryObject(COSName.RECT));
+            if (other == null || other.getWidth() <= 0 || other.getHeight() <= 0) {
+                continue; // no area: an invisible field
+            }
+            if (rect.getLowerLeftX() < other.getUpperRightX() && other.getLowerLeftX() < rect.getUpperRightX()
+                    && rect.getLowerLeftY() < other.getUpperRightY() && other.getLowerLeftY() < rect.getUpperRightY()) {
+                String kind = annotation.getNameAsString(COSName.SUBTYPE);
+                String field = annotation.getString(COSName.T);
+                boolean signature = COSName.SIG.equals(annotation.getCOSName(COSName.FT));
+                return (signature ? "signature field" : "a " + (kind == null ? "" : kind + " ") + "annotation")
+                        + (field == null ? "" : " '" + field + "'") + " at [" + number(other.getLowerLeftX()) + " "
+                        + number(other.getLowerLeftY()) + " " + number(other.getUpperRightX()) + " "
+                        + number(other.getUpperRightY()) + "] in user space";
+            }
+        }
+        return null;
+    }
+
+    /** The 0-based index of the page a widget lies on: its /P when that is a page, else the page listing it. */
+    private static int pageOf(PDDocument document, COSDictionary widget) {
+        COSBase p = widget.getDictionaryObject(COSName.P);
+        int i = 0;
+        for (PDPage page : document.getPages()) {
+            if (page.getCOSObject() == p) {
+                return i;
+            }
+            i++;
+        }
+        i = 0;
+        for (PDPage page : document.getPages()) {
+            if (page.getCOSObject().getDictionaryObject(COSName.ANNOTS) instanceof COSArray annots) {
+                for (COSBase item : annots) {
+                    if ((item instanceof COSObject o ? o.getObject() : item) == widget) {
+                        return i;
+                    }
+                }
+            }
+            i++;
+        }
+        return -1;
+    }
+
+    /** A normalised rectangle from a /Rect array, or {@code null} when it is not four numbers. */
+    static PDRectangle rectangle(COSBase value) {
+        if (!(value instanceof COSArray array) || array.size() != 4) {
+            return null;
+        }
+        float[] v = new float[4];
+        for (int i = 0; i < 4; i++) {
+            COSBase item = array.getObject(i);
+            if (!(item instanceof COSNumber number)) {
+                return null;
+            }
+            v[i] = number.floatValue();
+        }
+        return new PDRectangle(Math.min(v[0], v[2]), Math.min(v[1], v[3]), Math.abs(v[2] - v[0]), Math.abs(v[3] - v[1]));
+    }
+
+    private static SignatureEngineException unplaceable(String name, String why, String hint) {
+        return new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot place the visible signature in '" + name
+                + "': " + why, hint, null);
+    }
+
+    private static String describe(VisibleAppearance box) {
+        return number(box.width()) + " x " + number(box.height()) + " at (" + number(box.x()) + ", " + number(box.y())
+                + ")";
+    }
+
+    private static String number(float value) {
+        return CosWriter.real(value);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // The form XObject
+
+    /**
+     * Builds the appearance for {@code placement}: a form XObject (a new stream, without an object number) with
+     * {@code /BBox [0 0 w h]} (the box as displayed), {@code /Matrix} turning it with the page, and
+     * {@code /Resources} naming the subset font. The font is subset here: nothing saves this document with
+     * PDFBox, whose save would do it. The stream and every stream and font dictionary it reaches are new
+     * objects, for {@link SignatureRevision} to number.
+     */
+    static COSStream build(PDDocument document, Placement placement, String text, boolean sandbox) throws IOException {
+        PDRectangle rect = placement.rect();
+        int rotation = placement.rotation();
+        boolean sideways = rotation == 90 || rotation == 270;
+        float width = sideways ? rect.getHeight() : rect.getWidth();
+        float height = sideways ? rect.getWidth() : rect.getHeight();
+
+        PDType0Font font = PDType0Font.load(document, new ByteArrayInputStream(FONT_BYTES), true);
+        PDAppearanceStream form = new PDAppearanceStream(document);
+        form.setBBox(new PDRectangle(0, 0, width, height));
+        form.getCOSObject().setItem(COSName.MATRIX, matrix(rotation));
+        form.setResources(new PDResources());
+
+        float padding = Math.min(PADDING, Math.min(width, height) / 8);
+        Layout layout = layout(font, lines(font, text), width - 2 * padding, height - 2 * padding);
+        try (OutputStream out = form.getCOSObject().createOutputStream(COSName.FLATE_DECODE);
+             PDPageContentStream content = new PDPageContentStream(document, form, out)) {
+            content.setNonStrokingColor(Color.WHITE);
+            content.addRect(0, 0, width, height);
+            content.fill();
+            content.saveGraphicsState();
+            content.addRect(padding, padding, width - 2 * padding, height - 2 * padding);
+            content.clip(); // text that does not fit even at the smallest size stays inside the box
+            content.beginText();
+            content.setFont(font, layout.size());
+            content.setNonStrokingColor(sandbox ? SANDBOX_TEXT : TEXT);
+            float lineHeight = layout.size() * LEADING;
+            float block = layout.lines().size() * lineHeight;
+            // centred vertically; each line's baseline sits its descent above the bottom of its line
+            float top = Math.min(height - padding, (height + block) / 2);
+            float descent = layout.size() * 0.212f + (lineHeight - layout.size() * 1.117f) / 2;
+            content.newLineAtOffset(padding, top - lineHeight + descent);
+            boolean first = true;
+            for (String line : layout.lines()) {
+                if (!first) {
+                    content.newLineAtOffset(0, -lineHeight);
+                }
+                first = false;
+                content.showText(line);
+            }
+            content.endText();
+            content.restoreGraphicsState();
+        }
+        font.subset(); // PDDocument.save would do it; the engine writes the revision itself
+        return form.getCOSObject();
+    }
+
+    /** The form's /Matrix: the drawing turned counter-clockwise by the page's rotation, so it shows upright. */
+    private static COSArray matrix(int rotation) {
+        int[] m = switch (rotation) {
+            case 90 -> new int[] {0, 1, -1, 0, 0, 0};
+            case 180 -> new int[] {-1, 0, 0, -1, 0, 0};
+            case 270 -> new int[] {0, -1, 1, 0, 0, 0};
+            default -> new int[] {1, 0, 0, 1, 0, 0};
+        };
+        COSArray array = new COSArray();
+        for (int v : m) {
+            array.add(COSInteger.get(v));
+        }
+        return array;
+    }
+
+    /** The lines of {@code text}, each character the font has no glyph for replaced by '?'. */
+    private static List<String> lines(PDType0Font font, String text) {
+        List<String> lines = new ArrayList<>();
+        for (String line : text.split("\n", -1)) {
+            StringBuilder b = new StringBuilder(line.length());
+            line.codePoints().forEach(cp -> b.append(drawable(font, cp) ? Character.toString(cp) : "?"));
+            lines.add(b.toString());
+        }
+        return lines;
+    }
+
+    private static boolean drawable(PDType0Font font, int codePoint) {
+        if (Character.isISOControl(codePoint)) {
+            return false;
+        }
+        try {
+            font.encode(Character.toString(codePoint));
+            return true;
+        } catch (IOException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The text broken into lines at a font size. */
+    private record Layout(float size, List<String> lines) {
+    }
+
+    /**
+     * The largest font size (between {@link #MIN_FONT_SIZE} and {@link #MAX_FONT_SIZE}) at which the
+     * paragraphs, wrapped at spaces (a word wider than the box is broken), fit {@code width x height}.
+     */
+    private static Layout layout(PDType0Font font, List<String> paragraphs, float width, float height)
+            throws IOException {
+        float low = MIN_FONT_SIZE;
+        float high = Math.max(MIN_FONT_SIZE, Math.min(MAX_FONT_SIZE, height));
+        Layout best = wrap(font, paragraphs, width, low);
+        if (fits(best, height)) {
+            Layout top = wrap(font, paragraphs, width, high);
+            if (fits(top, height)) {
+                return top;
+            }
+            for (int i = 0; i < 16; i++) { // bisection: fitting is monotonic in the size
+                float mid = (low + high) / 2;
+                Layout candidate = wrap(font, paragraphs, width, mid);
+                if (fits(candidate, height)) {
+                    best = candidate;
+                    low = mid;
+                } else {
+                    high = mid;
+                }
+            }
+        }
+        return best;
+    }
+
+    private static boolean fits(Layout layout, float height) {
+        return layout.lines().size() * layout.size() * LEADING <= height;
+    }
+
+    private static Layout wrap(PDType0Font font, List<String> paragraphs, float width, float size) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (String paragraph : paragraphs) {
+            StringBuilder line = new StringBuilder();
+            for (String word : paragraph.split(" ")) {
+                String candidate = line.length() == 0 ? word : line + " " + word;
+                if (width(font, candidate, size) <= width) {
+                    line.setLength(0);
+                    line.append(candidate);
+                    continue;
+                }
+                if (line.length() > 0) {
+                    lines.add(line.toString());
+                    line.setLength(0);
+                }
+                // the word alone: broken where it is wider than the box
+                int start = 0;
+                for (int end = 1; end <= word.length(); end++) {
+                    if (end - start > 1 && width(font, word.substring(start, end), size) > width) {
+                        lines.add(word.substring(start, end - 1));
+                        start = end - 1;
+                    }
+                }
+                line.append(word, start, word.length());
+            }
+            lines.add(line.toString());
+        }
+        return new Layout(size, lines);
+    }
+
+    private static float width(PDType0Font font, String text, float size) throws IOException {
+        return font.getStringWidth(text) / 1000f * size;
+    }
+
+    private static byte[] loadFont() {
+        try (InputStream in = SignatureAppearance.class.getResourceAsStream(FONT)) {
+            if (in == null) {
+                throw new IllegalStateException("The font " + FONT + " is missing from PDFBox");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
