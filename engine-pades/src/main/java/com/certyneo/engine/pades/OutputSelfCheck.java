@@ -191,7 +191,7 @@ final class OutputSelfCheck {
                     + inputLength + " bytes): nothing was appended", FAULT);
         }
         Map<COSObjectKey, Long> xref = document.getDocument().getXrefTable();
-        List<SignatureDictionary> all = signatureDictionaries(document, xref, inputLength);
+        List<SignatureDictionary> all = signatureDictionaries(document, xref, inputLength, added == Added.EXTENSION);
         List<SignatureDictionary> newSignatures = all.stream().filter(s -> s.isNew && !s.isDocumentTimestamp()).toList();
         List<SignatureDictionary> newTimestamps = all.stream().filter(s -> s.isNew && s.isDocumentTimestamp()).toList();
 
@@ -312,8 +312,13 @@ final class OutputSelfCheck {
         }
     }
 
+    /**
+     * @param withEarlier whether the earlier signatures' dictionaries are read too (an extension checks them); when
+     *                    not, a signature dictionary that the cross-reference table places in the input is skipped
+     *                    without being parsed, so the check costs the same however many signatures came before
+     */
     private static List<SignatureDictionary> signatureDictionaries(PDDocument document, Map<COSObjectKey, Long> xref,
-                                                                   long inputLength) {
+                                                                   long inputLength, boolean withEarlier) {
         List<SignatureDictionary> result = new ArrayList<>();
         PDAcroForm form = document.getDocumentCatalog().getAcroForm(null); // no fix-ups: read what is there
         if (form == null) {
@@ -323,11 +328,17 @@ final class OutputSelfCheck {
             if (!(field instanceof PDSignatureField)) {
                 continue;
             }
+            COSBase item = field.getCOSObject().getItem(COSName.V);
+            if (!withEarlier && item instanceof COSObject indirect && indirect.getKey() != null) {
+                Long at = xref.get(indirect.getKey());
+                if (at != null && at >= 0 && at < inputLength) {
+                    continue; // an earlier signature, not parsed (its /Contents is the bulk of it)
+                }
+            }
             COSBase value = field.getCOSObject().getDictionaryObject(COSName.V);
             if (!(value instanceof COSDictionary dictionary)) {
                 continue; // an empty signature field
             }
-            COSBase item = field.getCOSObject().getItem(COSName.V);
             COSObjectKey key = item instanceof COSObject indirect ? indirect.getKey() : dictionary.getKey();
             if (key == null) {
                 key = field.getCOSObject().getKey(); // a direct signature dictionary lives in its field

@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -107,6 +108,11 @@ final class SigningPipeline {
 
         /** @return a writer over the stage just written */
         RevisionWriter writer(PDDocument document, String name) throws IOException;
+
+        /** @return the bytes of the stage just written when they are in the heap, else {@code null} */
+        default byte[] heapBytes() {
+            return null;
+        }
     }
 
     /** A heap sink: each stage is a byte array. */
@@ -135,6 +141,11 @@ final class SigningPipeline {
         public RevisionWriter writer(PDDocument document, String name) {
             settle();
             return RevisionWriter.of(current, document, name);
+        }
+
+        @Override
+        public byte[] heapBytes() {
+            return bytes();
         }
 
         /** @return the final bytes */
@@ -288,8 +299,9 @@ final class SigningPipeline {
                         + "has no page (/Count " + document.getNumberOfPages() + ")", "Check that the file is a complete, "
                         + "uncorrupted PDF (re-export or repair it, for example with qpdf '" + name + "' repaired.pdf).", null);
             }
-            requireSignable(document, name, spec.field());
-            requireWellFormedSignatures(document, name);
+            List<EarlierSignature> earlier = EarlierSignature.of(document, sink.heapBytes());
+            requireSignable(document, name, spec.field(), earlier);
+            requireWellFormedSignatures(earlier, name);
             if (spec.field().isPresent() && document.getSignatureFields().stream()
                     .noneMatch(f -> spec.field().get().equals(f.getFullyQualifiedName()))) {
                 throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot sign '" + name + "' into field '"
@@ -299,7 +311,7 @@ final class SigningPipeline {
             }
             String field = spec.field().orElseGet(() -> newFieldName(document));
             if (spec.profile().needsRevocationData()) {
-                warnings.addAll(earlierWithoutLongTermData(document));
+                warnings.addAll(earlierWithoutLongTermData(document, earlier));
             }
             SignatureRevision.Options options = new SignatureRevision.Options(field).contentsSize(room)
                     .signingTime(spec.signingTime()).signerName(spec.signerName())
@@ -617,15 +629,101 @@ final class SigningPipeline {
      *
      * @throws SignatureEngineException {@link ErrorCode#DOCUMENT_LOCKED}
      */
-    static void requireSignable(PDDocument document, String name, Optional<String> field) {
+    /**
+     * A signature dictionary already in the document, as far as signing needs it. PDFBox parses a whole signature
+     * dictionary, its /Contents (most of it) included, once per load, so walking the earlier signatures through it
+     * cost more with every signature (the 80th signature of a document spent a fifth of its time there); when the
+     * document is in the heap, a dictionary written uncompressed is read with the engine's own parser instead,
+     * and PDFBox is asked only for the rare one that has a /Reference.
+     *
+     * @param type       its /Type name, or {@code null}
+     * @param contents   its /Contents bytes, or {@code null}
+     * @param references whether it has a /Reference entry (DocMDP, FieldMDP)
+     * @param byteRangeWellFormed whether its /ByteRange is four non-negative integers
+     * @param dictionary PDFBox's view, resolved only on demand
+     */
+    record EarlierSignature(String type, byte[] contents, boolean references, boolean byteRangeWellFormed,
+                            java.util.function.Supplier<COSDictionary> dictionary) {
+
+        static List<EarlierSignature> of(PDDocument document, byte[] raw) {
+            Map<org.apache.pdfbox.cos.COSObjectKey, Long> xref = document.getDocument().getXrefTable();
+            PdfSyntax.ArrayInput input = raw == null ? null : new PdfSyntax.ArrayInput(raw);
+            List<EarlierSignature> result = new ArrayList<>();
+            for (var field : document.getSignatureFields()) {
+                COSDictionary fieldDictionary = field.getCOSObject();
+                java.util.function.Supplier<COSDictionary> pdfBox = () ->
+                        fieldDictionary.getDictionaryObject(COSName.V) instanceof COSDictionary d ? d : null;
+                EarlierSignature parsed = null;
+                if (input != null && fieldDictionary.getItem(COSName.V) instanceof COSObject o && o.getKey() != null) {
+                    Long at = xref.get(o.getKey());
+                    if (at != null && at >= 0 && at < raw.length) {
+                        parsed = parse(input, at, o.getKey().getNumber(), pdfBox);
+                    }
+                }
+                if (parsed == null) {
+                    COSDictionary d = pdfBox.get();
+                    if (d == null) {
+                        continue; // an empty field
+                    }
+                    parsed = new EarlierSignature(d.getNameAsString(COSName.TYPE),
+                            d.getDictionaryObject(COSName.CONTENTS) instanceof COSString c ? c.getBytes() : null,
+                            d.getItem(COSName.REFERENCE) != null, wellFormed(d.getDictionaryObject(COSName.BYTERANGE)),
+                            () -> d);
+                }
+                result.add(parsed);
+            }
+            return result;
+        }
+
+        private static boolean wellFormed(COSBase range) {
+            boolean ok = range instanceof COSArray array && array.size() == 4;
+            if (ok) {
+                for (COSBase item : (COSArray) range) {
+                    COSBase value = item instanceof COSObject o ? o.getObject() : item;
+                    ok &= value instanceof org.apache.pdfbox.cos.COSInteger i && i.longValue() >= 0;
+                }
+            }
+            return ok;
+        }
+
+        /** The dictionary at {@code offset} read by {@link PdfSyntax}, or {@code null} to ask PDFBox. */
+        private static EarlierSignature parse(PdfSyntax.Input input, long offset, long number,
+                                              java.util.function.Supplier<COSDictionary> pdfBox) {
+            try {
+                PdfSyntax.Parser parser = new PdfSyntax.Parser(input, offset);
+                if (parser.objectHeader() != number || !(parser.readObject() instanceof Map<?, ?> map)) {
+                    return null;
+                }
+                Object type = map.get("Type");
+                Object contents = map.get("Contents");
+                Object range = map.get("ByteRange");
+                if (contents != null && !(contents instanceof PdfSyntax.Str) || type != null && !(type instanceof PdfSyntax.Name)
+                        || range instanceof PdfSyntax.Ref || range instanceof List<?> l && l.stream().anyMatch(x -> !(x instanceof Long))) {
+                    return null; // indirect or unexpected values: PDFBox resolves them
+                }
+                boolean wellFormed = range instanceof List<?> l && l.size() == 4 && l.stream().allMatch(x -> (Long) x >= 0);
+                return new EarlierSignature(type == null ? null : ((PdfSyntax.Name) type).value(),
+                        contents == null ? null : ((PdfSyntax.Str) contents).bytes(), map.containsKey("Reference"),
+                        wellFormed, pdfBox);
+            } catch (RuntimeException e) {
+                return null; // PDFBox decides what it makes of it
+            }
+        }
+    }
+
+    static void requireSignable(PDDocument document, String name, Optional<String> field, List<EarlierSignature> earlier) {
         COSDictionary catalog = document.getDocumentCatalog().getCOSObject();
         if (catalog.getDictionaryObject(COSName.PERMS) instanceof COSDictionary perms
                 && perms.getDictionaryObject(COSName.DOCMDP) instanceof COSDictionary certification
                 && permission(certification, "DocMDP") == 1) {
             throw locked(name, "it is certified with no changes allowed (DocMDP /P 1)");
         }
-        for (var signature : document.getSignatureDictionaries()) {
-            if (signature.getCOSObject().getDictionaryObject(COSName.REFERENCE) instanceof COSArray references) {
+        for (EarlierSignature e : earlier) {
+            if (!e.references()) {
+                continue;
+            }
+            COSDictionary signature = e.dictionary().get();
+            if (signature != null && signature.getDictionaryObject(COSName.REFERENCE) instanceof COSArray references) {
                 for (COSBase item : references) {
                     if ((item instanceof COSObject o ? o.getObject() : item) instanceof COSDictionary reference
                             && COSName.getPDFName("FieldMDP").equals(reference.getCOSName(COSName.getPDFName("TransformMethod")))
@@ -693,16 +791,9 @@ final class SigningPipeline {
      *
      * @throws SignatureEngineException {@link ErrorCode#INVALID_PDF}
      */
-    static void requireWellFormedSignatures(PDDocument document, String name) {
-        for (var signature : document.getSignatureDictionaries()) {
-            COSBase range = signature.getCOSObject().getDictionaryObject(COSName.BYTERANGE);
-            boolean ok = range instanceof COSArray array && array.size() == 4;
-            if (ok) {
-                for (COSBase item : (COSArray) range) {
-                    COSBase value = item instanceof COSObject o ? o.getObject() : item;
-                    ok &= value instanceof org.apache.pdfbox.cos.COSInteger i && i.longValue() >= 0;
-                }
-            }
+    static void requireWellFormedSignatures(List<EarlierSignature> earlier, String name) {
+        for (EarlierSignature signature : earlier) {
+            boolean ok = signature.byteRangeWellFormed();
             if (!ok) {
                 throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is malformed: an earlier "
                         + "signature's /ByteRange is not four non-negative integers", "Check that the file is a complete, "
@@ -798,7 +889,7 @@ final class SigningPipeline {
      * The earlier signatures whose signing certificate is not in the document's /DSS: this signature's
      * long-term data covers only itself, so they stay as they were (they can be extended separately).
      */
-    static List<String> earlierWithoutLongTermData(PDDocument document) {
+    static List<String> earlierWithoutLongTermData(PDDocument document, List<EarlierSignature> earlier) {
         Set<String> inDss = new HashSet<>();
         COSDictionary catalog = document.getDocumentCatalog().getCOSObject();
         if (catalog.getDictionaryObject(COSName.DSS) instanceof COSDictionary dss
@@ -814,16 +905,12 @@ final class SigningPipeline {
             }
         }
         List<String> warnings = new ArrayList<>();
-        for (var field : document.getSignatureDictionaries()) {
-            if (COSName.DOC_TIME_STAMP.equals(field.getCOSObject().getCOSName(COSName.TYPE))) {
-                continue;
-            }
-            COSBase contents = field.getCOSObject().getDictionaryObject(COSName.CONTENTS);
-            if (!(contents instanceof COSString string)) {
+        for (EarlierSignature signature : earlier) {
+            if ("DocTimeStamp".equals(signature.type()) || signature.contents() == null) {
                 continue;
             }
             try {
-                CMSSignedData cms = new CMSSignedData(string.getBytes());
+                CMSSignedData cms = new CMSSignedData(signature.contents());
                 SignerInformation signer = cms.getSignerInfos().getSigners().iterator().next();
                 @SuppressWarnings("unchecked")
                 Collection<X509CertificateHolder> matches = cms.getCertificates().getMatches(signer.getSID());
