@@ -26,6 +26,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * An OCSP responder that runs in-process for CAs whose keys the engine holds (the sandbox PKI).
@@ -36,13 +37,26 @@ final class InProcessOcspSource implements OCSPSource {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient List<SandboxPki.Entry> authorities;
+    /** Each asked in turn: an authority whose keys are not loaded yet is loaded only when the ones before it do not match. */
+    private final transient List<Supplier<SandboxPki.Entry>> authorities;
     private final transient Map<BigInteger, Instant> revoked = new ConcurrentHashMap<>();
     private final transient Clock clock;
 
     InProcessOcspSource(List<SandboxPki.Entry> authorities, Clock clock) {
+        this(clock, authorities.stream().map(a -> (Supplier<SandboxPki.Entry>) () -> a).toList());
+    }
+
+    private InProcessOcspSource(Clock clock, List<Supplier<SandboxPki.Entry>> authorities) {
         this.authorities = List.copyOf(authorities);
         this.clock = clock;
+    }
+
+    /**
+     * @param authorities the CAs it answers for, each obtained (loaded) only when the earlier ones do not match
+     *                    the issuer asked about
+     */
+    static InProcessOcspSource of(List<Supplier<SandboxPki.Entry>> authorities, Clock clock) {
+        return new InProcessOcspSource(clock, authorities);
     }
 
     void revoke(X509Certificate certificate, Instant when) {
@@ -51,7 +65,7 @@ final class InProcessOcspSource implements OCSPSource {
 
     @Override
     public OCSPToken getRevocationToken(CertificateToken certificate, CertificateToken issuer) {
-        SandboxPki.Entry authority = authorities.stream()
+        SandboxPki.Entry authority = authorities.stream().map(Supplier::get)
                 .filter(a -> a.certificate().getPublicKey().equals(issuer.getPublicKey()))
                 .findFirst().orElse(null);
         if (authority == null || !certificate.isSignedBy(issuer)) {

@@ -20,7 +20,6 @@ import com.certyneo.engine.spi.RevocationSource;
 import com.certyneo.engine.spi.QualifiedSigningProvider;
 import com.certyneo.engine.spi.SigningKey;
 import com.certyneo.engine.spi.TimestampSource;
-import com.certyneo.engine.tsp.TimestampAuthority;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -43,7 +42,9 @@ import java.util.Optional;
  * <ul>
  *   <li>{@link #sandbox(Path)}: zero configuration. An embedded test PKI and time-stamp authority
  *   are created in (or loaded from) {@code HOME/sandbox}; every page of the output carries a visible
- *   "SANDBOX – NOT LEGALLY BINDING" mark that the signature covers.</li>
+ *   "SANDBOX – NOT LEGALLY BINDING" mark that the signature covers. Engines that should share one
+ *   sandbox (its material loaded once) are built on the same {@link Sandbox}:
+ *   {@code builder().sandbox(Sandbox.open(home))}.</li>
  *   <li>{@link #builder()}: production. Configure the platform seal key (SES), the one-time
  *   certificate issuer (AES), the qualified signing provider (QES), a time-stamp source and trust
  *   anchors. Sandbox keys are refused.</li>
@@ -56,9 +57,8 @@ import java.util.Optional;
  */
 public final class PadesSignatureEngine implements SignatureEngine {
 
-    private final boolean sandbox;
-    private final SandboxPki sandboxPki;
-    private final InProcessOcspSource sandboxOcsp;
+    /** Production or sandbox: everything that differs between them is asked of it. */
+    private final Mode mode;
     private final SigningKey sealKey;
     private final CertificateIssuer oneTimeIssuer;
     private final TimestampSource timestampSource;
@@ -71,60 +71,41 @@ public final class PadesSignatureEngine implements SignatureEngine {
     private final SigningPipeline pipeline;
     private final Validation validation;
     private final QualifiedSigningProvider qualifiedProvider;
-    private final SandboxPki.Entry sandboxQualifiedCa;
     private final TwoStepSigning twoStep;
-    private final Object sandboxQtspLock = new Object();
-    private SandboxQtsp sandboxQtsp;
 
+    /**
+     * A sandbox engine loads its sandbox's PKI here (if no other engine on the same {@link Sandbox} did):
+     * its root is a trust anchor, and its seal, one-time CA and TSA stand in for what the builder left out.
+     */
     private PadesSignatureEngine(Builder b) {
-        this.sandbox = b.sandboxHome != null;
         this.clock = b.clock;
-        if (sandbox) {
-            this.sandboxPki = SandboxPki.loadOrCreate(b.sandboxHome);
-            this.sandboxQualifiedCa = SandboxQualifiedCa.loadOrCreate(sandboxPki);
-            this.sandboxOcsp = new InProcessOcspSource(List.of(sandboxPki.root(), sandboxPki.signerCa(), sandboxQualifiedCa),
-                    clock);
-            this.sealKey = b.sealKey != null ? b.sealKey
-                    : SigningKey.of(sandboxPki.seal().key(), sandboxPki.seal().chain());
-            this.oneTimeIssuer = b.oneTimeIssuer != null ? b.oneTimeIssuer : OneTimeCertificateAuthority.sandbox(sandboxPki);
-            this.timestampSource = b.timestampSource != null ? b.timestampSource
-                    : TimestampAuthority.builder()
-                            .key(sandboxPki.tsa().key(), sandboxPki.tsa().chain())
-                            .policy(SandboxPki.SANDBOX_TSA_POLICY_OID)
-                            .clock(clock)
-                            .build();
-            List<X509Certificate> anchors = new ArrayList<>(b.trustAnchors);
-            anchors.add(sandboxPki.rootCertificate());
-            this.trustAnchors = List.copyOf(anchors);
-        } else {
-            this.sandboxPki = null;
-            this.sandboxQualifiedCa = null;
-            this.sandboxOcsp = null;
-            this.sealKey = b.sealKey;
-            this.oneTimeIssuer = b.oneTimeIssuer;
-            this.timestampSource = b.timestampSource;
-            this.trustAnchors = List.copyOf(b.trustAnchors);
-        }
+        this.mode = Mode.of(b.sandbox, clock);
+        this.sealKey = b.sealKey != null ? b.sealKey : mode.sealKey();
+        this.oneTimeIssuer = b.oneTimeIssuer != null ? b.oneTimeIssuer : mode.oneTimeIssuer();
+        this.timestampSource = b.timestampSource != null ? b.timestampSource : mode.timestampSource();
+        List<X509Certificate> anchors = new ArrayList<>(b.trustAnchors);
+        anchors.addAll(mode.trustAnchors());
+        this.trustAnchors = List.copyOf(anchors);
         if (sealKey != null) {
             requireMode(sealKey.certificateChain(), "the platform seal key");
         }
         if (oneTimeIssuer instanceof OneTimeCertificateAuthority authority) {
             requireMode(List.of(authority.caCertificate()), "the one-time certificate authority");
         }
-        this.revocation = new RevocationSources(sandboxOcsp, b.revocationSource, b.onlineRevocationTimeout);
+        this.revocation = new RevocationSources(mode.ocsp(), b.revocationSource, b.onlineRevocationTimeout);
         this.largeDocumentThreshold = b.largeDocumentThreshold;
         this.temporaryDirectory = b.temporaryDirectory;
         this.limits = b.limits;
         this.pipeline = new SigningPipeline(revocation, trustAnchors);
-        this.validation = new Validation(sandboxPki, sandboxOcsp, new RevocationSources(null, b.revocationSource, null),
+        this.validation = new Validation(mode, new RevocationSources(null, b.revocationSource, null),
                 List.copyOf(b.trustAnchors), clock, b.largeDocumentThreshold);
         this.qualifiedProvider = b.qualifiedProvider;
-        this.twoStep = new TwoStepSigning(this, b.stateKey != null ? b.stateKey
-                : sandbox ? StateKeys.sandbox(sandboxPki) : StateKeys.random(), b.stateLifetime);
+        this.twoStep = new TwoStepSigning(this, b.stateKey != null ? b.stateKey : mode.stateKey(), b.stateLifetime);
     }
 
     /**
-     * A sandbox engine with zero configuration, its test PKI kept in {@code home/sandbox}.
+     * A sandbox engine with zero configuration, its test PKI kept in {@code home/sandbox}: the engine of
+     * {@code builder().sandbox(Sandbox.open(home)).build()}.
      *
      * @param home the Certyneo home directory (created if needed)
      * @return the engine
@@ -141,12 +122,17 @@ public final class PadesSignatureEngine implements SignatureEngine {
 
     /** @return whether this engine is a sandbox engine */
     public boolean isSandbox() {
-        return sandbox;
+        return mode.isSandbox();
     }
 
     /** @return the sandbox PKI, for sandbox engines */
     public Optional<SandboxPki> sandboxPki() {
-        return Optional.ofNullable(sandboxPki);
+        return mode.sandbox().map(Sandbox::pki);
+    }
+
+    /** @return production or sandbox, for {@link TwoStepSigning} and tests */
+    Mode mode() {
+        return mode;
     }
 
     @Override
@@ -208,7 +194,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
         byte[] prepared;
         try {
-            prepared = PdfPreparation.prepare(input, name, sandbox);
+            prepared = PdfPreparation.prepare(input, name, mode.marks());
         } catch (IOException | RuntimeException e) {
             throw translate(e, name);
         }
@@ -233,7 +219,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         request.output().write(out -> out.write(output));
         return new SigningResult(request.level(), profile, chain, signingTime, signed.timestampTime(),
                 Digests.sha256Hex(input), Digests.sha256Hex(prepared), Digests.sha256Hex(output), request.output().path(),
-                sandbox, signed.warnings());
+                mode.isSandbox(), signed.warnings());
     }
 
     /** The pipeline's view of a request: who signs, with which attributes (one mapping for every path). */
@@ -251,7 +237,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
                 seal ? Optional.of(request.reason().orElse("Sealed on behalf of " + request.signer())) : request.reason(),
                 request.location(), request.contactInfo(),
                 request.appearance().map(box -> new SignatureAppearance.Content(box, SignatureAppearance.text(
-                        request.level(), request.signer().name(), certificate, signingTime, profile, sandbox), sandbox)));
+                        request.level(), request.signer().name(), certificate, signingTime, profile, mode.isSandbox()),
+                        mode.isSandbox())));
     }
 
     /**
@@ -288,7 +275,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
     private SigningResult signLargeFile(Path file, SignRequest request, PadesProfile profile, SigningKey key,
                                         Instant signingTime) {
         String name = request.document().name();
-        try (LargeDocument large = LargeDocument.open(file, name, sandbox, workParent(request.output()))) {
+        try (LargeDocument large = LargeDocument.open(file, name, mode.marks(), workParent(request.output()))) {
             // the engine's pipeline: the input is read once more (hash + copy), never held whole
             SigningPipeline.FileSink sink = new SigningPipeline.FileSink(large.file(), large.work());
             SigningPipeline.Signed signed = pipeline.sign(sink, name, spec(request, profile, key, signingTime),
@@ -297,7 +284,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
                     request.output(), signatureCheck(profile, key.certificate()));
             return new SigningResult(request.level(), profile, key.certificateChain(), signingTime,
                     signed.timestampTime(), large.inputSha256(), large.preparedSha256(), outputSha256,
-                    request.output().path(), sandbox, signed.warnings());
+                    request.output().path(), mode.isSandbox(), signed.warnings());
         } catch (IOException | java.io.UncheckedIOException e) {
             throw diskFailure(e, name);
         } catch (RuntimeException e) {
@@ -358,7 +345,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
      */
     @Override
     public DocumentResult timestamp(DocumentSource document, DocumentTarget output) {
-        return augment(document, output, null, sandbox, (sink, name, recorder) -> {
+        return augment(document, output, null, mode.marks(), (sink, name, recorder) -> {
             int signatures = SigningPipeline.signatures(sink, name);
             SigningPipeline.appendDocumentTimestamp(sink, name, recorder);
             return new SigningPipeline.Augmented(signatures, List.of());
@@ -400,7 +387,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
                 String outputSha256 = large.write(new eu.europa.esig.dss.model.FileDocument(sink.file().toFile()), output,
                         augmentCheck(profile));
                 return new DocumentResult(Optional.ofNullable(profile), done.signatures(), recorder.last(),
-                        large.inputSha256(), outputSha256, output.path(), sandbox, done.warnings());
+                        large.inputSha256(), outputSha256, output.path(), mode.isSandbox(), done.warnings());
             } catch (IOException | java.io.UncheckedIOException e) {
                 throw diskFailure(e, name);
             } catch (RuntimeException e) {
@@ -423,7 +410,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         Budget.commit(); // past this point the output is written even if the time limit passes
         output.write(out -> out.write(produced));
         return new DocumentResult(Optional.ofNullable(profile), done.signatures(), recorder.last(), Digests.sha256Hex(input),
-                Digests.sha256Hex(produced), output.path(), sandbox, done.warnings());
+                Digests.sha256Hex(produced), output.path(), mode.isSandbox(), done.warnings());
     }
 
     @Override
@@ -443,7 +430,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
     public ValidationReport validate(DocumentSource document, ValidationOptions options) {
         Objects.requireNonNull(document, "document");
         Objects.requireNonNull(options, "options");
-        if (options.trustSandbox() && !sandbox) {
+        if (options.trustSandbox() && !mode.isSandbox()) {
             throw new SignatureEngineException(ErrorCode.INVALID_REQUEST,
                     "This production engine has no sandbox PKI to trust",
                     "Validate sandbox documents with a sandbox engine, or pass the sandbox root as a trust anchor.");
@@ -457,13 +444,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
     @Override
     public void close() {
         // Keys are references owned by their providers and the TSA is in-process; only the sandbox
-        // CSC service holds a port.
-        synchronized (sandboxQtspLock) {
-            if (sandboxQtsp != null) {
-                sandboxQtsp.close();
-                sandboxQtsp = null;
-            }
-        }
+        // CSC service holds a port. The Sandbox itself holds none: other engines may still use it.
+        mode.close();
     }
 
     private SigningKey keyFor(SignRequest request, Instant signingTime) {
@@ -501,21 +483,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
 
     /** The configured provider, else (sandbox) the in-process sandbox QTSP, started on first use. */
     private QualifiedSigningProvider qualifiedProvider() {
-        if (qualifiedProvider != null) {
-            return qualifiedProvider;
-        }
-        if (!sandbox) {
-            throw new SignatureEngineException(ErrorCode.LEVEL_NOT_CONFIGURED,
-                    "QES needs a remote qualified signing provider (CSC API) and none is configured",
-                    "Configure qualifiedSigningProvider(...) on PadesSignatureEngine.builder(), "
-                            + "for example a com.certyneo.engine.pades.csc.CscSigningProvider.");
-        }
-        synchronized (sandboxQtspLock) {
-            if (sandboxQtsp == null) {
-                sandboxQtsp = SandboxQtsp.start(sandboxQualifiedCa, clock, 1);
-            }
-            return sandboxQtsp;
-        }
+        return qualifiedProvider != null ? qualifiedProvider : mode.qualifiedProvider();
     }
 
     /** The checks {@link #sign} makes on the profile, for two-step signing. */
@@ -551,20 +519,9 @@ public final class PadesSignatureEngine implements SignatureEngine {
         return revocation;
     }
 
+    /** Refuses keys of the other mode with {@link ErrorCode#MODE_MISMATCH} (see {@link Mode#requireOwn}). */
     void requireMode(List<X509Certificate> chain, String what) {
-        boolean sandboxChain = chain.stream().anyMatch(SandboxPki::isSandboxCertificate);
-        if (sandbox && !sandboxChain) {
-            throw new SignatureEngineException(ErrorCode.MODE_MISMATCH,
-                    "A sandbox engine refuses production keys: " + what + " ("
-                            + chain.get(0).getSubjectX500Principal().getName() + ") is not a sandbox certificate",
-                    "Use a production engine (PadesSignatureEngine.builder() without sandbox(...)) for production keys.");
-        }
-        if (!sandbox && sandboxChain) {
-            throw new SignatureEngineException(ErrorCode.MODE_MISMATCH,
-                    "A production engine refuses sandbox keys: " + what + " ("
-                            + chain.get(0).getSubjectX500Principal().getName() + ") belongs to a sandbox PKI",
-                    "Configure production keys, or build a sandbox engine with PadesSignatureEngine.sandbox(home).");
-        }
+        mode.requireOwn(chain, what);
     }
 
     /** @return the CN of the subject, or the whole subject DN when it has none */
@@ -584,7 +541,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
 
     /** Builder for {@link PadesSignatureEngine}. */
     public static final class Builder {
-        private Path sandboxHome;
+        private Sandbox sandbox;
         private SigningKey sealKey;
         private CertificateIssuer oneTimeIssuer;
         private TimestampSource timestampSource;
@@ -632,7 +589,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
         /**
          * The key that seals two-step signing states (HMAC-SHA256). Configure the same key on every
          * engine that completes states another prepared. Default: sandbox engines derive one from their
-         * sandbox PKI; production engines draw a random key, valid for this instance only.
+         * sandbox PKI (so every engine on the same sandbox home accepts the others' states); production
+         * engines draw a random key, valid for this instance only.
          *
          * @param key at least 32 bytes (copied)
          * @return this
@@ -647,15 +605,28 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
 
         /**
-         * Makes this a sandbox engine whose test PKI lives in {@code home/sandbox}. Keys configured
+         * Makes this a sandbox engine on {@code sandbox}: its test PKI, TSA, OCSP responder and QTSP stand in
+         * for what this builder does not configure, its root is trusted, and every document it signs or
+         * time-stamps is marked. Engines built on the same {@link Sandbox} share its material. Keys configured
          * on a sandbox builder must be sandbox keys.
+         *
+         * @param sandbox the sandbox
+         * @return this
+         */
+        public Builder sandbox(Sandbox sandbox) {
+            this.sandbox = Objects.requireNonNull(sandbox, "sandbox");
+            return this;
+        }
+
+        /**
+         * Makes this a sandbox engine whose test PKI lives in {@code home/sandbox}: {@code sandbox(Sandbox.open(home))}.
+         * Keys configured on a sandbox builder must be sandbox keys.
          *
          * @param home the Certyneo home directory
          * @return this
          */
         public Builder sandbox(Path home) {
-            this.sandboxHome = Objects.requireNonNull(home, "home");
-            return this;
+            return sandbox(Sandbox.open(Objects.requireNonNull(home, "home")));
         }
 
         /** @param key the platform seal key used at SES @return this */

@@ -28,14 +28,14 @@ final class PdfPreparation {
      * @param pdf the input (header already checked; refused with INVALID_PDF when its cross-reference
      *            chain is damaged, see {@link CrossReferenceCheck})
      * @param name the document name, for errors
-     * @param sandbox whether to apply the sandbox mark
+     * @param mark whether to apply the sandbox mark (a sandbox engine's new content; see {@link Mode#marks()})
      * @return the bytes to sign: {@code pdf} itself, or {@code pdf} plus one incremental revision
      * @throws IOException when PDFBox cannot parse or write the document
      */
-    static byte[] prepare(byte[] pdf, String name, boolean sandbox) throws IOException {
+    static byte[] prepare(byte[] pdf, String name, boolean mark) throws IOException {
         PdfInputs.requireIntact(pdf, name); // before PDFBox, which would silently rebuild a damaged xref
         try (PDDocument document = open(() -> Loader.loadPDF(pdf), name)) {
-            if (!needsRevision(document, name, sandbox)) {
+            if (!needsRevision(document, name, mark)) {
                 return pdf;
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream(pdf.length + 32 * 1024);
@@ -51,12 +51,12 @@ final class PdfPreparation {
      *
      * @return whether a revision was needed ({@code false}: {@code target} was not written)
      */
-    static boolean prepareFile(java.nio.file.Path source, java.nio.file.Path target, String name, boolean sandbox,
+    static boolean prepareFile(java.nio.file.Path source, java.nio.file.Path target, String name, boolean mark,
                                java.nio.file.Path scratch) throws IOException {
         PdfInputs.requireIntact(source, name); // before PDFBox, which would silently rebuild a damaged xref
         try (PDDocument document = open(() -> Loader.loadPDF(source.toFile(),
                 org.apache.pdfbox.io.MemoryUsageSetting.setupTempFileOnly().setTempDir(scratch.toFile()).streamCache), name)) {
-            if (!needsRevision(document, name, sandbox)) {
+            if (!needsRevision(document, name, mark)) {
                 return false;
             }
             try (java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(target))) {
@@ -96,11 +96,11 @@ final class PdfPreparation {
      * Refuses encrypted documents, applies the sandbox mark when asked, completes missing annotation
      * appearances, and tells whether a revision must be written.
      */
-    private static boolean needsRevision(PDDocument document, String name, boolean sandbox) throws IOException {
+    private static boolean needsRevision(PDDocument document, String name, boolean mark) throws IOException {
         if (document.isEncrypted()) {
             throw PdfInputs.encrypted(name, null);
         }
-        boolean marked = sandbox && SandboxMarker.mark(document);
+        boolean marked = mark && SandboxMarker.mark(document);
         boolean completed = AnnotationAppearances.complete(document);
         return marked || completed;
     }

@@ -63,7 +63,7 @@ final class TwoStepSigning {
         Instant signingTime = engine.clock().instant().truncatedTo(ChronoUnit.SECONDS);
         byte[] prepared;
         try {
-            prepared = PdfPreparation.prepare(input, name, engine.isSandbox());
+            prepared = PdfPreparation.prepare(input, name, engine.mode().marks());
         } catch (IOException | RuntimeException e) {
             throw PadesSignatureEngine.translate(e, name);
         }
@@ -77,7 +77,7 @@ final class TwoStepSigning {
             String jca = plan.jcaAlgorithm();
             boolean superset = prepared.length >= input.length && Arrays.equals(prepared, 0, input.length, input, 0, input.length);
             byte[] increment = superset ? Arrays.copyOfRange(prepared, input.length, prepared.length) : prepared;
-            TwoStepState state = new TwoStepState(engine.isSandbox(), name, Digests.sha256(input), !superset, increment,
+            TwoStepState state = new TwoStepState(engine.mode().isSandbox(), name, Digests.sha256(input), !superset, increment,
                     request.level(), profile, request.signer().name(), request.signer().email(), request.reason(),
                     request.location(), request.contactInfo(), signingTime, request.rsaPss(), chain, Digests.sha256(tbs), jca,
                     request.fieldName(), request.appearance());
@@ -95,7 +95,7 @@ final class TwoStepSigning {
             throw TwoStepState.mismatch("it was prepared at " + state.signingTime() + " and expired at " + expiry
                     + " (the claimed signing time must stay close to the real one)");
         }
-        if (state.sandbox() != engine.isSandbox()) {
+        if (state.sandbox() != engine.mode().isSandbox()) {
             throw TwoStepState.mismatch("it was prepared by a " + (state.sandbox() ? "sandbox" : "production")
                     + " engine and this one is not");
         }
@@ -136,7 +136,7 @@ final class TwoStepSigning {
         output.write(o -> o.write(signed));
         return new SigningResult(state.level(), state.profile(), state.chain(), state.signingTime(),
                 result.timestampTime(), Digests.sha256Hex(input), Digests.sha256Hex(prepared),
-                Digests.sha256Hex(signed), output.path(), engine.isSandbox(), result.warnings());
+                Digests.sha256Hex(signed), output.path(), engine.mode().isSandbox(), result.warnings());
     }
 
     private static SignRequest shape(DocumentSource document, DocumentTarget output, Signer signer, SignatureLevel level,

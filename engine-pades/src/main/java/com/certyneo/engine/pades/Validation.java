@@ -40,21 +40,21 @@ import java.util.Optional;
 /** Offline validation with DSS's default policy, mapped to the engine's report types. */
 final class Validation {
 
-    private final SandboxPki sandboxPki;
-    private final InProcessOcspSource sandboxOcsp;
+    private final Mode mode;
     private final RevocationSources supplied;
     private final List<X509Certificate> configuredAnchors;
     private final Clock clock;
     private final long largeDocumentThreshold;
 
     /**
+     * @param mode     the engine's mode: with {@link ValidationOptions#trustSandbox()}, a sandbox's root is trusted
+     *                 and its OCSP responder asked
      * @param supplied caller-supplied (offline) revocation data, used at validation too; online sources
      *                 never are: validation stays offline
      */
-    Validation(SandboxPki sandboxPki, InProcessOcspSource sandboxOcsp, RevocationSources supplied,
-               List<X509Certificate> configuredAnchors, Clock clock, long largeDocumentThreshold) {
-        this.sandboxPki = sandboxPki;
-        this.sandboxOcsp = sandboxOcsp;
+    Validation(Mode mode, RevocationSources supplied, List<X509Certificate> configuredAnchors, Clock clock,
+               long largeDocumentThreshold) {
+        this.mode = mode;
         this.supplied = supplied;
         this.configuredAnchors = configuredAnchors;
         this.clock = clock;
@@ -75,9 +75,9 @@ final class Validation {
         CommonCertificateVerifier verifier = new CommonCertificateVerifier(true);
         verifier.setOcspSource(supplied.ocspSource());
         verifier.setCrlSource(supplied.crlSource());
-        if (options.trustSandbox() && sandboxPki != null) {
-            trusted.addCertificate(new CertificateToken(sandboxPki.rootCertificate()));
-            verifier.setOcspSource(sandboxOcsp);
+        if (options.trustSandbox() && mode.isSandbox()) {
+            mode.trustAnchors().forEach(c -> trusted.addCertificate(new CertificateToken(c)));
+            verifier.setOcspSource(mode.ocsp());
         }
         verifier.setTrustedCertSources(trusted);
 
