@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * module's committed baseline, {@code MODULE/api/MODULE.api}, and fails on every binary-incompatible change: a
  * type, field, method or constructor removed or with another signature, reduced visibility, static changed, a class
  * or method made final, a class made abstract, a supertype dropped, and a new abstract method on an interface or
- * class callers may implement or extend (every interface that is not sealed, the SPIs first). Additions are
+ * class callers may implement or extend (every interface that is not sealed, the SPIs first). A method a type no
+ * longer declares but still inherits (from java.lang.Object or a supertype of the module) is not a removal. Additions are
  * compatible: they are reported, and recorded when the baseline is rewritten ({@code -Dapi.update=true}), which a
  * reviewer then sees in the diff. Elements annotated {@code @com.certyneo.engine.InternalApi} are not part of the
  * stable API and are left out.
@@ -366,7 +367,7 @@ public final class ApiGuard {
                 bad.add("removed type " + old.header() + " (deleted, renamed, or no longer public)");
                 continue;
             }
-            compareTypes(old, now, bad, added);
+            compareTypes(old, now, current, bad, added);
         }
         for (TypeApi now : current.values()) {
             if (!baseline.containsKey(now.name)) {
@@ -376,7 +377,8 @@ public final class ApiGuard {
         return new Comparison(bad, added);
     }
 
-    private static void compareTypes(TypeApi old, TypeApi now, List<String> bad, List<String> added) {
+    private static void compareTypes(TypeApi old, TypeApi now, Map<String, TypeApi> current, List<String> bad,
+                                     List<String> added) {
         String t = old.name;
         if (!old.kind.equals(now.kind)) {
             bad.add(t + ": changed from " + old.kind + " to " + now.kind);
@@ -408,6 +410,10 @@ public final class ApiGuard {
         boolean extensible = old.extensible() && now.extensible();
         for (MemberApi m : old.members.values()) {
             MemberApi n = now.members.get(m.key());
+            if (n == null && inherited(now, m, current)) {
+                added.add(t + ": no longer declares " + m.line(t) + ", which it inherits");
+                continue;
+            }
             if (n == null) {
                 List<String> sameName = now.members.values().stream()
                         .filter(x -> x.kind == m.kind && x.name.equals(m.name)).map(x -> x.line(t)).toList();
@@ -428,6 +434,31 @@ public final class ApiGuard {
                 added.add(t + ": new " + n.line(t));
             }
         }
+    }
+
+    private static final Set<String> OBJECT_METHODS =
+            Set.of("toString()java.lang.String", "hashCode()int", "equals(java.lang.Object)boolean");
+
+    /**
+     * Whether a method the type no longer declares still resolves for callers: one of java.lang.Object's, or an
+     * implemented one of a supertype of the same module (binary compatible, JLS 13.4.12).
+     */
+    private static boolean inherited(TypeApi now, MemberApi m, Map<String, TypeApi> current) {
+        if (m.kind != MemberKind.METHOD || m.modifiers.contains("static")) {
+            return false;
+        }
+        if (OBJECT_METHODS.contains(m.key())) {
+            return true;
+        }
+        for (String s : now.supertypes) {
+            TypeApi supertype = current.get(s);
+            MemberApi there = supertype == null ? null : supertype.members.get(m.key());
+            if (there != null && !there.modifiers.contains("static") && !there.modifiers.contains("abstract")
+                    && (there.access().equals("public") || m.access().equals("protected"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void compareMembers(String t, MemberApi old, MemberApi now, boolean extensible, List<String> bad) {
@@ -818,6 +849,7 @@ public final class ApiGuard {
      */
     static final class SelfTest {
         private static int failures;
+        private static String realExample = "";
 
         static int run(Path moduleClasses, Path moduleBaseline) throws IOException {
             Path tmp = Files.createTempDirectory("api-guard-selftest");
@@ -848,6 +880,7 @@ public final class ApiGuard {
                     "p.Callback: new abstract method public abstract void more()",
                     "p.Child: no longer a subtype of java.io.Closeable",
                     "p.Spi: public abstract void used(): became abstract",
+                    "p.Derived: removed public void gone()",
                 };
                 for (String expected : mustFail) {
                     expect("reported as incompatible: " + expected, diff.incompatible.stream().anyMatch(s -> s.startsWith(expected)));
@@ -862,6 +895,8 @@ public final class ApiGuard {
                     "p.Closed: new public void more()",
                     "p.Result: new public int b()",
                     "new type public class p.Fresh",
+                    "p.Widget: no longer declares public java.lang.String toString(), which it inherits",
+                    "p.Derived: no longer declares public void up(), which it inherits",
                 };
                 for (String expected : compatible) {
                     expect("reported as a compatible addition: " + expected, diff.additions.stream().anyMatch(s -> s.startsWith(expected)));
@@ -875,14 +910,16 @@ public final class ApiGuard {
                 // the real module: the public API loses one method
                 Map<String, TypeApi> real = read(moduleClasses);
                 Map<String, TypeApi> baseline = parse(Files.readString(moduleBaseline, StandardCharsets.UTF_8));
-                TypeApi victim = real.values().stream().filter(t -> t.members.values().stream()
-                        .anyMatch(m -> m.kind == MemberKind.METHOD)).findFirst().orElseThrow();
-                MemberApi removed = victim.members.values().stream().filter(m -> m.kind == MemberKind.METHOD).findFirst().orElseThrow();
+                java.util.function.Predicate<MemberApi> own = m -> m.kind == MemberKind.METHOD && !OBJECT_METHODS.contains(m.key());
+                TypeApi victim = real.values().stream().filter(t -> t.members.values().stream().anyMatch(own))
+                        .findFirst().orElseThrow();
+                MemberApi removed = victim.members.values().stream().filter(own).findFirst().orElseThrow();
                 victim.members.remove(removed.key());
                 Comparison realDiff = compare(baseline, real);
                 String expected = victim.name + ": removed " + removed.line(victim.name);
                 expect("removing " + expected + " from " + moduleClasses + " fails against " + moduleBaseline,
                         realDiff.incompatible.stream().anyMatch(s -> s.startsWith(expected)));
+                realExample = expected;
                 java.io.PrintStream silent = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
                 out = silent;
                 err = silent;
@@ -903,7 +940,8 @@ public final class ApiGuard {
                     walk.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
                 }
             }
-            System.out.println("[api-guard] self-test: " + (failures == 0 ? "the guard reports every change it must" : failures + " failure(s)"));
+            System.out.println("[api-guard] self-test: " + (failures == 0 ? "the guard reports every change it must (on the module: "
+                    + realExample + ")" : failures + " failure(s)"));
             return failures == 0 ? 0 : 1;
         }
 
@@ -956,6 +994,7 @@ public final class ApiGuard {
                             int hiddenField;
                             public Widget(String s) {}
                             public void kept() {}
+                            public String toString() { return ""; }
                             public void removed() {}
                             public void changedParameter(int a) {}
                             public int changedReturn() { return 0; }
@@ -975,6 +1014,8 @@ public final class ApiGuard {
                 Map.entry("p/Closed.java", "package p; public sealed interface Closed permits ClosedImpl { void call(); }"),
                 Map.entry("p/ClosedImpl.java", "package p; final class ClosedImpl implements Closed { public void call() {} }"),
                 Map.entry("p/Child.java", "package p; public class Child implements java.io.Closeable { public void close() {} }"),
+                Map.entry("p/Base.java", "package p; public class Base { public void up() {} }"),
+                Map.entry("p/Derived.java", "package p; public class Derived extends Base { public void up() {} public void gone() {} }"),
                 Map.entry("p/Hidden.java", "package p; @com.certyneo.engine.InternalApi public class Hidden {}"),
                 Map.entry("p/Result.java", """
                         package p;
@@ -1009,6 +1050,8 @@ public final class ApiGuard {
                 Map.entry("p/ClosedImpl.java",
                         "package p; final class ClosedImpl implements Closed { public void call() {} public void more() {} }"),
                 Map.entry("p/Child.java", "package p; public class Child { public void close() {} }"),
+                Map.entry("p/Base.java", "package p; public class Base { public void up() {} }"),
+                Map.entry("p/Derived.java", "package p; public class Derived extends Base {}"),
                 Map.entry("p/Hidden.java", "package p; @com.certyneo.engine.InternalApi public class Hidden { public void x() {} }"),
                 Map.entry("p/Fresh.java", "package p; public class Fresh {}"),
                 Map.entry("p/Result.java", """
