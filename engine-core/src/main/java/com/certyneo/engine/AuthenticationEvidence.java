@@ -13,7 +13,11 @@ import java.util.Objects;
  */
 public record AuthenticationEvidence(AuthenticationMethod method, Instant verifiedAt, String reference) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components. Not part of the stable API: a new component changes this constructor; use
+     * {@link #of(AuthenticationMethod, Instant, String)}.
+     */
+    @InternalApi
     public AuthenticationEvidence {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(verifiedAt, "verifiedAt");
@@ -27,5 +31,15 @@ public record AuthenticationEvidence(AuthenticationMethod method, Instant verifi
      */
     public static AuthenticationEvidence of(AuthenticationMethod method, Instant verifiedAt) {
         return new AuthenticationEvidence(method, verifiedAt, "");
+    }
+
+    /**
+     * @param method how the signer authenticated
+     * @param verifiedAt when the authentication succeeded
+     * @param reference an opaque reference into the caller's records (transaction or check id), may be empty
+     * @return the evidence
+     */
+    public static AuthenticationEvidence of(AuthenticationMethod method, Instant verifiedAt, String reference) {
+        return new AuthenticationEvidence(method, verifiedAt, reference);
     }
 }

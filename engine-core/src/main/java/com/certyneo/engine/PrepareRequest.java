@@ -34,7 +34,11 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
                              Optional<String> contactInfo, List<X509Certificate> certificateChain, boolean rsaPss,
                              Optional<String> fieldName, Optional<VisibleAppearance> appearance) {
 
-    /** Validates the components and copies the chain. */
+    /**
+     * Validates the components and copies the chain. Not part of the stable API: a new component changes this
+     * constructor; build requests with {@link #builder()}.
+     */
+    @InternalApi
     public PrepareRequest {
         require(document, "document");
         require(signer, "signer");

@@ -22,6 +22,9 @@ import java.util.Objects;
  * state, or a state completed against another document, is refused with
  * {@link ErrorCode#STATE_MISMATCH}. Byte arrays are copied in and out.
  *
+ * <p>The engine creates these; a caller that needs one (a fake engine in a test) builds it with {@link #builder()},
+ * which stays source and binary compatible when a component is added (the canonical constructor does not).
+ *
  * @param dataToSign the DER-encoded CMS signed attributes
  * @param digest the digest of {@code dataToSign} under {@code digestAlgorithm}
  * @param digestAlgorithm the JCA digest name, such as {@code SHA-256}
@@ -33,7 +36,11 @@ import java.util.Objects;
 public record PreparedSignature(byte[] dataToSign, byte[] digest, String digestAlgorithm, String signatureAlgorithm,
                                 List<X509Certificate> certificateChain, byte[] state) {
 
-    /** Validates the components and copies the arrays and the chain. */
+    /**
+     * Validates the components and copies the arrays and the chain. Not part of the stable API: the engine creates
+     * these, and a new component changes this constructor; build one with {@link #builder()}.
+     */
+    @InternalApi
     public PreparedSignature {
         dataToSign = Objects.requireNonNull(dataToSign, "dataToSign").clone();
         digest = Objects.requireNonNull(digest, "digest").clone();
@@ -64,6 +71,69 @@ public record PreparedSignature(byte[] dataToSign, byte[] digest, String digestA
     /** @return the digest as lower-case hex */
     public String digestHex() {
         return HexFormat.of().formatHex(digest);
+    }
+
+    /** @return a builder with no value set (every value is required) */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder for {@link PreparedSignature}; not thread-safe, reusable. */
+    public static final class Builder {
+        private byte[] dataToSign;
+        private byte[] digest;
+        private String digestAlgorithm;
+        private String signatureAlgorithm;
+        private List<X509Certificate> certificateChain;
+        private byte[] state;
+
+        private Builder() {
+        }
+
+        /** @param dataToSign the DER-encoded CMS signed attributes (copied when built) @return this */
+        public Builder dataToSign(byte[] dataToSign) {
+            this.dataToSign = dataToSign;
+            return this;
+        }
+
+        /** @param digest the digest of the data to sign (copied when built) @return this */
+        public Builder digest(byte[] digest) {
+            this.digest = digest;
+            return this;
+        }
+
+        /** @param digestAlgorithm the JCA digest name, such as {@code SHA-256} @return this */
+        public Builder digestAlgorithm(String digestAlgorithm) {
+            this.digestAlgorithm = digestAlgorithm;
+            return this;
+        }
+
+        /** @param signatureAlgorithm the JCA signature name, such as {@code SHA256withECDSA} @return this */
+        public Builder signatureAlgorithm(String signatureAlgorithm) {
+            this.signatureAlgorithm = signatureAlgorithm;
+            return this;
+        }
+
+        /** @param chain the signing certificate first, then its issuers @return this */
+        public Builder certificateChain(List<X509Certificate> chain) {
+            this.certificateChain = chain;
+            return this;
+        }
+
+        /** @param state the opaque state for step 2 (copied when built) @return this */
+        public Builder state(byte[] state) {
+            this.state = state;
+            return this;
+        }
+
+        /**
+         * @return the prepared signature
+         * @throws NullPointerException when a value is missing
+         */
+        public PreparedSignature build() {
+            return new PreparedSignature(dataToSign, digest, digestAlgorithm, signatureAlgorithm,
+                    Objects.requireNonNull(certificateChain, "certificateChain"), state);
+        }
     }
 
     @Override

@@ -39,11 +39,13 @@ public record ResourceLimits(Duration timePerDocument, long maxObjects, int maxR
     public static final int DEFAULT_MAX_RENDERED_PAGES = 10;
 
     /**
-     * Checks the values.
+     * Checks the values. Not part of the stable API: a new limit changes this constructor; start from
+     * {@link #defaults()} and change what differs with the {@code with…} methods.
      *
      * @throws SignatureEngineException with {@link ErrorCode#INVALID_REQUEST} for a missing, zero or
      *                                  negative time, a non-positive object count or a negative page count
      */
+    @InternalApi
     public ResourceLimits {
         if (timePerDocument == null || timePerDocument.isNegative() || timePerDocument.isZero()) {
             throw new SignatureEngineException(ErrorCode.INVALID_REQUEST,

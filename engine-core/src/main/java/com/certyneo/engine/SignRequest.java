@@ -34,7 +34,11 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
                           Optional<String> contactInfo, Optional<String> fieldName,
                           Optional<VisibleAppearance> appearance) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components. Not part of the stable API: a new component changes this
+     * constructor; build requests with {@link #builder()}.
+     */
+    @InternalApi
     public SignRequest {
         require(document, "document");
         require(output, "output");

@@ -8,6 +8,9 @@ import java.util.Optional;
 /**
  * The validation outcome of one signature or document time-stamp in a PDF.
  *
+ * <p>The engine creates these; a caller that needs one (a fake engine in a test) builds it with {@link #builder()},
+ * which stays source and binary compatible when a component is added (the canonical constructor does not).
+ *
  * @param id the validator's identifier of the signature
  * @param fieldName the PDF signature field name
  * @param documentTimestamp whether this is a document time-stamp rather than a signature
@@ -47,7 +50,11 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
      */
     public static final String MODIFIED_AFTER_SIGNING = "MODIFIED_AFTER_SIGNING";
 
-    /** Validates the components and copies the lists. */
+    /**
+     * Validates the components and copies the lists. Not part of the stable API: the engine creates these, and a
+     * new component changes this constructor; build one with {@link #builder()}.
+     */
+    @InternalApi
     public SignatureValidation {
         Objects.requireNonNull(id, "id");
         fieldName = Objects.requireNonNullElse(fieldName, "");
@@ -71,5 +78,161 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
     /** @return whether the indication is TOTAL_PASSED */
     public boolean passed() {
         return indication == Indication.TOTAL_PASSED;
+    }
+
+    /** @return a builder with no value set (id and indication are required) */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder for {@link SignatureValidation}; not thread-safe, reusable. Unset values are empty. */
+    public static final class Builder {
+        private String id;
+        private String fieldName;
+        private boolean documentTimestamp;
+        private Indication indication;
+        private String subIndication;
+        private String format;
+        private PadesProfile profile;
+        private String signedBy;
+        private String signerSubject;
+        private Instant claimedSigningTime;
+        private Instant bestSignatureTime;
+        private List<Instant> timestampTimes;
+        private String qualification;
+        private boolean sandbox;
+        private List<String> errors;
+        private List<String> warnings;
+        private List<String> certificateChain;
+        private String revocationStatus;
+        private List<String> modifications;
+
+        private Builder() {
+        }
+
+        /** @param id the validator's identifier of the signature (required) @return this */
+        public Builder id(String id) {
+            this.id = id;
+            return this;
+        }
+
+        /** @param fieldName the PDF signature field name @return this */
+        public Builder fieldName(String fieldName) {
+            this.fieldName = fieldName;
+            return this;
+        }
+
+        /** @param documentTimestamp whether this is a document time-stamp rather than a signature @return this */
+        public Builder documentTimestamp(boolean documentTimestamp) {
+            this.documentTimestamp = documentTimestamp;
+            return this;
+        }
+
+        /** @param indication the main indication (required) @return this */
+        public Builder indication(Indication indication) {
+            this.indication = indication;
+            return this;
+        }
+
+        /** @param subIndication the ETSI sub-indication, or {@code null} @return this */
+        public Builder subIndication(String subIndication) {
+            this.subIndication = subIndication;
+            return this;
+        }
+
+        /** @param format the format reached, such as {@code PAdES-BASELINE-T} @return this */
+        public Builder format(String format) {
+            this.format = format;
+            return this;
+        }
+
+        /** @param profile the PAdES-BASELINE profile reached, or {@code null} @return this */
+        public Builder profile(PadesProfile profile) {
+            this.profile = profile;
+            return this;
+        }
+
+        /** @param signedBy the signer's subject common name @return this */
+        public Builder signedBy(String signedBy) {
+            this.signedBy = signedBy;
+            return this;
+        }
+
+        /** @param signerSubject the full subject DN of the signing certificate @return this */
+        public Builder signerSubject(String signerSubject) {
+            this.signerSubject = signerSubject;
+            return this;
+        }
+
+        /** @param claimedSigningTime the time the signer claims, or {@code null} @return this */
+        public Builder claimedSigningTime(Instant claimedSigningTime) {
+            this.claimedSigningTime = claimedSigningTime;
+            return this;
+        }
+
+        /** @param bestSignatureTime the earliest time the signature is proven to have existed, or {@code null} @return this */
+        public Builder bestSignatureTime(Instant bestSignatureTime) {
+            this.bestSignatureTime = bestSignatureTime;
+            return this;
+        }
+
+        /** @param timestampTimes the production times of the signature time-stamps @return this */
+        public Builder timestampTimes(List<Instant> timestampTimes) {
+            this.timestampTimes = timestampTimes;
+            return this;
+        }
+
+        /** @param qualification the qualification (default "NA") @return this */
+        public Builder qualification(String qualification) {
+            this.qualification = qualification;
+            return this;
+        }
+
+        /** @param sandbox whether the signing certificate chains to the sandbox root @return this */
+        public Builder sandbox(boolean sandbox) {
+            this.sandbox = sandbox;
+            return this;
+        }
+
+        /** @param errors validation errors @return this */
+        public Builder errors(List<String> errors) {
+            this.errors = errors;
+            return this;
+        }
+
+        /** @param warnings validation warnings @return this */
+        public Builder warnings(List<String> warnings) {
+            this.warnings = warnings;
+            return this;
+        }
+
+        /** @param certificateChain subject DNs of the signing certificate's chain, signing certificate first @return this */
+        public Builder certificateChain(List<String> certificateChain) {
+            this.certificateChain = certificateChain;
+            return this;
+        }
+
+        /** @param revocationStatus the signing certificate's revocation status @return this */
+        public Builder revocationStatus(String revocationStatus) {
+            this.revocationStatus = revocationStatus;
+            return this;
+        }
+
+        /** @param modifications changes made to the document after this signature @return this */
+        public Builder modifications(List<String> modifications) {
+            this.modifications = modifications;
+            return this;
+        }
+
+        /**
+         * @return the entry
+         * @throws NullPointerException when the id or the indication is missing
+         */
+        public SignatureValidation build() {
+            return new SignatureValidation(id, fieldName, documentTimestamp, indication, Optional.ofNullable(subIndication),
+                    format, Optional.ofNullable(profile), signedBy, signerSubject, Optional.ofNullable(claimedSigningTime),
+                    Optional.ofNullable(bestSignatureTime), timestampTimes, qualification, sandbox, errors, warnings,
+                    certificateChain, revocationStatus, modifications);
+        }
     }
 }

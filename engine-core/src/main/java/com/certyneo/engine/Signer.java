@@ -22,7 +22,11 @@ public record Signer(String name, String email, Optional<String> phone, List<Aut
     private static final Pattern NAME_AND_EMAIL = Pattern.compile("^\\s*(.*?)\\s*<\\s*([^<>\\s]+@[^<>\\s]+)\\s*>\\s*$");
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+$");
 
-    /** Validates the components and copies the list. */
+    /**
+     * Validates the components and copies the list. Not part of the stable API: a new component changes this
+     * constructor; use {@link #of}, {@link #parse}, {@link #withPhone} and {@link #authenticatedBy}.
+     */
+    @InternalApi
     public Signer {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(email, "email");

@@ -10,6 +10,9 @@ import java.util.Optional;
 /**
  * What a signing operation produced.
  *
+ * <p>The engine creates these; a caller that needs one (a fake engine in a test) builds it with {@link #builder()},
+ * which stays source and binary compatible when a component is added (the canonical constructor does not).
+ *
  * @param level the eIDAS level signed at
  * @param profile the PAdES profile actually reached
  * @param certificateChain the signing certificate first, then its issuers
@@ -31,7 +34,11 @@ public record SigningResult(SignatureLevel level, PadesProfile profile, List<X50
                             String preparedSha256, String outputSha256, Optional<Path> outputFile, boolean sandbox,
                             List<String> warnings) {
 
-    /** Validates the components and copies the chain. */
+    /**
+     * Validates the components and copies the chain. Not part of the stable API: the engine creates results, and
+     * a new component changes this constructor; build one with {@link #builder()} (tests, fakes of the engine).
+     */
+    @InternalApi
     public SigningResult {
         Objects.requireNonNull(level, "level");
         Objects.requireNonNull(profile, "profile");
@@ -48,27 +55,6 @@ public record SigningResult(SignatureLevel level, PadesProfile profile, List<X50
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
     }
 
-    /**
-     * A result without warnings.
-     *
-     * @param level the eIDAS level signed at
-     * @param profile the PAdES profile reached
-     * @param certificateChain the signing certificate first
-     * @param signingTime the claimed signing time
-     * @param timestampTime the signature time-stamp's time, if any
-     * @param inputSha256 hex SHA-256 of the input
-     * @param preparedSha256 hex SHA-256 of the prepared document
-     * @param outputSha256 hex SHA-256 of the output
-     * @param outputFile the output file, if any
-     * @param sandbox whether a sandbox engine signed
-     */
-    public SigningResult(SignatureLevel level, PadesProfile profile, List<X509Certificate> certificateChain,
-                         Instant signingTime, Optional<Instant> timestampTime, String inputSha256,
-                         String preparedSha256, String outputSha256, Optional<Path> outputFile, boolean sandbox) {
-        this(level, profile, certificateChain, signingTime, timestampTime, inputSha256, preparedSha256, outputSha256,
-                outputFile, sandbox, List.of());
-    }
-
     /** @return the warnings (an unmodifiable copy) */
     @Override
     public List<String> warnings() {
@@ -78,5 +64,112 @@ public record SigningResult(SignatureLevel level, PadesProfile profile, List<X50
     /** @return the signing certificate */
     public X509Certificate signingCertificate() {
         return certificateChain.get(0);
+    }
+
+    /** @return a builder with no value set (signing time, chain, hashes, level and profile are required) */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder pre-filled with this result's values */
+    public Builder toBuilder() {
+        return new Builder().level(level).profile(profile).certificateChain(certificateChain).signingTime(signingTime)
+                .timestampTime(timestampTime.orElse(null)).inputSha256(inputSha256).preparedSha256(preparedSha256)
+                .outputSha256(outputSha256).outputFile(outputFile.orElse(null)).sandbox(sandbox).warnings(warnings);
+    }
+
+    /** Builder for {@link SigningResult}; not thread-safe, reusable. */
+    public static final class Builder {
+        private SignatureLevel level;
+        private PadesProfile profile;
+        private List<X509Certificate> certificateChain;
+        private Instant signingTime;
+        private Instant timestampTime;
+        private String inputSha256;
+        private String preparedSha256;
+        private String outputSha256;
+        private Path outputFile;
+        private boolean sandbox;
+        private List<String> warnings = List.of();
+
+        private Builder() {
+        }
+
+        /** @param level the eIDAS level signed at @return this */
+        public Builder level(SignatureLevel level) {
+            this.level = level;
+            return this;
+        }
+
+        /** @param profile the PAdES profile reached @return this */
+        public Builder profile(PadesProfile profile) {
+            this.profile = profile;
+            return this;
+        }
+
+        /** @param chain the signing certificate first, then its issuers @return this */
+        public Builder certificateChain(List<X509Certificate> chain) {
+            this.certificateChain = chain;
+            return this;
+        }
+
+        /** @param signingTime the claimed signing time @return this */
+        public Builder signingTime(Instant signingTime) {
+            this.signingTime = signingTime;
+            return this;
+        }
+
+        /** @param timestampTime the signature time-stamp's time, or {@code null} for none @return this */
+        public Builder timestampTime(Instant timestampTime) {
+            this.timestampTime = timestampTime;
+            return this;
+        }
+
+        /** @param sha256 hex SHA-256 of the input document @return this */
+        public Builder inputSha256(String sha256) {
+            this.inputSha256 = sha256;
+            return this;
+        }
+
+        /** @param sha256 hex SHA-256 of the document as prepared for signing @return this */
+        public Builder preparedSha256(String sha256) {
+            this.preparedSha256 = sha256;
+            return this;
+        }
+
+        /** @param sha256 hex SHA-256 of the signed document @return this */
+        public Builder outputSha256(String sha256) {
+            this.outputSha256 = sha256;
+            return this;
+        }
+
+        /** @param file the output file, or {@code null} when the target was not a file @return this */
+        public Builder outputFile(Path file) {
+            this.outputFile = file;
+            return this;
+        }
+
+        /** @param sandbox whether a sandbox engine signed (default {@code false}) @return this */
+        public Builder sandbox(boolean sandbox) {
+            this.sandbox = sandbox;
+            return this;
+        }
+
+        /** @param warnings what the caller should know (default none) @return this */
+        public Builder warnings(List<String> warnings) {
+            this.warnings = warnings;
+            return this;
+        }
+
+        /**
+         * @return the result
+         * @throws NullPointerException when a required value is missing
+         * @throws IllegalArgumentException when the chain is empty
+         */
+        public SigningResult build() {
+            return new SigningResult(level, profile, Objects.requireNonNull(certificateChain, "certificateChain"), signingTime,
+                    Optional.ofNullable(timestampTime), inputSha256, preparedSha256, outputSha256,
+                    Optional.ofNullable(outputFile), sandbox, warnings);
+        }
     }
 }

@@ -17,7 +17,11 @@ import java.util.Optional;
  */
 public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trustSandbox, Optional<Instant> validationTime) {
 
-    /** Validates the components and copies the list. */
+    /**
+     * Validates the components and copies the list. Not part of the stable API: a new component changes this
+     * constructor; start from {@link #sandbox()} or {@link #trusting(List)}.
+     */
+    @InternalApi
     public ValidationOptions {
         trustAnchors = List.copyOf(Objects.requireNonNullElse(trustAnchors, List.of()));
         validationTime = Objects.requireNonNullElse(validationTime, Optional.empty());
@@ -44,6 +48,14 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
         List<X509Certificate> all = new ArrayList<>(trustAnchors);
         all.add(Objects.requireNonNull(root, "root"));
         return new ValidationOptions(all, trustSandbox, validationTime);
+    }
+
+    /**
+     * @param trust whether to trust the engine's sandbox root (and use its in-process revocation service)
+     * @return a copy that does, or does not, trust the sandbox root
+     */
+    public ValidationOptions withSandbox(boolean trust) {
+        return new ValidationOptions(trustAnchors, trust, validationTime);
     }
 
     /**

@@ -4,7 +4,8 @@ package com.certyneo.engine;
  * Where a visible signature box goes: a rectangle on a page, in PDF points (1/72 inch), measured from
  * the top-left corner of the page as displayed. The engine fills it with the signer's name, the
  * signing time, the level and profile (and "SANDBOX" for sandbox signatures); the box is a
- * presentation aid, the evidence is the cryptographic signature.
+ * presentation aid, the evidence is the cryptographic signature. Make one with
+ * {@link #of(int, float, float, float, float)}.
  *
  * @param page the 1-based page number
  * @param x distance from the left edge of the page to the box
@@ -14,7 +15,11 @@ package com.certyneo.engine;
  */
 public record VisibleAppearance(int page, float x, float y, float width, float height) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components. Not part of the stable API: a new component (such as the text to show) changes
+     * this constructor; use {@link #of(int, float, float, float, float)}.
+     */
+    @InternalApi
     public VisibleAppearance {
         if (page < 1) {
             throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "The appearance page " + page + " is not a page",
@@ -25,5 +30,19 @@ public record VisibleAppearance(int page, float x, float y, float width, float h
                     "The appearance box " + width + "x" + height + " at (" + x + ", " + y + ") is unusable",
                     "Give a non-negative position and a box of at least 36 x 18 points.");
         }
+    }
+
+    /**
+     * @param page the 1-based page number
+     * @param x distance in points from the left edge of the page (as displayed) to the box
+     * @param y distance in points from the top edge of the page (as displayed) to the box
+     * @param width box width in points, at least 36
+     * @param height box height in points, at least 18
+     * @return the appearance
+     * @throws SignatureEngineException with {@link ErrorCode#INVALID_REQUEST} for a page below 1, a negative position
+     *                                  or a smaller box
+     */
+    public static VisibleAppearance of(int page, float x, float y, float width, float height) {
+        return new VisibleAppearance(page, x, y, width, height);
     }
 }

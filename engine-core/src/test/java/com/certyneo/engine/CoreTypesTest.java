@@ -1,12 +1,18 @@
 package com.certyneo.engine;
 
+import com.certyneo.engine.spi.OtpCallback;
+import com.certyneo.engine.spi.QualifiedCredential;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -98,12 +104,80 @@ class CoreTypesTest {
         assertFalse(report(tsPending).allPassed(), "a lone document time-stamp must pass itself");
     }
 
+    /** A self-signed EC certificate ("CN=Builder Test"), enough for the types that carry a chain. */
+    private static final String CERTIFICATE = "MIIBRzCB7qADAgECAgkA4bdB3LO8cD0wCgYIKoZIzj0EAwIwFzEVMBMGA1UEAxMMQnVpbGRlciBUZXN0MCAXDTI2MTIwMzEwMjEz" +
+            "N1oYDzIxMjYxMTA5MTAyMTM3WjAXMRUwEwYDVQQDEwxCdWlsZGVyIFRlc3QwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATVBUV0" +
+            "gpOLoeoBLwBG80HfsWvL5KOdtYk/Qyzks0Q1gLDIuc3mTgkrJdCXWwH/5KFqBynnX0J89iK9D1WSJLdPoyEwHzAdBgNVHQ4EFgQU" +
+            "KGg5I+ZU9SrSKKfby5yGEdRXMPUwCgYIKoZIzj0EAwIDSAAwRQIgCjlsYnPnRfB46oMZHhq/mD+v0hYJRqQakeSFCIlJh5ECIQD8" +
+            "rU8W58d8gDaDPXY9nTvSNHulTj1nWFSYHtnxPE7vbA==";
+
+    @Test
+    void buildersAndFactoriesFillEveryComponentInPlaceOfTheCanonicalConstructors() throws Exception {
+        X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(Base64.getDecoder().decode(CERTIFICATE)));
+        Instant t1 = Instant.parse("2026-01-01T10:00:00Z");
+        Instant t2 = t1.plusSeconds(1);
+        Path out = dir.resolve("out.pdf");
+
+        SigningResult signed = SigningResult.builder().level(SignatureLevel.QES).profile(PadesProfile.B_LTA)
+                .certificateChain(List.of(cert)).signingTime(t1).timestampTime(t2).inputSha256("in").preparedSha256("prep")
+                .outputSha256("out").outputFile(out).sandbox(true).warnings(List.of("w")).build();
+        assertEquals(new SigningResult(SignatureLevel.QES, PadesProfile.B_LTA, List.of(cert), t1, Optional.of(t2), "in", "prep",
+                "out", Optional.of(out), true, List.of("w")), signed);
+        assertEquals(signed, signed.toBuilder().build());
+        SigningResult moved = signed.toBuilder().outputFile(null).build();
+        assertEquals(Optional.empty(), moved.outputFile());
+        assertEquals(List.of("w"), moved.warnings(), "a copy keeps what it does not change");
+        assertThrows(NullPointerException.class, () -> SigningResult.builder().level(SignatureLevel.AES).build());
+
+        assertEquals(new DocumentResult(Optional.of(PadesProfile.B_LT), 3, Optional.of(t1), "in", "out", Optional.of(out), true,
+                List.of("w")), DocumentResult.builder().profile(PadesProfile.B_LT).signatureCount(3).timestampTime(t1)
+                .inputSha256("in").outputSha256("out").outputFile(out).sandbox(true).warnings(List.of("w")).build());
+        DocumentResult bare = DocumentResult.builder().inputSha256("in").outputSha256("out").build();
+        assertEquals(Optional.empty(), bare.profile());
+        assertEquals(List.of(), bare.warnings());
+
+        assertEquals(new PreparedSignature(new byte[] {1}, new byte[] {2}, "SHA-256", "SHA256withECDSA", List.of(cert),
+                new byte[] {3}), PreparedSignature.builder().dataToSign(new byte[] {1}).digest(new byte[] {2})
+                .digestAlgorithm("SHA-256").signatureAlgorithm("SHA256withECDSA").certificateChain(List.of(cert))
+                .state(new byte[] {3}).build());
+
+        SignatureValidation full = new SignatureValidation("id", "f", true, Indication.TOTAL_FAILED, Optional.of("sub"), "fmt",
+                Optional.of(PadesProfile.B_T), "by", "subject", Optional.of(t1), Optional.of(t2), List.of(t2), "QESig", true,
+                List.of("e"), List.of("w"), List.of("chain"), "good", List.of("m"));
+        assertEquals(full, SignatureValidation.builder().id("id").fieldName("f").documentTimestamp(true)
+                .indication(Indication.TOTAL_FAILED).subIndication("sub").format("fmt").profile(PadesProfile.B_T).signedBy("by")
+                .signerSubject("subject").claimedSigningTime(t1).bestSignatureTime(t2).timestampTimes(List.of(t2))
+                .qualification("QESig").sandbox(true).errors(List.of("e")).warnings(List.of("w"))
+                .certificateChain(List.of("chain")).revocationStatus("good").modifications(List.of("m")).build());
+        SignatureValidation minimal = SignatureValidation.builder().id("id").indication(Indication.TOTAL_PASSED).build();
+        assertEquals("NA", minimal.qualification());
+        assertEquals(List.of(), minimal.errors());
+
+        assertEquals(new ValidationReport("x.pdf", "00", t1, List.of(full), List.of("w")), ValidationReport.builder()
+                .documentName("x.pdf").documentSha256("00").validationTime(t1).signatures(List.of(full)).warnings(List.of("w"))
+                .build());
+
+        assertEquals(new VisibleAppearance(2, 10, 20, 200, 60), VisibleAppearance.of(2, 10, 20, 200, 60));
+        assertEquals(ErrorCode.INVALID_REQUEST, assertThrows(SignatureEngineException.class,
+                () -> VisibleAppearance.of(0, 10, 20, 200, 60)).code());
+        assertEquals(ValidationOptions.sandbox(), ValidationOptions.trusting(List.of()).withSandbox(true));
+        assertEquals(new ValidationOptions(List.of(cert), false, Optional.empty()),
+                ValidationOptions.sandbox().alsoTrusting(cert).withSandbox(false));
+        assertEquals(new AuthenticationEvidence(AuthenticationMethod.ID_DOCUMENT, t1, "check-7"),
+                AuthenticationEvidence.of(AuthenticationMethod.ID_DOCUMENT, t1, "check-7"));
+        assertEquals(new QualifiedCredential("cred", List.of(cert)), QualifiedCredential.of("cred", List.of(cert)));
+        Signer jane = Signer.of("Jane", "jane@example.com");
+        assertEquals(new OtpCallback.Request(jane, "cred", "SMS code"), OtpCallback.Request.of(jane, "cred", "SMS code"));
+    }
+
     private static ValidationReport report(SignatureValidation... entries) {
-        return new ValidationReport("x.pdf", "00", Instant.EPOCH, List.of(entries));
+        return ValidationReport.builder().documentName("x.pdf").documentSha256("00").validationTime(Instant.EPOCH)
+                .signatures(List.of(entries)).build();
     }
 
     private static SignatureValidation validation(boolean documentTimestamp, Indication indication) {
-        return new SignatureValidation("id", "f", documentTimestamp, indication, Optional.empty(), "", Optional.empty(), "", "",
-                Optional.empty(), Optional.empty(), List.of(), "NA", false, List.of(), List.of(), List.of(), "", List.of());
+        return SignatureValidation.builder().id("id").fieldName("f").documentTimestamp(documentTimestamp).indication(indication)
+                .build();
     }
 }

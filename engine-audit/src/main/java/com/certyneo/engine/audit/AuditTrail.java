@@ -104,9 +104,7 @@ public final class AuditTrail {
         }
         byte[] bytes = sealed.toByteArray();
         target.write(out -> out.write(bytes));
-        SigningResult withFile = new SigningResult(result.level(), result.profile(), result.certificateChain(), result.signingTime(),
-                result.timestampTime(), result.inputSha256(), result.preparedSha256(), result.outputSha256(), target.path(),
-                result.sandbox());
+        SigningResult withFile = result.toBuilder().outputFile(target.path().orElse(null)).build();
         return new SealedAuditTrail(withFile, profile, fellBack, evidence.chainHead(), Digests.sha256Hex(evidence.toJson()),
                 Digests.sha256Hex(pdf));
     }

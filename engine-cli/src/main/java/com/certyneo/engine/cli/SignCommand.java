@@ -168,7 +168,7 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
             if (parts.length != 5) {
                 throw new NumberFormatException("5 values expected");
             }
-            return new com.certyneo.engine.VisibleAppearance(Integer.parseInt(parts[0].trim()), Float.parseFloat(parts[1].trim()),
+            return com.certyneo.engine.VisibleAppearance.of(Integer.parseInt(parts[0].trim()), Float.parseFloat(parts[1].trim()),
                     Float.parseFloat(parts[2].trim()), Float.parseFloat(parts[3].trim()), Float.parseFloat(parts[4].trim()));
         } catch (NumberFormatException e) {
             throw new com.certyneo.engine.SignatureEngineException(com.certyneo.engine.ErrorCode.INVALID_REQUEST,

@@ -23,7 +23,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code certyneo validate}: validates every signature of a PDF offline. */
@@ -53,7 +52,7 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
         for (Path path : trust) {
             roots.addAll(readCertificates(path));
         }
-        ValidationOptions options = new ValidationOptions(roots, sandbox, Optional.empty());
+        ValidationOptions options = ValidationOptions.trusting(roots).withSandbox(sandbox);
         SignatureEngine engine = sandbox ? sandboxEngine(limits.limits())
                 : PadesSignatureEngine.builder().limits(limits.limits()).build();
         ValidationReport report;

@@ -1,5 +1,6 @@
 package com.certyneo.engine.spi;
 
+import com.certyneo.engine.InternalApi;
 import com.certyneo.engine.Signer;
 
 import java.util.Objects;
@@ -26,11 +27,25 @@ public interface OtpCallback {
      * @param label the service's label for the OTP (such as "SMS code"), possibly empty
      */
     record Request(Signer signer, String credentialId, String label) {
-        /** Validates the components. */
+        /**
+         * Validates the components. Not part of the stable API: the engine creates requests, and a new component
+         * changes this constructor; a test of a callback makes one with {@link #of(Signer, String, String)}.
+         */
+        @InternalApi
         public Request {
             Objects.requireNonNull(signer, "signer");
             Objects.requireNonNull(credentialId, "credentialId");
             label = label == null ? "" : label;
+        }
+
+        /**
+         * @param signer the signer who received the OTP
+         * @param credentialId the credential being authorised
+         * @param label the service's label for the OTP, possibly empty
+         * @return the request
+         */
+        public static Request of(Signer signer, String credentialId, String label) {
+            return new Request(signer, credentialId, label);
         }
     }
 }

@@ -131,7 +131,7 @@ record TwoStepState(boolean sandbox, String documentName, byte[] inputSha256, bo
             String algorithm = in.readUTF();
             Optional<String> field = optional(in);
             Optional<VisibleAppearance> appearance = in.readBoolean()
-                    ? Optional.of(new VisibleAppearance(in.readInt(), in.readFloat(), in.readFloat(), in.readFloat(),
+                    ? Optional.of(VisibleAppearance.of(in.readInt(), in.readFloat(), in.readFloat(), in.readFloat(),
                             in.readFloat()))
                     : Optional.empty();
             if (in.read() != -1) {

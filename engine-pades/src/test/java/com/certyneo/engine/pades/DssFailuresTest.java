@@ -191,7 +191,7 @@ class DssFailuresTest {
         return assertThrows(SignatureEngineException.class, () -> engine.sign(request));
     }
 
-    private static final VisibleAppearance BOX = new VisibleAppearance(1, 50, 50, 200, 60);
+    private static final VisibleAppearance BOX = VisibleAppearance.of(1, 50, 50, 200, 60);
 
     @Test
     void expiredSigningCertificateIsASigningKeyError() {
@@ -241,7 +241,7 @@ class DssFailuresTest {
     @Test
     void aBoxOutsideThePageIsAnInvalidRequest() {
         SignatureEngineException e = refusal(engineFor(pki.goodSigner()), request(SamplePdfs.minimal())
-                .appearance(new VisibleAppearance(1, 500, 50, 400, 60)).profile(PadesProfile.B_B).build());
+                .appearance(VisibleAppearance.of(1, 500, 50, 400, 60)).profile(PadesProfile.B_B).build());
         assertEquals(ErrorCode.INVALID_REQUEST, e.code(), e.toString());
     }
 
@@ -252,7 +252,7 @@ class DssFailuresTest {
         engineFor(good).sign(request(SamplePdfs.minimal()).output(DocumentTarget.of(first)).profile(PadesProfile.B_B)
                 .appearance(BOX).build());
         SignatureEngineException e = refusal(engineFor(good), request(first.toByteArray())
-                .appearance(new VisibleAppearance(1, 60, 60, 200, 60)).profile(PadesProfile.B_B).build());
+                .appearance(VisibleAppearance.of(1, 60, 60, 200, 60)).profile(PadesProfile.B_B).build());
         assertEquals(ErrorCode.INVALID_REQUEST, e.code(), e.toString());
     }
 
@@ -261,7 +261,7 @@ class DssFailuresTest {
         SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> PadesSignatureEngine.sandbox(home)
                 .sign(request(SamplePdfs.multiPage(2)).level(SignatureLevel.AES).signer(Signer.parse("Jane <jane@example.com>")
                         .authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()))
-                        .appearance(new VisibleAppearance(5, 50, 50, 200, 60)).build()));
+                        .appearance(VisibleAppearance.of(5, 50, 50, 200, 60)).build()));
         assertEquals(ErrorCode.INVALID_REQUEST, e.code(), e.toString());
         assertTrue(e.getMessage().contains("2 pages"), e.getMessage());
     }

@@ -44,7 +44,7 @@ class OneStepTwoStepTest {
 
     private static final ProductionFixture FIXTURE = ProductionFixture.create();
     private static final Instant NOW = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    private static final VisibleAppearance BOX = new VisibleAppearance(1, 72, 600, 240, 70);
+    private static final VisibleAppearance BOX = VisibleAppearance.of(1, 72, 600, 240, 70);
 
     /** An option applied to both kinds of request. */
     record Option(String name, UnaryOperator<SignRequest.Builder> one, UnaryOperator<PrepareRequest.Builder> two) {

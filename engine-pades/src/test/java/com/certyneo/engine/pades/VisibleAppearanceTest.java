@@ -67,7 +67,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class VisibleAppearanceTest {
 
     /** Where the boxes below go: from the top-left corner of the page as displayed. */
-    private static final VisibleAppearance BOX = new VisibleAppearance(1, 72, 150, 240, 70);
+    private static final VisibleAppearance BOX = VisibleAppearance.of(1, 72, 150, 240, 70);
     private static final float A4_WIDTH = PDRectangle.A4.getWidth();
     private static final float A4_HEIGHT = PDRectangle.A4.getHeight();
 
@@ -93,7 +93,7 @@ class VisibleAppearanceTest {
         Signer jane = Signer.parse("Jane Doe <jane@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now());
         Path out = dir.resolve("visible.pdf");
         engine.sign(SignRequest.builder().document(DocumentSource.of(SamplePdfs.multiPage(2), "in.pdf"))
-                .output(DocumentTarget.of(out)).signer(jane).appearance(new VisibleAppearance(2, 72, 600, 240, 70)).build());
+                .output(DocumentTarget.of(out)).signer(jane).appearance(VisibleAppearance.of(2, 72, 600, 240, 70)).build());
         assertTrue(engine.validate(DocumentSource.of(out), ValidationOptions.sandbox()).allPassed());
         try (PDDocument document = Loader.loadPDF(out.toFile())) {
             assertEquals(1, document.getPage(1).getAnnotations().stream()
@@ -119,11 +119,11 @@ class VisibleAppearanceTest {
         Path never = dir.resolve("never.pdf");
         SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> engine.sign(SignRequest.builder()
                 .document(DocumentSource.of(out)).output(DocumentTarget.of(never)).signer(jane)
-                .appearance(new VisibleAppearance(2, 80, 610, 240, 70)).build()));
+                .appearance(VisibleAppearance.of(2, 80, 610, 240, 70)).build()));
         assertEquals(ErrorCode.INVALID_REQUEST, e.code(), e.toString());
         assertFalse(Files.exists(never));
         assertEquals(ErrorCode.INVALID_REQUEST, assertThrows(SignatureEngineException.class,
-                () -> new VisibleAppearance(0, 1, 1, 100, 50)).code());
+                () -> VisibleAppearance.of(0, 1, 1, 100, 50)).code());
     }
 
     @ParameterizedTest
@@ -168,7 +168,7 @@ class VisibleAppearanceTest {
         Path out = dir.resolve("large-visible.pdf");
         try (PadesSignatureEngine engine = PadesSignatureEngine.builder().sandbox(home).largeDocumentThreshold(0).build()) {
             engine.sign(SignRequest.builder().document(DocumentSource.of(input)).output(DocumentTarget.of(out))
-                    .signer(jane()).profile(PadesProfile.B_LTA).appearance(new VisibleAppearance(3, 72, 150, 240, 70))
+                    .signer(jane()).profile(PadesProfile.B_LTA).appearance(VisibleAppearance.of(3, 72, 150, 240, 70))
                     .build());
             assertTrue(engine.validate(DocumentSource.of(out), ValidationOptions.sandbox()).allPassed());
         }
@@ -322,24 +322,24 @@ class VisibleAppearanceTest {
     void badBoxesAreRefusedBeforeAnythingIsWritten() throws Exception {
         Path never = dir.resolve("never.pdf");
         SignatureEngineException page = assertThrows(SignatureEngineException.class, () -> sign(shared,
-                SamplePdfs.multiPage(2), never, PadesProfile.B_B, new VisibleAppearance(5, 72, 150, 240, 70), null));
+                SamplePdfs.multiPage(2), never, PadesProfile.B_B, VisibleAppearance.of(5, 72, 150, 240, 70), null));
         assertEquals(ErrorCode.INVALID_REQUEST, page.code(), page.toString());
         assertTrue(page.getMessage().contains("no page 5 (it has 2 pages)"), page.getMessage());
 
         SignatureEngineException outside = assertThrows(SignatureEngineException.class, () -> sign(shared,
-                SamplePdfs.minimal(), never, PadesProfile.B_B, new VisibleAppearance(1, 400, 100, 240, 70), null));
+                SamplePdfs.minimal(), never, PadesProfile.B_B, VisibleAppearance.of(1, 400, 100, 240, 70), null));
         assertEquals(ErrorCode.INVALID_REQUEST, outside.code(), outside.toString());
         assertTrue(outside.getMessage().contains("the box 240 x 70 at (400, 100) is outside page 1, which is "
                 + CosWriter.real(A4_WIDTH) + " x " + CosWriter.real(A4_HEIGHT) + " points"), outside.getMessage());
 
         // On a /Rotate 90 A4 page the page as displayed is landscape: wide boxes fit, tall ones do not.
         Path wide = dir.resolve("wide.pdf");
-        sign(shared, rotatedA4(90), wide, PadesProfile.B_B, new VisibleAppearance(1, 560, 100, 240, 70), null);
+        sign(shared, rotatedA4(90), wide, PadesProfile.B_B, VisibleAppearance.of(1, 560, 100, 240, 70), null);
         try (PDDocument document = Loader.loadPDF(wide.toFile())) {
             assertEquals(rect(100, 560, 170, 800), signedWidget(document).getRectangle().toString());
         }
         SignatureEngineException tall = assertThrows(SignatureEngineException.class, () -> sign(shared,
-                rotatedA4(90), never, PadesProfile.B_B, new VisibleAppearance(1, 72, 560, 240, 70), null));
+                rotatedA4(90), never, PadesProfile.B_B, VisibleAppearance.of(1, 72, 560, 240, 70), null));
         assertEquals(ErrorCode.INVALID_REQUEST, tall.code(), tall.toString());
         assertTrue(tall.getMessage().contains("(/Rotate 90)"), tall.getMessage());
         assertFalse(Files.exists(never));
@@ -356,7 +356,7 @@ class VisibleAppearanceTest {
                 .authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now());
         shared.sign(SignRequest.builder().document(DocumentSource.of(SamplePdfs.minimal(), "in.pdf"))
                 .output(DocumentTarget.of(out)).signer(signer).profile(PadesProfile.B_B)
-                .appearance(new VisibleAppearance(1, 72, 150, 36, 18)).build());
+                .appearance(VisibleAppearance.of(1, 72, 150, 36, 18)).build());
         assertTrue(shared.validate(DocumentSource.of(out), ValidationOptions.sandbox()).allPassed());
         try (PDDocument document = Loader.loadPDF(out.toFile())) {
             PDAppearanceStream appearance = signedWidget(document).getNormalAppearanceStream();

@@ -102,7 +102,7 @@ public final class CscSigningProvider implements QualifiedSigningProvider {
                     "The certificate of CSC credential " + info.id() + " is " + info.certificateStatus(),
                     "The signer needs a new qualified certificate.");
         }
-        return new QualifiedCredential(info.id(), info.certificateChain());
+        return QualifiedCredential.of(info.id(), info.certificateChain());
     }
 
     @Override
@@ -168,7 +168,7 @@ public final class CscSigningProvider implements QualifiedSigningProvider {
                 if (info.otpOnline()) {
                     client.requestOtp(info.id());
                 }
-                otp = otpCallback.otp(new OtpCallback.Request(signer, info.id(), info.otpLabel()));
+                otp = otpCallback.otp(OtpCallback.Request.of(signer, info.id(), info.otpLabel()));
                 if (otp == null || otp.length == 0) {
                     throw new SignatureEngineException(ErrorCode.OTP_INVALID,
                             "No OTP was entered for CSC credential " + info.id(), "Ask the signer for the code they received.");

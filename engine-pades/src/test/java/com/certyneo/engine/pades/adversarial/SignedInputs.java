@@ -80,7 +80,7 @@ final class SignedInputs {
                 .output(DocumentTarget.of(visible))
                 .signer(Signer.parse("Jane Doe <jane@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()))
                 .level(SignatureLevel.AES).profile(PadesProfile.B_B).reason("Approval")
-                .appearance(new com.certyneo.engine.VisibleAppearance(1, 300, 60, 200, 50)).build());
+                .appearance(com.certyneo.engine.VisibleAppearance.of(1, 300, 60, 200, 50)).build());
         inputs.add(new SignedInput("visible-B-B", PadesProfile.B_B, visible.toByteArray(), null,
                 prefixes("isa-a-", "isa-c-", "swa-", "usf-", "benign-unmodified", "benign-info")));
         if (withProducers) {
