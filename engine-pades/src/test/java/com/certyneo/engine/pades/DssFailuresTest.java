@@ -279,17 +279,7 @@ class DssFailuresTest {
         TestPki.Credential good = pki.goodSigner();
         PadesSignatureEngine offline = PadesSignatureEngine.builder().sealKey(SigningKey.of(good.key(), good.chain()))
                 .timestampSource(pki.tsa(1).authority(Clock.systemUTC())).trustAnchor(pki.root())
-                .revocationSource(new com.certyneo.engine.spi.RevocationSource() {
-                    @Override
-                    public java.util.Optional<byte[]> ocspResponse(X509Certificate certificate, X509Certificate issuer) {
-                        return java.util.Optional.empty();
-                    }
-
-                    @Override
-                    public java.util.Optional<byte[]> crl(X509Certificate certificate, X509Certificate issuer) {
-                        return java.util.Optional.empty();
-                    }
-                }).build();
+                .revocationSource(ValidationMaterialCollectorTest.unreachable()).build();
         SignatureEngineException e = refusal(offline, request(SamplePdfs.minimal()).appearance(BOX)
                 .profile(PadesProfile.B_LT).build());
         assertEquals(ErrorCode.REVOCATION_UNAVAILABLE, e.code(), e.toString());

@@ -215,17 +215,7 @@ class ExtendTest {
         ProductionFixture fixture = ProductionFixture.create();
         byte[] bb = sign(fixture.engine(), SamplePdfs.minimal(), SignatureLevel.SES, PadesProfile.B_B);
         PadesSignatureEngine production = PadesSignatureEngine.builder().sealKey(fixture.sealKey()).timestampSource(fixture.tsa())
-                .trustAnchor(fixture.root()).revocationSource(new com.certyneo.engine.spi.RevocationSource() {
-                    @Override
-                    public java.util.Optional<byte[]> ocspResponse(X509Certificate certificate, X509Certificate issuer) {
-                        return java.util.Optional.empty();
-                    }
-
-                    @Override
-                    public java.util.Optional<byte[]> crl(X509Certificate certificate, X509Certificate issuer) {
-                        return java.util.Optional.empty();
-                    }
-                }).build();
+                .trustAnchor(fixture.root()).revocationSource(ValidationMaterialCollectorTest.unreachable()).build();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SignatureEngineException e = assertThrows(SignatureEngineException.class,
                 () -> production.extend(DocumentSource.of(bb, "bb.pdf"), DocumentTarget.of(out), PadesProfile.B_LT));

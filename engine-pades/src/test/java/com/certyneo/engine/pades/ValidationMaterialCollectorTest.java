@@ -443,6 +443,23 @@ class ValidationMaterialCollectorTest {
                 new eu.europa.esig.dss.model.InMemoryDocument(pdf, "bt.pdf"), parameters));
     }
 
+    /** A revocation source that never has anything: no OCSP response, no CRL. */
+    static RevocationSource unreachable() {
+        return new RevocationSource() {
+            @Override
+            public java.util.Optional<byte[]> ocspResponse(java.security.cert.X509Certificate certificate,
+                                                           java.security.cert.X509Certificate issuer) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public java.util.Optional<byte[]> crl(java.security.cert.X509Certificate certificate,
+                                                  java.security.cert.X509Certificate issuer) {
+                return java.util.Optional.empty();
+            }
+        };
+    }
+
     static RevocationSource offline(TestPki testPki) {
         return new RevocationSource() {
             @Override
