@@ -87,6 +87,30 @@ class VisibleAppearanceTest {
         return Signer.parse("Jane Doe <jane@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now());
     }
 
+    /**
+     * A visible co-signature on an already-signed PDF/A document (output intent, XMP) at the default profile leaves
+     * the first signature intact: through DSS's visible path the second signature rewrote /OutputIntents and failed
+     * the first one (MODIFIED_AFTER_SIGNING), found by the CLI start-up work's training run.
+     */
+    @Test
+    void aVisibleCoSignatureKeepsTheFirstSignatureOfAPdfA() {
+        byte[] document = com.certyneo.testvectors.PdfVector.PDF_A_2B.bytes();
+        for (VisibleAppearance box : new VisibleAppearance[] {null, VisibleAppearance.of(1, 350, 700, 220, 70)}) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            SignRequest.Builder request = SignRequest.builder().document(DocumentSource.of(document, "pdfa.pdf"))
+                    .output(DocumentTarget.of(out)).signer(jane()).level(SignatureLevel.AES).profile(PadesProfile.B_LT);
+            if (box != null) {
+                request.appearance(box);
+            }
+            shared.sign(request.build());
+            document = out.toByteArray();
+        }
+        ValidationReport report = shared.validate(DocumentSource.of(document, "pdfa.pdf"), ValidationOptions.sandbox());
+        List<SignatureValidation> signatures = report.signatures().stream().filter(s -> !s.documentTimestamp()).toList();
+        assertEquals(2, signatures.size(), report.toString());
+        signatures.forEach(s -> assertEquals(Indication.TOTAL_PASSED, s.indication(), report.toString()));
+    }
+
     @Test
     void visibleBoxValidatesAndShowsTheSigner() throws Exception {
         PadesSignatureEngine engine = PadesSignatureEngine.sandbox(dir.resolve("home"));
