@@ -30,14 +30,16 @@ abstract sealed class Mode implements AutoCloseable permits Mode.Production, Mod
         return sandbox == null ? PRODUCTION : new OfSandbox(sandbox, clock);
     }
 
-    /** @return whether this is the sandbox (reported in every result, recorded in two-step states) */
-    abstract boolean isSandbox();
+    /**
+     * @return whether this is the sandbox (reported in every result, recorded in two-step states); a sandbox engine
+     *         also puts the SANDBOX mark on every page before new content (a signature, a document time-stamp)
+     */
+    final boolean isSandbox() {
+        return sandbox().isPresent();
+    }
 
     /** @return the sandbox, for sandbox engines */
     abstract Optional<Sandbox> sandbox();
-
-    /** @return whether new content (a signature, a document time-stamp) gets the SANDBOX mark on every page first */
-    abstract boolean marks();
 
     /**
      * Refuses a chain of the other mode: production keys in the sandbox, sandbox keys in production.
@@ -80,18 +82,8 @@ abstract sealed class Mode implements AutoCloseable permits Mode.Production, Mod
         }
 
         @Override
-        boolean isSandbox() {
-            return false;
-        }
-
-        @Override
         Optional<Sandbox> sandbox() {
             return Optional.empty();
-        }
-
-        @Override
-        boolean marks() {
-            return false;
         }
 
         @Override
@@ -166,18 +158,8 @@ abstract sealed class Mode implements AutoCloseable permits Mode.Production, Mod
         }
 
         @Override
-        boolean isSandbox() {
-            return true;
-        }
-
-        @Override
         Optional<Sandbox> sandbox() {
             return Optional.of(sandbox);
-        }
-
-        @Override
-        boolean marks() {
-            return true;
         }
 
         @Override

@@ -194,7 +194,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
         byte[] prepared;
         try {
-            prepared = PdfPreparation.prepare(input, name, mode.marks());
+            prepared = PdfPreparation.prepare(input, name, mode.isSandbox());
         } catch (IOException | RuntimeException e) {
             throw translate(e, name);
         }
@@ -275,7 +275,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
     private SigningResult signLargeFile(Path file, SignRequest request, PadesProfile profile, SigningKey key,
                                         Instant signingTime) {
         String name = request.document().name();
-        try (LargeDocument large = LargeDocument.open(file, name, mode.marks(), workParent(request.output()))) {
+        try (LargeDocument large = LargeDocument.open(file, name, mode.isSandbox(), workParent(request.output()))) {
             // the engine's pipeline: the input is read once more (hash + copy), never held whole
             SigningPipeline.FileSink sink = new SigningPipeline.FileSink(large.file(), large.work());
             SigningPipeline.Signed signed = pipeline.sign(sink, name, spec(request, profile, key, signingTime),
@@ -345,7 +345,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
      */
     @Override
     public DocumentResult timestamp(DocumentSource document, DocumentTarget output) {
-        return augment(document, output, null, mode.marks(), (sink, name, recorder) -> {
+        return augment(document, output, null, mode.isSandbox(), (sink, name, recorder) -> {
             int signatures = SigningPipeline.signatures(sink, name);
             SigningPipeline.appendDocumentTimestamp(sink, name, recorder);
             return new SigningPipeline.Augmented(signatures, List.of());

@@ -28,7 +28,7 @@ final class PdfPreparation {
      * @param pdf the input (header already checked; refused with INVALID_PDF when its cross-reference
      *            chain is damaged, see {@link CrossReferenceCheck})
      * @param name the document name, for errors
-     * @param mark whether to apply the sandbox mark (a sandbox engine's new content; see {@link Mode#marks()})
+     * @param mark whether to apply the sandbox mark (a sandbox engine's new content; see {@link Mode#isSandbox()})
      * @return the bytes to sign: {@code pdf} itself, or {@code pdf} plus one incremental revision
      * @throws IOException when PDFBox cannot parse or write the document
      */

@@ -63,7 +63,7 @@ final class TwoStepSigning {
         Instant signingTime = engine.clock().instant().truncatedTo(ChronoUnit.SECONDS);
         byte[] prepared;
         try {
-            prepared = PdfPreparation.prepare(input, name, engine.mode().marks());
+            prepared = PdfPreparation.prepare(input, name, engine.mode().isSandbox());
         } catch (IOException | RuntimeException e) {
             throw PadesSignatureEngine.translate(e, name);
         }
