@@ -1,5 +1,7 @@
 package com.certyneo.engine.pades;
 
+import eu.europa.esig.dss.pades.validation.ByteRange;
+import eu.europa.esig.dss.pades.validation.PdfSignatureDictionary;
 import eu.europa.esig.dss.pdf.IPdfObjFactory;
 import eu.europa.esig.dss.pdf.PdfAnnotation;
 import eu.europa.esig.dss.pdf.PdfDocumentReader;
@@ -66,16 +68,21 @@ final class RenderingGuard extends DefaultPdfDifferencesFinder {
     /** Resource dictionaries, fonts, XObjects and annotations inspected at most per document. */
     static final int MAX_VISITS = 20_000;
 
-    private RenderingGuard() {
+    /** Length in bytes of the document being validated, -1 when unknown. */
+    private final long finalLength;
+
+    private RenderingGuard(long finalLength) {
+        this.finalLength = finalLength;
     }
 
     /**
      * Gives {@code factory} the guarded comparison.
      *
+     * @param finalLength length in bytes of the document being validated (-1 when unknown)
      * @return {@code factory}
      */
-    static IPdfObjFactory install(IPdfObjFactory factory) {
-        factory.setPdfDifferencesFinder(new RenderingGuard());
+    static IPdfObjFactory install(IPdfObjFactory factory, long finalLength) {
+        factory.setPdfDifferencesFinder(new RenderingGuard(finalLength));
         return factory;
     }
 
@@ -97,6 +104,10 @@ final class RenderingGuard extends DefaultPdfDifferencesFinder {
     public List<PdfModification> getVisualDifferences(PdfDocumentReader signedRevisionReader,
                                                       PdfDocumentReader finalRevisionReader) {
         Budget.check();
+        if (isFinalDocument(signedRevisionReader)) {
+            LOG.debug("The signed revision is the whole document: nothing to compare");
+            return List.of();
+        }
         int pages = Math.min(signedRevisionReader.getNumberOfPages(), finalRevisionReader.getNumberOfPages());
         int limit = Budget.limits().maxRenderedPages();
         if (finalRevisionReader.getNumberOfPages() > limit) {
@@ -134,6 +145,30 @@ final class RenderingGuard extends DefaultPdfDifferencesFinder {
             }
         }
         return differences;
+    }
+
+    /**
+     * Whether the signed revision is byte for byte the document being validated: a signature of the revision
+     * whose /ByteRange [0 b c d] ends where the document ends (c + d = its length). The revision DSS compares is
+     * the document's first c + d bytes, so both renderings would come from the same bytes: there is nothing to
+     * render (this is the case of every document whose last signature is its last revision, e.g. B-T).
+     */
+    private boolean isFinalDocument(PdfDocumentReader signedRevisionReader) {
+        if (finalLength < 0) {
+            return false;
+        }
+        try {
+            for (PdfSignatureDictionary signature : signedRevisionReader.extractSigDictionaries().keySet()) {
+                ByteRange range = signature.getByteRange();
+                if (range != null && range.getFirstPartStart() == 0
+                        && (long) range.getSecondPartStart() + range.getSecondPartEnd() == finalLength) {
+                    return true;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Cannot read the signatures of the signed revision: {}", e.toString());
+        }
+        return false;
     }
 
     /**

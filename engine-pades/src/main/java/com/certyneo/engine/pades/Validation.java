@@ -17,6 +17,9 @@ import eu.europa.esig.dss.jaxb.object.Message;
 import eu.europa.esig.dss.model.InMemoryDocument;
 import eu.europa.esig.dss.model.x509.CertificateToken;
 import eu.europa.esig.dss.pades.validation.PDFDocumentValidator;
+import eu.europa.esig.dss.policy.EtsiValidationPolicy;
+import eu.europa.esig.dss.policy.ValidationPolicy;
+import eu.europa.esig.dss.policy.ValidationPolicyFacade;
 import eu.europa.esig.dss.simplereport.SimpleReport;
 import eu.europa.esig.dss.simplereport.jaxb.XmlTimestamp;
 import eu.europa.esig.dss.spi.validation.CommonCertificateVerifier;
@@ -92,10 +95,12 @@ final class Validation {
                 factory.setPdfMemoryUsageSetting(eu.europa.esig.dss.pdf.PdfMemoryUsageSetting.mixed(LargeDocument.PDFBOX_MEMORY));
             }
             factory.setPdfObjectModificationsFinder(new BoundedModificationsFinder()); // skipped where it would not finish
-            validator.setPdfObjFactory(RenderingGuard.install(factory)); // rendered-page comparison: bounded, budgeted
+            // rendered-page comparison: bounded, budgeted, skipped where the signed revision is the whole document
+            validator.setPdfObjFactory(RenderingGuard.install(factory, bytes != null ? bytes.length : size(file)));
             validator.setCertificateVerifier(verifier);
             validator.setValidationTime(Date.from(at));
-            reports = validator.validateDocument();
+            validator.setEnableEtsiValidationReport(false); // the engine reads the simple report and diagnostic data
+            reports = validator.validateDocument(defaultPolicy());
         } catch (RuntimeException e) {
             SignatureEngineException known = PdfInputs.classify(e, name);
             if (known == null) {
@@ -113,6 +118,31 @@ final class Validation {
         try (Structure structure = Structure.open(bytes, file)) {
             return report(name, bytes != null ? Digests.sha256Hex(bytes) : Digests.sha256Hex(file), at, simple,
                     diagnostic, revisions, structure.input());
+        }
+    }
+
+    /**
+     * DSS's default validation policy, as {@code validateDocument()} loads it, but without checking DSS's own
+     * bundled XML against its schema on every validation (compiling that schema was a quarter of a one-page
+     * validation in a fresh process).
+     */
+    static ValidationPolicy defaultPolicy() {
+        try (java.io.InputStream in = ValidationPolicyFacade.class.getResourceAsStream("/policy/constraint.xml")) {
+            if (in == null) {
+                throw new IllegalStateException("DSS's default validation policy /policy/constraint.xml is missing");
+            }
+            return new EtsiValidationPolicy(ValidationPolicyFacade.newFacade().unmarshall(in, false));
+        } catch (java.io.IOException | jakarta.xml.bind.JAXBException | javax.xml.stream.XMLStreamException
+                 | org.xml.sax.SAXException e) {
+            throw new IllegalStateException("Cannot read DSS's default validation policy: " + e.getMessage(), e);
+        }
+    }
+
+    private static long size(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.size(file);
+        } catch (java.io.IOException e) {
+            return -1;
         }
     }
 
