@@ -56,7 +56,10 @@ public final class Main implements Runnable {
      * @param args command-line arguments
      */
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        Timing.mark("main");
+        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        Timing.mark("exit");
+        System.exit(code);
     }
 
     /**
@@ -69,6 +72,7 @@ public final class Main implements Runnable {
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine commandLine = new CommandLine(new Main());
+        Timing.mark("command model");
         commandLine.setOut(out);
         commandLine.setErr(err);
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
@@ -89,6 +93,10 @@ public final class Main implements Runnable {
                 engineError.printStackTrace(err);
             }
             return exitCode(engineError);
+        });
+        commandLine.setExecutionStrategy(parseResult -> {
+            Timing.mark("parsed");
+            return new CommandLine.RunLast().execute(parseResult);
         });
         int code;
         try {
