@@ -40,7 +40,6 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.tsp.TimeStampToken;
 
@@ -106,8 +105,13 @@ final class OutputSelfCheck {
         DOCUMENT_TIMESTAMP
     }
 
-    /** A private instance, never registered: only for verifying signatures. */
-    private static final Provider BC = new BouncyCastleProvider();
+    /**
+     * BouncyCastle, only for verifying signatures: DSS's instance (which DSS registers when it validates), so that a
+     * process builds one provider (each registers thousands of algorithms, a tenth of a one-page signature's time
+     * in a fresh JVM). Certificates are handed to it as JDK certificates ({@link #jdk}): given certificate holders,
+     * it would convert them with its own certificate factory, which builds yet another provider.
+     */
+    private static final Provider BC = eu.europa.esig.dss.spi.DSSSecurityProvider.getSecurityProvider();
     private static final COSName DOC_TIME_STAMP = COSName.getPDFName("DocTimeStamp");
     private static final COSName DSS = COSName.getPDFName("DSS");
     private static final COSName CERTS = COSName.getPDFName("Certs");
@@ -533,7 +537,7 @@ final class OutputSelfCheck {
         try {
             CMSSignedData withDigest = new CMSSignedData(Map.of(p.signer.getDigestAlgOID(), computed), p.contentInfo);
             SignerInformation again = withDigest.getSignerInfos().getSigners().iterator().next();
-            valid = again.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BC).build(p.certificate));
+            valid = again.verify(verifier(p.certificate));
         } catch (Exception e) {
             valid = false;
             cause = e;
@@ -634,6 +638,35 @@ final class OutputSelfCheck {
         verifyToken(t.token, s.what(), failures);
     }
 
+    /** A signer-information verifier with {@link #BC} for the certificate (see {@link #jdk}). */
+    private static org.bouncycastle.cms.SignerInformationVerifier verifier(X509CertificateHolder holder)
+            throws org.bouncycastle.operator.OperatorCreationException, java.security.cert.CertificateException {
+        JcaSimpleSignerInfoVerifierBuilder builder = new JcaSimpleSignerInfoVerifierBuilder().setProvider(BC);
+        X509Certificate certificate = jdk(holder);
+        return certificate != null ? builder.build(certificate) : builder.build(holder);
+    }
+
+    /** A content-verifier provider with {@link #BC} for the certificate (see {@link #jdk}). */
+    private static org.bouncycastle.operator.ContentVerifierProvider contentVerifier(X509CertificateHolder holder)
+            throws org.bouncycastle.operator.OperatorCreationException, java.security.cert.CertificateException {
+        JcaContentVerifierProviderBuilder builder = new JcaContentVerifierProviderBuilder().setProvider(BC);
+        X509Certificate certificate = jdk(holder);
+        return certificate != null ? builder.build(certificate) : builder.build(holder);
+    }
+
+    /**
+     * @return the certificate parsed by the JDK's certificate factory, or null when the JDK does not parse it (the
+     * holder then goes to BouncyCastle, which converts it itself)
+     */
+    private static X509Certificate jdk(X509CertificateHolder holder) {
+        try {
+            return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(holder.getEncoded()));
+        } catch (java.security.cert.CertificateException | IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Verifies a token's signature with the TSU certificate it carries (tokens without one are left to validation). */
     private static void verifyToken(TimeStampToken token, String what, Failures failures) {
         @SuppressWarnings("unchecked")
@@ -642,7 +675,7 @@ final class OutputSelfCheck {
             return;
         }
         try {
-            token.validate(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BC).build(tsu.iterator().next()));
+            token.validate(verifier(tsu.iterator().next()));
         } catch (Exception e) {
             throw failures.fail("time-stamp token", "the token of the " + what + " does not verify with its TSU "
                     + "certificate " + subject(tsu.iterator().next()) + ": " + e.getMessage(), FAULT, e);
@@ -746,7 +779,7 @@ final class OutputSelfCheck {
                 return false;
             }
             return !(certificate.getSubject().equals(certificate.getIssuer())
-                    && certificate.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BC).build(certificate)));
+                    && certificate.isSignatureValid(contentVerifier(certificate)));
         } catch (Exception e) {
             return true;
         }
