@@ -9,6 +9,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The {@code certyneo} command line: sign, validate, export the sandbox PKI and run the demo.
@@ -20,11 +22,17 @@ import java.io.StringWriter;
         description = "Certyneo Signing Engine: PAdES signatures at eIDAS levels (SES, AES, QES).%n"
                 + "Runs on the embedded sandbox (test PKI + TSA) with zero setup; sandbox output is marked "
                 + "SANDBOX - NOT LEGALLY BINDING.",
-        subcommands = {SignCommand.class, ValidateCommand.class, ExtendCommand.class, TimestampCommand.class,
-                TsaCommand.class, PkiCommand.class, AuditCommand.class, DemoCommand.class,
-                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 validation failed, 2 usage error, 3 input error, 4 signing/TSA error."})
 public final class Main implements Runnable {
+
+    /**
+     * The subcommands, in the order help lists them. They are added by {@link #commandLine}, not named in the
+     * {@code @Command} annotation: picocli builds the model of every command it is given from its annotations, and
+     * a command line that names its command only needs that one.
+     */
+    private static final Map<String, Class<?>> COMMANDS = commands(SignCommand.class, ValidateCommand.class,
+            ExtendCommand.class, TimestampCommand.class, TsaCommand.class, PkiCommand.class, AuditCommand.class,
+            DemoCommand.class, CommandLine.HelpCommand.class);
 
     /** Exit code: a signature did not validate. */
     static final int VALIDATION_FAILED = 1;
@@ -71,7 +79,7 @@ public final class Main implements Runnable {
      * @return the exit code
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new Main());
+        CommandLine commandLine = commandLine(args);
         Timing.mark("command model");
         commandLine.setOut(out);
         commandLine.setErr(err);
@@ -112,6 +120,44 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * @return the command line of {@code certyneo} with the subcommand {@code args} names, or with all of them when
+     * it names none (help, version, a usage error: picocli then lists or suggests them)
+     */
+    static CommandLine commandLine(String[] args) {
+        CommandLine commandLine = new CommandLine(new Main());
+        Class<?> named = COMMANDS.get(commandName(args));
+        if (named != null && named != CommandLine.HelpCommand.class) {
+            commandLine.addSubcommand(named);
+        } else {
+            COMMANDS.values().forEach(commandLine::addSubcommand);
+        }
+        return commandLine;
+    }
+
+    /** @return the first argument that is not an option of {@code certyneo} itself (or of its --home), or null */
+    private static String commandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--home")) {
+                i++;
+            } else if (arg.equals("--debug") || arg.startsWith("--home=")) {
+                continue;
+            } else {
+                return arg.startsWith("-") ? null : arg;
+            }
+        }
+        return null;
+    }
+
+    private static Map<String, Class<?>> commands(Class<?>... classes) {
+        Map<String, Class<?>> commands = new LinkedHashMap<>();
+        for (Class<?> type : classes) {
+            commands.put(type.getAnnotation(Command.class).name(), type);
+        }
+        return commands;
     }
 
     static int exitCode(SignatureEngineException e) {
