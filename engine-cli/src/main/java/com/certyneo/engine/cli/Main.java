@@ -123,30 +123,29 @@ public final class Main implements Runnable {
     }
 
     /**
-     * @return the command line of {@code certyneo} with the subcommand {@code args} names, or with all of them when
-     * it names none (help, version, a usage error: picocli then lists or suggests them)
+     * @return the command line of {@code certyneo} with the subcommand {@code args} names; without any for
+     * {@code --version}; with all of them otherwise (help, a usage error: picocli then lists or suggests them)
      */
     static CommandLine commandLine(String[] args) {
         CommandLine commandLine = new CommandLine(new Main());
-        Class<?> named = COMMANDS.get(commandName(args));
+        String first = firstArgument(args);
+        Class<?> named = first == null ? null : COMMANDS.get(first);
         if (named != null && named != CommandLine.HelpCommand.class) {
             commandLine.addSubcommand(named);
-        } else {
+        } else if (!"-V".equals(first) && !"--version".equals(first)) {
             COMMANDS.values().forEach(commandLine::addSubcommand);
         }
         return commandLine;
     }
 
-    /** @return the first argument that is not an option of {@code certyneo} itself (or of its --home), or null */
-    private static String commandName(String[] args) {
+    /** @return the first argument that is not {@code --debug} or {@code --home} (with its value), or null */
+    private static String firstArgument(String[] args) {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--home")) {
                 i++;
-            } else if (arg.equals("--debug") || arg.startsWith("--home=")) {
-                continue;
-            } else {
-                return arg.startsWith("-") ? null : arg;
+            } else if (!arg.equals("--debug") && !arg.startsWith("--home=")) {
+                return arg;
             }
         }
         return null;
