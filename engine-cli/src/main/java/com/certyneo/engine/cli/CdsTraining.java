@@ -38,8 +38,14 @@ final class CdsTraining {
      * @param args ignored
      */
     public static void main(String[] args) throws IOException {
+        System.exit(train() == 0 ? 0 : 1);
+    }
+
+    /** @return how many of the training commands failed (their exit code was not 0) */
+    static int train() throws IOException {
         Path dir = Files.createTempDirectory("certyneo-cds-training");
         // PDFBox keeps its font cache in user.home: let this run keep it in its temporary directory.
+        String userHome = System.getProperty("user.home");
         System.setProperty("user.home", dir.toString());
         int failures = 0;
         try {
@@ -71,9 +77,10 @@ final class CdsTraining {
                 }
             }
         } finally {
+            System.setProperty("user.home", userHome);
             delete(dir);
         }
-        System.exit(failures == 0 ? 0 : 1);
+        return failures;
     }
 
     private static void writeOnePage(Path file) throws IOException {

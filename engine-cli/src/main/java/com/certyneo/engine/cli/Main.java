@@ -30,9 +30,10 @@ public final class Main implements Runnable {
      * {@code @Command} annotation: picocli builds the model of every command it is given from its annotations, and
      * a command line that names its command only needs that one.
      */
-    private static final Map<String, Class<?>> COMMANDS = commands(SignCommand.class, ValidateCommand.class,
-            ExtendCommand.class, TimestampCommand.class, TsaCommand.class, PkiCommand.class, AuditCommand.class,
-            DemoCommand.class, CommandLine.HelpCommand.class);
+    static final Map<String, Class<?>> COMMANDS = commands(
+            "sign", SignCommand.class, "validate", ValidateCommand.class, "extend", ExtendCommand.class,
+            "timestamp", TimestampCommand.class, "tsa", TsaCommand.class, "pki", PkiCommand.class,
+            "audit", AuditCommand.class, "demo", DemoCommand.class, "help", CommandLine.HelpCommand.class);
 
     /** Exit code: a signature did not validate. */
     static final int VALIDATION_FAILED = 1;
@@ -151,10 +152,11 @@ public final class Main implements Runnable {
         return null;
     }
 
-    private static Map<String, Class<?>> commands(Class<?>... classes) {
+    /** @return name, class, name, class ... as a map (names, not the annotations: reading those loads every class) */
+    private static Map<String, Class<?>> commands(Object... namesAndClasses) {
         Map<String, Class<?>> commands = new LinkedHashMap<>();
-        for (Class<?> type : classes) {
-            commands.put(type.getAnnotation(Command.class).name(), type);
+        for (int i = 0; i < namesAndClasses.length; i += 2) {
+            commands.put((String) namesAndClasses[i], (Class<?>) namesAndClasses[i + 1]);
         }
         return commands;
     }
