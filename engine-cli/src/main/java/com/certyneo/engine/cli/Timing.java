@@ -39,8 +39,8 @@ final class Timing {
         lastCpu = cpu;
     }
 
+    /** @return the process's CPU time so far (from java.base: loading java.management would distort the first phase) */
     private static long processCpuNanos() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 }
