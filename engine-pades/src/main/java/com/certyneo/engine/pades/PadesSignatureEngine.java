@@ -103,11 +103,11 @@ public final class PadesSignatureEngine implements SignatureEngine {
                     : SigningKey.of(sandboxPki.seal().key(), sandboxPki.seal().chain());
             this.oneTimeIssuer = b.oneTimeIssuer != null ? b.oneTimeIssuer : OneTimeCertificateAuthority.sandbox(sandboxPki);
             this.timestampSource = b.timestampSource != null ? b.timestampSource
-                    : TimestampAuthority.builder()
+                    : new SandboxTsa(() -> TimestampAuthority.builder()
                             .key(sandboxPki.tsa().key(), sandboxPki.tsa().chain())
                             .policy(SandboxPki.SANDBOX_TSA_POLICY_OID)
                             .clock(clock)
-                            .build();
+                            .build());
             List<X509Certificate> anchors = new ArrayList<>(b.trustAnchors);
             anchors.add(sandboxPki.rootCertificate());
             this.trustAnchors = List.copyOf(anchors);
@@ -840,6 +840,44 @@ public final class PadesSignatureEngine implements SignatureEngine {
             }
         }
         return result;
+    }
+
+    /**
+     * The sandbox TSA, built on its first time-stamp: validation and two-step preparation never need it, and
+     * building one (BouncyCastle's time-stamp generator, a trial token generator) is part of every sandbox command's
+     * start-up otherwise.
+     */
+    private static final class SandboxTsa implements TimestampSource {
+        private final java.util.function.Supplier<TimestampAuthority> factory;
+        private volatile TimestampAuthority authority;
+
+        SandboxTsa(java.util.function.Supplier<TimestampAuthority> factory) {
+            this.factory = factory;
+        }
+
+        private TimestampAuthority authority() {
+            TimestampAuthority built = authority;
+            if (built == null) {
+                synchronized (this) {
+                    built = authority;
+                    if (built == null) {
+                        built = factory.get();
+                        authority = built;
+                    }
+                }
+            }
+            return built;
+        }
+
+        @Override
+        public byte[] timestamp(String digestAlgorithm, byte[] digest) {
+            return authority().timestamp(digestAlgorithm, digest);
+        }
+
+        @Override
+        public String describe() {
+            return authority().describe();
+        }
     }
 
     /** Builder for {@link PadesSignatureEngine}. */
