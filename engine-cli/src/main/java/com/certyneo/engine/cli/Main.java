@@ -80,6 +80,10 @@ public final class Main implements Runnable {
      * @return the exit code
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        if ("validate".equals(firstArgument(args))) {
+            // on another core while picocli, the engine and the document take the main thread
+            com.certyneo.engine.pades.PadesSignatureEngine.preloadValidation();
+        }
         CommandLine commandLine = commandLine(args);
         Timing.mark("command model");
         commandLine.setOut(out);

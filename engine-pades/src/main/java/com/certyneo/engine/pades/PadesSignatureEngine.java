@@ -149,6 +149,16 @@ public final class PadesSignatureEngine implements SignatureEngine {
         return builder().sandbox(home).build();
     }
 
+    /**
+     * Starts loading, on a background thread, what every validation needs first and that depends on neither the
+     * document nor the engine: DSS's default validation policy and its BouncyCastle provider. For a process about to
+     * validate once (a command line), that work then runs on another core while it builds its engine and reads the
+     * document. Optional and idempotent; the next validation takes the preloaded policy.
+     */
+    public static void preloadValidation() {
+        Validation.preload();
+    }
+
     /** @return a builder for a production engine (or a customised sandbox one) */
     public static Builder builder() {
         return new Builder();

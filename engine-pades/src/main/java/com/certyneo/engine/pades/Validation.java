@@ -86,7 +86,7 @@ final class Validation {
 
         Reports reports;
         try {
-            PDFDocumentValidator validator = new PDFDocumentValidator(file == null ? new InMemoryDocument(bytes, name)
+            DeferredPolicyValidator validator = new DeferredPolicyValidator(file == null ? new InMemoryDocument(bytes, name)
                     : new eu.europa.esig.dss.model.FileDocument(file.toFile()));
             eu.europa.esig.dss.pdf.IPdfObjFactory factory = new eu.europa.esig.dss.pdf.ServiceLoaderPdfObjFactory(); // DSS's default
             if (file != null) {
@@ -100,7 +100,7 @@ final class Validation {
             validator.setCertificateVerifier(verifier);
             validator.setValidationTime(Date.from(at));
             validator.setEnableEtsiValidationReport(false); // the engine reads the simple report and diagnostic data
-            reports = validator.validateDocument(defaultPolicy());
+            reports = validator.validateDocument(Validation::policy);
         } catch (RuntimeException e) {
             SignatureEngineException known = PdfInputs.classify(e, name);
             if (known == null) {
@@ -118,6 +118,62 @@ final class Validation {
         try (Structure structure = Structure.open(bytes, file)) {
             return report(name, bytes != null ? Digests.sha256Hex(bytes) : Digests.sha256Hex(file), at, simple,
                     diagnostic, revisions, structure.input());
+        }
+    }
+
+    /** A default policy being loaded ahead of time ({@link #preload}), for the next validation to take. */
+    private static final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<ValidationPolicy>>
+            PRELOADED = new java.util.concurrent.atomic.AtomicReference<>();
+
+    /**
+     * Starts loading DSS's default policy and DSS's BouncyCastle provider (built by the static initialiser of its
+     * certificate utilities) on a daemon thread, unless that is already under way; see
+     * {@link PadesSignatureEngine#preloadValidation()}.
+     */
+    static void preload() {
+        java.util.concurrent.CompletableFuture<ValidationPolicy> future = new java.util.concurrent.CompletableFuture<>();
+        if (!PRELOADED.compareAndSet(null, future)) {
+            return;
+        }
+        Thread thread = new Thread(() -> {
+            try {
+                Class.forName("eu.europa.esig.dss.spi.DSSASN1Utils", true, Validation.class.getClassLoader());
+                future.complete(defaultPolicy());
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            }
+        }, "certyneo-preload");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** @return the preloaded default policy if one is there (each is used once), else a freshly loaded one */
+    private static ValidationPolicy policy() {
+        java.util.concurrent.CompletableFuture<ValidationPolicy> future = PRELOADED.getAndSet(null);
+        if (future != null) {
+            try {
+                return future.join();
+            } catch (RuntimeException e) {
+                // loaded again below, where a failure is reported
+            }
+        }
+        return defaultPolicy();
+    }
+
+    /**
+     * DSS's {@code validateDocument(ValidationPolicy)}, except that the policy is asked for only once the
+     * diagnostic data are built (most of the work), so that a policy loaded in the background has all that time.
+     */
+    private static final class DeferredPolicyValidator extends PDFDocumentValidator {
+
+        DeferredPolicyValidator(eu.europa.esig.dss.model.DSSDocument document) {
+            super(document);
+        }
+
+        Reports validateDocument(java.util.function.Supplier<ValidationPolicy> policy) {
+            assertConfigurationValid();
+            eu.europa.esig.dss.diagnostic.jaxb.XmlDiagnosticData diagnosticData = getDiagnosticData();
+            return processValidationPolicy(diagnosticData, policy.get());
         }
     }
 
