@@ -90,11 +90,11 @@ java_sections="$(echo "$sections" | tr ',' '\n' | grep -v '^cli$' | paste -sd, -
     # median and min of $runs wall times, in ms
     time_ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000000 )); }
     stats() { for _ in $(seq "$runs"); do time_ms "$@"; done | sort -n | awk '{a[NR]=$1} END {printf "%d ms (min %d)", a[int((NR+1)/2)], a[1]}'; }
-    row() { printf '%-28s  %-20s  %-20s\n' "$1" "$(stats "${launcher[@]}" "${@:2}")" "$(stats "${jar[@]}" "${@:2}")"; }
+    row() { printf '%-32s  %-20s  %-20s\n' "$1" "$(stats "${launcher[@]}" "${@:2}")" "$(stats "${jar[@]}" "${@:2}")"; }
     "${launcher[@]}" "${val_args[@]}" >/dev/null 2>&1 && val_exit=0 || val_exit=$?
     echo
     echo "## CLI whole-process wall time, median (min) of $runs (1-page sandbox AES B-T)   [load avg $(cut -d' ' -f1-3 /proc/loadavg)]"
-    printf '%-28s  %-20s  %-20s\n' "case" "./certyneo" "java -jar (plain)" "----------------------------" "--------------------" "--------------------"
+    printf '%-32s  %-20s  %-20s\n' "case" "./certyneo" "java -jar (plain)" "--------------------------------" "--------------------" "--------------------"
     row "sign --level AES --profile B-T" "${sign_args[@]}"
     row "validate --sandbox" "${val_args[@]}"
     row "--help" --help
