@@ -9,6 +9,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The {@code certyneo} command line: sign, validate, export the sandbox PKI and run the demo.
@@ -20,11 +22,18 @@ import java.io.StringWriter;
         description = "Certyneo Signing Engine: PAdES signatures at eIDAS levels (SES, AES, QES).%n"
                 + "Runs on the embedded sandbox (test PKI + TSA) with zero setup; sandbox output is marked "
                 + "SANDBOX - NOT LEGALLY BINDING.",
-        subcommands = {SignCommand.class, ValidateCommand.class, ExtendCommand.class, TimestampCommand.class,
-                TsaCommand.class, PkiCommand.class, AuditCommand.class, DemoCommand.class,
-                CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 validation failed, 2 usage error, 3 input error, 4 signing/TSA error."})
 public final class Main implements Runnable {
+
+    /**
+     * The subcommands, in the order help lists them. They are added by {@link #commandLine}, not named in the
+     * {@code @Command} annotation: picocli builds the model of every command it is given from its annotations, and
+     * a command line that names its command only needs that one.
+     */
+    static final Map<String, Class<?>> COMMANDS = commands(
+            "sign", SignCommand.class, "validate", ValidateCommand.class, "extend", ExtendCommand.class,
+            "timestamp", TimestampCommand.class, "tsa", TsaCommand.class, "pki", PkiCommand.class,
+            "audit", AuditCommand.class, "demo", DemoCommand.class, "help", CommandLine.HelpCommand.class);
 
     /** Exit code: a signature did not validate. */
     static final int VALIDATION_FAILED = 1;
@@ -56,7 +65,10 @@ public final class Main implements Runnable {
      * @param args command-line arguments
      */
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        Timing.mark("main");
+        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        Timing.mark("exit");
+        System.exit(code);
     }
 
     /**
@@ -68,7 +80,12 @@ public final class Main implements Runnable {
      * @return the exit code
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new Main());
+        if ("validate".equals(firstArgument(args))) {
+            // on another core while picocli, the engine and the document take the main thread
+            com.certyneo.engine.pades.PadesSignatureEngine.preloadValidation();
+        }
+        CommandLine commandLine = commandLine(args);
+        Timing.mark("command model");
         commandLine.setOut(out);
         commandLine.setErr(err);
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
@@ -90,6 +107,10 @@ public final class Main implements Runnable {
             }
             return exitCode(engineError);
         });
+        commandLine.setExecutionStrategy(parseResult -> {
+            Timing.mark("parsed");
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         int code;
         try {
             code = commandLine.execute(args);
@@ -104,6 +125,44 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * @return the command line of {@code certyneo} with the subcommand {@code args} names; without any for
+     * {@code --version}; with all of them otherwise (help, a usage error: picocli then lists or suggests them)
+     */
+    static CommandLine commandLine(String[] args) {
+        CommandLine commandLine = new CommandLine(new Main());
+        String first = firstArgument(args);
+        Class<?> named = first == null ? null : COMMANDS.get(first);
+        if (named != null && named != CommandLine.HelpCommand.class) {
+            commandLine.addSubcommand(named);
+        } else if (!"-V".equals(first) && !"--version".equals(first)) {
+            COMMANDS.values().forEach(commandLine::addSubcommand);
+        }
+        return commandLine;
+    }
+
+    /** @return the first argument that is not {@code --debug} or {@code --home} (with its value), or null */
+    private static String firstArgument(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--home")) {
+                i++;
+            } else if (!arg.equals("--debug") && !arg.startsWith("--home=")) {
+                return arg;
+            }
+        }
+        return null;
+    }
+
+    /** @return name, class, name, class ... as a map (names, not the annotations: reading those loads every class) */
+    private static Map<String, Class<?>> commands(Object... namesAndClasses) {
+        Map<String, Class<?>> commands = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndClasses.length; i += 2) {
+            commands.put((String) namesAndClasses[i], (Class<?>) namesAndClasses[i + 1]);
+        }
+        return commands;
     }
 
     static int exitCode(SignatureEngineException e) {

@@ -118,7 +118,9 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
                 .appearance(visible == null ? null : parseBox(visible))
                 .build();
         try (PadesSignatureEngine engine = p12 == null ? sandboxEngine(limits.limits()) : productionEngine()) {
+            Timing.mark("engine");
             SigningResult result = engine.sign(request);
+            Timing.mark("signed");
             print(out(), input, result);
         }
         return 0;

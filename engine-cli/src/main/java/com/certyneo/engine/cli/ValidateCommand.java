@@ -55,9 +55,11 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
         ValidationOptions options = ValidationOptions.trusting(roots).withSandbox(sandbox);
         SignatureEngine engine = sandbox ? sandboxEngine(limits.limits())
                 : PadesSignatureEngine.builder().limits(limits.limits()).build();
+        Timing.mark("engine");
         ValidationReport report;
         try (engine) {
             report = engine.validate(DocumentSource.of(file), options);
+            Timing.mark("validated");
         }
         PrintWriter out = out();
         if (json) {

@@ -6,6 +6,7 @@ import com.certyneo.engine.spi.CertificateIssuer;
 import com.certyneo.engine.spi.QualifiedSigningProvider;
 import com.certyneo.engine.spi.SigningKey;
 import com.certyneo.engine.spi.TimestampSource;
+import com.certyneo.engine.tsp.TimestampAuthority;
 
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -184,7 +185,7 @@ abstract sealed class Mode implements AutoCloseable permits Mode.Production, Mod
 
         @Override
         TimestampSource timestampSource() {
-            return sandbox.timestampAuthority(clock);
+            return new SandboxTsa(() -> sandbox.timestampAuthority(clock));
         }
 
         @Override
@@ -220,6 +221,44 @@ abstract sealed class Mode implements AutoCloseable permits Mode.Production, Mod
                     qtsp = null;
                 }
             }
+        }
+    }
+
+    /**
+     * The sandbox TSA, built on its first time-stamp: validation and two-step preparation never need it, and
+     * building one (BouncyCastle's time-stamp generator, a trial token generator) is part of every sandbox command's
+     * start-up otherwise.
+     */
+    private static final class SandboxTsa implements TimestampSource {
+        private final java.util.function.Supplier<TimestampAuthority> factory;
+        private volatile TimestampAuthority authority;
+
+        SandboxTsa(java.util.function.Supplier<TimestampAuthority> factory) {
+            this.factory = factory;
+        }
+
+        private TimestampAuthority authority() {
+            TimestampAuthority built = authority;
+            if (built == null) {
+                synchronized (this) {
+                    built = authority;
+                    if (built == null) {
+                        built = factory.get();
+                        authority = built;
+                    }
+                }
+            }
+            return built;
+        }
+
+        @Override
+        public byte[] timestamp(String digestAlgorithm, byte[] digest) {
+            return authority().timestamp(digestAlgorithm, digest);
+        }
+
+        @Override
+        public String describe() {
+            return authority().describe();
         }
     }
 }

@@ -40,7 +40,6 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.tsp.TimeStampToken;
 
@@ -106,8 +105,17 @@ final class OutputSelfCheck {
         DOCUMENT_TIMESTAMP
     }
 
-    /** A private instance, never registered: only for verifying signatures. */
-    private static final Provider BC = new BouncyCastleProvider();
+    /**
+     * BouncyCastle, for the signatures the JDK's providers do not confirm (see {@link #verifies}): DSS's instance,
+     * built on first use. Building a provider registers thousands of algorithms (a tenth of a one-page signature in
+     * a fresh JVM), and SunEC and SunRsaSign verify every key the engine signs with. Certificates are handed to it as
+     * JDK certificates ({@link #jdk}): given certificate holders, it would convert them with its own certificate
+     * factory, which builds yet another provider.
+     */
+    private static final class BouncyCastle {
+        static final Provider PROVIDER = eu.europa.esig.dss.spi.DSSSecurityProvider.getSecurityProvider();
+    }
+
     private static final COSName DOC_TIME_STAMP = COSName.getPDFName("DocTimeStamp");
     private static final COSName DSS = COSName.getPDFName("DSS");
     private static final COSName CERTS = COSName.getPDFName("Certs");
@@ -542,9 +550,8 @@ final class OutputSelfCheck {
         boolean valid;
         Exception cause = null;
         try {
-            CMSSignedData withDigest = new CMSSignedData(Map.of(p.signer.getDigestAlgOID(), computed), p.contentInfo);
-            SignerInformation again = withDigest.getSignerInfos().getSigners().iterator().next();
-            valid = again.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BC).build(p.certificate));
+            valid = verifies(() -> new CMSSignedData(Map.of(p.signer.getDigestAlgOID(), computed), p.contentInfo)
+                    .getSignerInfos().getSigners().iterator().next(), p.certificate);
         } catch (Exception e) {
             valid = false;
             cause = e;
@@ -645,6 +652,68 @@ final class OutputSelfCheck {
         verifyToken(t.token, s.what(), failures);
     }
 
+    /**
+     * Whether the signer information verifies with the certificate: with the JDK's providers first, then, when they
+     * do not confirm it (an algorithm they lack, or a signature they reject), with BouncyCastle, whose answer is final
+     * (digests are looked up in the same order).
+     */
+    private static boolean verifies(java.util.concurrent.Callable<SignerInformation> signer, X509CertificateHolder certificate)
+            throws Exception {
+        try {
+            if (signer.call().verify(new JcaSimpleSignerInfoVerifierBuilder().build(certificate))) {
+                return true;
+            }
+        } catch (Exception jdk) {
+            // BouncyCastle decides
+        }
+        return signer.call().verify(verifier(certificate));
+    }
+
+    /** Whether the certificate's own signature verifies with its public key: JDK providers first, as {@link #verifies}. */
+    private static boolean signatureValid(X509CertificateHolder certificate) {
+        try {
+            if (certificate.isSignatureValid(new JcaContentVerifierProviderBuilder().build(certificate))) {
+                return true;
+            }
+        } catch (Exception jdk) {
+            // BouncyCastle decides
+        }
+        try {
+            return certificate.isSignatureValid(contentVerifier(certificate));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** A signer-information verifier with BouncyCastle for the certificate (see {@link #jdk}). */
+    private static org.bouncycastle.cms.SignerInformationVerifier verifier(X509CertificateHolder holder)
+            throws org.bouncycastle.operator.OperatorCreationException, java.security.cert.CertificateException {
+        JcaSimpleSignerInfoVerifierBuilder builder = new JcaSimpleSignerInfoVerifierBuilder().setProvider(BouncyCastle.PROVIDER);
+        X509Certificate certificate = jdk(holder);
+        return certificate != null ? builder.build(certificate) : builder.build(holder);
+    }
+
+    /** A content-verifier provider with BouncyCastle for the certificate (see {@link #jdk}). */
+    private static org.bouncycastle.operator.ContentVerifierProvider contentVerifier(X509CertificateHolder holder)
+            throws org.bouncycastle.operator.OperatorCreationException, java.security.cert.CertificateException {
+        JcaContentVerifierProviderBuilder builder = new JcaContentVerifierProviderBuilder().setProvider(BouncyCastle.PROVIDER);
+        X509Certificate certificate = jdk(holder);
+        return certificate != null ? builder.build(certificate) : builder.build(holder);
+    }
+
+    /**
+     * @return the certificate parsed by the JDK's certificate factory, or null when the JDK does not parse it (the
+     * holder then goes to BouncyCastle, which converts it itself)
+     */
+    private static X509Certificate jdk(X509CertificateHolder holder) {
+        try {
+            return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(holder.getEncoded()));
+        } catch (java.security.cert.CertificateException | IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Verifies a token's signature with the TSU certificate it carries (tokens without one are left to validation). */
     private static void verifyToken(TimeStampToken token, String what, Failures failures) {
         @SuppressWarnings("unchecked")
@@ -653,7 +722,13 @@ final class OutputSelfCheck {
             return;
         }
         try {
-            token.validate(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BC).build(tsu.iterator().next()));
+            X509CertificateHolder certificate = tsu.iterator().next();
+            try {
+                token.validate(new JcaSimpleSignerInfoVerifierBuilder().build(certificate));
+            } catch (Exception jdk) {
+                // not confirmed by the JDK's providers: BouncyCastle decides, on a fresh copy of the token
+                new TimeStampToken(token.toCMSSignedData()).validate(verifier(certificate));
+            }
         } catch (Exception e) {
             throw failures.fail("time-stamp token", "the token of the " + what + " does not verify with its TSU "
                     + "certificate " + subject(tsu.iterator().next()) + ": " + e.getMessage(), FAULT, e);
@@ -757,7 +832,7 @@ final class OutputSelfCheck {
                 return false;
             }
             return !(certificate.getSubject().equals(certificate.getIssuer())
-                    && certificate.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BC).build(certificate)));
+                    && signatureValid(certificate));
         } catch (Exception e) {
             return true;
         }
@@ -770,7 +845,7 @@ final class OutputSelfCheck {
             return MessageDigest.getInstance(oid); // the JDK knows digests by OID; its SHA-2 is intrinsic
         } catch (NoSuchAlgorithmException e) {
             try {
-                return MessageDigest.getInstance(oid, BC);
+                return MessageDigest.getInstance(oid, BouncyCastle.PROVIDER);
             } catch (NoSuchAlgorithmException unknown) {
                 throw failures.fail("CMS structure", "the " + s.what() + " uses the unknown digest algorithm " + oid, FAULT);
             }

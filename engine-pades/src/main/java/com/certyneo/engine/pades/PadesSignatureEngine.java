@@ -14,7 +14,6 @@ import com.certyneo.engine.SigningResult;
 import com.certyneo.engine.ValidationOptions;
 import com.certyneo.engine.ValidationReport;
 import com.certyneo.engine.DocumentResult;
-import com.certyneo.engine.DocumentTarget;
 import com.certyneo.engine.spi.CertificateIssuer;
 import com.certyneo.engine.spi.RevocationSource;
 import com.certyneo.engine.spi.QualifiedSigningProvider;
@@ -113,6 +112,16 @@ public final class PadesSignatureEngine implements SignatureEngine {
      */
     public static PadesSignatureEngine sandbox(Path home) {
         return builder().sandbox(home).build();
+    }
+
+    /**
+     * Starts loading, on a background thread, what every validation needs first and that depends on neither the
+     * document nor the engine: DSS's default validation policy and its BouncyCastle provider. For a process about to
+     * validate once (a command line), that work then runs on another core while it builds its engine and reads the
+     * document. Optional and idempotent; the next validation takes the preloaded policy.
+     */
+    public static void preloadValidation() {
+        Validation.preload();
     }
 
     /** @return a builder for a production engine (or a customised sandbox one) */

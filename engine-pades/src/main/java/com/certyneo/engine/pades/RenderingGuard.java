@@ -1,5 +1,7 @@
 package com.certyneo.engine.pades;
 
+import eu.europa.esig.dss.pades.validation.ByteRange;
+import eu.europa.esig.dss.pades.validation.PdfSignatureDictionary;
 import eu.europa.esig.dss.pdf.IPdfObjFactory;
 import eu.europa.esig.dss.pdf.PdfAnnotation;
 import eu.europa.esig.dss.pdf.PdfDocumentReader;
@@ -68,20 +70,25 @@ final class RenderingGuard extends DefaultPdfDifferencesFinder {
 
     /** Whether pages are rendered and compared at all. */
     private final boolean render;
+    /** Length in bytes of the document being validated, -1 when unknown. */
+    private final long finalLength;
 
-    private RenderingGuard(boolean render) {
+    private RenderingGuard(boolean render, long finalLength) {
         this.render = render;
+        this.finalLength = finalLength;
     }
 
     /**
      * Gives {@code factory} the guarded comparison.
      *
-     * @param render whether to render and compare pages; {@code false} when the engine's structural comparison
-     *               found nothing changed after any signature, so that rendering would only confirm it
+     * @param render      whether to render and compare pages; {@code false} when the engine's structural comparison
+     *                    found nothing changed after any signature, so that rendering would only confirm it
+     * @param finalLength length in bytes of the document being validated (-1 when unknown): a signed revision
+     *                    that is the whole document is not compared with itself
      * @return {@code factory}
      */
-    static IPdfObjFactory install(IPdfObjFactory factory, boolean render) {
-        factory.setPdfDifferencesFinder(new RenderingGuard(render));
+    static IPdfObjFactory install(IPdfObjFactory factory, boolean render, long finalLength) {
+        factory.setPdfDifferencesFinder(new RenderingGuard(render, finalLength));
         return factory;
     }
 
@@ -104,6 +111,10 @@ final class RenderingGuard extends DefaultPdfDifferencesFinder {
                                                       PdfDocumentReader finalRevisionReader) {
         Budget.check();
         if (!render) {
+            return List.of();
+        }
+        if (isFinalDocument(signedRevisionReader)) {
+            LOG.debug("The signed revision is the whole document: nothing to compare");
             return List.of();
         }
         int pages = Math.min(signedRevisionReader.getNumberOfPages(), finalRevisionReader.getNumberOfPages());
@@ -143,6 +154,30 @@ final class RenderingGuard extends DefaultPdfDifferencesFinder {
             }
         }
         return differences;
+    }
+
+    /**
+     * Whether the signed revision is byte for byte the document being validated: a signature of the revision
+     * whose /ByteRange [0 b c d] ends where the document ends (c + d = its length). The revision DSS compares is
+     * the document's first c + d bytes, so both renderings would come from the same bytes: there is nothing to
+     * render (this is the case of every document whose last signature is its last revision, e.g. B-T).
+     */
+    private boolean isFinalDocument(PdfDocumentReader signedRevisionReader) {
+        if (finalLength < 0) {
+            return false;
+        }
+        try {
+            for (PdfSignatureDictionary signature : signedRevisionReader.extractSigDictionaries().keySet()) {
+                ByteRange range = signature.getByteRange();
+                if (range != null && range.getFirstPartStart() == 0
+                        && (long) range.getSecondPartStart() + range.getSecondPartEnd() == finalLength) {
+                    return true;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Cannot read the signatures of the signed revision: {}", e.toString());
+        }
+        return false;
     }
 
     /**

@@ -9,7 +9,6 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -36,7 +35,9 @@ import java.util.Objects;
  *
  * <p>Every certificate carries the sandbox policy OID {@link #SANDBOX_POLICY_OID} and "SANDBOX" in its
  * names; engines use that to keep sandbox and production keys apart. The PKCS#12 store is protected
- * with a fixed, published password: this is test material, never a secret.
+ * with a fixed, published password: this is test material, never a secret. Its keys are read through
+ * an equally protected cache next to it ({@link SandboxStores}), which spares each process the PKCS#12
+ * key derivations.
  */
 public final class SandboxPki {
 
@@ -237,19 +238,7 @@ public final class SandboxPki {
     }
 
     private static SandboxPki load(Path dir, Path store) throws IOException, GeneralSecurityException {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            ks.load(in, STORE_PASSWORD);
-        }
-        return new SandboxPki(dir, entry(ks, ROOT), entry(ks, SIGNER_CA), entry(ks, SEAL), entry(ks, TSA));
-    }
-
-    private static Entry entry(KeyStore ks, String alias) throws GeneralSecurityException {
-        PrivateKey key = (PrivateKey) ks.getKey(alias, STORE_PASSWORD);
-        Certificate[] chain = ks.getCertificateChain(alias);
-        if (key == null || chain == null) {
-            throw new GeneralSecurityException("the sandbox store has no entry '" + alias + "'");
-        }
-        return new Entry(key, java.util.Arrays.stream(chain).map(c -> (X509Certificate) c).toList());
+        java.util.Map<String, Entry> entries = SandboxStores.load(store, STORE_PASSWORD, List.of(ROOT, SIGNER_CA, SEAL, TSA));
+        return new SandboxPki(dir, entries.get(ROOT), entries.get(SIGNER_CA), entries.get(SEAL), entries.get(TSA));
     }
 }

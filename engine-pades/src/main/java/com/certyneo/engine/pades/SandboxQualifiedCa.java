@@ -4,7 +4,6 @@ import com.certyneo.engine.ErrorCode;
 import com.certyneo.engine.SignatureEngineException;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -12,12 +11,11 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
-import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
+import java.util.List;
 
 /**
  * The "Certyneo SANDBOX Qualified CA – NOT FOR PRODUCTION": an issuing CA under the sandbox root that
@@ -44,16 +42,7 @@ final class SandboxQualifiedCa {
             if (!Files.exists(store)) {
                 create(pki, store);
             }
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(store)) {
-                ks.load(in, PASSWORD);
-            }
-            PrivateKey key = (PrivateKey) ks.getKey(ALIAS, PASSWORD);
-            Certificate[] chain = ks.getCertificateChain(ALIAS);
-            if (key == null || chain == null) {
-                throw new GeneralSecurityException("no entry '" + ALIAS + "'");
-            }
-            return new SandboxPki.Entry(key, Arrays.stream(chain).map(c -> (X509Certificate) c).toList());
+            return SandboxStores.load(store, PASSWORD, List.of(ALIAS)).get(ALIAS);
         } catch (IOException | GeneralSecurityException e) {
             throw new SignatureEngineException(ErrorCode.IO_ERROR,
                     "Cannot use the sandbox qualified CA in " + store + ": " + e.getMessage(),

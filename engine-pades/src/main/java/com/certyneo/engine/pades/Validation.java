@@ -17,6 +17,9 @@ import eu.europa.esig.dss.jaxb.object.Message;
 import eu.europa.esig.dss.model.InMemoryDocument;
 import eu.europa.esig.dss.model.x509.CertificateToken;
 import eu.europa.esig.dss.pades.validation.PDFDocumentValidator;
+import eu.europa.esig.dss.policy.EtsiValidationPolicy;
+import eu.europa.esig.dss.policy.ValidationPolicy;
+import eu.europa.esig.dss.policy.ValidationPolicyFacade;
 import eu.europa.esig.dss.simplereport.SimpleReport;
 import eu.europa.esig.dss.simplereport.jaxb.XmlTimestamp;
 import eu.europa.esig.dss.spi.validation.CommonCertificateVerifier;
@@ -110,7 +113,7 @@ final class Validation {
     private static Reports dss(String name, byte[] bytes, java.nio.file.Path file, CommonCertificateVerifier verifier,
                                Instant at, boolean compare, boolean render) {
         try {
-            PDFDocumentValidator validator = new PDFDocumentValidator(file == null ? new InMemoryDocument(bytes, name)
+            DeferredPolicyValidator validator = new DeferredPolicyValidator(file == null ? new InMemoryDocument(bytes, name)
                     : new eu.europa.esig.dss.model.FileDocument(file.toFile()));
             eu.europa.esig.dss.pdf.IPdfObjFactory factory = new eu.europa.esig.dss.pdf.ServiceLoaderPdfObjFactory(); // DSS's default
             if (file != null) {
@@ -119,11 +122,14 @@ final class Validation {
                 factory.setPdfMemoryUsageSetting(eu.europa.esig.dss.pdf.PdfMemoryUsageSetting.mixed(LargeDocument.PDFBOX_MEMORY));
             }
             factory.setPdfObjectModificationsFinder(new BoundedModificationsFinder()); // skipped where it would not finish
-            RenderingGuard.install(factory, render); // rendered-page comparison: bounded, budgeted
+            // rendered-page comparison: bounded, budgeted, skipped where nothing changed or the signed revision is
+            // the whole document
+            RenderingGuard.install(factory, render, bytes != null ? bytes.length : size(file));
             validator.setPdfObjFactory(compare ? factory : new ComparisonFreeObjFactory(factory));
             validator.setCertificateVerifier(verifier);
             validator.setValidationTime(Date.from(at));
-            return validator.validateDocument();
+            validator.setEnableEtsiValidationReport(false); // the engine reads the simple report and diagnostic data
+            return validator.validateDocument(Validation::policy);
         } catch (RuntimeException e) {
             throw DssFailures.validation(e, name);
         }
@@ -144,6 +150,87 @@ final class Validation {
 
         boolean anyModified() {
             return byEnd.values().stream().anyMatch(o -> !o.modifications().isEmpty());
+        }
+    }
+
+    /** A default policy being loaded ahead of time ({@link #preload}), for the next validation to take. */
+    private static final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<ValidationPolicy>>
+            PRELOADED = new java.util.concurrent.atomic.AtomicReference<>();
+
+    /**
+     * Starts loading DSS's default policy and DSS's BouncyCastle provider (built by the static initialiser of its
+     * certificate utilities) on a daemon thread, unless that is already under way; see
+     * {@link PadesSignatureEngine#preloadValidation()}.
+     */
+    static void preload() {
+        java.util.concurrent.CompletableFuture<ValidationPolicy> future = new java.util.concurrent.CompletableFuture<>();
+        if (!PRELOADED.compareAndSet(null, future)) {
+            return;
+        }
+        Thread thread = new Thread(() -> {
+            try {
+                Class.forName("eu.europa.esig.dss.spi.DSSASN1Utils", true, Validation.class.getClassLoader());
+                future.complete(defaultPolicy());
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            }
+        }, "certyneo-preload");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** @return the preloaded default policy if one is there (each is used once), else a freshly loaded one */
+    private static ValidationPolicy policy() {
+        java.util.concurrent.CompletableFuture<ValidationPolicy> future = PRELOADED.getAndSet(null);
+        if (future != null) {
+            try {
+                return future.join();
+            } catch (RuntimeException e) {
+                // loaded again below, where a failure is reported
+            }
+        }
+        return defaultPolicy();
+    }
+
+    /**
+     * DSS's {@code validateDocument(ValidationPolicy)}, except that the policy is asked for only once the
+     * diagnostic data are built (most of the work), so that a policy loaded in the background has all that time.
+     */
+    private static final class DeferredPolicyValidator extends PDFDocumentValidator {
+
+        DeferredPolicyValidator(eu.europa.esig.dss.model.DSSDocument document) {
+            super(document);
+        }
+
+        Reports validateDocument(java.util.function.Supplier<ValidationPolicy> policy) {
+            assertConfigurationValid();
+            eu.europa.esig.dss.diagnostic.jaxb.XmlDiagnosticData diagnosticData = getDiagnosticData();
+            return processValidationPolicy(diagnosticData, policy.get());
+        }
+    }
+
+    /**
+     * DSS's default validation policy, as {@code validateDocument()} loads it, but without checking DSS's own
+     * bundled XML against its schema on every validation (compiling that schema was a quarter of a one-page
+     * validation in a fresh process).
+     */
+    static ValidationPolicy defaultPolicy() {
+        try (java.io.InputStream in = ValidationPolicyFacade.class.getResourceAsStream("/policy/constraint.xml")) {
+            if (in == null) {
+                throw new IllegalStateException("DSS's default validation policy /policy/constraint.xml is missing");
+            }
+            return new EtsiValidationPolicy(ValidationPolicyFacade.newFacade().unmarshall(in, false));
+        } catch (java.io.IOException | jakarta.xml.bind.JAXBException | javax.xml.stream.XMLStreamException
+                 | org.xml.sax.SAXException e) {
+            throw new IllegalStateException("Cannot read DSS's default validation policy: " + e.getMessage(), e);
+        }
+    }
+
+    private static long size(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.size(file);
+        } catch (java.io.IOException e) {
+            return -1;
         }
     }
 
