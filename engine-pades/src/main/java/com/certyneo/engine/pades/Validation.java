@@ -125,7 +125,7 @@ final class Validation {
             // rendered-page comparison: bounded, budgeted, skipped where nothing changed or the signed revision is
             // the whole document
             RenderingGuard.install(factory, render, bytes != null ? bytes.length : size(file));
-            validator.setPdfObjFactory(compare ? factory : new ComparisonFreeObjFactory(factory));
+            validator.setPdfObjFactory(new ValidationObjFactory(factory, compare));
             validator.setCertificateVerifier(verifier);
             validator.setValidationTime(Date.from(at));
             validator.setEnableEtsiValidationReport(false); // the engine reads the simple report and diagnostic data

@@ -20,42 +20,54 @@ import eu.europa.esig.dss.spi.x509.tsp.TimestampToken;
 import java.util.List;
 
 /**
- * A DSS PDF object factory for validation whose signature services skip DSS's modification analysis.
+ * The DSS PDF object factory of a validation: DSS's own, with two changes to what its signature services do.
+ *
+ * <ul>
+ *   <li>DSS's document revisions come back through {@link FirstSeenOcspRevisions}, which spares DSS parsing the
+ *       certificates of every OCSP response again for every signature and every /DSS revision that lists it.</li>
+ *   <li>Unless {@code compare} is set, DSS's modification analysis is skipped (below).</li>
+ * </ul>
  *
  * <p>For every signature and document time-stamp DSS loads the revision it covers as a second PDF and compares
  * it with the final file (annotation overlaps, page differences, rendered pages, objects). The engine decides on
- * modifications with {@link RevisionDiff}, from the file's structure; it uses this factory only when that found
+ * modifications with {@link RevisionDiff}, from the file's structure; it turns the analysis off only when that found
  * nothing changed after any signature and nothing in the document restricts changes further (no certification,
  * FieldMDP or lock, whose rules DSS's policy enforces on its comparison), so DSS's analysis could only confirm
  * it. It costs one PDF load per revision: with 60 revisions, the larger part of DSS's time. The revisions then
  * carry no modification findings, which DSS's policy reads as none.
  */
-final class ComparisonFreeObjFactory implements IPdfObjFactory {
+final class ValidationObjFactory implements IPdfObjFactory {
 
     private final IPdfObjFactory delegate;
+    private final boolean compare;
 
-    ComparisonFreeObjFactory(IPdfObjFactory delegate) {
+    /**
+     * @param delegate DSS's factory, configured
+     * @param compare  whether DSS's modification analysis runs
+     */
+    ValidationObjFactory(IPdfObjFactory delegate, boolean compare) {
         this.delegate = delegate;
+        this.compare = compare;
     }
 
     @Override
     public PDFSignatureService newPAdESSignatureService() {
-        return new Service(delegate.newPAdESSignatureService());
+        return new Service(compare, delegate.newPAdESSignatureService());
     }
 
     @Override
     public PDFSignatureService newContentTimestampService() {
-        return new Service(delegate.newContentTimestampService());
+        return new Service(compare, delegate.newContentTimestampService());
     }
 
     @Override
     public PDFSignatureService newSignatureTimestampService() {
-        return new Service(delegate.newSignatureTimestampService());
+        return new Service(compare, delegate.newSignatureTimestampService());
     }
 
     @Override
     public PDFSignatureService newArchiveTimestampService() {
-        return new Service(delegate.newArchiveTimestampService());
+        return new Service(compare, delegate.newArchiveTimestampService());
     }
 
     @Override
@@ -88,22 +100,26 @@ final class ComparisonFreeObjFactory implements IPdfObjFactory {
         delegate.setPdfMemoryUsageSetting(pdfMemoryUsageSetting);
     }
 
-    /** The delegate's service without the modification analysis; validation calls nothing else that writes. */
-    private record Service(PDFSignatureService delegate) implements PDFSignatureService {
+    /** The delegate's service as the class comment says; validation calls nothing else that writes. */
+    private record Service(boolean compare, PDFSignatureService delegate) implements PDFSignatureService {
 
         @Override
         public void analyzePdfModifications(DSSDocument document, List<AdvancedSignature> signatures, char[] pwd) {
-            // skipped: see the class comment
+            if (compare) {
+                delegate.analyzePdfModifications(document, signatures, pwd);
+            }
         }
 
         @Override
         public void analyzeTimestampPdfModifications(DSSDocument document, List<TimestampToken> timestamps, char[] pwd) {
-            // skipped: see the class comment
+            if (compare) {
+                delegate.analyzeTimestampPdfModifications(document, timestamps, pwd);
+            }
         }
 
         @Override
         public List<PdfRevision> getRevisions(DSSDocument document, char[] pwd) {
-            return delegate.getRevisions(document, pwd);
+            return FirstSeenOcspRevisions.of(delegate.getRevisions(document, pwd));
         }
 
         @Override
