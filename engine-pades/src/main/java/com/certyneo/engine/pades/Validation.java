@@ -115,9 +115,8 @@ final class Validation {
         try {
             DeferredPolicyValidator validator = new DeferredPolicyValidator(file == null ? new InMemoryDocument(bytes, name)
                     : new eu.europa.esig.dss.model.FileDocument(file.toFile()));
-            eu.europa.esig.dss.pdf.IPdfObjFactory factory = new eu.europa.esig.dss.pdf.ServiceLoaderPdfObjFactory(); // DSS's default
+            ValidationObjFactory factory = new ValidationObjFactory(compare); // DSS's PDFBox services, see there
             if (file != null) {
-                factory = new eu.europa.esig.dss.pdf.pdfbox.PdfBoxNativeObjectFactory();
                 // new streams stay in the heap up to a bound: no scratch files in java.io.tmpdir to leak if the JVM is stopped
                 factory.setPdfMemoryUsageSetting(eu.europa.esig.dss.pdf.PdfMemoryUsageSetting.mixed(LargeDocument.PDFBOX_MEMORY));
             }
@@ -125,7 +124,7 @@ final class Validation {
             // rendered-page comparison: bounded, budgeted, skipped where nothing changed or the signed revision is
             // the whole document
             RenderingGuard.install(factory, render, bytes != null ? bytes.length : size(file));
-            validator.setPdfObjFactory(new ValidationObjFactory(factory, compare));
+            validator.setPdfObjFactory(factory);
             validator.setCertificateVerifier(verifier);
             validator.setValidationTime(Date.from(at));
             validator.setEnableEtsiValidationReport(false); // the engine reads the simple report and diagnostic data
