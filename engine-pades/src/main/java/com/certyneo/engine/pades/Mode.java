@@ -230,25 +230,14 @@ abstract sealed class Mode implements AutoCloseable permits Mode.Production, Mod
      * start-up otherwise.
      */
     private static final class SandboxTsa implements TimestampSource {
-        private final java.util.function.Supplier<TimestampAuthority> factory;
-        private volatile TimestampAuthority authority;
+        private final Sandbox.Lazy<TimestampAuthority> authority;
 
         SandboxTsa(java.util.function.Supplier<TimestampAuthority> factory) {
-            this.factory = factory;
+            this.authority = new Sandbox.Lazy<>(factory);
         }
 
         private TimestampAuthority authority() {
-            TimestampAuthority built = authority;
-            if (built == null) {
-                synchronized (this) {
-                    built = authority;
-                    if (built == null) {
-                        built = factory.get();
-                        authority = built;
-                    }
-                }
-            }
-            return built;
+            return authority.get();
         }
 
         @Override

@@ -142,7 +142,7 @@ public final class Sandbox {
     }
 
     /** A value computed once, on first use; a failure is not remembered (the next use tries again). */
-    private static final class Lazy<T> implements Supplier<T> {
+    static final class Lazy<T> implements Supplier<T> {
         private final Supplier<T> compute;
         private volatile T value;
 

@@ -117,25 +117,32 @@ final class ValidationObjFactory extends AbstractPdfObjFactory {
             }
             String password = pwd == null ? null : new String(pwd);
             if (document == listed) {
-                return new PdfBoxDocumentReader(document, password, pdfMemoryUsageSetting) {
-                    @Override
-                    public Map<PdfSignatureDictionary, List<PdfSignatureField>> extractSigDictionaries() throws IOException {
-                        Map<PdfSignatureDictionary, List<PdfSignatureField>> dictionaries = super.extractSigDictionaries();
-                        finalDictionaries = dictionaries;
-                        return dictionaries;
-                    }
-                };
+                return new Reader(document, password, null);
             }
             Map<PdfSignatureDictionary, List<PdfSignatureField>> known = finalDictionaries;
-            if (known == null) {
-                return super.loadPdfDocumentReader(document, pwd);
+            return known == null ? super.loadPdfDocumentReader(document, pwd) : new Reader(document, password, known);
+        }
+
+        /** DSS's reader of the final file (remembering its signature dictionaries) or of a signed revision. */
+        private final class Reader extends PdfBoxDocumentReader {
+            private final Map<PdfSignatureDictionary, List<PdfSignatureField>> known;
+
+            /** @param known the final file's signature dictionaries, for a signed revision; {@code null} for the final file */
+            Reader(DSSDocument document, String password, Map<PdfSignatureDictionary, List<PdfSignatureField>> known)
+                    throws IOException {
+                super(document, password, pdfMemoryUsageSetting);
+                this.known = known;
             }
-            return new PdfBoxDocumentReader(document, password, pdfMemoryUsageSetting) {
-                @Override
-                public Map<PdfSignatureDictionary, List<PdfSignatureField>> extractSigDictionaries() {
+
+            @Override
+            public Map<PdfSignatureDictionary, List<PdfSignatureField>> extractSigDictionaries() throws IOException {
+                if (known != null) {
                     return known;
                 }
-            };
+                Map<PdfSignatureDictionary, List<PdfSignatureField>> dictionaries = super.extractSigDictionaries();
+                finalDictionaries = dictionaries;
+                return dictionaries;
+            }
         }
     }
 }
