@@ -148,7 +148,13 @@ public final class TestPki {
      * @param chain the certificate chain, end entity first, root last
      */
     public record Credential(String name, PrivateKey key, List<X509Certificate> chain) {
-        /** Copies the chain. */
+        /**
+         * Copies the chain.
+         *
+         * @param name a short stable name such as {@code "signer-good-ec_p256"}
+         * @param key the private key
+         * @param chain the certificate chain, end entity first, root last
+         */
         public Credential {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(key, "key");
@@ -191,7 +197,15 @@ public final class TestPki {
      * @param url the RFC 3161 endpoint when served by {@link TestPkiServer}
      */
     public record Tsa(int number, PrivateKey key, List<X509Certificate> chain, String policyOid, String url) {
-        /** Copies the chain. */
+        /**
+         * Copies the chain.
+         *
+         * @param number 1 or 2
+         * @param key the TSU private key (EC P-256)
+         * @param chain the TSU certificate chain, TSU first, root last
+         * @param policyOid the TSA policy OID put in its tokens
+         * @param url the RFC 3161 endpoint when served by {@link TestPkiServer}
+         */
         public Tsa {
             Objects.requireNonNull(key, "key");
             chain = List.copyOf(chain);
@@ -621,7 +635,10 @@ public final class TestPki {
         private Builder() {
         }
 
-        /** @param seed any string; the same seed gives the same keys @return this */
+        /**
+         * @param seed any string; the same seed gives the same keys
+         * @return this
+         */
         public Builder seed(String seed) {
             this.seed = Objects.requireNonNull(seed, "seed");
             return this;
@@ -641,7 +658,10 @@ public final class TestPki {
             return this;
         }
 
-        /** @param clock the clock for online revocation data and TSA time (default system UTC) @return this */
+        /**
+         * @param clock the clock for online revocation data and TSA time (default system UTC)
+         * @return this
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
