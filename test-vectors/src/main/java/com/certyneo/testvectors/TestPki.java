@@ -342,6 +342,31 @@ public final class TestPki {
         return intermediateCredential.certificate();
     }
 
+    /**
+     * The issuing CA's key and chain, to issue certificates under this PKI: above all the one-time certificates of
+     * a production AES engine under test, so that it needs no PKI of its own. With Certyneo's engine-pades:
+     *
+     * <pre>{@code
+     * Credential ca = pki.issuingCa();
+     * CertificateIssuer issuer = OneTimeCertificateAuthority.builder()
+     *         .caKey(ca.key(), ca.chain())
+     *         .revocationPointers(pki.crlUrl(), null, null)
+     *         .build();
+     * }</pre>
+     *
+     * <p>Point such certificates at the CRL ({@link #crlUrl()}), not at the OCSP responder: the responder answers
+     * {@code unknown} for serials this PKI did not issue itself, while the issuing CA's CRL lists only the
+     * {@link Kind#REVOKED} signers, so a certificate issued with this key is valid for a validator that fetches it
+     * (served by {@link TestPkiServer}, or {@link #crl(X509Certificate, Instant)} offline). The key signs whatever
+     * it is given: keep it to tests.
+     *
+     * @return the issuing CA's private key (EC P-256) and its chain: the issuing CA certificate
+     *         ({@link #intermediate()}), then the root
+     */
+    public Credential issuingCa() {
+        return intermediateCredential;
+    }
+
     /** @return the trust anchors to configure in a validator: the root only */
     public List<X509Certificate> trustAnchors() {
         return List.of(root());
