@@ -16,6 +16,10 @@ public record AuthenticationEvidence(AuthenticationMethod method, Instant verifi
     /**
      * Validates the components. Not part of the stable API: a new component changes this constructor; use
      * {@link #of(AuthenticationMethod, Instant, String)}.
+     *
+     * @param method how the signer authenticated
+     * @param verifiedAt when the authentication succeeded
+     * @param reference an opaque reference into the caller's records (transaction or check id), may be empty
      */
     @InternalApi
     public AuthenticationEvidence {

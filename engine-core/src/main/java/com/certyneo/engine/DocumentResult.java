@@ -32,6 +32,18 @@ public record DocumentResult(Optional<PadesProfile> profile, int signatureCount,
     /**
      * Validates the components. Not part of the stable API: the engine creates results, and a new component
      * changes this constructor; build one with {@link #builder()}.
+     *
+     * @param profile the profile the signatures were extended to, for extensions (every signature not named
+     *        in {@code warnings})
+     * @param signatureCount the number of signatures in the document (extensions cover all of them)
+     * @param timestampTime the time asserted by the document time-stamp added, if one was added
+     * @param inputSha256 lower-case hex SHA-256 of the input
+     * @param outputSha256 lower-case hex SHA-256 of the output
+     * @param outputFile the output file, when the target was a file
+     * @param sandbox whether a sandbox engine produced it
+     * @param warnings what could not be done and did not stop the operation, each naming the signature or
+     *        certificate it is about (for example an earlier signature, someone else's, that
+     *        could not be extended because its chain is untrusted or its certificate expired)
      */
     @InternalApi
     public DocumentResult {
@@ -68,49 +80,73 @@ public record DocumentResult(Optional<PadesProfile> profile, int signatureCount,
         private Builder() {
         }
 
-        /** @param profile the profile the signatures were extended to, or {@code null} @return this */
+        /**
+         * @param profile the profile the signatures were extended to, or {@code null}
+         * @return this
+         */
         public Builder profile(PadesProfile profile) {
             this.profile = profile;
             return this;
         }
 
-        /** @param count the number of signatures in the document @return this */
+        /**
+         * @param count the number of signatures in the document
+         * @return this
+         */
         public Builder signatureCount(int count) {
             this.signatureCount = count;
             return this;
         }
 
-        /** @param time the time of the document time-stamp added, or {@code null} for none @return this */
+        /**
+         * @param time the time of the document time-stamp added, or {@code null} for none
+         * @return this
+         */
         public Builder timestampTime(Instant time) {
             this.timestampTime = time;
             return this;
         }
 
-        /** @param sha256 hex SHA-256 of the input @return this */
+        /**
+         * @param sha256 hex SHA-256 of the input
+         * @return this
+         */
         public Builder inputSha256(String sha256) {
             this.inputSha256 = sha256;
             return this;
         }
 
-        /** @param sha256 hex SHA-256 of the output @return this */
+        /**
+         * @param sha256 hex SHA-256 of the output
+         * @return this
+         */
         public Builder outputSha256(String sha256) {
             this.outputSha256 = sha256;
             return this;
         }
 
-        /** @param file the output file, or {@code null} when the target was not a file @return this */
+        /**
+         * @param file the output file, or {@code null} when the target was not a file
+         * @return this
+         */
         public Builder outputFile(Path file) {
             this.outputFile = file;
             return this;
         }
 
-        /** @param sandbox whether a sandbox engine produced it (default {@code false}) @return this */
+        /**
+         * @param sandbox whether a sandbox engine produced it (default {@code false})
+         * @return this
+         */
         public Builder sandbox(boolean sandbox) {
             this.sandbox = sandbox;
             return this;
         }
 
-        /** @param warnings what could not be done (default none) @return this */
+        /**
+         * @param warnings what could not be done (default none)
+         * @return this
+         */
         public Builder warnings(List<String> warnings) {
             this.warnings = warnings;
             return this;

@@ -87,7 +87,11 @@ public sealed interface DocumentSource permits DocumentSource.FileSource, Docume
      * @param file the file
      */
     record FileSource(Path file) implements DocumentSource {
-        /** Validates the path. */
+        /**
+         * Validates the path.
+         *
+         * @param file the file
+         */
         public FileSource {
             Objects.requireNonNull(file, "file");
         }
@@ -126,7 +130,12 @@ public sealed interface DocumentSource permits DocumentSource.FileSource, Docume
      * @param name a file name for reports
      */
     record BytesSource(byte[] bytes, String name) implements DocumentSource {
-        /** Validates the components. */
+        /**
+         * Validates the components.
+         *
+         * @param bytes the document bytes (owned by this record; never handed out)
+         * @param name a file name for reports
+         */
         public BytesSource {
             Objects.requireNonNull(bytes, "bytes");
             name = name == null || name.isBlank() ? "document.pdf" : name;

@@ -61,7 +61,11 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
      * @param file the output file
      */
     record FileTarget(Path file) implements DocumentTarget {
-        /** Validates the path. */
+        /**
+         * Validates the path.
+         *
+         * @param file the output file
+         */
         public FileTarget {
             Objects.requireNonNull(file, "file");
         }
@@ -108,7 +112,11 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
      * @param out the stream
      */
     record StreamTarget(OutputStream out) implements DocumentTarget {
-        /** Validates the stream. */
+        /**
+         * Validates the stream.
+         *
+         * @param out the stream
+         */
         public StreamTarget {
             Objects.requireNonNull(out, "out");
         }

@@ -37,6 +37,21 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
     /**
      * Validates the components and copies the chain. Not part of the stable API: a new component changes this
      * constructor; build requests with {@link #builder()}.
+     *
+     * @param document the PDF to sign (the same bytes must be supplied again to complete)
+     * @param signer who signs
+     * @param level the eIDAS level recorded for this signature
+     * @param profile the PAdES profile; empty means the engine's default for the level
+     *        (B-LT when the engine has revocation data, else {@link SignatureLevel#defaultProfile()})
+     * @param reason the {@code /Reason} entry, if any
+     * @param location the {@code /Location} entry, if any
+     * @param contactInfo the {@code /ContactInfo} entry, if any
+     * @param certificateChain the signing certificate first, then its issuers
+     * @param rsaPss for RSA keys: sign with RSASSA-PSS (the default, as one-step signing does) instead of PKCS#1 v1.5
+     * @param fieldName the fully qualified name of an existing, empty signature field to sign into; empty for a new
+     *        invisible field (as {@link SignRequest#fieldName()})
+     * @param appearance a visible signature box (as {@link SignRequest#appearance()}); empty means an invisible
+     *        signature
      */
     @InternalApi
     public PrepareRequest {
@@ -117,49 +132,73 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         private Builder() {
         }
 
-        /** @param document the PDF to sign @return this */
+        /**
+         * @param document the PDF to sign
+         * @return this
+         */
         public Builder document(DocumentSource document) {
             this.document = document;
             return this;
         }
 
-        /** @param signer who signs @return this */
+        /**
+         * @param signer who signs
+         * @return this
+         */
         public Builder signer(Signer signer) {
             this.signer = signer;
             return this;
         }
 
-        /** @param level the eIDAS level (default AES) @return this */
+        /**
+         * @param level the eIDAS level (default AES)
+         * @return this
+         */
         public Builder level(SignatureLevel level) {
             this.level = level;
             return this;
         }
 
-        /** @param profile the PAdES profile, or {@code null} for the level's default @return this */
+        /**
+         * @param profile the PAdES profile, or {@code null} for the level's default
+         * @return this
+         */
         public Builder profile(PadesProfile profile) {
             this.profile = profile;
             return this;
         }
 
-        /** @param reason the reason for signing @return this */
+        /**
+         * @param reason the reason for signing
+         * @return this
+         */
         public Builder reason(String reason) {
             this.reason = reason;
             return this;
         }
 
-        /** @param location where the signing happens @return this */
+        /**
+         * @param location where the signing happens
+         * @return this
+         */
         public Builder location(String location) {
             this.location = location;
             return this;
         }
 
-        /** @param contactInfo how to contact the signer @return this */
+        /**
+         * @param contactInfo how to contact the signer
+         * @return this
+         */
         public Builder contactInfo(String contactInfo) {
             this.contactInfo = contactInfo;
             return this;
         }
 
-        /** @param chain the signing certificate first, then its issuers @return this */
+        /**
+         * @param chain the signing certificate first, then its issuers
+         * @return this
+         */
         public Builder certificateChain(List<X509Certificate> chain) {
             this.chain = chain;
             return this;

@@ -39,6 +39,14 @@ public record PreparedSignature(byte[] dataToSign, byte[] digest, String digestA
     /**
      * Validates the components and copies the arrays and the chain. Not part of the stable API: the engine creates
      * these, and a new component changes this constructor; build one with {@link #builder()}.
+     *
+     * @param dataToSign the DER-encoded CMS signed attributes
+     * @param digest the digest of {@code dataToSign} under {@code digestAlgorithm}
+     * @param digestAlgorithm the JCA digest name, such as {@code SHA-256}
+     * @param signatureAlgorithm the JCA signature name, such as {@code SHA256withECDSA}, {@code SHA256withRSA}
+     *        or {@code SHA256withRSAandMGF1} (RSASSA-PSS, MGF1 with the same digest, salt = digest length)
+     * @param certificateChain the signing certificate first, then its issuers
+     * @param state the opaque, integrity-protected state for step 2
      */
     @InternalApi
     public PreparedSignature {
@@ -90,37 +98,55 @@ public record PreparedSignature(byte[] dataToSign, byte[] digest, String digestA
         private Builder() {
         }
 
-        /** @param dataToSign the DER-encoded CMS signed attributes (copied when built) @return this */
+        /**
+         * @param dataToSign the DER-encoded CMS signed attributes (copied when built)
+         * @return this
+         */
         public Builder dataToSign(byte[] dataToSign) {
             this.dataToSign = dataToSign;
             return this;
         }
 
-        /** @param digest the digest of the data to sign (copied when built) @return this */
+        /**
+         * @param digest the digest of the data to sign (copied when built)
+         * @return this
+         */
         public Builder digest(byte[] digest) {
             this.digest = digest;
             return this;
         }
 
-        /** @param digestAlgorithm the JCA digest name, such as {@code SHA-256} @return this */
+        /**
+         * @param digestAlgorithm the JCA digest name, such as {@code SHA-256}
+         * @return this
+         */
         public Builder digestAlgorithm(String digestAlgorithm) {
             this.digestAlgorithm = digestAlgorithm;
             return this;
         }
 
-        /** @param signatureAlgorithm the JCA signature name, such as {@code SHA256withECDSA} @return this */
+        /**
+         * @param signatureAlgorithm the JCA signature name, such as {@code SHA256withECDSA}
+         * @return this
+         */
         public Builder signatureAlgorithm(String signatureAlgorithm) {
             this.signatureAlgorithm = signatureAlgorithm;
             return this;
         }
 
-        /** @param chain the signing certificate first, then its issuers @return this */
+        /**
+         * @param chain the signing certificate first, then its issuers
+         * @return this
+         */
         public Builder certificateChain(List<X509Certificate> chain) {
             this.certificateChain = chain;
             return this;
         }
 
-        /** @param state the opaque state for step 2 (copied when built) @return this */
+        /**
+         * @param state the opaque state for step 2 (copied when built)
+         * @return this
+         */
         public Builder state(byte[] state) {
             this.state = state;
             return this;

@@ -44,6 +44,10 @@ public record ResourceLimits(Duration timePerDocument, long maxObjects, int maxR
      *
      * @throws SignatureEngineException with {@link ErrorCode#INVALID_REQUEST} for a missing, zero or
      *                                  negative time, a non-positive object count or a negative page count
+     * @param timePerDocument the longest one operation on one document may take; positive
+     * @param maxObjects the most objects a document may have; positive
+     * @param maxRenderedPages the most pages a document may have for validation to render and compare them;
+     *        zero or positive
      */
     @InternalApi
     public ResourceLimits {

@@ -37,6 +37,21 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
     /**
      * Validates the components. Not part of the stable API: a new component changes this
      * constructor; build requests with {@link #builder()}.
+     *
+     * @param document the PDF to sign
+     * @param output where the signed PDF goes
+     * @param signer who signs (for SES: on whose behalf the platform seals)
+     * @param level the eIDAS level
+     * @param profile the PAdES profile; empty means the engine's default for the level
+     *        (B-LT when the engine has revocation data, else {@link SignatureLevel#defaultProfile()})
+     * @param reason the {@code /Reason} entry, if any
+     * @param location the {@code /Location} entry, if any
+     * @param contactInfo the {@code /ContactInfo} entry, if any
+     * @param fieldName the fully qualified name of an existing, empty signature field to sign into
+     *        (a field pre-created for this signer); empty means a new field
+     * @param appearance a visible signature box for a new field; empty means an invisible signature. With
+     *        {@code fieldName} of an existing field placed on a page, that field keeps its own box and
+     *        the appearance is drawn in it (the box's position is then not used)
      */
     @InternalApi
     public SignRequest {
@@ -84,49 +99,73 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         private Builder() {
         }
 
-        /** @param document the PDF to sign @return this */
+        /**
+         * @param document the PDF to sign
+         * @return this
+         */
         public Builder document(DocumentSource document) {
             this.document = document;
             return this;
         }
 
-        /** @param output where the signed PDF goes @return this */
+        /**
+         * @param output where the signed PDF goes
+         * @return this
+         */
         public Builder output(DocumentTarget output) {
             this.output = output;
             return this;
         }
 
-        /** @param signer who signs @return this */
+        /**
+         * @param signer who signs
+         * @return this
+         */
         public Builder signer(Signer signer) {
             this.signer = signer;
             return this;
         }
 
-        /** @param level the eIDAS level (default AES) @return this */
+        /**
+         * @param level the eIDAS level (default AES)
+         * @return this
+         */
         public Builder level(SignatureLevel level) {
             this.level = level;
             return this;
         }
 
-        /** @param profile the PAdES profile, or {@code null} for the engine's default @return this */
+        /**
+         * @param profile the PAdES profile, or {@code null} for the engine's default
+         * @return this
+         */
         public Builder profile(PadesProfile profile) {
             this.profile = profile;
             return this;
         }
 
-        /** @param reason the reason for signing @return this */
+        /**
+         * @param reason the reason for signing
+         * @return this
+         */
         public Builder reason(String reason) {
             this.reason = reason;
             return this;
         }
 
-        /** @param location where the signing happens @return this */
+        /**
+         * @param location where the signing happens
+         * @return this
+         */
         public Builder location(String location) {
             this.location = location;
             return this;
         }
 
-        /** @param contactInfo how to contact the signer @return this */
+        /**
+         * @param contactInfo how to contact the signer
+         * @return this
+         */
         public Builder contactInfo(String contactInfo) {
             this.contactInfo = contactInfo;
             return this;

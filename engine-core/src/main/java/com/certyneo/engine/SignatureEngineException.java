@@ -11,7 +11,9 @@ public class SignatureEngineException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The machine-readable code. */
     private final ErrorCode code;
+    /** What the caller can do about it. */
     private final String hint;
 
     /**

@@ -53,6 +53,32 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
     /**
      * Validates the components and copies the lists. Not part of the stable API: the engine creates these, and a
      * new component changes this constructor; build one with {@link #builder()}.
+     *
+     * @param id the validator's identifier of the signature
+     * @param fieldName the PDF signature field name
+     * @param documentTimestamp whether this is a document time-stamp rather than a signature
+     * @param indication the main indication
+     * @param subIndication the ETSI sub-indication, when the indication is not TOTAL_PASSED
+     * @param format the format reached, such as {@code PAdES-BASELINE-T} (or {@code PDF-NOT-ETSI})
+     * @param profile the PAdES-BASELINE profile reached, when the format is a baseline one
+     * @param signedBy the signer's subject common name
+     * @param signerSubject the full subject DN of the signing certificate
+     * @param claimedSigningTime the time the signer claims ({@code /M})
+     * @param bestSignatureTime the earliest time the signature is proven to have existed
+     * @param timestampTimes the production times of the signature time-stamps
+     * @param qualification the qualification as derived by the validator from trusted lists ("NA" without them)
+     * @param sandbox whether the signing certificate chains to the Certyneo sandbox root
+     * @param errors validation errors, human-readable
+     * @param warnings validation warnings, human-readable
+     * @param certificateChain subject DNs of the signing certificate's chain as the validator built it,
+     *        signing certificate first
+     * @param revocationStatus the signing certificate's revocation status as found in the validation data,
+     *        such as {@code "good (OCSP, 2026-01-01T10:00:00Z)"}, {@code "revoked since …"}
+     *        or {@code "no revocation data"}
+     * @param modifications changes made to the document after this signature that are not legitimate
+     *        later revisions (more signatures, validation data, document time-stamps);
+     *        each names the revision and what changed. When not empty the indication is
+     *        {@link Indication#TOTAL_FAILED} with sub-indication {@link #MODIFIED_AFTER_SIGNING}.
      */
     @InternalApi
     public SignatureValidation {
@@ -110,115 +136,172 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         private Builder() {
         }
 
-        /** @param id the validator's identifier of the signature (required) @return this */
+        /**
+         * @param id the validator's identifier of the signature (required)
+         * @return this
+         */
         public Builder id(String id) {
             this.id = id;
             return this;
         }
 
-        /** @param fieldName the PDF signature field name @return this */
+        /**
+         * @param fieldName the PDF signature field name
+         * @return this
+         */
         public Builder fieldName(String fieldName) {
             this.fieldName = fieldName;
             return this;
         }
 
-        /** @param documentTimestamp whether this is a document time-stamp rather than a signature @return this */
+        /**
+         * @param documentTimestamp whether this is a document time-stamp rather than a signature
+         * @return this
+         */
         public Builder documentTimestamp(boolean documentTimestamp) {
             this.documentTimestamp = documentTimestamp;
             return this;
         }
 
-        /** @param indication the main indication (required) @return this */
+        /**
+         * @param indication the main indication (required)
+         * @return this
+         */
         public Builder indication(Indication indication) {
             this.indication = indication;
             return this;
         }
 
-        /** @param subIndication the ETSI sub-indication, or {@code null} @return this */
+        /**
+         * @param subIndication the ETSI sub-indication, or {@code null}
+         * @return this
+         */
         public Builder subIndication(String subIndication) {
             this.subIndication = subIndication;
             return this;
         }
 
-        /** @param format the format reached, such as {@code PAdES-BASELINE-T} @return this */
+        /**
+         * @param format the format reached, such as {@code PAdES-BASELINE-T}
+         * @return this
+         */
         public Builder format(String format) {
             this.format = format;
             return this;
         }
 
-        /** @param profile the PAdES-BASELINE profile reached, or {@code null} @return this */
+        /**
+         * @param profile the PAdES-BASELINE profile reached, or {@code null}
+         * @return this
+         */
         public Builder profile(PadesProfile profile) {
             this.profile = profile;
             return this;
         }
 
-        /** @param signedBy the signer's subject common name @return this */
+        /**
+         * @param signedBy the signer's subject common name
+         * @return this
+         */
         public Builder signedBy(String signedBy) {
             this.signedBy = signedBy;
             return this;
         }
 
-        /** @param signerSubject the full subject DN of the signing certificate @return this */
+        /**
+         * @param signerSubject the full subject DN of the signing certificate
+         * @return this
+         */
         public Builder signerSubject(String signerSubject) {
             this.signerSubject = signerSubject;
             return this;
         }
 
-        /** @param claimedSigningTime the time the signer claims, or {@code null} @return this */
+        /**
+         * @param claimedSigningTime the time the signer claims, or {@code null}
+         * @return this
+         */
         public Builder claimedSigningTime(Instant claimedSigningTime) {
             this.claimedSigningTime = claimedSigningTime;
             return this;
         }
 
-        /** @param bestSignatureTime the earliest time the signature is proven to have existed, or {@code null} @return this */
+        /**
+         * @param bestSignatureTime the earliest time the signature is proven to have existed, or {@code null}
+         * @return this
+         */
         public Builder bestSignatureTime(Instant bestSignatureTime) {
             this.bestSignatureTime = bestSignatureTime;
             return this;
         }
 
-        /** @param timestampTimes the production times of the signature time-stamps @return this */
+        /**
+         * @param timestampTimes the production times of the signature time-stamps
+         * @return this
+         */
         public Builder timestampTimes(List<Instant> timestampTimes) {
             this.timestampTimes = timestampTimes;
             return this;
         }
 
-        /** @param qualification the qualification (default "NA") @return this */
+        /**
+         * @param qualification the qualification (default "NA")
+         * @return this
+         */
         public Builder qualification(String qualification) {
             this.qualification = qualification;
             return this;
         }
 
-        /** @param sandbox whether the signing certificate chains to the sandbox root @return this */
+        /**
+         * @param sandbox whether the signing certificate chains to the sandbox root
+         * @return this
+         */
         public Builder sandbox(boolean sandbox) {
             this.sandbox = sandbox;
             return this;
         }
 
-        /** @param errors validation errors @return this */
+        /**
+         * @param errors validation errors
+         * @return this
+         */
         public Builder errors(List<String> errors) {
             this.errors = errors;
             return this;
         }
 
-        /** @param warnings validation warnings @return this */
+        /**
+         * @param warnings validation warnings
+         * @return this
+         */
         public Builder warnings(List<String> warnings) {
             this.warnings = warnings;
             return this;
         }
 
-        /** @param certificateChain subject DNs of the signing certificate's chain, signing certificate first @return this */
+        /**
+         * @param certificateChain subject DNs of the signing certificate's chain, signing certificate first
+         * @return this
+         */
         public Builder certificateChain(List<String> certificateChain) {
             this.certificateChain = certificateChain;
             return this;
         }
 
-        /** @param revocationStatus the signing certificate's revocation status @return this */
+        /**
+         * @param revocationStatus the signing certificate's revocation status
+         * @return this
+         */
         public Builder revocationStatus(String revocationStatus) {
             this.revocationStatus = revocationStatus;
             return this;
         }
 
-        /** @param modifications changes made to the document after this signature @return this */
+        /**
+         * @param modifications changes made to the document after this signature
+         * @return this
+         */
         public Builder modifications(List<String> modifications) {
             this.modifications = modifications;
             return this;

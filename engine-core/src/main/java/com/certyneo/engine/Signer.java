@@ -25,6 +25,11 @@ public record Signer(String name, String email, Optional<String> phone, List<Aut
     /**
      * Validates the components and copies the list. Not part of the stable API: a new component changes this
      * constructor; use {@link #of}, {@link #parse}, {@link #withPhone} and {@link #authenticatedBy}.
+     *
+     * @param name the signer's verified full name
+     * @param email the signer's e-mail address
+     * @param phone the signer's phone number in E.164 form, if known
+     * @param authentications successful authentications, oldest first (may be empty for SES)
      */
     @InternalApi
     public Signer {

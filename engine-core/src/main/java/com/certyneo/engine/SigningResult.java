@@ -37,6 +37,22 @@ public record SigningResult(SignatureLevel level, PadesProfile profile, List<X50
     /**
      * Validates the components and copies the chain. Not part of the stable API: the engine creates results, and
      * a new component changes this constructor; build one with {@link #builder()} (tests, fakes of the engine).
+     *
+     * @param level the eIDAS level signed at
+     * @param profile the PAdES profile actually reached
+     * @param certificateChain the signing certificate first, then its issuers
+     * @param signingTime the claimed signing time ({@code /M} of the signature dictionary)
+     * @param timestampTime the time asserted by the signature time-stamp, when the profile has one
+     * @param inputSha256 lower-case hex SHA-256 of the input document
+     * @param preparedSha256 lower-case hex SHA-256 of the document as prepared for signing: the input plus
+     *        the engine's preparation revision (the sandbox mark), or the input itself
+     *        when none was needed
+     * @param outputSha256 lower-case hex SHA-256 of the signed document
+     * @param outputFile the output file, when the target was a file
+     * @param sandbox whether this signature was made by a sandbox engine (not legally binding)
+     * @param warnings what the caller should know but did not stop the signature, each naming what it is
+     *        about: typically an earlier signature of the document (someone else's) that the
+     *        engine could not give long-term validation data, and left exactly as it was
      */
     @InternalApi
     public SigningResult {
@@ -95,67 +111,100 @@ public record SigningResult(SignatureLevel level, PadesProfile profile, List<X50
         private Builder() {
         }
 
-        /** @param level the eIDAS level signed at @return this */
+        /**
+         * @param level the eIDAS level signed at
+         * @return this
+         */
         public Builder level(SignatureLevel level) {
             this.level = level;
             return this;
         }
 
-        /** @param profile the PAdES profile reached @return this */
+        /**
+         * @param profile the PAdES profile reached
+         * @return this
+         */
         public Builder profile(PadesProfile profile) {
             this.profile = profile;
             return this;
         }
 
-        /** @param chain the signing certificate first, then its issuers @return this */
+        /**
+         * @param chain the signing certificate first, then its issuers
+         * @return this
+         */
         public Builder certificateChain(List<X509Certificate> chain) {
             this.certificateChain = chain;
             return this;
         }
 
-        /** @param signingTime the claimed signing time @return this */
+        /**
+         * @param signingTime the claimed signing time
+         * @return this
+         */
         public Builder signingTime(Instant signingTime) {
             this.signingTime = signingTime;
             return this;
         }
 
-        /** @param timestampTime the signature time-stamp's time, or {@code null} for none @return this */
+        /**
+         * @param timestampTime the signature time-stamp's time, or {@code null} for none
+         * @return this
+         */
         public Builder timestampTime(Instant timestampTime) {
             this.timestampTime = timestampTime;
             return this;
         }
 
-        /** @param sha256 hex SHA-256 of the input document @return this */
+        /**
+         * @param sha256 hex SHA-256 of the input document
+         * @return this
+         */
         public Builder inputSha256(String sha256) {
             this.inputSha256 = sha256;
             return this;
         }
 
-        /** @param sha256 hex SHA-256 of the document as prepared for signing @return this */
+        /**
+         * @param sha256 hex SHA-256 of the document as prepared for signing
+         * @return this
+         */
         public Builder preparedSha256(String sha256) {
             this.preparedSha256 = sha256;
             return this;
         }
 
-        /** @param sha256 hex SHA-256 of the signed document @return this */
+        /**
+         * @param sha256 hex SHA-256 of the signed document
+         * @return this
+         */
         public Builder outputSha256(String sha256) {
             this.outputSha256 = sha256;
             return this;
         }
 
-        /** @param file the output file, or {@code null} when the target was not a file @return this */
+        /**
+         * @param file the output file, or {@code null} when the target was not a file
+         * @return this
+         */
         public Builder outputFile(Path file) {
             this.outputFile = file;
             return this;
         }
 
-        /** @param sandbox whether a sandbox engine signed (default {@code false}) @return this */
+        /**
+         * @param sandbox whether a sandbox engine signed (default {@code false})
+         * @return this
+         */
         public Builder sandbox(boolean sandbox) {
             this.sandbox = sandbox;
             return this;
         }
 
-        /** @param warnings what the caller should know (default none) @return this */
+        /**
+         * @param warnings what the caller should know (default none)
+         * @return this
+         */
         public Builder warnings(List<String> warnings) {
             this.warnings = warnings;
             return this;

@@ -20,6 +20,10 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
     /**
      * Validates the components and copies the list. Not part of the stable API: a new component changes this
      * constructor; start from {@link #sandbox()} or {@link #trusting(List)}.
+     *
+     * @param trustAnchors root certificates to trust
+     * @param trustSandbox whether to trust the engine's sandbox root (and use its in-process revocation service)
+     * @param validationTime the time to validate at; empty means now
      */
     @InternalApi
     public ValidationOptions {

@@ -23,6 +23,13 @@ public record ValidationReport(String documentName, String documentSha256, Insta
     /**
      * Validates the components and copies the lists. Not part of the stable API: the engine creates reports, and
      * a new component changes this constructor; build one with {@link #builder()}.
+     *
+     * @param documentName the name of the validated document
+     * @param documentSha256 lower-case hex SHA-256 of the validated bytes
+     * @param validationTime the time validation was performed at
+     * @param signatures one entry per signature and document time-stamp, in document order
+     * @param warnings findings about the document as a whole that do not decide any signature's outcome,
+     *        such as bytes after the last {@code %%EOF} that belong to no revision
      */
     @InternalApi
     public ValidationReport {
@@ -66,31 +73,46 @@ public record ValidationReport(String documentName, String documentSha256, Insta
         private Builder() {
         }
 
-        /** @param name the name of the validated document @return this */
+        /**
+         * @param name the name of the validated document
+         * @return this
+         */
         public Builder documentName(String name) {
             this.documentName = name;
             return this;
         }
 
-        /** @param sha256 hex SHA-256 of the validated bytes @return this */
+        /**
+         * @param sha256 hex SHA-256 of the validated bytes
+         * @return this
+         */
         public Builder documentSha256(String sha256) {
             this.documentSha256 = sha256;
             return this;
         }
 
-        /** @param time the time validation was performed at @return this */
+        /**
+         * @param time the time validation was performed at
+         * @return this
+         */
         public Builder validationTime(Instant time) {
             this.validationTime = time;
             return this;
         }
 
-        /** @param signatures one entry per signature and document time-stamp, in document order @return this */
+        /**
+         * @param signatures one entry per signature and document time-stamp, in document order
+         * @return this
+         */
         public Builder signatures(List<SignatureValidation> signatures) {
             this.signatures = signatures;
             return this;
         }
 
-        /** @param warnings findings about the document as a whole (default none) @return this */
+        /**
+         * @param warnings findings about the document as a whole (default none)
+         * @return this
+         */
         public Builder warnings(List<String> warnings) {
             this.warnings = warnings;
             return this;

@@ -18,6 +18,12 @@ public record VisibleAppearance(int page, float x, float y, float width, float h
     /**
      * Validates the components. Not part of the stable API: a new component (such as the text to show) changes
      * this constructor; use {@link #of(int, float, float, float, float)}.
+     *
+     * @param page the 1-based page number
+     * @param x distance from the left edge of the page to the box
+     * @param y distance from the top edge of the page to the box
+     * @param width box width
+     * @param height box height
      */
     @InternalApi
     public VisibleAppearance {

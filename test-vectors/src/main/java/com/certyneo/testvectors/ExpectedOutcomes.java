@@ -50,17 +50,31 @@ public final class ExpectedOutcomes {
         return ALL.stream().filter(e -> e.vector().equals(vector) && e.operation() == operation).findFirst();
     }
 
-    /** @return the entry for a PDF vector (signed by the GOOD EC P-256 signer) */
+    /**
+     * @param vector a PDF vector
+     * @param operation the operation
+     * @return the entry for that vector (signed by the GOOD EC P-256 signer), if the catalog has one
+     */
     public static Optional<Expectation> find(PdfVector vector, Operation operation) {
         return find(vector.name(), operation);
     }
 
-    /** @return the entry for a signer signing {@link PdfVector#MINIMAL} */
+    /**
+     * @param kind the signer's life-cycle state
+     * @param type the signer's key type
+     * @param operation the operation
+     * @return the entry for that signer signing {@link PdfVector#MINIMAL} (every signer has one for every
+     *         operation)
+     */
     public static Expectation forSigner(Kind kind, KeyType type, Operation operation) {
         return find(signerVector(kind, type), operation).orElseThrow();
     }
 
-    /** @return the catalog name of a signer vector, e.g. {@code SIGNER_GOOD_EC_P256} */
+    /**
+     * @param kind the signer's life-cycle state
+     * @param type the signer's key type
+     * @return the catalog name of that signer's vector, e.g. {@code SIGNER_GOOD_EC_P256}
+     */
     public static String signerVector(Kind kind, KeyType type) {
         return "SIGNER_" + kind.name() + "_" + type.name();
     }

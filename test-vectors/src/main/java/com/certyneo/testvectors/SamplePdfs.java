@@ -86,7 +86,10 @@ public final class SamplePdfs {
         return encrypted("", "owner-secret");
     }
 
-    /** @param pdf a complete PDF @return the first half of its bytes, a truncated PDF */
+    /**
+     * @param pdf a complete PDF
+     * @return the first half of its bytes, a truncated PDF
+     */
     public static byte[] truncated(byte[] pdf) {
         return Arrays.copyOf(pdf, pdf.length / 2);
     }

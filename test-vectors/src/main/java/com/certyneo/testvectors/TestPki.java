@@ -148,7 +148,13 @@ public final class TestPki {
      * @param chain the certificate chain, end entity first, root last
      */
     public record Credential(String name, PrivateKey key, List<X509Certificate> chain) {
-        /** Copies the chain. */
+        /**
+         * Copies the chain.
+         *
+         * @param name a short stable name such as {@code "signer-good-ec_p256"}
+         * @param key the private key
+         * @param chain the certificate chain, end entity first, root last
+         */
         public Credential {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(key, "key");
@@ -191,7 +197,15 @@ public final class TestPki {
      * @param url the RFC 3161 endpoint when served by {@link TestPkiServer}
      */
     public record Tsa(int number, PrivateKey key, List<X509Certificate> chain, String policyOid, String url) {
-        /** Copies the chain. */
+        /**
+         * Copies the chain.
+         *
+         * @param number 1 or 2
+         * @param key the TSU private key (EC P-256)
+         * @param chain the TSU certificate chain, TSU first, root last
+         * @param policyOid the TSA policy OID put in its tokens
+         * @param url the RFC 3161 endpoint when served by {@link TestPkiServer}
+         */
         public Tsa {
             Objects.requireNonNull(key, "key");
             chain = List.copyOf(chain);
@@ -326,6 +340,31 @@ public final class TestPki {
     /** @return the issuing (intermediate) CA certificate */
     public X509Certificate intermediate() {
         return intermediateCredential.certificate();
+    }
+
+    /**
+     * The issuing CA's key and chain, to issue certificates under this PKI: above all the one-time certificates of
+     * a production AES engine under test, so that it needs no PKI of its own. With Certyneo's engine-pades:
+     *
+     * <pre>{@code
+     * Credential ca = pki.issuingCa();
+     * CertificateIssuer issuer = OneTimeCertificateAuthority.builder()
+     *         .caKey(ca.key(), ca.chain())
+     *         .revocationPointers(pki.crlUrl(), null, null)
+     *         .build();
+     * }</pre>
+     *
+     * <p>Point such certificates at the CRL ({@link #crlUrl()}), not at the OCSP responder: the responder answers
+     * {@code unknown} for serials this PKI did not issue itself, while the issuing CA's CRL lists only the
+     * {@link Kind#REVOKED} signers, so a certificate issued with this key is valid for a validator that fetches it
+     * (served by {@link TestPkiServer}, or {@link #crl(X509Certificate, Instant)} offline). The key signs whatever
+     * it is given: keep it to tests.
+     *
+     * @return the issuing CA's private key (EC P-256) and its chain: the issuing CA certificate
+     *         ({@link #intermediate()}), then the root
+     */
+    public Credential issuingCa() {
+        return intermediateCredential;
     }
 
     /** @return the trust anchors to configure in a validator: the root only */
@@ -621,7 +660,10 @@ public final class TestPki {
         private Builder() {
         }
 
-        /** @param seed any string; the same seed gives the same keys @return this */
+        /**
+         * @param seed any string; the same seed gives the same keys
+         * @return this
+         */
         public Builder seed(String seed) {
             this.seed = Objects.requireNonNull(seed, "seed");
             return this;
@@ -641,7 +683,10 @@ public final class TestPki {
             return this;
         }
 
-        /** @param clock the clock for online revocation data and TSA time (default system UTC) @return this */
+        /**
+         * @param clock the clock for online revocation data and TSA time (default system UTC)
+         * @return this
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

@@ -141,6 +141,36 @@ class TestPkiTest {
     }
 
     @Test
+    void theIssuingCaCredentialIssuesCertificatesThatChainToTheRootAndAreNotRevoked() throws Exception {
+        Credential ca = PKI.issuingCa();
+        assertEquals(List.of(PKI.intermediate(), PKI.root()), ca.chain());
+        assertEquals(PKI.intermediate(), ca.certificate());
+        // Its key is the intermediate's: what it signs verifies with the intermediate certificate.
+        byte[] data = "one-time certificate".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Signature verifier = Signature.getInstance(ca.signatureAlgorithm());
+        verifier.initVerify(PKI.intermediate().getPublicKey());
+        verifier.update(data);
+        assertTrue(verifier.verify(ca.sign(data)));
+
+        // A certificate it issues (as a production AES engine would) validates under the root, and the CRL it
+        // points at does not list it; the OCSP responder does not know it (why the Javadoc says: point at the CRL).
+        java.security.KeyPair holder = DeterministicKeys.ecP256("issuing-ca-test", "one-time");
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        X509Certificate issued = Certs.issue(Certs.Profile.SIGNER,
+                new org.bouncycastle.asn1.x500.X500Name("CN=Jane Doe"), holder.getPublic(), java.math.BigInteger.valueOf(0x7777),
+                now.minusSeconds(300), now.plusSeconds(86400),
+                org.bouncycastle.asn1.x500.X500Name.getInstance(PKI.intermediate().getSubjectX500Principal().getEncoded()),
+                PKI.intermediate().getPublicKey(), ca.key(), new Certs.Pointers(PKI.crlUrl(), null, null));
+        PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(PKI.root(), null)));
+        params.setRevocationEnabled(false);
+        params.setDate(Date.from(now));
+        CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509")
+                .generateCertPath(List.of(issued, ca.certificate())), params);
+        assertNull(new X509CRLHolder(PKI.crlFor(issued, now)).getRevokedCertificate(issued.getSerialNumber()));
+        assertInstanceOf(org.bouncycastle.cert.ocsp.UnknownStatus.class, single(PKI.ocspResponse(issued, now)).getCertStatus());
+    }
+
+    @Test
     void ocspResponderAndTsaCarryTheExtensionsDssNeeds() throws Exception {
         X509Certificate ocsp = PKI.ocspResponder().certificate();
         assertTrue(ocsp.getExtendedKeyUsage().contains(KeyPurposeId.id_kp_OCSPSigning.getId()));

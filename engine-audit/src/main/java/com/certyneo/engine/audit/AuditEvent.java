@@ -29,7 +29,17 @@ public record AuditEvent(long sequence, EventType type, String actor, Instant at
     /** The largest sequence number JSON consumers can represent exactly (2^53 - 1). */
     static final long MAX_SEQUENCE = 9_007_199_254_740_991L;
 
-    /** Validates the components and copies the details into an unmodifiable sorted map. */
+    /**
+     * Validates the components and copies the details into an unmodifiable sorted map.
+     *
+     * @param sequence the position in the log, from 1, without gaps
+     * @param type what happened
+     * @param actor who did it: a signer id, the sender's e-mail, or {@code "system"}
+     * @param at when it happened (UTC, millisecond precision)
+     * @param ip the client IP address (IPv4 or IPv6), if the event came from a client
+     * @param userAgent the client user agent, if the event came from a browser
+     * @param details further facts, sorted by key
+     */
     public AuditEvent {
         Checks.require(sequence >= 1 && sequence <= MAX_SEQUENCE, "The event sequence " + sequence + " is out of range",
                 "Number events from 1.");

@@ -157,19 +157,28 @@ public final class AuditTrail {
         private Builder() {
         }
 
-        /** @param engine the engine whose platform seal seals and validates trails @return this */
+        /**
+         * @param engine the engine whose platform seal seals and validates trails
+         * @return this
+         */
         public Builder engine(SignatureEngine engine) {
             this.engine = engine;
             return this;
         }
 
-        /** @param profile the seal profile (default B-LTA; B-T is used when the engine cannot do long-term) @return this */
+        /**
+         * @param profile the seal profile (default B-LTA; B-T is used when the engine cannot do long-term)
+         * @return this
+         */
         public Builder profile(PadesProfile profile) {
             this.profile = Objects.requireNonNull(profile, "profile");
             return this;
         }
 
-        /** @param clock the clock for generation and verification times (default system UTC) @return this */
+        /**
+         * @param clock the clock for generation and verification times (default system UTC)
+         * @return this
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

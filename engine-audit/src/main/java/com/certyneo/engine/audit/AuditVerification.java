@@ -23,7 +23,18 @@ public record AuditVerification(String trailName, String trailSha256, Instant ve
                                 List<EventProblem> tamperedEvents, Optional<String> chainHead, Optional<Evidence> evidence,
                                 Optional<ValidationReport> sealReport) {
 
-    /** Validates the components and copies the lists. */
+    /**
+     * Validates the components and copies the lists.
+     *
+     * @param trailName the name of the verified file
+     * @param trailSha256 lower-case hex SHA-256 of the verified file
+     * @param verifiedAt when the verification ran
+     * @param checks every check with its outcome
+     * @param tamperedEvents events that fail the hash chain, by sequence number (empty when the chain holds)
+     * @param chainHead the chain head recomputed from the attached evidence, if it could be read
+     * @param evidence the attached evidence, if it follows the schema
+     * @param sealReport the engine's validation report of the seal
+     */
     public AuditVerification {
         Objects.requireNonNull(trailName, "trailName");
         Objects.requireNonNull(trailSha256, "trailSha256");

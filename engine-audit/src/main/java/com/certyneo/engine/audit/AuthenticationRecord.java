@@ -20,7 +20,15 @@ import java.util.Optional;
 public record AuthenticationRecord(AuthenticationMethod method, AuthenticationResult result, Instant at,
                                    Optional<String> provider, Optional<String> reference) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param method SMS OTP, e-mail OTP, ID document or video KYC
+     * @param result success or failure
+     * @param at when the result was obtained (UTC, millisecond precision)
+     * @param provider the provider that performed the check (SMS gateway, KYC vendor), if known
+     * @param reference an opaque reference into the provider's or platform's records, if any
+     */
     public AuthenticationRecord {
         Checks.require(method != null, "An authentication record has no method", "Set the authentication method.");
         Checks.require(result != null, "An authentication record has no result", "Set SUCCESS or FAILURE.");

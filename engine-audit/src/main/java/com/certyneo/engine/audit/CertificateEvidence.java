@@ -26,7 +26,16 @@ public record CertificateEvidence(String serialNumber, String sha256, String sub
     private static final Map<String, String> KEYWORDS = Map.of("1.2.840.113549.1.9.1", "EMAILADDRESS",
             "2.5.4.5", "SERIALNUMBER", "2.5.4.42", "GIVENNAME", "2.5.4.4", "SURNAME", "2.5.4.97", "ORGANIZATIONIDENTIFIER");
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param serialNumber the serial number, lower-case hex without leading zeros
+     * @param sha256 lower-case hex SHA-256 fingerprint of the DER encoding
+     * @param subject the subject DN (RFC 2253, with EMAILADDRESS, SERIALNUMBER and similar keywords spelled out)
+     * @param issuer the issuer DN (RFC 2253)
+     * @param notBefore start of validity
+     * @param notAfter end of validity
+     */
     public CertificateEvidence {
         Checks.require(serialNumber != null && serialNumber.matches("[0-9a-f]{1,64}"),
                 "The certificate serial number '" + serialNumber + "' is not lower-case hex", "Give the serial in hex.");

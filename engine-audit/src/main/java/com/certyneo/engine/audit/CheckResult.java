@@ -11,7 +11,13 @@ import java.util.Objects;
  */
 public record CheckResult(AuditCheck check, CheckStatus status, String detail) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param check which check
+     * @param status passed, failed or skipped
+     * @param detail what was compared or found, human-readable
+     */
     public CheckResult {
         Objects.requireNonNull(check, "check");
         Objects.requireNonNull(status, "status");

@@ -21,7 +21,16 @@ import java.util.Optional;
 public record DocumentEvidence(String name, int pages, long size, String originalSha256,
                                Optional<String> preparedSha256, Optional<String> signedSha256) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param name the file name shown to signers
+     * @param pages the page count
+     * @param size the size of the original in bytes
+     * @param originalSha256 lower-case hex SHA-256 of the file as uploaded
+     * @param preparedSha256 SHA-256 of the prepared revision (fields, overlays) that signers saw, if recorded
+     * @param signedSha256 SHA-256 of the final signed file, once the envelope is complete
+     */
     public DocumentEvidence {
         name = Checks.text(name, "document name", 512);
         Checks.require(pages >= 0, "The page count of " + name + " is negative", "Give the page count.");

@@ -17,7 +17,16 @@ import java.util.Optional;
 public record Envelope(String id, String title, EnvelopeMode mode, Party sender, Instant createdAt,
                        Optional<Instant> completedAt) {
 
-    /** Validates the components and truncates the times to milliseconds. */
+    /**
+     * Validates the components and truncates the times to milliseconds.
+     *
+     * @param id the envelope identifier (a UUID or any stable id, at most 128 characters)
+     * @param title the envelope title shown to signers
+     * @param mode production or sandbox
+     * @param sender who sent the envelope
+     * @param createdAt when the envelope was created (UTC, millisecond precision)
+     * @param completedAt when the last signature completed it, if it is complete
+     */
     public Envelope {
         id = Checks.identifier(id, "envelope id");
         title = Checks.text(title, "envelope title", 512);

@@ -8,7 +8,12 @@ package com.certyneo.engine.audit;
  */
 public record EventProblem(long sequence, String reason) {
 
-    /** Validates the reason. */
+    /**
+     * Validates the reason.
+     *
+     * @param sequence the event's sequence number (its position from 1 when the number itself is unreadable)
+     * @param reason what is wrong, e.g. "content does not match its hash"
+     */
     public EventProblem {
         reason = reason == null || reason.isBlank() ? "tampered" : reason;
     }

@@ -31,7 +31,11 @@ public record EventType(String name) {
     /** Every signer signed; the envelope is complete. */
     public static final EventType COMPLETED = new EventType("completed");
 
-    /** Validates the name. */
+    /**
+     * Validates the name.
+     *
+     * @param name lower-case name: a letter, then letters, digits, {@code _ . -} (at most 64 characters)
+     */
     public EventType {
         Checks.require(name != null && NAME.matcher(name).matches(), "The event type '" + name + "' is not a valid name",
                 "Use lower-case letters, digits, '_', '.' or '-', starting with a letter (e.g. reminder_sent).");

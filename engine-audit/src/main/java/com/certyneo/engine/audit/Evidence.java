@@ -35,7 +35,14 @@ import java.util.Set;
 public record Evidence(Envelope envelope, List<DocumentEvidence> documents, List<SignerEvidence> signers,
                        List<AuditEvent> events) {
 
-    /** Validates the components and copies the lists. */
+    /**
+     * Validates the components and copies the lists.
+     *
+     * @param envelope the envelope
+     * @param documents its documents (at least one)
+     * @param signers its signers, with unique ids
+     * @param events the event log (at least one event), numbered 1..n in order
+     */
     public Evidence {
         Checks.require(envelope != null, "The evidence has no envelope", "Set the envelope.");
         documents = List.copyOf(Objects.requireNonNullElse(documents, List.of()));
@@ -117,19 +124,28 @@ public record Evidence(Envelope envelope, List<DocumentEvidence> documents, List
         private Builder() {
         }
 
-        /** @param envelope the envelope @return this */
+        /**
+         * @param envelope the envelope
+         * @return this
+         */
         public Builder envelope(Envelope envelope) {
             this.envelope = envelope;
             return this;
         }
 
-        /** @param document one more document @return this */
+        /**
+         * @param document one more document
+         * @return this
+         */
         public Builder document(DocumentEvidence document) {
             documents.add(Objects.requireNonNull(document, "document"));
             return this;
         }
 
-        /** @param signer one more signer @return this */
+        /**
+         * @param signer one more signer
+         * @return this
+         */
         public Builder signer(SignerEvidence signer) {
             signers.add(Objects.requireNonNull(signer, "signer"));
             return this;

@@ -12,7 +12,13 @@ import java.util.Optional;
  */
 public record Party(String name, String email, Optional<String> organization) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param name display name
+     * @param email e-mail address
+     * @param organization the account or organisation, if any
+     */
     public Party {
         name = Checks.text(name, "party name", 256);
         email = Checks.text(email, "party e-mail", 320);

@@ -18,7 +18,16 @@ import java.util.Objects;
 public record SealedAuditTrail(SigningResult seal, PadesProfile requestedProfile, boolean profileFellBack, String chainHead,
                                String evidenceSha256, String unsealedSha256) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param seal the engine's signing result (seal certificate, time-stamp time, output digest and file)
+     * @param requestedProfile the profile asked for
+     * @param profileFellBack whether the engine could not produce the requested profile and B-T was used instead
+     * @param chainHead the evidence chain head printed and stored in the trail
+     * @param evidenceSha256 SHA-256 of the embedded evidence.json
+     * @param unsealedSha256 SHA-256 of the PDF/A-3b rendering before sealing
+     */
     public SealedAuditTrail {
         Objects.requireNonNull(seal, "seal");
         Objects.requireNonNull(requestedProfile, "requestedProfile");

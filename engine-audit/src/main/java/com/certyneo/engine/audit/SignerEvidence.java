@@ -24,7 +24,17 @@ import java.util.Optional;
 public record SignerEvidence(String id, String name, String email, Optional<String> maskedPhone, SignatureLevel level,
                              List<AuthenticationRecord> authentications, Optional<CertificateEvidence> certificate) {
 
-    /** Validates the components and copies the list. */
+    /**
+     * Validates the components and copies the list.
+     *
+     * @param id the signer (recipient) id within the envelope
+     * @param name the verified full name
+     * @param email the e-mail address
+     * @param maskedPhone the masked phone number, if the signer has one
+     * @param level the eIDAS level requested for this signer
+     * @param authentications authentication attempts, oldest first
+     * @param certificate the signer's one-time certificate (AES) or qualified certificate (QES), once signed
+     */
     public SignerEvidence {
         id = Checks.identifier(id, "signer id");
         name = Checks.text(name, "signer name", 256);

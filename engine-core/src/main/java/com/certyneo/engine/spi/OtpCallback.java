@@ -30,6 +30,10 @@ public interface OtpCallback {
         /**
          * Validates the components. Not part of the stable API: the engine creates requests, and a new component
          * changes this constructor; a test of a callback makes one with {@link #of(Signer, String, String)}.
+         *
+         * @param signer the signer who received the OTP
+         * @param credentialId the credential being authorised
+         * @param label the service's label for the OTP (such as "SMS code"), possibly empty
          */
         @InternalApi
         public Request {

@@ -18,6 +18,9 @@ public record QualifiedCredential(String id, List<X509Certificate> certificateCh
     /**
      * Validates the components and copies the chain. Not part of the stable API: a new component changes this
      * constructor; use {@link #of(String, List)}.
+     *
+     * @param id the provider's credential identifier (not a secret)
+     * @param certificateChain the qualified certificate first, then its issuers
      */
     @InternalApi
     public QualifiedCredential {

@@ -124,19 +124,28 @@ public final class OneTimeCertificateAuthority implements CertificateIssuer {
             return this;
         }
 
-        /** @param validity how long issued certificates are valid (default 24 hours) @return this */
+        /**
+         * @param validity how long issued certificates are valid (default 24 hours)
+         * @return this
+         */
         public Builder validity(Duration validity) {
             this.validity = validity;
             return this;
         }
 
-        /** @param oid a certificate policy OID to put in issued certificates @return this */
+        /**
+         * @param oid a certificate policy OID to put in issued certificates
+         * @return this
+         */
         public Builder policy(String oid) {
             this.policies.add(oid);
             return this;
         }
 
-        /** @param organization an O= attribute for the subject, or {@code null} @return this */
+        /**
+         * @param organization an O= attribute for the subject, or {@code null}
+         * @return this
+         */
         public Builder organization(String organization) {
             this.organization = organization;
             return this;

@@ -638,25 +638,37 @@ public final class PadesSignatureEngine implements SignatureEngine {
             return sandbox(Sandbox.open(Objects.requireNonNull(home, "home")));
         }
 
-        /** @param key the platform seal key used at SES @return this */
+        /**
+         * @param key the platform seal key used at SES
+         * @return this
+         */
         public Builder sealKey(SigningKey key) {
             this.sealKey = key;
             return this;
         }
 
-        /** @param issuer issues the one-time certificates used at AES @return this */
+        /**
+         * @param issuer issues the one-time certificates used at AES
+         * @return this
+         */
         public Builder oneTimeCertificateIssuer(CertificateIssuer issuer) {
             this.oneTimeIssuer = issuer;
             return this;
         }
 
-        /** @param source the time-stamp source for B-T and above @return this */
+        /**
+         * @param source the time-stamp source for B-T and above
+         * @return this
+         */
         public Builder timestampSource(TimestampSource source) {
             this.timestampSource = source;
             return this;
         }
 
-        /** @param root a root certificate to trust when signing and validating @return this */
+        /**
+         * @param root a root certificate to trust when signing and validating
+         * @return this
+         */
         public Builder trustAnchor(X509Certificate root) {
             this.trustAnchors.add(Objects.requireNonNull(root, "root"));
             return this;
@@ -727,7 +739,10 @@ public final class PadesSignatureEngine implements SignatureEngine {
             return this;
         }
 
-        /** @param clock the clock for signing times (default system UTC) @return this */
+        /**
+         * @param clock the clock for signing times (default system UTC)
+         * @return this
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

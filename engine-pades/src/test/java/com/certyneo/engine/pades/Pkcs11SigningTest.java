@@ -91,8 +91,28 @@ class Pkcs11SigningTest {
         tsa = TimestampAuthority.builder().key(tsaKeys.getPrivate(), List.of(tsaCert, root)).policy("1.2.3.4.5").build();
     }
 
-    /** Creates a fresh SoftHSM2 token where SOFTHSM2_CONF (set by surefire) points, and imports the seal key. */
+    static boolean sealImported;
+
+    /** Creates the SoftHSM2 token (once per JVM) and imports this class's seal key on it (once). */
     static void initToken() throws Exception {
+        createToken();
+        if (sealImported) {
+            return;
+        }
+        // Import the seal key and its chain onto the token through SunPKCS11 (token objects).
+        Provider provider = Security.getProvider("SunPKCS11").configure(
+                "--name=import\nlibrary=" + LIBRARY + "\nslot=" + slot + "\n");
+        KeyStore ks = KeyStore.getInstance("PKCS11", provider);
+        ks.load(null, PIN);
+        ks.setKeyEntry("seal", sealKeys.getPrivate(), null, sealChain.toArray(new Certificate[0]));
+        sealImported = true;
+    }
+
+    /**
+     * Creates a fresh SoftHSM2 token where SOFTHSM2_CONF (set by surefire) points, once per JVM, and sets
+     * {@link #slot}; other test classes use it too ({@link ReadmeProductionEngineTest}), each removing what it adds.
+     */
+    static synchronized void createToken() throws Exception {
         String conf = System.getenv("SOFTHSM2_CONF");
         boolean available = conf != null && Files.isReadable(LIBRARY) && onPath("softhsm2-util");
         if (!available) {
@@ -123,12 +143,6 @@ class Pkcs11SigningTest {
         Matcher m = Pattern.compile("reassigned to slot (\\d+)").matcher(output);
         assertTrue(m.find(), output);
         slot = Long.parseLong(m.group(1));
-        // Import the seal key and its chain onto the token through SunPKCS11 (token objects).
-        Provider provider = Security.getProvider("SunPKCS11").configure(
-                "--name=import\nlibrary=" + LIBRARY + "\nslot=" + slot + "\n");
-        KeyStore ks = KeyStore.getInstance("PKCS11", provider);
-        ks.load(null, PIN);
-        ks.setKeyEntry("seal", sealKeys.getPrivate(), null, sealChain.toArray(new Certificate[0]));
     }
 
     static boolean onPath(String tool) {

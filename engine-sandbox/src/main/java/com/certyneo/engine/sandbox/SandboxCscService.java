@@ -302,7 +302,10 @@ public final class SandboxCscService implements AutoCloseable {
         return enrol(userId, commonName, phone, "EC", null);
     }
 
-    /** @return the credential's certificate chain */
+    /**
+     * @param credentialId a credential ID returned by {@code enrol}
+     * @return the credential's certificate chain, or an empty list for an unknown credential
+     */
     public List<X509Certificate> certificateChain(String credentialId) {
         Credential c = credentials.get(credentialId);
         return c == null ? List.of() : c.chain();
@@ -901,7 +904,10 @@ public final class SandboxCscService implements AutoCloseable {
             return this;
         }
 
-        /** @param oid one more certificate policy for issued certificates (QCP-n-qscd is always there) @return this */
+        /**
+         * @param oid one more certificate policy for issued certificates (QCP-n-qscd is always there)
+         * @return this
+         */
         public Builder policy(String oid) {
             this.policies.add(oid);
             return this;
@@ -920,32 +926,48 @@ public final class SandboxCscService implements AutoCloseable {
             return this;
         }
 
-        /** @param id the OAuth client ID @param secret the client secret @return this */
+        /**
+         * @param id the OAuth client ID
+         * @param secret the client secret
+         * @return this
+         */
         public Builder client(String id, String secret) {
             this.clientId = id;
             this.clientSecret = secret;
             return this;
         }
 
-        /** @param lifetime access token lifetime (default 30 minutes) @return this */
+        /**
+         * @param lifetime access token lifetime (default 30 minutes)
+         * @return this
+         */
         public Builder tokenLifetime(Duration lifetime) {
             this.tokenLifetime = lifetime;
             return this;
         }
 
-        /** @param lifetime SAD lifetime (default 5 minutes) @return this */
+        /**
+         * @param lifetime SAD lifetime (default 5 minutes)
+         * @return this
+         */
         public Builder sadLifetime(Duration lifetime) {
             this.sadLifetime = lifetime;
             return this;
         }
 
-        /** @param max the multisign limit of every credential (default 5) @return this */
+        /**
+         * @param max the multisign limit of every credential (default 5)
+         * @return this
+         */
         public Builder multisign(int max) {
             this.multisign = max;
             return this;
         }
 
-        /** @param raw return ECDSA signatures as raw r‖s instead of DER @return this */
+        /**
+         * @param raw return ECDSA signatures as raw r‖s instead of DER
+         * @return this
+         */
         public Builder rawEcdsa(boolean raw) {
             this.rawEcdsa = raw;
             return this;
@@ -961,7 +983,10 @@ public final class SandboxCscService implements AutoCloseable {
             return this;
         }
 
-        /** @param clock the clock for expiries and certificate validity @return this */
+        /**
+         * @param clock the clock for expiries and certificate validity
+         * @return this
+         */
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;

@@ -282,19 +282,28 @@ public final class TimestampAuthority implements TimestampSource {
             return this;
         }
 
-        /** @param policyOid the TSA policy OID, such as {@code 0.4.0.2023.1.1} @return this */
+        /**
+         * @param policyOid the TSA policy OID, such as {@code 0.4.0.2023.1.1}
+         * @return this
+         */
         public Builder policy(String policyOid) {
             this.policyOid = policyOid;
             return this;
         }
 
-        /** @param accuracy the accuracy claimed in tokens, positive (default one second) @return this */
+        /**
+         * @param accuracy the accuracy claimed in tokens, positive (default one second)
+         * @return this
+         */
         public Builder accuracy(Duration accuracy) {
             this.accuracy = accuracy;
             return this;
         }
 
-        /** @param clock the clock giving genTime (default system UTC) @return this */
+        /**
+         * @param clock the clock giving genTime (default system UTC)
+         * @return this
+         */
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;

@@ -47,7 +47,19 @@ public record TimestampInfo(Instant genTime, BigInteger serialNumber, String pol
     /** OID of the esi4-qtstStatement-1 QCStatement of qualified time-stamps. */
     public static final String QTST_STATEMENT_OID = "0.4.0.19422.1.1";
 
-    /** Checks that the mandatory fields are present. */
+    /**
+     * Checks that the mandatory fields are present.
+     *
+     * @param genTime the time the TSA asserts
+     * @param serialNumber the token serial number
+     * @param policyOid the TSA policy OID
+     * @param digestAlgorithmOid the OID of the message imprint's digest algorithm
+     * @param accuracy the accuracy, if present
+     * @param nonce the nonce, if present
+     * @param tsaName the TSA name field, if present, as text
+     * @param tsuCertificate the TSU certificate embedded in the token (matching the signer), if present
+     * @param claimsQualified whether the token carries the esi4-qtstStatement-1 QCStatement
+     */
     public TimestampInfo {
         Objects.requireNonNull(genTime, "genTime");
         Objects.requireNonNull(serialNumber, "serialNumber");

@@ -17,7 +17,15 @@ import java.util.Objects;
  */
 public record TimestampResult(String tsa, byte[] token, TimestampInfo info, boolean chainTrusted) {
 
-    /** Copies the token and checks the fields. */
+    /**
+     * Copies the token and checks the fields.
+     *
+     * @param tsa the URL of the TSA that issued the token (no credentials or query)
+     * @param token the DER TimeStampToken
+     * @param info what the token claims
+     * @param chainTrusted whether the TSU certificate was validated up to a configured trust anchor (false
+     *        when the client has no trust anchors)
+     */
     public TimestampResult {
         Objects.requireNonNull(tsa, "tsa");
         token = Objects.requireNonNull(token, "token").clone();

@@ -27,7 +27,10 @@ public sealed interface TsaAuthentication permits TsaAuthentication.None, TsaAut
         return new Basic(user, password);
     }
 
-    /** @param token the bearer token @return bearer authentication */
+    /**
+     * @param token the bearer token
+     * @return bearer authentication
+     */
     static TsaAuthentication bearer(String token) {
         return new Bearer(token);
     }
@@ -53,7 +56,12 @@ public sealed interface TsaAuthentication permits TsaAuthentication.None, TsaAut
      * @param password the password
      */
     record Basic(String user, String password) implements TsaAuthentication {
-        /** Validates the fields. */
+        /**
+         * Validates the fields.
+         *
+         * @param user the user name
+         * @param password the password
+         */
         public Basic {
             Objects.requireNonNull(user, "user");
             Objects.requireNonNull(password, "password");
@@ -80,7 +88,11 @@ public sealed interface TsaAuthentication permits TsaAuthentication.None, TsaAut
      * @param token the token
      */
     record Bearer(String token) implements TsaAuthentication {
-        /** Validates the token. */
+        /**
+         * Validates the token.
+         *
+         * @param token the token
+         */
         public Bearer {
             Objects.requireNonNull(token, "token");
             if (token.isBlank() || token.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {

@@ -304,13 +304,19 @@ public final class TsaClient implements TimestampSource {
         private Builder() {
         }
 
-        /** @param endpoint a TSA, tried after those added before it @return this */
+        /**
+         * @param endpoint a TSA, tried after those added before it
+         * @return this
+         */
         public Builder endpoint(TsaEndpoint endpoint) {
             endpoints.add(Objects.requireNonNull(endpoint, "endpoint"));
             return this;
         }
 
-        /** @param url a TSA URL with default settings, tried after those added before it @return this */
+        /**
+         * @param url a TSA URL with default settings, tried after those added before it
+         * @return this
+         */
         public Builder endpoint(String url) {
             return endpoint(TsaEndpoint.of(url));
         }
@@ -339,7 +345,10 @@ public final class TsaClient implements TimestampSource {
             return this;
         }
 
-        /** @param skew the largest accepted distance between genTime and the local clock (default 2 min) @return this */
+        /**
+         * @param skew the largest accepted distance between genTime and the local clock (default 2 min)
+         * @return this
+         */
         public Builder maxClockSkew(Duration skew) {
             if (skew.isNegative()) {
                 throw new IllegalArgumentException("The clock skew cannot be negative");
@@ -360,7 +369,10 @@ public final class TsaClient implements TimestampSource {
             return this;
         }
 
-        /** @param delay the pause before the first retry, growing linearly after (default 250 ms) @return this */
+        /**
+         * @param delay the pause before the first retry, growing linearly after (default 250 ms)
+         * @return this
+         */
         public Builder retryDelay(Duration delay) {
             if (delay.isNegative() || delay.compareTo(Duration.ofSeconds(30)) > 0) {
                 throw new IllegalArgumentException("retryDelay must be between 0 and 30 s");
@@ -369,7 +381,10 @@ public final class TsaClient implements TimestampSource {
             return this;
         }
 
-        /** @param clock the local clock genTime is compared with (default system UTC) @return this */
+        /**
+         * @param clock the local clock genTime is compared with (default system UTC)
+         * @return this
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

@@ -26,7 +26,16 @@ public record TsaEndpoint(URI uri, Duration connectTimeout, Duration readTimeout
     /** Default read timeout. */
     static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(15);
 
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param uri the TSA URL ({@code http} or {@code https}, no user info)
+     * @param connectTimeout the TCP/TLS connect timeout (default 5 s)
+     * @param readTimeout the time allowed for the whole exchange once connected (default 15 s)
+     * @param authentication how to authenticate (default none)
+     * @param sslContext the TLS context for HTTPS, such as one holding a client certificate; empty for the JDK default
+     * @param requestPolicy the policy OID to put in {@code reqPolicy}, if any
+     */
     public TsaEndpoint {
         Objects.requireNonNull(uri, "uri");
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
@@ -52,28 +61,44 @@ public record TsaEndpoint(URI uri, Duration connectTimeout, Duration readTimeout
         return of(URI.create(url));
     }
 
-    /** @param uri the TSA URL @return an endpoint with defaults, as {@link #of(String)} */
+    /**
+     * @param uri the TSA URL
+     * @return an endpoint with defaults, as {@link #of(String)}
+     */
     public static TsaEndpoint of(URI uri) {
         return new TsaEndpoint(uri, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, TsaAuthentication.none(),
                 Optional.empty(), Optional.empty());
     }
 
-    /** @param connect connect timeout @param read read timeout @return a copy with these timeouts */
+    /**
+     * @param connect connect timeout
+     * @param read read timeout
+     * @return a copy with these timeouts
+     */
     public TsaEndpoint withTimeouts(Duration connect, Duration read) {
         return new TsaEndpoint(uri, connect, read, authentication, sslContext, requestPolicy);
     }
 
-    /** @param auth the authentication @return a copy using it */
+    /**
+     * @param auth the authentication
+     * @return a copy using it
+     */
     public TsaEndpoint withAuthentication(TsaAuthentication auth) {
         return new TsaEndpoint(uri, connectTimeout, readTimeout, auth, sslContext, requestPolicy);
     }
 
-    /** @param context the TLS context (trust store, client certificate) @return a copy using it */
+    /**
+     * @param context the TLS context (trust store, client certificate)
+     * @return a copy using it
+     */
     public TsaEndpoint withSslContext(SSLContext context) {
         return new TsaEndpoint(uri, connectTimeout, readTimeout, authentication, Optional.of(context), requestPolicy);
     }
 
-    /** @param policyOid the policy OID to request @return a copy sending it as {@code reqPolicy} */
+    /**
+     * @param policyOid the policy OID to request
+     * @return a copy sending it as {@code reqPolicy}
+     */
     public TsaEndpoint withRequestPolicy(String policyOid) {
         return new TsaEndpoint(uri, connectTimeout, readTimeout, authentication, sslContext, Optional.of(policyOid));
     }

@@ -15,9 +15,12 @@ public final class TsaException extends SignatureEngineException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The check that failed. */
     private final TsaCheck check;
+    /** The URL of the TSA that failed (without credentials or query), or a list of them after failover. */
     private final String tsa;
     private final transient List<TsaException> attempts;
+    /** Whether the failure is worth retrying at the same TSA. */
     private final boolean retryable;
 
     TsaException(ErrorCode code, TsaCheck check, String tsa, String message, String hint, Throwable cause,

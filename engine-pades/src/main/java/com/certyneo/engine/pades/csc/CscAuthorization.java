@@ -13,7 +13,13 @@ import java.util.Objects;
  */
 public record CscAuthorization(String credentialId, String sad, Instant expiresAt) {
 
-    /** Validates the components. */
+    /**
+     * Validates the components.
+     *
+     * @param credentialId the credential it authorises
+     * @param sad the SAD value
+     * @param expiresAt when it stops being valid
+     */
     public CscAuthorization {
         Objects.requireNonNull(credentialId, "credentialId");
         Objects.requireNonNull(sad, "sad");

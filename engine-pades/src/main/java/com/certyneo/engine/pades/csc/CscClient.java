@@ -629,13 +629,19 @@ public final class CscClient {
         private Builder() {
         }
 
-        /** @param uri the API base, such as {@code https://qtsp.example/csc/v2/} @return this */
+        /**
+         * @param uri the API base, such as {@code https://qtsp.example/csc/v2/}
+         * @return this
+         */
         public Builder baseUri(URI uri) {
             this.baseUri = uri;
             return this;
         }
 
-        /** @param dialect the API version (default {@link CscDialect#V2}) @return this */
+        /**
+         * @param dialect the API version (default {@link CscDialect#V2})
+         * @return this
+         */
         public Builder dialect(CscDialect dialect) {
             this.dialect = Objects.requireNonNull(dialect, "dialect");
             return this;
@@ -669,19 +675,28 @@ public final class CscClient {
             return this;
         }
 
-        /** @param base the OAuth 2.0 server base ({@code info.oauth2}); default the API base @return this */
+        /**
+         * @param base the OAuth 2.0 server base ({@code info.oauth2}); default the API base
+         * @return this
+         */
         public Builder oauthBase(URI base) {
             this.oauthBase = base;
             return this;
         }
 
-        /** @param timeout connect and request timeout (default 30 s) @return this */
+        /**
+         * @param timeout connect and request timeout (default 30 s)
+         * @return this
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
-        /** @param clock the clock for token and SAD expiry @return this */
+        /**
+         * @param clock the clock for token and SAD expiry
+         * @return this
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

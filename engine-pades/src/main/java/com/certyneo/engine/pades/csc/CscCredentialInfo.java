@@ -23,7 +23,22 @@ public record CscCredentialInfo(String id, List<X509Certificate> certificateChai
                                 boolean keyEnabled, String certificateStatus, String authMode, boolean pinRequired,
                                 boolean otpRequired, boolean otpOnline, String otpLabel, String scal, int multisign) {
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param id the credential ID
+     * @param certificateChain the certificate first, then its issuers
+     * @param keyAlgorithms the key's signature algorithm OIDs ({@code key.algo})
+     * @param keyEnabled whether {@code key.status} is {@code enabled}
+     * @param certificateStatus {@code cert.status} ({@code valid}, {@code expired}, {@code revoked}, ...) or empty
+     * @param authMode {@code explicit}, {@code implicit} or {@code oauth2code}
+     * @param pinRequired whether a PIN is part of the authorisation
+     * @param otpRequired whether an OTP is part of the authorisation
+     * @param otpOnline whether the service must be asked to send the OTP first (getChallenge / sendOTP)
+     * @param otpLabel the service's label for the OTP, possibly empty
+     * @param scal the sole control assurance level, {@code 1} or {@code 2}
+     * @param multisign how many signatures one authorisation may cover
+     */
     public CscCredentialInfo {
         certificateChain = List.copyOf(certificateChain);
         keyAlgorithms = List.copyOf(keyAlgorithms);

@@ -12,8 +12,11 @@ public final class CscException extends SignatureEngineException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The URL that failed. */
     private final String endpoint;
+    /** The HTTP status, or 0 when no response was received. */
     private final int httpStatus;
+    /** The CSC {@code error} value the service sent, or {@code null}. */
     private final String cscError;
 
     CscException(ErrorCode code, String endpoint, int httpStatus, String cscError, String message, String hint, Throwable cause) {

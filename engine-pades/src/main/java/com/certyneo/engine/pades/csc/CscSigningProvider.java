@@ -261,25 +261,37 @@ public final class CscSigningProvider implements QualifiedSigningProvider {
         private Builder() {
         }
 
-        /** @param client the CSC client @return this */
+        /**
+         * @param client the CSC client
+         * @return this
+         */
         public Builder client(CscClient client) {
             this.client = client;
             return this;
         }
 
-        /** @param callback obtains the OTP the signer received @return this */
+        /**
+         * @param callback obtains the OTP the signer received
+         * @return this
+         */
         public Builder otpCallback(OtpCallback callback) {
             this.otpCallback = callback;
             return this;
         }
 
-        /** @param mapping the CSC userID of a signer (default: the e-mail address) @return this */
+        /**
+         * @param mapping the CSC userID of a signer (default: the e-mail address)
+         * @return this
+         */
         public Builder userId(Function<Signer, String> mapping) {
             this.userId = Objects.requireNonNull(mapping, "mapping");
             return this;
         }
 
-        /** @param supplier the PIN of a signer when the credential needs one (returned arrays are wiped) @return this */
+        /**
+         * @param supplier the PIN of a signer when the credential needs one (returned arrays are wiped)
+         * @return this
+         */
         public Builder pin(Function<Signer, char[]> supplier) {
             this.pin = Objects.requireNonNull(supplier, "supplier");
             return this;
@@ -298,7 +310,10 @@ public final class CscSigningProvider implements QualifiedSigningProvider {
             return this;
         }
 
-        /** @param clock the clock for SAD expiry @return this */
+        /**
+         * @param clock the clock for SAD expiry
+         * @return this
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

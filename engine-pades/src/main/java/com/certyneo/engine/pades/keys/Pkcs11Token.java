@@ -144,27 +144,39 @@ public final class Pkcs11Token implements AutoCloseable {
         private Builder() {
         }
 
-        /** @param library the PKCS#11 module, such as {@code /usr/lib/softhsm/libsofthsm2.so} @return this */
+        /**
+         * @param library the PKCS#11 module, such as {@code /usr/lib/softhsm/libsofthsm2.so}
+         * @return this
+         */
         public Builder library(Path library) {
             this.library = library;
             return this;
         }
 
-        /** @param slotId the PKCS#11 slot ID @return this */
+        /**
+         * @param slotId the PKCS#11 slot ID
+         * @return this
+         */
         public Builder slot(long slotId) {
             this.slot = slotId;
             this.slotListIndex = null;
             return this;
         }
 
-        /** @param index the index in the list of slots that hold a token (default 0) @return this */
+        /**
+         * @param index the index in the list of slots that hold a token (default 0)
+         * @return this
+         */
         public Builder slotListIndex(int index) {
             this.slotListIndex = index;
             this.slot = null;
             return this;
         }
 
-        /** @param pin the user PIN (copied; wipe your copy) @return this */
+        /**
+         * @param pin the user PIN (copied; wipe your copy)
+         * @return this
+         */
         public Builder pin(char[] pin) {
             this.pin = pin == null ? null : pin.clone();
             return this;
