@@ -270,10 +270,14 @@ public final class TsaClient implements TimestampSource {
                 throw TsaException.failed(TsaCheck.CONTENT_TYPE, tsa, "the reply exceeds " + MAX_REPLY_BYTES + " bytes",
                         "Check the TSA URL.", cause);
             }
-            String what = cause instanceof ConnectException ? "cannot connect"
+            String what = cause instanceof ConnectException ? "cannot connect (connection refused or no route)"
+                    : cause instanceof java.nio.channels.UnresolvedAddressException
+                      || cause instanceof java.net.UnknownHostException ? "cannot connect (unknown host)"
                     : cause instanceof SSLException ? "TLS failed" : "I/O failed";
-            throw TsaException.failed(TsaCheck.CONNECTION, tsa, what + " (" + cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : ": " + PkiStatusText.sanitize(cause.getMessage())) + ")",
+            // In words: the exception's class is in the cause, which callers and --debug see.
+            String detail = cause.getMessage() == null || cause.getMessage().isBlank() ? ""
+                    : ": " + PkiStatusText.sanitize(cause.getMessage());
+            throw TsaException.failed(TsaCheck.CONNECTION, tsa, what + detail,
                     "Check the TSA URL, the network path and TLS settings, or add a backup TSA endpoint.", cause);
         }
     }

@@ -136,6 +136,8 @@ class TsaClientTest {
         String url = "http://127.0.0.1:" + port + "/tsa";
         TsaException e = fails(strict(url).build(), TsaCheck.CONNECTION, url);
         assertEquals(ErrorCode.TSA_UNAVAILABLE, e.code());
+        assertTrue(e.getMessage().contains("cannot connect (connection refused or no route)"), e.getMessage());
+        assertFalse(e.getMessage().contains("Exception"), "in words, not Java class names: " + e.getMessage());
         assertNoPromiseOfRetry(e);
     }
 
