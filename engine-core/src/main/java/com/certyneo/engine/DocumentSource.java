@@ -112,7 +112,7 @@ public sealed interface DocumentSource permits DocumentSource.FileSource, Docume
             try {
                 return Files.readAllBytes(file);
             } catch (IOException e) {
-                throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot read " + file + ": " + e,
+                throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot read " + file + ": " + IoProblems.describe(e),
                         "Check that the file exists and is readable.", e);
             }
         }

@@ -6,6 +6,9 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -17,6 +20,11 @@ import java.util.Optional;
 public sealed interface DocumentTarget permits DocumentTarget.FileTarget, DocumentTarget.StreamTarget {
 
     /**
+     * A file written all-or-nothing (a temporary sibling, then an atomic move). A new file gets the permissions
+     * the process's umask gives new files; a file that exists is replaced and keeps its permissions. When
+     * {@code path} is a symbolic link (or a chain of them), the file it points to is written, and the link is
+     * kept; a dangling link creates the file it names. A directory is never replaced.
+     *
      * @param path the output file; replaced if it exists
      * @return a file target
      */
@@ -77,32 +85,67 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
 
         @Override
         public void write(ContentWriter writer) {
-            Path absolute = file.toAbsolutePath();
-            Path dir = absolute.getParent();
             Path tmp = null;
             try {
+                Path target = followLinks(file.toAbsolutePath());
+                Path dir = target.getParent();
+                if (Files.isDirectory(target)) {
+                    throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot write " + file + ": it is a directory",
+                            "Name a file to write, such as " + target.resolve("signed.pdf") + ".");
+                }
                 if (dir != null) {
                     Files.createDirectories(dir);
                 }
-                tmp = PartFiles.create(dir, "." + absolute.getFileName());
+                boolean posix = target.getFileSystem().supportedFileAttributeViews().contains("posix");
+                Set<PosixFilePermission> kept = posix && Files.exists(target) ? Files.getPosixFilePermissions(target) : null;
+                tmp = PartFiles.create(dir, "." + target.getFileName());
+                // Created as any new file (the umask applies): that is the mode of a new output. The content is
+                // written while only the owner can read it, and the output gets that mode, or the mode of the file
+                // it replaces. Best effort: a file system that refuses chmod (vfat, some network mounts) is written.
+                Set<PosixFilePermission> mode = posix ? (kept != null ? kept : Files.getPosixFilePermissions(tmp)) : null;
+                chmod(tmp, mode == null ? null : EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
                 try (OutputStream out = Files.newOutputStream(tmp)) {
                     writer.writeTo(out);
                 }
+                chmod(tmp, mode);
                 try {
-                    Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
                 }
                 PartFiles.forget(tmp);
                 tmp = null;
             } catch (IOException e) {
-                throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot write " + file + ": " + e,
+                throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot write " + file + ": " + IoProblems.describe(e),
                         "Check that the output directory exists and is writable.", e);
             } finally {
                 if (tmp != null) {
                     PartFiles.delete(tmp);
                 }
             }
+        }
+
+        private static void chmod(Path file, Set<PosixFilePermission> mode) {
+            if (mode == null) {
+                return;
+            }
+            try {
+                Files.setPosixFilePermissions(file, mode);
+            } catch (IOException | UnsupportedOperationException e) {
+                // the file system keeps its own idea of permissions
+            }
+        }
+
+        /** @return the file {@code path} names once every symbolic link on it is followed (up to 40, as POSIX) */
+        private static Path followLinks(Path path) throws IOException {
+            Path current = path;
+            for (int i = 0; i < 40; i++) {
+                if (!Files.isSymbolicLink(current)) {
+                    return current;
+                }
+                current = current.resolveSibling(Files.readSymbolicLink(current)).normalize();
+            }
+            throw new java.nio.file.FileSystemException(path.toString(), null, "too many levels of symbolic links");
         }
     }
 
@@ -168,9 +211,21 @@ final class PartFiles {
             if (shuttingDown) {
                 throw new IOException("The JVM is shutting down: no new output files");
             }
-            Path tmp = Files.createTempFile(dir, prefix, ".part");
-            LIVE.add(tmp);
-            return tmp;
+            // Not Files.createTempFile: that creates the file with mode 0600, and the output would keep it. A file
+            // created like any other gets the mode the umask gives new files.
+            for (int attempt = 0; ; attempt++) {
+                Path tmp = dir.resolve(prefix + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".part");
+                try {
+                    Files.createFile(tmp);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    if (attempt < 100) {
+                        continue;
+                    }
+                    throw e;
+                }
+                LIVE.add(tmp);
+                return tmp;
+            }
         }
     }
 

@@ -67,6 +67,7 @@ final class CmsPdfSigner {
                 // PDFBox leaves /Contents zero-filled when the callback returns nothing; the CMS is
                 // pasted below, after the time-based second /ID element is made deterministic.
                 document.addSignature(signature, content -> new byte[0], options);
+                fillInvisibleAppearance(document, signature);
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 document.saveIncremental(out);
                 prepared = PdfFactory.pinLastId(out.toByteArray(),
@@ -75,6 +76,33 @@ final class CmsPdfSigner {
             return paste(prepared, signer);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * PDFBox gives an invisible signature's widget an empty normal appearance, a form XObject whose stream has
+     * {@code /Length 0}, which PDF readers (PDFBox among them) report as a suspicious or invalid stream length when they
+     * parse the file. The widget keeps its zero-size /Rect; its appearance becomes a small form that saves and restores
+     * the graphics state, and draws nothing.
+     */
+    private static void fillInvisibleAppearance(PDDocument document, PDSignature signature) throws IOException {
+        for (org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField field : document.getSignatureFields()) {
+            if (field.getSignature() == null || field.getSignature().getCOSObject() != signature.getCOSObject()) {
+                continue;
+            }
+            for (org.apache.pdfbox.pdmodel.interactive.annotation.PDAnnotationWidget widget : field.getWidgets()) {
+                org.apache.pdfbox.pdmodel.interactive.annotation.PDAppearanceStream form =
+                        new org.apache.pdfbox.pdmodel.interactive.annotation.PDAppearanceStream(document);
+                form.setBBox(new org.apache.pdfbox.pdmodel.common.PDRectangle(0, 0));
+                form.setResources(new org.apache.pdfbox.pdmodel.PDResources());
+                try (java.io.OutputStream content = form.getCOSObject().createOutputStream()) {
+                    content.write("q Q\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                org.apache.pdfbox.pdmodel.interactive.annotation.PDAppearanceDictionary appearance =
+                        new org.apache.pdfbox.pdmodel.interactive.annotation.PDAppearanceDictionary();
+                appearance.setNormalAppearance(form);
+                widget.setAppearance(appearance);
+            }
         }
     }
 

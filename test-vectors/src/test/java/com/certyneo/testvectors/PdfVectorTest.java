@@ -127,6 +127,30 @@ class PdfVectorTest {
     }
 
     @Test
+    void theSignedVectorsHaveNoEmptyStream() throws Exception {
+        // PDFBox gives an invisible signature an empty appearance stream (/Length 0) that readers log about.
+        for (byte[] bytes : List.of(PdfVector.ALREADY_SIGNED.bytes(), PdfVector.signed(PdfVector.MINIMAL.bytes(),
+                TestPki.create().goodSigner(), PdfVector.ALREADY_SIGNED_TIME))) {
+            try (PDDocument document = Loader.loadPDF(bytes)) {
+                int streams = 0;
+                for (org.apache.pdfbox.cos.COSObject object : document.getDocument().getXrefTable().keySet().stream()
+                        .map(key -> document.getDocument().getObjectFromPool(key)).toList()) {
+                    if (object.getObject() instanceof org.apache.pdfbox.cos.COSStream stream) {
+                        streams++;
+                        assertTrue(stream.getLength() > 0, "stream " + object.getKey() + " is empty: " + stream);
+                    }
+                }
+                assertTrue(streams > 1, "the vector has streams to check");
+                PDSignatureField field = document.getSignatureFields().get(0);
+                org.apache.pdfbox.pdmodel.interactive.annotation.PDAppearanceStream appearance =
+                        field.getWidgets().get(0).getNormalAppearanceStream();
+                assertEquals(0f, appearance.getBBox().getWidth());
+                assertEquals(0f, field.getWidgets().get(0).getRectangle().getWidth());
+            }
+        }
+    }
+
+    @Test
     void alreadySignedVerifiesWithPdfsig() throws Exception {
         assumeTrue(ExternalValidators.require("pdfsig"));
         Path file = Files.write(dir.resolve("signed.pdf"), PdfVector.ALREADY_SIGNED.bytes());

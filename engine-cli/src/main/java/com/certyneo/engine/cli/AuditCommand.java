@@ -58,6 +58,8 @@ final class AuditCommand extends CommandGroup {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            Inputs.readable(evidenceFile);
+            Inputs.writable(output, evidenceFile, false);
             Evidence evidence = readEvidence(evidenceFile);
             if (unsealed) {
                 byte[] pdf = AuditTrail.builder().build().render(evidence);
@@ -93,13 +95,13 @@ final class AuditCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            requireFile(trail);
+            Inputs.readable(trail);
             if (document != null) {
-                requireFile(document);
+                Inputs.readable(document);
             }
             List<X509Certificate> roots = new ArrayList<>();
             for (Path path : trust) {
-                roots.addAll(ValidateCommand.readCertificates(path));
+                roots.addAll(ValidateCommand.readCertificates(Inputs.readable(path)));
             }
             SignatureEngine engine = roots.isEmpty() ? PadesSignatureEngine.sandbox(homeDir()) : PadesSignatureEngine.builder().build();
             ValidationOptions options = roots.isEmpty() ? ValidationOptions.sandbox() : ValidationOptions.trusting(roots);
@@ -118,15 +120,10 @@ final class AuditCommand extends CommandGroup {
         try {
             json = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot read " + file + ": " + e, "Check the evidence file path.", e);
+            throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot read " + file + ": " + e.getMessage(),
+                    "Check the evidence file path.", e);
         }
         return Evidence.fromJson(json); // INVALID_EVIDENCE: exit 3 through Main
-    }
-
-    private static void requireFile(Path path) {
-        if (!Files.isRegularFile(path)) {
-            throw new SignatureEngineException(ErrorCode.IO_ERROR, path + " does not exist or is not a file", "Check the path.");
-        }
     }
 
     static void print(PrintWriter out, Path file, SealedAuditTrail sealed) {

@@ -48,12 +48,20 @@ final class DemoCommand extends EngineCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter console = out();
+        PrintWriter err = err();
+        boolean terminal = terminal();
         Path homeDir = homeDir();
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new com.certyneo.engine.SignatureEngineException(com.certyneo.engine.ErrorCode.IO_ERROR,
+                    out + " is not a directory", "Give --out a directory (it is created if needed).");
+        }
+        Progress.step(err, terminal, "[1/6] Writing the sample contract");
         Path contract = out.resolve("contract.pdf");
         SampleContract.write(contract);
         console.printf("Sample contract:  %s%n", contract);
 
         Instant created = Instant.now();
+        Progress.step(err, terminal, "[2/6] Signing for Alice (AES, SMS OTP; the first run creates the sandbox PKI)");
         try (PadesSignatureEngine engine = PadesSignatureEngine.sandbox(homeDir)) {
             console.printf("Sandbox PKI:      %s%n", engine.sandboxPki().orElseThrow().directory());
             Instant aliceViewed = Instant.now();
@@ -68,6 +76,7 @@ final class DemoCommand extends EngineCommand implements Callable<Integer> {
             console.println();
             SignCommand.print(console, contract, r1);
 
+            Progress.step(err, terminal, "[3/6] Signing for Bob (AES, e-mail OTP)");
             Instant aliceSigned = Instant.now();
             Instant bobViewed = Instant.now();
             Instant bobOtp = Instant.now();
@@ -86,6 +95,7 @@ final class DemoCommand extends EngineCommand implements Callable<Integer> {
 
             Instant bobSigned = Instant.now();
             console.println();
+            Progress.step(err, terminal, "[4/6] Validating the signed contract");
             console.println("Validation (DSS, offline, sandbox root trusted):");
             ValidationReport report = engine.validate(DocumentSource.of(signed), ValidationOptions.sandbox());
             ValidateCommand.print(console, report);
@@ -93,6 +103,7 @@ final class DemoCommand extends EngineCommand implements Callable<Integer> {
             // The audit trail of the envelope, built from the real signing results.
             Evidence evidence = evidence(contract, created, alice, aliceViewed, aliceOtp, aliceSigned, r1,
                     bob, bobViewed, bobOtp, bobSigned, r2);
+            Progress.step(err, terminal, "[5/6] Sealing the audit trail");
             Path evidenceJson = out.resolve("evidence.json");
             byte[] json = evidence.toJson();
             DocumentTarget.of(evidenceJson).write(o -> o.write(json));
@@ -102,6 +113,7 @@ final class DemoCommand extends EngineCommand implements Callable<Integer> {
             console.println();
             AuditCommand.print(console, trail, sealed);
             console.println();
+            Progress.step(err, terminal, "[6/6] Verifying the audit trail");
             console.println("Audit-trail verification (seal, evidence, hash chain, signed document digest):");
             AuditVerification verification = trails.verify(DocumentSource.of(trail), ValidationOptions.sandbox(),
                     Optional.of(DocumentSource.of(signed)));

@@ -40,4 +40,20 @@ abstract class EngineCommand {
     PrintWriter out() {
         return spec.commandLine().getOut();
     }
+
+    /** @return standard error */
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /** @return whether a person watches standard error, so that {@link Progress} is shown */
+    boolean terminal() {
+        return parent != null && parent.terminal;
+    }
+
+    /** The footer of the commands that write a PDF: how the output file is written. */
+    static final String OUTPUT_FOOTER = "%nOutput: written to a temporary file next to OUT.pdf, then moved over it, so "
+            + "nothing is left behind on failure. A new file gets the permissions your umask gives new files; a file "
+            + "that is replaced keeps its permissions. If OUT.pdf is a symbolic link, the file it points to is replaced "
+            + "and the link is kept. OUT.pdf may be IN.pdf only with --in-place.";
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 /** {@code certyneo extend}: raises every signature of a PDF to B-T, B-LT or B-LTA (sandbox engine). */
 @Command(name = "extend", mixinStandardHelpOptions = true,
         description = "Raise every signature of a PDF to B-T, B-LT or B-LTA (sandbox engine). "
-                + "Extending to B-LTA again adds a new archive time-stamp.")
+                + "Extending to B-LTA again adds a new archive time-stamp.", footer = EngineCommand.OUTPUT_FOOTER)
 final class ExtendCommand extends EngineCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "IN.pdf", description = "The signed PDF")
@@ -26,15 +26,22 @@ final class ExtendCommand extends EngineCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.pdf", description = "Where to write the result")
     Path output;
 
+    @Option(names = "--in-place", description = "Allow -o to name IN.pdf: the result replaces it (atomically)")
+    boolean inPlace;
+
     @Option(names = "--profile", paramLabel = "B-T|B-LT|B-LTA", defaultValue = "B-LTA",
             description = "Target profile (default: ${DEFAULT-VALUE})")
     String profile;
 
     @Override
     public Integer call() {
-        try (PadesSignatureEngine engine = sandboxEngine()) {
-            DocumentResult result = engine.extend(DocumentSource.of(input), DocumentTarget.of(output),
-                    PadesProfile.parse(profile));
+        Inputs.readable(input);
+        Inputs.writable(output, input, inPlace);
+        PadesProfile target = PadesProfile.parse(profile);
+        try (PadesSignatureEngine engine = sandboxEngine();
+             Progress progress = Progress.ticker(err(), terminal(), "Extending " + Progress.describe(input))) {
+            DocumentResult result = engine.extend(DocumentSource.of(input), DocumentTarget.of(output), target);
+            progress.close();
             print(out(), "Extended", input, result);
         }
         return 0;

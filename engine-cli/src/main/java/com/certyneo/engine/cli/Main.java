@@ -1,5 +1,6 @@
 package com.certyneo.engine.cli;
 
+import com.certyneo.engine.ErrorCode;
 import com.certyneo.engine.SignatureEngineException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,7 +9,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -54,6 +54,9 @@ public final class Main implements Runnable {
     @Spec
     CommandSpec spec;
 
+    /** Whether a person watches standard error: {@link Progress} is shown only then. */
+    boolean terminal;
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
@@ -80,32 +83,55 @@ public final class Main implements Runnable {
      * @return the exit code
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        return run(args, out, err, Progress.terminal());
+    }
+
+    /**
+     * Runs the CLI in-process.
+     *
+     * @param args command-line arguments
+     * @param out standard output
+     * @param err standard error
+     * @param terminal whether a person watches standard error ({@link Progress}: shown only then)
+     * @return the exit code
+     */
+    static int run(String[] args, PrintWriter out, PrintWriter err, boolean terminal) {
         if ("validate".equals(firstArgument(args))) {
             // on another core while picocli, the engine and the document take the main thread
             com.certyneo.engine.pades.PadesSignatureEngine.preloadValidation();
         }
         CommandLine commandLine = commandLine(args);
+        ((Main) commandLine.getCommand()).terminal = terminal;
         Timing.mark("command model");
         commandLine.setOut(out);
         commandLine.setErr(err);
         boolean debug = java.util.Arrays.asList(args).contains("--debug");
+        // validate --json answers in JSON on standard output, errors included
+        boolean json = "validate".equals(firstArgument(args)) && java.util.Arrays.asList(args).contains("--json");
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             SignatureEngineException engineError = engineError(e);
-            if (engineError == null) {
-                StringWriter trace = new StringWriter();
-                e.printStackTrace(new PrintWriter(trace));
-                err.println("error: INTERNAL: " + e);
-                err.println(trace);
-                return SIGNING;
+            Problem problem = engineError == null ? Problem.internal(e) : Problem.of(engineError, cmd);
+            report(problem, json, out, err);
+            if (engineError == null || debug) {
+                (engineError == null ? e : engineError).printStackTrace(err);
             }
-            err.println("error: " + engineError.code() + ": " + engineError.getMessage());
-            if (!engineError.hint().isEmpty()) {
-                err.println("fix: " + engineError.hint());
+            return engineError == null ? SIGNING : exitCode(engineError);
+        });
+        commandLine.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine cmd = e.getCommandLine();
+            String help = cmd.getCommandSpec().qualifiedName() + " --help";
+            if (json) {
+                Problem.usage(e.getMessage(), "See '" + help + "'.").printJson(out);
+            } else {
+                err.println("error: " + ErrorCode.INVALID_REQUEST + ": " + e.getMessage());
+                CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+                err.println(usageLine(cmd.getCommandSpec()));
+                if (!cmd.getSubcommands().isEmpty()) {
+                    err.println("Commands: " + String.join(", ", cmd.getSubcommands().keySet()));
+                }
+                err.println("fix: see '" + help + "'");
             }
-            if (debug) {
-                engineError.printStackTrace(err);
-            }
-            return exitCode(engineError);
+            return USAGE;
         });
         commandLine.setExecutionStrategy(parseResult -> {
             Timing.mark("parsed");
@@ -116,7 +142,8 @@ public final class Main implements Runnable {
             code = commandLine.execute(args);
         } catch (StackOverflowError e) {
             // The engine maps overflows inside PDFBox/DSS to INVALID_PDF; anything left is a bug: no wall of frames.
-            err.println("error: INTERNAL: " + e + " (the input may be nested too deeply; rerun with --debug for the trace)");
+            report(new Problem("INTERNAL", "stack overflow (the input may be nested too deeply)",
+                    "Rerun with --debug for the trace, and report it."), json, out, err);
             if (debug) {
                 e.printStackTrace(err);
             }
@@ -125,6 +152,42 @@ public final class Main implements Runnable {
         out.flush();
         err.flush();
         return code;
+    }
+
+    private static void report(Problem problem, boolean json, PrintWriter out, PrintWriter err) {
+        if (json) {
+            problem.printJson(out);
+        } else {
+            problem.printText(err);
+        }
+    }
+
+    /**
+     * @return one line: the command, its required options, {@code [OPTIONS]} for the others, its parameters, such
+     * as {@code Usage: certyneo sign --output=OUT.pdf --signer="NAME <EMAIL>" [OPTIONS] IN.pdf}
+     */
+    static String usageLine(CommandLine.Model.CommandSpec spec) {
+        StringBuilder line = new StringBuilder("Usage: ").append(spec.qualifiedName());
+        boolean others = false;
+        for (CommandLine.Model.OptionSpec option : spec.options()) {
+            if (option.required()) {
+                line.append(' ').append(option.longestName())
+                        .append(option.arity().max() > 0 ? "=" + option.paramLabel() : "");
+            } else if (!option.hidden()) {
+                others = true;
+            }
+        }
+        if (others) {
+            line.append(" [OPTIONS]");
+        }
+        for (CommandLine.Model.PositionalParamSpec parameter : spec.positionalParameters()) {
+            String label = parameter.paramLabel() + (parameter.arity().max() > 1 ? "..." : "");
+            line.append(' ').append(parameter.required() ? label : "[" + label + "]");
+        }
+        if (!spec.subcommands().isEmpty()) {
+            line.append(" COMMAND");
+        }
+        return line.toString();
     }
 
     /**

@@ -1,6 +1,7 @@
 package com.certyneo.engine.cli;
 
 import com.certyneo.engine.pades.SandboxPki;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -9,7 +10,7 @@ import java.util.concurrent.Callable;
 
 /** {@code certyneo pki}: sandbox PKI utilities. */
 @Command(name = "pki", mixinStandardHelpOptions = true, description = "Sandbox PKI utilities.",
-        subcommands = {PkiCommand.Export.class})
+        subcommands = {PkiCommand.Export.class, CommandLine.HelpCommand.class})
 final class PkiCommand extends CommandGroup {
 
     /** {@code certyneo pki export DIR}. */

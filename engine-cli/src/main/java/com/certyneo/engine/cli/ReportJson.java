@@ -11,25 +11,48 @@ import java.util.Optional;
  * Renders a {@link ValidationReport} as JSON. Schema (all times ISO-8601 UTC, absent values null):
  * <pre>
  * { "document": str, "sha256": str, "validationTime": str, "allPassed": bool,
+ *   "result": "PASSED" | "FAILED" | "NO_SIGNATURES",
  *   "signatures": [ { "id", "field", "documentTimestamp": bool, "indication", "subIndication",
  *                     "format", "profile", "signedBy", "subject", "claimedSigningTime",
  *                     "bestSignatureTime", "timestamps": [str], "qualification", "sandbox": bool,
  *                     "errors": [str], "warnings": [str], "certificateChain": [str],
- *                     "revocation": str, "modifications": [str] } ],
- *   "warnings": [str] }
+ *                     "revocation": { "status": "good" | "revoked" | "unknown" | "none" | "trust-anchor",
+ *                                     "source": "OCSP" | "CRL" | null, "producedAt": str,
+ *                                     "revokedAt": str, "reason": str } | null,
+ *                     "modifications": [str] } ],       (in revision order)
+ *   "warnings": [str], "fix": str }
  * </pre>
+ * {@code revocation} is the signing certificate's status in the newest revocation data the validator used:
+ * {@code none} when there was none, {@code trust-anchor} when the certificate is itself trusted; null when there
+ * is no signing certificate. {@code fix} says what to do when the outcome depends on how the command was run
+ * (a sandbox signature validated without {@code --sandbox}), else null.
  */
 final class ReportJson {
 
     private ReportJson() {
     }
 
+    /** The engine's revocation status in words: "good (OCSP, 2026-01-01T10:00:00Z)", "revoked since T (reason) (CRL, T)". */
+    private static final java.util.regex.Pattern REVOCATION = java.util.regex.Pattern.compile(
+            "([a-z_]+)(?: since (\\S+))?(?: \\((.+?)\\))? \\(([A-Z]+)(?:, (\\S+))?\\)");
+
     static String toJson(ValidationReport report) {
+        return toJson(report, null);
+    }
+
+    /**
+     * @param report the report
+     * @param fix what the user can do about the outcome, or null
+     * @return the report as JSON
+     */
+    static String toJson(ValidationReport report, String fix) {
         StringBuilder b = new StringBuilder(1024);
         b.append("{\n  \"document\": ").append(str(report.documentName()))
                 .append(",\n  \"sha256\": ").append(str(report.documentSha256()))
                 .append(",\n  \"validationTime\": ").append(str(report.validationTime().toString()))
                 .append(",\n  \"allPassed\": ").append(report.allPassed())
+                .append(",\n  \"result\": ").append(str(report.signatures().isEmpty() ? "NO_SIGNATURES"
+                        : report.allPassed() ? "PASSED" : "FAILED"))
                 .append(",\n  \"signatures\": [");
         List<SignatureValidation> signatures = report.signatures();
         for (int i = 0; i < signatures.size(); i++) {
@@ -52,13 +75,47 @@ final class ReportJson {
                     .append(", \"errors\": ").append(list(s.errors()))
                     .append(", \"warnings\": ").append(list(s.warnings()))
                     .append(", \"certificateChain\": ").append(list(s.certificateChain()))
-                    .append(", \"revocation\": ").append(str(s.revocationStatus()))
+                    .append(", \"revocation\": ").append(revocation(s.revocationStatus()))
                     .append(", \"modifications\": ").append(list(s.modifications()))
                     .append('}');
         }
         b.append(signatures.isEmpty() ? "]" : "\n  ]");
-        b.append(",\n  \"warnings\": ").append(list(report.warnings())).append("\n}");
+        b.append(",\n  \"warnings\": ").append(list(report.warnings()))
+                .append(",\n  \"fix\": ").append(fix == null ? "null" : str(fix)).append("\n}");
         return b.toString();
+    }
+
+    /** @return the engine's revocation status as {@code {"status", "source", "producedAt", "revokedAt", "reason"}} */
+    static String revocation(String text) {
+        String status;
+        String source = null;
+        String producedAt = null;
+        String revokedAt = null;
+        String reason = null;
+        if (text.isEmpty()) {
+            return "null";
+        } else if (text.startsWith("trust anchor")) {
+            status = "trust-anchor";
+        } else if (text.equals("no revocation data")) {
+            status = "none";
+        } else {
+            java.util.regex.Matcher m = REVOCATION.matcher(text);
+            if (!m.matches()) {
+                status = "unknown";
+            } else {
+                status = m.group(1);
+                revokedAt = m.group(2);
+                reason = m.group(3);
+                source = m.group(4);
+                producedAt = m.group(5);
+            }
+        }
+        return "{\"status\": " + str(status) + ", \"source\": " + nullable(source) + ", \"producedAt\": "
+                + nullable(producedAt) + ", \"revokedAt\": " + nullable(revokedAt) + ", \"reason\": " + nullable(reason) + "}";
+    }
+
+    private static String nullable(String s) {
+        return s == null ? "null" : str(s);
     }
 
     private static String time(Optional<Instant> t) {

@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
         description = {"Sign a PDF. The output is written atomically; nothing is left on failure.",
                 "Without --p12: the sandbox engine (test PKI, output marked SANDBOX).",
                 "With --p12: a production platform seal (--level SES) from a PKCS#12 file; time-stamps from --tsa, "
-                        + "revocation data for B-LT/B-LTA from the certificates' OCSP/CRL URLs with --online-revocation."})
+                        + "revocation data for B-LT/B-LTA from the certificates' OCSP/CRL URLs with --online-revocation."},
+        footer = EngineCommand.OUTPUT_FOOTER)
 final class SignCommand extends EngineCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "IN.pdf", description = "The PDF to sign")
@@ -38,6 +39,9 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.pdf", description = "Where to write the signed PDF")
     Path output;
+
+    @Option(names = "--in-place", description = "Allow -o to name IN.pdf: the signed PDF replaces it (atomically)")
+    boolean inPlace;
 
     @Option(names = "--level", paramLabel = "SES|AES|QES", defaultValue = "AES",
             description = "eIDAS level (default: ${DEFAULT-VALUE})")
@@ -50,7 +54,8 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
     @Option(names = "--signer", required = true, paramLabel = "\"NAME <EMAIL>\"", description = "The signer, e.g. \"Jane Doe <jane@example.com>\"")
     String signer;
 
-    @Option(names = "--phone", paramLabel = "E164", description = "The signer's phone number")
+    @Option(names = "--phone", paramLabel = "E164", description = "The signer's phone number, international (E.164): "
+            + "+ and the country code, such as +33612345678")
     String phone;
 
     @Option(names = "--auth", paramLabel = "METHOD", split = ",",
@@ -100,9 +105,16 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // Everything the command line says is checked before an engine is built: mistakes are reported at once.
+        Inputs.readable(input);
+        Inputs.writable(output, input, inPlace);
+        if (p12 != null) {
+            Inputs.readable(p12);
+        }
+        trust.forEach(Inputs::readable);
         Signer who = Signer.parse(signer);
         if (phone != null) {
-            who = who.withPhone(phone);
+            who = who.withPhone(Inputs.e164(phone));
         }
         Instant now = Instant.now();
         for (String method : auth) {
@@ -117,9 +129,11 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
                 .reason(reason).location(location).contactInfo(contact).field(field)
                 .appearance(visible == null ? null : parseBox(visible))
                 .build();
-        try (PadesSignatureEngine engine = p12 == null ? sandboxEngine(limits.limits()) : productionEngine()) {
+        try (PadesSignatureEngine engine = p12 == null ? sandboxEngine(limits.limits()) : productionEngine();
+             Progress progress = Progress.ticker(err(), terminal(), "Signing " + Progress.describe(input))) {
             Timing.mark("engine");
             SigningResult result = engine.sign(request);
+            progress.close();
             Timing.mark("signed");
             print(out(), input, result);
         }

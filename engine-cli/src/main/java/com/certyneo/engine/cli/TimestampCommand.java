@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
 @Command(name = "timestamp", mixinStandardHelpOptions = true,
         description = "Add an RFC 3161 document time-stamp (/DocTimeStamp) over the whole PDF. Without --tsa "
                 + "the sandbox TSA stamps and the output is sandbox-marked; with --tsa the given TSAs are tried in "
-                + "order and every reply is checked (ETSI EN 319 422) before it is used.")
+                + "order and every reply is checked (ETSI EN 319 422) before it is used.", footer = EngineCommand.OUTPUT_FOOTER)
 final class TimestampCommand extends EngineCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "IN.pdf", description = "The PDF to time-stamp")
@@ -25,11 +25,16 @@ final class TimestampCommand extends EngineCommand implements Callable<Integer> 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.pdf", description = "Where to write the result")
     Path output;
 
+    @Option(names = "--in-place", description = "Allow -o to name IN.pdf: the result replaces it (atomically)")
+    boolean inPlace;
+
     @Option(names = "--tsa", paramLabel = "URL", description = "An RFC 3161 TSA URL (repeatable: failover order)")
     java.util.List<String> tsa = new java.util.ArrayList<>();
 
     @Override
     public Integer call() {
+        Inputs.readable(input);
+        Inputs.writable(output, input, inPlace);
         PadesSignatureEngine configured;
         if (tsa.isEmpty()) {
             configured = sandboxEngine();
@@ -38,8 +43,10 @@ final class TimestampCommand extends EngineCommand implements Callable<Integer> 
             tsa.forEach(client::endpoint);
             configured = PadesSignatureEngine.builder().timestampSource(client.build()).build();
         }
-        try (PadesSignatureEngine engine = configured) {
+        try (PadesSignatureEngine engine = configured;
+             Progress progress = Progress.ticker(err(), terminal(), "Time-stamping " + Progress.describe(input))) {
             DocumentResult result = engine.timestamp(DocumentSource.of(input), DocumentTarget.of(output));
+            progress.close();
             ExtendCommand.print(out(), "Time-stamped", input, result);
         }
         return 0;

@@ -28,7 +28,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code certyneo tsa}: the sandbox RFC 3161 time-stamp authority. */
 @Command(name = "tsa", mixinStandardHelpOptions = true, description = "Sandbox RFC 3161 time-stamp authority.",
-        subcommands = {TsaCommand.Serve.class})
+        subcommands = {TsaCommand.Serve.class, CommandLine.HelpCommand.class})
 final class TsaCommand extends CommandGroup {
 
     /** Alias of the TSU key in the sandbox PKCS#12 store. */

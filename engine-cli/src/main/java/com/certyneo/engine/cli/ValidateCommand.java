@@ -25,14 +25,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code certyneo validate}: validates every signature of a PDF offline. */
+/** {@code certyneo validate}: validates every signature of one or more PDFs, offline. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Validate every signature and document time-stamp of a PDF, offline. "
-                + "Exit code 0 only when every signature is TOTAL_PASSED and no time-stamp failed.")
+        description = {"Validate every signature and document time-stamp of a PDF, offline, listed in revision order. "
+                + "Exit code 0 only when every signature is TOTAL_PASSED and no time-stamp failed; 1 when one did not, "
+                + "or when the PDF has no signature at all.",
+                "Several files are validated in turn (a batch); the exit code is then the highest of theirs."},
+        footer = {"%nWith --json the report is JSON on standard output, errors included: "
+                + "{\"error\": {\"code\", \"message\", \"fix\"}}; several files give an array."})
 final class ValidateCommand extends EngineCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "FILE.pdf", description = "The PDF to validate")
-    Path file;
+    @Parameters(index = "0", arity = "1..*", paramLabel = "FILE.pdf", description = "The PDF(s) to validate")
+    List<Path> files = new ArrayList<>();
 
     @Option(names = "--trust", paramLabel = "ROOT.pem", description = "A root certificate (PEM or DER) to trust (repeatable)")
     List<Path> trust = new ArrayList<>();
@@ -40,7 +44,7 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
     @Option(names = "--sandbox", description = "Trust this home's sandbox root and use its in-process revocation service")
     boolean sandbox;
 
-    @Option(names = "--json", description = "Print the report as JSON")
+    @Option(names = "--json", description = "Print the report as JSON (errors too)")
     boolean json;
 
     @picocli.CommandLine.Mixin
@@ -50,32 +54,111 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
     public Integer call() {
         List<X509Certificate> roots = new ArrayList<>();
         for (Path path : trust) {
-            roots.addAll(readCertificates(path));
+            roots.addAll(readCertificates(Inputs.readable(path)));
+        }
+        if (files.size() == 1) {
+            Inputs.readable(files.get(0)); // before the engine: a mistyped name is reported at once
         }
         ValidationOptions options = ValidationOptions.trusting(roots).withSandbox(sandbox);
         SignatureEngine engine = sandbox ? sandboxEngine(limits.limits())
                 : PadesSignatureEngine.builder().limits(limits.limits()).build();
         Timing.mark("engine");
-        ValidationReport report;
-        try (engine) {
-            report = engine.validate(DocumentSource.of(file), options);
-            Timing.mark("validated");
-        }
         PrintWriter out = out();
-        if (json) {
-            out.println(ReportJson.toJson(report));
-        } else {
-            print(out, report);
+        try (engine) {
+            if (files.size() == 1) {
+                ValidationReport report = validate(engine, files.get(0), options);
+                printReport(out, report);
+                return report.allPassed() ? 0 : Main.VALIDATION_FAILED;
+            }
+            return batch(engine, options, out);
         }
-        return report.allPassed() ? 0 : Main.VALIDATION_FAILED;
+    }
+
+    /** Validates each file in turn; a file that cannot be validated is reported and the batch goes on. */
+    private int batch(SignatureEngine engine, ValidationOptions options, PrintWriter out) {
+        int code = 0;
+        int passed = 0;
+        if (json) {
+            out.println("[");
+        }
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
+            Progress.step(err(), terminal(), "[" + (i + 1) + "/" + files.size() + "] " + file);
+            String element;
+            try {
+                ValidationReport report = validate(engine, Inputs.readable(file), options);
+                code = Math.max(code, report.allPassed() ? 0 : Main.VALIDATION_FAILED);
+                passed += report.allPassed() ? 1 : 0;
+                if (!json) {
+                    printReport(out, report);
+                    out.println();
+                    continue;
+                }
+                element = ReportJson.toJson(report, fix(report));
+            } catch (com.certyneo.engine.SignatureEngineException e) {
+                code = Math.max(code, Main.exitCode(e));
+                Problem problem = Problem.of(e, spec.commandLine());
+                if (!json) {
+                    out.printf("%s: not validated%n", file);
+                    problem.printText(err());
+                    out.println();
+                    continue;
+                }
+                element = "{\"document\": " + ReportJson.str(file.toString()) + ", " + problem.jsonMember() + "}";
+            }
+            out.print(element.indent(2).stripTrailing());
+            out.println(i < files.size() - 1 ? "," : "");
+        }
+        if (json) {
+            out.println("]");
+        } else {
+            out.printf("%d file(s): %d passed, %d not%n", files.size(), passed, files.size() - passed);
+        }
+        return code;
+    }
+
+    private ValidationReport validate(SignatureEngine engine, Path file, ValidationOptions options) {
+        try (Progress progress = Progress.ticker(err(), terminal(), "Validating " + Progress.describe(file))) {
+            ValidationReport report = engine.validate(DocumentSource.of(file), options);
+            Timing.mark("validated");
+            return report;
+        }
+    }
+
+    private void printReport(PrintWriter out, ValidationReport report) {
+        if (json) {
+            out.println(ReportJson.toJson(report, fix(report)));
+        } else {
+            print(out, report, fix(report));
+        }
+    }
+
+    /**
+     * @return what to do when a signature failed only because its sandbox root is not trusted: validated without
+     * {@code --sandbox}, a sandbox-marked signature cannot chain to a trusted root
+     */
+    String fix(ValidationReport report) {
+        boolean sandboxFailure = report.signatures().stream().anyMatch(s -> s.sandbox() && !s.passed());
+        if (sandbox || !sandboxFailure) {
+            return null;
+        }
+        return "These signatures were made on the Certyneo sandbox (test PKI, not legally binding): add --sandbox "
+                + "(with the --home they were signed with), or --trust sandbox-root.pem as written by "
+                + "'certyneo pki export DIR'.";
     }
 
     static void print(PrintWriter out, ValidationReport report) {
+        print(out, report, null);
+    }
+
+    static void print(PrintWriter out, ValidationReport report, String fix) {
+        if (report.signatures().isEmpty()) {
+            out.printf("%s: sha256 %s%n", report.documentName(), report.documentSha256());
+            out.println("RESULT: No signatures found (the PDF has no signature and no document time-stamp)");
+            return;
+        }
         out.printf("%s: %d signature(s), sha256 %s%n", report.documentName(), report.signatures().size(),
                 report.documentSha256());
-        if (report.signatures().isEmpty()) {
-            out.println("  no signature found");
-        }
         int n = 1;
         for (SignatureValidation s : report.signatures()) {
             out.printf("  [%d] %s%s: %s%s%n", n++, s.documentTimestamp() ? "document time-stamp" : "signature",
@@ -100,6 +183,9 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
         out.println(report.allPassed() ? "RESULT: all signatures TOTAL_PASSED" : "RESULT: NOT all signatures passed");
         if (report.allPassed() && report.signatures().stream().anyMatch(s -> !s.passed())) {
             out.println("        (the newest document time-stamp lacks its own revocation data until the next B-LTA renewal)");
+        }
+        if (fix != null) {
+            out.println("fix: " + fix);
         }
     }
 

@@ -89,6 +89,13 @@ final class RevocationSources {
         @Override
         public OCSPToken getRevocationToken(CertificateToken certificate, CertificateToken issuer) {
             for (OCSPSource source : sources) {
+                if (source instanceof OnlineOCSPSource
+                        && eu.europa.esig.dss.spi.CertificateExtensionsUtils.getOCSPAccessUrls(certificate).isEmpty()) {
+                    // No OCSP URL to ask (a CA certificate covered by its issuer's CRL, typically): nothing failed,
+                    // the CRL sources answer. DSS's online source would throw "No OCSP location found".
+                    LOG.debug("{} names no OCSP responder: online OCSP not asked", certificate.getSubject().getRFC2253());
+                    continue;
+                }
                 try {
                     OCSPToken token = source.getRevocationToken(certificate, issuer);
                     if (token != null) {
@@ -108,6 +115,11 @@ final class RevocationSources {
         @Override
         public CRLToken getRevocationToken(CertificateToken certificate, CertificateToken issuer) {
             for (CRLSource source : sources) {
+                if (source instanceof OnlineCRLSource
+                        && eu.europa.esig.dss.spi.CertificateExtensionsUtils.getCRLAccessUrls(certificate).isEmpty()) {
+                    LOG.debug("{} names no CRL distribution point: online CRL not asked", certificate.getSubject().getRFC2253());
+                    continue;
+                }
                 try {
                     CRLToken token = source.getRevocationToken(certificate, issuer);
                     if (token != null) {

@@ -269,6 +269,7 @@ final class Validation {
         }
         List<RevisionDiff.SignatureDictionary> unreported = new ArrayList<>(dictionaries);
         List<SignatureValidation> results = new ArrayList<>();
+        List<Long> ends = new ArrayList<>(); // where the revision of each entry of results ends, to order them
         for (String id : simple.getSignatureIdList()) {
             SignatureWrapper signature = diagnostic.getSignatureById(id);
             String format = formatName(simple.getSignatureFormat(id));
@@ -281,6 +282,7 @@ final class Validation {
                         diffs, warnings);
                 reported(unreported, signature.getSignatureByteRange(), signature.getPDFRevision());
             }
+            ends.add(end(signature == null ? null : signature.getSignatureByteRange()));
             results.add(outcome(id, signature == null ? "" : firstFieldName(signature), false,
                     simple.getIndication(id), simple.getSubIndication(id), format,
                     nullToEmpty(simple.getSignedBy(id)),
@@ -308,6 +310,7 @@ final class Validation {
             List<String> modifications = modifications(timestamp.getPDFRevision(),
                     timestamp.getPDFRevision().getSignatureByteRange(), revisions, diffs, warnings);
             reported(unreported, timestamp.getPDFRevision().getSignatureByteRange(), timestamp.getPDFRevision());
+            ends.add(end(timestamp.getPDFRevision().getSignatureByteRange()));
             results.add(outcome(id, timestamp.getPDFRevision().getFirstFieldName(), true, indication, subIndication,
                     "PAdES document time-stamp (" + timestamp.getType() + ")", 
                     timestamp.getSigningCertificate() == null ? "" : nullToEmpty(timestamp.getSigningCertificate().getCommonName()),
@@ -319,13 +322,33 @@ final class Validation {
                     warnings, chain(timestamp.getCertificateChain()), revocation(timestamp.getSigningCertificate()),
                     modifications));
         }
-        unreadable(unreported, results);
+        unreadable(unreported, results, ends);
         List<String> documentWarnings = new ArrayList<>();
         String garbage = RevisionDiff.trailingGarbage(input);
         if (garbage != null) {
             documentWarnings.add(garbage);
         }
-        return new ValidationReport(name, sha256, at, results, documentWarnings);
+        return new ValidationReport(name, sha256, at, inRevisionOrder(results, ends), documentWarnings);
+    }
+
+    /**
+     * @return the entries ordered by where the revision each one signs ends, so that the report reads as the
+     * document's history (DSS lists signatures before document time-stamps, whatever their order); entries
+     * without a usable /ByteRange come last, in the order found
+     */
+    private static List<SignatureValidation> inRevisionOrder(List<SignatureValidation> results, List<Long> ends) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            order.add(i);
+        }
+        order.sort(java.util.Comparator.comparing(ends::get)); // stable: ties keep the order found
+        return order.stream().map(results::get).toList();
+    }
+
+    /** @return the end of the bytes a /ByteRange covers (its revision's end), or Long.MAX_VALUE without one */
+    private static long end(List<BigInteger> byteRange) {
+        return byteRange == null || byteRange.size() != 4 ? Long.MAX_VALUE
+                : byteRange.get(2).longValue() + byteRange.get(3).longValue();
     }
 
     /** Removes from {@code unreported} the dictionary DSS reported with this byte range or field. */
@@ -342,7 +365,8 @@ final class Validation {
      * time-stamp token it cannot parse): each becomes a failed entry, and the signatures an unreadable
      * document time-stamp should have protected say that their protection stops short of it.
      */
-    private static void unreadable(List<RevisionDiff.SignatureDictionary> unreported, List<SignatureValidation> results) {
+    private static void unreadable(List<RevisionDiff.SignatureDictionary> unreported, List<SignatureValidation> results,
+                                   List<Long> ends) {
         for (RevisionDiff.SignatureDictionary d : unreported) {
             String what = d.documentTimestamp() ? "document time-stamp" : "signature";
             String field = d.field().isEmpty() ? "an unnamed field" : "field '" + d.field() + "'";
@@ -355,6 +379,7 @@ final class Validation {
                         : withWarning(s, "The document time-stamp in " + field + " is damaged, so this signature's "
                         + "long-term protection stops before it (it reaches " + s.format() + " only)."));
             }
+            ends.add(d.byteRange().size() == 4 ? d.byteRange().get(2) + d.byteRange().get(3) : Long.MAX_VALUE);
             results.add(new SignatureValidation("UNREADABLE-" + (d.field().isEmpty() ? results.size() : d.field()),
                     d.field(), d.documentTimestamp(), Indication.TOTAL_FAILED,
                     Optional.of(SubIndication.FORMAT_FAILURE.name()), "unreadable", Optional.empty(), "", "",

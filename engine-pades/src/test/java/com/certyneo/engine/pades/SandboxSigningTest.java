@@ -164,4 +164,24 @@ class SandboxSigningTest {
     /** A ByteArrayOutputStream with a short name. */
     static final class ByteOut extends java.io.ByteArrayOutputStream {
     }
+
+    @Test
+    void theReportListsSignaturesAndDocumentTimeStampsInRevisionOrder() throws Exception {
+        // signature, document time-stamp, signature: DSS reports the two signatures first, then the time-stamp
+        Path first = home.resolve("order-1.pdf");
+        Path stamped = home.resolve("order-2.pdf");
+        Path second = home.resolve("order-3.pdf");
+        engine.sign(SignRequest.builder().document(DocumentSource.of(SamplePdfs.minimal(), "in.pdf"))
+                .output(DocumentTarget.of(first)).signer(jane()).level(SignatureLevel.AES).profile(PadesProfile.B_T).build());
+        engine.timestamp(DocumentSource.of(first), DocumentTarget.of(stamped));
+        engine.sign(SignRequest.builder().document(DocumentSource.of(stamped)).output(DocumentTarget.of(second))
+                .signer(Signer.parse("John Roe <john@example.com>").authenticatedBy(AuthenticationMethod.EMAIL_OTP, Instant.now()))
+                .level(SignatureLevel.AES).profile(PadesProfile.B_T).build());
+        ValidationReport report = engine.validate(DocumentSource.of(second), ValidationOptions.sandbox());
+        List<SignatureValidation> entries = report.signatures();
+        assertEquals(3, entries.size(), report.toString());
+        assertEquals(List.of(false, true, false), entries.stream().map(SignatureValidation::documentTimestamp).toList());
+        assertEquals("Jane Doe", entries.get(0).signedBy());
+        assertEquals("John Roe", entries.get(2).signedBy());
+    }
 }

@@ -137,8 +137,8 @@ final class ResponseVerifier {
         } catch (TsaException e) {
             throw e;
         } catch (Exception e) {
-            throw fail(TsaCheck.RESPONSE_FORMAT, tsa, "the token is not a readable CMS TimeStampToken ("
-                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
+            throw fail(TsaCheck.RESPONSE_FORMAT, tsa, "the token is not a readable CMS TimeStampToken"
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
         }
         TimeStampTokenInfo info = token.getTimeStampInfo();
         TSTInfo tstInfo = info.toASN1Structure();

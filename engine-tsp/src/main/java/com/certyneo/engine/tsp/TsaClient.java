@@ -214,7 +214,7 @@ public final class TsaClient implements TimestampSource {
             boolean transientStatus = status >= 500 || status == 408 || status == 429;
             throw TsaException.failed(TsaCheck.HTTP_STATUS, tsa, "HTTP " + status
                     + (status == 401 || status == 403 ? " (authentication refused)" : ""),
-                    transientStatus ? "The TSA is failing; it will be retried or skipped."
+                    transientStatus ? "The TSA kept answering with a server error; try again later, or add a backup TSA endpoint."
                             : "Check the TSA URL and credentials.").retryable(transientStatus);
         }
         if (!replyType) {
@@ -249,7 +249,7 @@ public final class TsaClient implements TimestampSource {
         } catch (TimeoutException e) {
             future.cancel(true);
             throw TsaException.failed(TsaCheck.TIMEOUT, tsa, "no complete reply within " + deadline.toMillis() + " ms",
-                    "The TSA is slow or unreachable; it will be retried or skipped.");
+                    "The TSA did not answer in time; check the network path to it, or add a backup TSA endpoint.");
         } catch (InterruptedException e) {
             future.cancel(true);
             Thread.currentThread().interrupt();
@@ -259,22 +259,26 @@ public final class TsaClient implements TimestampSource {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             if (cause instanceof HttpConnectTimeoutException) {
                 throw TsaException.failed(TsaCheck.TIMEOUT, tsa, "connect timed out after "
-                        + endpoint.connectTimeout().toMillis() + " ms", "The TSA is unreachable; it will be retried or skipped.",
+                        + endpoint.connectTimeout().toMillis() + " ms", "The TSA could not be reached; check its URL and the network path, or add a backup TSA endpoint.",
                         cause);
             }
             if (cause instanceof HttpTimeoutException) {
                 throw TsaException.failed(TsaCheck.TIMEOUT, tsa, "read timed out after "
-                        + endpoint.readTimeout().toMillis() + " ms", "The TSA is slow; it will be retried or skipped.", cause);
+                        + endpoint.readTimeout().toMillis() + " ms", "The TSA did not answer in time; try again later, or add a backup TSA endpoint.", cause);
             }
             if (cause instanceof LimitedBody.TooLargeException) {
                 throw TsaException.failed(TsaCheck.CONTENT_TYPE, tsa, "the reply exceeds " + MAX_REPLY_BYTES + " bytes",
                         "Check the TSA URL.", cause);
             }
-            String what = cause instanceof ConnectException ? "cannot connect"
+            String what = cause instanceof ConnectException ? "cannot connect (connection refused or no route)"
+                    : cause instanceof java.nio.channels.UnresolvedAddressException
+                      || cause instanceof java.net.UnknownHostException ? "cannot connect (unknown host)"
                     : cause instanceof SSLException ? "TLS failed" : "I/O failed";
-            throw TsaException.failed(TsaCheck.CONNECTION, tsa, what + " (" + cause.getClass().getSimpleName()
-                    + (cause.getMessage() == null ? "" : ": " + PkiStatusText.sanitize(cause.getMessage())) + ")",
-                    "Check the TSA URL, the network path and TLS settings; it will be retried or skipped.", cause);
+            // In words: the exception's class is in the cause, which callers and --debug see.
+            String detail = cause.getMessage() == null || cause.getMessage().isBlank() ? ""
+                    : ": " + PkiStatusText.sanitize(cause.getMessage());
+            throw TsaException.failed(TsaCheck.CONNECTION, tsa, what + detail,
+                    "Check the TSA URL, the network path and TLS settings, or add a backup TSA endpoint.", cause);
         }
     }
 

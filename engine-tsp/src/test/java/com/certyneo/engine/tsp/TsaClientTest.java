@@ -136,6 +136,15 @@ class TsaClientTest {
         String url = "http://127.0.0.1:" + port + "/tsa";
         TsaException e = fails(strict(url).build(), TsaCheck.CONNECTION, url);
         assertEquals(ErrorCode.TSA_UNAVAILABLE, e.code());
+        assertTrue(e.getMessage().contains("cannot connect (connection refused or no route)"), e.getMessage());
+        assertFalse(e.getMessage().contains("Exception"), "in words, not Java class names: " + e.getMessage());
+        assertNoPromiseOfRetry(e);
+    }
+
+    /** The failure reaches the caller after the retries: its hint says what to do, not that it will be retried. */
+    static void assertNoPromiseOfRetry(TsaException e) {
+        assertFalse(e.hint().contains("retried") || e.hint().contains("skipped"), e.hint());
+        assertFalse(e.hint().isBlank());
     }
 
     @Test
@@ -144,7 +153,7 @@ class TsaClientTest {
             TsaClient client = TsaClient.builder().retries(0)
                     .endpoint(TsaEndpoint.of(fake.url()).withTimeouts(Duration.ofSeconds(1), Duration.ofMillis(300)))
                     .build();
-            fails(client, TsaCheck.TIMEOUT, fake.url());
+            assertNoPromiseOfRetry(fails(client, TsaCheck.TIMEOUT, fake.url()));
         }
     }
 
@@ -155,6 +164,7 @@ class TsaClientTest {
             TsaException e = fails(client, TsaCheck.HTTP_STATUS, fake.url());
             assertTrue(e.getMessage().contains("HTTP 500"), e::getMessage);
             assertEquals(3, fake.hits.get(), "one try and two retries");
+            assertNoPromiseOfRetry(e);
         }
     }
 
