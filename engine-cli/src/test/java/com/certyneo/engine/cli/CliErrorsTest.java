@@ -8,7 +8,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -17,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -360,12 +357,7 @@ class CliErrorsTest {
         TestPki pki = TestPki.create();
         TestPki.Credential seal = pki.goodSigner();
         Path p12 = dir.resolve("seal.p12");
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("seal", seal.key(), "p12-test-password".toCharArray(), seal.chain().toArray(new Certificate[0]));
-        try (OutputStream out = Files.newOutputStream(p12)) {
-            store.store(out, "p12-test-password".toCharArray());
-        }
+        ProductionSignTest.writeP12(seal, p12);
         String[] base = {"sign", unsigned.toString(), "-o", dir.resolve("seal.pdf").toString(), "--signer",
                 "Operations <ops@example.com>", "--p12", p12.toString(), "--p12-password-env", "CERTYNEO_TEST_P12_PASSWORD"};
         Result aes = run(concat(base, "--auth", "sms-otp", "--profile", "B-B")); // AES, the default level

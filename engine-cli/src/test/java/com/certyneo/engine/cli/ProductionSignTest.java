@@ -38,12 +38,7 @@ class ProductionSignTest {
         TestPki pki = server.pki();
         TestPki.Credential seal = pki.goodSigner();
         Path p12 = dir.resolve("seal.p12");
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        store.setKeyEntry("seal", seal.key(), "p12-test-password".toCharArray(), seal.chain().toArray(new Certificate[0]));
-        try (OutputStream out = Files.newOutputStream(p12)) {
-            store.store(out, "p12-test-password".toCharArray());
-        }
+        writeP12(seal, p12);
         Path root = dir.resolve("root.pem");
         pki.writeRootPem(root);
         Path in = dir.resolve("in.pdf");
@@ -84,5 +79,15 @@ class ProductionSignTest {
                 "--p12-password-env", "CERTYNEO_NO_SUCH_VARIABLE"));
         assertTrue(noPassword.toString().contains("CERTYNEO_NO_SUCH_VARIABLE"), noPassword.toString());
         assertFalse(Files.exists(dir.resolve("x.pdf")));
+    }
+
+    /** Writes {@code seal} to a PKCS#12 file under alias "seal", password "p12-test-password". */
+    static void writeP12(TestPki.Credential seal, Path p12) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("seal", seal.key(), "p12-test-password".toCharArray(), seal.chain().toArray(new Certificate[0]));
+        try (OutputStream out = Files.newOutputStream(p12)) {
+            store.store(out, "p12-test-password".toCharArray());
+        }
     }
 }
