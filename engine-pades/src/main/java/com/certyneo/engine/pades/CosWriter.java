@@ -8,7 +8,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 import org.apache.pdfbox.cos.COSArray;
 import org.apache.pdfbox.cos.COSBase;
@@ -53,7 +53,7 @@ final class CosWriter {
     private long position;
     private final Map<COSBase, byte[]> reserved = new IdentityHashMap<>();
     private final Map<COSBase, Long> reservedAt = new IdentityHashMap<>();
-    private Consumer<COSObjectKey> references = key -> { };
+    private BiConsumer<COSObjectKey, COSBase> references = (key, value) -> { };
     private int depth;
 
     /**
@@ -86,7 +86,7 @@ final class CosWriter {
     }
 
     /** Calls {@code listener} for every indirect reference written (to check that each one resolves). */
-    void onReference(Consumer<COSObjectKey> listener) {
+    void onReference(BiConsumer<COSObjectKey, COSBase> listener) {
         this.references = listener;
     }
 
@@ -140,7 +140,7 @@ final class CosWriter {
     void writeValue(COSBase value) throws IOException {
         COSObjectKey key = referenceKey(value);
         if (key != null) {
-            references.accept(key);
+            references.accept(key, value);
             ascii(key.getNumber() + " " + key.getGeneration() + " R");
         } else {
             writeDirect(value);

@@ -14,13 +14,13 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.zip.Deflater;
 
 import com.certyneo.engine.ErrorCode;
@@ -307,10 +307,18 @@ final class RevisionWriter implements Closeable {
         if (placeholder != null) {
             placeholder.reserveIn(w);
         }
-        Set<Long> dangling = new HashSet<>();
-        w.onReference(key -> {
+        // Two kinds of reference to an object beyond the original's numbers that this revision does not write:
+        // the engine's mistake (a value it numbered, or a number it handed out, left unwritten), and a reference the
+        // document itself holds, read by PDFBox, to an object it never defined. Readers take the latter for null,
+        // but the next revision numbers its objects from the cross-reference size up and could give it a meaning:
+        // such a document is refused, not signed.
+        Set<Long> unwritten = new TreeSet<>();
+        Set<Long> undefined = new TreeSet<>();
+        w.onReference((key, value) -> {
             if (key.getNumber() >= originalSize && !objects.containsKey(key.getNumber())) {
-                dangling.add(key.getNumber());
+                boolean read = value instanceof COSObject proxy && (proxy.getObject() == null
+                        || proxy.getObject() instanceof org.apache.pdfbox.cos.COSNull) && key.getNumber() >= next;
+                (read ? undefined : unwritten).add(key.getNumber());
             }
         });
         Map<Long, long[]> entries = new TreeMap<>(); // number -> {offset, generation}
@@ -318,8 +326,15 @@ final class RevisionWriter implements Closeable {
             entries.put(p.key().getNumber(), new long[] {w.position(), p.key().getGeneration()});
             w.writeIndirect(p.key(), p.body());
         }
-        if (!dangling.isEmpty()) {
-            throw new IllegalStateException("the revision references new objects it does not write: " + dangling);
+        if (!unwritten.isEmpty()) {
+            throw new IllegalStateException("the revision references new objects it does not write: " + unwritten);
+        }
+        if (!undefined.isEmpty()) {
+            throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is malformed: it refers to object "
+                    + undefined.iterator().next() + " 0 R, which it never defines, beyond its cross-reference size ("
+                    + originalSize + ")",
+                    "Repair it first, for example with: qpdf '" + name + "' repaired.pdf - then sign the repaired file.",
+                    null);
         }
         COSDictionary trailer = document.getDocument().getTrailer();
         byte[][] id = ids(trailer, buffer.toByteArray(), base);

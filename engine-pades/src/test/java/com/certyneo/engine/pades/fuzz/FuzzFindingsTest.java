@@ -98,6 +98,20 @@ class FuzzFindingsTest {
         }
     }
 
+    /**
+     * A document whose catalog, page or form (objects a signature revision writes again) refers to an object it
+     * never defines, numbered beyond its cross-reference size: readers take the reference for null, but the next
+     * revision numbers its objects from that size up and could give it a meaning. The revision writer's check
+     * refused it as an engine error (SIGNING_FAILED); it is INVALID_PDF now, naming the object, and nothing is written.
+     */
+    @Test
+    void aReferenceBeyondTheCrossReferenceSizeIsAnInvalidPdf() throws IOException {
+        byte[] found = input("sign/reference-beyond-size-in-rewritten-object.pdf");
+        SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> sign(found));
+        assertEquals(ErrorCode.INVALID_PDF, e.code(), e.toString());
+        assertTrue(e.getMessage().contains("it refers to object 97 0 R, which it never defines"), e.getMessage());
+    }
+
     private static void sign(byte[] pdf) {
         engine.sign(SignRequest.builder().document(DocumentSource.of(pdf, "in.pdf"))
                 .output(DocumentTarget.of(new ByteArrayOutputStream())).signer(Signer.parse("Fuzz Tester <fuzz@example.com>"))
