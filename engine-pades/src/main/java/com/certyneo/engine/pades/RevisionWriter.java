@@ -307,18 +307,22 @@ final class RevisionWriter implements Closeable {
         if (placeholder != null) {
             placeholder.reserveIn(w);
         }
-        // Two kinds of reference to an object beyond the original's numbers that this revision does not write:
-        // the engine's mistake (a value it numbered, or a number it handed out, left unwritten), and a reference the
-        // document itself holds, read by PDFBox, to an object it never defined. Readers take the latter for null,
-        // but the next revision numbers its objects from the cross-reference size up and could give it a meaning:
-        // such a document is refused, not signed.
+        // Two kinds of reference to an object numbered beyond the original's objects: the engine's mistake (a value
+        // it numbered, or a number it handed out, left unwritten), and a reference the document itself holds, read
+        // by PDFBox, to an object it never defined. Readers take the latter for null, but this revision (when the
+        // number is one it hands out) or the next (which numbers its objects from the cross-reference size up)
+        // would give it a meaning: such a document is refused, not signed.
         Set<Long> unwritten = new TreeSet<>();
         Set<Long> undefined = new TreeSet<>();
         w.onReference((key, value) -> {
-            if (key.getNumber() >= originalSize && !objects.containsKey(key.getNumber())) {
-                boolean read = value instanceof COSObject proxy && (proxy.getObject() == null
-                        || proxy.getObject() instanceof org.apache.pdfbox.cos.COSNull) && key.getNumber() >= next;
-                (read ? undefined : unwritten).add(key.getNumber());
+            if (key.getNumber() < originalSize) {
+                return;
+            }
+            if (value instanceof COSObject proxy && (proxy.getObject() == null
+                    || proxy.getObject() instanceof org.apache.pdfbox.cos.COSNull)) {
+                undefined.add(key.getNumber());
+            } else if (!objects.containsKey(key.getNumber())) {
+                unwritten.add(key.getNumber());
             }
         });
         Map<Long, long[]> entries = new TreeMap<>(); // number -> {offset, generation}

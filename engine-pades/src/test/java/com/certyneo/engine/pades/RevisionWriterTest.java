@@ -573,6 +573,25 @@ class RevisionWriterTest {
         }
     }
 
+    @Test
+    void aReferenceTheDocumentHoldsToANumberTheRevisionHandsOutIsRefused() throws Exception {
+        // As PDFBox reads "/Resources N 0 R" for an object the file never defines, N being the number the
+        // revision's second new object takes: written again, the page would take that object for its resources.
+        byte[] pdf = PdfVector.MINIMAL.bytes();
+        try (PDDocument doc = Loader.loadPDF(pdf); RevisionWriter w = RevisionWriter.of(pdf, doc, "dangling.pdf")) {
+            long taken = w.originalSize() + 1;
+            COSDictionary page = doc.getPage(0).getCOSObject();
+            page.setItem(COSName.RESOURCES, new COSObject(new COSObjectKey(taken, 0), null));
+            w.add(new COSDictionary());
+            w.add(new COSDictionary());
+            w.update(page);
+            SignatureEngineException e = assertThrows(SignatureEngineException.class, w::write);
+            assertEquals(ErrorCode.INVALID_PDF, e.code());
+            assertTrue(e.getMessage().contains("it refers to object " + taken + " 0 R, which it never defines"),
+                    e.getMessage());
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------
     // Writing
 

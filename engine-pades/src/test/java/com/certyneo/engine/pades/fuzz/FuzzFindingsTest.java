@@ -110,6 +110,7 @@ class FuzzFindingsTest {
         SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> sign(found));
         assertEquals(ErrorCode.INVALID_PDF, e.code(), e.toString());
         assertTrue(e.getMessage().contains("it refers to object 97 0 R, which it never defines"), e.getMessage());
+
     }
 
     private static void sign(byte[] pdf) {
