@@ -8,21 +8,37 @@ import eu.europa.esig.dss.pdf.AbstractPdfObjFactory;
 import eu.europa.esig.dss.pdf.PDFServiceMode;
 import eu.europa.esig.dss.pdf.PDFSignatureService;
 import eu.europa.esig.dss.pdf.PdfDocumentReader;
+import eu.europa.esig.dss.pdf.PdfSigDictWrapper;
+import eu.europa.esig.dss.pdf.PdfDict;
 import eu.europa.esig.dss.pdf.pdfbox.PdfBoxDocumentReader;
 import eu.europa.esig.dss.pdf.pdfbox.PdfBoxSignatureService;
 import eu.europa.esig.dss.pdf.pdfbox.visible.defaultdrawer.PdfBoxDefaultSignatureDrawerFactory;
 import eu.europa.esig.dss.spi.signature.AdvancedSignature;
 import eu.europa.esig.dss.spi.x509.tsp.TimestampToken;
 
+import org.apache.pdfbox.cos.COSDictionary;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.cos.COSObject;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The DSS PDF object factory of a validation: DSS's PDFBox services with three changes, each only where the
- * engine's structural comparison ({@link RevisionDiff}) makes it equivalent.
+ * The DSS PDF object factory of a validation: DSS's PDFBox services with four changes, each one where it changes
+ * no conclusion of DSS's (the last two only where the engine's structural comparison, {@link RevisionDiff}, makes
+ * them equivalent).
  *
  * <ul>
+ *   <li>Signature dictionaries are listed by {@link #signatureDictionaries}, which skips unsigned signature fields
+ *       as DSS does but without a WARN per field and per revision read (always).</li>
  *   <li>DSS's document revisions come back through {@link FirstSeenOcspRevisions}, which spares DSS parsing the
  *       certificates of every OCSP response again for every signature and every /DSS revision that lists it
  *       (always: it changes no report).</li>
@@ -42,6 +58,8 @@ import java.util.Map;
  * </ul>
  */
 final class ValidationObjFactory extends AbstractPdfObjFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ValidationObjFactory.class);
 
     private final boolean compare;
 
@@ -112,26 +130,36 @@ final class ValidationObjFactory extends AbstractPdfObjFactory {
 
         @Override
         protected PdfDocumentReader loadPdfDocumentReader(DSSDocument document, char[] pwd) throws IOException {
-            if (compare || listed == null) {
-                return super.loadPdfDocumentReader(document, pwd);
-            }
             String password = pwd == null ? null : new String(pwd);
-            if (document == listed) {
-                return new Reader(document, password, null);
+            if (compare || listed == null) {
+                return new Reader(document, password, null, false);
             }
-            Map<PdfSignatureDictionary, List<PdfSignatureField>> known = finalDictionaries;
-            return known == null ? super.loadPdfDocumentReader(document, pwd) : new Reader(document, password, known);
+            if (document == listed) {
+                return new Reader(document, password, null, true);
+            }
+            return new Reader(document, password, finalDictionaries, false);
         }
 
-        /** DSS's reader of the final file (remembering its signature dictionaries) or of a signed revision. */
+        /**
+         * DSS's PDFBox reader, listing the signature dictionaries itself: unsigned signature fields (an envelope's
+         * recipients who have not signed yet) are skipped without DSS's per-field, per-revision WARN, which would
+         * tell an embedder to act on a normal document. For the final file it remembers the list; for a signed
+         * revision it may answer with the final file's (see the class comment).
+         */
         private final class Reader extends PdfBoxDocumentReader {
             private final Map<PdfSignatureDictionary, List<PdfSignatureField>> known;
+            private final boolean remember;
+            private Map<PdfSignatureDictionary, List<PdfSignatureField>> read;
 
-            /** @param known the final file's signature dictionaries, for a signed revision; {@code null} for the final file */
-            Reader(DSSDocument document, String password, Map<PdfSignatureDictionary, List<PdfSignatureField>> known)
-                    throws IOException {
+            /**
+             * @param known    the final file's signature dictionaries, to answer for a signed revision; or {@code null}
+             * @param remember whether this reader reads the final file whose dictionaries later readers reuse
+             */
+            Reader(DSSDocument document, String password, Map<PdfSignatureDictionary, List<PdfSignatureField>> known,
+                   boolean remember) throws IOException {
                 super(document, password, pdfMemoryUsageSetting);
                 this.known = known;
+                this.remember = remember;
             }
 
             @Override
@@ -139,10 +167,77 @@ final class ValidationObjFactory extends AbstractPdfObjFactory {
                 if (known != null) {
                     return known;
                 }
-                Map<PdfSignatureDictionary, List<PdfSignatureField>> dictionaries = super.extractSigDictionaries();
-                finalDictionaries = dictionaries;
-                return dictionaries;
+                if (read == null) {
+                    read = PDFBOX_DICT == null ? super.extractSigDictionaries() : signatureDictionaries(getPDDocument());
+                    if (remember) {
+                        finalDictionaries = read;
+                    }
+                }
+                return read;
             }
         }
+    }
+
+    /**
+     * The signature dictionaries of {@code document} with the fields that hold each, in field order, as DSS's
+     * reader lists them: a field whose /V is not an indirect dictionary is unsigned and left out (at DEBUG); a
+     * dictionary that several fields share is listed once with all of them (a WARN: that is not a normal document).
+     */
+    /**
+     * DSS's PDFBox implementation of its {@link PdfDict}, whose constructor is package-private: the listing above
+     * must hand DSS exactly the objects its own reader would. {@code null} if this DSS version has no such
+     * constructor; DSS's own listing (and its WARNs) is used then, and ValidationObjFactoryTest/QuietLogsTest fail.
+     */
+    private static final java.lang.reflect.Constructor<?> PDFBOX_DICT = pdfBoxDict();
+
+    private static java.lang.reflect.Constructor<?> pdfBoxDict() {
+        try {
+            java.lang.reflect.Constructor<?> constructor = Class.forName("eu.europa.esig.dss.pdf.pdfbox.PdfBoxDict")
+                    .getDeclaredConstructor(COSDictionary.class, PDDocument.class);
+            constructor.setAccessible(true);
+            return constructor;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("DSS's PdfBoxDict is not accessible; DSS lists signature dictionaries itself: {}", e.toString());
+            return null;
+        }
+    }
+
+    private static PdfDict dict(COSDictionary dictionary, PDDocument document) {
+        try {
+            return (PdfDict) PDFBOX_DICT.newInstance(dictionary, document);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("DSS's PdfBoxDict constructor failed", e);
+        }
+    }
+
+    static Map<PdfSignatureDictionary, List<PdfSignatureField>> signatureDictionaries(PDDocument document) {
+        Map<PdfSignatureDictionary, List<PdfSignatureField>> listed = new LinkedHashMap<>();
+        Map<Long, PdfSignatureDictionary> byNumber = new HashMap<>();
+        for (PDSignatureField field : document.getSignatureFields()) {
+            PdfSignatureField described = new PdfSignatureField(dict(field.getCOSObject(), document));
+            COSObject value = field.getCOSObject().getCOSObject(COSName.V);
+            if (value == null || !(value.getObject() instanceof COSDictionary dictionary)) {
+                LOG.debug("Signature field '{}' is not signed", described.getFieldName());
+                continue;
+            }
+            PdfSignatureDictionary signature = byNumber.get(value.getKey().getNumber());
+            if (signature != null) {
+                listed.get(signature).add(described);
+                LOG.warn("Several signature fields share one signature dictionary: {}", listed.get(signature));
+                continue;
+            }
+            try {
+                signature = new PdfSigDictWrapper(dict(dictionary, document));
+            } catch (RuntimeException e) {
+                LOG.warn("Signature field '{}' holds an unreadable signature dictionary: {}", described.getFieldName(),
+                        e.getMessage());
+                continue;
+            }
+            List<PdfSignatureField> fields = new ArrayList<>();
+            fields.add(described);
+            listed.put(signature, fields);
+            byNumber.put(value.getKey().getNumber(), signature);
+        }
+        return listed;
     }
 }

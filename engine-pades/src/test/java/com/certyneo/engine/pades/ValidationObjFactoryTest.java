@@ -50,6 +50,7 @@ class ValidationObjFactoryTest {
     static PadesSignatureEngine engine;
     static byte[] ltaChain;
     static byte[] mixedChain;
+    static byte[] unsignedFieldChain;
 
     @BeforeAll
     static void setUp() {
@@ -64,11 +65,23 @@ class ValidationObjFactoryTest {
                 sign(SamplePdfs.multiPage(2), SignatureLevel.SES, PadesProfile.B_T));
         mixed = sign(mixed, SignatureLevel.AES, PadesProfile.B_LT);
         mixedChain = sign(mixed, SignatureLevel.SES, PadesProfile.B_LTA);
+        // an envelope half-way: 'approver' signed twice over (B-LTA), 'witness' still unsigned
+        byte[] form = sign(com.certyneo.testvectors.PdfVector.FORM_EMPTY_SIGNATURE_FIELDS.bytes(), SignatureLevel.AES,
+                PadesProfile.B_LTA, "approver");
+        unsignedFieldChain = sign(form, SignatureLevel.SES, PadesProfile.B_LTA);
     }
 
     private static byte[] sign(byte[] pdf, SignatureLevel level, PadesProfile profile) {
+        return sign(pdf, level, profile, null);
+    }
+
+    private static byte[] sign(byte[] pdf, SignatureLevel level, PadesProfile profile, String field) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        engine.sign(SignRequest.builder().document(DocumentSource.of(pdf, "in.pdf")).output(DocumentTarget.of(out))
+        SignRequest.Builder request = SignRequest.builder();
+        if (field != null) {
+            request.field(field);
+        }
+        engine.sign(request.document(DocumentSource.of(pdf, "in.pdf")).output(DocumentTarget.of(out))
                 .signer(Signer.parse("Jane Doe <jane@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()))
                 .level(level).profile(profile).build());
         return out.toByteArray();
@@ -82,6 +95,18 @@ class ValidationObjFactoryTest {
     @Test
     void dssReportsAreIdenticalWithDssWrittenLongTermData() {
         assertSameReports(mixedChain);
+    }
+
+    @Test
+    void dssReportsAreIdenticalWithAnUnsignedSignatureField() throws java.io.IOException {
+        try (org.apache.pdfbox.pdmodel.PDDocument document = org.apache.pdfbox.Loader.loadPDF(unsignedFieldChain)) {
+            assertEquals(List.of("approver", "witness"), document.getSignatureFields().stream()
+                    .filter(f -> f.getPartialName().equals("approver") || f.getPartialName().equals("witness"))
+                    .map(f -> f.getPartialName()).toList());
+            assertTrue(document.getSignatureFields().stream().anyMatch(f -> f.getValue() == null),
+                    "one field is still unsigned");
+        }
+        assertSameReports(unsignedFieldChain, 2);
     }
 
     @Test
@@ -117,11 +142,15 @@ class ValidationObjFactoryTest {
     }
 
     private static void assertSameReports(byte[] pdf) {
+        assertSameReports(pdf, 3);
+    }
+
+    private static void assertSameReports(byte[] pdf, int signatures) {
         Date at = new Date();
         Reports stock = validate(pdf, new ServiceLoaderPdfObjFactory(), at);
         Reports firstSeen = validate(pdf, new ValidationObjFactory(true), at);
         Reports shared = validate(pdf, new ValidationObjFactory(false), at);
-        assertTrue(stock.getSimpleReport().getSignaturesCount() >= 3);
+        assertTrue(stock.getSimpleReport().getSignaturesCount() >= signatures);
         if (!stock.getXmlDiagnosticData().equals(firstSeen.getXmlDiagnosticData())) {
             try { // for a diff
                 java.nio.file.Files.writeString(Path.of("target/first-seen-stock.xml"), stock.getXmlDiagnosticData());

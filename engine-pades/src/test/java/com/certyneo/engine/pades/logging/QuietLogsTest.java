@@ -87,6 +87,23 @@ class QuietLogsTest {
     }
 
     @Test
+    void anUnsignedSignatureFieldIsNoWarning() {
+        // An envelope half-way: the first recipient signed their field, the second recipient's field waits.
+        Path out = dir.resolve("half-signed.pdf");
+        try (PadesSignatureEngine engine = PadesSignatureEngine.sandbox(dir.resolve("home"))) {
+            engine.sign(SignRequest.builder()
+                    .document(DocumentSource.of(PdfVector.FORM_EMPTY_SIGNATURE_FIELDS.bytes(), "form.pdf"))
+                    .output(DocumentTarget.of(out)).field("approver")
+                    .signer(Signer.of("Seal", "seal@example.com")).level(SignatureLevel.SES)
+                    .profile(PadesProfile.B_LTA).build());
+            ValidationReport report = engine.validate(DocumentSource.of(out), ValidationOptions.sandbox());
+            assertTrue(report.allPassed(), report.toString());
+            assertEquals(2, report.signatures().size(), "the signature and its document time-stamp");
+        }
+        assertQuiet();
+    }
+
+    @Test
     void aCaCoveredByItsIssuersCrlOnlyIsNoWarning() {
         // The test PKI's issuing CA names a CRL and no OCSP responder: online revocation asks the CRL, and that is
         // normal, not "OCSP source OnlineOCSPSource failed ...: No OCSP location found".
