@@ -93,6 +93,10 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
     @Option(names = "--tsa", paramLabel = "URL", description = "Production RFC 3161 TSA URL (repeatable: failover order)")
     List<String> tsa = new ArrayList<>();
 
+    @Option(names = "--tsa-pin", paramLabel = "CERT", description = "Accept --tsa tokens only from this TSU "
+            + "certificate or one it issued (PEM/DER file; repeatable)")
+    List<Path> tsaPins = new ArrayList<>();
+
     @Option(names = "--trust", paramLabel = "ROOT.pem", description = "Production trust anchor (repeatable)")
     List<Path> trust = new ArrayList<>();
 
@@ -108,6 +112,7 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
         // Everything the command line says is checked before an engine is built: mistakes are reported at once.
         Inputs.readable(input);
         Inputs.writable(output, input, inPlace);
+        TsaClients.requireTsa(tsa, tsaPins);
         if (p12 != null) {
             Inputs.readable(p12);
         }
@@ -150,9 +155,7 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
         PadesSignatureEngine.Builder builder = PadesSignatureEngine.builder().limits(limits.limits())
                 .sealKey(com.certyneo.engine.pades.keys.Pkcs12Keys.load(p12, password.toCharArray(), alias));
         if (!tsa.isEmpty()) {
-            com.certyneo.engine.tsp.TsaClient.Builder client = com.certyneo.engine.tsp.TsaClient.builder();
-            tsa.forEach(client::endpoint);
-            builder.timestampSource(client.build());
+            builder.timestampSource(TsaClients.of(tsa, tsaPins));
         }
         for (Path root : trust) {
             ValidateCommand.readCertificates(root).forEach(builder::trustAnchor);

@@ -31,17 +31,20 @@ final class TimestampCommand extends EngineCommand implements Callable<Integer> 
     @Option(names = "--tsa", paramLabel = "URL", description = "An RFC 3161 TSA URL (repeatable: failover order)")
     java.util.List<String> tsa = new java.util.ArrayList<>();
 
+    @Option(names = "--tsa-pin", paramLabel = "CERT", description = "Accept --tsa tokens only from this TSU "
+            + "certificate or one it issued (PEM/DER file; repeatable)")
+    java.util.List<java.nio.file.Path> tsaPins = new java.util.ArrayList<>();
+
     @Override
     public Integer call() {
         Inputs.readable(input);
         Inputs.writable(output, input, inPlace);
+        TsaClients.requireTsa(tsa, tsaPins);
         PadesSignatureEngine configured;
         if (tsa.isEmpty()) {
             configured = sandboxEngine();
         } else {
-            com.certyneo.engine.tsp.TsaClient.Builder client = com.certyneo.engine.tsp.TsaClient.builder();
-            tsa.forEach(client::endpoint);
-            configured = PadesSignatureEngine.builder().timestampSource(client.build()).build();
+            configured = PadesSignatureEngine.builder().timestampSource(TsaClients.of(tsa, tsaPins)).build();
         }
         try (PadesSignatureEngine engine = configured;
              Progress progress = Progress.ticker(err(), terminal(), "Time-stamping " + Progress.describe(input))) {

@@ -73,12 +73,38 @@ class ProductionSignTest {
                 stampReport.toString());
         assertTrue(stampReport.toString().contains("document time-stamp"), stampReport.toString());
 
+        // Pinned TSA: its TSU certificate's issuer as the pin passes; another TSA's TSU certificate as the pin refuses
+        // the token (exit 1, TSA_RESPONSE_INVALID naming the pin check), and nothing is written.
+        Path issuerPin = dir.resolve("tsa1-issuer.pem");
+        Path otherPin = dir.resolve("tsa2-tsu.pem");
+        Files.writeString(issuerPin, pem(pki.tsa(1).chain().get(1)));
+        Files.writeString(otherPin, pem(pki.tsa(2).chain().get(0)));
+        Path pinned = dir.resolve("pinned.pdf");
+        StringWriter pinnedOut = new StringWriter();
+        assertEquals(0, run(pinnedOut, new StringWriter(), "timestamp", signed.toString(), "-o", pinned.toString(),
+                "--tsa", pki.tsaUrl(1), "--tsa-pin", issuerPin.toString()), pinnedOut.toString());
+        StringWriter wrongPin = new StringWriter();
+        Path refused = dir.resolve("refused.pdf");
+        int refusedCode = run(new StringWriter(), wrongPin, "timestamp", signed.toString(), "-o", refused.toString(),
+                "--tsa", pki.tsaUrl(1), "--tsa-pin", otherPin.toString());
+        assertTrue(refusedCode != 0 && wrongPin.toString().contains("TSU certificate pin"), refusedCode + " " + wrongPin);
+        assertFalse(Files.exists(refused));
+        StringWriter noTsa = new StringWriter();
+        assertEquals(2, run(new StringWriter(), noTsa, "timestamp", signed.toString(), "-o", refused.toString(),
+                "--tsa-pin", otherPin.toString()));
+        assertTrue(noTsa.toString().contains("--tsa-pin needs --tsa"), noTsa.toString());
+
         StringWriter noPassword = new StringWriter();
         assertEquals(2, run(new StringWriter(), noPassword, "sign", in.toString(), "-o", dir.resolve("x.pdf").toString(),
                 "--level", "SES", "--signer", "Operations <ops@example.com>", "--p12", p12.toString(),
                 "--p12-password-env", "CERTYNEO_NO_SUCH_VARIABLE"));
         assertTrue(noPassword.toString().contains("CERTYNEO_NO_SUCH_VARIABLE"), noPassword.toString());
         assertFalse(Files.exists(dir.resolve("x.pdf")));
+    }
+
+    static String pem(java.security.cert.X509Certificate certificate) throws Exception {
+        return "-----BEGIN CERTIFICATE-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes())
+                .encodeToString(certificate.getEncoded()) + "\n-----END CERTIFICATE-----\n";
     }
 
     /** Writes {@code seal} to a PKCS#12 file under alias "seal", password "p12-test-password". */

@@ -1,5 +1,22 @@
 package com.certyneo.engine.tsp;
 
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.PrivateKeyUsagePeriod;
+import org.bouncycastle.cert.X509CRLHolder;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.CertificateStatus;
+import org.bouncycastle.cert.ocsp.OCSPResp;
+import org.bouncycastle.cert.ocsp.RevokedStatus;
+import org.bouncycastle.cert.ocsp.SingleResp;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import com.certyneo.engine.spi.RevocationSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import java.security.cert.X509CRL;
+import java.security.cert.X509CRLEntry;
+import java.util.Optional;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
@@ -75,9 +92,13 @@ final class ResponseVerifier {
     private static final int TRUST_CACHE_SIZE = 256;
     private static final String EKU_OID = Extension.extendedKeyUsage.getId();
     private static final String TIME_STAMPING = "1.3.6.1.5.5.7.3.8";
+    private static final String OCSP_SIGNING = "1.3.6.1.5.5.7.3.9";
+    private static final Logger LOG = LoggerFactory.getLogger(ResponseVerifier.class);
 
     private final Set<String> allowedPolicies;
     private final Set<TrustAnchor> trustAnchors;
+    /** The caller's revocation data about TSU certificates, if any. */
+    private final RevocationSource revocationSource;
     private final Duration maxClockSkew;
     private final Clock clock;
     /** TSU certificates already validated to an anchor, with the window in which the whole path is valid. */
@@ -91,22 +112,36 @@ final class ResponseVerifier {
     }
 
     ResponseVerifier(Set<String> allowedPolicies, Set<TrustAnchor> trustAnchors, Duration maxClockSkew, Clock clock) {
+        this(allowedPolicies, trustAnchors, maxClockSkew, clock, null);
+    }
+
+    /** @param revocationSource the caller's revocation data about TSU certificates; {@code null} for none */
+    ResponseVerifier(Set<String> allowedPolicies, Set<TrustAnchor> trustAnchors, Duration maxClockSkew, Clock clock,
+                     RevocationSource revocationSource) {
+        this.revocationSource = revocationSource;
         this.allowedPolicies = Set.copyOf(allowedPolicies);
         this.trustAnchors = Set.copyOf(trustAnchors);
         this.maxClockSkew = maxClockSkew;
         this.clock = clock;
     }
 
+    /** As {@link #verify(String, List, ASN1ObjectIdentifier, byte[], BigInteger, byte[])} for an endpoint without pins. */
+    TimestampResult verify(String tsa, ASN1ObjectIdentifier imprintAlgorithm, byte[] imprint, BigInteger nonce,
+                           byte[] body) {
+        return verify(tsa, List.of(), imprintAlgorithm, imprint, nonce, body);
+    }
+
     /**
      * @param tsa the TSA display name, for messages
+     * @param pins the certificates the endpoint is pinned to (empty: not pinned)
      * @param imprintAlgorithm the digest algorithm sent
      * @param imprint the digest sent
      * @param nonce the nonce sent
      * @param body the DER TimeStampResp received
      * @return the verified token
      */
-    TimestampResult verify(String tsa, ASN1ObjectIdentifier imprintAlgorithm, byte[] imprint, BigInteger nonce,
-                           byte[] body) {
+    TimestampResult verify(String tsa, List<X509Certificate> pins, ASN1ObjectIdentifier imprintAlgorithm, byte[] imprint,
+                           BigInteger nonce, byte[] body) {
         TimeStampResp response = parseResponse(tsa, body);
         byte[] tokenDer = checkStatus(tsa, response);
 
@@ -167,6 +202,9 @@ final class ResponseVerifier {
         Instant genTime = info.getGenTime().toInstant();
         checkTsuCertificate(tsa, tsu, genTime);
         boolean trusted = checkTrust(tsa, tsu, signedData, genTime);
+        checkPin(tsa, tsu, pins);
+        List<X509Certificate> tokenCertificates = tokenCertificates(tsa, signedData);
+        checkRevocation(tsa, tsu, issuerCandidates(tokenCertificates, pins), signedData, genTime);
 
         String policy = info.getPolicy().getId();
         if (!allowedPolicies.isEmpty() && !allowedPolicies.contains(policy)) {
@@ -344,6 +382,258 @@ final class ResponseVerifier {
                     + genTime + " (valid " + tsu.getNotBefore().toInstant() + " to " + tsu.getNotAfter().toInstant() + ")",
                     e);
         }
+        checkKeyUsagePeriod(tsa, tsu, subject, genTime);
+    }
+
+    /**
+     * The TSU key's usage period (the private key usage period extension, RFC 3280 §4.2.1.4, which TSAs use to
+     * retire a signing key before its certificate expires so that verifiers can still check old tokens): a
+     * token dated outside it was signed by a key that should no longer, or not yet, sign.
+     */
+    private static void checkKeyUsagePeriod(String tsa, X509Certificate tsu, String subject, Instant genTime) {
+        byte[] value = tsu.getExtensionValue(Extension.privateKeyUsagePeriod.getId());
+        if (value == null) {
+            return;
+        }
+        Instant notBefore;
+        Instant notAfter;
+        try {
+            PrivateKeyUsagePeriod period = PrivateKeyUsagePeriod.getInstance(ASN1OctetString.getInstance(value).getOctets());
+            notBefore = period.getNotBefore() == null ? null : period.getNotBefore().getDate().toInstant();
+            notAfter = period.getNotAfter() == null ? null : period.getNotAfter().getDate().toInstant();
+        } catch (Exception e) {
+            throw fail(TsaCheck.TSU_CERTIFICATE, tsa, "the TSU certificate '" + subject
+                    + "' has an unreadable private key usage period", e);
+        }
+        if (notBefore != null && genTime.isBefore(notBefore) || notAfter != null && genTime.isAfter(notAfter)) {
+            throw fail(TsaCheck.TSU_CERTIFICATE, tsa, "genTime " + genTime + " lies outside the usage period of the TSU key"
+                    + " of '" + subject + "' (" + (notBefore == null ? "open" : notBefore) + " to "
+                    + (notAfter == null ? "open" : notAfter) + "): the TSA signed with a key it had "
+                    + (notAfter != null && genTime.isAfter(notAfter) ? "retired" : "not yet put in service"), null);
+        }
+    }
+
+    /** The TSU certificate must be one of the endpoint's pins or be issued by one. */
+    private static void checkPin(String tsa, X509Certificate tsu, List<X509Certificate> pins) {
+        if (pins.isEmpty()) {
+            return;
+        }
+        for (X509Certificate pin : pins) {
+            if (pin.equals(tsu) || issuedBy(tsu, pin)) {
+                return;
+            }
+        }
+        throw fail(TsaCheck.PIN, tsa, "the TSU certificate '" + tsu.getSubjectX500Principal().getName() + "' (issuer '"
+                + tsu.getIssuerX500Principal().getName() + "', SHA-256 " + fingerprint(tsu)
+                + ") is neither a certificate this TSA is pinned to nor issued by one (pinned: "
+                + pins.stream().map(p -> "'" + p.getSubjectX500Principal().getName() + "'").toList() + ")", null);
+    }
+
+    /** Whether {@code issuer} issued {@code certificate}: names chain and the signature verifies with its key. */
+    static boolean issuedBy(X509Certificate certificate, X509Certificate issuer) {
+        if (!certificate.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
+            return false;
+        }
+        try {
+            certificate.verify(issuer.getPublicKey(), BC);
+            return true;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static String fingerprint(X509Certificate certificate) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            return "?";
+        }
+    }
+
+    private static List<X509Certificate> tokenCertificates(String tsa, CMSSignedData signedData) {
+        List<X509Certificate> certificates = new ArrayList<>();
+        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+        @SuppressWarnings("unchecked")
+        Collection<X509CertificateHolder> holders = signedData.getCertificates().getMatches(null);
+        for (X509CertificateHolder holder : holders) {
+            try {
+                certificates.add(converter.getCertificate(holder));
+            } catch (GeneralSecurityException e) {
+                throw fail(TsaCheck.RESPONSE_FORMAT, tsa, "a certificate in the token cannot be read", e);
+            }
+        }
+        return certificates;
+    }
+
+    /** Where the TSU certificate's issuer may be found: the token, the trust anchors and the pins. */
+    private List<X509Certificate> issuerCandidates(List<X509Certificate> tokenCertificates, List<X509Certificate> pins) {
+        List<X509Certificate> candidates = new ArrayList<>(tokenCertificates);
+        for (TrustAnchor anchor : trustAnchors) {
+            if (anchor.getTrustedCert() != null) {
+                candidates.add(anchor.getTrustedCert());
+            }
+        }
+        candidates.addAll(pins);
+        return candidates;
+    }
+
+    /**
+     * The TSU certificate must not be revoked according to the revocation data at hand: CRLs and OCSP responses
+     * the token carries, and the caller's {@link RevocationSource}. Only data that verifies with the TSU
+     * certificate's issuer (or, for OCSP, a responder it delegated to) counts. A "revoked" status refuses the
+     * token whatever its date, as does a current "unknown" from the issuer's responder; no data, or only stale
+     * "good" data, passes (the check runs "when data is available").
+     */
+    private void checkRevocation(String tsa, X509Certificate tsu, List<X509Certificate> candidates,
+                                 CMSSignedData signedData, Instant genTime) {
+        X509Certificate issuer = candidates.stream().filter(c -> !c.equals(tsu) && issuedBy(tsu, c)).findFirst().orElse(null);
+        boolean fromSource = revocationSource != null;
+        if (issuer == null) {
+            LOG.debug("No issuer of TSU certificate '{}' at hand: its revocation status is not checked",
+                    tsu.getSubjectX500Principal().getName());
+            return;
+        }
+        List<RevocationStatus> statuses = new ArrayList<>();
+        @SuppressWarnings("unchecked")
+        Collection<X509CRLHolder> crls = signedData.getCRLs().getMatches(null);
+        for (X509CRLHolder crl : crls) {
+            crlStatus(encoded(crl), tsu, issuer, "a CRL in the token", false).ifPresent(statuses::add);
+        }
+        @SuppressWarnings("unchecked")
+        Collection<org.bouncycastle.asn1.ASN1Encodable> ocsps = signedData
+                .getOtherRevocationInfo(CMSObjectIdentifiers.id_ri_ocsp_response).getMatches(null);
+        for (org.bouncycastle.asn1.ASN1Encodable ocsp : ocsps) {
+            ocspStatus(encoded(ocsp), tsu, issuer, "an OCSP response in the token", false).ifPresent(statuses::add);
+        }
+        if (fromSource) {
+            revocationSource.ocspResponse(tsu, issuer).flatMap(der ->
+                    ocspStatus(der, tsu, issuer, "the OCSP response from the revocation source", true)).ifPresent(statuses::add);
+            revocationSource.crl(tsu, issuer).flatMap(der ->
+                    crlStatus(der, tsu, issuer, "the CRL from the revocation source", true)).ifPresent(statuses::add);
+        }
+        String subject = tsu.getSubjectX500Principal().getName();
+        for (RevocationStatus status : statuses) {
+            if (status.revokedAt() != null) {
+                throw fail(TsaCheck.REVOCATION, tsa, "the TSU certificate '" + subject + "' is revoked since "
+                        + status.revokedAt() + (status.reason() == null ? "" : " (" + status.reason() + ")") + " according to "
+                        + status.origin() + " issued " + status.thisUpdate() + " by '"
+                        + issuer.getSubjectX500Principal().getName() + "'", null);
+            }
+        }
+        for (RevocationStatus status : statuses) {
+            if (status.unknown() && (status.nextUpdate() == null || !status.nextUpdate().isBefore(genTime.minus(maxClockSkew)))) {
+                throw fail(TsaCheck.REVOCATION, tsa, "the TSU certificate '" + subject + "' is unknown to its issuer's"
+                        + " OCSP responder according to " + status.origin() + " issued " + status.thisUpdate(), null);
+            }
+        }
+        if (statuses.isEmpty()) {
+            LOG.debug("No revocation data about TSU certificate '{}': its revocation status is not checked", subject);
+        }
+    }
+
+    /** One verified statement about the TSU certificate: revoked (with a time), unknown, or good. */
+    private record RevocationStatus(String origin, Instant thisUpdate, Instant nextUpdate, Instant revokedAt,
+                                    String reason, boolean unknown) {
+    }
+
+    private static byte[] encoded(Object asn1) {
+        try {
+            return asn1 instanceof X509CRLHolder crl ? crl.getEncoded()
+                    : ((org.bouncycastle.asn1.ASN1Encodable) asn1).toASN1Primitive().getEncoded(ASN1Encoding.DER);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A CRL's statement about {@code tsu}, if it is {@code issuer}'s CRL and verifies. */
+    private static Optional<RevocationStatus> crlStatus(byte[] der, X509Certificate tsu, X509Certificate issuer,
+                                                        String origin, boolean suppliedByCaller) {
+        X509CRL crl;
+        try {
+            crl = (X509CRL) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCRL(new java.io.ByteArrayInputStream(der));
+            if (!crl.getIssuerX500Principal().equals(issuer.getSubjectX500Principal())) {
+                return ignored(origin, "it is issued by '" + crl.getIssuerX500Principal().getName() + "', not by the"
+                        + " TSU certificate's issuer", suppliedByCaller);
+            }
+            crl.verify(issuer.getPublicKey(), BC);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return ignored(origin, "it does not verify with the TSU certificate's issuer (" + e.getMessage() + ")",
+                    suppliedByCaller);
+        }
+        X509CRLEntry entry = crl.getRevokedCertificate(tsu);
+        Instant thisUpdate = crl.getThisUpdate().toInstant();
+        Instant nextUpdate = crl.getNextUpdate() == null ? null : crl.getNextUpdate().toInstant();
+        if (entry == null) {
+            return Optional.of(new RevocationStatus(origin, thisUpdate, nextUpdate, null, null, false));
+        }
+        return Optional.of(new RevocationStatus(origin, thisUpdate, nextUpdate, entry.getRevocationDate().toInstant(),
+                entry.getRevocationReason() == null ? null : entry.getRevocationReason().name(), false));
+    }
+
+    /** An OCSP response's statement about {@code tsu}, if it verifies with its issuer or a delegated responder. */
+    private static Optional<RevocationStatus> ocspStatus(byte[] der, X509Certificate tsu, X509Certificate issuer,
+                                                         String origin, boolean suppliedByCaller) {
+        try {
+            OCSPResp response = new OCSPResp(der);
+            if (response.getStatus() != OCSPResp.SUCCESSFUL || !(response.getResponseObject() instanceof BasicOCSPResp basic)) {
+                return ignored(origin, "it is not a successful basic OCSP response", suppliedByCaller);
+            }
+            if (!signedByIssuerOrDelegate(basic, issuer)) {
+                return ignored(origin, "it is signed neither by the TSU certificate's issuer nor by a responder it"
+                        + " delegated to", suppliedByCaller);
+            }
+            X509CertificateHolder issuerHolder = new X509CertificateHolder(issuer.getEncoded());
+            for (SingleResp single : basic.getResponses()) {
+                CertificateID id = single.getCertID();
+                if (!id.getSerialNumber().equals(tsu.getSerialNumber())
+                        || !id.matchesIssuer(issuerHolder, new JcaDigestCalculatorProviderBuilder().build())) {
+                    continue;
+                }
+                Instant thisUpdate = single.getThisUpdate().toInstant();
+                Instant nextUpdate = single.getNextUpdate() == null ? null : single.getNextUpdate().toInstant();
+                CertificateStatus status = single.getCertStatus();
+                if (status == CertificateStatus.GOOD) {
+                    return Optional.of(new RevocationStatus(origin, thisUpdate, nextUpdate, null, null, false));
+                }
+                if (status instanceof RevokedStatus revoked) {
+                    String reason = revoked.hasRevocationReason()
+                            ? java.security.cert.CRLReason.values()[revoked.getRevocationReason()].name() : null;
+                    return Optional.of(new RevocationStatus(origin, thisUpdate, nextUpdate,
+                            revoked.getRevocationTime().toInstant(), reason, false));
+                }
+                return Optional.of(new RevocationStatus(origin, thisUpdate, nextUpdate, null, null, true));
+            }
+            return ignored(origin, "it says nothing about the TSU certificate", suppliedByCaller);
+        } catch (Exception e) {
+            return ignored(origin, "it cannot be read (" + e.getMessage() + ")", suppliedByCaller);
+        }
+    }
+
+    private static boolean signedByIssuerOrDelegate(BasicOCSPResp basic, X509Certificate issuer) throws Exception {
+        if (basic.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BC).build(issuer.getPublicKey()))) {
+            return true;
+        }
+        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+        for (X509CertificateHolder holder : basic.getCerts()) {
+            X509Certificate responder = converter.getCertificate(holder);
+            List<String> eku = responder.getExtendedKeyUsage();
+            if (issuedBy(responder, issuer) && eku != null && eku.contains(OCSP_SIGNING)
+                    && holder.isValidOn(basic.getProducedAt())
+                    && basic.isSignatureValid(new JcaContentVerifierProviderBuilder().setProvider(BC).build(responder))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Optional<RevocationStatus> ignored(String origin, String why, boolean suppliedByCaller) {
+        if (suppliedByCaller) {
+            LOG.warn("Ignoring {} about a TSU certificate: {}", origin, why);
+        } else {
+            LOG.debug("Ignoring {} about the TSU certificate: {}", origin, why);
+        }
+        return Optional.empty();
     }
 
     private boolean checkTrust(String tsa, X509Certificate tsu, CMSSignedData signedData, Instant genTime) {
@@ -418,7 +708,10 @@ final class ResponseVerifier {
             case POLICY -> "Add the TSA's policy OID to the allow-list if you accept that policy, or use another TSA.";
             case TRUST -> "Configure the TSA's root certificate as a trust anchor, or use another TSA.";
             case GEN_TIME -> "Check the local clock (NTP) and the TSA's clock; widen the skew only if you must.";
-            case TSU_CERTIFICATE -> "The TSA signs with a certificate not fit for time-stamping; use another TSA.";
+            case TSU_CERTIFICATE -> "The TSA signs with a certificate or key not fit for time-stamping now; use another TSA.";
+            case PIN -> "The TSA signs with a certificate you did not pin: if the TSA announced a new TSU certificate or CA,"
+                    + " update the pins; otherwise treat it as an attack and use another TSA.";
+            case REVOCATION -> "The TSA's signing certificate is revoked: do not use its tokens; use another TSA.";
             default -> "Do not use this reply; retry, or use another TSA. If it persists, contact the TSA operator.";
         };
     }

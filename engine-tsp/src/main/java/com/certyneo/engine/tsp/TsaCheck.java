@@ -30,10 +30,21 @@ public enum TsaCheck {
     SIGNING_CERTIFICATE("ESSCertID signing certificate", ErrorCode.TSA_RESPONSE_INVALID),
     /** The CMS signature verifies with the TSU key, over a strong digest. */
     SIGNATURE("token signature", ErrorCode.TSA_RESPONSE_INVALID),
-    /** The TSU certificate has the critical id-kp-timeStamping EKU only and was valid at genTime. */
+    /**
+     * The TSU certificate has the critical id-kp-timeStamping EKU only, was valid at genTime, and genTime lies
+     * within its private key usage period when the certificate states one.
+     */
     TSU_CERTIFICATE("TSU certificate", ErrorCode.TSA_RESPONSE_INVALID),
     /** The TSU certificate chains to a configured trust anchor (only when anchors are configured). */
     TRUST("trust anchor", ErrorCode.TSA_RESPONSE_INVALID),
+    /** The TSU certificate is, or is issued by, a certificate the endpoint is pinned to (only when pinned). */
+    PIN("TSU certificate pin", ErrorCode.TSA_RESPONSE_INVALID),
+    /**
+     * The TSU certificate is not revoked according to the revocation data available: OCSP responses and CRLs in
+     * the token, and the client's revocation source. Data that does not verify with the TSU certificate's issuer
+     * is ignored; without current data the check passes.
+     */
+    REVOCATION("TSU certificate revocation", ErrorCode.TSA_RESPONSE_INVALID),
     /** The policy OID is on the allow-list (only when one is configured). */
     POLICY("policy", ErrorCode.TSA_RESPONSE_INVALID),
     /** The accuracy field is present. */

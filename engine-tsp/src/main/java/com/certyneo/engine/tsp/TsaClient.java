@@ -88,7 +88,7 @@ public final class TsaClient implements TimestampSource {
         this.lanes = List.copyOf(list);
         Set<TrustAnchor> anchors = b.trustAnchors.stream().map(c -> new TrustAnchor(c, null))
                 .collect(Collectors.toUnmodifiableSet());
-        this.verifier = new ResponseVerifier(b.allowedPolicies, anchors, b.maxClockSkew, b.clock);
+        this.verifier = new ResponseVerifier(b.allowedPolicies, anchors, b.maxClockSkew, b.clock, b.revocationSource);
         this.retries = b.retries;
         this.retryDelay = b.retryDelay;
         this.description = lanes.stream().map(l -> l.endpoint().displayName())
@@ -222,7 +222,7 @@ public final class TsaClient implements TimestampSource {
                     + PkiStatusText.sanitize(contentType) + "', not " + REPLY_TYPE,
                     "Check the TSA URL: it may point at a web page, not an RFC 3161 endpoint.");
         }
-        return verifier.verify(tsa, algorithm, imprint, nonce, response.body());
+        return verifier.verify(tsa, endpoint.pinnedCertificates(), algorithm, imprint, nonce, response.body());
     }
 
     private static java.util.Optional<String> rejection(byte[] body) {
@@ -304,6 +304,7 @@ public final class TsaClient implements TimestampSource {
         private int retries = 1;
         private Duration retryDelay = Duration.ofMillis(250);
         private Clock clock = Clock.systemUTC();
+        private com.certyneo.engine.spi.RevocationSource revocationSource;
 
         private Builder() {
         }
@@ -382,6 +383,20 @@ public final class TsaClient implements TimestampSource {
                 throw new IllegalArgumentException("retryDelay must be between 0 and 30 s");
             }
             this.retryDelay = delay;
+            return this;
+        }
+
+        /**
+         * Revocation data about TSU certificates from the caller's own store. Each token's TSU certificate is
+         * checked against it, and against the CRLs and OCSP responses the token itself carries: a certificate
+         * revoked (or unknown to its issuer's responder) fails {@link TsaCheck#REVOCATION}. Without data the check
+         * passes. Default: none (only what the tokens carry).
+         *
+         * @param source the revocation source; must be thread-safe
+         * @return this builder
+         */
+        public Builder revocationSource(com.certyneo.engine.spi.RevocationSource source) {
+            this.revocationSource = java.util.Objects.requireNonNull(source, "source");
             return this;
         }
 

@@ -2,7 +2,10 @@ package com.certyneo.engine.tsp;
 
 import javax.net.ssl.SSLContext;
 import java.net.URI;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -17,9 +20,13 @@ import java.util.Optional;
  * @param authentication how to authenticate (default none)
  * @param sslContext the TLS context for HTTPS, such as one holding a client certificate; empty for the JDK default
  * @param requestPolicy the policy OID to put in {@code reqPolicy}, if any
+ * @param pinnedCertificates certificates this TSA's tokens are pinned to (default none: no pinning): a token is
+ *        accepted only if its TSU certificate is one of them or is issued by one of them (the TSU certificate
+ *        itself, or the CA that issues the TSA's TSU certificates)
  */
 public record TsaEndpoint(URI uri, Duration connectTimeout, Duration readTimeout, TsaAuthentication authentication,
-                          Optional<SSLContext> sslContext, Optional<String> requestPolicy) {
+                          Optional<SSLContext> sslContext, Optional<String> requestPolicy,
+                          List<X509Certificate> pinnedCertificates) {
 
     /** Default connect timeout. */
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -35,6 +42,7 @@ public record TsaEndpoint(URI uri, Duration connectTimeout, Duration readTimeout
      * @param authentication how to authenticate (default none)
      * @param sslContext the TLS context for HTTPS, such as one holding a client certificate; empty for the JDK default
      * @param requestPolicy the policy OID to put in {@code reqPolicy}, if any
+     * @param pinnedCertificates the TSU or issuing-CA certificates the TSA's tokens must match; empty for no pinning
      */
     public TsaEndpoint {
         Objects.requireNonNull(uri, "uri");
@@ -51,6 +59,22 @@ public record TsaEndpoint(URI uri, Duration connectTimeout, Duration readTimeout
         Objects.requireNonNull(sslContext, "sslContext");
         Objects.requireNonNull(requestPolicy, "requestPolicy");
         requestPolicy.ifPresent(org.bouncycastle.asn1.ASN1ObjectIdentifier::new);
+        pinnedCertificates = List.copyOf(Objects.requireNonNull(pinnedCertificates, "pinnedCertificates"));
+    }
+
+    /**
+     * An endpoint without pinned certificates (the constructor of releases before pinning).
+     *
+     * @param uri the TSA URL ({@code http} or {@code https}, no user info)
+     * @param connectTimeout the TCP/TLS connect timeout
+     * @param readTimeout the time allowed for the whole exchange once connected
+     * @param authentication how to authenticate
+     * @param sslContext the TLS context for HTTPS; empty for the JDK default
+     * @param requestPolicy the policy OID to put in {@code reqPolicy}, if any
+     */
+    public TsaEndpoint(URI uri, Duration connectTimeout, Duration readTimeout, TsaAuthentication authentication,
+                       Optional<SSLContext> sslContext, Optional<String> requestPolicy) {
+        this(uri, connectTimeout, readTimeout, authentication, sslContext, requestPolicy, List.of());
     }
 
     /**
@@ -67,7 +91,7 @@ public record TsaEndpoint(URI uri, Duration connectTimeout, Duration readTimeout
      */
     public static TsaEndpoint of(URI uri) {
         return new TsaEndpoint(uri, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, TsaAuthentication.none(),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), List.of());
     }
 
     /**
@@ -76,7 +100,7 @@ public record TsaEndpoint(URI uri, Duration connectTimeout, Duration readTimeout
      * @return a copy with these timeouts
      */
     public TsaEndpoint withTimeouts(Duration connect, Duration read) {
-        return new TsaEndpoint(uri, connect, read, authentication, sslContext, requestPolicy);
+        return new TsaEndpoint(uri, connect, read, authentication, sslContext, requestPolicy, pinnedCertificates);
     }
 
     /**
@@ -84,7 +108,7 @@ public record TsaEndpoint(URI uri, Duration connectTimeout, Duration readTimeout
      * @return a copy using it
      */
     public TsaEndpoint withAuthentication(TsaAuthentication auth) {
-        return new TsaEndpoint(uri, connectTimeout, readTimeout, auth, sslContext, requestPolicy);
+        return new TsaEndpoint(uri, connectTimeout, readTimeout, auth, sslContext, requestPolicy, pinnedCertificates);
     }
 
     /**
@@ -92,7 +116,8 @@ public record TsaEndpoint(URI uri, Duration connectTimeout, Duration readTimeout
      * @return a copy using it
      */
     public TsaEndpoint withSslContext(SSLContext context) {
-        return new TsaEndpoint(uri, connectTimeout, readTimeout, authentication, Optional.of(context), requestPolicy);
+        return new TsaEndpoint(uri, connectTimeout, readTimeout, authentication, Optional.of(context), requestPolicy,
+                pinnedCertificates);
     }
 
     /**
@@ -100,7 +125,25 @@ public record TsaEndpoint(URI uri, Duration connectTimeout, Duration readTimeout
      * @return a copy sending it as {@code reqPolicy}
      */
     public TsaEndpoint withRequestPolicy(String policyOid) {
-        return new TsaEndpoint(uri, connectTimeout, readTimeout, authentication, sslContext, Optional.of(policyOid));
+        return new TsaEndpoint(uri, connectTimeout, readTimeout, authentication, sslContext, Optional.of(policyOid),
+                pinnedCertificates);
+    }
+
+    /**
+     * Pins this TSA: its tokens are accepted only if the TSU certificate that signs them is one of {@code pins}
+     * or is issued by one of them (its issuer's name matches and its signature verifies with the pin's key).
+     * Pin the TSU certificate to accept nothing else, or the issuing CA to survive the TSA's routine TSU key
+     * changes. A token that does not match fails {@link TsaCheck#PIN}, even if it chains to a trust anchor.
+     *
+     * @param pins the TSU or issuing-CA certificates (at least one)
+     * @return a copy pinned to them
+     */
+    public TsaEndpoint withPinnedCertificates(Collection<X509Certificate> pins) {
+        if (pins.isEmpty()) {
+            throw new IllegalArgumentException("Give at least one certificate to pin the TSA to");
+        }
+        return new TsaEndpoint(uri, connectTimeout, readTimeout, authentication, sslContext, requestPolicy,
+                List.copyOf(pins));
     }
 
     /** @return the URL as shown in messages: scheme, host, port and path only */
@@ -112,7 +155,9 @@ public record TsaEndpoint(URI uri, Duration connectTimeout, Duration readTimeout
     public String toString() {
         return "TsaEndpoint[" + displayName() + ", connect=" + connectTimeout + ", read=" + readTimeout
                 + ", auth=" + authentication + ", tls=" + (sslContext.isPresent() ? "custom" : "default")
-                + requestPolicy.map(p -> ", reqPolicy=" + p).orElse("") + "]";
+                + requestPolicy.map(p -> ", reqPolicy=" + p).orElse("")
+                + (pinnedCertificates.isEmpty() ? "" : ", pinned=" + pinnedCertificates.stream()
+                        .map(c -> c.getSubjectX500Principal().getName()).toList()) + "]";
     }
 
     static String redact(URI uri) {

@@ -94,6 +94,26 @@ final class TestPki {
         return new Issued(keys, cert, List.copyOf(chain));
     }
 
+    /** A TSU certificate (critical id-kp-timeStamping) with extra extensions added by {@code customizer}. */
+    static Issued tsu(Issued issuer, String cn, Customizer customizer) {
+        KeyPair keys = ec();
+        X509Certificate cert = build(new X500Name("CN=" + cn + ",O=Certyneo Test"), keys, issuer.cert(), issuer.keys(),
+                false, Eku.TIME_STAMPING_CRITICAL, customizer);
+        List<X509Certificate> chain = new ArrayList<>();
+        chain.add(cert);
+        chain.addAll(issuer.chain());
+        return new Issued(keys, cert, List.copyOf(chain));
+    }
+
+    /** An OCSP responder certificate delegated by {@code issuer} (id-kp-OCSPSigning). */
+    static Issued ocspResponder(Issued issuer, String cn) {
+        KeyPair keys = ec();
+        X509Certificate cert = build(new X500Name("CN=" + cn + ",O=Certyneo Test"), keys, issuer.cert(), issuer.keys(),
+                false, null, b -> b.addExtension(Extension.extendedKeyUsage, false,
+                        new ExtendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning)));
+        return new Issued(keys, cert, List.of(cert, issuer.cert()));
+    }
+
     /** A TLS certificate for {@code purpose} (server or client auth), with an IP address SAN when given. */
     static Issued tls(Issued issuer, String cn, KeyPurposeId purpose, String ipAddress) {
         KeyPair keys = ec();

@@ -57,6 +57,10 @@ final class TokenForge {
     Extensions extensions;
     boolean essCertId = true;
     X509Certificate essCertIdFor;
+    /** CRLs to carry in the token's SignedData. */
+    List<org.bouncycastle.cert.X509CRLHolder> crls = List.of();
+    /** OCSP responses to carry in the token's SignedData (other revocation info, id-ri-ocsp-response). */
+    List<org.bouncycastle.cert.ocsp.OCSPResp> ocspResponses = List.of();
 
     /** A forge answering {@code request} honestly, signed by {@code signer} under {@code policy}. */
     static TokenForge answering(TimeStampRequest request, TestPki.Issued signer, String policy) {
@@ -91,6 +95,13 @@ final class TokenForge {
             generator.addSignerInfoGenerator(builder.build(
                     new JcaContentSignerBuilder(algorithm).build(signer.keys().getPrivate()), signer.cert()));
             generator.addCertificates(new JcaCertStore(certificates));
+            for (org.bouncycastle.cert.X509CRLHolder crl : crls) {
+                generator.addCRL(crl);
+            }
+            for (org.bouncycastle.cert.ocsp.OCSPResp ocsp : ocspResponses) {
+                generator.addOtherRevocationInfo(org.bouncycastle.asn1.cms.CMSObjectIdentifiers.id_ri_ocsp_response,
+                        ocsp.toASN1Structure());
+            }
             CMSSignedData signed = generator.generate(
                     new CMSProcessableByteArray(PKCSObjectIdentifiers.id_ct_TSTInfo, tstInfo.getEncoded(ASN1Encoding.DER)),
                     true);
