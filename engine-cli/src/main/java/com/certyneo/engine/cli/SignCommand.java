@@ -104,7 +104,7 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
     LimitsOption limits;
 
     @Option(names = "--online-revocation", description = "Fetch OCSP/CRL for B-LT/B-LTA from the certificates' URLs "
-            + "(10 s timeout per request)")
+            + "(10 s timeout per request), kept until their nextUpdate in HOME/revocation-cache.mv.db")
     boolean onlineRevocation;
 
     @Override
@@ -161,7 +161,9 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
             ValidateCommand.readCertificates(root).forEach(builder::trustAnchor);
         }
         if (onlineRevocation) {
-            builder.onlineRevocation(java.time.Duration.ofSeconds(10));
+            // What the responders answer is kept until its nextUpdate in the home's embedded database.
+            builder.onlineRevocation(java.time.Duration.ofSeconds(10))
+                    .revocationCache(com.certyneo.engine.pades.RevocationCache.file(homeDir().resolve("revocation-cache")));
         }
         return builder.build();
     }

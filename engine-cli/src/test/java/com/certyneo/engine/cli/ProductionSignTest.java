@@ -53,6 +53,7 @@ class ProductionSignTest {
                 "--online-revocation", "--home", dir.resolve("home").toString());
         assertEquals(0, code, out + "\n" + err);
         assertTrue(out.toString().contains("SES, PAdES B-LT"), out.toString());
+        assertTrue(Files.exists(dir.resolve("home/revocation-cache.mv.db")), "online answers kept in the home's cache");
         assertFalse(out.toString().contains("SANDBOX"), "production output is not sandbox output");
 
         StringWriter report = new StringWriter();

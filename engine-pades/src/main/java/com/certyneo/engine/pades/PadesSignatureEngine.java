@@ -91,7 +91,12 @@ public final class PadesSignatureEngine implements SignatureEngine {
         if (oneTimeIssuer instanceof OneTimeCertificateAuthority authority) {
             requireMode(List.of(authority.caCertificate()), "the one-time certificate authority");
         }
-        this.revocation = new RevocationSources(mode.ocsp(), b.revocationSource, b.onlineRevocationTimeout);
+        if (b.revocationCache != null && b.onlineRevocationTimeout == null) {
+            throw new IllegalStateException("revocationCache(...) caches what onlineRevocation(timeout) fetches: "
+                    + "configure onlineRevocation too, or drop the cache");
+        }
+        this.revocation = new RevocationSources(mode.ocsp(), b.revocationSource, b.onlineRevocationTimeout,
+                b.revocationCache, clock);
         this.largeDocumentThreshold = b.largeDocumentThreshold;
         this.temporaryDirectory = b.temporaryDirectory;
         this.limits = b.limits;
@@ -561,6 +566,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         private Path temporaryDirectory;
         private com.certyneo.engine.ResourceLimits limits = com.certyneo.engine.ResourceLimits.defaults();
         private java.time.Duration onlineRevocationTimeout;
+        private RevocationCache revocationCache;
         private QualifiedSigningProvider qualifiedProvider;
         private byte[] stateKey;
         private java.time.Duration stateLifetime = java.time.Duration.ofHours(24);
@@ -694,6 +700,20 @@ public final class PadesSignatureEngine implements SignatureEngine {
          */
         public Builder onlineRevocation(java.time.Duration timeout) {
             this.onlineRevocationTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Keeps what {@link #onlineRevocation(java.time.Duration)} fetches until its {@code nextUpdate}, in an
+         * embedded file database ({@link RevocationCache#file}) or a database several nodes share
+         * ({@link RevocationCache#jdbc}, e.g. PostgreSQL). If the database is down, the engine warns and fetches
+         * online. Requires online revocation.
+         *
+         * @param cache the cache
+         * @return this
+         */
+        public Builder revocationCache(RevocationCache cache) {
+            this.revocationCache = Objects.requireNonNull(cache, "cache");
             return this;
         }
 

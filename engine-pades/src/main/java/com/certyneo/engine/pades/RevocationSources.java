@@ -39,6 +39,15 @@ final class RevocationSources {
     private eu.europa.esig.dss.spi.x509.aia.AIASource aia;
 
     RevocationSources(InProcessOcspSource sandbox, RevocationSource supplied, Duration onlineTimeout) {
+        this(sandbox, supplied, onlineTimeout, null, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * @param cache where online answers are kept until their nextUpdate; {@code null} for none (ignored offline)
+     * @param clock the clock freshness is judged by
+     */
+    RevocationSources(InProcessOcspSource sandbox, RevocationSource supplied, Duration onlineTimeout,
+                      RevocationCache cache, java.time.Clock clock) {
         if (sandbox != null) {
             ocsp.add(sandbox);
         }
@@ -51,10 +60,16 @@ final class RevocationSources {
             OCSPDataLoader ocspLoader = new OCSPDataLoader();
             configure(ocspLoader, millis);
             OnlineOCSPSource online = new OnlineOCSPSource(ocspLoader);
-            ocsp.add(online);
             CommonsDataLoader crlLoader = new CommonsDataLoader();
             configure(crlLoader, millis);
-            crl.add(new OnlineCRLSource(crlLoader));
+            OnlineCRLSource onlineCrl = new OnlineCRLSource(crlLoader);
+            if (cache == null) {
+                ocsp.add(online);
+                crl.add(onlineCrl);
+            } else {
+                ocsp.add(new CachedOcsp(online, cache.store(), clock));
+                crl.add(new CachedCrl(onlineCrl, cache.store(), clock));
+            }
             // Missing intermediates are fetched from the certificates' caIssuers URLs, with the same bound.
             aia = new eu.europa.esig.dss.spi.x509.aia.DefaultAIASource(crlLoader);
         }
@@ -84,12 +99,41 @@ final class RevocationSources {
         return crl.isEmpty() ? null : new FirstCrl(List.copyOf(crl));
     }
 
-    /** Asks each OCSP source in turn. */
-    private record FirstOcsp(List<OCSPSource> sources) implements OCSPSource {
+    /** An OCSP source that can be told how recent the caller wants the answer (a cache then skips older entries). */
+    interface RecentOcspSource extends OCSPSource {
+        /**
+         * @param requiredAfter the caller prefers answers issued at or after this time; {@code null} for any
+         * @return an answer, or {@code null}
+         */
+        OCSPToken getRevocationToken(CertificateToken certificate, CertificateToken issuer, java.util.Date requiredAfter);
+
         @Override
-        public OCSPToken getRevocationToken(CertificateToken certificate, CertificateToken issuer) {
+        default OCSPToken getRevocationToken(CertificateToken certificate, CertificateToken issuer) {
+            return getRevocationToken(certificate, issuer, null);
+        }
+    }
+
+    /** A CRL source that can be told how recent the caller wants the answer, as {@link RecentOcspSource}. */
+    interface RecentCrlSource extends CRLSource {
+        /**
+         * @param requiredAfter the caller prefers CRLs issued at or after this time; {@code null} for any
+         * @return an answer, or {@code null}
+         */
+        CRLToken getRevocationToken(CertificateToken certificate, CertificateToken issuer, java.util.Date requiredAfter);
+
+        @Override
+        default CRLToken getRevocationToken(CertificateToken certificate, CertificateToken issuer) {
+            return getRevocationToken(certificate, issuer, null);
+        }
+    }
+
+    /** Asks each OCSP source in turn. */
+    private record FirstOcsp(List<OCSPSource> sources) implements RecentOcspSource {
+        @Override
+        public OCSPToken getRevocationToken(CertificateToken certificate, CertificateToken issuer,
+                                            java.util.Date requiredAfter) {
             for (OCSPSource source : sources) {
-                if (source instanceof OnlineOCSPSource
+                if ((source instanceof OnlineOCSPSource || source instanceof CachedOcsp)
                         && eu.europa.esig.dss.spi.CertificateExtensionsUtils.getOCSPAccessUrls(certificate).isEmpty()) {
                     // No OCSP URL to ask (a CA certificate covered by its issuer's CRL, typically): nothing failed,
                     // the CRL sources answer. DSS's online source would throw "No OCSP location found".
@@ -97,7 +141,9 @@ final class RevocationSources {
                     continue;
                 }
                 try {
-                    OCSPToken token = source.getRevocationToken(certificate, issuer);
+                    OCSPToken token = source instanceof RecentOcspSource recent
+                            ? recent.getRevocationToken(certificate, issuer, requiredAfter)
+                            : source.getRevocationToken(certificate, issuer);
                     if (token != null) {
                         return token;
                     }
@@ -111,17 +157,20 @@ final class RevocationSources {
     }
 
     /** Asks each CRL source in turn. */
-    private record FirstCrl(List<CRLSource> sources) implements CRLSource {
+    private record FirstCrl(List<CRLSource> sources) implements RecentCrlSource {
         @Override
-        public CRLToken getRevocationToken(CertificateToken certificate, CertificateToken issuer) {
+        public CRLToken getRevocationToken(CertificateToken certificate, CertificateToken issuer,
+                                           java.util.Date requiredAfter) {
             for (CRLSource source : sources) {
-                if (source instanceof OnlineCRLSource
+                if ((source instanceof OnlineCRLSource || source instanceof CachedCrl)
                         && eu.europa.esig.dss.spi.CertificateExtensionsUtils.getCRLAccessUrls(certificate).isEmpty()) {
                     LOG.debug("{} names no CRL distribution point: online CRL not asked", certificate.getSubject().getRFC2253());
                     continue;
                 }
                 try {
-                    CRLToken token = source.getRevocationToken(certificate, issuer);
+                    CRLToken token = source instanceof RecentCrlSource recent
+                            ? recent.getRevocationToken(certificate, issuer, requiredAfter)
+                            : source.getRevocationToken(certificate, issuer);
                     if (token != null) {
                         return token;
                     }
@@ -188,6 +237,101 @@ final class RevocationSources {
                 throw new IllegalArgumentException("The supplied CRL for " + certificate.getSubject().getRFC2253()
                         + " cannot be parsed: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /** The cache key of an answer about {@code certificate}: its issuer and serial number, or its CRL's URL. */
+    static String cacheKey(String kind, CertificateToken certificate, CertificateToken issuer) {
+        String about = kind.equals("ocsp") ? certificate.getSerialNumber().toString(16)
+                : sha256(String.join(" ", eu.europa.esig.dss.spi.CertificateExtensionsUtils.getCRLAccessUrls(certificate)));
+        return kind + ":" + sha256(issuer.getEncoded()) + ":" + about;
+    }
+
+    private static String sha256(String text) {
+        return sha256(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The online OCSP source behind the revocation cache: a cached response that is still valid and recent enough
+     * for the caller (see {@link JdbcRevocationStore#fresh}) is used as is; otherwise the responder is asked and its
+     * (valid) answer stored. The database failing means asking the responder.
+     */
+    private record CachedOcsp(OCSPSource online, JdbcRevocationStore store, java.time.Clock clock)
+            implements RecentOcspSource {
+        @Override
+        public OCSPToken getRevocationToken(CertificateToken certificate, CertificateToken issuer,
+                                            java.util.Date requiredAfter) {
+            String key = cacheKey("ocsp", certificate, issuer);
+            try {
+                Optional<JdbcRevocationStore.Entry> cached = store.fresh(key, clock.instant(),
+                        requiredAfter == null ? null : requiredAfter.toInstant());
+                if (cached.isPresent()) {
+                    BasicOCSPResp basic = parseOcsp(cached.get().data());
+                    SingleResp single = DSSRevocationUtils.getLatestSingleResponse(basic, certificate, issuer);
+                    if (single != null) {
+                        LOG.debug("OCSP response for {} from the revocation cache", certificate.getSubject().getRFC2253());
+                        return new OCSPToken(basic, single, certificate, issuer);
+                    }
+                }
+            } catch (java.sql.SQLException e) {
+                return online.getRevocationToken(certificate, issuer); // the store warned
+            } catch (Exception e) {
+                LOG.debug("Unreadable cached OCSP response for {}: {}", certificate.getSubject().getRFC2253(), e.toString());
+            }
+            OCSPToken token = online.getRevocationToken(certificate, issuer);
+            if (token != null && token.isValid() && token.getThisUpdate() != null) {
+                try {
+                    store.put(key, "ocsp", token.getEncoded(), token.getThisUpdate().toInstant(),
+                            token.getNextUpdate() == null ? null : token.getNextUpdate().toInstant(), clock.instant());
+                } catch (java.sql.SQLException e) {
+                    // the store warned; the answer is used all the same
+                }
+            }
+            return token;
+        }
+    }
+
+    /** The online CRL source behind the revocation cache, as {@link CachedOcsp}. */
+    private record CachedCrl(CRLSource online, JdbcRevocationStore store, java.time.Clock clock)
+            implements RecentCrlSource {
+        @Override
+        public CRLToken getRevocationToken(CertificateToken certificate, CertificateToken issuer,
+                                           java.util.Date requiredAfter) {
+            String key = cacheKey("crl", certificate, issuer);
+            try {
+                Optional<JdbcRevocationStore.Entry> cached = store.fresh(key, clock.instant(),
+                        requiredAfter == null ? null : requiredAfter.toInstant());
+                if (cached.isPresent()) {
+                    CRLBinary binary = CRLUtils.buildCRLBinary(cached.get().data());
+                    eu.europa.esig.dss.crl.CRLValidity validity = CRLUtils.buildCRLValidity(binary, issuer);
+                    if (validity.isSignatureIntact()) {
+                        LOG.debug("CRL for {} from the revocation cache", certificate.getSubject().getRFC2253());
+                        return new CRLToken(certificate, validity);
+                    }
+                }
+            } catch (java.sql.SQLException e) {
+                return online.getRevocationToken(certificate, issuer); // the store warned
+            } catch (Exception e) {
+                LOG.debug("Unreadable cached CRL for {}: {}", certificate.getSubject().getRFC2253(), e.toString());
+            }
+            CRLToken token = online.getRevocationToken(certificate, issuer);
+            if (token != null && token.isValid() && token.getThisUpdate() != null) {
+                try {
+                    store.put(key, "crl", token.getEncoded(), token.getThisUpdate().toInstant(),
+                            token.getNextUpdate() == null ? null : token.getNextUpdate().toInstant(), clock.instant());
+                } catch (java.sql.SQLException e) {
+                    // the store warned; the answer is used all the same
+                }
+            }
+            return token;
         }
     }
 }

@@ -620,7 +620,9 @@ final class ValidationMaterialCollector {
             }
             OCSPToken token;
             try {
-                token = ocsp.getRevocationToken(subject, issuerToken);
+                token = ocsp instanceof RevocationSources.RecentOcspSource recent // a cache skips what is too old
+                        ? recent.getRevocationToken(subject, issuerToken, freshAfter)
+                        : ocsp.getRevocationToken(subject, issuerToken);
             } catch (RuntimeException e) {
                 refused.add("OCSP failed: " + e.getMessage());
                 return null;
@@ -675,7 +677,9 @@ final class ValidationMaterialCollector {
             }
             if (token == null) {
                 try {
-                    token = crl.getRevocationToken(subject, issuerToken);
+                    token = crl instanceof RevocationSources.RecentCrlSource recent
+                            ? recent.getRevocationToken(subject, issuerToken, freshAfter)
+                            : crl.getRevocationToken(subject, issuerToken);
                 } catch (RuntimeException e) {
                     refused.add("CRL failed: " + e.getMessage());
                     return null;
