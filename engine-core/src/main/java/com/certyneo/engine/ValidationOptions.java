@@ -14,8 +14,11 @@ import java.util.Optional;
  * @param trustAnchors root certificates to trust
  * @param trustSandbox whether to trust the engine's sandbox root (and use its in-process revocation service)
  * @param validationTime the time to validate at; empty means now
+ * @param xmlReports whether the report also carries the ETSI TS 119 102-2 validation report and DSS's detailed
+ *                   report as XML ({@link ValidationReport#etsiReport()}); off by default: they cost time
  */
-public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trustSandbox, Optional<Instant> validationTime) {
+public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trustSandbox, Optional<Instant> validationTime,
+                                boolean xmlReports) {
 
     /**
      * Validates the components and copies the list. Not part of the stable API: a new component changes this
@@ -24,11 +27,24 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
      * @param trustAnchors root certificates to trust
      * @param trustSandbox whether to trust the engine's sandbox root (and use its in-process revocation service)
      * @param validationTime the time to validate at; empty means now
+     * @param xmlReports whether the report also carries the ETSI and DSS XML reports
      */
     @InternalApi
     public ValidationOptions {
         trustAnchors = List.copyOf(Objects.requireNonNullElse(trustAnchors, List.of()));
         validationTime = Objects.requireNonNullElse(validationTime, Optional.empty());
+    }
+
+    /**
+     * Options without XML reports. Not part of the stable API (see the canonical constructor).
+     *
+     * @param trustAnchors root certificates to trust
+     * @param trustSandbox whether to trust the engine's sandbox root
+     * @param validationTime the time to validate at; empty means now
+     */
+    @InternalApi
+    public ValidationOptions(List<X509Certificate> trustAnchors, boolean trustSandbox, Optional<Instant> validationTime) {
+        this(trustAnchors, trustSandbox, validationTime, false);
     }
 
     /** @return options trusting only the engine's sandbox root */
@@ -51,7 +67,7 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
     public ValidationOptions alsoTrusting(X509Certificate root) {
         List<X509Certificate> all = new ArrayList<>(trustAnchors);
         all.add(Objects.requireNonNull(root, "root"));
-        return new ValidationOptions(all, trustSandbox, validationTime);
+        return new ValidationOptions(all, trustSandbox, validationTime, xmlReports);
     }
 
     /**
@@ -59,7 +75,7 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
      * @return a copy that does, or does not, trust the sandbox root
      */
     public ValidationOptions withSandbox(boolean trust) {
-        return new ValidationOptions(trustAnchors, trust, validationTime);
+        return new ValidationOptions(trustAnchors, trust, validationTime, xmlReports);
     }
 
     /**
@@ -67,6 +83,16 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
      * @return a copy validating at {@code time}
      */
     public ValidationOptions at(Instant time) {
-        return new ValidationOptions(trustAnchors, trustSandbox, Optional.of(time));
+        return new ValidationOptions(trustAnchors, trustSandbox, Optional.of(time), xmlReports);
+    }
+
+    /**
+     * @param include whether the report should also carry the ETSI TS 119 102-2 validation report and DSS's
+     *                detailed report as XML ({@link ValidationReport#etsiReport()},
+     *                {@link ValidationReport#detailedReport()})
+     * @return a copy that does, or does not, produce them
+     */
+    public ValidationOptions withXmlReports(boolean include) {
+        return new ValidationOptions(trustAnchors, trustSandbox, validationTime, include);
     }
 }

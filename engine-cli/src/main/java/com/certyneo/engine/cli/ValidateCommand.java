@@ -47,6 +47,10 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON (errors too)")
     boolean json;
 
+    @Option(names = "--etsi-report", paramLabel = "FILE.xml",
+            description = "Also write the ETSI TS 119 102-2 validation report (XML) of the one FILE.pdf")
+    Path etsiReport;
+
     @picocli.CommandLine.Mixin
     LimitsOption limits;
 
@@ -59,7 +63,15 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
         if (files.size() == 1) {
             Inputs.readable(files.get(0)); // before the engine: a mistyped name is reported at once
         }
-        ValidationOptions options = ValidationOptions.trusting(roots).withSandbox(sandbox);
+        if (etsiReport != null) {
+            if (files.size() != 1) {
+                throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "--etsi-report takes the report of one "
+                        + "file, and " + files.size() + " were given", "Validate the files one at a time with --etsi-report.");
+            }
+            Inputs.writable(etsiReport, files.get(0), false);
+        }
+        ValidationOptions options = ValidationOptions.trusting(roots).withSandbox(sandbox)
+                .withXmlReports(etsiReport != null);
         SignatureEngine engine = sandbox ? sandboxEngine(limits.limits())
                 : PadesSignatureEngine.builder().limits(limits.limits()).build();
         Timing.mark("engine");
@@ -67,6 +79,9 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
         try (engine) {
             if (files.size() == 1) {
                 ValidationReport report = validate(engine, files.get(0), options);
+                if (etsiReport != null) {
+                    writeAtomically(etsiReport, report.etsiXml().orElseThrow());
+                }
                 printReport(out, report);
                 return report.allPassed() ? 0 : Main.VALIDATION_FAILED;
             }
@@ -186,6 +201,35 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
         }
         if (fix != null) {
             out.println("fix: " + fix);
+        }
+    }
+
+    /** Writes {@code bytes} to {@code target} through a temporary file in its directory, then a move. */
+    static void writeAtomically(Path target, byte[] bytes) {
+        Path absolute = target.toAbsolutePath();
+        Path temporary = null;
+        try {
+            Files.createDirectories(absolute.getParent());
+            temporary = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
+            Files.write(temporary, bytes);
+            try {
+                Files.move(temporary, absolute, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(temporary, absolute, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            temporary = null;
+        } catch (IOException e) {
+            throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot write " + target + ": " + e.getMessage(),
+                    "Check that the directory exists and is writable.", e);
+        } finally {
+            if (temporary != null) {
+                try {
+                    Files.deleteIfExists(temporary);
+                } catch (IOException ignored) {
+                    // best effort: nothing else to do
+                }
+            }
         }
     }
 

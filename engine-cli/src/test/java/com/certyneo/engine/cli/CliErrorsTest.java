@@ -67,6 +67,26 @@ class CliErrorsTest {
         assertEquals("", sign.err(), "nothing on standard error when it works (and no progress without a terminal)");
     }
 
+    @Test
+    void etsiReportIsWrittenForOneFileAndValidatesAgainstItsSchema() throws Exception {
+        Path xml = dir.resolve("reports/etsi.xml");
+        Result r = run("validate", signed.toString(), "--sandbox", "--home", home, "--etsi-report", xml.toString());
+        assertEquals(0, r.code(), r.err());
+        String etsi = Files.readString(xml);
+        assertEquals(java.util.List.of(), eu.europa.esig.validationreport.ValidationReportUtils.getInstance()
+                .validateAgainstXSD(new javax.xml.transform.stream.StreamSource(new java.io.StringReader(etsi))));
+        assertTrue(etsi.contains("urn:etsi:019102:mainindication:total-passed"), etsi.substring(0, 300));
+        try (var left = Files.list(xml.getParent())) {
+            assertEquals(java.util.List.of(xml), left.toList(), "no temporary file left");
+        }
+
+        Result two = run("validate", signed.toString(), signed.toString(), "--sandbox", "--home", home,
+                "--etsi-report", dir.resolve("two.xml").toString());
+        assertEquals(2, two.code(), two.err());
+        assertTrue(fix(two).contains("one at a time"), two.err());
+        assertFalse(Files.exists(dir.resolve("two.xml")));
+    }
+
     /** @return the fix line of an error on standard error */
     static String fix(Result r) {
         return r.err().lines().filter(l -> l.startsWith("fix: ")).map(l -> l.substring("fix: ".length())).findFirst()

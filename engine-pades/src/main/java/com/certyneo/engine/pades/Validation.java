@@ -95,11 +95,12 @@ final class Validation {
             boolean changed = diffs.anyModified();
             boolean restricted = dictionaries.isEmpty()
                     || dictionaries.stream().anyMatch(d -> d.restrictsChanges() || d.byteRange().isEmpty());
-            Reports reports = dss(name, bytes, file, verifier, at, changed || restricted, changed);
+            Reports reports = dss(name, bytes, file, verifier, at, changed || restricted, changed, options.xmlReports());
             Revisions revisions = bytes != null ? Revisions.of(bytes) : Revisions.of(file);
-            return report(name, bytes != null ? Digests.sha256Hex(bytes) : Digests.sha256Hex(file), at,
+            ValidationReport report = report(name, bytes != null ? Digests.sha256Hex(bytes) : Digests.sha256Hex(file), at,
                     reports.getSimpleReport(), reports.getDiagnosticData(), revisions, structure.input(), dictionaries,
                     diffs);
+            return options.xmlReports() ? withXml(report, reports) : report;
         }
     }
 
@@ -111,7 +112,7 @@ final class Validation {
      * @param render whether DSS's rendered-page comparison runs (when the structural comparison found changes)
      */
     private static Reports dss(String name, byte[] bytes, java.nio.file.Path file, CommonCertificateVerifier verifier,
-                               Instant at, boolean compare, boolean render) {
+                               Instant at, boolean compare, boolean render, boolean etsi) {
         try {
             DeferredPolicyValidator validator = new DeferredPolicyValidator(file == null ? new InMemoryDocument(bytes, name)
                     : new eu.europa.esig.dss.model.FileDocument(file.toFile()));
@@ -127,11 +128,26 @@ final class Validation {
             validator.setPdfObjFactory(factory);
             validator.setCertificateVerifier(verifier);
             validator.setValidationTime(Date.from(at));
-            validator.setEnableEtsiValidationReport(false); // the engine reads the simple report and diagnostic data
+            // the engine reads the simple report and diagnostic data; the ETSI report only when the caller asks
+            validator.setEnableEtsiValidationReport(etsi);
             return validator.validateDocument(Validation::policy);
         } catch (RuntimeException e) {
             throw DssFailures.validation(e, name);
         }
+    }
+
+    /** {@code report} with DSS's ETSI TS 119 102-2 validation report and detailed report attached as XML. */
+    private static ValidationReport withXml(ValidationReport report, Reports reports) {
+        byte[] etsi;
+        try {
+            etsi = eu.europa.esig.validationreport.ValidationReportFacade.newFacade()
+                    .marshall(reports.getEtsiValidationReportJaxb()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            throw new IllegalStateException("DSS's ETSI validation report cannot be written as XML", e);
+        }
+        byte[] detailed = reports.getXmlDetailedReport().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new ValidationReport(report.documentName(), report.documentSha256(), report.validationTime(),
+                report.signatures(), report.warnings(), Optional.of(etsi), Optional.of(detailed));
     }
 
     /** {@link RevisionDiff} outcomes by the end of the revision a signature covers, each computed once. */

@@ -131,7 +131,7 @@ final class PostgresServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException, InterruptedException {
         try {
             stop();
         } catch (IOException alreadyStopped) {
