@@ -48,6 +48,8 @@ public record TimestampInfo(Instant genTime, BigInteger serialNumber, String pol
     public static final String QTST_STATEMENT_OID = "0.4.0.19422.1.1";
 
     /**
+     * Not part of the stable API: the engine creates these, and a new component changes this constructor.
+     *
      * Checks that the mandatory fields are present.
      *
      * @param genTime the time the TSA asserts
@@ -60,6 +62,7 @@ public record TimestampInfo(Instant genTime, BigInteger serialNumber, String pol
      * @param tsuCertificate the TSU certificate embedded in the token (matching the signer), if present
      * @param claimsQualified whether the token carries the esi4-qtstStatement-1 QCStatement
      */
+    @com.certyneo.engine.InternalApi
     public TimestampInfo {
         Objects.requireNonNull(genTime, "genTime");
         Objects.requireNonNull(serialNumber, "serialNumber");

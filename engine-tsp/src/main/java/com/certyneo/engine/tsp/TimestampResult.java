@@ -18,6 +18,8 @@ import java.util.Objects;
 public record TimestampResult(String tsa, byte[] token, TimestampInfo info, boolean chainTrusted) {
 
     /**
+     * Not part of the stable API: the engine creates these, and a new component changes this constructor.
+     *
      * Copies the token and checks the fields.
      *
      * @param tsa the URL of the TSA that issued the token (no credentials or query)
@@ -26,6 +28,7 @@ public record TimestampResult(String tsa, byte[] token, TimestampInfo info, bool
      * @param chainTrusted whether the TSU certificate was validated up to a configured trust anchor (false
      *        when the client has no trust anchors)
      */
+    @com.certyneo.engine.InternalApi
     public TimestampResult {
         Objects.requireNonNull(tsa, "tsa");
         token = Objects.requireNonNull(token, "token").clone();

@@ -14,12 +14,15 @@ import java.util.Objects;
 public record CscAuthorization(String credentialId, String sad, Instant expiresAt) {
 
     /**
+     * Not part of the stable API: the engine creates these, and a new component changes this constructor.
+     *
      * Validates the components.
      *
      * @param credentialId the credential it authorises
      * @param sad the SAD value
      * @param expiresAt when it stops being valid
      */
+    @com.certyneo.engine.InternalApi
     public CscAuthorization {
         Objects.requireNonNull(credentialId, "credentialId");
         Objects.requireNonNull(sad, "sad");

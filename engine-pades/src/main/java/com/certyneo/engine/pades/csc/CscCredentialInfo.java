@@ -24,6 +24,8 @@ public record CscCredentialInfo(String id, List<X509Certificate> certificateChai
                                 boolean otpRequired, boolean otpOnline, String otpLabel, String scal, int multisign) {
 
     /**
+     * Not part of the stable API: the engine creates these, and a new component changes this constructor.
+     *
      * Copies the lists.
      *
      * @param id the credential ID
@@ -39,6 +41,7 @@ public record CscCredentialInfo(String id, List<X509Certificate> certificateChai
      * @param scal the sole control assurance level, {@code 1} or {@code 2}
      * @param multisign how many signatures one authorisation may cover
      */
+    @com.certyneo.engine.InternalApi
     public CscCredentialInfo {
         certificateChain = List.copyOf(certificateChain);
         keyAlgorithms = List.copyOf(keyAlgorithms);

@@ -19,6 +19,8 @@ public record CscInfo(String specs, String name, String region, List<String> aut
                       List<String> methods, List<String> signAlgorithms, List<String> conformanceLevels) {
 
     /**
+     * Not part of the stable API: the engine creates these, and a new component changes this constructor.
+     *
      * Copies the lists.
      *
      * @param specs the specification version the service implements, such as {@code 2.0.0.2}
@@ -30,6 +32,7 @@ public record CscInfo(String specs, String name, String region, List<String> aut
      * @param signAlgorithms the signature algorithm OIDs, when listed
      * @param conformanceLevels the AdES conformance levels for signDoc, when listed
      */
+    @com.certyneo.engine.InternalApi
     public CscInfo {
         authTypes = List.copyOf(authTypes);
         methods = List.copyOf(methods);
