@@ -36,13 +36,16 @@ import java.util.Optional;
  *                      later revisions (more signatures, validation data, document time-stamps);
  *                      each names the revision and what changed. When not empty the indication is
  *                      {@link Indication#TOTAL_FAILED} with sub-indication {@link #MODIFIED_AFTER_SIGNING}.
+ * @param revocation the signing certificate's revocation status as a value (what {@code revocationStatus} says in
+ *                   words); empty in entries built without it
  */
 public record SignatureValidation(String id, String fieldName, boolean documentTimestamp, Indication indication,
                                   Optional<String> subIndication, String format, Optional<PadesProfile> profile,
                                   String signedBy, String signerSubject, Optional<Instant> claimedSigningTime,
                                   Optional<Instant> bestSignatureTime, List<Instant> timestampTimes,
                                   String qualification, boolean sandbox, List<String> errors, List<String> warnings,
-                                  List<String> certificateChain, String revocationStatus, List<String> modifications) {
+                                  List<String> certificateChain, String revocationStatus, List<String> modifications,
+                                  Optional<Revocation> revocation) {
 
     /**
      * Engine-specific sub-indication (not an ETSI one) for a document changed after signing in a way
@@ -79,6 +82,7 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
      *        later revisions (more signatures, validation data, document time-stamps);
      *        each names the revision and what changed. When not empty the indication is
      *        {@link Indication#TOTAL_FAILED} with sub-indication {@link #MODIFIED_AFTER_SIGNING}.
+     * @param revocation the signing certificate's revocation status as a value
      */
     @InternalApi
     public SignatureValidation {
@@ -99,6 +103,100 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         certificateChain = List.copyOf(Objects.requireNonNullElse(certificateChain, List.of()));
         revocationStatus = Objects.requireNonNullElse(revocationStatus, "");
         modifications = List.copyOf(Objects.requireNonNullElse(modifications, List.of()));
+        revocation = Objects.requireNonNullElse(revocation, Optional.empty());
+    }
+
+    /**
+     * An entry without the revocation value. Not part of the stable API (see the canonical constructor).
+     *
+     * @param id the validator's identifier of the signature
+     * @param fieldName the PDF signature field name
+     * @param documentTimestamp whether this is a document time-stamp rather than a signature
+     * @param indication the main indication
+     * @param subIndication the ETSI sub-indication
+     * @param format the format reached
+     * @param profile the PAdES-BASELINE profile reached
+     * @param signedBy the signer's subject common name
+     * @param signerSubject the full subject DN of the signing certificate
+     * @param claimedSigningTime the time the signer claims
+     * @param bestSignatureTime the earliest time the signature is proven to have existed
+     * @param timestampTimes the production times of the signature time-stamps
+     * @param qualification the qualification
+     * @param sandbox whether the signing certificate chains to the Certyneo sandbox root
+     * @param errors validation errors
+     * @param warnings validation warnings
+     * @param certificateChain subject DNs of the signing certificate's chain
+     * @param revocationStatus the signing certificate's revocation status in words
+     * @param modifications changes made to the document after this signature
+     */
+    @InternalApi
+    public SignatureValidation(String id, String fieldName, boolean documentTimestamp, Indication indication,
+                               Optional<String> subIndication, String format, Optional<PadesProfile> profile,
+                               String signedBy, String signerSubject, Optional<Instant> claimedSigningTime,
+                               Optional<Instant> bestSignatureTime, List<Instant> timestampTimes,
+                               String qualification, boolean sandbox, List<String> errors, List<String> warnings,
+                               List<String> certificateChain, String revocationStatus, List<String> modifications) {
+        this(id, fieldName, documentTimestamp, indication, subIndication, format, profile, signedBy, signerSubject,
+                claimedSigningTime, bestSignatureTime, timestampTimes, qualification, sandbox, errors, warnings,
+                certificateChain, revocationStatus, modifications, Optional.empty());
+    }
+
+    /**
+     * A certificate's revocation status as the newest revocation data the validator used states it.
+     *
+     * @param status what that data says
+     * @param source where it came from: {@code "OCSP"} or {@code "CRL"}; empty without data
+     * @param producedAt when the data was produced (OCSP producedAt, CRL thisUpdate)
+     * @param revokedAt when the certificate was revoked, for {@link Status#REVOKED}
+     * @param reason the revocation reason, such as {@code "keyCompromise"}, when the data gives one
+     */
+    public record Revocation(Status status, Optional<String> source, Optional<Instant> producedAt,
+                             Optional<Instant> revokedAt, Optional<String> reason) {
+
+        /** What the revocation data says about the certificate. */
+        public enum Status {
+            /** Not revoked at the time the data was produced. */
+            GOOD,
+            /** Revoked (see {@link Revocation#revokedAt()}). */
+            REVOKED,
+            /** The data does not know the certificate. */
+            UNKNOWN,
+            /** No revocation data was found for the certificate. */
+            NO_DATA,
+            /** The certificate is a trust anchor: its revocation is not checked. */
+            TRUST_ANCHOR
+        }
+
+        /**
+         * Validates the components. Not part of the stable API: build one with {@link #of}.
+         *
+         * @param status what the data says
+         * @param source where it came from
+         * @param producedAt when the data was produced
+         * @param revokedAt when the certificate was revoked
+         * @param reason the revocation reason
+         */
+        @InternalApi
+        public Revocation {
+            Objects.requireNonNull(status, "status");
+            source = Objects.requireNonNullElse(source, Optional.empty());
+            producedAt = Objects.requireNonNullElse(producedAt, Optional.empty());
+            revokedAt = Objects.requireNonNullElse(revokedAt, Optional.empty());
+            reason = Objects.requireNonNullElse(reason, Optional.empty());
+        }
+
+        /**
+         * @param status what the data says
+         * @param source {@code "OCSP"} or {@code "CRL"}, or {@code null}
+         * @param producedAt when the data was produced, or {@code null}
+         * @param revokedAt when the certificate was revoked, or {@code null}
+         * @param reason the revocation reason, or {@code null}
+         * @return the value
+         */
+        public static Revocation of(Status status, String source, Instant producedAt, Instant revokedAt, String reason) {
+            return new Revocation(status, Optional.ofNullable(source), Optional.ofNullable(producedAt),
+                    Optional.ofNullable(revokedAt), Optional.ofNullable(reason));
+        }
     }
 
     /** @return whether the indication is TOTAL_PASSED */
@@ -132,6 +230,7 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         private List<String> certificateChain;
         private String revocationStatus;
         private List<String> modifications;
+        private Revocation revocation;
 
         private Builder() {
         }
@@ -299,6 +398,15 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * @param revocation the signing certificate's revocation status as a value
+         * @return this
+         */
+        public Builder revocation(Revocation revocation) {
+            this.revocation = revocation;
+            return this;
+        }
+
+        /**
          * @param modifications changes made to the document after this signature
          * @return this
          */
@@ -315,7 +423,7 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
             return new SignatureValidation(id, fieldName, documentTimestamp, indication, Optional.ofNullable(subIndication),
                     format, Optional.ofNullable(profile), signedBy, signerSubject, Optional.ofNullable(claimedSigningTime),
                     Optional.ofNullable(bestSignatureTime), timestampTimes, qualification, sandbox, errors, warnings,
-                    certificateChain, revocationStatus, modifications);
+                    certificateChain, revocationStatus, modifications, Optional.ofNullable(revocation));
         }
     }
 }

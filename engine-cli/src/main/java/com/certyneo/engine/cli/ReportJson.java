@@ -75,7 +75,8 @@ final class ReportJson {
                     .append(", \"errors\": ").append(list(s.errors()))
                     .append(", \"warnings\": ").append(list(s.warnings()))
                     .append(", \"certificateChain\": ").append(list(s.certificateChain()))
-                    .append(", \"revocation\": ").append(revocation(s.revocationStatus()))
+                    .append(", \"revocation\": ").append(s.revocation().map(ReportJson::revocation)
+                            .orElseGet(() -> revocation(s.revocationStatus())))
                     .append(", \"modifications\": ").append(list(s.modifications()))
                     .append('}');
         }
@@ -85,7 +86,23 @@ final class ReportJson {
         return b.toString();
     }
 
-    /** @return the engine's revocation status as {@code {"status", "source", "producedAt", "revokedAt", "reason"}} */
+    /** @return the engine's revocation value as {@code {"status", "source", "producedAt", "revokedAt", "reason"}} */
+    static String revocation(SignatureValidation.Revocation r) {
+        String status = switch (r.status()) {
+            case GOOD -> "good";
+            case REVOKED -> "revoked";
+            case UNKNOWN -> "unknown";
+            case NO_DATA -> "none";
+            case TRUST_ANCHOR -> "trust-anchor";
+        };
+        return "{\"status\": " + str(status) + ", \"source\": " + opt(r.source()) + ", \"producedAt\": "
+                + time(r.producedAt()) + ", \"revokedAt\": " + time(r.revokedAt()) + ", \"reason\": " + opt(r.reason()) + "}";
+    }
+
+    /**
+     * @return the revocation status in words (of an entry built without the value, such as a test's fake engine's)
+     *         as {@code {"status", "source", "producedAt", "revokedAt", "reason"}}
+     */
     static String revocation(String text) {
         String status;
         String source = null;

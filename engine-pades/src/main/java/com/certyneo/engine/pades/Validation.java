@@ -309,7 +309,7 @@ final class Validation {
                     signature != null && isSandboxChain(signature.getCertificateChain()),
                     messages(simple.getAdESValidationErrors(id)), warnings,
                     signature == null ? List.of() : chain(signature.getCertificateChain()),
-                    signature == null ? "" : revocation(signature.getSigningCertificate()), modifications));
+                    signature == null ? Optional.empty() : revocation(signature.getSigningCertificate()), modifications));
         }
         for (TimestampWrapper timestamp : diagnostic.getTimestampList()) {
             if (timestamp.getPDFRevision() == null) {
@@ -410,7 +410,7 @@ final class Validation {
         return new SignatureValidation(s.id(), s.fieldName(), s.documentTimestamp(), s.indication(), s.subIndication(),
                 s.format(), s.profile(), s.signedBy(), s.signerSubject(), s.claimedSigningTime(), s.bestSignatureTime(),
                 s.timestampTimes(), s.qualification(), s.sandbox(), s.errors(), warnings, s.certificateChain(),
-                s.revocationStatus(), s.modifications());
+                s.revocationStatus(), s.modifications(), s.revocation());
     }
 
     private boolean isLarge(java.nio.file.Path file) {
@@ -435,7 +435,8 @@ final class Validation {
                                                SubIndication dssSub, String format, String signedBy, String subject,
                                                Optional<Instant> claimed, Optional<Instant> best, List<Instant> times,
                                                String qualification, boolean sandbox, List<String> errors,
-                                               List<String> warnings, List<String> chain, String revocation,
+                                               List<String> warnings, List<String> chain,
+                                               Optional<SignatureValidation.Revocation> revocation,
                                                List<String> modifications) {
         Indication indication = indication(dssIndication);
         Optional<String> sub = sub(dssSub);
@@ -444,8 +445,8 @@ final class Validation {
             sub = Optional.of(SignatureValidation.MODIFIED_AFTER_SIGNING);
         }
         return new SignatureValidation(id, field, documentTimestamp, indication, sub, format, profile(format),
-                signedBy, subject, claimed, best, times, qualification, sandbox, errors, warnings, chain, revocation,
-                modifications);
+                signedBy, subject, claimed, best, times, qualification, sandbox, errors, warnings, chain,
+                words(revocation), modifications, revocation);
     }
 
     /**
@@ -489,13 +490,14 @@ final class Validation {
         return certificates == null ? List.of() : certificates.stream().map(c -> readable(c.getCertificateDN())).toList();
     }
 
-    /** The newest revocation entry DSS used for {@code certificate}, in words. */
-    static String revocation(CertificateWrapper certificate) {
+    /** The newest revocation entry DSS used for {@code certificate}; empty without a certificate. */
+    static Optional<SignatureValidation.Revocation> revocation(CertificateWrapper certificate) {
         if (certificate == null) {
-            return "";
+            return Optional.empty();
         }
         if (certificate.isTrusted()) {
-            return "trust anchor (no revocation check)";
+            return Optional.of(SignatureValidation.Revocation.of(SignatureValidation.Revocation.Status.TRUST_ANCHOR,
+                    null, null, null, null));
         }
         eu.europa.esig.dss.diagnostic.CertificateRevocationWrapper latest = null;
         for (eu.europa.esig.dss.diagnostic.CertificateRevocationWrapper r : certificate.getCertificateRevocationData()) {
@@ -505,15 +507,36 @@ final class Validation {
             }
         }
         if (latest == null) {
-            return "no revocation data";
+            return Optional.of(SignatureValidation.Revocation.of(SignatureValidation.Revocation.Status.NO_DATA,
+                    null, null, null, null));
         }
-        String source = latest.getRevocationType() + (latest.getProductionDate() == null ? ""
-                : ", " + latest.getProductionDate().toInstant());
+        String source = String.valueOf(latest.getRevocationType());
+        Instant produced = latest.getProductionDate() == null ? null : latest.getProductionDate().toInstant();
         if (latest.getStatus() != null && latest.getStatus().isRevoked()) {
-            return "revoked" + (latest.getRevocationDate() == null ? "" : " since " + latest.getRevocationDate().toInstant())
-                    + (latest.getReason() == null ? "" : " (" + latest.getReason() + ")") + " (" + source + ")";
+            return Optional.of(SignatureValidation.Revocation.of(SignatureValidation.Revocation.Status.REVOKED, source,
+                    produced, latest.getRevocationDate() == null ? null : latest.getRevocationDate().toInstant(),
+                    latest.getReason() == null ? null : String.valueOf(latest.getReason())));
         }
-        return String.valueOf(latest.getStatus()).toLowerCase(Locale.ROOT) + " (" + source + ")";
+        SignatureValidation.Revocation.Status status = latest.getStatus() != null && latest.getStatus().isGood()
+                ? SignatureValidation.Revocation.Status.GOOD : SignatureValidation.Revocation.Status.UNKNOWN;
+        return Optional.of(SignatureValidation.Revocation.of(status, source, produced, null, null));
+    }
+
+    /** {@code revocation} in words, as {@link SignatureValidation#revocationStatus()} gives it. */
+    static String words(Optional<SignatureValidation.Revocation> revocation) {
+        if (revocation.isEmpty()) {
+            return "";
+        }
+        SignatureValidation.Revocation r = revocation.get();
+        String source = r.source().orElse("?") + r.producedAt().map(t -> ", " + t).orElse("");
+        return switch (r.status()) {
+            case TRUST_ANCHOR -> "trust anchor (no revocation check)";
+            case NO_DATA -> "no revocation data";
+            case REVOKED -> "revoked" + r.revokedAt().map(t -> " since " + t).orElse("")
+                    + r.reason().map(reason -> " (" + reason + ")").orElse("") + " (" + source + ")";
+            case GOOD -> "good (" + source + ")";
+            case UNKNOWN -> "unknown (" + source + ")";
+        };
     }
 
     /** Re-renders an RFC 2253 DN with e-mail addresses spelled out instead of hex-encoded OIDs. */
