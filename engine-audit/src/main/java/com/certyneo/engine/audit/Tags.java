@@ -85,12 +85,18 @@ final class Tags {
         List<PDStructureElement> onPage = parents.computeIfAbsent(page, p -> new ArrayList<>());
         int mcid = onPage.size();
         onPage.add(element);
-        PDMarkedContentReference reference = new PDMarkedContentReference();
-        reference.setMCID(mcid);
-        reference.setPage(page);
-        element.appendKid(reference);
-        if (element.getPage() == null) {
+        PDPage own = element.getPage();
+        if (own == null) {
             element.setPage(page);
+            own = page;
+        }
+        if (own.getCOSObject() == page.getCOSObject()) {
+            element.appendKid(mcid); // on the element's own page (/Pg): a bare MCID
+        } else {
+            PDMarkedContentReference reference = new PDMarkedContentReference(); // a cell continued on the next page
+            reference.setMCID(mcid);
+            reference.setPage(page);
+            element.appendKid(reference);
         }
         content.beginMarkedContent(COSName.getPDFName(element.getStructureType()), mcid);
     }

@@ -263,6 +263,8 @@ class AuditTrailAccessibilityTest {
         for (Object k : element.getKids()) {
             if (k instanceof PDMarkedContentReference mcr) {
                 b.append(McText.of(doc, mcr.getPage()).get(mcr.getMCID()));
+            } else if (k instanceof Integer mcid) {
+                b.append(McText.of(doc, element.getPage()).get(mcid));
             } else if (k instanceof PDStructureElement e) {
                 b.append(textOf(doc, e));
             }
@@ -306,6 +308,12 @@ class AuditTrailAccessibilityTest {
 
     @Test
     void everyPaintingOperatorIsInsideMarkedContentAndEveryMcidHasItsElement() throws Exception {
+        checkMarkedContent(pdf);
+        // Many pages, table rows and cells continued across page breaks, repeated header rows.
+        checkMarkedContent(AuditTrail.builder().build().render(SampleEvidence.build(EnvelopeMode.PRODUCTION, 320)));
+    }
+
+    private static void checkMarkedContent(byte[] pdf) throws Exception {
         try (PDDocument doc = Loader.loadPDF(pdf)) {
             PDStructureTreeRoot root = doc.getDocumentCatalog().getStructureTreeRoot();
             Map<String, Integer> seenMcrs = new HashMap<>();
@@ -382,6 +390,12 @@ class AuditTrailAccessibilityTest {
                 int page = doc.getPages().indexOf(mcr.getPage()) + 1;
                 assertNotEquals(0, page, "MCR page is a page of the document");
                 seen.merge(page + ":" + mcr.getMCID(), 1, Integer::sum);
+            } else if (k instanceof Integer mcid) {
+                PDStructureElement element = (PDStructureElement) node;
+                assertNotNull(element.getPage(), "an element with MCID kids has /Pg");
+                int page = doc.getPages().indexOf(element.getPage()) + 1;
+                assertNotEquals(0, page, "/Pg is a page of the document");
+                seen.merge(page + ":" + mcid, 1, Integer::sum);
             }
         }
     }
