@@ -33,7 +33,7 @@ final class HumanText {
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/_\\-]{16,}={0,2}");
     private static final Pattern EMAIL = Pattern.compile("([^@\\s]+)@([^@\\s]+\\.[^@\\s]+)");
     private static final Pattern PHONE = Pattern.compile("\\+?[0-9*][0-9*() .\\-]{5,23}");
-    private static final Set<String> PHONE_KEYS = Set.of("to", "phone", "mobile", "msisdn", "number", "recipient");
+    private static final Set<String> PHONE_WORDS = Set.of("phone", "mobile", "msisdn", "tel", "telephone", "sms");
     private static final Set<String> DIGEST_WORDS = Set.of("sha256", "sha512", "sha1", "digest", "hash", "hmac", "sha");
 
     private HumanText() {
@@ -125,6 +125,11 @@ final class HumanText {
         return value;
     }
 
+    /**
+     * A phone number is a value already masked ({@code +33******78}), an international number under the
+     * key {@code to} (where an OTP went), or a number under a key naming a phone ({@code phone},
+     * {@code mobile_number}, {@code sms_to}); a date or a count under another key is left alone.
+     */
     private static boolean isPhone(String key, String v) {
         if (!PHONE.matcher(v).matches()) {
             return false;
@@ -133,11 +138,14 @@ final class HumanText {
         if (digits < 6) {
             return false;
         }
+        if (v.indexOf('*') >= 0) {
+            return true;
+        }
         boolean phoneKey = false;
         for (String w : SEPARATORS.split(key.toLowerCase(Locale.ROOT))) {
-            phoneKey |= PHONE_KEYS.contains(w);
+            phoneKey |= PHONE_WORDS.contains(w);
         }
-        return v.indexOf('*') >= 0 || phoneKey && (v.startsWith("+") || digits >= 8);
+        return v.startsWith("+") && ("to".equalsIgnoreCase(key) || phoneKey) || phoneKey && digits >= 8;
     }
 
     /**

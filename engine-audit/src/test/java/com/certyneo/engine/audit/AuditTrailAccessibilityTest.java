@@ -131,6 +131,10 @@ class AuditTrailAccessibilityTest {
         assertEquals("b\u2022\u2022\u2022n@example.com", HumanText.maskEmail(BOB_EMAIL));
         assertEquals("plain text", HumanText.maskForDisplay("note", "plain text"));
         assertEquals("12345678", HumanText.maskForDisplay("count", "12345678"), "a number under a non-phone key stays");
+        assertEquals("2025-12-31", HumanText.maskForDisplay("valid_to", "2025-12-31"), "a date stays");
+        assertEquals("2025-12-31", HumanText.maskForDisplay("to", "2025-12-31"), "a date stays, even under 'to'");
+        assertEquals(HumanText.phone("+33******78"), HumanText.maskForDisplay("to", "+33 6 12 34 56 78"));
+        assertEquals(HumanText.phone("06******78"), HumanText.maskForDisplay("mobile_number", "06 12 34 56 78"));
         // The signer section prints the stored mask readably.
         assertTrue(flat(text).contains("Phone (masked) +33 \u2022\u2022 \u2022\u2022 \u2022\u2022 78"), flat(text));
         // evidence.json, the machine-readable original, is embedded exactly as the evidence serialises it.
