@@ -19,7 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Renders evidence as a PDF/A-3b audit trail, seals it with the engine's platform seal, and
+ * Renders evidence as a PDF/A-3a audit trail, seals it with the engine's platform seal, and
  * verifies sealed trails offline. Immutable and thread-safe when its engine is.
  *
  * <pre>{@code
@@ -47,7 +47,7 @@ public final class AuditTrail {
     }
 
     /**
-     * Renders the evidence as an unsealed PDF/A-3b document with {@code evidence.json} attached.
+     * Renders the evidence as an unsealed PDF/A-3a document with {@code evidence.json} attached.
      *
      * @param evidence the evidence
      * @return the PDF bytes

@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Lays out the human-readable pages of an audit trail and assembles the PDF/A-3b file. */
+/**
+ * Lays out the human-readable pages of an audit trail and assembles the tagged PDF/A-3a file: events
+ * in words, phone numbers and e-mail addresses masked, digests in monospace groups of four.
+ */
 final class AuditTrailRenderer {
 
     private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
@@ -34,7 +37,7 @@ final class AuditTrailRenderer {
     /**
      * @param evidence what to render
      * @param now the generation time printed and stored in the metadata
-     * @return the PDF/A-3b bytes, not sealed
+     * @return the PDF/A-3a bytes, not sealed
      */
     static byte[] render(Evidence evidence, Instant now) throws IOException {
         byte[] json = evidence.toJson();
@@ -72,17 +75,15 @@ final class AuditTrailRenderer {
         }
         PageLayout.rule(c, PageLayout.LEFT, PageLayout.RIGHT, 44, PageLayout.RULE, 0.5f);
         l.text(c, PageLayout.LEFT, 34, "Chain head ", Style.REGULAR, 7, PageLayout.MUTED);
-        l.text(c, PageLayout.LEFT + FontSet.width("Chain head ", Style.REGULAR, 7), 34, head, Style.MONO, 7, PageLayout.MUTED);
+        l.text(c, PageLayout.LEFT + FontSet.width("Chain head ", Style.REGULAR, 7), 34, HumanText.grouped(head), Style.MONO, 7,
+                PageLayout.MUTED);
         l.textRight(c, PageLayout.RIGHT, 34, "Page " + page + " of " + pages, Style.REGULAR, 7.5f, PageLayout.MUTED);
     }
 
     private static void summary(PageLayout layout, Evidence evidence, String head, String jsonSha256, Instant now)
             throws IOException {
         Envelope env = evidence.envelope();
-        layout.ensure(60);
-        PDPageContentStream c = layout.content();
-        layout.text(c, PageLayout.LEFT, layout.y() - 20, "Audit trail", Style.BOLD, 20, PageLayout.ACCENT);
-        layout.space(28);
+        layout.title("Audit trail");
         layout.paragraph(env.title(), Style.BOLD, 12, PageLayout.INK);
         layout.space(4);
         if (env.sandbox()) {
@@ -102,14 +103,14 @@ final class AuditTrailRenderer {
         rows.add(new String[] {"Documents", String.valueOf(evidence.documents().size())});
         rows.add(new String[] {"Signers", String.valueOf(evidence.signers().size())});
         rows.add(new String[] {"Events", String.valueOf(evidence.events().size())});
-        rows.add(new String[] {"Chain head", head, "mono"});
-        rows.add(new String[] {"evidence.json SHA-256", jsonSha256, "mono"});
+        rows.add(new String[] {"Chain head", head, "digest"});
+        rows.add(new String[] {"evidence.json SHA-256", jsonSha256, "digest"});
         rows.add(new String[] {"Generated", utc(now)});
         layout.keyValues(rows, 118, BODY);
         layout.space(6);
         layout.paragraph("This document is the evidence of the envelope above. Its attachment evidence.json is the "
                 + "machine-readable original: every event is hash-chained (SHA-256 over RFC 8785 canonical JSON), and the "
-                + "chain head printed here closes the chain. The file is PDF/A-3b and is sealed with the platform's electronic "
+                + "chain head printed here closes the chain. The file is PDF/A-3a (tagged) and is sealed with the platform's electronic "
                 + "seal (PAdES) with a trusted time-stamp. Check it offline with: certyneo audit verify <this file> "
                 + "--document <signed document>.", Style.REGULAR, BODY, PageLayout.MUTED);
     }
@@ -135,13 +136,13 @@ final class AuditTrailRenderer {
                 layout.space(6);
             }
             layout.ensure(70);
-            layout.paragraph(n++ + ". " + d.name(), Style.BOLD, 9.5f, PageLayout.INK);
+            layout.subheading(n++ + ". " + d.name(), 9.5f);
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"Pages", String.valueOf(d.pages())});
             rows.add(new String[] {"Size", String.format("%,d bytes", d.size())});
-            rows.add(new String[] {"SHA-256 original", d.originalSha256(), "mono"});
-            rows.add(new String[] {"SHA-256 prepared", d.preparedSha256().orElse("not recorded"), d.preparedSha256().isPresent() ? "mono" : ""});
-            rows.add(new String[] {"SHA-256 signed", d.signedSha256().orElse("not signed yet"), d.signedSha256().isPresent() ? "mono" : ""});
+            rows.add(new String[] {"SHA-256 original", d.originalSha256(), "digest"});
+            rows.add(new String[] {"SHA-256 prepared", d.preparedSha256().orElse("not recorded"), d.preparedSha256().isPresent() ? "digest" : ""});
+            rows.add(new String[] {"SHA-256 signed", d.signedSha256().orElse("not signed yet"), d.signedSha256().isPresent() ? "digest" : ""});
             layout.keyValues(rows, 118, BODY);
         }
     }
@@ -157,11 +158,11 @@ final class AuditTrailRenderer {
                 layout.space(8);
             }
             layout.ensure(90);
-            layout.paragraph(n++ + ". " + s.name(), Style.BOLD, 9.5f, PageLayout.INK);
+            layout.subheading(n++ + ". " + s.name(), 9.5f);
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"Signer ID", s.id(), "mono"});
             rows.add(new String[] {"E-mail", s.email()});
-            rows.add(new String[] {"Phone (masked)", s.maskedPhone().orElse("none")});
+            rows.add(new String[] {"Phone (masked)", s.maskedPhone().map(HumanText::phone).orElse("none")});
             rows.add(new String[] {"Requested level", s.level().name()});
             for (AuditEvent e : evidence.events()) {
                 if (e.actor().equals(s.id()) && (e.type().equals(EventType.SIGNED) || e.type().equals(EventType.DECLINED))) {
@@ -177,7 +178,7 @@ final class AuditTrailRenderer {
             rows.add(new String[] {"IP and user agent", clients.isEmpty() ? "not recorded" : String.join("\n", clients)});
             s.certificate().ifPresent(cert -> {
                 rows.add(new String[] {"Certificate serial", cert.serialNumber(), "mono"});
-                rows.add(new String[] {"Certificate SHA-256", cert.sha256(), "mono"});
+                rows.add(new String[] {"Certificate SHA-256", cert.sha256(), "digest"});
                 rows.add(new String[] {"Certificate subject", cert.subject()});
                 rows.add(new String[] {"Certificate issuer", cert.issuer()});
                 rows.add(new String[] {"Certificate validity", utc(cert.notBefore()) + " to " + utc(cert.notAfter())});
@@ -195,7 +196,7 @@ final class AuditTrailRenderer {
                                     + a.reference().orElse(a.provider().isPresent() ? "" : "\u2014")))));
                 }
                 layout.table(List.of(new Column("Authentication", 118), new Column("Result", 60), new Column("Time (UTC)", 110),
-                        new Column("Provider \u00b7 reference", PageLayout.WIDTH - 288)), auth, true, false, BODY);
+                        new Column("Provider \u00b7 reference", PageLayout.WIDTH - 288)), auth, true, false, BODY, false);
             }
         }
     }
@@ -223,17 +224,24 @@ final class AuditTrailRenderer {
             }
             List<Para> details = new ArrayList<>();
             for (Map.Entry<String, String> d : e.details().entrySet()) {
-                details.add(Para.of(d.getKey() + ": " + d.getValue()));
+                String key = HumanText.words(d.getKey());
+                if (HumanText.isDigest(d.getKey(), d.getValue())) {
+                    details.add(Para.of(key + ":"));
+                    details.add(Para.digest(d.getValue()));
+                } else {
+                    details.add(Para.of(key + ": " + HumanText.maskForDisplay(d.getKey(), d.getValue())));
+                }
             }
-            details.add(new Para("hash " + links.get(i).hash().substring(0, 16) + "\u2026", Style.MONO, PageLayout.MUTED));
+            details.add(new Para("Hash " + HumanText.grouped(links.get(i).hash().substring(0, 16)) + "\u2026", Style.MONO,
+                    PageLayout.MUTED));
             String actor = e.actor() + evidence.signer(e.actor()).map(s -> "\n(" + s.name() + ")").orElse("");
             rows.add(List.of(List.of(Para.mono(String.valueOf(e.sequence()))), List.of(Para.of(utc(e.at()))),
-                    List.of(Para.bold(e.type().name())), List.of(Para.of(actor)), client, details));
+                    List.of(Para.bold(HumanText.label(e, evidence))), List.of(Para.of(actor)), client, details));
         }
         float w = PageLayout.WIDTH;
-        layout.table(List.of(new Column("#", 24), new Column("Time (UTC)", 66), new Column("Event", 74),
-                new Column("Actor", 80), new Column("IP \u00b7 user agent", 118), new Column("Details \u00b7 chain", w - 362)),
-                rows, true, true, SMALL);
+        layout.table(List.of(new Column("#", 22), new Column("Time (UTC)", 62), new Column("Event", 100),
+                new Column("Actor", 76), new Column("IP \u00b7 user agent", 104), new Column("Details \u00b7 chain", w - 364)),
+                rows, true, true, SMALL, false);
     }
 
     private static void chain(PageLayout layout, Evidence evidence, String head) throws IOException {
@@ -241,9 +249,9 @@ final class AuditTrailRenderer {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"Algorithm", "hash_i = SHA-256( JCS(event_i) \u2016 hash_(i-1) ), JCS = RFC 8785 canonical JSON of the "
                 + "event as in evidence.json without its prev_hash and hash members; hash_(i-1) as 32 raw bytes"});
-        rows.add(new String[] {"hash_0 (genesis)", HashChain.GENESIS_HEX, "mono"});
+        rows.add(new String[] {"hash_0 (genesis)", HashChain.GENESIS_HEX, "digest"});
         rows.add(new String[] {"Events chained", String.valueOf(evidence.events().size())});
-        rows.add(new String[] {"Chain head", head, "mono"});
+        rows.add(new String[] {"Chain head", head, "digest"});
         layout.keyValues(rows, 118, BODY);
         layout.space(6);
         layout.paragraph("The chain head is also stored in this file's XMP metadata (certyneo:chainHead) and document "

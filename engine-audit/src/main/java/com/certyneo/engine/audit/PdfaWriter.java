@@ -26,9 +26,10 @@ import java.util.Map;
 import java.util.TimeZone;
 
 /**
- * The PDF/A-3b parts of an audit trail: XMP metadata (pdfaid part 3, conformance B, plus the
+ * The PDF/A-3a parts of an audit trail: XMP metadata (pdfaid part 3, conformance A, plus the
  * Certyneo properties declared in a PDF/A extension schema), an sRGB output intent, a matching
  * document information dictionary, and {@code evidence.json} as an associated file of the catalog.
+ * Conformance A also needs the logical structure, which {@link Tags} writes while the pages are laid out.
  */
 final class PdfaWriter {
 
@@ -109,7 +110,7 @@ final class PdfaWriter {
                 + " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
                 + "  <rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
                 + "   <pdfaid:part>3</pdfaid:part>\n"
-                + "   <pdfaid:conformance>B</pdfaid:conformance>\n"
+                + "   <pdfaid:conformance>A</pdfaid:conformance>\n"
                 + "  </rdf:Description>\n"
                 + "  <rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
                 + "   <dc:format>application/pdf</dc:format>\n"

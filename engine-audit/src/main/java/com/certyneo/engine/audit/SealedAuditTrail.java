@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param profileFellBack whether the engine could not produce the requested profile and B-T was used instead
  * @param chainHead the evidence chain head printed and stored in the trail
  * @param evidenceSha256 SHA-256 of the embedded evidence.json
- * @param unsealedSha256 SHA-256 of the PDF/A-3b rendering before sealing
+ * @param unsealedSha256 SHA-256 of the PDF/A-3a rendering before sealing
  */
 public record SealedAuditTrail(SigningResult seal, PadesProfile requestedProfile, boolean profileFellBack, String chainHead,
                                String evidenceSha256, String unsealedSha256) {
@@ -26,7 +26,7 @@ public record SealedAuditTrail(SigningResult seal, PadesProfile requestedProfile
      * @param profileFellBack whether the engine could not produce the requested profile and B-T was used instead
      * @param chainHead the evidence chain head printed and stored in the trail
      * @param evidenceSha256 SHA-256 of the embedded evidence.json
-     * @param unsealedSha256 SHA-256 of the PDF/A-3b rendering before sealing
+     * @param unsealedSha256 SHA-256 of the PDF/A-3a rendering before sealing
      */
     public SealedAuditTrail {
         Objects.requireNonNull(seal, "seal");

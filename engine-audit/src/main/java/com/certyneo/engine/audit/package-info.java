@@ -1,6 +1,6 @@
 /**
  * Evidence of an envelope (who signed what, how they authenticated, every event in a SHA-256 hash
- * chain), its rendering as a sealed PDF/A-3b audit trail with the machine-readable
+ * chain), its rendering as a sealed PDF/A-3a audit trail with the machine-readable
  * {@code evidence.json} embedded, and an offline verifier for such trails.
  *
  * <p>Entry points: {@link com.certyneo.engine.audit.Evidence#builder()} to collect evidence,

@@ -12,7 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** veraPDF (greenfield) PDF/A-3b validation for tests. */
+/** veraPDF (greenfield) PDF/A validation for tests, at the flavour the audit trail claims (PDF/A-3a) unless told. */
 final class Pdfa {
 
     static {
@@ -22,10 +22,18 @@ final class Pdfa {
     private Pdfa() {
     }
 
-    /** @return the failed rules, as "clause-test: message" lines (empty when compliant) */
+    /** The flavour the audit trail claims in its XMP (pdfaid part 3, conformance A). */
+    static final PDFAFlavour CLAIMED = PDFAFlavour.PDFA_3_A;
+
+    /** @return the failed rules of PDF/A-3a, as "clause-test: message" lines (empty when compliant) */
     static List<String> failedRules(byte[] pdf) throws Exception {
-        try (PDFAParser parser = Foundries.defaultInstance().createParser(new ByteArrayInputStream(pdf), PDFAFlavour.PDFA_3_B);
-             PDFAValidator validator = Foundries.defaultInstance().createValidator(PDFAFlavour.PDFA_3_B, false)) {
+        return failedRules(pdf, CLAIMED);
+    }
+
+    /** @return the failed rules of {@code flavour}, as "clause-test: message" lines (empty when compliant) */
+    static List<String> failedRules(byte[] pdf, PDFAFlavour flavour) throws Exception {
+        try (PDFAParser parser = Foundries.defaultInstance().createParser(new ByteArrayInputStream(pdf), flavour);
+             PDFAValidator validator = Foundries.defaultInstance().createValidator(flavour, false)) {
             ValidationResult result = validator.validate(parser);
             List<String> failed = result.getTestAssertions().stream()
                     .filter(a -> a.getStatus() == TestAssertion.Status.FAILED)

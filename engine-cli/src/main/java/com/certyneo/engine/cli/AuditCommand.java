@@ -32,13 +32,13 @@ import java.util.concurrent.Callable;
 
 /** {@code certyneo audit}: render, seal and verify audit trails. */
 @Command(name = "audit", mixinStandardHelpOptions = true,
-        description = "Audit trails: render evidence.json as a sealed PDF/A-3b audit trail, or verify one offline.",
+        description = "Audit trails: render evidence.json as a sealed PDF/A-3a audit trail, or verify one offline.",
         subcommands = {AuditCommand.Render.class, AuditCommand.Verify.class, CommandLine.HelpCommand.class})
 final class AuditCommand extends CommandGroup {
 
     /** {@code certyneo audit render EVIDENCE.json -o TRAIL.pdf}. */
     @Command(name = "render", mixinStandardHelpOptions = true,
-            description = "Render evidence.json as a PDF/A-3b audit trail with the evidence attached, sealed by the sandbox "
+            description = "Render evidence.json as a PDF/A-3a audit trail with the evidence attached, sealed by the sandbox "
                     + "platform seal (B-LTA, else B-T). Exit 0 ok, 3 unreadable or invalid evidence, 4 sealing failed.")
     static final class Render extends GroupSubcommand implements Callable<Integer> {
 
@@ -52,7 +52,7 @@ final class AuditCommand extends CommandGroup {
                 description = "Seal profile (default: ${DEFAULT-VALUE}; B-T is used when long-term data is unavailable)")
         String profile;
 
-        @Option(names = "--unsealed", description = "Write the PDF/A-3b rendering without sealing it")
+        @Option(names = "--unsealed", description = "Write the PDF/A-3a rendering without sealing it")
         boolean unsealed;
 
         @Override
@@ -64,7 +64,7 @@ final class AuditCommand extends CommandGroup {
             if (unsealed) {
                 byte[] pdf = AuditTrail.builder().build().render(evidence);
                 DocumentTarget.of(output).write(o -> o.write(pdf));
-                out.printf("Audit trail (unsealed PDF/A-3b): %s%n", output);
+                out.printf("Audit trail (unsealed PDF/A-3a): %s%n", output);
                 out.printf("  chain head: %s%n", evidence.chainHead());
                 return 0;
             }

@@ -37,8 +37,8 @@ import java.util.concurrent.Callable;
 
 /** {@code certyneo demo}: a two-signer AES envelope on the sandbox, end to end. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Sign a bundled sample contract for two signers at AES on the sandbox, validate it, "
-                + "write its sealed audit trail, verify that, and print where everything is.")
+        description = "Sign a bundled sample contract for two signers at AES on the sandbox (each in a visible signature "
+                + "box on the last page), validate it, write its sealed audit trail, verify that, and print where everything is.")
 final class DemoCommand extends EngineCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "certyneo-demo",
@@ -72,6 +72,7 @@ final class DemoCommand extends EngineCommand implements Callable<Integer> {
             SigningResult r1 = engine.sign(SignRequest.builder()
                     .document(DocumentSource.of(contract)).output(DocumentTarget.of(first))
                     .signer(alice).level(SignatureLevel.AES).reason("I approve this contract").location("Strasbourg")
+                    .appearance(SampleContract.PROVIDER_BOX)
                     .build());
             console.println();
             SignCommand.print(console, contract, r1);
@@ -86,6 +87,7 @@ final class DemoCommand extends EngineCommand implements Callable<Integer> {
             SigningResult r2 = engine.sign(SignRequest.builder()
                     .document(DocumentSource.of(first)).output(DocumentTarget.of(signed))
                     .signer(bob).level(SignatureLevel.AES).reason("I approve this contract").location("Lyon")
+                    .appearance(SampleContract.CLIENT_BOX)
                     .build());
             console.println();
             SignCommand.print(console, first, r2);
@@ -122,10 +124,11 @@ final class DemoCommand extends EngineCommand implements Callable<Integer> {
             console.printf("Outputs in %s:%n", out.toAbsolutePath());
             console.printf("  %-28s the unsigned sample%n", contract.getFileName());
             console.printf("  %-28s signed by Alice (AES, PAdES %s)%n", first.getFileName(), r1.profile());
-            console.printf("  %-28s signed by Alice and Bob%n", signed.getFileName());
+            console.printf("  %-28s signed by Alice and Bob (visible boxes on page %d)%n", signed.getFileName(),
+                    SampleContract.PAGES_COUNT);
             console.printf("  %-28s sandbox root, for external validators (pdfsig, Acrobat)%n", root.getFileName());
             console.printf("  %-28s the envelope's evidence (hash-chained events)%n", evidenceJson.getFileName());
-            console.printf("  %-28s sealed PDF/A-3b audit trail with evidence.json attached%n", trail.getFileName());
+            console.printf("  %-28s sealed, tagged PDF/A-3a audit trail with evidence.json attached%n", trail.getFileName());
             console.printf("Check it yourself: ./certyneo validate %s --sandbox --home %s%n", signed, homeDir);
             console.printf("                   ./certyneo audit verify %s --document %s --home %s%n", trail, signed, homeDir);
             return report.allPassed() && verification.passed() ? 0 : Main.VALIDATION_FAILED;

@@ -1,6 +1,7 @@
 package com.certyneo.engine.cli;
 
 import com.certyneo.engine.DocumentTarget;
+import com.certyneo.engine.VisibleAppearance;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
@@ -13,10 +14,22 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The demo's sample contract: a two-page service agreement, generated with PDFBox and an embedded font. */
+/**
+ * The demo's sample contract: a two-page service agreement, generated with PDFBox and an embedded font.
+ * The last page leaves room under the text for the two parties' visible signature boxes, each with a
+ * caption above it: {@link #PROVIDER_BOX} on the left, {@link #CLIENT_BOX} on the right.
+ */
 final class SampleContract {
 
     private static final String FONT = "/org/apache/pdfbox/resources/ttf/LiberationSans-Regular.ttf";
+    private static final float LEFT = 60;
+    private static final float TOP = 760;
+    private static final float BOX_WIDTH = 220;
+    private static final float BOX_HEIGHT = 80;
+    /** Distance of the boxes from the top of the page: below the last text line and the captions. */
+    private static final float BOX_TOP = 262;
+    private static final float CLIENT_LEFT = 315;
+    private static final float FRAME_GAP = 2;
 
     private static final List<List<String>> PAGES = List.of(
             List.of("SERVICE AGREEMENT (SAMPLE)", "",
@@ -33,6 +46,13 @@ final class SampleContract {
                     "Signed electronically by the parties with the Certyneo Signing Engine.",
                     "This is a sample document generated for demonstration purposes."));
 
+    /** The number of pages; the signature boxes are on the last one. */
+    static final int PAGES_COUNT = PAGES.size();
+    /** Where the Provider's signatory (the demo's first signer) signs. */
+    static final VisibleAppearance PROVIDER_BOX = VisibleAppearance.of(PAGES_COUNT, LEFT, BOX_TOP, BOX_WIDTH, BOX_HEIGHT);
+    /** Where the Client's signatory (the demo's second signer) signs. */
+    static final VisibleAppearance CLIENT_BOX = VisibleAppearance.of(PAGES_COUNT, CLIENT_LEFT, BOX_TOP, BOX_WIDTH, BOX_HEIGHT);
+
     private SampleContract() {
     }
 
@@ -48,7 +68,7 @@ final class SampleContract {
                     document.addPage(page);
                     try (PDPageContentStream content = new PDPageContentStream(document, page)) {
                         content.beginText();
-                        content.newLineAtOffset(60, 760);
+                        content.newLineAtOffset(LEFT, TOP);
                         boolean title = true;
                         for (String line : lines) {
                             content.setFont(font, title ? 16 : 11);
@@ -57,6 +77,10 @@ final class SampleContract {
                             title = false;
                         }
                         content.endText();
+                        if (document.getNumberOfPages() == PAGES_COUNT) {
+                            caption(content, font, page, PROVIDER_BOX, "For the Provider");
+                            caption(content, font, page, CLIENT_BOX, "For the Client");
+                        }
                     }
                 }
                 document.getDocumentInformation().setTitle("Service agreement (sample)");
@@ -66,5 +90,24 @@ final class SampleContract {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    /**
+     * A caption just above a signature box and a thin grey frame around it; the signature's own
+     * appearance fills the frame when the party signs.
+     */
+    private static void caption(PDPageContentStream content, PDType0Font font, PDPage page, VisibleAppearance box, String text)
+            throws IOException {
+        float bottom = page.getMediaBox().getHeight() - box.y() - box.height();
+        content.beginText();
+        content.setFont(font, 10);
+        content.newLineAtOffset(box.x(), bottom + box.height() + 8);
+        content.showText(text);
+        content.endText();
+        content.setStrokingColor(0.6f);
+        content.setLineWidth(0.5f);
+        // Just outside the box: the appearance paints its own background over the box itself.
+        content.addRect(box.x() - FRAME_GAP, bottom - FRAME_GAP, box.width() + 2 * FRAME_GAP, box.height() + 2 * FRAME_GAP);
+        content.stroke();
     }
 }

@@ -1,7 +1,16 @@
 package com.certyneo.engine.cli;
 
+import com.certyneo.engine.VisibleAppearance;
 import com.certyneo.testvectors.ExternalValidators;
 import com.certyneo.testvectors.SamplePdfs;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.interactive.annotation.PDAnnotationWidget;
+import org.apache.pdfbox.pdmodel.interactive.annotation.PDAppearanceStream;
+import org.apache.pdfbox.pdmodel.interactive.form.PDField;
+import org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,6 +19,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -251,8 +262,57 @@ class CliTest {
         assertEquals(0, demo.code(), demo.out() + demo.err());
         assertTrue(demo.out().contains("2 signature(s)"), demo.out());
         assertTrue(Files.exists(out.resolve("contract-signed.pdf")));
+        assertTrue(demo.out().contains("RESULT: audit trail verified"), demo.out());
+        assertVisibleBoxes(out.resolve("contract-signed.pdf"));
+        // Fails under CI=true when a tool is missing; skips only on a developer machine without them.
         assumeTrue(ExternalValidators.require("pdfsig") & ExternalValidators.require("qpdf"));
         assertEquals(2, ExternalValidators.validSignatureCount(ExternalValidators.pdfsig(out.resolve("contract-signed.pdf")).output()));
-        assertEquals(0, ExternalValidators.qpdfCheck(out.resolve("contract-signed.pdf")).exitCode());
+        for (String name : List.of("contract.pdf", "contract-signed-alice.pdf", "contract-signed.pdf", "audit-trail.pdf")) {
+            SampleContractTest.assertQpdfClean(out.resolve(name));
+        }
+    }
+
+    /**
+     * Each demo signer signed into a visible box on the last page: two signature widgets with the sample's box
+     * rectangles, a non-empty appearance, apart from each other and from every glyph of the page's text.
+     */
+    private static void assertVisibleBoxes(Path signed) throws Exception {
+        try (PDDocument doc = Loader.loadPDF(signed.toFile())) {
+            PDPage last = doc.getPage(doc.getNumberOfPages() - 1);
+            float height = last.getMediaBox().getHeight();
+            List<PDSignatureField> fields = new ArrayList<>();
+            for (PDField f : doc.getDocumentCatalog().getAcroForm().getFieldTree()) {
+                if (f instanceof PDSignatureField s && s.getSignature() != null) {
+                    fields.add(s);
+                }
+            }
+            assertEquals(2, fields.size());
+            List<float[]> rects = new ArrayList<>();
+            for (PDSignatureField field : fields) {
+                PDAnnotationWidget widget = field.getWidgets().get(0);
+                assertTrue(last.getAnnotations().stream().anyMatch(a -> a.getCOSObject() == widget.getCOSObject()),
+                        field.getFullyQualifiedName() + " on the last page");
+                PDRectangle r = widget.getRectangle();
+                assertTrue(r.getWidth() > 0 && r.getHeight() > 0, "non-zero rectangle " + r);
+                PDAppearanceStream normal = widget.getAppearance().getNormalAppearance().getAppearanceStream();
+                try (var in = normal.getContents()) {
+                    assertTrue(in.readAllBytes().length > 0, "the box has an appearance");
+                }
+                rects.add(new float[] {r.getLowerLeftX(), height - r.getUpperRightY(), r.getUpperRightX(), height - r.getLowerLeftY()});
+            }
+            for (VisibleAppearance expected : List.of(SampleContract.PROVIDER_BOX, SampleContract.CLIENT_BOX)) {
+                float[] e = SampleContractTest.topLeft(expected);
+                assertTrue(rects.stream().anyMatch(r -> Math.abs(r[0] - e[0]) < 0.5 && Math.abs(r[1] - e[1]) < 0.5
+                        && Math.abs(r[2] - e[2]) < 0.5 && Math.abs(r[3] - e[3]) < 0.5), "a widget at " + expected);
+            }
+            assertFalse(SampleContractTest.intersects(rects.get(0), rects.get(1)), "the boxes overlap");
+            List<float[]> glyphs = SampleContractTest.glyphBoxes(doc, doc.getNumberOfPages());
+            assertTrue(glyphs.size() > 100, "page text found");
+            for (float[] g : glyphs) {
+                for (float[] r : rects) {
+                    assertFalse(SampleContractTest.intersects(g, r), "page text at " + g[0] + "," + g[1] + " under a signature box");
+                }
+            }
+        }
     }
 }
