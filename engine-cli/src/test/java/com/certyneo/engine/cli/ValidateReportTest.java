@@ -59,6 +59,7 @@ class ValidateReportTest {
         Result r = run("validate", signed.toString(), "--sandbox", "--home", home, "--report", report.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("report: " + report + " (HTML)"), r.out());
+        assertEquals("", r.err(), "nothing on standard error when it works");
         String html = Files.readString(report, StandardCharsets.UTF_8);
         assertTrue(html.startsWith("<!DOCTYPE html>"), html.substring(0, 40));
         assertTrue(html.contains("Signature by Jane Doe") && html.contains("TOTAL_PASSED"), html);
