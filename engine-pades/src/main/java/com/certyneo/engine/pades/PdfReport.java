@@ -68,11 +68,22 @@ final class PdfReport {
     private PdfReport(ReportModel model, PDDocument document) throws IOException {
         this.model = model;
         this.document = document;
-        try (InputStream in = PdfReport.class.getResourceAsStream(FONT)) {
-            if (in == null) {
-                throw new IllegalStateException("PDFBox's bundled font " + FONT + " is missing");
+        this.font = PDType0Font.load(document, new ByteArrayInputStream(FontBytes.BYTES), true);
+    }
+
+    /** The font file, read once (on the first PDF report). */
+    private static final class FontBytes {
+        static final byte[] BYTES = read();
+
+        private static byte[] read() {
+            try (InputStream in = PdfReport.class.getResourceAsStream(FONT)) {
+                if (in == null) {
+                    throw new IllegalStateException("PDFBox's bundled font " + FONT + " is missing");
+                }
+                return in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            this.font = PDType0Font.load(document, in, true);
         }
     }
 
