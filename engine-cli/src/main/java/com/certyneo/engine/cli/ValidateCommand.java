@@ -1,6 +1,7 @@
 package com.certyneo.engine.cli;
 
 import com.certyneo.engine.DocumentSource;
+import com.certyneo.engine.DocumentTarget;
 import com.certyneo.engine.ErrorCode;
 import com.certyneo.engine.SignatureEngine;
 import com.certyneo.engine.SignatureEngineException;
@@ -8,6 +9,7 @@ import com.certyneo.engine.SignatureValidation;
 import com.certyneo.engine.ValidationOptions;
 import com.certyneo.engine.ValidationReport;
 import com.certyneo.engine.pades.PadesSignatureEngine;
+import com.certyneo.engine.pades.ValidationReportRenderer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,7 +34,11 @@ import java.util.concurrent.Callable;
                 + "or when the PDF has no signature at all.",
                 "Several files are validated in turn (a batch); the exit code is then the highest of theirs."},
         footer = {"%nWith --json the report is JSON on standard output, errors included: "
-                + "{\"error\": {\"code\", \"message\", \"fix\"}}; several files give an array."})
+                + "{\"error\": {\"code\", \"message\", \"fix\"}}; several files give an array.",
+                "%nWith --report report.html (or report.pdf, PDF/A-2u) a report for people is written as well: the "
+                + "timeline of revisions (signatures, time-stamps, validation data), the signed pages with the signature "
+                + "boxes outlined, each certificate chain with its revocation status, what changed after each signature "
+                + "and the SANDBOX status. One FILE only."})
 final class ValidateCommand extends EngineCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "1..*", paramLabel = "FILE.pdf", description = "The PDF(s) to validate")
@@ -50,6 +56,10 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
     @Option(names = "--etsi-report", paramLabel = "FILE.xml",
             description = "Also write the ETSI TS 119 102-2 validation report (XML) of the one FILE.pdf")
     Path etsiReport;
+
+    @Option(names = "--report", paramLabel = "REPORT.html|REPORT.pdf",
+            description = "Also write a human-readable report, HTML or PDF/A by the file's extension (one FILE only)")
+    Path reportFile;
 
     @picocli.CommandLine.Mixin
     LimitsOption limits;
@@ -70,6 +80,7 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
             }
             Inputs.writable(etsiReport, files.get(0), false);
         }
+        ValidationReportRenderer.Format format = reportFile == null ? null : reportFormat();
         ValidationOptions options = ValidationOptions.trusting(roots).withSandbox(sandbox)
                 .withXmlReports(etsiReport != null);
         SignatureEngine engine = sandbox ? sandboxEngine(limits.limits())
@@ -82,11 +93,48 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
                 if (etsiReport != null) {
                     writeAtomically(etsiReport, report.etsiXml().orElseThrow());
                 }
+                if (format != null) {
+                    ValidationReportRenderer.render(DocumentSource.of(files.get(0)), report, format, DocumentTarget.of(reportFile));
+                    Timing.mark("report");
+                }
                 printReport(out, report);
+                if (format != null && !json) {
+                    out.printf("report: %s (%s)%n", reportFile, format);
+                }
                 return report.allPassed() ? 0 : Main.VALIDATION_FAILED;
             }
             return batch(engine, options, out);
         }
+    }
+
+    /**
+     * @return the format {@code --report} names by its extension
+     * @throws SignatureEngineException INVALID_REQUEST (exit code 2) for another extension, several files, or the
+     *         input itself; IO_ERROR for a directory
+     */
+    private ValidationReportRenderer.Format reportFormat() {
+        if (files.size() != 1) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST,
+                    "--report writes the report of one file, and " + files.size() + " files were given",
+                    "Validate the files one at a time with --report, or leave --report out for a batch.");
+        }
+        Path name = reportFile.getFileName();
+        ValidationReportRenderer.Format format = name == null ? null
+                : ValidationReportRenderer.Format.forFileName(name.toString()).orElse(null);
+        if (format == null) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST,
+                    "--report " + reportFile + ": the report's format is chosen by its extension, .html, .htm or .pdf",
+                    "Name the report file with one of them, such as --report report.html or --report report.pdf.");
+        }
+        if (Files.isDirectory(reportFile)) {
+            throw new SignatureEngineException(ErrorCode.IO_ERROR, "--report " + reportFile + " is a directory",
+                    "Name the file to write, such as --report " + reportFile.resolve("report.html") + ".");
+        }
+        if (Inputs.same(files.get(0), reportFile)) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "--report " + reportFile + " is the input file",
+                    "Write the report elsewhere, such as --report report.pdf.");
+        }
+        return format;
     }
 
     /** Validates each file in turn; a file that cannot be validated is reported and the batch goes on. */

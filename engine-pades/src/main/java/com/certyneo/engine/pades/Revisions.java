@@ -52,6 +52,16 @@ final class Revisions {
         return new Revisions(ends);
     }
 
+    /** @return the number of revisions ({@code %%EOF} markers) */
+    int count() {
+        return ends.size();
+    }
+
+    /** @return the offset just after the {@code %%EOF} of the 1-based revision {@code n} */
+    long end(int n) {
+        return ends.get(n - 1);
+    }
+
     /** @return the 1-based number of the revision that ends at or just after {@code offset} */
     int revisionEndingAt(long offset) {
         for (int i = 0; i < ends.size(); i++) {
