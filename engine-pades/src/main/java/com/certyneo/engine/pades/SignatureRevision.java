@@ -549,12 +549,27 @@ final class SignatureRevision {
      * FlateDecode stream per item, appended to /Certs, /OCSPs and /CRLs. An item whose content (decoded)
      * is already in the array, or earlier in the same list, is not added.
      *
+     * <p>When every item is already there (a second signer whose responder answered with the very response the
+     * document holds, from a cache or a pre-produced response), the revocation items (else the certificates) are
+     * added again as new streams: DSS, and the ETSI profiles it checks, see a signature's long-term data only in a
+     * /DSS revision <em>after</em> the signature, which DSS recognises by /DSS arrays whose objects changed.
+     *
      * @param certificates DER-encoded certificates
      * @param ocsps DER-encoded OCSP responses (OCSPResponse)
      * @param crls DER-encoded CRLs
-     * @return the number of streams added; 0 means nothing was changed (nothing to write)
+     * @return the number of streams added; 0 means nothing was given (nothing to write)
      */
     static int addDss(RevisionWriter writer, List<byte[]> certificates, List<byte[]> ocsps, List<byte[]> crls) {
+        int added = addDss(writer, certificates, ocsps, crls, false);
+        if (added == 0) {
+            boolean revocation = !ocsps.isEmpty() || !crls.isEmpty();
+            added = addDss(writer, revocation ? List.of() : certificates, ocsps, crls, true);
+        }
+        return added;
+    }
+
+    private static int addDss(RevisionWriter writer, List<byte[]> certificates, List<byte[]> ocsps, List<byte[]> crls,
+                              boolean again) {
         Held catalog = catalog(writer);
         Held dss = child(catalog, COSName.DSS);
         if (dss != null && dss.dictionary() == null) {
@@ -566,7 +581,7 @@ final class SignatureRevision {
         for (int k = 0; k < names.length; k++) {
             Held array = dss == null ? null : child(dss, names[k]);
             Set<ByteBuffer> present = new HashSet<>();
-            if (array != null && array.array() != null) {
+            if (!again && array != null && array.array() != null) {
                 for (COSBase raw : array.array()) {
                     Held item = held(raw, array);
                     if (item != null && item.value() instanceof COSStream s) {
@@ -578,8 +593,10 @@ final class SignatureRevision {
                 }
             }
             COSArray fresh = null;
+            Set<ByteBuffer> seen = new HashSet<>();
             for (byte[] der : lists.get(k)) {
-                if (!present.add(ByteBuffer.wrap(Digests.sha256(der)))) {
+                ByteBuffer digest = ByteBuffer.wrap(Digests.sha256(der));
+                if (again ? !seen.add(digest) : !present.add(digest)) {
                     continue;
                 }
                 if (dss == null) {

@@ -263,7 +263,10 @@ class RevisionWriterTest {
                 Files.write(signedDss, signedDssBytes);
                 checkStructure(new Input(input.name() + "+signed", signedBytes), signedDssBytes, dssAfter.revision(), form);
                 checkDss(signedDssBytes, certs.size(), 1, 1);
-                assertEquals(0, dssCount(signedDssBytes, certs, ocsps, crls), "the same data again adds nothing");
+                // The same data again (a second signer served the same responses) is added again as new streams: the
+                // revocation items only, so that DSS sees a /DSS revision after that signature.
+                assertEquals(1 + 1, dssCount(signedDssBytes, certs, ocsps, crls),
+                        "the same data again: its OCSP response and CRL as new streams, not its certificates");
 
                 // 4. DSS 6.2: the new signature intact, its byte range the whole (signed) file.
                 checkDssValidation(signedBytes, input.name(), false);
@@ -524,7 +527,11 @@ class RevisionWriterTest {
                 assertArrayEquals(cert1, in.readAllBytes());
             }
         }
-        assertEquals(0, dssCount(merged, List.of(cert1, cert0), List.of(ocspResponse), List.of(crl)));
+        assertEquals(2, dssCount(merged, List.of(cert1, cert0), List.of(ocspResponse), List.of(crl)),
+                "nothing new: the revocation items again, not the certificates");
+        assertEquals(2, dssCount(merged, List.of(cert1, cert0), List.of(), List.of()),
+                "nothing new and no revocation item: the certificates again");
+        assertEquals(0, dssCount(merged, List.of(), List.of(), List.of()), "nothing given: nothing to write");
     }
 
     @Test

@@ -135,6 +135,33 @@ class RevocationCacheTest {
     }
 
     @Test
+    void aSecondSignerOnTheSameDocumentGetsTheSameCachedAnswers() {
+        // An envelope: the second seal signs the first one's output; every OCSP response and CRL it needs is the very
+        // one the first signature's /DSS already holds (served from the cache, byte for byte).
+        Path file = dir.resolve("envelope/revocation");
+        Path first = dir.resolve("envelope-1.pdf");
+        Path second = dir.resolve("envelope-2.pdf");
+        try (PadesSignatureEngine engine = engine(RevocationCache.file(file))) {
+            engine.sign(SignRequest.builder().document(DocumentSource.of(PdfVector.MINIMAL.bytes(), "m.pdf"))
+                    .output(DocumentTarget.of(first)).signer(Signer.of("Seal", "seal@example.com"))
+                    .level(SignatureLevel.SES).profile(PadesProfile.B_LT).build());
+            long before = fetches();
+            SigningResult result = engine.sign(SignRequest.builder().document(DocumentSource.of(first))
+                    .output(DocumentTarget.of(second)).signer(Signer.of("Seal", "seal@example.com"))
+                    .level(SignatureLevel.SES).profile(PadesProfile.B_LT).build());
+            assertEquals(PadesProfile.B_LT, result.profile());
+            assertEquals(before, fetches(), "nothing fetched: the cache and the document hold it all");
+        }
+        try (PadesSignatureEngine offline = PadesSignatureEngine.builder().build()) {
+            ValidationReport report = offline.validate(DocumentSource.of(second),
+                    ValidationOptions.trusting(periodic.pki().trustAnchors()));
+            assertTrue(report.allPassed(), report.toString());
+            assertEquals(2, report.signatures().size());
+            report.signatures().forEach(s -> assertEquals(PadesProfile.B_LT, s.profile().orElseThrow(), report.toString()));
+        }
+    }
+
+    @Test
     void anOnDemandAnswerOlderThanTheNewSignatureIsFetchedAgain() {
         Path file = dir.resolve("on-demand/revocation");
         long before = fetches(onDemand);
