@@ -5,12 +5,7 @@ import com.certyneo.engine.SignatureEngineException;
 import com.certyneo.engine.tsp.TsaClient;
 import com.certyneo.engine.tsp.TsaEndpoint;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,19 +50,7 @@ final class TsaClients {
     }
 
     private static List<X509Certificate> read(Path path) {
-        Inputs.readable(path);
-        try (InputStream in = Files.newInputStream(path)) {
-            List<X509Certificate> result = new ArrayList<>();
-            for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                result.add((X509Certificate) c);
-            }
-            if (result.isEmpty()) {
-                throw new CertificateException("no certificate found");
-            }
-            return result;
-        } catch (IOException | CertificateException e) {
-            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot read --tsa-pin " + path + ": "
-                    + e.getMessage(), "Pass a PEM or DER X.509 certificate: the TSA's TSU certificate or its issuing CA.");
-        }
+        return ValidateCommand.readCertificates(Inputs.readable(path), "--tsa-pin",
+                "Pass a PEM or DER X.509 certificate: the TSA's TSU certificate or its issuing CA.");
     }
 }

@@ -282,6 +282,16 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
     }
 
     static List<X509Certificate> readCertificates(Path path) {
+        return readCertificates(path, "trust anchor",
+                "Pass a PEM or DER X.509 certificate file (e.g. from 'certyneo pki export DIR').");
+    }
+
+    /**
+     * @param what what the certificates are, for the message ("trust anchor", "--tsa-pin")
+     * @param fix the fix line when the file holds no readable certificate
+     * @return the certificates in a PEM or DER file
+     */
+    static List<X509Certificate> readCertificates(Path path, String what, String fix) {
         try (InputStream in = Files.newInputStream(path)) {
             List<X509Certificate> result = new ArrayList<>();
             for (var c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
@@ -292,8 +302,8 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
             }
             return result;
         } catch (IOException | CertificateException e) {
-            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot read trust anchor " + path + ": " + e.getMessage(),
-                    "Pass a PEM or DER X.509 certificate file (e.g. from 'certyneo pki export DIR').");
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot read " + what + " " + path + ": "
+                    + e.getMessage(), fix);
         }
     }
 }
