@@ -109,19 +109,36 @@ final class SigningPipeline {
         /** @return a writer over the stage just written */
         RevisionWriter writer(PDDocument document, String name) throws IOException;
 
+        /**
+         * @param written the (closed) writer whose revision is the stage just written
+         * @return the writer of the next revision of the same loaded document, over the stage just written
+         *         ({@link RevisionWriter#following}: the document is not parsed again)
+         */
+        RevisionWriter following(RevisionWriter written) throws IOException;
+
         /** @return the bytes of the stage just written when they are in the heap, else {@code null} */
         default byte[] heapBytes() {
             return null;
         }
     }
 
-    /** A heap sink: each stage is a byte array. */
+    /** A heap sink: each stage is a byte array. Call {@link HeapSink#release} when done if a load was handed to it. */
     static final class HeapSink implements Sink {
         private byte[] current;
         private ByteArrayOutputStream pending;
+        private PDDocument loaded;
 
         HeapSink(byte[] input) {
             this.current = input;
+        }
+
+        /**
+         * @param loaded PDFBox's untouched load of exactly {@code input}, handed to the first {@link #load} (which
+         *               then owns it) so that the input is not parsed twice; {@code null} for none
+         */
+        HeapSink(byte[] input, PDDocument loaded) {
+            this.current = input;
+            this.loaded = loaded;
         }
 
         @Override
@@ -134,13 +151,21 @@ final class SigningPipeline {
         @Override
         public PDDocument load(String name) throws IOException {
             settle();
-            return Loader.loadPDF(current);
+            PDDocument handed = loaded;
+            loaded = null;
+            return handed != null ? handed : Loader.loadPDF(current);
         }
 
         @Override
         public RevisionWriter writer(PDDocument document, String name) {
             settle();
             return RevisionWriter.of(current, document, name);
+        }
+
+        @Override
+        public RevisionWriter following(RevisionWriter written) {
+            settle();
+            return written.following(current);
         }
 
         @Override
@@ -158,6 +183,19 @@ final class SigningPipeline {
             if (pending != null) {
                 current = pending.toByteArray();
                 pending = null;
+                release(); // a handed load no longer matches
+            }
+        }
+
+        /** Closes the handed load of the input when no stage took it. */
+        void release() {
+            if (loaded != null) {
+                try {
+                    loaded.close();
+                } catch (IOException e) {
+                    // an in-memory load: nothing to release but memory
+                }
+                loaded = null;
             }
         }
     }
@@ -198,6 +236,12 @@ final class SigningPipeline {
             return RevisionWriter.open(current, document, name);
         }
 
+        @Override
+        public RevisionWriter following(RevisionWriter written) throws IOException {
+            settle();
+            return written.following(current);
+        }
+
         /** @return the final file (in the work directory, or the input itself when nothing was written) */
         Path file() throws IOException {
             settle();
@@ -236,12 +280,15 @@ final class SigningPipeline {
      */
     CadesSignature plan(Sink sink, String name, Spec spec) throws IOException {
         CadesSignature[] planned = new CadesSignature[1];
-        lay(sink, name, spec, (revision, algorithm) -> {
-            MessageDigest digest = Digests.sha256();
-            revision.digest(digest);
-            planned[0] = CadesSignature.plan(spec.key().certificateChain(), digest.digest(), spec.signingTime(), algorithm);
-        }, new ArrayList<>());
-        return planned[0];
+        try (PDDocument document = sink.load(name);
+             RevisionWriter ignored = lay(document, sink, name, spec, (revision, algorithm) -> {
+                 MessageDigest digest = Digests.sha256();
+                 revision.digest(digest);
+                 planned[0] = CadesSignature.plan(spec.key().certificateChain(), digest.digest(), spec.signingTime(),
+                         algorithm);
+             }, new ArrayList<>())) {
+            return planned[0];
+        }
     }
 
     /** What is done with the laid-out signature revision. */
@@ -258,7 +305,11 @@ final class SigningPipeline {
         Recorder recorder = timestamps == null ? null : new Recorder(timestamps);
         List<String> warnings = new ArrayList<>();
         byte[][] cms = new byte[1][];
-        lay(sink, name, spec, (revision, algorithm) -> {
+        // One PDFBox load per signature: the validation data and document time-stamp revisions are written on the
+        // document the signature revision was laid out on, each chaining to the revision before it
+        // (RevisionWriter#following), so the growing file's cross-reference chain is not parsed again.
+        try (PDDocument document = sink.load(name)) {
+            RevisionWriter writer = lay(document, sink, name, spec, (revision, algorithm) -> {
             try (OutputStream out = sink.next()) {
                 MessageDigest digest = Digests.sha256();
                 revision.writeHead(out, digest);
@@ -271,28 +322,51 @@ final class SigningPipeline {
                 revision.writeTail(out, signed);
                 cms[0] = signed;
             }
-        }, warnings);
-        if (spec.profile().needsRevocationData()) {
-            ValidationMaterial material = new ValidationMaterialCollector(revocation, trustAnchors)
-                    .collect(chain, cms[0], null, ValidationMaterial.empty());
-            appendValidationData(sink, name, material);
-        }
-        if (spec.profile() == PadesProfile.B_LTA) {
-            appendDocumentTimestamp(sink, name, recorder);
+            }, warnings);
+            try {
+                if (spec.profile().needsRevocationData()) {
+                    ValidationMaterial material = new ValidationMaterialCollector(revocation, trustAnchors)
+                            .collect(chain, cms[0], null, ValidationMaterial.empty());
+                    writer = next(sink, writer);
+                    appendValidationData(writer, sink, material);
+                }
+                if (spec.profile() == PadesProfile.B_LTA) {
+                    writer = next(sink, writer);
+                    appendDocumentTimestamp(writer, sink, recorder);
+                }
+            } finally {
+                writer.close();
+            }
         }
         return new Signed(recorder == null ? Optional.empty() : recorder.first(), warnings);
     }
 
     /**
+     * The writer of the revision after {@code writer}'s, over the stage just written, when {@code writer} wrote one
+     * (it is closed first); else {@code writer} itself, unused.
+     */
+    private static RevisionWriter next(Sink sink, RevisionWriter writer) throws IOException {
+        if (!writer.written()) {
+            return writer;
+        }
+        writer.close(); // before the sink settles: the stage it read may be deleted
+        return sink.following(writer);
+    }
+
+    /**
      * The append stage: checks the document can take the signature, adds the signature dictionary, field and
      * widget with a placeholder sized from the chain, lays out the revision and hands it to {@code use}.
+     *
+     * @param document the document {@code sink} holds, loaded
+     * @return the writer of the signature revision, written (open: the caller closes it)
      */
-    private void lay(Sink sink, String name, Spec spec, RevisionUse use, List<String> warnings) throws IOException {
+    private RevisionWriter lay(PDDocument document, Sink sink, String name, Spec spec, RevisionUse use,
+                               List<String> warnings) throws IOException {
         List<X509Certificate> chain = spec.key().certificateChain();
         CmsSignatureAlgorithm algorithm = CmsSignatureAlgorithm.forCertificate(chain.get(0), spec.rsaPss());
         int room = CadesSignature.estimateSize(chain, algorithm,
                 spec.profile().needsTimestamp() ? TIMESTAMP_ROOM : 0) + SLACK;
-        try (PDDocument document = sink.load(name)) {
+        {
             requireBoundedDepth(document, name);
             if (document.getNumberOfPages() < 1) {
                 throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is malformed: its page tree "
@@ -322,9 +396,14 @@ final class SigningPipeline {
             if (spec.appearance().isPresent()) {
                 visible(document, name, spec, options);
             }
-            try (RevisionWriter writer = sink.writer(document, name)) {
+            RevisionWriter writer = sink.writer(document, name);
+            try {
                 SignatureRevision.addSignature(writer, options);
                 use.accept(writer.write(), algorithm);
+                return writer;
+            } catch (Throwable e) {
+                writer.close();
+                throw e;
             }
         }
     }
@@ -590,32 +669,46 @@ final class SigningPipeline {
     static void appendValidationData(Sink sink, String name, ValidationMaterial material) throws IOException {
         Budget.check();
         try (PDDocument document = sink.load(name); RevisionWriter writer = sink.writer(document, name)) {
-            if (SignatureRevision.addDss(writer, material.certificates(), material.ocspResponses(), material.crls()) == 0) {
-                return;
-            }
-            RevisionWriter.Revision revision = writer.write();
-            try (OutputStream out = sink.next()) {
-                revision.writeTo(out);
-            }
+            appendValidationData(writer, sink, material);
+        }
+    }
+
+    /** As {@link #appendValidationData(Sink, String, ValidationMaterial)} with {@code writer} over the sink's stage. */
+    private static void appendValidationData(RevisionWriter writer, Sink sink, ValidationMaterial material)
+            throws IOException {
+        Budget.check();
+        if (SignatureRevision.addDss(writer, material.certificates(), material.ocspResponses(), material.crls()) == 0) {
+            return;
+        }
+        RevisionWriter.Revision revision = writer.write();
+        try (OutputStream out = sink.next()) {
+            revision.writeTo(out);
         }
     }
 
     /** Appends a document time-stamp revision ({@code /DocTimeStamp}, {@code ETSI.RFC3161}). */
     static Instant appendDocumentTimestamp(Sink sink, String name, TimestampSource timestamps) throws IOException {
         Budget.check();
-        Recorder recorder = timestamps instanceof Recorder r ? r : new Recorder(timestamps);
         try (PDDocument document = sink.load(name); RevisionWriter writer = sink.writer(document, name)) {
-            SignatureRevision.addSignature(writer, new SignatureRevision.Options(newFieldName(document))
-                    .kind(SignatureRevision.Kind.DOCUMENT_TIMESTAMP).contentsSize(TIMESTAMP_ROOM + SLACK));
-            RevisionWriter.Revision revision = writer.write();
-            try (OutputStream out = sink.next()) {
-                MessageDigest digest = Digests.sha256();
-                revision.writeHead(out, digest);
-                byte[] imprint = digest.digest();
-                byte[] token = recorder.timestamp("SHA-256", imprint);
-                SignatureTimestamps.requireImprint(token, imprint, recorder.describe());
-                revision.writeTail(out, token);
-            }
+            return appendDocumentTimestamp(writer, sink, timestamps);
+        }
+    }
+
+    /** As {@link #appendDocumentTimestamp(Sink, String, TimestampSource)} with {@code writer} over the sink's stage. */
+    private static Instant appendDocumentTimestamp(RevisionWriter writer, Sink sink, TimestampSource timestamps)
+            throws IOException {
+        Budget.check();
+        Recorder recorder = timestamps instanceof Recorder r ? r : new Recorder(timestamps);
+        SignatureRevision.addSignature(writer, new SignatureRevision.Options(newFieldName(writer.document()))
+                .kind(SignatureRevision.Kind.DOCUMENT_TIMESTAMP).contentsSize(TIMESTAMP_ROOM + SLACK));
+        RevisionWriter.Revision revision = writer.write();
+        try (OutputStream out = sink.next()) {
+            MessageDigest digest = Digests.sha256();
+            revision.writeHead(out, digest);
+            byte[] imprint = digest.digest();
+            byte[] token = recorder.timestamp("SHA-256", imprint);
+            SignatureTimestamps.requireImprint(token, imprint, recorder.describe());
+            revision.writeTail(out, token);
         }
         return recorder.last().orElseThrow();
     }
