@@ -729,14 +729,67 @@ final class SigningPipeline {
      * document is in the heap, a dictionary written uncompressed is read with the engine's own parser instead,
      * and PDFBox is asked only for the rare one that has a /Reference.
      *
+     * The /Contents hex string is checked but not decoded ({@link PdfSyntax.Parser#skipHexStrings}): a new
+     * signature needs no earlier signature's CMS, and the long-term data check reads only the start of it
+     * ({@link #signerCertificate}).
+     *
      * @param type       its /Type name, or {@code null}
-     * @param contents   its /Contents bytes, or {@code null}
+     * @param contents   its /Contents: a {@link PdfSyntax.Hex} (undecoded), a {@link PdfSyntax.Str}, or {@code null}
      * @param references whether it has a /Reference entry (DocMDP, FieldMDP)
      * @param byteRangeWellFormed whether its /ByteRange is four non-negative integers
      * @param dictionary PDFBox's view, resolved only on demand
      */
-    record EarlierSignature(String type, byte[] contents, boolean references, boolean byteRangeWellFormed,
+    record EarlierSignature(String type, Object contents, boolean references, boolean byteRangeWellFormed,
                             java.util.function.Supplier<COSDictionary> dictionary) {
+
+        /**
+         * The first bytes of a CMS read to find its signing certificate, in turn (a short chain fits the first); a
+         * longer certificate set is decoded whole.
+         */
+        private static final int[] PREFIXES = {3 * 1024, 16 * 1024};
+
+        /** @return the /Contents bytes (decoded now), or {@code null} */
+        byte[] contentBytes() {
+            return contents instanceof PdfSyntax.Hex hex ? hex.decode()
+                    : contents instanceof PdfSyntax.Str str ? str.bytes() : null;
+        }
+
+        /**
+         * The signing certificate of the CMS in /Contents (the certificate of its first SignerInfo's sid), read
+         * from the start of /Contents only (certificates and the sid come before the signed attributes, the
+         * signature and the unsigned attributes); {@code null} when there is none or the CMS cannot be read.
+         */
+        X509CertificateHolder signerCertificate() {
+            return signerCertificate(new java.util.HashMap<>());
+        }
+
+        /** As {@link #signerCertificate()}, reusing the certificates {@code parsed} for earlier signatures. */
+        X509CertificateHolder signerCertificate(Map<java.nio.ByteBuffer, X509CertificateHolder> parsed) {
+            if (contents == null) {
+                return null;
+            }
+            try {
+                if (contents instanceof PdfSyntax.Hex hex) {
+                    for (int prefix : PREFIXES) {
+                        byte[] start = hex.decodePrefix(prefix);
+                        X509CertificateHolder found = DerPrefix.signer(start, parsed);
+                        if (found != null) {
+                            return found;
+                        }
+                        if (start.length < prefix) {
+                            break; // the whole string
+                        }
+                    }
+                }
+                CMSSignedData cms = new CMSSignedData(contentBytes());
+                SignerInformation signer = cms.getSignerInfos().getSigners().iterator().next();
+                @SuppressWarnings("unchecked")
+                Collection<X509CertificateHolder> matches = cms.getCertificates().getMatches(signer.getSID());
+                return matches.isEmpty() ? null : matches.iterator().next();
+            } catch (Exception e) {
+                return null; // an earlier signature that cannot be read is reported by validation, not here
+            }
+        }
 
         static List<EarlierSignature> of(PDDocument document, byte[] raw) {
             Map<org.apache.pdfbox.cos.COSObjectKey, Long> xref = document.getDocument().getXrefTable();
@@ -759,7 +812,7 @@ final class SigningPipeline {
                         continue; // an empty field
                     }
                     parsed = new EarlierSignature(d.getNameAsString(COSName.TYPE),
-                            d.getDictionaryObject(COSName.CONTENTS) instanceof COSString c ? c.getBytes() : null,
+                            d.getDictionaryObject(COSName.CONTENTS) instanceof COSString c ? new PdfSyntax.Str(c.getBytes()) : null,
                             d.getItem(COSName.REFERENCE) != null, wellFormed(d.getDictionaryObject(COSName.BYTERANGE)),
                             () -> d);
                 }
@@ -783,20 +836,20 @@ final class SigningPipeline {
         private static EarlierSignature parse(PdfSyntax.Input input, long offset, long number,
                                               java.util.function.Supplier<COSDictionary> pdfBox) {
             try {
-                PdfSyntax.Parser parser = new PdfSyntax.Parser(input, offset);
+                PdfSyntax.Parser parser = new PdfSyntax.Parser(input, offset).skipHexStrings();
                 if (parser.objectHeader() != number || !(parser.readObject() instanceof Map<?, ?> map)) {
                     return null;
                 }
                 Object type = map.get("Type");
                 Object contents = map.get("Contents");
                 Object range = map.get("ByteRange");
-                if (contents != null && !(contents instanceof PdfSyntax.Str) || type != null && !(type instanceof PdfSyntax.Name)
+                if (contents != null && !(contents instanceof PdfSyntax.Str || contents instanceof PdfSyntax.Hex) || type != null && !(type instanceof PdfSyntax.Name)
                         || range instanceof PdfSyntax.Ref || range instanceof List<?> l && l.stream().anyMatch(x -> !(x instanceof Long))) {
                     return null; // indirect or unexpected values: PDFBox resolves them
                 }
                 boolean wellFormed = range instanceof List<?> l && l.size() == 4 && l.stream().allMatch(x -> (Long) x >= 0);
                 return new EarlierSignature(type == null ? null : ((PdfSyntax.Name) type).value(),
-                        contents == null ? null : ((PdfSyntax.Str) contents).bytes(), map.containsKey("Reference"),
+                        contents, map.containsKey("Reference"),
                         wellFormed, pdfBox);
             } catch (RuntimeException e) {
                 return null; // PDFBox decides what it makes of it
@@ -998,25 +1051,26 @@ final class SigningPipeline {
             }
         }
         List<String> warnings = new ArrayList<>();
+        Map<java.nio.ByteBuffer, X509CertificateHolder> parsed = new java.util.HashMap<>();
+        Map<X509CertificateHolder, Boolean> covered = new java.util.IdentityHashMap<>();
         for (EarlierSignature signature : earlier) {
             if ("DocTimeStamp".equals(signature.type()) || signature.contents() == null) {
                 continue;
             }
+            X509CertificateHolder certificate = signature.signerCertificate(parsed);
             try {
-                CMSSignedData cms = new CMSSignedData(signature.contents());
-                SignerInformation signer = cms.getSignerInfos().getSigners().iterator().next();
-                @SuppressWarnings("unchecked")
-                Collection<X509CertificateHolder> matches = cms.getCertificates().getMatches(signer.getSID());
-                if (matches.isEmpty()) {
-                    continue;
-                }
-                X509CertificateHolder certificate = matches.iterator().next();
-                if (!inDss.contains(Digests.sha256Hex(certificate.getEncoded()))) {
+                if (certificate != null && !covered.computeIfAbsent(certificate, c -> {
+                    try {
+                        return inDss.contains(Digests.sha256Hex(c.getEncoded()));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })) {
                     warnings.add("The earlier signature by '" + certificate.getSubject() + "' (serial "
                             + certificate.getSerialNumber().toString(16) + ") was left exactly as it was, without "
                             + "long-term validation data: extend the document to add it.");
                 }
-            } catch (Exception e) {
+            } catch (java.io.UncheckedIOException e) {
                 // an earlier signature that cannot be read is reported by validation, not here
             }
         }
