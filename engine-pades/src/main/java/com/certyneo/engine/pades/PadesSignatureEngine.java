@@ -230,8 +230,10 @@ public final class PadesSignatureEngine implements SignatureEngine {
         signatureCheck(profile, chain.get(0)).verify(output, prepared.length, name); // before anything is written
         Budget.commit(); // past this point the output is written even if the time limit passes
         request.output().write(out -> out.write(output));
+        String inputSha256 = Digests.sha256Hex(input);
         return new SigningResult(request.level(), profile, chain, signingTime, signed.timestampTime(),
-                Digests.sha256Hex(input), Digests.sha256Hex(prepared), Digests.sha256Hex(output), request.output().path(),
+                inputSha256, prepared == input ? inputSha256 : Digests.sha256Hex(prepared), Digests.sha256Hex(output),
+                request.output().path(),
                 mode.isSandbox(), signed.warnings());
     }
 

@@ -50,8 +50,8 @@ import org.apache.pdfbox.pdmodel.PDDocument;
  * <p>The cross-reference data follows the section the original's last {@code startxref} names (for a
  * linearized file, its first-page section): after a classic table, including the classic table of a
  * hybrid file, a classic {@code xref} table and {@code trailer}; after a cross-reference stream, a
- * cross-reference stream with its own entry ({@code /Type /XRef}, {@code /W}, {@code /Index}, optional
- * {@code /Filter /FlateDecode}). Either carries {@code /Size}, {@code /Root}, {@code /Info} (when the
+ * cross-reference stream with its own entry ({@code /Type /XRef}, {@code /W}, {@code /Index},
+ * {@code /Filter /FlateDecode} only when that makes it shorter). Either carries {@code /Size}, {@code /Root}, {@code /Info} (when the
  * document has one), {@code /Prev} (the original's {@code startxref}) and {@code /ID} (the original's first
  * identifier and a new second one, derived from the revision's content; both new when the original has
  * none). A table starts with the entry of object 0 (the head of the free list), as tables do; a hybrid
@@ -84,6 +84,8 @@ final class RevisionWriter implements Closeable {
 
     /** Bytes from the end searched for the last {@code startxref} (PDFBox's window). */
     private static final int TAIL = CrossReferenceCheck.PDFBOX_TAIL;
+    /** The filter entry of a compressed cross-reference stream. */
+    private static final String FILTER = "/Filter /FlateDecode\n";
     /** The buffer of the one-pass copy of a file. */
     private static final int COPY_BUFFER = 256 * 1024;
 
@@ -263,7 +265,12 @@ final class RevisionWriter implements Closeable {
         return document;
     }
 
-    /** Whether the cross-reference stream (when the form is {@link XrefForm#STREAM}) is FlateDecode'd; default yes. */
+    /**
+     * Whether the cross-reference stream (when the form is {@link XrefForm#STREAM}) may be FlateDecode'd; default
+     * yes: it is when that makes the stream, {@code /Filter} entry included, shorter. A revision's few entries
+     * are not: they stay raw, shorter, and every reader decodes them without a decompressor (PDFBox sets one
+     * up per cross-reference stream of the chain, on every load of the document).
+     */
     RevisionWriter compressXrefStream(boolean compress) {
         this.compress = compress;
         return this;
@@ -486,8 +493,13 @@ final class RevisionWriter implements Closeable {
             pos = put(data, pos, e[0], w2);
             pos = put(data, pos, e[1], w3);
         }
+        boolean deflated = false;
         if (compress) {
-            data = deflate(data);
+            byte[] smaller = deflate(data);
+            if (smaller.length + FILTER.length() < data.length) {
+                data = smaller;
+                deflated = true;
+            }
         }
         StringBuilder index = new StringBuilder("[");
         for (long[] run : runs(entries.keySet())) {
@@ -496,8 +508,8 @@ final class RevisionWriter implements Closeable {
         index.append(']');
         w.ascii(own + " 0 obj\n<</Type /XRef\n/Index " + index + "\n/W [1 " + w2 + " " + w3 + "]\n");
         writeTrailerEntries(w, trailer, size, id);
-        if (compress) {
-            w.ascii("/Filter /FlateDecode\n");
+        if (deflated) {
+            w.ascii(FILTER);
         }
         w.ascii("/Length " + data.length + "\n>>\nstream\r\n");
         w.bytes(data);
