@@ -310,18 +310,18 @@ final class SigningPipeline {
         // (RevisionWriter#following), so the growing file's cross-reference chain is not parsed again.
         try (PDDocument document = sink.load(name)) {
             RevisionWriter writer = lay(document, sink, name, spec, (revision, algorithm) -> {
-            try (OutputStream out = sink.next()) {
-                MessageDigest digest = Digests.sha256();
-                revision.writeHead(out, digest);
-                CadesSignature plan = CadesSignature.plan(chain, digest.digest(), spec.signingTime(), algorithm);
-                Budget.check(); // out of time: no signature is made (no remote signing request is sent)
-                byte[] signed = values.cms(plan);
-                if (spec.profile().needsTimestamp()) {
-                    signed = SignatureTimestamps.add(signed, recorder);
+                try (OutputStream out = sink.next()) {
+                    MessageDigest digest = Digests.sha256();
+                    revision.writeHead(out, digest);
+                    CadesSignature plan = CadesSignature.plan(chain, digest.digest(), spec.signingTime(), algorithm);
+                    Budget.check(); // out of time: no signature is made (no remote signing request is sent)
+                    byte[] signed = values.cms(plan);
+                    if (spec.profile().needsTimestamp()) {
+                        signed = SignatureTimestamps.add(signed, recorder);
+                    }
+                    revision.writeTail(out, signed);
+                    cms[0] = signed;
                 }
-                revision.writeTail(out, signed);
-                cms[0] = signed;
-            }
             }, warnings);
             try {
                 if (spec.profile().needsRevocationData()) {
@@ -366,45 +366,43 @@ final class SigningPipeline {
         CmsSignatureAlgorithm algorithm = CmsSignatureAlgorithm.forCertificate(chain.get(0), spec.rsaPss());
         int room = CadesSignature.estimateSize(chain, algorithm,
                 spec.profile().needsTimestamp() ? TIMESTAMP_ROOM : 0) + SLACK;
-        {
-            requireBoundedDepth(document, name);
-            if (document.getNumberOfPages() < 1) {
-                throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is malformed: its page tree "
-                        + "has no page (/Count " + document.getNumberOfPages() + ")", "Check that the file is a complete, "
-                        + "uncorrupted PDF (re-export or repair it, for example with qpdf '" + name + "' repaired.pdf).", null);
-            }
-            List<EarlierSignature> earlier = EarlierSignature.of(document, sink.heapBytes());
-            requireSignable(document, name, spec.field(), earlier);
-            requireWellFormedSignatures(earlier, name);
-            if (spec.field().isPresent() && document.getSignatureFields().stream()
-                    .noneMatch(f -> spec.field().get().equals(f.getFullyQualifiedName()))) {
-                throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot sign '" + name + "' into field '"
-                        + spec.field().get() + "': the document has no signature field of that name",
-                        "Name an empty signature field of the document (its fully qualified name), or leave the field "
-                                + "out to add a new one.", null);
-            }
-            String field = spec.field().orElseGet(() -> newFieldName(document));
-            if (spec.profile().needsRevocationData()) {
-                warnings.addAll(earlierWithoutLongTermData(document, earlier));
-            }
-            SignatureRevision.Options options = new SignatureRevision.Options(field).contentsSize(room)
-                    .signingTime(spec.signingTime()).signerName(spec.signerName())
-                    .application(APPLICATION, null);
-            spec.reason().ifPresent(options::reason);
-            spec.location().ifPresent(options::location);
-            spec.contactInfo().ifPresent(options::contactInfo);
-            if (spec.appearance().isPresent()) {
-                visible(document, name, spec, options);
-            }
-            RevisionWriter writer = sink.writer(document, name);
-            try {
-                SignatureRevision.addSignature(writer, options);
-                use.accept(writer.write(), algorithm);
-                return writer;
-            } catch (Throwable e) {
-                writer.close();
-                throw e;
-            }
+        requireBoundedDepth(document, name);
+        if (document.getNumberOfPages() < 1) {
+            throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is malformed: its page tree "
+                    + "has no page (/Count " + document.getNumberOfPages() + ")", "Check that the file is a complete, "
+                    + "uncorrupted PDF (re-export or repair it, for example with qpdf '" + name + "' repaired.pdf).", null);
+        }
+        List<EarlierSignature> earlier = EarlierSignature.of(document, sink.heapBytes());
+        requireSignable(document, name, spec.field(), earlier);
+        requireWellFormedSignatures(earlier, name);
+        if (spec.field().isPresent() && document.getSignatureFields().stream()
+                .noneMatch(f -> spec.field().get().equals(f.getFullyQualifiedName()))) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot sign '" + name + "' into field '"
+                    + spec.field().get() + "': the document has no signature field of that name",
+                    "Name an empty signature field of the document (its fully qualified name), or leave the field "
+                            + "out to add a new one.", null);
+        }
+        String field = spec.field().orElseGet(() -> newFieldName(document));
+        if (spec.profile().needsRevocationData()) {
+            warnings.addAll(earlierWithoutLongTermData(document, earlier));
+        }
+        SignatureRevision.Options options = new SignatureRevision.Options(field).contentsSize(room)
+                .signingTime(spec.signingTime()).signerName(spec.signerName())
+                .application(APPLICATION, null);
+        spec.reason().ifPresent(options::reason);
+        spec.location().ifPresent(options::location);
+        spec.contactInfo().ifPresent(options::contactInfo);
+        if (spec.appearance().isPresent()) {
+            visible(document, name, spec, options);
+        }
+        RevisionWriter writer = sink.writer(document, name);
+        try {
+            SignatureRevision.addSignature(writer, options);
+            use.accept(writer.write(), algorithm);
+            return writer;
+        } catch (Throwable e) {
+            writer.close();
+            throw e;
         }
     }
 
