@@ -95,7 +95,7 @@ final class AnnotationAppearances {
      * Whether a signature field of the document has a value, without resolving the values (each would be
      * parsed with its /Contents, the largest string of a signed PDF).
      */
-    private static boolean signed(PDDocument document) {
+    static boolean signed(PDDocument document) {
         var form = document.getDocumentCatalog().getAcroForm(null);
         if (form == null) {
             return false;

@@ -206,9 +206,9 @@ public final class PadesSignatureEngine implements SignatureEngine {
         if (largeFile.isPresent()) {
             return signLargeFile(largeFile.get(), request, profile, key, signingTime);
         }
-        byte[] prepared;
+        PdfPreparation.Prepared prepared;
         try {
-            prepared = PdfPreparation.prepare(input, name, mode.isSandbox());
+            prepared = PdfPreparation.prepareLoaded(input, name, mode.isSandbox());
         } catch (IOException | RuntimeException e) {
             throw translate(e, name);
         }
@@ -217,22 +217,28 @@ public final class PadesSignatureEngine implements SignatureEngine {
 
     /** One-step signing of an in-memory document through the engine's own {@link SigningPipeline}. */
     private SigningResult signWithPipeline(SignRequest request, PadesProfile profile, SigningKey key, Instant signingTime,
-                                           byte[] input, byte[] prepared) {
+                                           byte[] input, PdfPreparation.Prepared loaded) {
         String name = request.document().name();
         List<X509Certificate> chain = key.certificateChain();
-        SigningPipeline.HeapSink sink = new SigningPipeline.HeapSink(prepared);
+        byte[] prepared = loaded.bytes();
+        // the preparation's load of the document, when it left it untouched, is the one the pipeline lays out on
+        SigningPipeline.HeapSink sink = new SigningPipeline.HeapSink(prepared, loaded.take());
         SigningPipeline.Signed signed;
         try {
             signed = pipeline.sign(sink, name, spec(request, profile, key, signingTime), timestampSource);
         } catch (IOException | RuntimeException e) {
             throw translate(e, name);
+        } finally {
+            sink.release();
         }
         byte[] output = sink.bytes();
         signatureCheck(profile, chain.get(0)).verify(output, prepared.length, name); // before anything is written
         Budget.commit(); // past this point the output is written even if the time limit passes
         request.output().write(out -> out.write(output));
+        String inputSha256 = Digests.sha256Hex(input);
         return new SigningResult(request.level(), profile, chain, signingTime, signed.timestampTime(),
-                Digests.sha256Hex(input), Digests.sha256Hex(prepared), Digests.sha256Hex(output), request.output().path(),
+                inputSha256, prepared == input ? inputSha256 : Digests.sha256Hex(prepared), Digests.sha256Hex(output),
+                request.output().path(),
                 mode.isSandbox(), signed.warnings());
     }
 

@@ -33,14 +33,77 @@ final class PdfPreparation {
      * @throws IOException when PDFBox cannot parse or write the document
      */
     static byte[] prepare(byte[] pdf, String name, boolean mark) throws IOException {
+        try (Prepared prepared = prepareLoaded(pdf, name, mark)) {
+            return prepared.bytes();
+        }
+    }
+
+    /**
+     * As {@link #prepare(byte[], String, boolean)}, keeping PDFBox's load of the input when it can serve the next
+     * stage as it is: when no revision was written and nothing touched the loaded document (it was signed
+     * already, so annotation appearances were left alone, and the sandbox mark, if asked for, was there). The
+     * signing pipeline then lays out its revision on that load instead of parsing the document again.
+     *
+     * @return the bytes to sign, and the load of them when it can be reused (the caller closes the result)
+     */
+    static Prepared prepareLoaded(byte[] pdf, String name, boolean mark) throws IOException {
         PdfInputs.requireIntact(pdf, name); // before PDFBox, which would silently rebuild a damaged xref
-        try (PDDocument document = open(() -> Loader.loadPDF(pdf), name)) {
-            if (!needsRevision(document, name, mark)) {
-                return pdf;
+        PDDocument document = open(() -> Loader.loadPDF(pdf), name);
+        try {
+            if (document.isEncrypted()) {
+                throw PdfInputs.encrypted(name, null);
+            }
+            boolean marked = mark && SandboxMarker.mark(document);
+            boolean signed = !marked && AnnotationAppearances.signed(document); // then complete() leaves it alone
+            boolean completed = AnnotationAppearances.complete(document);
+            if (!marked && !completed) {
+                Prepared prepared = new Prepared(pdf, signed ? document : null);
+                if (!signed) {
+                    document.close();
+                }
+                return prepared;
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream(pdf.length + 32 * 1024);
             document.saveIncremental(out); // copies the original bytes, then appends the revision
-            return out.toByteArray();
+            document.close();
+            return new Prepared(out.toByteArray(), null);
+        } catch (IOException | RuntimeException | Error e) {
+            document.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A prepared in-memory document: the bytes to sign and, when it can be reused, PDFBox's untouched load of
+     * exactly those bytes ({@link #take}); closing closes the load unless it was taken.
+     */
+    static final class Prepared implements java.io.Closeable {
+        private final byte[] bytes;
+        private PDDocument loaded;
+
+        Prepared(byte[] bytes, PDDocument loaded) {
+            this.bytes = bytes;
+            this.loaded = loaded;
+        }
+
+        /** @return the bytes to sign */
+        byte[] bytes() {
+            return bytes;
+        }
+
+        /** @return the load of {@link #bytes()} (the taker closes it), or {@code null}; once */
+        PDDocument take() {
+            PDDocument document = loaded;
+            loaded = null;
+            return document;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (loaded != null) {
+                loaded.close();
+                loaded = null;
+            }
         }
     }
 

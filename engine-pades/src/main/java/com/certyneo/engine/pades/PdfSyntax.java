@@ -60,6 +60,39 @@ final class PdfSyntax {
         }
     }
 
+    /**
+     * A hex string left undecoded ({@link Parser#skipHexStrings}): checked to be well formed, found at
+     * {@code offset} (its {@code <}); {@link #decode} reads it.
+     */
+    record Hex(Input in, long offset) {
+        /** @return the string's bytes */
+        byte[] decode() {
+            return ((Str) new Parser(in, offset).readObject()).bytes();
+        }
+
+        /** @return the string's first bytes, at most {@code max} (fewer only when the string is shorter) */
+        byte[] decodePrefix(int max) {
+            byte[] out = new byte[max];
+            int n = 0;
+            int high = -1;
+            long at = offset + 1;
+            int x;
+            while (n < max && (x = in.at(at++)) != '>' && x >= 0) {
+                int h = Parser.hex(x);
+                if (h < 0) {
+                    continue; // white space (checked when the string was skipped)
+                }
+                if (high < 0) {
+                    high = h;
+                } else {
+                    out[n++] = (byte) (high * 16 + h);
+                    high = -1;
+                }
+            }
+            return n == max ? out : Arrays.copyOf(out, n);
+        }
+    }
+
     /** A string (literal or hex), decoded to its bytes, compared by content. */
     record Str(byte[] bytes) {
         @Override
@@ -80,6 +113,15 @@ final class PdfSyntax {
 
     /** {@code true}, {@code false} and {@code null}. */
     enum Keyword { TRUE, FALSE, NULL }
+
+    /** By byte: 1 a hex digit, 2 white space, 3 the closing {@code >} of a hex string, 0 anything else. */
+    private static final byte[] HEX_KIND = new byte[256];
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            HEX_KIND[c] = (byte) (Parser.hex(c) >= 0 ? 1 : isWhite(c) ? 2 : c == '>' ? 3 : 0);
+        }
+    }
 
     static boolean isWhite(int c) {
         return c == 0 || c == 9 || c == 10 || c == 12 || c == 13 || c == 32;
@@ -259,10 +301,20 @@ final class PdfSyntax {
         long pos;
         private int depth;
         private int tokens;
+        private boolean skipHex;
 
         Parser(Input in, long pos) {
             this.in = in;
             this.pos = pos;
+        }
+
+        /**
+         * Hex strings are checked (digits and white space, closed, not over {@link #MAX_STRING} bytes) but not
+         * decoded: they read as {@link Hex}. For a signature dictionary, whose {@code /Contents} is most of it.
+         */
+        Parser skipHexStrings() {
+            this.skipHex = true;
+            return this;
         }
 
         boolean isDelimiterOrWhite(long at) {
@@ -418,7 +470,7 @@ final class PdfSyntax {
                 return literalString();
             }
             if (c == '<') {
-                return hexString();
+                return skipHex ? skipHexString() : hexString();
             }
             if (c == '+' || c == '-' || c == '.' || (c >= '0' && c <= '9')) {
                 return readNumberOrRef();
@@ -534,6 +586,48 @@ final class PdfSyntax {
                 }
             }
             throw new Malformed("unterminated string at offset " + start);
+        }
+
+        private Hex skipHexString() {
+            long start = pos;
+            pos++;
+            long digits = 0;
+            if (in instanceof ArrayInput array) { // the common case, in a tight loop over the array
+                byte[] b = array.b;
+                int i = (int) pos;
+                while (true) {
+                    if (i >= b.length) {
+                        throw new Malformed("unterminated hex string at offset " + start);
+                    }
+                    byte kind = HEX_KIND[b[i++] & 0xff];
+                    if (kind == 1) {
+                        digits++;
+                    } else if (kind == 3) {
+                        break;
+                    } else if (kind != 2) {
+                        throw new Malformed("a hex string with '" + (char) (b[i - 1] & 0xff) + "' at offset " + start);
+                    }
+                }
+                pos = i;
+                if (digits > 2L * MAX_STRING + 1) {
+                    throw new Malformed("a string longer than " + MAX_STRING + " bytes at offset " + start);
+                }
+                return new Hex(in, start);
+            }
+            int x;
+            while ((x = in.at(pos++)) != '>') {
+                if (x < 0) {
+                    throw new Malformed("unterminated hex string at offset " + start);
+                }
+                if (hex(x) >= 0) {
+                    if (++digits > 2L * MAX_STRING + 1) {
+                        throw new Malformed("a string longer than " + MAX_STRING + " bytes at offset " + start);
+                    }
+                } else if (!isWhite(x)) {
+                    throw new Malformed("a hex string with '" + (char) x + "' at offset " + start);
+                }
+            }
+            return new Hex(in, start);
         }
 
         private Str hexString() {

@@ -50,8 +50,8 @@ import org.apache.pdfbox.pdmodel.PDDocument;
  * <p>The cross-reference data follows the section the original's last {@code startxref} names (for a
  * linearized file, its first-page section): after a classic table, including the classic table of a
  * hybrid file, a classic {@code xref} table and {@code trailer}; after a cross-reference stream, a
- * cross-reference stream with its own entry ({@code /Type /XRef}, {@code /W}, {@code /Index}, optional
- * {@code /Filter /FlateDecode}). Either carries {@code /Size}, {@code /Root}, {@code /Info} (when the
+ * cross-reference stream with its own entry ({@code /Type /XRef}, {@code /W}, {@code /Index},
+ * {@code /Filter /FlateDecode} only when that makes it shorter). Either carries {@code /Size}, {@code /Root}, {@code /Info} (when the
  * document has one), {@code /Prev} (the original's {@code startxref}) and {@code /ID} (the original's first
  * identifier and a new second one, derived from the revision's content; both new when the original has
  * none). A table starts with the entry of object 0 (the head of the free list), as tables do; a hybrid
@@ -84,6 +84,8 @@ final class RevisionWriter implements Closeable {
 
     /** Bytes from the end searched for the last {@code startxref} (PDFBox's window). */
     private static final int TAIL = CrossReferenceCheck.PDFBOX_TAIL;
+    /** The filter entry of a compressed cross-reference stream. */
+    private static final String FILTER = "/Filter /FlateDecode\n";
     /** The buffer of the one-pass copy of a file. */
     private static final int COPY_BUFFER = 256 * 1024;
 
@@ -99,6 +101,15 @@ final class RevisionWriter implements Closeable {
     private SignaturePlaceholder placeholder;
     private boolean compress = true;
     private boolean written;
+    /**
+     * The first identifier of the trailer's /ID this revision chains to ({@code null} when the original has none):
+     * the original's, or for a {@link #following} writer the first identifier the previous revision wrote.
+     */
+    private final byte[] firstId;
+    /** What {@link #write()} wrote: the section's startxref, its /Size and its first identifier (else unset). */
+    private long writtenStartxref = -1;
+    private long writtenSize = -1;
+    private byte[] writtenFirstId;
 
     /** An object to write: its key, its value, and whether it is new in this revision. */
     private record Pending(COSObjectKey key, COSBase body, boolean fresh) {
@@ -129,6 +140,72 @@ final class RevisionWriter implements Closeable {
         }
         this.originalSize = size;
         this.next = size;
+        this.firstId = firstIdentifier(trailer);
+    }
+
+    /**
+     * A writer for the revision after the one {@code previous} wrote, over the same loaded document: the
+     * cross-reference data continues from what {@code previous} wrote (its startxref, /Size and /ID), so the
+     * document is not parsed again; {@code original} is the file {@code previous} produced (checked: its last
+     * {@code startxref} and the form of the section it names are those {@code previous} wrote).
+     */
+    private RevisionWriter(RevisionWriter previous, Original original) {
+        if (!previous.written) {
+            throw new IllegalStateException("the previous revision is not written");
+        }
+        this.original = original;
+        this.document = previous.document;
+        this.name = previous.name;
+        this.compress = previous.compress;
+        Input in = original.input();
+        this.previous = lastStartxref(in, name);
+        if (this.previous != previous.writtenStartxref || formAt(in, this.previous, name) != previous.form) {
+            throw new IllegalStateException("the file does not end with the revision just written (startxref "
+                    + this.previous + ", expected " + previous.writtenStartxref + ")");
+        }
+        this.form = previous.form;
+        this.originalSize = previous.writtenSize;
+        this.next = originalSize;
+        this.firstId = previous.writtenFirstId;
+    }
+
+    /**
+     * The writer of the next revision of the same loaded document, appended to {@code pdf}: the file this
+     * writer's revision produced (the original then the section). PDFBox does not read it again: the objects
+     * this revision wrote are the ones the document holds, and the cross-reference data chains to the section
+     * this writer wrote (same form, /Prev its offset, /Size from its /Size up). Bytes are those a writer over a
+     * fresh load of {@code pdf} would produce.
+     *
+     * @param pdf the final file of this writer's revision (not copied: it must not change)
+     * @throws IllegalStateException when this writer has not written its revision, or {@code pdf} does not end
+     *         with it
+     */
+    RevisionWriter following(byte[] pdf) {
+        return new RevisionWriter(this, new Original(pdf));
+    }
+
+    /** As {@link #following(byte[])} for a final file on disk, read through a channel. */
+    RevisionWriter following(Path file) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            return new RevisionWriter(this, new Original(channel));
+        } catch (RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** @return whether {@link #write()} has run */
+    boolean written() {
+        return written;
+    }
+
+    private static byte[] firstIdentifier(COSDictionary trailer) {
+        COSBase idValue = trailer.getDictionaryObject(COSName.ID);
+        if (idValue instanceof COSArray ids && ids.size() >= 1 && ids.getObject(0) instanceof COSString s) {
+            return s.getBytes();
+        }
+        return null;
     }
 
     /**
@@ -188,7 +265,12 @@ final class RevisionWriter implements Closeable {
         return document;
     }
 
-    /** Whether the cross-reference stream (when the form is {@link XrefForm#STREAM}) is FlateDecode'd; default yes. */
+    /**
+     * Whether the cross-reference stream (when the form is {@link XrefForm#STREAM}) may be FlateDecode'd; default
+     * yes: it is when that makes the stream, {@code /Filter} entry included, shorter. A revision's few entries
+     * are not: they stay raw, shorter, and every reader decodes them without a decompressor (PDFBox sets one
+     * up per cross-reference stream of the chain, on every load of the document).
+     */
     RevisionWriter compressXrefStream(boolean compress) {
         this.compress = compress;
         return this;
@@ -341,7 +423,7 @@ final class RevisionWriter implements Closeable {
                     null);
         }
         COSDictionary trailer = document.getDocument().getTrailer();
-        byte[][] id = ids(trailer, buffer.toByteArray(), base);
+        byte[][] id = ids(buffer.toByteArray(), base);
         long xrefOffset = w.position();
         long size;
         if (form == XrefForm.TABLE) {
@@ -365,6 +447,9 @@ final class RevisionWriter implements Closeable {
         }
         Map<Long, Long> offsets = new LinkedHashMap<>();
         entries.forEach((n, e) -> offsets.put(n, e[0]));
+        writtenStartxref = xrefOffset;
+        writtenSize = size;
+        writtenFirstId = id[0];
         return new Revision(original, section, form, xrefOffset, size, Collections.unmodifiableMap(offsets),
                 Optional.ofNullable(placeholder));
     }
@@ -408,8 +493,13 @@ final class RevisionWriter implements Closeable {
             pos = put(data, pos, e[0], w2);
             pos = put(data, pos, e[1], w3);
         }
+        boolean deflated = false;
         if (compress) {
-            data = deflate(data);
+            byte[] smaller = deflate(data);
+            if (smaller.length + FILTER.length() < data.length) {
+                data = smaller;
+                deflated = true;
+            }
         }
         StringBuilder index = new StringBuilder("[");
         for (long[] run : runs(entries.keySet())) {
@@ -418,8 +508,8 @@ final class RevisionWriter implements Closeable {
         index.append(']');
         w.ascii(own + " 0 obj\n<</Type /XRef\n/Index " + index + "\n/W [1 " + w2 + " " + w3 + "]\n");
         writeTrailerEntries(w, trailer, size, id);
-        if (compress) {
-            w.ascii("/Filter /FlateDecode\n");
+        if (deflated) {
+            w.ascii(FILTER);
         }
         w.ascii("/Length " + data.length + "\n>>\nstream\r\n");
         w.bytes(data);
@@ -451,12 +541,8 @@ final class RevisionWriter implements Closeable {
      * the first 16 bytes of a SHA-256 over the original's length, its startxref, its first identifier and
      * the objects of this revision (so deterministic, and different for every revision).
      */
-    private byte[][] ids(COSDictionary trailer, byte[] objectsBytes, long base) {
-        byte[] first = null;
-        COSBase idValue = trailer.getDictionaryObject(COSName.ID);
-        if (idValue instanceof COSArray ids && ids.size() >= 1 && ids.getObject(0) instanceof COSString s) {
-            first = s.getBytes();
-        }
+    private byte[][] ids(byte[] objectsBytes, long base) {
+        byte[] first = firstId;
         MessageDigest sha = Digests.sha256();
         sha.update(("certyneo revision " + base + " " + previous + " ").getBytes(StandardCharsets.US_ASCII));
         if (first != null) {

@@ -109,19 +109,36 @@ final class SigningPipeline {
         /** @return a writer over the stage just written */
         RevisionWriter writer(PDDocument document, String name) throws IOException;
 
+        /**
+         * @param written the (closed) writer whose revision is the stage just written
+         * @return the writer of the next revision of the same loaded document, over the stage just written
+         *         ({@link RevisionWriter#following}: the document is not parsed again)
+         */
+        RevisionWriter following(RevisionWriter written) throws IOException;
+
         /** @return the bytes of the stage just written when they are in the heap, else {@code null} */
         default byte[] heapBytes() {
             return null;
         }
     }
 
-    /** A heap sink: each stage is a byte array. */
+    /** A heap sink: each stage is a byte array. Call {@link HeapSink#release} when done if a load was handed to it. */
     static final class HeapSink implements Sink {
         private byte[] current;
         private ByteArrayOutputStream pending;
+        private PDDocument loaded;
 
         HeapSink(byte[] input) {
             this.current = input;
+        }
+
+        /**
+         * @param loaded PDFBox's untouched load of exactly {@code input}, handed to the first {@link #load} (which
+         *               then owns it) so that the input is not parsed twice; {@code null} for none
+         */
+        HeapSink(byte[] input, PDDocument loaded) {
+            this.current = input;
+            this.loaded = loaded;
         }
 
         @Override
@@ -134,13 +151,21 @@ final class SigningPipeline {
         @Override
         public PDDocument load(String name) throws IOException {
             settle();
-            return Loader.loadPDF(current);
+            PDDocument handed = loaded;
+            loaded = null;
+            return handed != null ? handed : Loader.loadPDF(current);
         }
 
         @Override
         public RevisionWriter writer(PDDocument document, String name) {
             settle();
             return RevisionWriter.of(current, document, name);
+        }
+
+        @Override
+        public RevisionWriter following(RevisionWriter written) {
+            settle();
+            return written.following(current);
         }
 
         @Override
@@ -158,6 +183,19 @@ final class SigningPipeline {
             if (pending != null) {
                 current = pending.toByteArray();
                 pending = null;
+                release(); // a handed load no longer matches
+            }
+        }
+
+        /** Closes the handed load of the input when no stage took it. */
+        void release() {
+            if (loaded != null) {
+                try {
+                    loaded.close();
+                } catch (IOException e) {
+                    // an in-memory load: nothing to release but memory
+                }
+                loaded = null;
             }
         }
     }
@@ -198,6 +236,12 @@ final class SigningPipeline {
             return RevisionWriter.open(current, document, name);
         }
 
+        @Override
+        public RevisionWriter following(RevisionWriter written) throws IOException {
+            settle();
+            return written.following(current);
+        }
+
         /** @return the final file (in the work directory, or the input itself when nothing was written) */
         Path file() throws IOException {
             settle();
@@ -236,12 +280,15 @@ final class SigningPipeline {
      */
     CadesSignature plan(Sink sink, String name, Spec spec) throws IOException {
         CadesSignature[] planned = new CadesSignature[1];
-        lay(sink, name, spec, (revision, algorithm) -> {
-            MessageDigest digest = Digests.sha256();
-            revision.digest(digest);
-            planned[0] = CadesSignature.plan(spec.key().certificateChain(), digest.digest(), spec.signingTime(), algorithm);
-        }, new ArrayList<>());
-        return planned[0];
+        try (PDDocument document = sink.load(name);
+             RevisionWriter ignored = lay(document, sink, name, spec, (revision, algorithm) -> {
+                 MessageDigest digest = Digests.sha256();
+                 revision.digest(digest);
+                 planned[0] = CadesSignature.plan(spec.key().certificateChain(), digest.digest(), spec.signingTime(),
+                         algorithm);
+             }, new ArrayList<>())) {
+            return planned[0];
+        }
     }
 
     /** What is done with the laid-out signature revision. */
@@ -258,74 +305,104 @@ final class SigningPipeline {
         Recorder recorder = timestamps == null ? null : new Recorder(timestamps);
         List<String> warnings = new ArrayList<>();
         byte[][] cms = new byte[1][];
-        lay(sink, name, spec, (revision, algorithm) -> {
-            try (OutputStream out = sink.next()) {
-                MessageDigest digest = Digests.sha256();
-                revision.writeHead(out, digest);
-                CadesSignature plan = CadesSignature.plan(chain, digest.digest(), spec.signingTime(), algorithm);
-                Budget.check(); // out of time: no signature is made (no remote signing request is sent)
-                byte[] signed = values.cms(plan);
-                if (spec.profile().needsTimestamp()) {
-                    signed = SignatureTimestamps.add(signed, recorder);
+        // One PDFBox load per signature: the validation data and document time-stamp revisions are written on the
+        // document the signature revision was laid out on, each chaining to the revision before it
+        // (RevisionWriter#following), so the growing file's cross-reference chain is not parsed again.
+        try (PDDocument document = sink.load(name)) {
+            RevisionWriter writer = lay(document, sink, name, spec, (revision, algorithm) -> {
+                try (OutputStream out = sink.next()) {
+                    MessageDigest digest = Digests.sha256();
+                    revision.writeHead(out, digest);
+                    CadesSignature plan = CadesSignature.plan(chain, digest.digest(), spec.signingTime(), algorithm);
+                    Budget.check(); // out of time: no signature is made (no remote signing request is sent)
+                    byte[] signed = values.cms(plan);
+                    if (spec.profile().needsTimestamp()) {
+                        signed = SignatureTimestamps.add(signed, recorder);
+                    }
+                    revision.writeTail(out, signed);
+                    cms[0] = signed;
                 }
-                revision.writeTail(out, signed);
-                cms[0] = signed;
+            }, warnings);
+            try {
+                if (spec.profile().needsRevocationData()) {
+                    ValidationMaterial material = new ValidationMaterialCollector(revocation, trustAnchors)
+                            .collect(chain, cms[0], null, ValidationMaterial.empty());
+                    writer = next(sink, writer);
+                    appendValidationData(writer, sink, material);
+                }
+                if (spec.profile() == PadesProfile.B_LTA) {
+                    writer = next(sink, writer);
+                    appendDocumentTimestamp(writer, sink, recorder);
+                }
+            } finally {
+                writer.close();
             }
-        }, warnings);
-        if (spec.profile().needsRevocationData()) {
-            ValidationMaterial material = new ValidationMaterialCollector(revocation, trustAnchors)
-                    .collect(chain, cms[0], null, ValidationMaterial.empty());
-            appendValidationData(sink, name, material);
-        }
-        if (spec.profile() == PadesProfile.B_LTA) {
-            appendDocumentTimestamp(sink, name, recorder);
         }
         return new Signed(recorder == null ? Optional.empty() : recorder.first(), warnings);
     }
 
     /**
+     * The writer of the revision after {@code writer}'s, over the stage just written, when {@code writer} wrote one
+     * (it is closed first); else {@code writer} itself, unused.
+     */
+    private static RevisionWriter next(Sink sink, RevisionWriter writer) throws IOException {
+        if (!writer.written()) {
+            return writer;
+        }
+        writer.close(); // before the sink settles: the stage it read may be deleted
+        return sink.following(writer);
+    }
+
+    /**
      * The append stage: checks the document can take the signature, adds the signature dictionary, field and
      * widget with a placeholder sized from the chain, lays out the revision and hands it to {@code use}.
+     *
+     * @param document the document {@code sink} holds, loaded
+     * @return the writer of the signature revision, written (open: the caller closes it)
      */
-    private void lay(Sink sink, String name, Spec spec, RevisionUse use, List<String> warnings) throws IOException {
+    private RevisionWriter lay(PDDocument document, Sink sink, String name, Spec spec, RevisionUse use,
+                               List<String> warnings) throws IOException {
         List<X509Certificate> chain = spec.key().certificateChain();
         CmsSignatureAlgorithm algorithm = CmsSignatureAlgorithm.forCertificate(chain.get(0), spec.rsaPss());
         int room = CadesSignature.estimateSize(chain, algorithm,
                 spec.profile().needsTimestamp() ? TIMESTAMP_ROOM : 0) + SLACK;
-        try (PDDocument document = sink.load(name)) {
-            requireBoundedDepth(document, name);
-            if (document.getNumberOfPages() < 1) {
-                throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is malformed: its page tree "
-                        + "has no page (/Count " + document.getNumberOfPages() + ")", "Check that the file is a complete, "
-                        + "uncorrupted PDF (re-export or repair it, for example with qpdf '" + name + "' repaired.pdf).", null);
-            }
-            List<EarlierSignature> earlier = EarlierSignature.of(document, sink.heapBytes());
-            requireSignable(document, name, spec.field(), earlier);
-            requireWellFormedSignatures(earlier, name);
-            if (spec.field().isPresent() && document.getSignatureFields().stream()
-                    .noneMatch(f -> spec.field().get().equals(f.getFullyQualifiedName()))) {
-                throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot sign '" + name + "' into field '"
-                        + spec.field().get() + "': the document has no signature field of that name",
-                        "Name an empty signature field of the document (its fully qualified name), or leave the field "
-                                + "out to add a new one.", null);
-            }
-            String field = spec.field().orElseGet(() -> newFieldName(document));
-            if (spec.profile().needsRevocationData()) {
-                warnings.addAll(earlierWithoutLongTermData(document, earlier));
-            }
-            SignatureRevision.Options options = new SignatureRevision.Options(field).contentsSize(room)
-                    .signingTime(spec.signingTime()).signerName(spec.signerName())
-                    .application(APPLICATION, null);
-            spec.reason().ifPresent(options::reason);
-            spec.location().ifPresent(options::location);
-            spec.contactInfo().ifPresent(options::contactInfo);
-            if (spec.appearance().isPresent()) {
-                visible(document, name, spec, options);
-            }
-            try (RevisionWriter writer = sink.writer(document, name)) {
-                SignatureRevision.addSignature(writer, options);
-                use.accept(writer.write(), algorithm);
-            }
+        requireBoundedDepth(document, name);
+        if (document.getNumberOfPages() < 1) {
+            throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is malformed: its page tree "
+                    + "has no page (/Count " + document.getNumberOfPages() + ")", "Check that the file is a complete, "
+                    + "uncorrupted PDF (re-export or repair it, for example with qpdf '" + name + "' repaired.pdf).", null);
+        }
+        List<EarlierSignature> earlier = EarlierSignature.of(document, sink.heapBytes());
+        requireSignable(document, name, spec.field(), earlier);
+        requireWellFormedSignatures(earlier, name);
+        if (spec.field().isPresent() && document.getSignatureFields().stream()
+                .noneMatch(f -> spec.field().get().equals(f.getFullyQualifiedName()))) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot sign '" + name + "' into field '"
+                    + spec.field().get() + "': the document has no signature field of that name",
+                    "Name an empty signature field of the document (its fully qualified name), or leave the field "
+                            + "out to add a new one.", null);
+        }
+        String field = spec.field().orElseGet(() -> newFieldName(document));
+        if (spec.profile().needsRevocationData()) {
+            warnings.addAll(earlierWithoutLongTermData(document, earlier));
+        }
+        SignatureRevision.Options options = new SignatureRevision.Options(field).contentsSize(room)
+                .signingTime(spec.signingTime()).signerName(spec.signerName())
+                .application(APPLICATION, null);
+        spec.reason().ifPresent(options::reason);
+        spec.location().ifPresent(options::location);
+        spec.contactInfo().ifPresent(options::contactInfo);
+        if (spec.appearance().isPresent()) {
+            visible(document, name, spec, options);
+        }
+        RevisionWriter writer = sink.writer(document, name);
+        try {
+            SignatureRevision.addSignature(writer, options);
+            use.accept(writer.write(), algorithm);
+            return writer;
+        } catch (Throwable e) {
+            writer.close();
+            throw e;
         }
     }
 
@@ -590,32 +667,46 @@ final class SigningPipeline {
     static void appendValidationData(Sink sink, String name, ValidationMaterial material) throws IOException {
         Budget.check();
         try (PDDocument document = sink.load(name); RevisionWriter writer = sink.writer(document, name)) {
-            if (SignatureRevision.addDss(writer, material.certificates(), material.ocspResponses(), material.crls()) == 0) {
-                return;
-            }
-            RevisionWriter.Revision revision = writer.write();
-            try (OutputStream out = sink.next()) {
-                revision.writeTo(out);
-            }
+            appendValidationData(writer, sink, material);
+        }
+    }
+
+    /** As {@link #appendValidationData(Sink, String, ValidationMaterial)} with {@code writer} over the sink's stage. */
+    private static void appendValidationData(RevisionWriter writer, Sink sink, ValidationMaterial material)
+            throws IOException {
+        Budget.check();
+        if (SignatureRevision.addDss(writer, material.certificates(), material.ocspResponses(), material.crls()) == 0) {
+            return;
+        }
+        RevisionWriter.Revision revision = writer.write();
+        try (OutputStream out = sink.next()) {
+            revision.writeTo(out);
         }
     }
 
     /** Appends a document time-stamp revision ({@code /DocTimeStamp}, {@code ETSI.RFC3161}). */
     static Instant appendDocumentTimestamp(Sink sink, String name, TimestampSource timestamps) throws IOException {
         Budget.check();
-        Recorder recorder = timestamps instanceof Recorder r ? r : new Recorder(timestamps);
         try (PDDocument document = sink.load(name); RevisionWriter writer = sink.writer(document, name)) {
-            SignatureRevision.addSignature(writer, new SignatureRevision.Options(newFieldName(document))
-                    .kind(SignatureRevision.Kind.DOCUMENT_TIMESTAMP).contentsSize(TIMESTAMP_ROOM + SLACK));
-            RevisionWriter.Revision revision = writer.write();
-            try (OutputStream out = sink.next()) {
-                MessageDigest digest = Digests.sha256();
-                revision.writeHead(out, digest);
-                byte[] imprint = digest.digest();
-                byte[] token = recorder.timestamp("SHA-256", imprint);
-                SignatureTimestamps.requireImprint(token, imprint, recorder.describe());
-                revision.writeTail(out, token);
-            }
+            return appendDocumentTimestamp(writer, sink, timestamps);
+        }
+    }
+
+    /** As {@link #appendDocumentTimestamp(Sink, String, TimestampSource)} with {@code writer} over the sink's stage. */
+    private static Instant appendDocumentTimestamp(RevisionWriter writer, Sink sink, TimestampSource timestamps)
+            throws IOException {
+        Budget.check();
+        Recorder recorder = timestamps instanceof Recorder r ? r : new Recorder(timestamps);
+        SignatureRevision.addSignature(writer, new SignatureRevision.Options(newFieldName(writer.document()))
+                .kind(SignatureRevision.Kind.DOCUMENT_TIMESTAMP).contentsSize(TIMESTAMP_ROOM + SLACK));
+        RevisionWriter.Revision revision = writer.write();
+        try (OutputStream out = sink.next()) {
+            MessageDigest digest = Digests.sha256();
+            revision.writeHead(out, digest);
+            byte[] imprint = digest.digest();
+            byte[] token = recorder.timestamp("SHA-256", imprint);
+            SignatureTimestamps.requireImprint(token, imprint, recorder.describe());
+            revision.writeTail(out, token);
         }
         return recorder.last().orElseThrow();
     }
@@ -636,14 +727,67 @@ final class SigningPipeline {
      * document is in the heap, a dictionary written uncompressed is read with the engine's own parser instead,
      * and PDFBox is asked only for the rare one that has a /Reference.
      *
+     * The /Contents hex string is checked but not decoded ({@link PdfSyntax.Parser#skipHexStrings}): a new
+     * signature needs no earlier signature's CMS, and the long-term data check reads only the start of it
+     * ({@link #signerCertificate}).
+     *
      * @param type       its /Type name, or {@code null}
-     * @param contents   its /Contents bytes, or {@code null}
+     * @param contents   its /Contents: a {@link PdfSyntax.Hex} (undecoded), a {@link PdfSyntax.Str}, or {@code null}
      * @param references whether it has a /Reference entry (DocMDP, FieldMDP)
      * @param byteRangeWellFormed whether its /ByteRange is four non-negative integers
      * @param dictionary PDFBox's view, resolved only on demand
      */
-    record EarlierSignature(String type, byte[] contents, boolean references, boolean byteRangeWellFormed,
+    record EarlierSignature(String type, Object contents, boolean references, boolean byteRangeWellFormed,
                             java.util.function.Supplier<COSDictionary> dictionary) {
+
+        /**
+         * The first bytes of a CMS read to find its signing certificate, in turn (a short chain fits the first); a
+         * longer certificate set is decoded whole.
+         */
+        private static final int[] PREFIXES = {3 * 1024, 16 * 1024};
+
+        /** @return the /Contents bytes (decoded now), or {@code null} */
+        byte[] contentBytes() {
+            return contents instanceof PdfSyntax.Hex hex ? hex.decode()
+                    : contents instanceof PdfSyntax.Str str ? str.bytes() : null;
+        }
+
+        /**
+         * The signing certificate of the CMS in /Contents (the certificate of its first SignerInfo's sid), read
+         * from the start of /Contents only (certificates and the sid come before the signed attributes, the
+         * signature and the unsigned attributes); {@code null} when there is none or the CMS cannot be read.
+         */
+        X509CertificateHolder signerCertificate() {
+            return signerCertificate(new java.util.HashMap<>());
+        }
+
+        /** As {@link #signerCertificate()}, reusing the certificates {@code parsed} for earlier signatures. */
+        X509CertificateHolder signerCertificate(Map<java.nio.ByteBuffer, X509CertificateHolder> parsed) {
+            if (contents == null) {
+                return null;
+            }
+            try {
+                if (contents instanceof PdfSyntax.Hex hex) {
+                    for (int prefix : PREFIXES) {
+                        byte[] start = hex.decodePrefix(prefix);
+                        X509CertificateHolder found = DerPrefix.signer(start, parsed);
+                        if (found != null) {
+                            return found;
+                        }
+                        if (start.length < prefix) {
+                            break; // the whole string
+                        }
+                    }
+                }
+                CMSSignedData cms = new CMSSignedData(contentBytes());
+                SignerInformation signer = cms.getSignerInfos().getSigners().iterator().next();
+                @SuppressWarnings("unchecked")
+                Collection<X509CertificateHolder> matches = cms.getCertificates().getMatches(signer.getSID());
+                return matches.isEmpty() ? null : matches.iterator().next();
+            } catch (Exception e) {
+                return null; // an earlier signature that cannot be read is reported by validation, not here
+            }
+        }
 
         static List<EarlierSignature> of(PDDocument document, byte[] raw) {
             Map<org.apache.pdfbox.cos.COSObjectKey, Long> xref = document.getDocument().getXrefTable();
@@ -666,7 +810,7 @@ final class SigningPipeline {
                         continue; // an empty field
                     }
                     parsed = new EarlierSignature(d.getNameAsString(COSName.TYPE),
-                            d.getDictionaryObject(COSName.CONTENTS) instanceof COSString c ? c.getBytes() : null,
+                            d.getDictionaryObject(COSName.CONTENTS) instanceof COSString c ? new PdfSyntax.Str(c.getBytes()) : null,
                             d.getItem(COSName.REFERENCE) != null, wellFormed(d.getDictionaryObject(COSName.BYTERANGE)),
                             () -> d);
                 }
@@ -690,20 +834,20 @@ final class SigningPipeline {
         private static EarlierSignature parse(PdfSyntax.Input input, long offset, long number,
                                               java.util.function.Supplier<COSDictionary> pdfBox) {
             try {
-                PdfSyntax.Parser parser = new PdfSyntax.Parser(input, offset);
+                PdfSyntax.Parser parser = new PdfSyntax.Parser(input, offset).skipHexStrings();
                 if (parser.objectHeader() != number || !(parser.readObject() instanceof Map<?, ?> map)) {
                     return null;
                 }
                 Object type = map.get("Type");
                 Object contents = map.get("Contents");
                 Object range = map.get("ByteRange");
-                if (contents != null && !(contents instanceof PdfSyntax.Str) || type != null && !(type instanceof PdfSyntax.Name)
+                if (contents != null && !(contents instanceof PdfSyntax.Str || contents instanceof PdfSyntax.Hex) || type != null && !(type instanceof PdfSyntax.Name)
                         || range instanceof PdfSyntax.Ref || range instanceof List<?> l && l.stream().anyMatch(x -> !(x instanceof Long))) {
                     return null; // indirect or unexpected values: PDFBox resolves them
                 }
                 boolean wellFormed = range instanceof List<?> l && l.size() == 4 && l.stream().allMatch(x -> (Long) x >= 0);
                 return new EarlierSignature(type == null ? null : ((PdfSyntax.Name) type).value(),
-                        contents == null ? null : ((PdfSyntax.Str) contents).bytes(), map.containsKey("Reference"),
+                        contents, map.containsKey("Reference"),
                         wellFormed, pdfBox);
             } catch (RuntimeException e) {
                 return null; // PDFBox decides what it makes of it
@@ -905,25 +1049,26 @@ final class SigningPipeline {
             }
         }
         List<String> warnings = new ArrayList<>();
+        Map<java.nio.ByteBuffer, X509CertificateHolder> parsed = new java.util.HashMap<>();
+        Map<X509CertificateHolder, Boolean> covered = new java.util.IdentityHashMap<>();
         for (EarlierSignature signature : earlier) {
             if ("DocTimeStamp".equals(signature.type()) || signature.contents() == null) {
                 continue;
             }
+            X509CertificateHolder certificate = signature.signerCertificate(parsed);
             try {
-                CMSSignedData cms = new CMSSignedData(signature.contents());
-                SignerInformation signer = cms.getSignerInfos().getSigners().iterator().next();
-                @SuppressWarnings("unchecked")
-                Collection<X509CertificateHolder> matches = cms.getCertificates().getMatches(signer.getSID());
-                if (matches.isEmpty()) {
-                    continue;
-                }
-                X509CertificateHolder certificate = matches.iterator().next();
-                if (!inDss.contains(Digests.sha256Hex(certificate.getEncoded()))) {
+                if (certificate != null && !covered.computeIfAbsent(certificate, c -> {
+                    try {
+                        return inDss.contains(Digests.sha256Hex(c.getEncoded()));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                })) {
                     warnings.add("The earlier signature by '" + certificate.getSubject() + "' (serial "
                             + certificate.getSerialNumber().toString(16) + ") was left exactly as it was, without "
                             + "long-term validation data: extend the document to add it.");
                 }
-            } catch (Exception e) {
+            } catch (java.io.UncheckedIOException e) {
                 // an earlier signature that cannot be read is reported by validation, not here
             }
         }

@@ -568,6 +568,90 @@ class RevisionWriterTest {
     }
 
     @Test
+    void aFollowingRevisionHasTheBytesAWriterOverAFreshLoadWrites() throws Exception {
+        // The signing pipeline writes the signature, /DSS and document time-stamp revisions on one loaded document
+        // (RevisionWriter#following); each must be byte for byte what a writer over PDFBox's load of the file
+        // before it writes, for every input and cross-reference form.
+        List<X509Certificate> chain = pki.seal().chain();
+        List<byte[]> certs = new ArrayList<>();
+        for (X509Certificate c : chain) {
+            certs.add(c.getEncoded());
+        }
+        List<byte[]> ocsps = List.of(ocspResponse(chain.get(0), chain.get(1)));
+        SignatureRevision.Options timestamp = new SignatureRevision.Options("CertyneoTimestamp")
+                .kind(SignatureRevision.Kind.DOCUMENT_TIMESTAMP).contentsSize(4096);
+        List<String> problems = new ArrayList<>();
+        int checked = 0;
+        for (Input input : inputs()) {
+            byte[] pdf = input.bytes();
+            byte[] signed;
+            byte[] withDss;
+            byte[] stamped;
+            try (PDDocument doc = Loader.loadPDF(pdf); RevisionWriter w1 = RevisionWriter.of(pdf, doc, input.name())) {
+                SignatureRevision.addSignature(w1, new SignatureRevision.Options(FIELD).signingTime(SIGNING_TIME));
+                Revision r1 = w1.write();
+                signed = writeSigned(r1);
+                try (RevisionWriter w2 = w1.following(signed)) {
+                    assertEquals(r1.startxref(), w2.previousOffset());
+                    assertEquals(r1.size(), w2.originalSize());
+                    assertTrue(SignatureRevision.addDss(w2, certs, ocsps, List.of()) > 0);
+                    withDss = w2.write().toByteArray();
+                    try (RevisionWriter w3 = w2.following(withDss)) {
+                        SignatureRevision.addSignature(w3, timestamp);
+                        stamped = w3.write().toByteArray();
+                    }
+                }
+            }
+            byte[] freshDss;
+            try (PDDocument doc = Loader.loadPDF(signed); RevisionWriter w = RevisionWriter.of(signed, doc, input.name())) {
+                assertTrue(SignatureRevision.addDss(w, certs, ocsps, List.of()) > 0);
+                freshDss = w.write().toByteArray();
+            }
+            byte[] freshStamp;
+            try (PDDocument doc = Loader.loadPDF(freshDss); RevisionWriter w = RevisionWriter.of(freshDss, doc, input.name())) {
+                SignatureRevision.addSignature(w, timestamp);
+                freshStamp = w.write().toByteArray();
+            }
+            if (!Arrays.equals(withDss, freshDss)) {
+                problems.add(input.name() + ": the /DSS revision differs from a fresh load's");
+            } else if (!Arrays.equals(stamped, freshStamp)) {
+                problems.add(input.name() + ": the document time-stamp revision differs from a fresh load's");
+            }
+            checked++;
+        }
+        assertTrue(checked >= PdfVector.values().length - 4, "inputs checked: " + checked);
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+
+        // From a file, as the large-document path does; a file that does not end with the revision is refused.
+        byte[] pdf = PdfVector.OBJECT_STREAMS.bytes();
+        Path first = Files.createTempFile(home, "following", ".pdf");
+        try (PDDocument doc = Loader.loadPDF(pdf); RevisionWriter w1 = RevisionWriter.of(pdf, doc, "objstm.pdf")) {
+            SignatureRevision.addSignature(w1, new SignatureRevision.Options(FIELD).signingTime(SIGNING_TIME));
+            byte[] signedBytes = writeSigned(w1.write());
+            assertThrows(IllegalStateException.class, () -> w1.following(pdf));
+            Files.write(first, signedBytes);
+            try (RevisionWriter w2 = w1.following(first)) {
+                assertTrue(SignatureRevision.addDss(w2, certs, ocsps, List.of()) > 0);
+                byte[] fromFile = w2.write().toByteArray();
+                try (PDDocument fresh = Loader.loadPDF(signedBytes);
+                     RevisionWriter w = RevisionWriter.of(signedBytes, fresh, "objstm.pdf")) {
+                    assertTrue(SignatureRevision.addDss(w, certs, ocsps, List.of()) > 0);
+                    assertArrayEquals(w.write().toByteArray(), fromFile);
+                }
+            }
+        }
+    }
+
+    /** The final file of a signature revision, its /Contents patched with a test CMS over its byte range. */
+    private static byte[] writeSigned(Revision revision) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        revision.writeHead(out, sha);
+        revision.writeTail(out, cms(sha.digest()));
+        return out.toByteArray();
+    }
+
+    @Test
     void newObjectsMustBeWrittenWhenReferenced() throws Exception {
         byte[] pdf = PdfVector.MINIMAL.bytes();
         try (PDDocument doc = Loader.loadPDF(pdf); RevisionWriter w = RevisionWriter.of(pdf, doc, "m.pdf")) {

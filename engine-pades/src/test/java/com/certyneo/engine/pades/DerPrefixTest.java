@@ -1,0 +1,118 @@
+package com.certyneo.engine.pades;
+
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cms.CMSAbsentContent;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.cms.SignerInfoGenerator;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link DerPrefix}: the signing certificate of a CMS read from the start of its DER, against BouncyCastle's
+ * reading of the whole CMS, for both kinds of sid; a prefix that ends too early, or bytes that are not a DER
+ * SignedData, give no answer (the caller then parses the whole CMS).
+ */
+class DerPrefixTest {
+
+    @TempDir
+    static Path home;
+
+    private static SandboxPki pki;
+
+    @BeforeAll
+    static void pki() {
+        pki = SandboxPki.loadOrCreate(home);
+    }
+
+    @Test
+    void theSignerIsFoundInThePrefixWhicheverTheSid() throws Exception {
+        for (boolean keyIdentifier : new boolean[] {false, true}) {
+            // the seal's certificate last among the certificates, so that the sid, not the order, decides
+            List<java.security.cert.X509Certificate> reversed = new java.util.ArrayList<>(pki.seal().chain());
+            java.util.Collections.reverse(reversed);
+            byte[] cms = cms(keyIdentifier, reversed);
+            X509CertificateHolder expected = signerOf(cms);
+            byte[] padded = Arrays.copyOf(cms, cms.length + 4096); // as a zero-padded /Contents
+            X509CertificateHolder found = DerPrefix.signer(padded);
+            assertNotNull(found, "sid by " + (keyIdentifier ? "key identifier" : "issuer and serial"));
+            assertEquals(expected, found);
+            assertEquals(pki.seal().certificate().getSerialNumber(), found.getSerialNumber());
+
+            // every prefix either settles it right or gives no answer; one just past the sid settles it
+            int settledAt = -1;
+            for (int n = 0; n <= cms.length; n += 7) {
+                X509CertificateHolder partial = DerPrefix.signer(Arrays.copyOf(cms, n));
+                if (partial != null) {
+                    assertEquals(expected, partial, "prefix of " + n + " bytes");
+                    settledAt = settledAt < 0 ? n : settledAt;
+                }
+            }
+            assertTrue(settledAt > 0 && settledAt < cms.length - 64, "settled from " + settledAt + " of " + cms.length);
+            assertNull(DerPrefix.signer(Arrays.copyOf(cms, settledAt / 2)));
+        }
+    }
+
+    @Test
+    void whatIsNotADerSignedDataGivesNoAnswer() throws Exception {
+        assertNull(DerPrefix.signer(new byte[0]));
+        assertNull(DerPrefix.signer(new byte[64]));
+        assertNull(DerPrefix.signer(pki.seal().certificate().getEncoded()));
+        byte[] cms = cms(false, pki.seal().chain());
+        byte[] indefinite = cms.clone();
+        indefinite[1] = (byte) 0x80; // BER indefinite length
+        assertNull(DerPrefix.signer(indefinite));
+        // a CMS that does not carry its signer's certificate
+        byte[] without = cms(false, pki.seal().chain().subList(1, pki.seal().chain().size()));
+        assertNull(DerPrefix.signer(without));
+    }
+
+    private static byte[] cms(boolean keyIdentifier, List<java.security.cert.X509Certificate> certificates)
+            throws Exception {
+        SandboxPki.Entry signer = pki.seal();
+        String algorithm = "EC".equals(signer.key().getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+        ContentSigner contentSigner = new JcaContentSignerBuilder(algorithm).build(signer.key());
+        JcaSignerInfoGeneratorBuilder builder = new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build());
+        X509CertificateHolder holder = new X509CertificateHolder(signer.certificate().getEncoded());
+        SignerInfoGenerator info = keyIdentifier
+                ? builder.build(contentSigner, keyIdentifier(holder))
+                : builder.build(contentSigner, holder);
+        CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+        generator.addSignerInfoGenerator(info);
+        generator.addCertificates(new JcaCertStore(certificates));
+        return generator.generate(new CMSAbsentContent(), false).getEncoded(ASN1Encoding.DER);
+    }
+
+    /** The certificate's subject key identifier (its extension, else the SHA-1 of its public key). */
+    private static byte[] keyIdentifier(X509CertificateHolder holder) throws Exception {
+        var extension = org.bouncycastle.asn1.x509.SubjectKeyIdentifier.fromExtensions(holder.getExtensions());
+        return extension != null ? extension.getKeyIdentifier()
+                : MessageDigest.getInstance("SHA-1").digest(holder.getSubjectPublicKeyInfo().getPublicKeyData().getBytes());
+    }
+
+    private static X509CertificateHolder signerOf(byte[] cms) throws Exception {
+        CMSSignedData data = new CMSSignedData(cms);
+        var info = data.getSignerInfos().getSigners().iterator().next();
+        @SuppressWarnings("unchecked")
+        Collection<X509CertificateHolder> matches = data.getCertificates().getMatches(info.getSID());
+        return matches.iterator().next();
+    }
+}
