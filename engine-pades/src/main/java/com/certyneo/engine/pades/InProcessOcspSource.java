@@ -32,6 +32,14 @@ import java.util.function.Supplier;
  * An OCSP responder that runs in-process for CAs whose keys the engine holds (the sandbox PKI).
  * Responses are signed by the issuing CA itself and produced on demand, so they are always fresher
  * than the signature they are asked about. Certificates are "good" unless revoked here.
+ *
+ * <p>A response about a CA certificate (an intermediate or issuing CA, asked about by every signature under
+ * it) is reused within the second it was signed in, like a responder that pre-signs its answers: its
+ * thisUpdate and producedAt carry whole seconds (ASN.1 GeneralizedTime as BouncyCastle writes it), so within
+ * that second a new signature would carry the same times and the same status, and is no fresher for
+ * {@link ValidationMaterialCollector} (issued no earlier than the best-signature-time, to the second) or for
+ * DSS. A revocation here ends the reuse at once. Responses about end-entity certificates (the one-time
+ * certificate of each AES signature, seals, time-stamp units) are always signed anew.
  */
 final class InProcessOcspSource implements OCSPSource {
 
@@ -41,6 +49,18 @@ final class InProcessOcspSource implements OCSPSource {
     private final transient List<Supplier<SandboxPki.Entry>> authorities;
     private final transient Map<BigInteger, Instant> revoked = new ConcurrentHashMap<>();
     private final transient Clock clock;
+    /** The latest response about each CA certificate asked about, by issuer and serial number. */
+    private final transient Map<Asked, Signed> recent = new ConcurrentHashMap<>();
+    /** Incremented by every {@link #revoke}: a response signed before it is not reused after it. */
+    private final transient java.util.concurrent.atomic.AtomicLong revocations = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A certificate asked about: its issuer's certificate and its serial number. */
+    private record Asked(X509Certificate issuer, BigInteger serial) {
+    }
+
+    /** A signed response, the second it was signed in, and the revocation count it saw. */
+    private record Signed(long second, long revocations, BasicOCSPResp response) {
+    }
 
     InProcessOcspSource(List<SandboxPki.Entry> authorities, Clock clock) {
         this(clock, authorities.stream().map(a -> (Supplier<SandboxPki.Entry>) () -> a).toList());
@@ -61,6 +81,7 @@ final class InProcessOcspSource implements OCSPSource {
 
     void revoke(X509Certificate certificate, Instant when) {
         revoked.put(certificate.getSerialNumber(), when);
+        revocations.incrementAndGet(); // after the status changed: a response counted before it is not reused
     }
 
     @Override
@@ -73,21 +94,22 @@ final class InProcessOcspSource implements OCSPSource {
         }
         try {
             X509Certificate caCert = authority.certificate();
-            PrivateKey caKey = authority.key();
-            DigestCalculatorProvider digests = new JcaDigestCalculatorProviderBuilder().build();
-            X509CertificateHolder caHolder = new JcaX509CertificateHolder(caCert);
-            CertificateID id = new CertificateID(digests.get(CertificateID.HASH_SHA1), caHolder,
-                    certificate.getCertificate().getSerialNumber());
+            BigInteger serial = certificate.getCertificate().getSerialNumber();
             Instant now = clock.instant();
-            BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(
-                    new JcaRespID(caCert.getPublicKey(), digests.get(CertificateID.HASH_SHA1)));
-            Instant revokedAt = revoked.get(certificate.getCertificate().getSerialNumber());
-            CertificateStatus status = revokedAt == null ? CertificateStatus.GOOD
-                    : new RevokedStatus(Date.from(revokedAt), org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
-            builder.addResponse(id, status, Date.from(now), Date.from(now.plus(Duration.ofDays(1))), null);
-            String algorithm = "EC".equals(caKey.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
-            BasicOCSPResp response = builder.build(new JcaContentSignerBuilder(algorithm).build(caKey),
-                    new X509CertificateHolder[] {caHolder}, Date.from(now));
+            BasicOCSPResp response;
+            if (certificate.getCertificate().getBasicConstraints() >= 0) { // a CA certificate: reused within its second
+                Asked asked = new Asked(caCert, serial);
+                long seen = revocations.get(); // read before the status: a revocation after it makes this response stale
+                Signed known = recent.get(asked);
+                if (known != null && known.second() == now.getEpochSecond() && known.revocations() == seen) {
+                    response = known.response();
+                } else {
+                    response = respond(authority, serial, now);
+                    recent.put(asked, new Signed(now.getEpochSecond(), seen, response));
+                }
+            } else {
+                response = respond(authority, serial, now);
+            }
             OCSPToken token = new OCSPToken(response, response.getResponses()[0], certificate, issuer);
             token.setExternalOrigin(RevocationOrigin.EXTERNAL);
             return token;
@@ -95,5 +117,23 @@ final class InProcessOcspSource implements OCSPSource {
             throw new IllegalStateException("In-process OCSP response failed for "
                     + certificate.getSubject().getRFC2253() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A response signed by {@code authority} now: the certificate's status, valid for a day. */
+    private BasicOCSPResp respond(SandboxPki.Entry authority, BigInteger serial, Instant now) throws Exception {
+        X509Certificate caCert = authority.certificate();
+        PrivateKey caKey = authority.key();
+        DigestCalculatorProvider digests = new JcaDigestCalculatorProviderBuilder().build();
+        X509CertificateHolder caHolder = new JcaX509CertificateHolder(caCert);
+        CertificateID id = new CertificateID(digests.get(CertificateID.HASH_SHA1), caHolder, serial);
+        BasicOCSPRespBuilder builder = new BasicOCSPRespBuilder(
+                new JcaRespID(caCert.getPublicKey(), digests.get(CertificateID.HASH_SHA1)));
+        Instant revokedAt = revoked.get(serial);
+        CertificateStatus status = revokedAt == null ? CertificateStatus.GOOD
+                : new RevokedStatus(Date.from(revokedAt), org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+        builder.addResponse(id, status, Date.from(now), Date.from(now.plus(Duration.ofDays(1))), null);
+        String algorithm = "EC".equals(caKey.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+        return builder.build(new JcaContentSignerBuilder(algorithm).build(caKey),
+                new X509CertificateHolder[] {caHolder}, Date.from(now));
     }
 }

@@ -166,7 +166,50 @@ final class OutputSelfCheck {
      */
     void verify(byte[] pdf, long inputLength, String name) {
         Objects.requireNonNull(pdf, "pdf");
-        run(new ArrayBytes(pdf), inputLength, name);
+        run(new ArrayBytes(pdf, null), inputLength, name);
+    }
+
+    /**
+     * SHA-256 fingerprints of an output and of some of its prefixes, computed by {@link #verify(byte[], byte[], String,
+     * long...)} in its own pass over the output.
+     *
+     * @param output   the SHA-256 (hex) of the whole output
+     * @param prefixes the SHA-256 (hex) of the output's first {@code n} bytes, by {@code n}
+     */
+    record Fingerprints(String output, Map<Long, String> prefixes) {
+        /** @return the SHA-256 (hex) of the output's first {@code length} bytes (a prefix that was asked for) */
+        String prefix(long length) {
+            return Objects.requireNonNull(prefixes.get(length), "no fingerprint of the first " + length + " bytes");
+        }
+    }
+
+    /**
+     * {@link #verify(byte[], long, String)} of an output that must begin with {@code prepared}, byte for byte (an
+     * incremental update changes nothing before its first new byte: earlier signatures depend on it), and the SHA-256
+     * of the output and of its first {@code n} bytes for each {@code n} of {@code prefixes}. The fingerprints come from
+     * the check's own pass over the output: the digest of the first signature or time-stamp byte range is taken at
+     * each prefix length and, for the whole output, at the start of its {@code /Contents} gap, so they cost no pass of
+     * their own. With the prefix check, the fingerprint of the first {@code prepared.length} bytes is that of
+     * {@code prepared}.
+     *
+     * @param prefixes prefix lengths, each at most {@code prepared.length}
+     */
+    Fingerprints verify(byte[] pdf, byte[] prepared, String name, long... prefixes) {
+        Objects.requireNonNull(pdf, "pdf");
+        for (long n : prefixes) {
+            if (n < 0 || n > prepared.length) {
+                throw new IllegalArgumentException("prefix " + n + " is not within the input (" + prepared.length + " bytes)");
+            }
+        }
+        if (pdf.length < prepared.length || !Arrays.equals(pdf, 0, prepared.length, prepared, 0, prepared.length)) {
+            long at = pdf.length < prepared.length ? pdf.length
+                    : Arrays.mismatch(pdf, 0, prepared.length, prepared, 0, prepared.length);
+            throw new Failures(name).fail("new revision", "the output does not begin with its input: byte " + at
+                    + " differs (an incremental update changes nothing before its first new byte)", FAULT);
+        }
+        ArrayBytes bytes = new ArrayBytes(pdf, new Fingerprinting(prefixes));
+        run(bytes, prepared.length, name);
+        return bytes.fingerprinting.result(pdf);
     }
 
     /** As {@link #verify(byte[], long, String)} for an output file, read streaming. */
@@ -917,7 +960,83 @@ final class OutputSelfCheck {
         void digest(List<RangeDigest> digests) throws IOException;
     }
 
-    private record ArrayBytes(byte[] pdf) implements Bytes {
+    /**
+     * The fingerprints {@link #verify(byte[], byte[], String, long...)} asks for, taken from a SHA-256 range digest
+     * that starts at 0 (every /ByteRange does) while {@link ArrayBytes#digest} computes it.
+     */
+    private static final class Fingerprinting {
+        private final long[] prefixes;
+        private final Map<Long, String> taken = new java.util.TreeMap<>();
+        private String whole;
+
+        Fingerprinting(long[] prefixes) {
+            this.prefixes = prefixes.clone();
+            Arrays.sort(this.prefixes);
+        }
+
+        /**
+         * Feeds {@code [0, a)} of the output into {@code d} (a SHA-256 digest of a range {@code [0 a b c]}), taking
+         * the prefix fingerprints on the way and the whole output's from a copy of {@code d} at {@code a}.
+         *
+         * @return whether it did (false: {@code d} was not fed, a digest cannot be copied here)
+         */
+        boolean feed(RangeDigest d, byte[] pdf) {
+            long a = d.range.a();
+            if (prefixes.length > 0 && prefixes[prefixes.length - 1] > a) {
+                return false;
+            }
+            try {
+                MessageDigest copy = (MessageDigest) d.digest.clone();
+                copy.reset(); // fails early when the provider's digest cannot be cloned
+            } catch (CloneNotSupportedException e) {
+                return false;
+            }
+            long at = 0;
+            try {
+                for (long n : prefixes) {
+                    d.digest.update(pdf, (int) at, (int) (n - at));
+                    at = n;
+                    taken.put(n, HexFormat.of().formatHex(((MessageDigest) d.digest.clone()).digest()));
+                }
+                d.digest.update(pdf, (int) at, (int) (a - at));
+                MessageDigest rest = (MessageDigest) d.digest.clone();
+                rest.update(pdf, (int) a, (int) (pdf.length - a));
+                whole = HexFormat.of().formatHex(rest.digest());
+            } catch (CloneNotSupportedException e) {
+                throw new IllegalStateException("a digest that could be cloned could not be cloned again", e);
+            }
+            return true;
+        }
+
+        /** @return the fingerprints, computing here (their own pass) any that no range digest could give */
+        Fingerprints result(byte[] pdf) {
+            if (whole == null) {
+                MessageDigest digest = Digests.sha256();
+                long at = 0;
+                for (long n : prefixes) {
+                    digest.update(pdf, (int) at, (int) (n - at));
+                    at = n;
+                    try {
+                        taken.put(n, HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest()));
+                    } catch (CloneNotSupportedException e) {
+                        taken.put(n, Digests.sha256Hex(Arrays.copyOf(pdf, (int) n)));
+                    }
+                }
+                digest.update(pdf, (int) at, (int) (pdf.length - at));
+                whole = HexFormat.of().formatHex(digest.digest());
+            }
+            return new Fingerprints(whole, Map.copyOf(taken));
+        }
+
+        static boolean isSha256(MessageDigest digest) {
+            String algorithm = digest.getAlgorithm();
+            return "SHA-256".equalsIgnoreCase(algorithm) || NISTObjectIdentifiers.id_sha256.getId().equals(algorithm)
+                    || ("OID." + NISTObjectIdentifiers.id_sha256.getId()).equals(algorithm);
+        }
+    }
+
+    /** An output in memory; {@code fingerprinting} (may be null) is served by the first SHA-256 range digest. */
+    private record ArrayBytes(byte[] pdf, Fingerprinting fingerprinting) implements Bytes {
         @Override
         public long length() {
             return pdf.length;
@@ -935,8 +1054,13 @@ final class OutputSelfCheck {
 
         @Override
         public void digest(List<RangeDigest> digests) {
+            boolean fingerprinted = fingerprinting == null;
             for (RangeDigest d : digests) {
-                d.digest.update(pdf, 0, (int) d.range.a());
+                if (!fingerprinted && Fingerprinting.isSha256(d.digest) && fingerprinting.feed(d, pdf)) {
+                    fingerprinted = true; // [0, a) is in d already
+                } else {
+                    d.digest.update(pdf, 0, (int) d.range.a());
+                }
                 d.digest.update(pdf, (int) d.range.b(), (int) d.range.c());
                 d.result = d.digest.digest();
             }

@@ -232,14 +232,32 @@ public final class PadesSignatureEngine implements SignatureEngine {
             sink.release();
         }
         byte[] output = sink.bytes();
-        signatureCheck(profile, chain.get(0)).verify(output, prepared.length, name); // before anything is written
+        Fingerprinted digests = fingerprinted(input, prepared);
+        OutputSelfCheck.Fingerprints fingerprints = signatureCheck(profile, chain.get(0))
+                .verify(output, prepared, name, digests.prefixes()); // before anything is written
         Budget.commit(); // past this point the output is written even if the time limit passes
         request.output().write(out -> out.write(output));
-        String inputSha256 = Digests.sha256Hex(input);
         return new SigningResult(request.level(), profile, chain, signingTime, signed.timestampTime(),
-                inputSha256, prepared == input ? inputSha256 : Digests.sha256Hex(prepared), Digests.sha256Hex(output),
-                request.output().path(),
-                mode.isSandbox(), signed.warnings());
+                digests.input(fingerprints), fingerprints.prefix(prepared.length), fingerprints.output(),
+                request.output().path(), mode.isSandbox(), signed.warnings());
+    }
+
+    /**
+     * Which SHA-256 fingerprints of the input the self-check's pass over the output gives (it checks that the output
+     * begins with {@code prepared}): the prepared input's, and the input's when the prepared input begins with it (a
+     * preparation revision is appended) — else the input is hashed on its own.
+     */
+    private record Fingerprinted(byte[] input, long[] prefixes, boolean inputIsPrefix) {
+        String input(OutputSelfCheck.Fingerprints fingerprints) {
+            return inputIsPrefix ? fingerprints.prefix(input.length) : Digests.sha256Hex(input);
+        }
+    }
+
+    private static Fingerprinted fingerprinted(byte[] input, byte[] prepared) {
+        boolean prefix = input == prepared || input.length <= prepared.length
+                && java.util.Arrays.equals(prepared, 0, input.length, input, 0, input.length);
+        long[] prefixes = prefix ? new long[] {input.length, prepared.length} : new long[] {prepared.length};
+        return new Fingerprinted(input, prefixes, prefix);
     }
 
     /** The pipeline's view of a request: who signs, with which attributes (one mapping for every path). */
@@ -418,19 +436,22 @@ public final class PadesSignatureEngine implements SignatureEngine {
         PdfInputs.requirePdfHeader(input, name);
         byte[] produced;
         SigningPipeline.Augmented done;
+        Fingerprinted digests;
+        OutputSelfCheck.Fingerprints fingerprints;
         try {
             byte[] prepared = PdfPreparation.prepare(input, name, mark);
             SigningPipeline.HeapSink sink = new SigningPipeline.HeapSink(prepared);
             done = operation.apply(sink, name, recorder);
             produced = sink.bytes();
-            augmentCheck(profile).verify(produced, prepared.length, name); // before anything is written
+            digests = fingerprinted(input, prepared);
+            fingerprints = augmentCheck(profile).verify(produced, prepared, name, digests.prefixes()); // before anything is written
         } catch (IOException | RuntimeException e) {
             throw translate(e, name);
         }
         Budget.commit(); // past this point the output is written even if the time limit passes
         output.write(out -> out.write(produced));
-        return new DocumentResult(Optional.ofNullable(profile), done.signatures(), recorder.last(), Digests.sha256Hex(input),
-                Digests.sha256Hex(produced), output.path(), mode.isSandbox(), done.warnings());
+        return new DocumentResult(Optional.ofNullable(profile), done.signatures(), recorder.last(), digests.input(fingerprints),
+                fingerprints.output(), output.path(), mode.isSandbox(), done.warnings());
     }
 
     @Override

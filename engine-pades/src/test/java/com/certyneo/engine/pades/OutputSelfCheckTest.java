@@ -206,6 +206,51 @@ class OutputSelfCheckTest {
         assertTrue(e.getMessage().contains("message imprint"), e.getMessage());
     }
 
+    /**
+     * The variant that also fingerprints: the SHA-256 of the output and of the prefixes asked for are those of the
+     * bytes (taken from the check's own pass), for a signature, a B-LTA signature (several ranges) and a document
+     * time-stamp; an output that does not begin with its input byte for byte fails, even when every byte range
+     * still verifies.
+     */
+    @Test
+    void theFingerprintsAreThoseOfTheBytesAndTheOutputMustBeginWithItsInput() throws Exception {
+        for (PadesProfile profile : List.of(PadesProfile.B_B, PadesProfile.B_LTA)) {
+            byte[] signed = sign(engine, SignatureLevel.SES, profile);
+            OutputSelfCheck.Fingerprints f = OutputSelfCheck.signature(profile, seal(), anchors)
+                    .verify(signed, INPUT, "in.pdf", 100, INPUT.length);
+            assertEquals(Digests.sha256Hex(signed), f.output(), profile.toString());
+            assertEquals(Digests.sha256Hex(INPUT), f.prefix(INPUT.length));
+            assertEquals(Digests.sha256Hex(java.util.Arrays.copyOf(INPUT, 100)), f.prefix(100));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        engine.timestamp(DocumentSource.of(INPUT, "in.pdf"), DocumentTarget.of(out));
+        byte[] stamped = out.toByteArray();
+        OutputSelfCheck.Fingerprints f = OutputSelfCheck.documentTimestamp().verify(stamped, INPUT, "in.pdf", INPUT.length);
+        assertEquals(Digests.sha256Hex(stamped), f.output());
+        assertEquals(Digests.sha256Hex(INPUT), f.prefix(INPUT.length));
+
+        // The engine reports those fingerprints: production (nothing prepared) and sandbox (a mark revision)
+        ProductionFixture production = ProductionFixture.create();
+        for (PadesSignatureEngine signer : List.of(production.engine(), engine)) {
+            ByteArrayOutputStream o = new ByteArrayOutputStream();
+            com.certyneo.engine.SigningResult result = signer.sign(SignRequest.builder()
+                    .document(DocumentSource.of(INPUT, "in.pdf")).output(DocumentTarget.of(o))
+                    .signer(jane()).level(SignatureLevel.SES).profile(PadesProfile.B_T).build());
+            assertEquals(Digests.sha256Hex(INPUT), result.inputSha256());
+            assertEquals(Digests.sha256Hex(o.toByteArray()), result.outputSha256());
+            assertEquals(signer == engine, !result.inputSha256().equals(result.preparedSha256()), "prepared = marked");
+        }
+
+        // An input that differs from the output's first bytes where no byte range looks (the output is intact)
+        byte[] signed = sign(engine, SignatureLevel.SES, PadesProfile.B_B);
+        byte[] otherInput = INPUT.clone();
+        otherInput[10] ^= 1;
+        SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> OutputSelfCheck
+                .signature(PadesProfile.B_B, seal(), anchors).verify(signed, otherInput, "in.pdf", otherInput.length));
+        assertEquals(ErrorCode.SIGNING_FAILED, e.code());
+        assertTrue(e.getMessage().contains("does not begin with its input: byte 10 differs"), e.getMessage());
+    }
+
     @Test
     void aCmsWithoutCertificatesFails() throws Exception {
         byte[] signed = sign(engine, SignatureLevel.SES, PadesProfile.B_B);

@@ -198,4 +198,73 @@ class SandboxMarkTest {
             content.endText();
         }
     }
+
+    /**
+     * The mark's font is embedded as a subset with a ToUnicode map (extractable, PDF/A keeps its embedded-fonts
+     * property), and each marked document owns its copy of the mark (the template built once per JVM is never
+     * shared): a document still saves its mark after another document marked before it was closed.
+     */
+    @org.junit.jupiter.api.Test
+    void theMarkEmbedsItsFontSubsetAndEveryDocumentGetsItsOwnCopy() throws Exception {
+        byte[] input = document(new Geometry("A4", 595, 842, p -> { }));
+        byte[] second;
+        try (PDDocument a = Loader.loadPDF(input); PDDocument b = Loader.loadPDF(input)) {
+            assertTrue(SandboxMarker.mark(a));
+            assertTrue(SandboxMarker.mark(b));
+            a.close();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            b.saveIncremental(out);
+            second = out.toByteArray();
+        }
+        try (PDDocument marked = Loader.loadPDF(second)) {
+            org.apache.pdfbox.pdmodel.font.PDFont font = markFont(marked.getPage(0));
+            assertTrue(font.isEmbedded(), "the mark's font is embedded");
+            assertTrue(font.getName().matches("[A-Z]{6}\\+LiberationSans"), "a subset: " + font.getName());
+            assertTrue(font.getCOSObject().containsKey(COSName.TO_UNICODE), "with a ToUnicode map");
+            assertEquals(2, markGlyphs(marked, 1).size() / SandboxMarker.TEXT.length(), "two lines of the mark");
+        }
+        // marking is deterministic: the same input marked again gives the same bytes (but for the trailer's /ID)
+        assertEquals(sha(PdfPreparation.prepare(input, "again.pdf", true)), sha(PdfPreparation.prepare(input, "x.pdf", true)));
+    }
+
+    /** Documents marked on several threads at once get exactly the mark a single thread draws. */
+    @org.junit.jupiter.api.Test
+    void marksDrawnConcurrentlyAreTheMarkDrawnAlone() throws Exception {
+        byte[] input = document(new Geometry("A4", 595, 842, p -> { }));
+        String alone = sha(PdfPreparation.prepare(input, "alone.pdf", true));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> marks = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                marks.add(pool.submit(() -> sha(PdfPreparation.prepare(input, "concurrent.pdf", true))));
+            }
+            for (java.util.concurrent.Future<String> mark : marks) {
+                assertEquals(alone, mark.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The font the mark's text is shown in: in the form XObject the page draws. */
+    private static org.apache.pdfbox.pdmodel.font.PDFont markFont(PDPage page) throws IOException {
+        for (COSName name : page.getResources().getXObjectNames()) {
+            if (page.getResources().getXObject(name) instanceof org.apache.pdfbox.pdmodel.graphics.form.PDFormXObject form
+                    && form.getResources() != null) {
+                for (COSName fontName : form.getResources().getFontNames()) {
+                    org.apache.pdfbox.pdmodel.font.PDFont font = form.getResources().getFont(fontName);
+                    if (font != null && font.getName() != null && font.getName().contains("LiberationSans")) {
+                        return font;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no LiberationSans font in the page's form XObjects");
+    }
+
+    /** The SHA-256 of a marked file without its trailer's /ID (PDFBox draws a new second identifier for each save). */
+    private static String sha(byte[] data) {
+        String text = new String(data, StandardCharsets.ISO_8859_1).replaceAll("/ID ?\\[<[0-9A-Fa-f]*> ?<[0-9A-Fa-f]*>\\]", "/ID");
+        return Digests.sha256Hex(text.getBytes(StandardCharsets.ISO_8859_1));
+    }
 }
