@@ -252,33 +252,12 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
         }
     }
 
-    /** Writes {@code bytes} to {@code target} through a temporary file in its directory, then a move. */
+    /**
+     * Writes {@code bytes} to {@code target} as the engine writes documents: through a temporary file, then a move,
+     * new files following the umask and a replaced file keeping its mode.
+     */
     static void writeAtomically(Path target, byte[] bytes) {
-        Path absolute = target.toAbsolutePath();
-        Path temporary = null;
-        try {
-            Files.createDirectories(absolute.getParent());
-            temporary = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
-            Files.write(temporary, bytes);
-            try {
-                Files.move(temporary, absolute, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                Files.move(temporary, absolute, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-            temporary = null;
-        } catch (IOException e) {
-            throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot write " + target + ": " + e.getMessage(),
-                    "Check that the directory exists and is writable.", e);
-        } finally {
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException ignored) {
-                    // best effort: nothing else to do
-                }
-            }
-        }
+        DocumentTarget.of(target).write(out -> out.write(bytes));
     }
 
     static List<X509Certificate> readCertificates(Path path) {

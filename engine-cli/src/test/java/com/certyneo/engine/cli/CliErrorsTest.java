@@ -79,6 +79,8 @@ class CliErrorsTest {
         try (var left = Files.list(xml.getParent())) {
             assertEquals(java.util.List.of(xml), left.toList(), "no temporary file left");
         }
+        Path plain = Files.createFile(dir.resolve("reports/plain.txt")); // what the umask gives a new file
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(xml), "the report follows the umask");
 
         Result two = run("validate", signed.toString(), signed.toString(), "--sandbox", "--home", home,
                 "--etsi-report", dir.resolve("two.xml").toString());
