@@ -203,8 +203,7 @@ final class ResponseVerifier {
         checkTsuCertificate(tsa, tsu, genTime);
         boolean trusted = checkTrust(tsa, tsu, signedData, genTime);
         checkPin(tsa, tsu, pins);
-        List<X509Certificate> tokenCertificates = tokenCertificates(tsa, signedData);
-        checkRevocation(tsa, tsu, issuerCandidates(tokenCertificates, pins), signedData, genTime);
+        checkRevocation(tsa, tsu, pins, signedData, genTime);
 
         String policy = info.getPolicy().getId();
         if (!allowedPolicies.isEmpty() && !allowedPolicies.contains(policy)) {
@@ -484,24 +483,28 @@ final class ResponseVerifier {
      * token whatever its date, as does a current "unknown" from the issuer's responder; no data, or only stale
      * "good" data, passes (the check runs "when data is available").
      */
-    private void checkRevocation(String tsa, X509Certificate tsu, List<X509Certificate> candidates,
+    private void checkRevocation(String tsa, X509Certificate tsu, List<X509Certificate> pins,
                                  CMSSignedData signedData, Instant genTime) {
-        X509Certificate issuer = candidates.stream().filter(c -> !c.equals(tsu) && issuedBy(tsu, c)).findFirst().orElse(null);
+        @SuppressWarnings("unchecked")
+        Collection<X509CRLHolder> crls = signedData.getCRLs().getMatches(null);
+        @SuppressWarnings("unchecked")
+        Collection<org.bouncycastle.asn1.ASN1Encodable> ocsps = signedData
+                .getOtherRevocationInfo(CMSObjectIdentifiers.id_ri_ocsp_response).getMatches(null);
         boolean fromSource = revocationSource != null;
+        if (crls.isEmpty() && ocsps.isEmpty() && !fromSource) {
+            return; // no data at hand (most tokens): no issuer to look for
+        }
+        X509Certificate issuer = issuerCandidates(tokenCertificates(tsa, signedData), pins).stream()
+                .filter(c -> !c.equals(tsu) && issuedBy(tsu, c)).findFirst().orElse(null);
         if (issuer == null) {
             LOG.debug("No issuer of TSU certificate '{}' at hand: its revocation status is not checked",
                     tsu.getSubjectX500Principal().getName());
             return;
         }
         List<RevocationStatus> statuses = new ArrayList<>();
-        @SuppressWarnings("unchecked")
-        Collection<X509CRLHolder> crls = signedData.getCRLs().getMatches(null);
         for (X509CRLHolder crl : crls) {
             crlStatus(encoded(crl), tsu, issuer, "a CRL in the token", false).ifPresent(statuses::add);
         }
-        @SuppressWarnings("unchecked")
-        Collection<org.bouncycastle.asn1.ASN1Encodable> ocsps = signedData
-                .getOtherRevocationInfo(CMSObjectIdentifiers.id_ri_ocsp_response).getMatches(null);
         for (org.bouncycastle.asn1.ASN1Encodable ocsp : ocsps) {
             ocspStatus(encoded(ocsp), tsu, issuer, "an OCSP response in the token", false).ifPresent(statuses::add);
         }
