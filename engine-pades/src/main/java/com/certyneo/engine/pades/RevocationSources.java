@@ -269,33 +269,11 @@ final class RevocationSources {
         @Override
         public OCSPToken getRevocationToken(CertificateToken certificate, CertificateToken issuer,
                                             java.util.Date requiredAfter) {
-            String key = cacheKey("ocsp", certificate, issuer);
-            try {
-                Optional<JdbcRevocationStore.Entry> cached = store.fresh(key, clock.instant(),
-                        requiredAfter == null ? null : requiredAfter.toInstant());
-                if (cached.isPresent()) {
-                    BasicOCSPResp basic = parseOcsp(cached.get().data());
-                    SingleResp single = DSSRevocationUtils.getLatestSingleResponse(basic, certificate, issuer);
-                    if (single != null) {
-                        LOG.debug("OCSP response for {} from the revocation cache", certificate.getSubject().getRFC2253());
-                        return new OCSPToken(basic, single, certificate, issuer);
-                    }
-                }
-            } catch (java.sql.SQLException e) {
-                return online.getRevocationToken(certificate, issuer); // the store warned
-            } catch (Exception e) {
-                LOG.debug("Unreadable cached OCSP response for {}: {}", certificate.getSubject().getRFC2253(), e.toString());
-            }
-            OCSPToken token = online.getRevocationToken(certificate, issuer);
-            if (token != null && token.isValid() && token.getThisUpdate() != null) {
-                try {
-                    store.put(key, "ocsp", token.getEncoded(), token.getThisUpdate().toInstant(),
-                            token.getNextUpdate() == null ? null : token.getNextUpdate().toInstant(), clock.instant());
-                } catch (java.sql.SQLException e) {
-                    // the store warned; the answer is used all the same
-                }
-            }
-            return token;
+            return cached(store, clock, "ocsp", certificate, issuer, requiredAfter, der -> {
+                BasicOCSPResp basic = parseOcsp(der);
+                SingleResp single = DSSRevocationUtils.getLatestSingleResponse(basic, certificate, issuer);
+                return single == null ? null : new OCSPToken(basic, single, certificate, issuer);
+            }, () -> online.getRevocationToken(certificate, issuer));
         }
     }
 
@@ -305,33 +283,51 @@ final class RevocationSources {
         @Override
         public CRLToken getRevocationToken(CertificateToken certificate, CertificateToken issuer,
                                            java.util.Date requiredAfter) {
-            String key = cacheKey("crl", certificate, issuer);
-            try {
-                Optional<JdbcRevocationStore.Entry> cached = store.fresh(key, clock.instant(),
-                        requiredAfter == null ? null : requiredAfter.toInstant());
-                if (cached.isPresent()) {
-                    CRLBinary binary = CRLUtils.buildCRLBinary(cached.get().data());
-                    eu.europa.esig.dss.crl.CRLValidity validity = CRLUtils.buildCRLValidity(binary, issuer);
-                    if (validity.isSignatureIntact()) {
-                        LOG.debug("CRL for {} from the revocation cache", certificate.getSubject().getRFC2253());
-                        return new CRLToken(certificate, validity);
-                    }
-                }
-            } catch (java.sql.SQLException e) {
-                return online.getRevocationToken(certificate, issuer); // the store warned
-            } catch (Exception e) {
-                LOG.debug("Unreadable cached CRL for {}: {}", certificate.getSubject().getRFC2253(), e.toString());
-            }
-            CRLToken token = online.getRevocationToken(certificate, issuer);
-            if (token != null && token.isValid() && token.getThisUpdate() != null) {
-                try {
-                    store.put(key, "crl", token.getEncoded(), token.getThisUpdate().toInstant(),
-                            token.getNextUpdate() == null ? null : token.getNextUpdate().toInstant(), clock.instant());
-                } catch (java.sql.SQLException e) {
-                    // the store warned; the answer is used all the same
-                }
-            }
-            return token;
+            return cached(store, clock, "crl", certificate, issuer, requiredAfter, der -> {
+                eu.europa.esig.dss.crl.CRLValidity validity = CRLUtils.buildCRLValidity(CRLUtils.buildCRLBinary(der), issuer);
+                return validity.isSignatureIntact() ? new CRLToken(certificate, validity) : null;
+            }, () -> online.getRevocationToken(certificate, issuer));
         }
+    }
+
+    /** Reads a cached answer back as a token; {@code null} when it does not serve the certificate. */
+    private interface FromCache<T> {
+        T read(byte[] der) throws Exception;
+    }
+
+    /**
+     * The cache in front of an online source: a usable cached answer (see {@link JdbcRevocationStore#fresh}) as
+     * is; otherwise the online answer, stored when it is valid. The database failing means asking online.
+     */
+    private static <T extends eu.europa.esig.dss.spi.x509.revocation.RevocationToken<?>> T cached(
+            JdbcRevocationStore store, java.time.Clock clock, String kind, CertificateToken certificate,
+            CertificateToken issuer, java.util.Date requiredAfter, FromCache<T> fromCache,
+            java.util.function.Supplier<T> online) {
+        String key = cacheKey(kind, certificate, issuer);
+        try {
+            Optional<JdbcRevocationStore.Entry> cached = store.fresh(key, clock.instant(),
+                    requiredAfter == null ? null : requiredAfter.toInstant());
+            if (cached.isPresent()) {
+                T token = fromCache.read(cached.get().data());
+                if (token != null) {
+                    LOG.debug("{} for {} from the revocation cache", kind, certificate.getSubject().getRFC2253());
+                    return token;
+                }
+            }
+        } catch (java.sql.SQLException e) {
+            return online.get(); // the store warned
+        } catch (Exception e) {
+            LOG.debug("Unreadable cached {} for {}: {}", kind, certificate.getSubject().getRFC2253(), e.toString());
+        }
+        T token = online.get();
+        if (token != null && token.isValid() && token.getThisUpdate() != null) {
+            try {
+                store.put(key, kind, token.getEncoded(), token.getThisUpdate().toInstant(),
+                        token.getNextUpdate() == null ? null : token.getNextUpdate().toInstant(), clock.instant());
+            } catch (java.sql.SQLException e) {
+                // the store warned; the answer is used all the same
+            }
+        }
+        return token;
     }
 }
