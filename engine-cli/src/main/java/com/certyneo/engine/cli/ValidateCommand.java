@@ -91,7 +91,8 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
             if (files.size() == 1) {
                 ValidationReport report = validate(engine, files.get(0), options);
                 if (etsiReport != null) {
-                    writeAtomically(etsiReport, report.etsiXml().orElseThrow());
+                    byte[] etsi = report.etsiXml().orElseThrow();
+                    DocumentTarget.of(etsiReport).write(o -> o.write(etsi)); // temp file + move, umask
                 }
                 if (format != null) {
                     ValidationReportRenderer.render(DocumentSource.of(files.get(0)), report, format, DocumentTarget.of(reportFile));
@@ -250,14 +251,6 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
         if (fix != null) {
             out.println("fix: " + fix);
         }
-    }
-
-    /**
-     * Writes {@code bytes} to {@code target} as the engine writes documents: through a temporary file, then a move,
-     * new files following the umask and a replaced file keeping its mode.
-     */
-    static void writeAtomically(Path target, byte[] bytes) {
-        DocumentTarget.of(target).write(out -> out.write(bytes));
     }
 
     static List<X509Certificate> readCertificates(Path path) {
