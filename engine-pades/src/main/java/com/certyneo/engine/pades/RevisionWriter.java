@@ -883,9 +883,9 @@ final class RevisionWriter implements Closeable {
             if (length > Integer.MAX_VALUE - 16) {
                 throw new IOException("the final file (" + length + " bytes) does not fit in an array");
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream((int) length);
+            ExactBuffer out = new ExactBuffer((int) length);
             writeTo(out);
-            return out.toByteArray();
+            return out.bytes();
         }
 
         private void requireSignature() {

@@ -20,7 +20,6 @@ import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.tsp.TimeStampToken;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -103,6 +102,15 @@ final class SigningPipeline {
         /** @return a new, empty output for the next stage */
         OutputStream next() throws IOException;
 
+        /**
+         * @param length the exact length the next stage will have (a heap sink then allocates it once, so that no
+         *               document-sized array is grown or copied: such arrays are humongous allocations for G1)
+         * @return a new, empty output for the next stage
+         */
+        default OutputStream next(long length) throws IOException {
+            return next();
+        }
+
         /** @return the stage just written, as a PDFBox document (caller closes) */
         PDDocument load(String name) throws IOException;
 
@@ -125,7 +133,7 @@ final class SigningPipeline {
     /** A heap sink: each stage is a byte array. Call {@link HeapSink#release} when done if a load was handed to it. */
     static final class HeapSink implements Sink {
         private byte[] current;
-        private ByteArrayOutputStream pending;
+        private ExactBuffer pending;
         private PDDocument loaded;
 
         HeapSink(byte[] input) {
@@ -144,7 +152,14 @@ final class SigningPipeline {
         @Override
         public OutputStream next() {
             settle();
-            pending = new ByteArrayOutputStream(current.length + 32 * 1024);
+            pending = new ExactBuffer(current.length + 32 * 1024);
+            return pending;
+        }
+
+        @Override
+        public OutputStream next(long length) {
+            settle();
+            pending = new ExactBuffer(length > Integer.MAX_VALUE - 16 ? current.length + 32 * 1024 : (int) length);
             return pending;
         }
 
@@ -181,7 +196,7 @@ final class SigningPipeline {
 
         private void settle() {
             if (pending != null) {
-                current = pending.toByteArray();
+                current = pending.bytes();
                 pending = null;
                 release(); // a handed load no longer matches
             }
@@ -310,7 +325,7 @@ final class SigningPipeline {
         // (RevisionWriter#following), so the growing file's cross-reference chain is not parsed again.
         try (PDDocument document = sink.load(name)) {
             RevisionWriter writer = lay(document, sink, name, spec, (revision, algorithm) -> {
-                try (OutputStream out = sink.next()) {
+                try (OutputStream out = sink.next(revision.length())) {
                     MessageDigest digest = Digests.sha256();
                     revision.writeHead(out, digest);
                     CadesSignature plan = CadesSignature.plan(chain, digest.digest(), spec.signingTime(), algorithm);
@@ -679,7 +694,7 @@ final class SigningPipeline {
             return;
         }
         RevisionWriter.Revision revision = writer.write();
-        try (OutputStream out = sink.next()) {
+        try (OutputStream out = sink.next(revision.length())) {
             revision.writeTo(out);
         }
     }
@@ -700,7 +715,7 @@ final class SigningPipeline {
         SignatureRevision.addSignature(writer, new SignatureRevision.Options(newFieldName(writer.document()))
                 .kind(SignatureRevision.Kind.DOCUMENT_TIMESTAMP).contentsSize(TIMESTAMP_ROOM + SLACK));
         RevisionWriter.Revision revision = writer.write();
-        try (OutputStream out = sink.next()) {
+        try (OutputStream out = sink.next(revision.length())) {
             MessageDigest digest = Digests.sha256();
             revision.writeHead(out, digest);
             byte[] imprint = digest.digest();
