@@ -32,10 +32,10 @@ if [ "${BENCH_REUSE_CLASSES:-0}" = 1 ] && [ -f "$snap/classpath.txt" ]; then
 else
   if [ "$with_cli" = 1 ]; then
     # package (tests compiled, not run) also builds engine-cli/target/certyneo-cli.jar and its lib/
-    ./mvnw -q -B -o -DskipTests -pl engine-pades,engine-cli -am package dependency:build-classpath \
+    ./mvnw -q -B -o -DskipTests -pl engine-pades,engine-cli -am package org.apache.maven.plugins:maven-dependency-plugin:build-classpath \
       -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >&2
   else
-    ./mvnw -q -B -o -pl engine-pades -am test-compile dependency:build-classpath \
+    ./mvnw -q -B -o -pl engine-pades -am test-compile org.apache.maven.plugins:maven-dependency-plugin:build-classpath \
       -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >&2
   fi
   rm -rf "$snap"
