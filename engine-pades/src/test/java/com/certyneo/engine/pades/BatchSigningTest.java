@@ -146,6 +146,37 @@ class BatchSigningTest {
     }
 
     @Test
+    void everyLevelAndAStreamTargetInOneBatch() throws Exception {
+        Path dir = home.resolve("mixed");
+        Signer authenticated = claire.authenticatedBy(com.certyneo.engine.AuthenticationMethod.SMS_OTP, java.time.Instant.now());
+        java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+        List<SignRequest> requests = List.of(
+                SignRequest.builder().document(DocumentSource.of(SamplePdfs.minimal(), "aes.pdf"))
+                        .output(DocumentTarget.of(dir.resolve("aes.pdf"))).signer(authenticated).level(SignatureLevel.AES)
+                        .profile(PadesProfile.B_LT).build(),
+                SignRequest.builder().document(DocumentSource.of(SamplePdfs.minimal(), "ses.pdf"))
+                        .output(DocumentTarget.of(stream)).signer(claire).level(SignatureLevel.SES)
+                        .profile(PadesProfile.B_T).build(),
+                qes(SamplePdfs.minimal(), "qes.pdf", dir.resolve("qes.pdf"), PadesProfile.B_LTA));
+        AtomicInteger otps = new AtomicInteger();
+        try (PadesSignatureEngine engine = engine(provider(client(), otps, null))) {
+            List<SigningResult> results = engine.signAll(requests);
+            assertEquals(1, otps.get());
+            assertEquals(List.of(SignatureLevel.AES, SignatureLevel.SES, SignatureLevel.QES),
+                    results.stream().map(SigningResult::level).toList());
+            assertTrue(results.get(1).outputFile().isEmpty());
+            List<DocumentSource> outputs = List.of(DocumentSource.of(dir.resolve("aes.pdf")),
+                    DocumentSource.of(stream.toByteArray(), "ses.pdf"), DocumentSource.of(dir.resolve("qes.pdf")));
+            for (int i = 0; i < 3; i++) {
+                ValidationReport report = engine.validate(outputs.get(i), ValidationOptions.sandbox());
+                SignatureValidation v = report.signatures().stream().filter(x -> !x.documentTimestamp()).findFirst().orElseThrow();
+                assertEquals(Indication.TOTAL_PASSED, v.indication(), v.toString());
+                assertEquals(results.get(i).profile(), v.profile().orElseThrow());
+            }
+        }
+    }
+
+    @Test
     void anInvalidDocumentSignsNothingAndIsNamed() throws Exception {
         Path dir = home.resolve("broken-envelope");
         List<SignRequest> requests = List.of(
