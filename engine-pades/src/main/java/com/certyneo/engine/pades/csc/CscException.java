@@ -9,12 +9,12 @@ import java.util.Optional;
  * A failed CSC call: the engine error code plus what the service said, and which call it was. Never
  * carries a secret.
  *
- * <p>The {@link #code() engine code} follows the CSC error: unreachable, 5xx, 429 and
- * {@code temporarily_unavailable} are {@link ErrorCode#REMOTE_SERVICE_UNAVAILABLE}; 401 and OAuth
- * errors ({@code invalid_token}, {@code invalid_client}, {@code invalid_grant} ...) are
- * {@link ErrorCode#REMOTE_AUTHENTICATION_FAILED}; {@code invalid_otp} and {@code invalid_pin} are
- * {@link ErrorCode#OTP_INVALID}; any other refusal, a malformed answer and an asynchronous signature that
- * did not finish in time are {@link ErrorCode#REMOTE_SIGNING_ERROR}.
+ * <p>The {@link #code() engine code} follows the CSC error: unreachable, 5xx, 429,
+ * {@code temporarily_unavailable} and an asynchronous signature that did not finish within the polling
+ * timeout are {@link ErrorCode#REMOTE_SERVICE_UNAVAILABLE}; 401 and OAuth errors ({@code invalid_token},
+ * {@code invalid_client}, {@code invalid_grant} ...) are {@link ErrorCode#REMOTE_AUTHENTICATION_FAILED};
+ * {@code invalid_otp} and {@code invalid_pin} are {@link ErrorCode#OTP_INVALID}; any other refusal and a
+ * malformed answer are {@link ErrorCode#REMOTE_SIGNING_ERROR}.
  */
 public final class CscException extends SignatureEngineException {
 
