@@ -145,6 +145,26 @@ class BatchSigningTest {
         }
     }
 
+    static SignRequest request(String name, PadesProfile profile) {
+        return qes(SamplePdfs.minimal(), name, home.resolve("readme").resolve(name), profile);
+    }
+
+    @Test
+    void theReadmeExample() throws Exception {
+        AtomicInteger otps = new AtomicInteger();
+        try (PadesSignatureEngine engine = engine(provider(client(), otps, null))) {
+            // snippet README.md
+            List<SigningResult> results = engine.signAll(List.of(
+                    request("contract.pdf", PadesProfile.B_LTA), request("annex-1.pdf", PadesProfile.B_LT),
+                    request("annex-2.pdf", PadesProfile.B_LT)));          // QES, same signer: the OTP callback runs once
+            // end snippet
+            assertEquals(1, otps.get());
+            assertEquals(List.of(PadesProfile.B_LTA, PadesProfile.B_LT, PadesProfile.B_LT),
+                    results.stream().map(SigningResult::profile).toList());
+            assertEquals(3, files(home.resolve("readme")).size());
+        }
+    }
+
     @Test
     void everyLevelAndAStreamTargetInOneBatch() throws Exception {
         Path dir = home.resolve("mixed");
