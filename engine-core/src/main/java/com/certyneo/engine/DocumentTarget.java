@@ -53,6 +53,32 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
      */
     void write(ContentWriter writer);
 
+    /**
+     * The first half of {@link #write}: produces the output into a temporary sibling of the file (for a stream, into
+     * memory) without touching the target. {@link Staged#commit()} then moves it into place (writes the stream);
+     * {@link Staged#discard()} deletes it. An operation that writes several outputs all-or-nothing (a batch) stages
+     * every one of them first and commits them only once all are staged.
+     *
+     * @param writer produces the bytes
+     * @return the staged output; commit or discard it
+     * @throws SignatureEngineException with {@link ErrorCode#IO_ERROR} when writing fails (nothing is left behind)
+     */
+    Staged stage(ContentWriter writer);
+
+    /** An output produced but not yet in place (see {@link #stage}). */
+    interface Staged {
+        /**
+         * Moves the output into place (for a stream: writes it). Idempotent after success.
+         *
+         * @throws SignatureEngineException with {@link ErrorCode#IO_ERROR} when the move fails (the staged output
+         *                                  is deleted)
+         */
+        void commit();
+
+        /** Deletes the staged output; nothing of it remains. Idempotent; does nothing after {@link #commit()}. */
+        void discard();
+    }
+
     /** Produces output bytes into a stream. */
     @FunctionalInterface
     interface ContentWriter {
@@ -85,6 +111,11 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
 
         @Override
         public void write(ContentWriter writer) {
+            stage(writer).commit();
+        }
+
+        @Override
+        public Staged stage(ContentWriter writer) {
             Path tmp = null;
             try {
                 Path target = followLinks(file.toAbsolutePath());
@@ -108,19 +139,56 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
                     writer.writeTo(out);
                 }
                 chmod(tmp, mode);
-                try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-                PartFiles.forget(tmp);
+                StagedFile staged = new StagedFile(file, tmp, target);
                 tmp = null;
+                return staged;
             } catch (IOException e) {
                 throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot write " + file + ": " + IoProblems.describe(e),
                         "Check that the output directory exists and is writable.", e);
             } finally {
                 if (tmp != null) {
                     PartFiles.delete(tmp);
+                }
+            }
+        }
+
+        /** A complete temporary sibling waiting to be moved onto {@code target}. */
+        private static final class StagedFile implements Staged {
+            private final Path file;
+            private final Path target;
+            private Path tmp;
+
+            StagedFile(Path file, Path tmp, Path target) {
+                this.file = file;
+                this.tmp = tmp;
+                this.target = target;
+            }
+
+            @Override
+            public synchronized void commit() {
+                if (tmp == null) {
+                    return;
+                }
+                try {
+                    try {
+                        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    PartFiles.forget(tmp);
+                    tmp = null;
+                } catch (IOException e) {
+                    discard();
+                    throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot write " + file + ": " + IoProblems.describe(e),
+                            "Check that the output directory exists and is writable.", e);
+                }
+            }
+
+            @Override
+            public synchronized void discard() {
+                if (tmp != null) {
+                    PartFiles.delete(tmp);
+                    tmp = null;
                 }
             }
         }
@@ -178,6 +246,34 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
                 throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot write the output stream: " + e,
                         "Check the stream you passed in.", e);
             }
+        }
+
+        @Override
+        public Staged stage(ContentWriter writer) {
+            java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+            try {
+                writer.writeTo(buffer);
+            } catch (IOException e) {
+                throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot produce the output: " + e,
+                        "Check the stream you passed in.", e);
+            }
+            return new Staged() {
+                private byte[] bytes = buffer.toByteArray();
+
+                @Override
+                public synchronized void commit() {
+                    if (bytes != null) {
+                        byte[] content = bytes;
+                        bytes = null;
+                        write(o -> o.write(content));
+                    }
+                }
+
+                @Override
+                public synchronized void discard() {
+                    bytes = null;
+                }
+            };
         }
     }
 }

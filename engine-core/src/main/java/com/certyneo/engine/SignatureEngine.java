@@ -19,6 +19,27 @@ public interface SignatureEngine extends AutoCloseable {
     SigningResult sign(SignRequest request);
 
     /**
+     * Signs several documents as one operation, all or nothing: a result per request, in order, or an exception and
+     * no output at all. Every document is prepared (and checked) before anything is signed, every signature value
+     * is obtained, every signature is completed, and only then are the outputs moved into place (each is written to
+     * a temporary sibling first). At QES the documents of one signer are signed with one authorisation of the
+     * remote signing service (one OTP: CSC {@code numSignatures} and several hashes per {@code signatures/signHash}).
+     * Documents and outputs are held in memory meanwhile: batch documents of ordinary size.
+     *
+     * <p>The default refuses: an engine that cannot sign a batch atomically does not pretend to.
+     *
+     * @param requests the documents to sign, each with its own output (two requests may not name the same file)
+     * @return one result per request, in the same order
+     * @throws BatchSigningException when one document or its signature fails; it names the document (index and
+     *                               name) and carries the failure's code; no output of the batch is written then
+     * @throws SignatureEngineException with {@link ErrorCode#INVALID_REQUEST} for an empty batch or duplicate outputs
+     */
+    default java.util.List<SigningResult> signAll(java.util.List<SignRequest> requests) {
+        throw new SignatureEngineException(ErrorCode.INVALID_REQUEST,
+                getClass().getSimpleName() + " does not sign batches", "Sign the documents one by one with sign().");
+    }
+
+    /**
      * Raises every signature of a PDF to {@code profile}: B-T adds a document time-stamp when a signature
      * has neither a signature time-stamp nor a later document time-stamp, B-LT adds the validation data
      * (certificates, OCSP responses, CRLs) the signatures and time-stamps lack in a DSS dictionary, B-LTA

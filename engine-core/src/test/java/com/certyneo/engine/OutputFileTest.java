@@ -162,4 +162,33 @@ class OutputFileTest {
         }
         return PosixFilePermissions.fromString(s.toString());
     }
+
+    @Test
+    void aStagedOutputIsInvisibleUntilCommittedAndLeavesNothingWhenDiscarded() throws Exception {
+        Path kept = dir.resolve("kept.pdf");
+        write(kept, "old");
+        if (posix()) {
+            Files.setPosixFilePermissions(kept, PosixFilePermissions.fromString("rw-r-----"));
+        }
+        DocumentTarget.Staged staged = DocumentTarget.of(kept).stage(out -> out.write("new".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals("old", Files.readString(kept), "not in place before commit");
+        Path discarded = dir.resolve("discarded.pdf");
+        DocumentTarget.Staged dropped = DocumentTarget.of(discarded).stage(out -> out.write(new byte[] {1}));
+        dropped.discard();
+        staged.commit();
+        staged.commit(); // idempotent
+        assertEquals("new", Files.readString(kept));
+        if (posix()) {
+            assertEquals("rw-r-----", mode(kept), "a replaced file keeps its mode");
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(kept), files.toList(), "no temporary file, no discarded output");
+        }
+
+        java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+        DocumentTarget.Staged inMemory = DocumentTarget.of(stream).stage(out -> out.write(new byte[] {7, 8}));
+        assertEquals(0, stream.size(), "a stream is written only on commit");
+        inMemory.commit();
+        assertEquals(List.of((byte) 7, (byte) 8), List.of(stream.toByteArray()[0], stream.toByteArray()[1]));
+    }
 }

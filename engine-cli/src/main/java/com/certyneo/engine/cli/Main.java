@@ -181,7 +181,7 @@ public final class Main implements Runnable {
             line.append(" [OPTIONS]");
         }
         for (CommandLine.Model.PositionalParamSpec parameter : spec.positionalParameters()) {
-            String label = parameter.paramLabel() + (parameter.arity().max() > 1 ? "..." : "");
+            String label = parameter.paramLabel() + (parameter.arity().max() > 1 || parameter.isMultiValue() ? "..." : "");
             line.append(' ').append(parameter.required() ? label : "[" + label + "]");
         }
         if (!spec.subcommands().isEmpty()) {

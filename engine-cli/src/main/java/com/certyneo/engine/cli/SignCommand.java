@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +28,8 @@ import java.util.concurrent.Callable;
  * platform seal (SES) with the given key, time-stamp authorities and trust anchors.
  */
 @Command(name = "sign", mixinStandardHelpOptions = true,
-        description = {"Sign a PDF. The output is written atomically; nothing is left on failure.",
+        description = {"Sign a PDF, or several for one signer with --out-dir (all or nothing; at QES one OTP for all). "
+                        + "The output is written atomically; nothing is left on failure.",
                 "Without --p12: the sandbox engine (test PKI, output marked SANDBOX).",
                 "With --p12: a production platform seal (--level SES) from a PKCS#12 file; time-stamps from --tsa, "
                         + "revocation data for B-LT/B-LTA from the certificates' OCSP/CRL URLs with --online-revocation."},
@@ -37,8 +39,16 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN.pdf", description = "The PDF to sign")
     Path input;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT.pdf", description = "Where to write the signed PDF")
+    @Parameters(index = "1..*", paramLabel = "MORE.pdf", description = "More PDFs for the same signer, signed as one "
+            + "batch with --out-dir: all or none are written; at QES one authorisation (one OTP) signs them all")
+    List<Path> more = new ArrayList<>();
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT.pdf", description = "Where to write the signed PDF (one input)")
     Path output;
+
+    @Option(names = "--out-dir", paramLabel = "DIR", description = "Write each signed PDF to DIR under its input's "
+            + "file name (several inputs)")
+    Path outDir;
 
     @Option(names = "--in-place", description = "Allow -o to name IN.pdf: the signed PDF replaces it (atomically)")
     boolean inPlace;
@@ -110,8 +120,14 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // Everything the command line says is checked before an engine is built: mistakes are reported at once.
-        Inputs.readable(input);
-        Inputs.writable(output, input, inPlace);
+        List<Path> inputs = new ArrayList<>();
+        inputs.add(input);
+        inputs.addAll(more);
+        List<Path> outputs = outputs(inputs);
+        for (int i = 0; i < inputs.size(); i++) {
+            Inputs.readable(inputs.get(i));
+            Inputs.writable(outputs.get(i), inputs.get(i), inPlace);
+        }
         TsaClients.requireTsa(tsa, tsaPins);
         if (p12 != null) {
             Inputs.readable(p12);
@@ -125,24 +141,68 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
         for (String method : auth) {
             who = who.authenticatedBy(parseMethod(method), now);
         }
-        SignRequest request = SignRequest.builder()
-                .document(DocumentSource.of(input))
-                .output(DocumentTarget.of(output))
-                .signer(who)
-                .level(SignatureLevel.parse(level))
-                .profile(profile == null ? null : PadesProfile.parse(profile))
-                .reason(reason).location(location).contactInfo(contact).field(field)
-                .appearance(visible == null ? null : parseBox(visible))
-                .build();
+        List<SignRequest> requests = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            requests.add(SignRequest.builder()
+                    .document(DocumentSource.of(inputs.get(i)))
+                    .output(DocumentTarget.of(outputs.get(i)))
+                    .signer(who)
+                    .level(SignatureLevel.parse(level))
+                    .profile(profile == null ? null : PadesProfile.parse(profile))
+                    .reason(reason).location(location).contactInfo(contact).field(field)
+                    .appearance(visible == null ? null : parseBox(visible))
+                    .build());
+        }
+        String what = inputs.size() == 1 ? Progress.describe(input) : inputs.size() + " documents";
         try (PadesSignatureEngine engine = p12 == null ? sandboxEngine(limits.limits()) : productionEngine();
-             Progress progress = Progress.ticker(err(), terminal(), "Signing " + Progress.describe(input))) {
+             Progress progress = Progress.ticker(err(), terminal(), "Signing " + what)) {
             Timing.mark("engine");
-            SigningResult result = engine.sign(request);
+            List<SigningResult> results = inputs.size() == 1 && outDir == null
+                    ? List.of(engine.sign(requests.get(0))) : engine.signAll(requests);
             progress.close();
             Timing.mark("signed");
-            print(out(), input, result);
+            for (int i = 0; i < inputs.size(); i++) {
+                print(out(), inputs.get(i), results.get(i));
+            }
         }
         return 0;
+    }
+
+    /** -o for one input, or --out-dir DIR/NAME for each input (several inputs need --out-dir). */
+    private List<Path> outputs(List<Path> inputs) {
+        if (output == null && outDir == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Missing required option: '--output=OUT.pdf' (or '--out-dir=DIR' for several inputs)");
+        }
+        if (output != null && outDir != null) {
+            throw new com.certyneo.engine.SignatureEngineException(com.certyneo.engine.ErrorCode.INVALID_REQUEST,
+                    "-o and --out-dir cannot be used together", "Use -o OUT.pdf for one input, --out-dir DIR for several.");
+        }
+        if (output != null) {
+            if (inputs.size() > 1) {
+                throw new com.certyneo.engine.SignatureEngineException(com.certyneo.engine.ErrorCode.INVALID_REQUEST,
+                        "-o names one output and " + inputs.size() + " inputs were given",
+                        "Sign several PDFs with --out-dir DIR: each is written to DIR under its own file name.");
+            }
+            return List.of(output);
+        }
+        if (Files.exists(outDir) && !Files.isDirectory(outDir)) {
+            throw new com.certyneo.engine.SignatureEngineException(com.certyneo.engine.ErrorCode.IO_ERROR,
+                    "--out-dir " + outDir + " is not a directory", "Name a directory (it is created if needed).");
+        }
+        List<Path> outputs = new ArrayList<>();
+        java.util.Map<Path, Path> names = new java.util.HashMap<>();
+        for (Path in : inputs) {
+            Path name = in.getFileName();
+            Path earlier = names.put(name, in);
+            if (earlier != null) {
+                throw new com.certyneo.engine.SignatureEngineException(com.certyneo.engine.ErrorCode.INVALID_REQUEST,
+                        earlier + " and " + in + " would both be written to " + outDir.resolve(name),
+                        "Sign files with the same name in separate runs, or rename one.");
+            }
+            outputs.add(outDir.resolve(name));
+        }
+        return outputs;
     }
 
     private PadesSignatureEngine productionEngine() {

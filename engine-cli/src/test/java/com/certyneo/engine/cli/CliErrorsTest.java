@@ -204,9 +204,10 @@ class CliErrorsTest {
         Result r = run("sign", unsigned.toString(), "--signer", JANE);
         assertEquals(2, r.code());
         List<String> lines = r.err().lines().toList();
-        assertEquals("error: INVALID_REQUEST: Missing required option: '--output=OUT.pdf'", lines.get(0));
+        assertEquals("error: INVALID_REQUEST: Missing required option: '--output=OUT.pdf' (or '--out-dir=DIR' for several inputs)",
+                lines.get(0));
         assertEquals(1, lines.stream().filter(l -> l.startsWith("Usage:")).count(), r.err());
-        assertTrue(lines.contains("Usage: certyneo sign --output=OUT.pdf --signer=\"NAME <EMAIL>\" [OPTIONS] IN.pdf"), r.err());
+        assertTrue(lines.contains("Usage: certyneo sign --signer=\"NAME <EMAIL>\" [OPTIONS] IN.pdf [MORE.pdf...]"), r.err());
         assertEquals("fix: see 'certyneo sign --help'", lines.get(lines.size() - 1));
         assertTrue(lines.size() <= 4, "not the whole help: " + r.err());
         assertFalse(r.err().contains("--online-revocation"), r.err());

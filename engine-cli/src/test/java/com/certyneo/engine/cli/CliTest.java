@@ -50,6 +50,38 @@ class CliTest {
     }
 
     @Test
+    void severalInputsAreSignedAsOneQesBatchIntoOutDir() throws Exception {
+        Path a = pdf("a.pdf", SamplePdfs.minimal());
+        Path b = pdf("b.pdf", SamplePdfs.multiPage(2));
+        Path c = pdf("c.pdf", SamplePdfs.minimal());
+        Path outDir = dir.resolve("signed");
+        String home = dir.resolve("home").toString();
+        Result sign = run("sign", a.toString(), b.toString(), c.toString(), "--out-dir", outDir.toString(), "--level", "QES",
+                "--profile", "B-LTA", "--signer", "Jane Doe <jane@example.com>", "--home", home);
+        assertEquals(0, sign.code(), sign.err());
+        for (String name : List.of("a.pdf", "b.pdf", "c.pdf")) {
+            assertTrue(sign.out().contains("-> " + outDir.resolve(name)), sign.out());
+            Result validate = run("validate", outDir.resolve(name).toString(), "--sandbox", "--home", home, "--json");
+            assertEquals(0, validate.code(), validate.out() + validate.err());
+            assertTrue(validate.out().contains("TOTAL_PASSED") && validate.out().contains("B-LTA"), validate.out());
+        }
+
+        Path bad = pdf("bad.pdf", "not a pdf at all".getBytes());
+        Path otherDir = dir.resolve("none");
+        Result failed = run("sign", a.toString(), bad.toString(), "--out-dir", otherDir.toString(), "--level", "QES",
+                "--signer", "Jane Doe <jane@example.com>", "--home", home);
+        assertEquals(3, failed.code(), failed.err());
+        assertTrue(failed.err().contains("document 2 ('bad.pdf')"), failed.err());
+        assertFalse(Files.exists(otherDir.resolve("a.pdf")), "nothing written when one document fails");
+        assertFalse(Files.exists(otherDir.resolve("bad.pdf")));
+
+        Result twoWithO = run("sign", a.toString(), b.toString(), "-o", dir.resolve("x.pdf").toString(), "--level", "QES",
+                "--signer", "Jane Doe <jane@example.com>", "--home", home);
+        assertEquals(2, twoWithO.code(), twoWithO.err());
+        assertTrue(twoWithO.err().contains("--out-dir"), twoWithO.err());
+    }
+
+    @Test
     void signThenValidate() throws Exception {
         Path in = pdf("in.pdf", SamplePdfs.minimal());
         Path out = dir.resolve("out.pdf");

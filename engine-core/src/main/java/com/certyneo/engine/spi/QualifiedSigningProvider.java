@@ -42,6 +42,31 @@ public interface QualifiedSigningProvider {
     byte[] sign(QualifiedCredential credential, Signer signer, byte[] digest, String digestAlgorithm,
                 String signatureAlgorithm);
 
+    /**
+     * Authorises and signs several digests of the same credential at once: one authorisation (one OTP) for all of
+     * them where the provider can, as a batch of documents for one signer needs. All digests are signed or none:
+     * an exception means no value may be used.
+     *
+     * <p>The default signs the digests one by one with {@link #sign} (one authorisation each); a provider whose
+     * service can authorise several signatures at once (CSC {@code numSignatures}) overrides it.
+     *
+     * @param credential the credential from {@link #credential(Signer)}
+     * @param signer the signer (for the OTP prompt and the authorisation description)
+     * @param digests the digests of the DER-encoded signed attributes, one per signature
+     * @param digestAlgorithm the JCA digest name of the digests, such as {@code SHA-256}
+     * @param signatureAlgorithm the JCA signature name, such as {@code SHA256withECDSA}
+     * @return one signature value per digest, in the same order
+     * @throws SignatureEngineException as {@link #sign}
+     */
+    default java.util.List<byte[]> signAll(QualifiedCredential credential, Signer signer, java.util.List<byte[]> digests,
+                                           String digestAlgorithm, String signatureAlgorithm) {
+        java.util.List<byte[]> values = new java.util.ArrayList<>();
+        for (byte[] digest : digests) {
+            values.add(sign(credential, signer, digest, digestAlgorithm, signatureAlgorithm));
+        }
+        return values;
+    }
+
     /** @return a short description for error messages, such as the service URL */
     default String describe() {
         return getClass().getSimpleName();

@@ -71,6 +71,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
     private final Validation validation;
     private final QualifiedSigningProvider qualifiedProvider;
     private final TwoStepSigning twoStep;
+    private final BatchSigning batch = new BatchSigning(this);
 
     /**
      * A sandbox engine loads its sandbox's PKI here (if no other engine on the same {@link Sandbox} did):
@@ -153,6 +154,19 @@ public final class PadesSignatureEngine implements SignatureEngine {
     public SigningResult sign(SignRequest request) {
         Objects.requireNonNull(request, "request");
         return guarded(request.document().name(), () -> signChecked(request));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each document is prepared and completed on this engine's two-step pipeline, within the engine's
+     * {@link com.certyneo.engine.ResourceLimits} per document; every profile (B-B to B-LTA) and level is accepted,
+     * and the QES documents of one signer share one authorisation of the qualified signing provider
+     * ({@link QualifiedSigningProvider#signAll}). Thread-safe: concurrent batches do not share state.
+     */
+    @Override
+    public List<SigningResult> signAll(List<SignRequest> requests) {
+        return batch.signAll(requests);
     }
 
     /**
@@ -489,7 +503,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         mode.close();
     }
 
-    private SigningKey keyFor(SignRequest request, Instant signingTime) {
+    SigningKey keyFor(SignRequest request, Instant signingTime) {
         SignatureLevel level = request.level();
         switch (level) {
             case SES:
@@ -523,7 +537,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
     }
 
     /** The configured provider, else (sandbox) the in-process sandbox QTSP, started on first use. */
-    private QualifiedSigningProvider qualifiedProvider() {
+    QualifiedSigningProvider qualifiedProvider() {
         return qualifiedProvider != null ? qualifiedProvider : mode.qualifiedProvider();
     }
 

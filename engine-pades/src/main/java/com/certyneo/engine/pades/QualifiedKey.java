@@ -36,6 +36,35 @@ record QualifiedKey(QualifiedSigningProvider provider, QualifiedCredential crede
                 provider.describe() + " (credential " + credential.id() + ")");
     }
 
+    /**
+     * Signs several data to be signed with one authorisation of the provider ({@link QualifiedSigningProvider#signAll}),
+     * then normalises and verifies every value, as {@link #sign} does for one.
+     */
+    List<byte[]> signAll(List<byte[]> data, String jcaAlgorithm) {
+        String digestAlgorithm = "SHA-" + jcaAlgorithm.substring(3, jcaAlgorithm.indexOf("with"));
+        List<byte[]> digests = new java.util.ArrayList<>();
+        try {
+            for (byte[] d : data) {
+                digests.add(MessageDigest.getInstance(digestAlgorithm).digest(d));
+            }
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        List<byte[]> values = provider.signAll(credential, signer, digests, digestAlgorithm, jcaAlgorithm);
+        if (values == null || values.size() != data.size()) {
+            throw new com.certyneo.engine.SignatureEngineException(com.certyneo.engine.ErrorCode.REMOTE_SIGNING_ERROR,
+                    provider.describe() + " returned " + (values == null ? 0 : values.size()) + " signature value(s) for "
+                            + data.size() + " digest(s) (credential " + credential.id() + ")",
+                    "The signing provider is faulty; contact its operator.");
+        }
+        List<byte[]> out = new java.util.ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            out.add(SignatureValues.normalizeAndVerify(values.get(i), jcaAlgorithm, credential.certificate(), data.get(i),
+                    provider.describe() + " (credential " + credential.id() + ")"));
+        }
+        return out;
+    }
+
     @Override
     public String toString() {
         return "QualifiedKey[" + provider.describe() + ", " + credential.id() + "]";

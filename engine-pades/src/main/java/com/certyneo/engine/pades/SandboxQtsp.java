@@ -36,6 +36,7 @@ final class SandboxQtsp implements QualifiedSigningProvider, AutoCloseable {
                 .issuer(qualifiedCa.key(), qualifiedCa.chain())
                 .policy(SandboxPki.SANDBOX_POLICY_OID)
                 .revocationPointers(SandboxQualifiedCa.CRL, SandboxQualifiedCa.OCSP, SandboxQualifiedCa.CA_ISSUERS)
+                .multisign(20) // a batch of up to 20 documents under one OTP
                 .clock(clock)
                 .start();
         CscClient client = CscClient.builder().baseUri(server.v2())
@@ -64,6 +65,12 @@ final class SandboxQtsp implements QualifiedSigningProvider, AutoCloseable {
     public byte[] sign(QualifiedCredential credential, Signer signer, byte[] digest, String digestAlgorithm,
                        String signatureAlgorithm) {
         return provider.sign(credential, signer, digest, digestAlgorithm, signatureAlgorithm);
+    }
+
+    @Override
+    public java.util.List<byte[]> signAll(QualifiedCredential credential, Signer signer, java.util.List<byte[]> digests,
+                                          String digestAlgorithm, String signatureAlgorithm) {
+        return provider.signAll(credential, signer, digests, digestAlgorithm, signatureAlgorithm);
     }
 
     @Override

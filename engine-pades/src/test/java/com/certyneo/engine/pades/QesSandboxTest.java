@@ -126,12 +126,24 @@ class QesSandboxTest {
     }
 
     @Test
-    void expiredTokenIsATypedError() {
+    void expiredTokenIsRenewedAndARefusedClientIsATypedError() {
         try (PadesSignatureEngine e = engineWith(provider(1, new AtomicInteger(), null))) {
             e.sign(qes(SamplePdfs.minimal(), home.resolve("before-expiry.pdf"), PadesProfile.B_B));
             qtsp.server().expireTokens();
-            SignatureEngineException ex = assertFails(e, ErrorCode.REMOTE_AUTHENTICATION_FAILED, "expired.pdf");
-            assertTrue(ex.getMessage().contains("expired_token"), ex.getMessage());
+            // the service answers 401 expired_token; the client renews its token (refresh_token grant) and retries
+            e.sign(qes(SamplePdfs.minimal(), home.resolve("after-expiry.pdf"), PadesProfile.B_B));
+            assertTrue(Files.exists(home.resolve("after-expiry.pdf")));
+        }
+        SandboxCscService server = qtsp.server();
+        CscClient wrongSecret = CscClient.builder().baseUri(server.v2()).client(server.clientId(), "wrong".toCharArray()).build();
+        CscSigningProvider refused = CscSigningProvider.builder().client(wrongSecret)
+                .otpCallback(r -> "1".toCharArray()).build();
+        try (PadesSignatureEngine e = engineWith(refused)) {
+            SignatureEngineException ex = assertFails(e, ErrorCode.REMOTE_AUTHENTICATION_FAILED, "refused.pdf");
+            assertTrue(ex.getMessage().contains("oauth2/token") && ex.getMessage().contains("invalid_client"), ex.getMessage());
+            com.certyneo.engine.pades.csc.CscException csc = (com.certyneo.engine.pades.csc.CscException) ex;
+            assertEquals("oauth2/token", csc.call());
+            assertEquals("invalid_client", csc.error().orElseThrow());
         }
     }
 

@@ -65,8 +65,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code /oauth2/authorize} (approves at once and redirects with a code). It enforces what a real
  * QTSP enforces: a valid, unexpired bearer token; the OTP it "sent" (SMS, into an in-memory
  * {@linkplain #outbox() outbox}); {@code numSignatures} and {@code multisign}; and SCAL2 binding:
- * a SAD signs only the hashes it was issued for, once each. Errors follow the CSC shape
- * {@code {"error", "error_description"}}.
+ * a SAD signs only the hashes it was issued for, once each, and its count of signatures goes down with each
+ * signature ({@code signatures/signHash} takes several hashes at once). Errors follow the CSC shape
+ * {@code {"error", "error_description"}}. Every token grant also issues a refresh token (rotated on use);
+ * {@link #expireTokens()} and {@link #revokeRefreshTokens()} exercise renewal. {@link #answerAsynchronously}
+ * switches to CSC v2 asynchronous signing ({@code responseID}, then {@code signatures/signPolling}).
  *
  * <p>Credentials are enrolled with {@link #enrol}; their certificates are issued by the configured CA
  * (or a self-made "Certyneo TEST Qualified CA", see {@link SandboxQualifiedCertificates}) and carry the
@@ -145,6 +148,10 @@ public final class SandboxCscService implements AutoCloseable {
     private final HttpServer http;
     private final ExecutorService executor;
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+    private final Map<String, Token> refreshTokens = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> grants = new ConcurrentHashMap<>();
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicInteger asynchronousPolls = new AtomicInteger(-1);
     private final Map<String, AuthCode> codes = new ConcurrentHashMap<>();
     private final Map<String, Credential> credentials = new ConcurrentHashMap<>();
     private final Map<String, PendingOtp> otps = new ConcurrentHashMap<>();
@@ -164,6 +171,19 @@ public final class SandboxCscService implements AutoCloseable {
     }
 
     private record PendingOtp(String otp, Instant expiresAt) {
+    }
+
+    /** An asynchronous signHash: the signatures are ready once {@code polls} more polls have been answered "pending". */
+    private static final class Pending {
+        final String userId;
+        final ArrayNode signatures;
+        int polls;
+
+        Pending(String userId, ArrayNode signatures, int polls) {
+            this.userId = userId;
+            this.signatures = signatures;
+            this.polls = polls;
+        }
     }
 
     private static final class Sad {
@@ -340,9 +360,38 @@ public final class SandboxCscService implements AutoCloseable {
         faults.computeIfAbsent(method, k -> new ConcurrentLinkedDeque<>()).add(fault);
     }
 
-    /** Makes every access token issued so far expire now. */
+    /**
+     * Makes every access token issued so far expire now. Refresh tokens stay valid (see {@link #revokeRefreshTokens()}),
+     * so a client that refreshes goes on.
+     */
     public void expireTokens() {
         tokens.replaceAll((k, t) -> new Token(t.userId(), clock.instant().minusSeconds(1), t.revoked()));
+    }
+
+    /** Makes every refresh token issued so far invalid: a refresh then fails with {@code invalid_grant}. */
+    public void revokeRefreshTokens() {
+        refreshTokens.clear();
+    }
+
+    /**
+     * @param grantType such as {@code client_credentials}, {@code authorization_code} or {@code refresh_token}
+     * @return how many access tokens were issued through that grant
+     */
+    public int grants(String grantType) {
+        AtomicInteger n = grants.get(grantType);
+        return n == null ? 0 : n.get();
+    }
+
+    /**
+     * Switches CSC v2 asynchronous signing on or off. When on, every {@code signatures/signHash} (whatever its
+     * {@code operationMode}) is answered with a {@code responseID}, and {@code signatures/signPolling} answers
+     * HTTP 202 {@code {"status": "PENDING"}} {@code pendingPolls} times before it returns the signatures. A request
+     * with {@code operationMode=A} is answered asynchronously even when this is off (with no pending polls).
+     *
+     * @param pendingPolls how many polls are answered "pending" before the signatures; negative switches it off
+     */
+    public void answerAsynchronously(int pendingPolls) {
+        asynchronousPolls.set(pendingPolls);
     }
 
     /**
@@ -415,10 +464,13 @@ public final class SandboxCscService implements AutoCloseable {
                     case "credentials/authorize" -> authorize(version, request, user);
                     case "credentials/extendTransaction" -> extend(version, request, user);
                     case "signatures/signHash" -> signHash(version, request, user);
+                    case "signatures/signPolling" -> signPolling(version, request, user);
                     default -> throw new CscError(404, "invalid_request", "Unsupported method " + method);
                 };
                 if (response == null) {
                     exchange.sendResponseHeaders(204, -1);
+                } else if (response.has("status") && "PENDING".equals(response.get("status").asText())) {
+                    send(exchange, 202, response);
                 } else {
                     send(exchange, 200, response);
                 }
@@ -475,12 +527,13 @@ public final class SandboxCscService implements AutoCloseable {
         ArrayNode methods = node.putArray("methods");
         for (String m : List.of("credentials/list", "credentials/info", "credentials/authorize",
                 version.equals("v2") ? "credentials/getChallenge" : "credentials/sendOTP",
-                "credentials/extendTransaction", "signatures/signHash", "oauth2/token", "oauth2/authorize")) {
+                "credentials/extendTransaction", "signatures/signHash", "signatures/signPolling", "oauth2/token",
+                "oauth2/authorize")) {
             methods.add(m);
         }
         if (version.equals("v2")) {
             node.putObject("signAlgorithms").putArray("algos").add(ECDSA_SHA256_OID).add(RSA_SHA256_OID).add(RSA_OID);
-            node.put("asynchronousOperationMode", false);
+            node.put("asynchronousOperationMode", true);
             node.putArray(alternateSpellings ? "conformanceLevels" : "conformance_levels").add("Ades-B-B").add("Ades-B-T");
         }
         if (alternateSpellings) {
@@ -498,6 +551,13 @@ public final class SandboxCscService implements AutoCloseable {
         String user;
         switch (grant) {
             case "client_credentials" -> user = null;
+            case "refresh_token" -> {
+                Token refresh = refreshTokens.remove(form.getOrDefault("refresh_token", ""));
+                if (refresh == null || refresh.expiresAt().isBefore(clock.instant())) {
+                    throw new CscError(400, "invalid_grant", "The refresh token is invalid or expired");
+                }
+                user = refresh.userId();
+            }
             case "authorization_code" -> {
                 AuthCode code = codes.remove(form.getOrDefault("code", ""));
                 if (code == null || code.expiresAt().isBefore(clock.instant())) {
@@ -519,10 +579,15 @@ public final class SandboxCscService implements AutoCloseable {
         }
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(24));
         tokens.put(token, new Token(user, clock.instant().plus(tokenLifetime), false));
+        grants.computeIfAbsent(grant, k -> new AtomicInteger()).incrementAndGet();
         ObjectNode node = JSON.createObjectNode();
         node.put("access_token", token);
         node.put("token_type", "Bearer");
         node.put("expires_in", tokenLifetime.toSeconds());
+        // a refresh token with every grant (rotated on each refresh), valid for a day
+        String refresh = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(24));
+        refreshTokens.put(refresh, new Token(user, clock.instant().plus(Duration.ofDays(1)), false));
+        node.put("refresh_token", refresh);
         return node;
     }
 
@@ -761,7 +826,40 @@ public final class SandboxCscService implements AutoCloseable {
             sad.remaining -= hashList.size();
             // The SAD stays valid (for extendTransaction) while signatures are left; it never re-signs a hash.
         }
+        int polls = asynchronousPolls.get();
+        if (polls < 0 && "A".equals(text(request, "operationMode"))) {
+            polls = 0;
+        }
+        if (polls >= 0 && version.equals("v2")) {
+            String responseId = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(16));
+            pending.put(responseId, new Pending(user, signatures, polls));
+            ObjectNode accepted = JSON.createObjectNode();
+            accepted.put("responseID", responseId);
+            return accepted;
+        }
         return node;
+    }
+
+    private ObjectNode signPolling(String version, JsonNode request, String user) throws CscError {
+        String responseId = text(request, "responseID");
+        if (!version.equals("v2") || responseId == null) {
+            throw new CscError(400, "invalid_request", "responseID is missing");
+        }
+        synchronized (pending) {
+            Pending p = pending.get(responseId);
+            if (p == null || !p.userId.equals(user)) {
+                throw new CscError(400, "invalid_request", "Invalid responseID");
+            }
+            ObjectNode node = JSON.createObjectNode();
+            if (p.polls > 0) {
+                p.polls--;
+                node.put("status", "PENDING");
+                return node;
+            }
+            pending.remove(responseId);
+            node.set("signatures", p.signatures);
+            return node;
+        }
     }
 
     private byte[] signDigest(Credential c, byte[] digest, String signAlgo) throws CscError {

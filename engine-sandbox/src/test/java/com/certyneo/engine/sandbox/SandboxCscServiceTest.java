@@ -65,4 +65,31 @@ class SandboxCscServiceTest {
             assertEquals(503, down.statusCode());
         }
     }
+
+    @Test
+    void refreshTokensAreIssuedAndRotated() throws Exception {
+        try (SandboxCscService service = SandboxCscService.builder().start()) {
+            HttpClient http = HttpClient.newHttpClient();
+            String secret = "client_id=" + service.clientId() + "&client_secret=" + service.clientSecret();
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            HttpResponse<String> first = token(http, service, "grant_type=client_credentials&" + secret);
+            assertEquals(200, first.statusCode(), first.body());
+            String refresh = json.readTree(first.body()).path("refresh_token").asText();
+            assertTrue(!refresh.isEmpty(), first.body());
+            HttpResponse<String> renewed = token(http, service, "grant_type=refresh_token&refresh_token=" + refresh + "&" + secret);
+            assertEquals(200, renewed.statusCode(), renewed.body());
+            assertTrue(!json.readTree(renewed.body()).path("refresh_token").asText().equals(refresh), "rotated");
+            HttpResponse<String> reused = token(http, service, "grant_type=refresh_token&refresh_token=" + refresh + "&" + secret);
+            assertEquals(400, reused.statusCode());
+            assertEquals("invalid_grant", json.readTree(reused.body()).path("error").asText());
+            assertEquals(1, service.grants("refresh_token"));
+            assertEquals(1, service.grants("client_credentials"));
+        }
+    }
+
+    private static HttpResponse<String> token(HttpClient http, SandboxCscService service, String form) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(service.v2().resolve("/oauth2/token").toString()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    }
 }

@@ -48,7 +48,12 @@ import java.util.StringJoiner;
  * {@link ErrorCode#REMOTE_SERVICE_UNAVAILABLE}; 401 and token errors to
  * {@link ErrorCode#REMOTE_AUTHENTICATION_FAILED}; {@code invalid_otp}/{@code invalid_pin} to
  * {@link ErrorCode#OTP_INVALID}; other refusals and malformed responses to
- * {@link ErrorCode#REMOTE_SIGNING_ERROR}. Access tokens are cached until shortly before they expire.
+ * {@link ErrorCode#REMOTE_SIGNING_ERROR}; the exception names the call ({@link CscException#call()}) and the
+ * CSC error ({@link CscException#error()}). Access tokens are cached until shortly before they expire, then
+ * renewed with the {@code refresh_token} grant when the service issued a refresh token (else through the
+ * configured grant again); a call refused with HTTP 401 {@code invalid_token} or {@code expired_token} renews
+ * the token and is retried once. A {@code signatures/signHash} answered with a {@code responseID}
+ * (CSC v2 asynchronous mode) is completed by polling {@code signatures/signPolling} within a bounded time.
  * Thread-safe; secrets never appear in messages or logs.
  */
 public final class CscClient {
@@ -62,6 +67,7 @@ public final class CscClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Set<String> TOKEN_ERRORS = Set.of("invalid_token", "expired_token");
     private static final Set<String> AUTH_ERRORS = Set.of("invalid_token", "expired_token", "invalid_client",
             "unauthorized_client", "invalid_grant", "access_denied", "invalid_scope", "invalid_authentication_data");
 
@@ -78,7 +84,11 @@ public final class CscClient {
     private final HttpClient http;
     private final Object tokenLock = new Object();
     private volatile URI discoveredOauthBase;
+    private final boolean asynchronous;
+    private final Duration pollingInterval;
+    private final Duration pollingTimeout;
     private AccessToken token;
+    private String refreshToken;
 
     private record AccessToken(String value, Instant expiresAt) {
         @Override
@@ -99,6 +109,9 @@ public final class CscClient {
         this.oauthBase = b.oauthBase;
         this.timeout = b.timeout;
         this.clock = b.clock;
+        this.asynchronous = b.asynchronous;
+        this.pollingInterval = b.pollingInterval;
+        this.pollingTimeout = b.pollingTimeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
@@ -304,7 +317,9 @@ public final class CscClient {
     }
 
     /**
-     * {@code signatures/signHash}, synchronous.
+     * {@code signatures/signHash}: several hashes (all covered by the SAD) are signed in one call. When the
+     * service answers with a {@code responseID} instead (asynchronous mode), {@code signatures/signPolling} is
+     * called until the signatures are ready, at most for the polling timeout of {@link Builder#polling}.
      *
      * @param authorization the SAD covering the hashes
      * @param hashes the digests to sign
@@ -326,10 +341,15 @@ public final class CscClient {
             body.put("signAlgoParams", Base64.getEncoder().encodeToString(signAlgorithmParams));
         }
         if (dialect == CscDialect.V2) {
-            body.put("operationMode", "S");
+            body.put("operationMode", asynchronous ? "A" : "S");
         }
         String method = "signatures/signHash";
         JsonNode n = call(method, body, true);
+        Optional<String> responseId = text(n, "responseID", "responseId", "response_id");
+        if (field(n, "signatures") == null && responseId.isPresent()) {
+            method = "signatures/signPolling";
+            n = poll(responseId.get(), authorization.credentialId());
+        }
         JsonNode signatures = field(n, "signatures");
         if (signatures == null || !signatures.isArray() || signatures.size() != hashes.size()) {
             throw malformed(method, "expected " + hashes.size() + " signature(s) for credential " + authorization.credentialId());
@@ -345,12 +365,65 @@ public final class CscClient {
         return out;
     }
 
+    /**
+     * CSC v2 asynchronous signing: the service answered {@code signatures/signHash} with a {@code responseID}
+     * instead of the signatures. Calls {@code signatures/signPolling} until it returns them, at most until the
+     * polling timeout; an answer without signatures (HTTP 202, or a {@code status} that is not final) means
+     * "not yet".
+     */
+    private JsonNode poll(String responseId, String credentialId) {
+        String method = "signatures/signPolling";
+        long deadline = System.nanoTime() + pollingTimeout.toNanos();
+        while (true) {
+            ObjectNode body = JSON.createObjectNode();
+            body.put("responseID", responseId);
+            JsonNode n = call(method, body, true);
+            if (field(n, "signatures") != null) {
+                return n;
+            }
+            String status = text(n, "status").orElse("").toUpperCase(Locale.ROOT);
+            if (status.equals("FAILED") || status.equals("EXPIRED") || status.equals("ERROR")) {
+                throw new CscException(ErrorCode.REMOTE_SIGNING_ERROR, method, baseUri.resolve(method).toString(), 200, null,
+                        "CSC " + method + " at " + baseUri.resolve(method) + " reports the asynchronous signature of credential "
+                                + credentialId + " as " + status,
+                        "The signing service gave up on the request; sign again.", null);
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new CscException(ErrorCode.REMOTE_SERVICE_UNAVAILABLE, method, baseUri.resolve(method).toString(), 0, null,
+                        "CSC " + method + " at " + baseUri.resolve(method) + ": the asynchronous signature of credential "
+                                + credentialId + " did not finish within " + pollingTimeout.toMillis() + " ms",
+                        "Retry later, or raise CscClient.builder().polling(interval, timeout).", null);
+            }
+            try {
+                Thread.sleep(pollingInterval.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CscException(ErrorCode.REMOTE_SERVICE_UNAVAILABLE, method, baseUri.resolve(method).toString(), 0, null,
+                        "CSC " + method + " at " + baseUri.resolve(method) + " was interrupted", "Retry.", e);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- OAuth
 
     private String accessToken() {
         synchronized (tokenLock) {
             if (token != null && token.expiresAt().isAfter(clock.instant().plusSeconds(10))) {
                 return token.value();
+            }
+            if (refreshToken != null) {
+                // OAuth 2.0 refresh_token grant: no new user interaction; a refused refresh token falls back to the full grant
+                Map<String, String> form = new LinkedHashMap<>();
+                form.put("grant_type", "refresh_token");
+                form.put("refresh_token", refreshToken);
+                try {
+                    return tokenRequest(form);
+                } catch (CscException e) {
+                    if (e.code() != ErrorCode.REMOTE_AUTHENTICATION_FAILED) {
+                        throw e;
+                    }
+                    refreshToken = null;
+                }
             }
             Map<String, String> form = new LinkedHashMap<>();
             if (codeCallback != null) {
@@ -374,14 +447,14 @@ public final class CscClient {
                 if (answer != null && answer.contains("code=")) {
                     Map<String, String> back = decode(URI.create(answer).getRawQuery());
                     if (!state.equals(back.get("state"))) {
-                        throw new CscException(ErrorCode.REMOTE_AUTHENTICATION_FAILED, url.getHost(), 0, null,
+                        throw new CscException(ErrorCode.REMOTE_AUTHENTICATION_FAILED, "oauth2/authorize", url.getHost(), 0, null,
                                 "The OAuth redirect from " + oauthBase() + " carries a wrong state value",
                                 "Restart the authorisation; the redirect may have been forged.", null);
                     }
                     code = back.get("code");
                 }
                 if (code == null || code.isBlank()) {
-                    throw new CscException(ErrorCode.REMOTE_AUTHENTICATION_FAILED, oauthBase() + "oauth2/authorize", 0, null,
+                    throw new CscException(ErrorCode.REMOTE_AUTHENTICATION_FAILED, "oauth2/authorize", oauthBase() + "oauth2/authorize", 0, null,
                             "The authorization code callback returned no code", "Check the redirect handling.", null);
                 }
                 form.put("grant_type", "authorization_code");
@@ -392,24 +465,31 @@ public final class CscClient {
                 form.put("grant_type", "client_credentials");
                 form.put("scope", "service");
             }
-            form.put("client_id", clientId);
-            if (clientSecret != null) {
-                form.put("client_secret", new String(clientSecret));
-            }
-            URI url = URI.create(oauthBase() + "oauth2/token");
-            HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .header("Accept", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(encode(form))).build();
-            JsonNode n = send("oauth2/token", url, request);
-            Optional<String> value = text(n, "access_token", "accessToken");
-            if (value.isEmpty()) {
-                throw malformed("oauth2/token", "no access_token");
-            }
-            long expiresIn = field(n, "expires_in", "expiresIn") == null ? 3600 : field(n, "expires_in", "expiresIn").asLong(3600);
-            token = new AccessToken(value.get(), clock.instant().plusSeconds(expiresIn));
-            return token.value();
+            return tokenRequest(form);
         }
+    }
+
+    /** {@code oauth2/token} with the client authentication added; keeps the access token and any refresh token. */
+    private String tokenRequest(Map<String, String> form) {
+        form.put("client_id", clientId);
+        if (clientSecret != null) {
+            form.put("client_secret", new String(clientSecret));
+        }
+        URI url = URI.create(oauthBase() + "oauth2/token");
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(encode(form))).build();
+        JsonNode n = send("oauth2/token", url, request);
+        Optional<String> value = text(n, "access_token", "accessToken");
+        if (value.isEmpty()) {
+            throw malformed("oauth2/token", "no access_token");
+        }
+        long expiresIn = field(n, "expires_in", "expiresIn") == null ? 3600 : field(n, "expires_in", "expiresIn").asLong(3600);
+        token = new AccessToken(value.get(), clock.instant().plusSeconds(expiresIn));
+        // a refresh grant may rotate the refresh token; one that is not returned stays valid
+        text(n, "refresh_token", "refreshToken").ifPresent(r -> refreshToken = r);
+        return token.value();
     }
 
     private String oauthBase() {
@@ -426,21 +506,52 @@ public final class CscClient {
         return s.endsWith("/") ? s : s + "/";
     }
 
-    /** Forgets the cached access token, so that the next call obtains a new one. */
+    /**
+     * Forgets the cached access token, so that the next call obtains a new one (with the refresh token when the
+     * service issued one, else through the configured grant).
+     */
     public void resetToken() {
         synchronized (tokenLock) {
             token = null;
         }
     }
 
+    /** Forgets the access token {@code value} if it is still the cached one (another thread may have replaced it). */
+    private void discardToken(String value) {
+        synchronized (tokenLock) {
+            if (token != null && token.value().equals(value)) {
+                token = null;
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- transport
 
     private JsonNode call(String method, ObjectNode body, boolean authenticated) {
+        if (!authenticated) {
+            return call(method, body, null);
+        }
+        String used = accessToken();
+        try {
+            return call(method, body, used);
+        } catch (CscException e) {
+            // An access token the service no longer accepts (expired early, revoked): refresh it and retry once. The
+            // service checks the token before anything else, so the refused call had no effect.
+            boolean tokenRefused = e.httpStatus() == 401 && e.error().map(TOKEN_ERRORS::contains).orElse(true);
+            if (!tokenRefused) {
+                throw e;
+            }
+            discardToken(used);
+            return call(method, body, accessToken());
+        }
+    }
+
+    private JsonNode call(String method, ObjectNode body, String bearer) {
         URI url = baseUri.resolve(method);
         HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(timeout)
                 .header("Content-Type", "application/json").header("Accept", "application/json");
-        if (authenticated) {
-            request.header("Authorization", "Bearer " + accessToken());
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
         }
         try {
             request.POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
@@ -455,13 +566,13 @@ public final class CscClient {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
-            throw new CscException(ErrorCode.REMOTE_SERVICE_UNAVAILABLE, url.toString(), 0, null,
+            throw new CscException(ErrorCode.REMOTE_SERVICE_UNAVAILABLE, method, url.toString(), 0, null,
                     "CSC " + method + " at " + url + " failed: " + e.getClass().getSimpleName()
                             + (e.getMessage() == null ? "" : " " + e.getMessage()),
                     "Check that the signing service is reachable and retry.", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CscException(ErrorCode.REMOTE_SERVICE_UNAVAILABLE, url.toString(), 0, null,
+            throw new CscException(ErrorCode.REMOTE_SERVICE_UNAVAILABLE, method, url.toString(), 0, null,
                     "CSC " + method + " at " + url + " was interrupted", "Retry.", e);
         }
         int status = response.statusCode();
@@ -498,12 +609,11 @@ public final class CscClient {
         } else if (status == 401 || (error != null && AUTH_ERRORS.contains(error))) {
             code = ErrorCode.REMOTE_AUTHENTICATION_FAILED;
             hint = "Check the OAuth client credentials; an expired token needs a new one.";
-            resetToken();
         } else {
             code = ErrorCode.REMOTE_SIGNING_ERROR;
             hint = "The signing service refused the request; see its error.";
         }
-        throw new CscException(code, url.toString(), status, error, what, hint, null);
+        throw new CscException(code, method, url.toString(), status, error, what, hint, null);
     }
 
     private CscAuthorization sad(String credentialId, String method, JsonNode n) {
@@ -528,7 +638,7 @@ public final class CscClient {
     }
 
     private static CscException malformed(String method, URI url, int status, String why) {
-        return new CscException(ErrorCode.REMOTE_SIGNING_ERROR, url.toString(), status, null,
+        return new CscException(ErrorCode.REMOTE_SIGNING_ERROR, method, url.toString(), status, null,
                 "CSC " + method + " at " + url + " sent a malformed response: " + why,
                 "The signing service does not follow the CSC API; contact its operator.", null);
     }
@@ -625,8 +735,39 @@ public final class CscClient {
         private URI oauthBase;
         private Duration timeout = Duration.ofSeconds(30);
         private Clock clock = Clock.systemUTC();
+        private boolean asynchronous;
+        private Duration pollingInterval = Duration.ofSeconds(1);
+        private Duration pollingTimeout = Duration.ofMinutes(2);
 
         private Builder() {
+        }
+
+        /**
+         * Asks for asynchronous signing ({@code operationMode=A}, CSC v2). Whatever this says, a service that
+         * answers {@code signatures/signHash} with a {@code responseID} is polled.
+         *
+         * @param asynchronous whether to ask for asynchronous signing (default {@code false})
+         * @return this
+         */
+        public Builder asynchronous(boolean asynchronous) {
+            this.asynchronous = asynchronous;
+            return this;
+        }
+
+        /**
+         * How {@code signatures/signPolling} is called for an asynchronous signature.
+         *
+         * @param interval the pause between two polls (default 1 s)
+         * @param timeout how long to poll before failing with {@link ErrorCode#REMOTE_SERVICE_UNAVAILABLE} (default 2 min)
+         * @return this
+         */
+        public Builder polling(Duration interval, Duration timeout) {
+            if (interval.isNegative() || timeout.isNegative()) {
+                throw new IllegalArgumentException("interval and timeout must not be negative");
+            }
+            this.pollingInterval = interval;
+            this.pollingTimeout = timeout;
+            return this;
         }
 
         /**

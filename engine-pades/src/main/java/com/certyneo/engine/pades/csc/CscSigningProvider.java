@@ -30,6 +30,9 @@ import java.util.function.Function;
  * {@code credentials/extendTransaction} instead of a new OTP, until the count is used up or the SAD
  * expires. SADs are kept in memory only, never logged.
  *
+ * <p>{@link #signAll} signs independent digests (one per document of a batch) with one authorisation:
+ * {@code numSignatures} = the number of digests, one OTP, and one {@code signatures/signHash} for all.
+ *
  * <p>Thread-safe: calls for one credential are serialised.
  */
 public final class CscSigningProvider implements QualifiedSigningProvider {
@@ -160,7 +163,52 @@ public final class CscSigningProvider implements QualifiedSigningProvider {
         }
     }
 
+    /**
+     * One authorisation for all the digests: {@code credentials/authorize} with {@code numSignatures} equal to the
+     * number of digests and every digest bound to it (SCAL2), after one OTP, then one {@code signatures/signHash}
+     * carrying all of them. When there are more digests than the credential's {@code multisign} allows, they are
+     * signed in groups of {@code multisign}, one authorisation (one OTP) per group.
+     */
+    @Override
+    public List<byte[]> signAll(QualifiedCredential credential, Signer signer, List<byte[]> digests, String digestAlgorithm,
+                                String signatureAlgorithm) {
+        if (digests.isEmpty()) {
+            return List.of();
+        }
+        String hashOid = hashOid(digestAlgorithm);
+        String id = credential.id();
+        synchronized (locks.computeIfAbsent(id, k -> new Object())) {
+            CscCredentialInfo info = client.credentialInfo(id);
+            String[] algorithm = signAlgorithm(info, signatureAlgorithm, digestAlgorithm);
+            byte[] params = algorithm.length > 1 ? pssParams(digestAlgorithm) : null;
+            int group = Math.max(1, info.multisign());
+            List<byte[]> values = new java.util.ArrayList<>(digests.size());
+            for (int from = 0; from < digests.size(); from += group) {
+                List<byte[]> hashes = digests.subList(from, Math.min(digests.size(), from + group)).stream()
+                        .map(byte[]::clone).toList();
+                CscAuthorization sad = authorize(info, signer, hashes, hashOid, hashes.size());
+                List<byte[]> signed = client.signHash(sad, hashes, hashOid, algorithm[0], params);
+                values.addAll(signed);
+            }
+            return values;
+        }
+    }
+
+    private static String hashOid(String digestAlgorithm) {
+        return switch (digestAlgorithm) {
+            case "SHA-256" -> CscClient.SHA256;
+            case "SHA-384" -> CscClient.SHA384;
+            case "SHA-512" -> CscClient.SHA512;
+            default -> throw new SignatureEngineException(ErrorCode.INVALID_REQUEST,
+                    "Digest algorithm " + digestAlgorithm + " is not supported for remote signing", "Use SHA-256.");
+        };
+    }
+
     private CscAuthorization authorize(CscCredentialInfo info, Signer signer, List<byte[]> hashes, String hashOid) {
+        return authorize(info, signer, hashes, hashOid, Math.min(signaturesPerAuthorization, Math.max(1, info.multisign())));
+    }
+
+    private CscAuthorization authorize(CscCredentialInfo info, Signer signer, List<byte[]> hashes, String hashOid, int num) {
         char[] otp = null;
         char[] pinValue = null;
         try {
@@ -182,7 +230,6 @@ public final class CscSigningProvider implements QualifiedSigningProvider {
                             "Configure a PIN supplier on CscSigningProvider.builder().");
                 }
             }
-            int num = Math.min(signaturesPerAuthorization, Math.max(1, info.multisign()));
             return client.authorize(info.id(), num, hashes, hashOid, pinValue, otp,
                     "Signature by " + signer.name());
         } finally {
