@@ -23,7 +23,6 @@ import org.apache.pdfbox.cos.COSInteger;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.cos.COSObject;
 import org.apache.pdfbox.cos.COSObjectKey;
-import org.apache.pdfbox.cos.COSStream;
 import org.apache.pdfbox.cos.COSString;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -37,8 +36,9 @@ import org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField;
  * {@link RevisionWriter} (in the cross-reference form of the section it chains to), with the SANDBOX mark on a
  * sandbox engine (recorded in the catalog, so later signers do not draw it again, see {@link SandboxMarker}).
  * Each field is a merged field and widget ({@code /FT /Sig}, {@code /F 132}: Print and Locked) in the form's
- * {@code /Fields} and its page's {@code /Annots}: invisible ({@code /Rect [0 0 0 0]}) or placed, with an empty
- * normal appearance until it is signed, and an optional {@code /Lock}. A later signature into such a field
+ * {@code /Fields} and its page's {@code /Annots}: invisible ({@code /Rect [0 0 0 0]}) or placed, and an optional
+ * {@code /Lock}. A placed field gets no appearance until it is signed: the signer's revision then creates it, which
+ * DSS's modification filter accepts as a field fill (replacing an empty appearance stream it reports as a change). A later signature into such a field
  * only fills it, which {@link RevisionDiff} and DSS accept.
  *
  * <p>Also lists the signature fields of a document ({@link #list}).
@@ -170,8 +170,10 @@ final class FieldPreparation {
         return n(sideways ? crop.getHeight() : crop.getWidth()) + " x " + n(sideways ? crop.getWidth() : crop.getHeight());
     }
 
+    /** A number of points as people read it: at most two decimals. */
     private static String n(float value) {
-        return CosWriter.real(value);
+        return new java.math.BigDecimal(value).setScale(2, java.math.RoundingMode.HALF_UP).stripTrailingZeros()
+                .toPlainString();
     }
 
     /**
@@ -255,21 +257,8 @@ final class FieldPreparation {
                 rect.add(new COSFloat(r.getLowerLeftY()));
                 rect.add(new COSFloat(r.getUpperRightX()));
                 rect.add(new COSFloat(r.getUpperRightY()));
-                COSStream empty = document.getDocument().createCOSStream();
-                empty.setItem(COSName.TYPE, COSName.XOBJECT);
-                empty.setItem(COSName.SUBTYPE, COSName.FORM);
-                COSArray bbox = new COSArray();
-                bbox.add(COSInteger.ZERO);
-                bbox.add(COSInteger.ZERO);
-                bbox.add(new COSFloat(r.getWidth()));
-                bbox.add(new COSFloat(r.getHeight()));
-                empty.setItem(COSName.BBOX, bbox);
-                empty.setItem(COSName.RESOURCES, new COSDictionary());
-                writer.add(empty);
-                COSDictionary ap = new COSDictionary();
-                ap.setItem(COSName.N, empty);
-                widget.setItem(COSName.AP, ap);
             }
+            widget.setItem(COSName.RECT, rect);
             if (p.field().lock().isPresent()) {
                 COSDictionary lock = FieldRules.lockDictionary(p.field().lock().get());
                 writer.add(lock); // ISO 32000-1 Table 232: an indirect reference
