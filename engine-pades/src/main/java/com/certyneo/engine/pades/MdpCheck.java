@@ -107,7 +107,8 @@ final class MdpCheck {
                 states.add(state(Arrays.copyOf(pdf, (int) Math.min(pdf.length, revisions.end(k)))));
             }
             for (Rules r : rules) {
-                int signed = revisions.revisionEndingAt(r.signedEnd());
+                // the signed revision ends at its %%EOF or the end-of-line marker after it
+                int signed = revisions.revisionEndingAt(r.signedEnd() - 2);
                 List<Violation> found = new ArrayList<>();
                 for (int k = signed + 1; k <= count; k++) {
                     State before = states.get(k - 2);
@@ -166,7 +167,7 @@ final class MdpCheck {
         if (r.permission() == 1) {
             changedValues(before, after).forEach((field, what) -> changes.add(what + " field '" + field + "'"));
             for (String f : after.signatureFields()) {
-                if (!before.signatureFields().contains(f)) {
+                if (!before.signatureFields().contains(f) && !Boolean.TRUE.equals(after.signatures().get(f))) {
                     changes.add("adds signature field '" + f + "'");
                 }
             }
