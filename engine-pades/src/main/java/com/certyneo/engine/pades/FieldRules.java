@@ -23,9 +23,10 @@ import org.apache.pdfbox.pdmodel.PDDocument;
  * /TransformParams << /Type /TransformParams /P n /V /1.2 >> >>} in the first signature's dictionary, which the
  * catalog's {@code /Perms /DocMDP} names;</li>
  * <li>a field lock is a {@code /Reference} entry with {@code /TransformMethod /FieldMDP} and
- * {@code /TransformParams << /Type /TransformParams /Action /All|/Include|/Exclude /Fields [...] /V /1.2 >>}
- * (and {@code /Data}, the catalog, which ISO 32000-1 requires for FieldMDP); a signature into a field with a
- * {@code /Lock} gets the lock of the field when the request names none.</li>
+ * {@code /TransformParams << /Type /TransformParams /Action /All|/Include|/Exclude /Fields [...] /V /1.2 >>} and
+ * {@code /Data}, the catalog (ISO 32000-1 requires it for FieldMDP, and DSS warns without it; {@link RevisionDiff}
+ * does not take the catalog for a part of the signature for it); a signature into a field with a {@code /Lock} gets
+ * the lock of the field when the request names none.</li>
  * </ul>
  * No {@code /DigestMethod}, {@code /DigestValue} or {@code /DigestLocation}: ISO 32000-2 deprecates them and the
  * transforms need none (the signature's byte range covers the document).
@@ -79,9 +80,13 @@ final class FieldRules {
         certification.ifPresent(level -> {
             COSDictionary params = params();
             params.setInt(COSName.P, level.permission());
-            references.add(reference(COSName.DOCMDP, params, null));
+            references.add(reference(COSName.DOCMDP, params));
         });
-        lock.ifPresent(l -> references.add(reference(FIELD_MDP, lockParams(l, params()), catalog)));
+        lock.ifPresent(l -> {
+            COSDictionary reference = reference(FIELD_MDP, lockParams(l, params()));
+            reference.setItem(COSName.getPDFName("Data"), catalog); // ISO 32000-1 Table 253: required for FieldMDP
+            references.add(reference);
+        });
         SignatureRevision.references(options, references, certification.isPresent());
     }
 
@@ -91,15 +96,12 @@ final class FieldRules {
         return params;
     }
 
-    private static COSDictionary reference(COSName method, COSDictionary params, COSDictionary data) {
+    private static COSDictionary reference(COSName method, COSDictionary params) {
         params.setItem(COSName.V, V_1_2);
         COSDictionary reference = new COSDictionary();
         reference.setItem(COSName.TYPE, SIG_REF);
         reference.setItem(TRANSFORM_METHOD, method);
         reference.setItem(TRANSFORM_PARAMS, params);
-        if (data != null) {
-            reference.setItem(COSName.getPDFName("Data"), data);
-        }
         return reference;
     }
 
