@@ -28,11 +28,16 @@ import java.util.Optional;
  * @param appearance a visible signature box for a new field; empty means an invisible signature. With
  *                   {@code fieldName} of an existing field placed on a page, that field keeps its own box and
  *                   the appearance is drawn in it (the box's position is then not used)
+ * @param certification certify the document at this level (DocMDP); only the first signature may; empty: an
+ *                      approval signature
+ * @param lock the fields this signature locks (FieldMDP); empty: none beyond the {@code /Lock} of the field
+ *             signed into, which is applied anyway
  */
 public record SignRequest(DocumentSource document, DocumentTarget output, Signer signer, SignatureLevel level,
                           Optional<PadesProfile> profile, Optional<String> reason, Optional<String> location,
                           Optional<String> contactInfo, Optional<String> fieldName,
-                          Optional<VisibleAppearance> appearance) {
+                          Optional<VisibleAppearance> appearance, Optional<CertificationLevel> certification,
+                          Optional<FieldLock> lock) {
 
     /**
      * Validates the components. Not part of the stable API: a new component changes this
@@ -52,6 +57,8 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
      * @param appearance a visible signature box for a new field; empty means an invisible signature. With
      *        {@code fieldName} of an existing field placed on a page, that field keeps its own box and
      *        the appearance is drawn in it (the box's position is then not used)
+     * @param certification certify the document at this level (DocMDP); empty: an approval signature
+     * @param lock the fields this signature locks (FieldMDP), or empty
      */
     @InternalApi
     public SignRequest {
@@ -65,6 +72,8 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         contactInfo = clean(contactInfo);
         fieldName = clean(fieldName);
         appearance = Objects.requireNonNullElse(appearance, Optional.empty());
+        certification = Objects.requireNonNullElse(certification, Optional.empty());
+        lock = Objects.requireNonNullElse(lock, Optional.empty());
     }
 
     private static void require(Object value, String what) {
@@ -95,6 +104,8 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         private String contactInfo;
         private String fieldName;
         private VisibleAppearance appearance;
+        private CertificationLevel certification;
+        private FieldLock lock;
 
         private Builder() {
         }
@@ -189,11 +200,30 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
             return this;
         }
 
+        /**
+         * @param level certify the document at this level (DocMDP, only for its first signature), or {@code null}
+         * @return this
+         */
+        public Builder certify(CertificationLevel level) {
+            this.certification = level;
+            return this;
+        }
+
+        /**
+         * @param lock the fields this signature locks (FieldMDP), or {@code null}
+         * @return this
+         */
+        public Builder lockFields(FieldLock lock) {
+            this.lock = lock;
+            return this;
+        }
+
         /** @return the request */
         public SignRequest build() {
             return new SignRequest(document, output, signer, level, Optional.ofNullable(profile),
                     Optional.ofNullable(reason), Optional.ofNullable(location), Optional.ofNullable(contactInfo),
-                    Optional.ofNullable(fieldName), Optional.ofNullable(appearance));
+                    Optional.ofNullable(fieldName), Optional.ofNullable(appearance),
+                    Optional.ofNullable(certification), Optional.ofNullable(lock));
         }
     }
 }

@@ -94,6 +94,59 @@ public interface SignatureEngine extends AutoCloseable {
     SigningResult complete(byte[] state, byte[] signatureValue, DocumentSource document, DocumentTarget output);
 
     /**
+     * Adds every recipient's empty signature field to a PDF in one incremental revision (and, on a sandbox
+     * engine, the SANDBOX mark, which later signers then do not add again): each recipient then signs into their
+     * field ({@link SignRequest.Builder#field(String)}), and those later revisions only fill fields, so no
+     * validator reports a modification for any signer.
+     *
+     * @param document the PDF (a signed one too: the fields are then a legitimate later revision)
+     * @param output where the PDF with the fields goes
+     * @param fields the fields to add, at least one
+     * @return what was produced
+     * @throws SignatureEngineException with {@link ErrorCode#INVALID_REQUEST} for a field name the document has
+     *                                  already or that is given twice, a page the document does not have or a box off
+     *                                  its page (naming the page count and the page's size, in points from the
+     *                                  top-left corner); {@link ErrorCode#DOCUMENT_LOCKED} for a document certified
+     *                                  with no changes allowed; nothing is written then. The default refuses
+     *                                  with {@link ErrorCode#INVALID_REQUEST} (an engine, such as a test double,
+     *                                  that does not write fields), so that implementations written before this
+     *                                  method still compile
+     */
+    default DocumentResult prepareFields(DocumentSource document, DocumentTarget output,
+            java.util.List<SignatureField> fields) {
+        throw new SignatureEngineException(ErrorCode.INVALID_REQUEST,
+                getClass().getSimpleName() + " does not prepare signature fields",
+                "Use an engine that writes PDFs (PadesSignatureEngine).");
+    }
+
+    /**
+     * As {@link #prepareFields(DocumentSource, DocumentTarget, java.util.List)}.
+     *
+     * @param document the PDF
+     * @param output where the PDF with the fields goes
+     * @param fields the fields to add, at least one
+     * @return what was produced
+     * @throws SignatureEngineException as {@link #prepareFields(DocumentSource, DocumentTarget, java.util.List)}
+     */
+    default DocumentResult prepareFields(DocumentSource document, DocumentTarget output, SignatureField... fields) {
+        return prepareFields(document, output, java.util.List.of(fields));
+    }
+
+    /**
+     * Lists the signature fields of a PDF: name, page, box, whether signed, and lock.
+     *
+     * @param document the PDF
+     * @return its signature fields, in the order of the form
+     * @throws SignatureEngineException when the document cannot be read; the default refuses with
+     *                                  {@link ErrorCode#INVALID_REQUEST} (an engine that does not read PDFs)
+     */
+    default java.util.List<SignatureFieldInfo> fields(DocumentSource document) {
+        throw new SignatureEngineException(ErrorCode.INVALID_REQUEST,
+                getClass().getSimpleName() + " does not list signature fields",
+                "Use an engine that reads PDFs (PadesSignatureEngine).");
+    }
+
+    /**
      * Validates every signature and document time-stamp in a PDF, offline.
      *
      * @param document the PDF

@@ -54,6 +54,18 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
     public static final String MODIFIED_AFTER_SIGNING = "MODIFIED_AFTER_SIGNING";
 
     /**
+     * Engine-specific sub-indication: a later revision makes a change that this signature's certification
+     * (DocMDP {@code /P}, see {@link CertificationLevel}) forbids; the errors name the rule and the revision.
+     */
+    public static final String CERTIFICATION_VIOLATED = "CERTIFICATION_VIOLATED";
+
+    /**
+     * Engine-specific sub-indication: a later revision changes a field this signature locks (FieldMDP, or the
+     * {@code /Lock} of its field, see {@link FieldLock}); the errors name the rule, the field and the revision.
+     */
+    public static final String FIELD_LOCK_VIOLATED = "FIELD_LOCK_VIOLATED";
+
+    /**
      * Validates the components and copies the lists. Not part of the stable API: the engine creates these, and a
      * new component changes this constructor; build one with {@link #builder()}.
      *

@@ -32,7 +32,7 @@ public final class Main implements Runnable {
      */
     static final Map<String, Class<?>> COMMANDS = commands(
             "sign", SignCommand.class, "validate", ValidateCommand.class, "extend", ExtendCommand.class,
-            "timestamp", TimestampCommand.class, "tsa", TsaCommand.class, "pki", PkiCommand.class,
+            "timestamp", TimestampCommand.class, "fields", FieldsCommand.class, "tsa", TsaCommand.class, "pki", PkiCommand.class,
             "audit", AuditCommand.class, "demo", DemoCommand.class, "help", CommandLine.HelpCommand.class);
 
     /** Exit code: a signature did not validate. */

@@ -89,6 +89,15 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
             + "number, then position and size in points from the top-left corner of the page as displayed (e.g. 1,350,700,220,70)")
     String visible;
 
+    @Option(names = "--certify", paramLabel = "no-changes|form-fill|annotate", description = "Certify the document "
+            + "(the first signature only, DocMDP): what later revisions may change besides validation data and "
+            + "document time-stamps")
+    String certify;
+
+    @Option(names = "--lock", paramLabel = "all|include:a,b|exclude:a,b", description = "Lock form fields with this "
+            + "signature (FieldMDP): a later change to a locked field fails it")
+    String lock;
+
     @Option(names = "--p12", paramLabel = "FILE", description = "Production seal key: a PKCS#12 file (level SES)")
     Path p12;
 
@@ -151,6 +160,8 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
                     .profile(profile == null ? null : PadesProfile.parse(profile))
                     .reason(reason).location(location).contactInfo(contact).field(field)
                     .appearance(visible == null ? null : parseBox(visible))
+                    .certify(certify == null ? null : com.certyneo.engine.CertificationLevel.parse(certify))
+                    .lockFields(lock == null ? null : com.certyneo.engine.FieldLock.parse(lock))
                     .build());
         }
         String what = inputs.size() == 1 ? Progress.describe(input) : inputs.size() + " documents";

@@ -290,7 +290,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
                 request.location(), request.contactInfo(),
                 request.appearance().map(box -> new SignatureAppearance.Content(box, SignatureAppearance.text(
                         request.level(), request.signer().name(), certificate, signingTime, profile, mode.isSandbox()),
-                        mode.isSandbox())));
+                        mode.isSandbox())), request.certification(), request.lock());
     }
 
     /**
@@ -466,6 +466,52 @@ public final class PadesSignatureEngine implements SignatureEngine {
         output.write(out -> out.write(produced));
         return new DocumentResult(Optional.ofNullable(profile), done.signatures(), recorder.last(), digests.input(fingerprints),
                 fingerprints.output(), output.path(), mode.isSandbox(), done.warnings());
+    }
+
+    @Override
+    public DocumentResult prepareFields(DocumentSource document, DocumentTarget output,
+                                        List<com.certyneo.engine.SignatureField> fields) {
+        Objects.requireNonNull(document, "document");
+        Objects.requireNonNull(output, "output");
+        return guarded(document.name(), () -> {
+            String name = document.name();
+            byte[] input = document.readAllBytes();
+            PdfInputs.requirePdfHeader(input, name);
+            byte[] produced;
+            int signatures;
+            try {
+                produced = FieldPreparation.prepare(input, name, fields == null ? List.of() : List.copyOf(fields),
+                        mode.isSandbox());
+                // the output is read back: every field is there, and the revision chains to the input's
+                List<com.certyneo.engine.SignatureFieldInfo> listed = FieldPreparation.list(produced, name);
+                for (com.certyneo.engine.SignatureField field : fields) {
+                    if (listed.stream().noneMatch(f -> f.name().equals(field.name()) && !f.signed())) {
+                        throw new IllegalStateException("the new field '" + field.name() + "' cannot be read back");
+                    }
+                }
+                signatures = (int) listed.stream().filter(com.certyneo.engine.SignatureFieldInfo::signed).count();
+            } catch (IOException | RuntimeException e) {
+                throw translate(e, name);
+            }
+            Budget.commit(); // past this point the output is written even if the time limit passes
+            output.write(out -> out.write(produced));
+            return new DocumentResult(Optional.empty(), signatures, Optional.empty(), Digests.sha256Hex(input),
+                    Digests.sha256Hex(produced), output.path(), mode.isSandbox(), List.of());
+        });
+    }
+
+    @Override
+    public List<com.certyneo.engine.SignatureFieldInfo> fields(DocumentSource document) {
+        Objects.requireNonNull(document, "document");
+        return guarded(document.name(), () -> {
+            byte[] input = document.readAllBytes();
+            PdfInputs.requirePdfHeader(input, document.name());
+            try {
+                return FieldPreparation.list(input, document.name());
+            } catch (RuntimeException e) {
+                throw translate(e, document.name());
+            }
+        });
     }
 
     @Override

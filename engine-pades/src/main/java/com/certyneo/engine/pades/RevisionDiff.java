@@ -818,7 +818,8 @@ final class RevisionDiff {
                         default -> Role.CONTENT;
                     };
                     case ANNOTS, FIELDS -> role;
-                    case SIGNATURE -> Role.SIGNATURE;
+                    // a transform's /Data names the catalog (FieldMDP): it is walked as the catalog, not as the signature
+                    case SIGNATURE -> key.equals("Data") ? null : Role.SIGNATURE;
                     case VALIDATION_DATA -> Role.VALIDATION_DATA;
                     case INFO -> Role.INFO;
                     case METADATA -> Role.METADATA;

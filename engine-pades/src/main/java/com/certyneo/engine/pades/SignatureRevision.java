@@ -91,6 +91,8 @@ final class SignatureRevision {
         private int page;
         private PDRectangle rectangle;
         private COSStream appearance;
+        private COSArray references;
+        private boolean certifies;
 
         /**
          * @param fieldName the fully qualified name of an existing empty signature field to sign, or the
@@ -174,6 +176,15 @@ final class SignatureRevision {
     }
 
     /**
+     * The signature's /Reference array (DocMDP, FieldMDP transforms, see {@link FieldRules}) and whether it
+     * certifies the document (then the catalog's /Perms /DocMDP names it).
+     */
+    static void references(Options options, COSArray references, boolean certifies) {
+        options.references = references;
+        options.certifies = certifies;
+    }
+
+    /**
      * A value and the indirect object to write again when it changes: itself when it is indirect, else
      * the indirect object that holds it (directly or through other direct values).
      */
@@ -247,7 +258,22 @@ final class SignatureRevision {
         Held existing = acroForm == null ? null : findField(acroForm, options.fieldName);
 
         COSDictionary signature = signatureDictionary(options);
+        if (options.references != null && options.references.size() > 0) {
+            signature.setItem(COSName.REFERENCE, options.references);
+        }
         writer.add(signature);
+        if (options.certifies) {
+            Held perms = child(catalog, COSName.PERMS);
+            if (perms != null && perms.dictionary() != null) {
+                perms.dictionary().setItem(COSName.DOCMDP, signature); // keeps /UR3
+                perms.touch(writer);
+            } else {
+                COSDictionary fresh = new COSDictionary();
+                fresh.setItem(COSName.DOCMDP, signature);
+                catalog.dictionary().setItem(COSName.PERMS, fresh);
+                catalog.touch(writer);
+            }
+        }
         SignaturePlaceholder placeholder = writer.reserveSignature(signature, options.contentsBytes);
 
         if (acroForm == null) {

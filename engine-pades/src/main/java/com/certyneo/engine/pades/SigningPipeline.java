@@ -80,12 +80,24 @@ final class SigningPipeline {
     /** What one signature needs besides the document: who signs, how, with which attributes. */
     record Spec(PadesProfile profile, SigningKey key, Instant signingTime, boolean rsaPss, Optional<String> field,
                 String signerName, Optional<String> reason, Optional<String> location, Optional<String> contactInfo,
-                Optional<SignatureAppearance.Content> appearance) {
+                Optional<SignatureAppearance.Content> appearance,
+                Optional<com.certyneo.engine.CertificationLevel> certification,
+                Optional<com.certyneo.engine.FieldLock> lock) {
         Spec {
             Objects.requireNonNull(profile);
             Objects.requireNonNull(key);
             Objects.requireNonNull(signingTime);
             appearance = Objects.requireNonNullElse(appearance, Optional.empty());
+            certification = Objects.requireNonNullElse(certification, Optional.empty());
+            lock = Objects.requireNonNullElse(lock, Optional.empty());
+        }
+
+        /** An approval signature that locks nothing beyond its field's /Lock. */
+        Spec(PadesProfile profile, SigningKey key, Instant signingTime, boolean rsaPss, Optional<String> field,
+             String signerName, Optional<String> reason, Optional<String> location, Optional<String> contactInfo,
+             Optional<SignatureAppearance.Content> appearance) {
+            this(profile, key, signingTime, rsaPss, field, signerName, reason, location, contactInfo, appearance,
+                    Optional.empty(), Optional.empty());
         }
     }
 
@@ -410,6 +422,7 @@ final class SigningPipeline {
         if (spec.appearance().isPresent()) {
             visible(document, name, spec, options);
         }
+        FieldRules.apply(document, name, spec, earlier, options);
         RevisionWriter writer = sink.writer(document, name);
         try {
             SignatureRevision.addSignature(writer, options);

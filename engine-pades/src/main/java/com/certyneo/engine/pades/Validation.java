@@ -100,6 +100,9 @@ final class Validation {
             ValidationReport report = report(name, bytes != null ? Digests.sha256Hex(bytes) : Digests.sha256Hex(file), at,
                     reports.getSimpleReport(), reports.getDiagnosticData(), revisions, structure.input(), dictionaries,
                     diffs);
+            if (bytes != null && dictionaries.stream().anyMatch(RevisionDiff.SignatureDictionary::restrictsChanges)) {
+                report = enforceRules(report, MdpCheck.check(bytes), dictionaries);
+            }
             return options.xmlReports() ? withXml(report, reports) : report;
         }
     }
@@ -402,6 +405,37 @@ final class Validation {
                     Optional.empty(), Optional.empty(), List.of(), "NA", false, List.of(error), List.of(), List.of(),
                     "", List.of()));
         }
+    }
+
+    /**
+     * Fails each signature whose certification or field lock a later revision breaks ({@link MdpCheck}): the
+     * sub-indication names the rule, the errors name the rule and the revision.
+     */
+    private static ValidationReport enforceRules(ValidationReport report, Map<Long, List<MdpCheck.Violation>> violations,
+                                                 List<RevisionDiff.SignatureDictionary> dictionaries) {
+        if (violations.isEmpty()) {
+            return report;
+        }
+        Map<String, Long> endByField = new HashMap<>();
+        dictionaries.stream().filter(d -> d.byteRange().size() == 4)
+                .forEach(d -> endByField.put(d.field(), d.byteRange().get(2) + d.byteRange().get(3)));
+        List<SignatureValidation> signatures = new ArrayList<>();
+        for (SignatureValidation s : report.signatures()) {
+            Long end = endByField.get(s.fieldName());
+            List<MdpCheck.Violation> broken = end == null ? List.of() : violations.getOrDefault(end, List.of());
+            if (broken.isEmpty()) {
+                signatures.add(s);
+                continue;
+            }
+            List<String> errors = new ArrayList<>(s.errors());
+            broken.forEach(v -> errors.add(Character.toUpperCase(v.message().charAt(0)) + v.message().substring(1) + "."));
+            signatures.add(new SignatureValidation(s.id(), s.fieldName(), s.documentTimestamp(), Indication.TOTAL_FAILED,
+                    Optional.of(broken.get(0).subIndication()), s.format(), s.profile(), s.signedBy(), s.signerSubject(),
+                    s.claimedSigningTime(), s.bestSignatureTime(), s.timestampTimes(), s.qualification(), s.sandbox(),
+                    errors, s.warnings(), s.certificateChain(), s.revocationStatus(), s.modifications(), s.revocation()));
+        }
+        return new ValidationReport(report.documentName(), report.documentSha256(), report.validationTime(), signatures,
+                report.warnings(), report.etsiXml(), report.detailedXml());
     }
 
     private static SignatureValidation withWarning(SignatureValidation s, String warning) {

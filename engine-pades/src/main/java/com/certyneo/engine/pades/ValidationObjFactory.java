@@ -215,6 +215,7 @@ final class ValidationObjFactory extends AbstractPdfObjFactory {
         Map<Long, PdfSignatureDictionary> byNumber = new HashMap<>();
         for (PDSignatureField field : document.getSignatureFields()) {
             PdfSignatureField described = new PdfSignatureField(dict(field.getCOSObject(), document));
+            field.getCOSObject().getDictionaryObject(FieldRules.LOCK); // resolved now: DSS reads it once the file is closed
             COSObject value = field.getCOSObject().getCOSObject(COSName.V);
             if (value == null || !(value.getObject() instanceof COSDictionary dictionary)) {
                 LOG.debug("Signature field '{}' is not signed", described.getFieldName());

@@ -104,6 +104,31 @@ class QuietLogsTest {
     }
 
     @Test
+    void preparedFieldsACertificationAndALockAreNoWarning() {
+        // An envelope: fields up front (one of them locking the other), the first recipient certifies, the second locks.
+        Path fields = dir.resolve("fields.pdf");
+        Path first = dir.resolve("first.pdf");
+        Path both = dir.resolve("both.pdf");
+        try (PadesSignatureEngine engine = PadesSignatureEngine.sandbox(dir.resolve("home"))) {
+            engine.prepareFields(DocumentSource.of(PdfVector.MINIMAL.bytes(), "m.pdf"), DocumentTarget.of(fields),
+                    com.certyneo.engine.SignatureField.invisible("a"),
+                    com.certyneo.engine.SignatureField.placed("b", 1, 40, 40, 200, 60)
+                            .withLock(com.certyneo.engine.FieldLock.include("a")));
+            engine.sign(SignRequest.builder().document(DocumentSource.of(fields)).output(DocumentTarget.of(first))
+                    .field("a").certify(com.certyneo.engine.CertificationLevel.FORM_FILL)
+                    .signer(Signer.parse("A <a@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()))
+                    .build());
+            engine.sign(SignRequest.builder().document(DocumentSource.of(first)).output(DocumentTarget.of(both))
+                    .field("b").lockFields(com.certyneo.engine.FieldLock.all())
+                    .signer(Signer.parse("B <b@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()))
+                    .build());
+            ValidationReport report = engine.validate(DocumentSource.of(both), ValidationOptions.sandbox());
+            assertTrue(report.allPassed(), report.toString());
+        }
+        assertQuiet();
+    }
+
+    @Test
     void aCaCoveredByItsIssuersCrlOnlyIsNoWarning() {
         // The test PKI's issuing CA names a CRL and no OCSP responder: online revocation asks the CRL, and that is
         // normal, not "OCSP source OnlineOCSPSource failed ...: No OCSP location found".

@@ -1,0 +1,289 @@
+package com.certyneo.engine.pades;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import com.certyneo.engine.CertificationLevel;
+import com.certyneo.engine.FieldLock;
+import com.certyneo.engine.SignatureValidation;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSArray;
+import org.apache.pdfbox.cos.COSBase;
+import org.apache.pdfbox.cos.COSDictionary;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.cos.COSObject;
+import org.apache.pdfbox.cos.COSObjectKey;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.interactive.form.PDAcroForm;
+import org.apache.pdfbox.pdmodel.interactive.form.PDField;
+import org.apache.pdfbox.pdmodel.interactive.form.PDNonTerminalField;
+
+/**
+ * Enforces certification (DocMDP {@code /P}) and field locks (FieldMDP, a field's {@code /Lock}) on the revisions
+ * after the signature that sets them (ISO 32000-1 §12.8.2.2 to §12.8.2.4). {@link RevisionDiff} decides what is a
+ * modification for every signature; this check adds what a signature's own rules forbid among the changes
+ * RevisionDiff accepts or on top of them, revision by revision:
+ * <ul>
+ * <li>{@code /P 1}: any new signature, new signature field, changed form value, annotation or page;</li>
+ * <li>{@code /P 2}: an annotation (other than a form field's widget) added, changed or removed, or a page added or
+ * removed;</li>
+ * <li>{@code /P 3}: a page added or removed;</li>
+ * <li>a lock: a changed value (signing included) of a field it covers.</li>
+ * </ul>
+ * Validation data ({@code /DSS}), document time-stamps and the document information are allowed at every level.
+ * Each revision of the file is compared with the one before it (PDFBox reads each; this runs only for documents
+ * whose signatures restrict changes).
+ */
+final class MdpCheck {
+
+    /** A rule broken: the sub-indication and a sentence naming the rule and the revision. */
+    record Violation(String subIndication, String message) {
+    }
+
+    /** What one revision holds, as far as the rules go. */
+    private record State(List<COSObjectKey> pages, Map<String, Long> annotations, Map<String, String> values,
+                         Set<String> signatureFields, Map<String, Boolean> signatures, Map<COSObjectKey, Long> offsets) {
+    }
+
+    /** A signature's rules, and the end of the revision it signs. */
+    private record Rules(long signedEnd, String field, int permission, FieldLock lock, String lockSource) {
+    }
+
+    private MdpCheck() {
+    }
+
+    /** The /P of a signature dictionary's DocMDP transform, or 2 (its default) when not given; 0 without one. */
+    static int permission(COSDictionary signature) {
+        if (signature.getDictionaryObject(COSName.REFERENCE) instanceof COSArray references) {
+            for (COSBase item : references) {
+                if ((item instanceof COSObject o ? o.getObject() : item) instanceof COSDictionary reference
+                        && COSName.DOCMDP.equals(reference.getCOSName(FieldRules.TRANSFORM_METHOD))) {
+                    return reference.getDictionaryObject(FieldRules.TRANSFORM_PARAMS) instanceof COSDictionary params
+                            ? params.getInt(COSName.P, 2) : 2;
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static FieldLock fieldMdp(COSDictionary signature) {
+        if (signature.getDictionaryObject(COSName.REFERENCE) instanceof COSArray references) {
+            for (COSBase item : references) {
+                if ((item instanceof COSObject o ? o.getObject() : item) instanceof COSDictionary reference
+                        && FieldRules.FIELD_MDP.equals(reference.getCOSName(FieldRules.TRANSFORM_METHOD))
+                        && reference.getDictionaryObject(FieldRules.TRANSFORM_PARAMS) instanceof COSDictionary params) {
+                    return FieldRules.lockOf(params);
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * @param pdf the whole file
+     * @return the violations by the end of the signed revision ({@code ByteRange[2] + ByteRange[3]}) of the
+     *         signature whose rule they break; empty when no signature restricts changes
+     */
+    static Map<Long, List<Violation>> check(byte[] pdf) {
+        Map<Long, List<Violation>> result = new HashMap<>();
+        try {
+            List<Rules> rules = rules(pdf);
+            if (rules.isEmpty()) {
+                return result;
+            }
+            Revisions revisions = Revisions.of(pdf);
+            int count = revisions.count();
+            List<State> states = new ArrayList<>();
+            for (int k = 1; k <= count; k++) {
+                states.add(state(Arrays.copyOf(pdf, (int) Math.min(pdf.length, revisions.end(k)))));
+            }
+            for (Rules r : rules) {
+                // the signed revision ends at its %%EOF or the end-of-line marker after it
+                int signed = revisions.revisionEndingAt(r.signedEnd() - 2);
+                List<Violation> found = new ArrayList<>();
+                for (int k = signed + 1; k <= count; k++) {
+                    State before = states.get(k - 2);
+                    State after = states.get(k - 1);
+                    if (before == null || after == null) {
+                        continue; // a revision PDFBox cannot read: RevisionDiff reports what it can
+                    }
+                    String where = "revision " + k + " (of " + count + ")";
+                    if (r.permission() > 0) {
+                        certification(r, before, after, where, found);
+                    }
+                    if (r.lock() != null) {
+                        for (Map.Entry<String, String> e : changedValues(before, after).entrySet()) {
+                            if (!e.getKey().equals(r.field()) && r.lock().covers(e.getKey())) {
+                                found.add(new Violation(SignatureValidation.FIELD_LOCK_VIOLATED, where + " "
+                                        + e.getValue() + " field '" + e.getKey() + "', which the field lock of the "
+                                        + "signature in '" + r.field() + "' (" + r.lockSource() + " " + r.lock()
+                                        + ") forbids"));
+                            }
+                        }
+                    }
+                }
+                if (!found.isEmpty()) {
+                    result.computeIfAbsent(r.signedEnd(), e -> new ArrayList<>()).addAll(found);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the structural comparison (RevisionDiff) still judges the document
+        }
+        return result;
+    }
+
+    private static void certification(Rules r, State before, State after, String where, List<Violation> found) {
+        CertificationLevel level = CertificationLevel.ofPermission(r.permission());
+        String rule = "the certification of the signature in '" + r.field() + "' (DocMDP P=" + r.permission() + ", "
+                + level.cliName() + ")";
+        List<String> changes = new ArrayList<>();
+        if (!before.pages().equals(after.pages())) {
+            changes.add(after.pages().size() > before.pages().size() ? "adds a page" : "adds, removes or reorders pages");
+        }
+        if (r.permission() <= 2) {
+            for (Map.Entry<String, Long> a : after.annotations().entrySet()) {
+                Long old = before.annotations().get(a.getKey());
+                if (old == null) {
+                    changes.add("adds an annotation (" + a.getKey().replaceFirst("@.*", "") + ")");
+                } else if (!old.equals(a.getValue())) {
+                    changes.add("changes an annotation (" + a.getKey().replaceFirst("@.*", "") + ")");
+                }
+            }
+            for (String a : before.annotations().keySet()) {
+                if (!after.annotations().containsKey(a)) {
+                    changes.add("removes an annotation (" + a.replaceFirst("@.*", "") + ")");
+                }
+            }
+        }
+        if (r.permission() == 1) {
+            changedValues(before, after).forEach((field, what) -> changes.add(what + " field '" + field + "'"));
+            for (String f : after.signatureFields()) {
+                if (!before.signatureFields().contains(f) && !Boolean.TRUE.equals(after.signatures().get(f))) {
+                    changes.add("adds signature field '" + f + "'");
+                }
+            }
+        }
+        for (String change : new LinkedHashSet<>(changes)) {
+            found.add(new Violation(SignatureValidation.CERTIFICATION_VIOLATED, where + " " + change + ", which "
+                    + rule + " forbids"));
+        }
+    }
+
+    /** Fields whose value differs, with what happened ("signs", "fills in", "changes the value of"). */
+    private static Map<String, String> changedValues(State before, State after) {
+        Map<String, String> changed = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : after.values().entrySet()) {
+            String old = before.values().get(e.getKey());
+            if (!Objects.equals(old, e.getValue())) {
+                Boolean timestamp = after.signatures().get(e.getKey());
+                if (Boolean.TRUE.equals(timestamp)) {
+                    continue; // a document time-stamp: allowed at every level
+                }
+                changed.put(e.getKey(), timestamp != null ? "signs" : old == null ? "fills in" : "changes the value of");
+            }
+        }
+        return changed;
+    }
+
+    /** The rules each signature of the final revision sets. */
+    private static List<Rules> rules(byte[] pdf) throws IOException {
+        List<Rules> rules = new ArrayList<>();
+        try (PDDocument document = Loader.loadPDF(pdf)) {
+            COSDictionary catalog = document.getDocumentCatalog().getCOSObject();
+            COSBase certifying = catalog.getDictionaryObject(COSName.PERMS) instanceof COSDictionary perms
+                    ? perms.getDictionaryObject(COSName.DOCMDP) : null;
+            for (var field : document.getSignatureFields()) {
+                COSDictionary fieldDict = field.getCOSObject();
+                if (!(fieldDict.getDictionaryObject(COSName.V) instanceof COSDictionary signature)
+                        || !(signature.getDictionaryObject(COSName.BYTERANGE) instanceof COSArray range) || range.size() != 4) {
+                    continue;
+                }
+                long end = range.getInt(2) + (long) range.getInt(3);
+                int permission = permission(signature);
+                if (permission == 0 && certifying == signature) {
+                    permission = 2;
+                }
+                FieldLock lock = fieldMdp(signature);
+                String source = "FieldMDP";
+                if (lock == null && fieldDict.getDictionaryObject(FieldRules.LOCK) instanceof COSDictionary l) {
+                    lock = FieldRules.lockOf(l);
+                    source = "/Lock";
+                }
+                if (permission > 0 || lock != null) {
+                    rules.add(new Rules(end, field.getFullyQualifiedName(), permission, lock, source));
+                }
+            }
+        }
+        return rules;
+    }
+
+    /** The pages, annotations, form values and signatures of one revision, or {@code null} when unreadable. */
+    private static State state(byte[] revision) {
+        try (PDDocument document = Loader.loadPDF(revision)) {
+            Map<COSObjectKey, Long> offsets = document.getDocument().getXrefTable();
+            List<COSObjectKey> pages = new ArrayList<>();
+            Map<String, Long> annotations = new LinkedHashMap<>();
+            int pageNumber = 0;
+            for (PDPage page : document.getPages()) {
+                pageNumber++;
+                pages.add(page.getCOSObject().getKey());
+                COSBase annotsItem = page.getCOSObject().getItem(COSName.ANNOTS);
+                COSBase annotsBase = annotsItem instanceof COSObject o ? o.getObject() : annotsItem;
+                if (!(annotsBase instanceof COSArray annots)) {
+                    continue;
+                }
+                for (int i = 0; i < annots.size(); i++) {
+                    COSBase item = annots.get(i);
+                    COSBase value = item instanceof COSObject o ? o.getObject() : item;
+                    if (!(value instanceof COSDictionary annotation)
+                            || COSName.WIDGET.equals(annotation.getCOSName(COSName.SUBTYPE))) {
+                        continue; // form fields' widgets change with their fields
+                    }
+                    String kind = String.valueOf(annotation.getNameAsString(COSName.SUBTYPE)) + " on page " + pageNumber;
+                    if (item instanceof COSObject o) {
+                        annotations.put(kind + "@" + o.getKey(), offsets.getOrDefault(o.getKey(), -1L));
+                    } else {
+                        annotations.put(kind + "@direct" + i + "@" + page.getCOSObject().getKey(),
+                                (long) annotation.toString().hashCode());
+                    }
+                }
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            Set<String> signatureFields = new LinkedHashSet<>();
+            Map<String, Boolean> signatures = new HashMap<>();
+            PDAcroForm form = document.getDocumentCatalog().getAcroForm(null);
+            if (form != null) {
+                for (PDField field : form.getFieldTree()) {
+                    if (field instanceof PDNonTerminalField) {
+                        continue;
+                    }
+                    String name = field.getFullyQualifiedName();
+                    COSBase v = field.getCOSObject().getDictionaryObject(COSName.V);
+                    if (COSName.SIG.equals(field.getCOSObject().getCOSName(COSName.FT))
+                            || field instanceof org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField) {
+                        signatureFields.add(name);
+                        if (v instanceof COSDictionary signature) {
+                            signatures.put(name, COSName.DOC_TIME_STAMP.equals(signature.getCOSName(COSName.TYPE))
+                                    || "ETSI.RFC3161".equals(signature.getNameAsString(COSName.SUB_FILTER)));
+                            values.put(name, "signature " + field.getCOSObject().getItem(COSName.V));
+                        }
+                    } else if (v != null) {
+                        values.put(name, v.toString());
+                    }
+                }
+            }
+            return new State(pages, annotations, values, signatureFields, signatures, offsets);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}
