@@ -226,7 +226,44 @@ class VisibleSignatureRenderTest {
     /** PDF/A-1 forbids soft masks: a PNG's alpha is flattened onto the box's white there. */
     @Test
     void aPngWithAlphaIsFlattenedInAPdfA1Document() throws Exception {
-        byte[] pdfA1;
+        byte[] pdfA1 = pdfA1();
+        Path out = dir.resolve("pdfa1.pdf");
+        sign(pdfA1, out, "Jane Doe", BOX.withImage(AppearanceImage.of(signaturePng(300, 100))), PadesProfile.B_B, null);
+        assertTotalPassed(out, PadesProfile.B_B);
+        try (PDDocument document = Loader.loadPDF(out.toFile())) {
+            PDImageXObject image = images(signedAppearance(document).getResources()).get(0);
+            assertNull(image.getCOSObject().getDictionaryObject(COSName.SMASK), "no soft mask in PDF/A-1");
+            BufferedImage decoded = image.getImage();
+            assertEquals(0xFFFFFF, decoded.getRGB(0, 0) & 0xFFFFFF, "the transparent corner is white");
+        }
+    }
+
+    /**
+     * In a PDF/A-2b document (and in the same document claiming PDF/A-1b), a box with an image and names in five
+     * scripts adds no failed veraPDF rule: fonts embedded with /ToUnicode, /W and /CIDToGIDMap (and /CIDSet), the
+     * PNG's alpha a soft mask in PDF/A-2 and flattened in PDF/A-1.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"2b", "2u", "1b"})
+    void aBoxWithAnImageAddsNoPdfAFailure(String flavour) throws Exception {
+        byte[] input = flavour.equals("1b") ? pdfA1() : PdfVector.PDF_A_2B.bytes();
+        Path out = dir.resolve("pdfa-" + flavour + ".pdf");
+        sign(input, out, "Zoë Αλέξανδρος Анна محمد 山田", BOX.withImage(AppearanceImage.of(signaturePng(300, 100))),
+                PadesProfile.B_T, "Approved");
+        assertTotalPassed(out, PadesProfile.B_T);
+        org.verapdf.pdfa.flavours.PDFAFlavour f = switch (flavour) {
+            case "1b" -> org.verapdf.pdfa.flavours.PDFAFlavour.PDFA_1_B;
+            case "2u" -> org.verapdf.pdfa.flavours.PDFAFlavour.PDFA_2_U;
+            default -> org.verapdf.pdfa.flavours.PDFAFlavour.PDFA_2_B;
+        };
+        List<String> before = failedRules(input, f);
+        List<String> after = new ArrayList<>(failedRules(Files.readAllBytes(out), f));
+        after.removeAll(before);
+        assertTrue(after.isEmpty(), "new PDF/A-" + flavour + " failures: " + after + " (the input had " + before + ")");
+    }
+
+    /** The PDF/A-2b test vector, its XMP claiming PDF/A-1b. */
+    private static byte[] pdfA1() throws IOException {
         try (PDDocument document = Loader.loadPDF(PdfVector.PDF_A_2B.bytes())) {
             PDMetadata metadata = document.getDocumentCatalog().getMetadata();
             String xmp = new String(metadata.toByteArray(), StandardCharsets.UTF_8);
@@ -237,16 +274,20 @@ class VisibleSignatureRenderTest {
                     new java.io.ByteArrayInputStream(changed.getBytes(StandardCharsets.UTF_8))));
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             document.save(bytes);
-            pdfA1 = bytes.toByteArray();
+            return bytes.toByteArray();
         }
-        Path out = dir.resolve("pdfa1.pdf");
-        sign(pdfA1, out, "Jane Doe", BOX.withImage(AppearanceImage.of(signaturePng(300, 100))), PadesProfile.B_B, null);
-        assertTotalPassed(out, PadesProfile.B_B);
-        try (PDDocument document = Loader.loadPDF(out.toFile())) {
-            PDImageXObject image = images(signedAppearance(document).getResources()).get(0);
-            assertNull(image.getCOSObject().getDictionaryObject(COSName.SMASK), "no soft mask in PDF/A-1");
-            BufferedImage decoded = image.getImage();
-            assertEquals(0xFFFFFF, decoded.getRGB(0, 0) & 0xFFFFFF, "the transparent corner is white");
+    }
+
+    /** veraPDF's failed rules ("clause-test: message"), without their locations. */
+    private static List<String> failedRules(byte[] pdf, org.verapdf.pdfa.flavours.PDFAFlavour flavour) throws Exception {
+        org.verapdf.gf.foundry.VeraGreenfieldFoundryProvider.initialise();
+        try (org.verapdf.pdfa.PDFAParser parser = org.verapdf.pdfa.Foundries.defaultInstance()
+                .createParser(new java.io.ByteArrayInputStream(pdf), flavour);
+             org.verapdf.pdfa.PDFAValidator validator = org.verapdf.pdfa.Foundries.defaultInstance().createValidator(flavour, false)) {
+            return validator.validate(parser).getTestAssertions().stream()
+                    .filter(a -> a.getStatus() == org.verapdf.pdfa.results.TestAssertion.Status.FAILED)
+                    .map(a -> a.getRuleId().getClause() + "-" + a.getRuleId().getTestNumber() + ": " + a.getMessage())
+                    .distinct().toList();
         }
     }
 
