@@ -158,7 +158,7 @@ class CoreTypesTest {
                 .documentName("x.pdf").documentSha256("00").validationTime(t1).signatures(List.of(full)).warnings(List.of("w"))
                 .build());
 
-        assertEquals(new VisibleAppearance(2, 10, 20, 200, 60), VisibleAppearance.of(2, 10, 20, 200, 60));
+        assertEquals(new VisibleAppearance(2, 10, 20, 200, 60, java.util.Optional.empty()), VisibleAppearance.of(2, 10, 20, 200, 60));
         assertEquals(ErrorCode.INVALID_REQUEST, assertThrows(SignatureEngineException.class,
                 () -> VisibleAppearance.of(0, 10, 20, 200, 60)).code());
         assertEquals(ValidationOptions.sandbox(), ValidationOptions.trusting(List.of()).withSandbox(true));

@@ -98,6 +98,11 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
             + "signature (FieldMDP): a later change to a locked field fails it")
     String lock;
 
+    @Option(names = "--image", paramLabel = "FILE", description = "With --visible: draw this PNG (alpha kept) or JPEG "
+            + "in the box beside the text, aspect ratio kept (a logo or a handwritten signature; at most 4 MiB and "
+            + "4096 x 4096 pixels)")
+    Path image;
+
     @Option(names = "--p12", paramLabel = "FILE", description = "Production seal key: a PKCS#12 file (level SES)")
     Path p12;
 
@@ -142,6 +147,10 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
             Inputs.readable(p12);
         }
         trust.forEach(Inputs::readable);
+        if (image != null && visible == null) {
+            throw new com.certyneo.engine.SignatureEngineException(com.certyneo.engine.ErrorCode.INVALID_REQUEST,
+                    "--image " + image + " needs a visible box to draw in", "Add --visible PAGE,X,Y,W,H.");
+        }
         Signer who = Signer.parse(signer);
         if (phone != null) {
             who = who.withPhone(Inputs.e164(phone));
@@ -159,7 +168,7 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
                     .level(SignatureLevel.parse(level))
                     .profile(profile == null ? null : PadesProfile.parse(profile))
                     .reason(reason).location(location).contactInfo(contact).field(field)
-                    .appearance(visible == null ? null : parseBox(visible))
+                    .appearance(visible == null ? null : withImage(parseBox(visible), image))
                     .certify(certify == null ? null : com.certyneo.engine.CertificationLevel.parse(certify))
                     .lockFields(lock == null ? null : com.certyneo.engine.FieldLock.parse(lock))
                     .build());
@@ -252,6 +261,11 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
             out.println("  SANDBOX - NOT LEGALLY BINDING (test PKI; validate with --sandbox)");
         }
         result.warnings().forEach(w -> out.printf("  warning:     %s%n", w));
+    }
+
+    /** The box with the image of {@code --image} (read and checked now), or the box as it is without one. */
+    static com.certyneo.engine.VisibleAppearance withImage(com.certyneo.engine.VisibleAppearance box, Path image) {
+        return image == null ? box : box.withImage(image);
     }
 
     static com.certyneo.engine.VisibleAppearance parseBox(String text) {

@@ -289,7 +289,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
                 seal ? Optional.of(request.reason().orElse("Sealed on behalf of " + request.signer())) : request.reason(),
                 request.location(), request.contactInfo(),
                 request.appearance().map(box -> new SignatureAppearance.Content(box, SignatureAppearance.text(
-                        request.level(), request.signer().name(), certificate, signingTime, profile, mode.isSandbox()),
+                        request.level(), request.signer().name(), certificate, signingTime, profile, request.reason(),
+                        mode.isSandbox()),
                         mode.isSandbox())), request.certification(), request.lock());
     }
 

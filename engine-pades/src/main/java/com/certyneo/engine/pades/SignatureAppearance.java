@@ -1,5 +1,6 @@
 package com.certyneo.engine.pades;
 
+import com.certyneo.engine.AppearanceImage;
 import com.certyneo.engine.ErrorCode;
 import com.certyneo.engine.PadesProfile;
 import com.certyneo.engine.SignatureEngineException;
@@ -15,18 +16,21 @@ import org.apache.pdfbox.cos.COSObject;
 import org.apache.pdfbox.cos.COSStream;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
-import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.PDResources;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.apache.pdfbox.pdmodel.font.PDType0Font;
+import org.apache.pdfbox.pdmodel.graphics.image.JPEGFactory;
+import org.apache.pdfbox.pdmodel.graphics.image.LosslessFactory;
+import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import org.apache.pdfbox.pdmodel.interactive.annotation.PDAppearanceStream;
 
+import javax.imageio.ImageIO;
 import java.awt.Color;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -35,13 +39,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The normal appearance ({@code /AP /N}) of a visible signature widget, built by the engine: a form XObject
- * the size of the box with a white background and the signature's text lines (who, when, level and profile,
- * and the sandbox warning in the sandbox, in red there), wrapped and scaled to fit inside a padding, in
- * LiberationSans (shipped with PDFBox) embedded as a subset Type0 font, so the text is selectable and PDF/A
- * documents keep only embedded fonts.
+ * the size of the box with a white background, the signature's text lines (who, when, level and profile, the
+ * reason, and the sandbox warning in the sandbox, in red there), wrapped and scaled to fit inside a padding, and an
+ * optional image (PNG or JPEG) keeping its aspect ratio. The text is shaped and drawn by {@link AppearanceText}
+ * with the engine's embedded fonts (Noto Sans, Noto Sans Arabic, Droid Sans Fallback for CJK), each a subset Type0
+ * font with {@code /ToUnicode}, {@code /W} and {@code /CIDToGIDMap}, so the text is selectable in any script and
+ * PDF/A documents keep only embedded fonts.
  *
  * <p>Where the box goes ({@link #place}): a {@link VisibleAppearance} is measured in points from the top-left
  * corner of the page <em>as displayed</em> (its crop box turned by its {@code /Rotate}); on a rotated page the
@@ -66,8 +74,6 @@ final class SignatureAppearance {
     /** Baseline-to-baseline distance, in font sizes. */
     private static final float LEADING = 1.2f;
 
-    private static final String FONT = "/org/apache/pdfbox/resources/ttf/LiberationSans-Regular.ttf";
-    private static final byte[] FONT_BYTES = loadFont();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -98,10 +104,17 @@ final class SignatureAppearance {
      */
     static String text(SignatureLevel level, String signer, X509Certificate certificate, Instant signingTime,
                        PadesProfile profile, boolean sandbox) {
+        return text(level, signer, certificate, signingTime, profile, Optional.empty(), sandbox);
+    }
+
+    /** The text of a visible signature, with the reason for signing (when given) on the line after the level. */
+    static String text(SignatureLevel level, String signer, X509Certificate certificate, Instant signingTime,
+                       PadesProfile profile, Optional<String> reason, boolean sandbox) {
         String who = level == SignatureLevel.SES
                 ? "Sealed by " + PadesSignatureEngine.commonName(certificate) + "\nfor " + signer
                 : "Digitally signed by " + signer;
         return who + "\n" + TIME.format(signingTime) + "\n" + level + " \u00b7 PAdES " + profile
+                + reason.filter(r -> !r.isBlank()).map(r -> "\nReason: " + r.strip()).orElse("")
                 + (sandbox ? "\nSANDBOX \u2013 NOT LEGALLY BINDING" : "");
     }
 
@@ -284,55 +297,147 @@ final class SignatureAppearance {
     /**
      * Builds the appearance for {@code placement}: a form XObject (a new stream, without an object number) with
      * {@code /BBox [0 0 w h]} (the box as displayed), {@code /Matrix} turning it with the page, and
-     * {@code /Resources} naming the subset font. The font is subset here: nothing saves this document with
-     * PDFBox, whose save would do it. The stream and every stream and font dictionary it reaches are new
-     * objects, for {@link SignatureRevision} to number.
+     * {@code /Resources} naming the subset fonts and the image. The fonts are subset here: nothing saves this
+     * document with PDFBox, whose save would do it. The stream and every stream and font dictionary it reaches are
+     * new objects, for {@link SignatureRevision} to number.
+     *
+     * <p>Layout: inside a padding, an image (when given) keeps its aspect ratio: on the left of a wide box (at least
+     * twice as wide as tall), else at the top, taking at most 45% of the width or half the height; the text takes the
+     * rest, at the largest size at which it fits (wrapped at spaces), left-aligned (right-aligned for a line that
+     * starts right to left), vertically centred.
+     *
+     * @throws SignatureEngineException INVALID_REQUEST when the image cannot be decoded
      */
-    static COSStream build(PDDocument document, Placement placement, String text, boolean sandbox) throws IOException {
+    static COSStream build(PDDocument document, Placement placement, String text, boolean sandbox,
+                           Optional<AppearanceImage> image) throws IOException {
         PDRectangle rect = placement.rect();
         int rotation = placement.rotation();
         boolean sideways = rotation == 90 || rotation == 270;
         float width = sideways ? rect.getHeight() : rect.getWidth();
         float height = sideways ? rect.getWidth() : rect.getHeight();
 
-        PDType0Font font = PDType0Font.load(document, new ByteArrayInputStream(FONT_BYTES), true);
         PDAppearanceStream form = new PDAppearanceStream(document);
         form.setBBox(new PDRectangle(0, 0, width, height));
         form.getCOSObject().setItem(COSName.MATRIX, matrix(rotation));
-        form.setResources(new PDResources());
+        PDResources resources = new PDResources();
+        form.setResources(resources);
 
         float padding = Math.min(PADDING, Math.min(width, height) / 8);
-        Layout layout = layout(font, lines(font, text), width - 2 * padding, height - 2 * padding);
-        try (OutputStream out = form.getCOSObject().createOutputStream(COSName.FLATE_DECODE);
-             PDPageContentStream content = new PDPageContentStream(document, form, out)) {
-            content.setNonStrokingColor(Color.WHITE);
-            content.addRect(0, 0, width, height);
-            content.fill();
-            content.saveGraphicsState();
-            content.addRect(padding, padding, width - 2 * padding, height - 2 * padding);
-            content.clip(); // text that does not fit even at the smallest size stays inside the box
-            content.beginText();
-            content.setFont(font, layout.size());
-            content.setNonStrokingColor(sandbox ? SANDBOX_TEXT : TEXT);
-            float lineHeight = layout.size() * LEADING;
-            float block = layout.lines().size() * lineHeight;
-            // centred vertically; each line's baseline sits its descent above the bottom of its line
-            float top = Math.min(height - padding, (height + block) / 2);
-            float descent = layout.size() * 0.212f + (lineHeight - layout.size() * 1.117f) / 2;
-            content.newLineAtOffset(padding, top - lineHeight + descent);
-            boolean first = true;
-            for (String line : layout.lines()) {
-                if (!first) {
-                    content.newLineAtOffset(0, -lineHeight);
-                }
-                first = false;
-                content.showText(line);
+        float innerWidth = width - 2 * padding;
+        float innerHeight = height - 2 * padding;
+        // the text's area {x, y, w, h} and the image's, in the form's space
+        float[] textArea = {padding, padding, innerWidth, innerHeight};
+        float[] imageArea = null;
+        COSName imageName = null;
+        if (image.isPresent()) {
+            PDImageXObject xobject = image(document, image.get());
+            imageName = resources.add(xobject);
+            float aspect = (float) xobject.getWidth() / xobject.getHeight();
+            float gap = padding;
+            if (innerWidth >= 2 * innerHeight) {
+                float w = Math.min(innerHeight * aspect, innerWidth * 0.45f);
+                float h = w / aspect;
+                imageArea = new float[] {padding, padding + (innerHeight - h) / 2, w, h};
+                textArea = new float[] {padding + w + gap, padding, Math.max(1, innerWidth - w - gap), innerHeight};
+            } else {
+                float h = Math.min(innerWidth / aspect, innerHeight * 0.5f);
+                float w = h * aspect;
+                imageArea = new float[] {padding + (innerWidth - w) / 2, padding + innerHeight - h, w, h};
+                textArea = new float[] {padding, padding, innerWidth, Math.max(1, innerHeight - h - gap)};
             }
-            content.endText();
-            content.restoreGraphicsState();
         }
-        font.subset(); // PDDocument.save would do it; the engine writes the revision itself
+
+        AppearanceText shaper = new AppearanceText();
+        Layout layout = layout(shaper, lines(text), textArea[2], textArea[3]);
+        List<AppearanceText.Line> shaped = layout.lines().stream().map(shaper::shape).toList();
+        AppearanceText.Fonts fonts = new AppearanceText.Fonts(document, resources);
+        fonts.use(shaped);
+
+        StringBuilder content = new StringBuilder();
+        content.append("1 1 1 rg\n0 0 ").append(n(width)).append(' ').append(n(height)).append(" re\nf\n");
+        if (imageArea != null) {
+            content.append("q\n").append(n(imageArea[2])).append(" 0 0 ").append(n(imageArea[3])).append(' ')
+                    .append(n(imageArea[0])).append(' ').append(n(imageArea[1])).append(" cm\n/")
+                    .append(imageName.getName()).append(" Do\nQ\n");
+        }
+        content.append("q\n").append(n(textArea[0])).append(' ').append(n(textArea[1])).append(' ').append(n(textArea[2]))
+                .append(' ').append(n(textArea[3])).append(" re\nW\nn\n"); // text that does not fit stays in its area
+        Color colour = sandbox ? SANDBOX_TEXT : TEXT;
+        content.append("BT\n").append(n(colour.getRed() / 255f)).append(' ').append(n(colour.getGreen() / 255f))
+                .append(' ').append(n(colour.getBlue() / 255f)).append(" rg\n");
+        float size = layout.size();
+        float lineHeight = size * LEADING;
+        float block = shaped.size() * lineHeight;
+        // centred vertically; each line's baseline sits its descent above the bottom of its line
+        float areaTop = textArea[1] + textArea[3];
+        float top = Math.min(areaTop, textArea[1] + (textArea[3] + block) / 2);
+        float descent = size * 0.212f + (lineHeight - size * 1.117f) / 2;
+        float baseline = top - lineHeight + descent;
+        for (AppearanceText.Line line : shaped) {
+            float lineWidth = line.width() / 1000f * size;
+            float x = line.rightToLeft() ? textArea[0] + Math.max(0, textArea[2] - lineWidth) : textArea[0];
+            content.append("1 0 0 1 ").append(n(x)).append(' ').append(n(baseline)).append(" Tm\n");
+            fonts.show(content, line, size);
+            baseline -= lineHeight;
+        }
+        content.append("ET\nQ\n");
+        fonts.finish();
+        try (OutputStream out = form.getCOSObject().createOutputStream(COSName.FLATE_DECODE)) {
+            out.write(content.toString().getBytes(StandardCharsets.US_ASCII));
+        }
         return form.getCOSObject();
+    }
+
+    /**
+     * The image as an XObject: a JPEG embedded as it is (DCTDecode); a PNG decoded and re-encoded losslessly, its
+     * alpha channel a soft mask, except in a PDF/A-1 document (which forbids soft masks), where it is flattened onto
+     * white (the box's background).
+     */
+    private static PDImageXObject image(PDDocument document, AppearanceImage image) {
+        try {
+            if (image.format() == AppearanceImage.Format.JPEG) {
+                return JPEGFactory.createFromByteArray(document, image.bytes());
+            }
+            BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(image.bytes()));
+            if (decoded == null) {
+                throw new IOException("no PNG reader decoded it");
+            }
+            if (decoded.getColorModel().hasAlpha() && isPdfA1(document)) {
+                BufferedImage flat = new BufferedImage(decoded.getWidth(), decoded.getHeight(), BufferedImage.TYPE_INT_RGB);
+                java.awt.Graphics2D g = flat.createGraphics();
+                try {
+                    g.setColor(Color.WHITE);
+                    g.fillRect(0, 0, flat.getWidth(), flat.getHeight());
+                    g.drawImage(decoded, 0, 0, null);
+                } finally {
+                    g.dispose();
+                }
+                decoded = flat;
+            }
+            return LosslessFactory.createFromImage(document, decoded);
+        } catch (IOException | RuntimeException e) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, image.name().substring(0, 1).toUpperCase(Locale.ROOT)
+                    + image.name().substring(1) + " cannot be decoded as " + image.format() + " ("
+                    + e.getClass().getSimpleName() + ")", "Export the image again as PNG or JPEG.", null);
+        }
+    }
+
+    private static final Pattern PDFA_PART = Pattern.compile("pdfaid:part\\s*(?:=\\s*[\"']|>)\\s*1\\s*[\"'<]");
+
+    /** Whether the document's XMP metadata claims PDF/A-1 (pdfaid:part 1). */
+    static boolean isPdfA1(PDDocument document) {
+        if (!(document.getDocumentCatalog().getCOSObject().getDictionaryObject(COSName.METADATA) instanceof COSStream xmp)) {
+            return false;
+        }
+        try (InputStream in = xmp.createInputStream()) {
+            return PDFA_PART.matcher(new String(in.readNBytes(1 << 20), StandardCharsets.UTF_8)).find();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String n(float value) {
+        return AppearanceText.number(value);
     }
 
     /** The form's /Matrix: the drawing turned counter-clockwise by the page's rotation, so it shows upright. */
@@ -350,27 +455,9 @@ final class SignatureAppearance {
         return array;
     }
 
-    /** The lines of {@code text}, each character the font has no glyph for replaced by '?'. */
-    private static List<String> lines(PDType0Font font, String text) {
-        List<String> lines = new ArrayList<>();
-        for (String line : text.split("\n", -1)) {
-            StringBuilder b = new StringBuilder(line.length());
-            line.codePoints().forEach(cp -> b.append(drawable(font, cp) ? Character.toString(cp) : "?"));
-            lines.add(b.toString());
-        }
-        return lines;
-    }
-
-    private static boolean drawable(PDType0Font font, int codePoint) {
-        if (Character.isISOControl(codePoint)) {
-            return false;
-        }
-        try {
-            font.encode(Character.toString(codePoint));
-            return true;
-        } catch (IOException | IllegalArgumentException e) {
-            return false;
-        }
+    /** The lines of {@code text}. */
+    private static List<String> lines(String text) {
+        return List.of(text.split("\n", -1));
     }
 
     /** The text broken into lines at a font size. */
@@ -381,8 +468,7 @@ final class SignatureAppearance {
      * The largest font size (between {@link #MIN_FONT_SIZE} and {@link #MAX_FONT_SIZE}) at which the
      * paragraphs, wrapped at spaces (a word wider than the box is broken), fit {@code width x height}.
      */
-    private static Layout layout(PDType0Font font, List<String> paragraphs, float width, float height)
-            throws IOException {
+    private static Layout layout(AppearanceText font, List<String> paragraphs, float width, float height) {
         float low = MIN_FONT_SIZE;
         float high = Math.max(MIN_FONT_SIZE, Math.min(MAX_FONT_SIZE, height));
         Layout best = wrap(font, paragraphs, width, low);
@@ -391,7 +477,7 @@ final class SignatureAppearance {
             if (fits(top, height)) {
                 return top;
             }
-            for (int i = 0; i < 16; i++) { // bisection: fitting is monotonic in the size
+            for (int i = 0; i < 12; i++) { // bisection: fitting is monotonic in the size
                 float mid = (low + high) / 2;
                 Layout candidate = wrap(font, paragraphs, width, mid);
                 if (fits(candidate, height)) {
@@ -409,13 +495,13 @@ final class SignatureAppearance {
         return layout.lines().size() * layout.size() * LEADING <= height;
     }
 
-    private static Layout wrap(PDType0Font font, List<String> paragraphs, float width, float size) throws IOException {
+    private static Layout wrap(AppearanceText font, List<String> paragraphs, float width, float size) {
         List<String> lines = new ArrayList<>();
         for (String paragraph : paragraphs) {
             StringBuilder line = new StringBuilder();
             for (String word : paragraph.split(" ")) {
                 String candidate = line.length() == 0 ? word : line + " " + word;
-                if (width(font, candidate, size) <= width) {
+                if (font.width(candidate, size) <= width) {
                     line.setLength(0);
                     line.append(candidate);
                     continue;
@@ -424,12 +510,14 @@ final class SignatureAppearance {
                     lines.add(line.toString());
                     line.setLength(0);
                 }
-                // the word alone: broken where it is wider than the box
+                // the word alone: broken between code points where it is wider than the box
                 int start = 0;
-                for (int end = 1; end <= word.length(); end++) {
-                    if (end - start > 1 && width(font, word.substring(start, end), size) > width) {
-                        lines.add(word.substring(start, end - 1));
-                        start = end - 1;
+                for (int end = word.offsetByCodePoints(0, Math.min(1, word.codePointCount(0, word.length())));
+                     end < word.length(); end = word.offsetByCodePoints(end, 1)) {
+                    int next = word.offsetByCodePoints(end, 1);
+                    if (font.width(word.substring(start, next), size) > width) {
+                        lines.add(word.substring(start, end));
+                        start = end;
                     }
                 }
                 line.append(word, start, word.length());
@@ -437,20 +525,5 @@ final class SignatureAppearance {
             lines.add(line.toString());
         }
         return new Layout(size, lines);
-    }
-
-    private static float width(PDType0Font font, String text, float size) throws IOException {
-        return font.getStringWidth(text) / 1000f * size;
-    }
-
-    private static byte[] loadFont() {
-        try (InputStream in = SignatureAppearance.class.getResourceAsStream(FONT)) {
-            if (in == null) {
-                throw new IllegalStateException("The font " + FONT + " is missing from PDFBox");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

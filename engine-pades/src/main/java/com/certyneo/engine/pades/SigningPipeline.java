@@ -688,7 +688,7 @@ final class SigningPipeline {
             placement = SignatureAppearance.place(document, name, content.box());
         }
         options.visible(placement.pageIndex(), placement.rect(),
-                SignatureAppearance.build(document, placement, content.text(), content.sandbox()));
+                SignatureAppearance.build(document, placement, content.text(), content.sandbox(), content.box().image()));
     }
 
     /** Appends a revision with {@code material} in the catalog's /DSS (nothing when all of it is there). */

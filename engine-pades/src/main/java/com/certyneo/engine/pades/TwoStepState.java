@@ -82,6 +82,9 @@ record TwoStepState(boolean sandbox, String documentName, byte[] inputSha256, bo
                 out.writeFloat(box.y());
                 out.writeFloat(box.width());
                 out.writeFloat(box.height());
+                if (box.image().isPresent()) { // after the box, so that states without an image keep their bytes
+                    bytes(out, box.image().get().bytes());
+                }
             }
             out.flush();
             byte[] body = buffer.toByteArray();
@@ -134,6 +137,9 @@ record TwoStepState(boolean sandbox, String documentName, byte[] inputSha256, bo
                     ? Optional.of(VisibleAppearance.of(in.readInt(), in.readFloat(), in.readFloat(), in.readFloat(),
                             in.readFloat()))
                     : Optional.empty();
+            if (appearance.isPresent() && in.available() > 0) {
+                appearance = Optional.of(appearance.get().withImage(com.certyneo.engine.AppearanceImage.of(bytes(in))));
+            }
             if (in.read() != -1) {
                 throw new IOException("trailing bytes");
             }

@@ -45,6 +45,16 @@ class OneStepTwoStepTest {
     private static final ProductionFixture FIXTURE = ProductionFixture.create();
     private static final Instant NOW = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     private static final VisibleAppearance BOX = VisibleAppearance.of(1, 72, 600, 240, 70);
+    /** The box with a PNG (alpha channel): the two-step state carries the image to the completing step. */
+    private static final VisibleAppearance BOX_WITH_IMAGE = withImage();
+
+    private static VisibleAppearance withImage() {
+        try {
+            return BOX.withImage(com.certyneo.engine.AppearanceImage.of(VisibleSignatureRenderTest.signaturePng(120, 40)));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     /** An option applied to both kinds of request. */
     record Option(String name, UnaryOperator<SignRequest.Builder> one, UnaryOperator<PrepareRequest.Builder> two) {
@@ -66,6 +76,7 @@ class OneStepTwoStepTest {
                 new Option("visible box", b -> b.appearance(BOX), b -> b.appearance(BOX)),
                 new Option("visible box with reason", b -> b.appearance(BOX).reason("Approved"),
                         b -> b.appearance(BOX).reason("Approved")),
+                new Option("visible box with image", b -> b.appearance(BOX_WITH_IMAGE), b -> b.appearance(BOX_WITH_IMAGE)),
                 new Option("existing field, visible", b -> b.field("approver").appearance(BOX),
                         b -> b.field("approver").appearance(BOX)));
         return Stream.of(PadesProfile.B_B, PadesProfile.B_T).flatMap(profile ->
@@ -105,7 +116,7 @@ class OneStepTwoStepTest {
         assertEquals(a.length, rangeA[2] + rangeA[3], "B-B and B-T end with the signature revision");
 
         if (option.name().contains("visible")) {
-            assertEquals(java.util.Optional.of(BOX), PrepareRequest.from(option.one().apply(SignRequest.builder()
+            assertEquals(java.util.Optional.of(option.name().contains("image") ? BOX_WITH_IMAGE : BOX), PrepareRequest.from(option.one().apply(SignRequest.builder()
                     .document(DocumentSource.of(input, "in.pdf")).output(DocumentTarget.of(new ByteArrayOutputStream()))
                     .signer(signer)).build(), FIXTURE.sealKey().certificateChain()).build().appearance(),
                     "PrepareRequest.from keeps the appearance");

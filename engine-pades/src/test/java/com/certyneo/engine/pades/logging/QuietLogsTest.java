@@ -129,6 +129,26 @@ class QuietLogsTest {
     }
 
     @Test
+    void aVisibleSignatureWithAnImageAndNamesInEveryScriptLogsNothing() throws Exception {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(60, 20, java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        image.setRGB(10, 10, 0xFF1030E0);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", png);
+        Path out = dir.resolve("visible.pdf");
+        try (PadesSignatureEngine engine = PadesSignatureEngine.sandbox(dir.resolve("home"))) {
+            engine.sign(SignRequest.builder().document(DocumentSource.of(PdfVector.MINIMAL.bytes(), "m.pdf"))
+                    .output(DocumentTarget.of(out))
+                    .signer(Signer.of("Zoë Αλέξανδρος Анна محمد 山田", "zoe@example.com"))
+                    .level(SignatureLevel.SES).profile(PadesProfile.B_T)
+                    .appearance(com.certyneo.engine.VisibleAppearance.of(1, 72, 100, 300, 90)
+                            .withImage(com.certyneo.engine.AppearanceImage.of(png.toByteArray())))
+                    .build());
+            assertTrue(engine.validate(DocumentSource.of(out), ValidationOptions.sandbox()).allPassed());
+        }
+        assertQuiet();
+    }
+
+    @Test
     void aCaCoveredByItsIssuersCrlOnlyIsNoWarning() {
         // The test PKI's issuing CA names a CRL and no OCSP responder: online revocation asks the CRL, and that is
         // normal, not "OCSP source OnlineOCSPSource failed ...: No OCSP location found".
