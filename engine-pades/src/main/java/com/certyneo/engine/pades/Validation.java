@@ -82,7 +82,12 @@ final class Validation {
             mode.trustAnchors().forEach(c -> trusted.addCertificate(new CertificateToken(c)));
             verifier.setOcspSource(mode.ocsp());
         }
-        verifier.setTrustedCertSources(trusted);
+        TrustedLists.Loaded lists = options.trustedLists().map(tl -> TrustedLists.load(tl, at)).orElse(null);
+        if (lists != null) {
+            verifier.setTrustedCertSources(trusted, lists.certificates());
+        } else {
+            verifier.setTrustedCertSources(trusted);
+        }
 
         try (Structure structure = Structure.open(bytes, file)) {
             // The engine's structural comparison decides on modifications; it runs first so that DSS's
@@ -100,6 +105,9 @@ final class Validation {
             ValidationReport report = report(name, bytes != null ? Digests.sha256Hex(bytes) : Digests.sha256Hex(file), at,
                     reports.getSimpleReport(), reports.getDiagnosticData(), revisions, structure.input(), dictionaries,
                     diffs);
+            if (lists != null) {
+                report = Qualifications.apply(report, reports, at, lists.problems(), false);
+            }
             return options.xmlReports() ? withXml(report, reports) : report;
         }
     }
@@ -407,10 +415,7 @@ final class Validation {
     private static SignatureValidation withWarning(SignatureValidation s, String warning) {
         List<String> warnings = new ArrayList<>(s.warnings());
         warnings.add(warning);
-        return new SignatureValidation(s.id(), s.fieldName(), s.documentTimestamp(), s.indication(), s.subIndication(),
-                s.format(), s.profile(), s.signedBy(), s.signerSubject(), s.claimedSigningTime(), s.bestSignatureTime(),
-                s.timestampTimes(), s.qualification(), s.sandbox(), s.errors(), warnings, s.certificateChain(),
-                s.revocationStatus(), s.modifications(), s.revocation());
+        return s.toBuilder().warnings(warnings).build();
     }
 
     private boolean isLarge(java.nio.file.Path file) {

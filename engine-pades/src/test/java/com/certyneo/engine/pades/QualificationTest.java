@@ -1,0 +1,167 @@
+package com.certyneo.engine.pades;
+
+import com.certyneo.engine.DocumentSource;
+import com.certyneo.engine.DocumentTarget;
+import com.certyneo.engine.ErrorCode;
+import com.certyneo.engine.Indication;
+import com.certyneo.engine.SignRequest;
+import com.certyneo.engine.SignatureEngineException;
+import com.certyneo.engine.SignatureLevel;
+import com.certyneo.engine.SignatureValidation;
+import com.certyneo.engine.Signer;
+import com.certyneo.engine.SigningResult;
+import com.certyneo.engine.TrustedListSource;
+import com.certyneo.engine.ValidationOptions;
+import com.certyneo.testvectors.SamplePdfs;
+import com.certyneo.testvectors.TestTrustedLists;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Qualification (ETSI TS 119 615) over the deterministic test LOTL/TL of test-vectors, through DSS's TL job. */
+class QualificationTest {
+
+    @TempDir
+    static Path home;
+    static PadesSignatureEngine engine;
+    static Path qes;
+    static Path aes;
+    static Path ses;
+    static X509Certificate qualifiedCa;
+    static X509Certificate aesCa;
+
+    @BeforeAll
+    static void sign() {
+        engine = PadesSignatureEngine.sandbox(home.resolve("sandbox"));
+        Signer alice = Signer.parse("Alice Martin <alice@example.com>").withPhone("+33611223344");
+        qes = home.resolve("qes.pdf");
+        aes = home.resolve("aes.pdf");
+        ses = home.resolve("ses.pdf");
+        SigningResult q = engine.sign(request(alice, SignatureLevel.QES, qes));
+        SigningResult a = engine.sign(request(alice, SignatureLevel.AES, aes));
+        engine.sign(request(alice, SignatureLevel.SES, ses));
+        qualifiedCa = q.certificateChain().get(1);
+        aesCa = a.certificateChain().get(1);
+    }
+
+    @AfterAll
+    static void close() {
+        engine.close();
+    }
+
+    private static SignRequest request(Signer signer, SignatureLevel level, Path out) {
+        return SignRequest.builder().document(DocumentSource.of(SamplePdfs.minimal(), "doc.pdf"))
+                .output(DocumentTarget.of(out)).signer(signer.authenticatedBy(
+                        com.certyneo.engine.AuthenticationMethod.EMAIL_OTP, Instant.now()))
+                .level(level).build();
+    }
+
+    private static TestTrustedLists.Builder lists() {
+        return TestTrustedLists.builder().qualifiedCa("Certyneo TEST qualified CA service", qualifiedCa)
+                .qualifiedCa("Certyneo TEST one-time CA service", aesCa);
+    }
+
+    private static SignatureValidation validate(Path pdf, TestTrustedLists.Published lists) {
+        ValidationOptions options = ValidationOptions.sandbox().withTrustedLists(
+                TrustedListSource.offline(lists.cacheDirectory(), lists.lotlUrl(), lists.pins()));
+        List<SignatureValidation> all = engine.validate(DocumentSource.of(pdf), options).signatures().stream()
+                .filter(s -> !s.documentTimestamp()).toList();
+        assertEquals(1, all.size());
+        return all.get(0);
+    }
+
+    @Test
+    void qesIsQualifiedAesIsAdvancedOverTheTestLotl() {
+        TestTrustedLists.Published lists = lists().write(home.resolve("valid"));
+        SignatureValidation q = validate(qes, lists);
+        assertEquals(Indication.TOTAL_PASSED, q.indication(), q.toString());
+        assertEquals("QESig", q.qualification(), q.toString());
+        assertEquals("QESig", q.qualificationAtValidation(), q.toString());
+        assertTrue(q.trustService().orElseThrow().contains("Certyneo TEST qualified CA service"), q.toString());
+        assertTrue(q.trustService().orElseThrow().contains("CA/QC, granted"), q.toString());
+
+        // the one-time AES certificate carries no QC statement: advanced, never qualified (DSS says "Unknown":
+        // the certificate states no type either)
+        SignatureValidation a = validate(aes, lists);
+        assertEquals(Indication.TOTAL_PASSED, a.indication(), a.toString());
+        assertTrue(a.trustService().isPresent(), a.toString());
+        for (String notThere : List.of("QES", "QC", "Indeterminate", "NA", "Not AdES")) {
+            assertFalse(a.qualification().contains(notThere), a.toString());
+        }
+
+        SignatureValidation s = validate(ses, lists);
+        assertFalse(s.qualification().startsWith("QE"), s.toString());
+        assertFalse(s.qualification().contains("-QC"), s.toString());
+    }
+
+    @Test
+    void withoutTrustedListsQualificationIsNa() {
+        SignatureValidation q = engine.validate(DocumentSource.of(qes), ValidationOptions.sandbox()).signatures().get(0);
+        assertEquals("NA", q.qualification());
+        assertEquals("NA", q.qualificationAtValidation());
+        assertTrue(q.trustService().isEmpty());
+    }
+
+    @Test
+    void withdrawnServiceDoesNotQualify() {
+        TestTrustedLists.Published lists = TestTrustedLists.builder()
+                .withdrawnCa("Certyneo TEST qualified CA service", qualifiedCa, Instant.parse("2025-01-01T00:00:00Z"))
+                .write(home.resolve("withdrawn"));
+        SignatureValidation q = validate(qes, lists);
+        assertFalse(q.qualification().startsWith("QES"), q.toString());
+        assertFalse(q.qualificationAtValidation().startsWith("QES"), q.toString());
+    }
+
+    @Test
+    void expiredTrustedListIsNotUsedAndNamed() {
+        TestTrustedLists.Published lists = lists().variant(TestTrustedLists.Variant.TL_EXPIRED)
+                .write(home.resolve("expired"));
+        SignatureValidation q = validate(qes, lists);
+        assertFalse(q.qualification().startsWith("QES"), q.toString());
+        assertTrue(q.warnings().stream().anyMatch(w -> w.contains(TestTrustedLists.TL_URL) && w.contains("next update")),
+                q.warnings().toString());
+    }
+
+    @Test
+    void brokenLotlSignatureIsNotUsedAndNamed() {
+        for (TestTrustedLists.Variant v : List.of(TestTrustedLists.Variant.LOTL_SIGNATURE_BROKEN,
+                TestTrustedLists.Variant.LOTL_WRONGLY_SIGNED)) {
+            TestTrustedLists.Published lists = lists().variant(v).write(home.resolve(v.name()));
+            SignatureValidation q = validate(qes, lists);
+            assertFalse(q.qualification().startsWith("QES"), v + ": " + q);
+            assertTrue(q.warnings().stream().anyMatch(w -> w.contains(TestTrustedLists.LOTL_URL)
+                    && w.contains("signature")), v + ": " + q.warnings());
+        }
+    }
+
+    @Test
+    void brokenTlSignatureIsNotUsedAndNamed() {
+        TestTrustedLists.Published lists = lists().variant(TestTrustedLists.Variant.TL_SIGNATURE_BROKEN)
+                .write(home.resolve("tl-broken"));
+        SignatureValidation q = validate(qes, lists);
+        assertFalse(q.qualification().startsWith("QES"), q.toString());
+        assertTrue(q.warnings().stream().anyMatch(w -> w.contains(TestTrustedLists.TL_URL) && w.contains("signature")),
+                q.warnings().toString());
+    }
+
+    @Test
+    void missingCacheDirectoryIsInvalidRequest() {
+        ValidationOptions options = ValidationOptions.sandbox().withTrustedLists(
+                TrustedListSource.offline(home.resolve("no-such-dir"), TestTrustedLists.LOTL_URL, List.of()));
+        SignatureEngineException e = assertThrows(SignatureEngineException.class,
+                () -> engine.validate(DocumentSource.of(qes), options));
+        assertEquals(ErrorCode.INVALID_REQUEST, e.code());
+        assertTrue(e.getMessage().contains("no-such-dir"));
+    }
+}
