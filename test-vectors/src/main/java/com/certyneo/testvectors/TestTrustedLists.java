@@ -135,8 +135,8 @@ public final class TestTrustedLists {
          * @return this
          */
         public Builder qualifiedCa(String name, X509Certificate ca) {
-            return service(new TrustedListXml.Service(name, TrustedListXml.SERVICE_CA_QC, TrustedListXml.STATUS_GRANTED,
-                    SERVICES_SINCE, ca, List.of(TrustedListXml.FOR_ESIGNATURES), List.of()));
+            return service(TrustedListXml.Service.of(name, TrustedListXml.SERVICE_CA_QC, TrustedListXml.STATUS_GRANTED,
+                    SERVICES_SINCE, ca, List.of(TrustedListXml.FOR_ESIGNATURES)));
         }
 
         /**
@@ -150,8 +150,8 @@ public final class TestTrustedLists {
          * @return this
          */
         public Builder withdrawnCa(String name, X509Certificate ca, Instant since) {
-            return service(new TrustedListXml.Service(name, TrustedListXml.SERVICE_CA_QC,
-                    TrustedListXml.STATUS_WITHDRAWN, since, ca, List.of(TrustedListXml.FOR_ESIGNATURES), List.of()));
+            return service(TrustedListXml.Service.of(name, TrustedListXml.SERVICE_CA_QC,
+                    TrustedListXml.STATUS_WITHDRAWN, since, ca, List.of(TrustedListXml.FOR_ESIGNATURES)));
         }
 
         /**
@@ -162,8 +162,8 @@ public final class TestTrustedLists {
          * @return this
          */
         public Builder timestampService(String name, X509Certificate tsu) {
-            return service(new TrustedListXml.Service(name, TrustedListXml.SERVICE_QTST, TrustedListXml.STATUS_GRANTED,
-                    SERVICES_SINCE, tsu, List.of(), List.of()));
+            return service(TrustedListXml.Service.of(name, TrustedListXml.SERVICE_QTST, TrustedListXml.STATUS_GRANTED,
+                    SERVICES_SINCE, tsu, List.of()));
         }
 
         /**

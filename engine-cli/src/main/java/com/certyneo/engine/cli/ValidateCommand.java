@@ -271,8 +271,9 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
             out.printf("      qualification: %s%s%n", s.qualification(), s.sandbox() ? "  [SANDBOX - not legally binding]" : "");
             if (!s.documentTimestamp() && (!"NA".equals(s.qualificationAtValidation()) || s.trustService().isPresent())) {
                 out.printf("      qualification at validation time: %s%n", s.qualificationAtValidation());
+                // the sandbox trusted list names every service SANDBOX
                 s.trustService().ifPresent(t -> out.printf("      trust service: %s%s%n", t,
-                        s.sandbox() ? "  (SANDBOX trusted list \u2014 not legally binding)" : ""));
+                        s.sandbox() && t.contains("SANDBOX") ? "  (SANDBOX trusted list \u2014 not legally binding)" : ""));
             }
             s.modifications().forEach(m -> out.printf("      MODIFIED: %s%n", m));
             s.errors().forEach(e -> out.printf("      error:   %s%n", e));

@@ -32,6 +32,7 @@ class ValidateQualificationTest {
     static Path home;
     static Path qes;
     static X509Certificate qualifiedCa;
+    static Path root;
 
     record Result(int code, String out, String err) {
     }
@@ -53,11 +54,14 @@ class ValidateQualificationTest {
             SigningResult r = engine.sign(SignRequest.builder().document(DocumentSource.of(SamplePdfs.minimal(), "d.pdf"))
                     .output(DocumentTarget.of(qes)).signer(alice).level(SignatureLevel.QES).build());
             qualifiedCa = r.certificateChain().get(1);
+            root = dir.resolve("sandbox-root.pem");
+            engine.sandboxPki().orElseThrow().exportRoot(root);
         }
     }
 
     private static Result validate(TestTrustedLists.Published lists, String... more) {
-        String[] base = {"validate", qes.toString(), "--sandbox", "--home", home.toString(),
+        // --trust, not --sandbox: only the test lists decide
+        String[] base = {"validate", qes.toString(), "--trust", root.toString(), "--home", home.toString(),
                 "--tl-cache", lists.cacheDirectory().toString(), "--lotl-url", lists.lotlUrl(),
                 "--lotl-keystore", lists.pinKeystore().toString()};
         String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
@@ -79,7 +83,24 @@ class ValidateQualificationTest {
         Result text = validate(lists);
         assertEquals(0, text.code(), text.out() + text.err());
         assertTrue(text.out().contains("qualification: QESig"), text.out());
+        assertTrue(text.out().contains("trust service: Certyneo TEST qualified CA service"), text.out());
+    }
+
+    @Test
+    void sandboxQesIsQualifiedAgainstTheSandboxListOnly() {
+        Result json = run("validate", qes.toString(), "--sandbox", "--home", home.toString(), "--json");
+        assertEquals(0, json.code(), json.out() + json.err());
+        assertTrue(json.out().contains("\"qualification\": \"QESig\""), json.out());
+        assertTrue(json.out().contains("\"sandbox\": true"), json.out());
+        assertTrue(json.out().contains("\"trustService\": \"Certyneo SANDBOX qualified CA for QES"), json.out());
+        Result text = run("validate", qes.toString(), "--sandbox", "--home", home.toString());
+        assertEquals(0, text.code(), text.out() + text.err());
+        assertTrue(text.out().contains("qualification: QESig"), text.out());
         assertTrue(text.out().contains("SANDBOX trusted list \u2014 not legally binding"), text.out());
+
+        Result production = run("validate", qes.toString(), "--trust", root.toString(), "--home", home.toString(), "--json");
+        assertEquals(0, production.code(), production.out() + production.err());
+        assertTrue(production.out().contains("\"qualification\": \"NA\""), production.out());
     }
 
     @Test

@@ -39,11 +39,9 @@ final class Qualifications {
      * @param reports DSS's reports it was made from
      * @param at the validation time
      * @param problems the trusted lists not used, one sentence each: added to every signature's warnings
-     * @param sandboxList whether the lists are the sandbox's (not legally binding)
      * @return the report with each signature's qualification, qualification at validation time and trust service
      */
-    static ValidationReport apply(ValidationReport report, Reports reports, Instant at, List<String> problems,
-                                  boolean sandboxList) {
+    static ValidationReport apply(ValidationReport report, Reports reports, Instant at, List<String> problems) {
         SimpleReport simple = reports.getSimpleReport();
         DiagnosticData diagnostic = reports.getDiagnosticData();
         Set<String> ids = Set.copyOf(simple.getSignatureIdList());
@@ -62,9 +60,6 @@ final class Qualifications {
             Instant best = s.bestSignatureTime().orElse(at);
             List<String> warnings = new ArrayList<>(s.warnings());
             warnings.addAll(problems);
-            if (sandboxList && !services.isEmpty()) {
-                warnings.add("Qualified against the SANDBOX trusted list \u2014 not legally binding.");
-            }
             entries.add(s.toBuilder().qualification(label(atSigning)).qualificationAtValidation(label(atValidation))
                     .trustService(service(services, best)).warnings(warnings).build());
         }

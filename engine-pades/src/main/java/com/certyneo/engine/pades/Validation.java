@@ -82,12 +82,18 @@ final class Validation {
             mode.trustAnchors().forEach(c -> trusted.addCertificate(new CertificateToken(c)));
             verifier.setOcspSource(mode.ocsp());
         }
-        TrustedLists.Loaded lists = options.trustedLists().map(tl -> TrustedLists.load(tl, at)).orElse(null);
-        if (lists != null) {
-            verifier.setTrustedCertSources(trusted, lists.certificates());
-        } else {
-            verifier.setTrustedCertSources(trusted);
+        // Trusted lists decide qualification: the caller's, and with the sandbox trusted the sandbox's own (SANDBOX,
+        // not legally binding; never loaded otherwise)
+        List<TrustedLists.Loaded> lists = new ArrayList<>();
+        options.trustedLists().ifPresent(tl -> lists.add(TrustedLists.load(tl, at)));
+        boolean sandboxList = options.trustSandbox() && mode.sandbox().isPresent();
+        if (sandboxList) {
+            lists.add(SandboxTrustedList.load(mode.sandbox().get(), at));
         }
+        List<eu.europa.esig.dss.spi.x509.CertificateSource> sources = new ArrayList<>();
+        sources.add(trusted);
+        lists.forEach(l -> sources.add(l.certificates()));
+        verifier.setTrustedCertSources(sources.toArray(eu.europa.esig.dss.spi.x509.CertificateSource[]::new));
 
         try (Structure structure = Structure.open(bytes, file)) {
             // The engine's structural comparison decides on modifications; it runs first so that DSS's
@@ -105,8 +111,9 @@ final class Validation {
             ValidationReport report = report(name, bytes != null ? Digests.sha256Hex(bytes) : Digests.sha256Hex(file), at,
                     reports.getSimpleReport(), reports.getDiagnosticData(), revisions, structure.input(), dictionaries,
                     diffs);
-            if (lists != null) {
-                report = Qualifications.apply(report, reports, at, lists.problems(), false);
+            if (!lists.isEmpty()) {
+                report = Qualifications.apply(report, reports, at,
+                        lists.stream().flatMap(l -> l.problems().stream()).toList());
             }
             return options.xmlReports() ? withXml(report, reports) : report;
         }

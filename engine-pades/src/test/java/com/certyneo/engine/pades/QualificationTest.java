@@ -73,8 +73,9 @@ class QualificationTest {
     }
 
     private static SignatureValidation validate(Path pdf, TestTrustedLists.Published lists) {
-        ValidationOptions options = ValidationOptions.sandbox().withTrustedLists(
-                TrustedListSource.offline(lists.cacheDirectory(), lists.lotlUrl(), lists.pins()));
+        // the sandbox root as a plain trust anchor: the sandbox's own trusted list is not loaded, only the test lists
+        ValidationOptions options = ValidationOptions.trusting(List.of(engine.sandboxPki().orElseThrow().rootCertificate()))
+                .withTrustedLists(TrustedListSource.offline(lists.cacheDirectory(), lists.lotlUrl(), lists.pins()));
         List<SignatureValidation> all = engine.validate(DocumentSource.of(pdf), options).signatures().stream()
                 .filter(s -> !s.documentTimestamp()).toList();
         assertEquals(1, all.size());
@@ -107,10 +108,31 @@ class QualificationTest {
 
     @Test
     void withoutTrustedListsQualificationIsNa() {
-        SignatureValidation q = engine.validate(DocumentSource.of(qes), ValidationOptions.sandbox()).signatures().get(0);
+        SignatureValidation q = engine.validate(DocumentSource.of(qes),
+                ValidationOptions.trusting(List.of(engine.sandboxPki().orElseThrow().rootCertificate())))
+                .signatures().get(0);
+        assertEquals(Indication.TOTAL_PASSED, q.indication(), q.toString());
         assertEquals("NA", q.qualification());
         assertEquals("NA", q.qualificationAtValidation());
         assertTrue(q.trustService().isEmpty());
+    }
+
+    @Test
+    void theSandboxListQualifiesTheSandboxQesOnlyWithTheSandboxTrusted() {
+        SignatureValidation q = engine.validate(DocumentSource.of(qes), ValidationOptions.sandbox()).signatures().get(0);
+        assertEquals("QESig", q.qualification(), q.toString());
+        assertEquals("QESig", q.qualificationAtValidation(), q.toString());
+        assertTrue(q.sandbox());
+        assertTrue(q.trustService().orElseThrow().contains("SANDBOX qualified CA for QES"), q.toString());
+        // the sandbox AES (one-time CA) is not listed: never qualified
+        SignatureValidation a = engine.validate(DocumentSource.of(aes), ValidationOptions.sandbox()).signatures().get(0);
+        assertEquals("NA", a.qualification(), a.toString());
+        // a production engine trusting the sandbox root never loads the sandbox list
+        try (PadesSignatureEngine production = PadesSignatureEngine.builder().build()) {
+            SignatureValidation p = production.validate(DocumentSource.of(qes), ValidationOptions.trusting(
+                    List.of(engine.sandboxPki().orElseThrow().rootCertificate()))).signatures().get(0);
+            assertEquals("NA", p.qualification(), p.toString());
+        }
     }
 
     @Test

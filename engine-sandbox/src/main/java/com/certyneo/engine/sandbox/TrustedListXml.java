@@ -101,11 +101,13 @@ public final class TrustedListXml {
      * @param statusStart when the status started
      * @param certificate the service's digital identity
      * @param additionalInformation additional service information URIs, such as {@link #FOR_ESIGNATURES}
-     * @param qualifiers qualifiers applying to every certificate of the service, such as
+     * @param qualifiers qualifiers applying to the certificates of the service that meet the criteria, such as
      *                   {@link #QUALIFIER_QC_NO_QSCD}; empty for none
+     * @param criteriaPolicies the certificate policy OIDs a certificate must carry (all of them) for the qualifiers
+     *                   to apply; empty: every certificate with the nonRepudiation key usage
      */
     public record Service(String name, String type, String status, Instant statusStart, X509Certificate certificate,
-                          List<String> additionalInformation, List<String> qualifiers) {
+                          List<String> additionalInformation, List<String> qualifiers, List<String> criteriaPolicies) {
 
         /**
          * Validates and copies the components.
@@ -116,7 +118,8 @@ public final class TrustedListXml {
          * @param statusStart when the status started
          * @param certificate the service's digital identity
          * @param additionalInformation additional service information URIs
-         * @param qualifiers qualifiers applying to every certificate of the service
+         * @param qualifiers qualifiers applying to the certificates that meet the criteria
+         * @param criteriaPolicies the certificate policy OIDs of the criteria
          */
         public Service {
             Objects.requireNonNull(name, "name");
@@ -126,6 +129,23 @@ public final class TrustedListXml {
             Objects.requireNonNull(certificate, "certificate");
             additionalInformation = List.copyOf(Objects.requireNonNullElse(additionalInformation, List.of()));
             qualifiers = List.copyOf(Objects.requireNonNullElse(qualifiers, List.of()));
+            criteriaPolicies = List.copyOf(Objects.requireNonNullElse(criteriaPolicies, List.of()));
+        }
+
+        /**
+         * A service without qualifiers.
+         *
+         * @param name the service name
+         * @param type the service type URI
+         * @param status the status URI
+         * @param statusStart when the status started
+         * @param certificate the service's digital identity
+         * @param additionalInformation additional service information URIs
+         * @return the service
+         */
+        public static Service of(String name, String type, String status, Instant statusStart,
+                                 X509Certificate certificate, List<String> additionalInformation) {
+            return new Service(name, type, status, statusStart, certificate, additionalInformation, List.of(), List.of());
         }
     }
 
@@ -225,11 +245,21 @@ public final class TrustedListXml {
                     }
                     Element criteria = add(element, ECC_NS, "ecc:CriteriaList");
                     criteria.setAttribute("assert", "all");
-                    // every certificate the service issues: a key usage criterion all of them meet
-                    Element keyUsage = add(criteria, ECC_NS, "ecc:KeyUsage");
-                    Element bit = add(keyUsage, ECC_NS, "ecc:KeyUsageBit");
-                    bit.setAttribute("name", "nonRepudiation");
-                    bit.setTextContent("true");
+                    if (s.criteriaPolicies().isEmpty()) {
+                        // every signing certificate the service issues: a key usage criterion all of them meet
+                        Element keyUsage = add(criteria, ECC_NS, "ecc:KeyUsage");
+                        Element bit = add(keyUsage, ECC_NS, "ecc:KeyUsageBit");
+                        bit.setAttribute("name", "nonRepudiation");
+                        bit.setTextContent("true");
+                    } else {
+                        Element policySet = add(criteria, ECC_NS, "ecc:PolicySet");
+                        for (String oid : s.criteriaPolicies()) {
+                            Element id = add(policySet, ECC_NS, "ecc:PolicyIdentifier");
+                            Element identifier = add(id, XADES_NS, "xades:Identifier");
+                            identifier.setAttributeNS(XMLConstants.XMLNS_ATTRIBUTE_NS_URI, "xmlns:xades", XADES_NS);
+                            identifier.setTextContent(oid);
+                        }
+                    }
                 }
                 for (String uri : s.additionalInformation()) {
                     Element ext = add(extensions, TSL_NS, "tsl:Extension");
