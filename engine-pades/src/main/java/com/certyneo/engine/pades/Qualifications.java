@@ -122,7 +122,11 @@ final class Qualifications {
     /** @return the service in effect at {@code time}: "name (CA/QC, granted) in the trusted list of ZZ", or null */
     private static String service(List<TrustServiceWrapper> services, Instant time) {
         Date t = Date.from(time);
-        for (TrustServiceWrapper s : services) {
+        // a service whose qualifiers apply to this certificate (its criteria matched) says more than one without
+        List<TrustServiceWrapper> ordered = new ArrayList<>(services);
+        ordered.sort(java.util.Comparator.comparing(s -> s.getCapturedQualifierUris() == null
+                || s.getCapturedQualifierUris().isEmpty()));
+        for (TrustServiceWrapper s : ordered) {
             boolean started = s.getStartDate() == null || !s.getStartDate().after(t);
             boolean notEnded = s.getEndDate() == null || s.getEndDate().after(t);
             if (started && notEnded) {

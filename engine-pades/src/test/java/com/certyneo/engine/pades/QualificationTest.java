@@ -38,6 +38,8 @@ class QualificationTest {
     static Path qes;
     static Path aes;
     static Path ses;
+    static Path aesQ;
+    static SigningResult aesQResult;
     static X509Certificate qualifiedCa;
     static X509Certificate aesCa;
 
@@ -51,6 +53,8 @@ class QualificationTest {
         SigningResult q = engine.sign(request(alice, SignatureLevel.QES, qes));
         SigningResult a = engine.sign(request(alice, SignatureLevel.AES, aes));
         engine.sign(request(alice, SignatureLevel.SES, ses));
+        aesQ = home.resolve("aes-q.pdf");
+        aesQResult = engine.sign(request(alice, SignatureLevel.AES_Q, aesQ));
         qualifiedCa = q.certificateChain().get(1);
         aesCa = a.certificateChain().get(1);
     }
@@ -133,6 +137,38 @@ class QualificationTest {
                     List.of(engine.sandboxPki().orElseThrow().rootCertificate()))).signatures().get(0);
             assertEquals("NA", p.qualification(), p.toString());
         }
+    }
+
+    @Test
+    void aesQIsAnAdvancedSignatureWithAQualifiedCertificateNeverQes() throws Exception {
+        assertEquals(SignatureLevel.AES_Q, aesQResult.level());
+        X509Certificate cert = aesQResult.signingCertificate();
+        byte[] statements = cert.getExtensionValue("1.3.6.1.5.5.7.1.3");
+        String der = java.util.HexFormat.of().formatHex(statements);
+        assertTrue(der.contains("060604008e460101"), "QcCompliance");
+        assertFalse(der.contains("060604008e460104"), "no QcSSCD");
+        assertTrue(cert.getExtensionValue("2.5.29.32") != null);
+        assertTrue(java.util.HexFormat.of().formatHex(cert.getExtensionValue("2.5.29.32")).contains("060704008bec400100"),
+                "certificate policy QCP-n");
+        // the credential is not the QES one
+        X509Certificate qesCert = engine.sign(request(Signer.parse("Alice Martin <alice@example.com>")
+                .withPhone("+33611223344"), SignatureLevel.QES, home.resolve("qes-again.pdf"))).signingCertificate();
+        assertFalse(qesCert.getPublicKey().equals(cert.getPublicKey()));
+
+        SignatureValidation sandbox = engine.validate(DocumentSource.of(aesQ), ValidationOptions.sandbox()).signatures().get(0);
+        assertEquals(Indication.TOTAL_PASSED, sandbox.indication(), sandbox.toString());
+        assertEquals("AdESig-QC", sandbox.qualification(), sandbox.toString());
+        assertEquals("AdESig-QC", sandbox.qualificationAtValidation(), sandbox.toString());
+        assertTrue(sandbox.trustService().orElseThrow().contains("for AES-Q"), sandbox.toString());
+        assertTrue(sandbox.sandbox());
+        // production validation (the sandbox root a plain anchor, no trusted list): never qualified
+        SignatureValidation production = engine.validate(DocumentSource.of(aesQ), ValidationOptions.trusting(
+                List.of(engine.sandboxPki().orElseThrow().rootCertificate()))).signatures().get(0);
+        assertEquals(Indication.TOTAL_PASSED, production.indication(), production.toString());
+        assertEquals("NA", production.qualification(), production.toString());
+        // over a test list naming the CA once, as for QES: qualified certificate, no QSCD, never QES
+        SignatureValidation test = validate(aesQ, lists().write(home.resolve("aesq-test")));
+        assertEquals("AdESig-QC", test.qualification(), test.toString());
     }
 
     @Test
