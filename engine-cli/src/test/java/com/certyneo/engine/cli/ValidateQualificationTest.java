@@ -114,6 +114,21 @@ class ValidateQualificationTest {
     }
 
     @Test
+    void aesQFromTheCommandLineIsAdESigQcAgainstTheSandboxList() throws Exception {
+        Path in = java.nio.file.Files.write(dir.resolve("in.pdf"), SamplePdfs.minimal());
+        Path out = dir.resolve("aes-q.pdf");
+        Result sign = run("sign", in.toString(), "-o", out.toString(), "--level", "AES-Q", "--signer",
+                "Bob Durand <bob@example.com>", "--phone", "+33611223355", "--home", home.toString());
+        assertEquals(0, sign.code(), sign.out() + sign.err());
+        assertTrue(sign.out().contains("AES-Q"), sign.out());
+        Result json = run("validate", out.toString(), "--sandbox", "--home", home.toString(), "--json");
+        assertEquals(0, json.code(), json.out() + json.err());
+        assertTrue(json.out().contains("\"qualification\": \"AdESig-QC\""), json.out());
+        assertFalse(json.out().contains("QESig"), json.out());
+        assertTrue(json.out().contains("for AES-Q"), json.out());
+    }
+
+    @Test
     void missingCacheDirectoryExitsTwo() {
         Result r = run("validate", qes.toString(), "--sandbox", "--home", home.toString(),
                 "--tl-cache", dir.resolve("nowhere").toString());
