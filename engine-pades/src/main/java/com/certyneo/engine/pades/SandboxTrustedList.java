@@ -25,8 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * a CA/QC service for AES-Q (certificates under the QCP-n policy, no QSCD), and the sandbox TSA as a qualified
  * time-stamping service. Both lists are signed (XAdES) with a signer made for this JVM and pinned here.
  *
- * <p>Used only when a sandbox engine validates with {@code ValidationOptions.sandbox()}; a production validation
- * never loads it. Signed and loaded once per JVM and sandbox (kept in memory; the files DSS reads are in a private
+ * <p>Used only when a sandbox engine validates with {@code ValidationOptions.sandbox()} and the sandbox has its
+ * qualified CA (a QES or AES-Q was signed in it); a production validation never loads it. Signed and loaded once per JVM and sandbox (kept in memory; the files DSS reads are in a private
  * temporary directory removed at exit). <b>SANDBOX — not legally binding.</b>
  */
 final class SandboxTrustedList {

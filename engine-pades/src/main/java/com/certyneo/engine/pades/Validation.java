@@ -86,7 +86,10 @@ final class Validation {
         // not legally binding; never loaded otherwise)
         List<TrustedLists.Loaded> lists = new ArrayList<>();
         options.trustedLists().ifPresent(tl -> lists.add(TrustedLists.load(tl, at)));
-        boolean sandboxList = options.trustSandbox() && mode.sandbox().isPresent();
+        // (only once the sandbox has its qualified CA: before any QES or AES-Q, no signature can chain to it, and
+        // validation never creates it)
+        boolean sandboxList = options.trustSandbox() && mode.sandbox().isPresent()
+                && SandboxQualifiedCa.exists(mode.sandbox().get().pki());
         if (sandboxList) {
             lists.add(SandboxTrustedList.load(mode.sandbox().get(), at));
         }

@@ -12,6 +12,7 @@ import com.certyneo.engine.Signer;
 import com.certyneo.engine.SigningResult;
 import com.certyneo.engine.TrustedListSource;
 import com.certyneo.engine.ValidationOptions;
+import com.certyneo.engine.ValidationReport;
 import com.certyneo.testvectors.SamplePdfs;
 import com.certyneo.testvectors.TestTrustedLists;
 import org.junit.jupiter.api.AfterAll;
@@ -108,6 +109,24 @@ class QualificationTest {
         SignatureValidation s = validate(ses, lists);
         assertFalse(s.qualification().startsWith("QE"), s.toString());
         assertFalse(s.qualification().contains("-QC"), s.toString());
+    }
+
+    @Test
+    void readmeTrustedListsSnippet() {
+        TestTrustedLists.Published published = lists().write(home.resolve("readme"));
+        Path cacheDirectory = published.cacheDirectory();
+        String lotlUrl = published.lotlUrl();
+        Path pinKeystore = published.pinKeystore();
+        char[] password = new char[0];
+        Path pdf = qes;
+        List<X509Certificate> roots = List.of(engine.sandboxPki().orElseThrow().rootCertificate());
+        // snippet README.md
+        // lotlUrl: TrustedListSource.EU_LOTL_URL in production; the pins: the Official Journal's LOTL signing certificates
+        TrustedListSource lists = TrustedListSource.offline(cacheDirectory, lotlUrl,
+                TrustedListSource.pinsFromKeystore(pinKeystore, password));
+        ValidationReport report = engine.validate(DocumentSource.of(pdf), ValidationOptions.trusting(roots).withTrustedLists(lists));
+        // end snippet
+        assertEquals("QESig", report.signatures().get(0).qualification(), report.toString());
     }
 
     @Test
