@@ -16,6 +16,13 @@ public enum SignatureLevel {
      */
     AES(PadesProfile.B_T),
     /**
+     * Advanced electronic signature supported by a qualified certificate (eIDAS Art. 26 and 28; ETSI "AdES/QC"):
+     * a qualified certificate (QcCompliance) whose key is held by a qualified trust service provider but not on a
+     * QSCD (no QcSSCD), reached by remote signing like {@link #QES} with a credential of its own. Written
+     * {@code AES-Q}. Never a qualified electronic signature.
+     */
+    AES_Q(PadesProfile.B_T),
+    /**
      * Qualified electronic signature: a qualified certificate whose key is held by a qualified trust
      * service provider, reached by remote signing (Cloud Signature Consortium API).
      */
@@ -35,8 +42,13 @@ public enum SignatureLevel {
         return defaultProfile;
     }
 
+    /** @return the level as written in documents and on the command line: {@code SES}, {@code AES}, {@code AES-Q}, {@code QES} */
+    public String label() {
+        return name().replace('_', '-');
+    }
+
     /**
-     * Parses a level name case-insensitively ({@code "aes"}, {@code "AES"}).
+     * Parses a level name case-insensitively ({@code "aes"}, {@code "AES"}, {@code "AES-Q"}, {@code "aes_q"}).
      *
      * @param text the level name
      * @return the level
@@ -44,11 +56,12 @@ public enum SignatureLevel {
      */
     public static SignatureLevel parse(String text) {
         for (SignatureLevel level : values()) {
-            if (level.name().equalsIgnoreCase(text == null ? "" : text.trim())) {
+            String t = text == null ? "" : text.trim();
+            if (level.name().equalsIgnoreCase(t) || level.label().equalsIgnoreCase(t)) {
                 return level;
             }
         }
         throw new SignatureEngineException(ErrorCode.INVALID_REQUEST,
-                "Unknown signature level '" + text + "'", "Use one of SES, AES, QES.");
+                "Unknown signature level '" + text + "'", "Use one of SES, AES, AES-Q, QES.");
     }
 }

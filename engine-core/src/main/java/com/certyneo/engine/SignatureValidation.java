@@ -38,6 +38,11 @@ import java.util.Optional;
  *                      {@link Indication#TOTAL_FAILED} with sub-indication {@link #MODIFIED_AFTER_SIGNING}.
  * @param revocation the signing certificate's revocation status as a value (what {@code revocationStatus} says in
  *                   words); empty in entries built without it
+ * @param qualificationAtValidation the qualification at validation time: what {@code qualification} (decided at
+ *                   signing time, ETSI TS 119 615) would be with the signing certificate's qualification as the
+ *                   trusted lists state it at the validation time ("NA" without trusted lists)
+ * @param trustService the trusted-list service that supports the qualification ({@code "name (type, status) in
+ *                   TL territory"}), when one was found
  */
 public record SignatureValidation(String id, String fieldName, boolean documentTimestamp, Indication indication,
                                   Optional<String> subIndication, String format, Optional<PadesProfile> profile,
@@ -45,7 +50,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
                                   Optional<Instant> bestSignatureTime, List<Instant> timestampTimes,
                                   String qualification, boolean sandbox, List<String> errors, List<String> warnings,
                                   List<String> certificateChain, String revocationStatus, List<String> modifications,
-                                  Optional<Revocation> revocation) {
+                                  Optional<Revocation> revocation, String qualificationAtValidation,
+                                  Optional<String> trustService) {
 
     /**
      * Engine-specific sub-indication (not an ETSI one) for a document changed after signing in a way
@@ -95,6 +101,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
      *        each names the revision and what changed. When not empty the indication is
      *        {@link Indication#TOTAL_FAILED} with sub-indication {@link #MODIFIED_AFTER_SIGNING}.
      * @param revocation the signing certificate's revocation status as a value
+     * @param qualificationAtValidation the qualification at validation time
+     * @param trustService the trusted-list service that supports the qualification
      */
     @InternalApi
     public SignatureValidation {
@@ -116,6 +124,46 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         revocationStatus = Objects.requireNonNullElse(revocationStatus, "");
         modifications = List.copyOf(Objects.requireNonNullElse(modifications, List.of()));
         revocation = Objects.requireNonNullElse(revocation, Optional.empty());
+        qualificationAtValidation = Objects.requireNonNullElse(qualificationAtValidation, "NA");
+        trustService = Objects.requireNonNullElse(trustService, Optional.empty());
+    }
+
+    /**
+     * An entry without the qualification at validation time and the trust service. Not part of the stable API
+     * (see the canonical constructor).
+     *
+     * @param id the validator's identifier of the signature
+     * @param fieldName the PDF signature field name
+     * @param documentTimestamp whether this is a document time-stamp rather than a signature
+     * @param indication the main indication
+     * @param subIndication the ETSI sub-indication
+     * @param format the format reached
+     * @param profile the PAdES-BASELINE profile reached
+     * @param signedBy the signer's subject common name
+     * @param signerSubject the full subject DN of the signing certificate
+     * @param claimedSigningTime the time the signer claims
+     * @param bestSignatureTime the earliest time the signature is proven to have existed
+     * @param timestampTimes the production times of the signature time-stamps
+     * @param qualification the qualification
+     * @param sandbox whether the signing certificate chains to the Certyneo sandbox root
+     * @param errors validation errors
+     * @param warnings validation warnings
+     * @param certificateChain subject DNs of the signing certificate's chain
+     * @param revocationStatus the signing certificate's revocation status in words
+     * @param modifications changes made to the document after this signature
+     * @param revocation the signing certificate's revocation status as a value
+     */
+    @InternalApi
+    public SignatureValidation(String id, String fieldName, boolean documentTimestamp, Indication indication,
+                               Optional<String> subIndication, String format, Optional<PadesProfile> profile,
+                               String signedBy, String signerSubject, Optional<Instant> claimedSigningTime,
+                               Optional<Instant> bestSignatureTime, List<Instant> timestampTimes,
+                               String qualification, boolean sandbox, List<String> errors, List<String> warnings,
+                               List<String> certificateChain, String revocationStatus, List<String> modifications,
+                               Optional<Revocation> revocation) {
+        this(id, fieldName, documentTimestamp, indication, subIndication, format, profile, signedBy, signerSubject,
+                claimedSigningTime, bestSignatureTime, timestampTimes, qualification, sandbox, errors, warnings,
+                certificateChain, revocationStatus, modifications, revocation, "NA", Optional.empty());
     }
 
     /**
@@ -150,7 +198,7 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
                                List<String> certificateChain, String revocationStatus, List<String> modifications) {
         this(id, fieldName, documentTimestamp, indication, subIndication, format, profile, signedBy, signerSubject,
                 claimedSigningTime, bestSignatureTime, timestampTimes, qualification, sandbox, errors, warnings,
-                certificateChain, revocationStatus, modifications, Optional.empty());
+                certificateChain, revocationStatus, modifications, Optional.empty(), "NA", Optional.empty());
     }
 
     /**
@@ -216,6 +264,11 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         return indication == Indication.TOTAL_PASSED;
     }
 
+    /** @return a builder holding every value of this entry, to build a changed copy */
+    public Builder toBuilder() {
+        return new Builder().from(this);
+    }
+
     /** @return a builder with no value set (id and indication are required) */
     public static Builder builder() {
         return new Builder();
@@ -243,8 +296,58 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         private String revocationStatus;
         private List<String> modifications;
         private Revocation revocation;
+        private String qualificationAtValidation;
+        private String trustService;
 
         private Builder() {
+        }
+
+        /**
+         * @param entry an entry to start from
+         * @return this, with every value of {@code entry}
+         */
+        public Builder from(SignatureValidation entry) {
+            id = entry.id;
+            fieldName = entry.fieldName;
+            documentTimestamp = entry.documentTimestamp;
+            indication = entry.indication;
+            subIndication = entry.subIndication.orElse(null);
+            format = entry.format;
+            profile = entry.profile.orElse(null);
+            signedBy = entry.signedBy;
+            signerSubject = entry.signerSubject;
+            claimedSigningTime = entry.claimedSigningTime.orElse(null);
+            bestSignatureTime = entry.bestSignatureTime.orElse(null);
+            timestampTimes = entry.timestampTimes;
+            qualification = entry.qualification;
+            sandbox = entry.sandbox;
+            errors = entry.errors;
+            warnings = entry.warnings;
+            certificateChain = entry.certificateChain;
+            revocationStatus = entry.revocationStatus;
+            modifications = entry.modifications;
+            revocation = entry.revocation.orElse(null);
+            qualificationAtValidation = entry.qualificationAtValidation;
+            trustService = entry.trustService.orElse(null);
+            return this;
+        }
+
+        /**
+         * @param qualificationAtValidation the qualification at validation time (default "NA")
+         * @return this
+         */
+        public Builder qualificationAtValidation(String qualificationAtValidation) {
+            this.qualificationAtValidation = qualificationAtValidation;
+            return this;
+        }
+
+        /**
+         * @param trustService the trusted-list service that supports the qualification, or {@code null}
+         * @return this
+         */
+        public Builder trustService(String trustService) {
+            this.trustService = trustService;
+            return this;
         }
 
         /**
@@ -435,7 +538,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
             return new SignatureValidation(id, fieldName, documentTimestamp, indication, Optional.ofNullable(subIndication),
                     format, Optional.ofNullable(profile), signedBy, signerSubject, Optional.ofNullable(claimedSigningTime),
                     Optional.ofNullable(bestSignatureTime), timestampTimes, qualification, sandbox, errors, warnings,
-                    certificateChain, revocationStatus, modifications, Optional.ofNullable(revocation));
+                    certificateChain, revocationStatus, modifications, Optional.ofNullable(revocation),
+                    qualificationAtValidation, Optional.ofNullable(trustService));
         }
     }
 }

@@ -8,17 +8,21 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How to validate: which roots to trust, whether to trust the engine's sandbox root, and at what time.
- * Validation never goes online; trust anchors are always explicit.
+ * How to validate: which roots to trust, whether to trust the engine's sandbox root, at what time, and which
+ * trusted lists decide qualification. Validation never goes online unless a {@link TrustedListSource} is told to
+ * refresh; trust anchors are always explicit.
  *
  * @param trustAnchors root certificates to trust
  * @param trustSandbox whether to trust the engine's sandbox root (and use its in-process revocation service)
  * @param validationTime the time to validate at; empty means now
  * @param xmlReports whether the report also carries the ETSI TS 119 102-2 validation report and DSS's detailed
  *                   report as XML ({@link ValidationReport#etsiReport()}); off by default: they cost time
+ * @param trustedLists the trusted lists qualification is decided against; without them every signature's
+ *                     qualification is {@code NA}. With {@link #trustSandbox()} the sandbox's own (SANDBOX, not
+ *                     legally binding) trusted list is used as well.
  */
 public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trustSandbox, Optional<Instant> validationTime,
-                                boolean xmlReports) {
+                                boolean xmlReports, Optional<TrustedListSource> trustedLists) {
 
     /**
      * Validates the components and copies the list. Not part of the stable API: a new component changes this
@@ -28,11 +32,27 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
      * @param trustSandbox whether to trust the engine's sandbox root (and use its in-process revocation service)
      * @param validationTime the time to validate at; empty means now
      * @param xmlReports whether the report also carries the ETSI and DSS XML reports
+     * @param trustedLists the trusted lists qualification is decided against
      */
     @InternalApi
     public ValidationOptions {
         trustAnchors = List.copyOf(Objects.requireNonNullElse(trustAnchors, List.of()));
         validationTime = Objects.requireNonNullElse(validationTime, Optional.empty());
+        trustedLists = Objects.requireNonNullElse(trustedLists, Optional.empty());
+    }
+
+    /**
+     * Options without trusted lists. Not part of the stable API (see the canonical constructor).
+     *
+     * @param trustAnchors root certificates to trust
+     * @param trustSandbox whether to trust the engine's sandbox root
+     * @param validationTime the time to validate at; empty means now
+     * @param xmlReports whether the report also carries the ETSI and DSS XML reports
+     */
+    @InternalApi
+    public ValidationOptions(List<X509Certificate> trustAnchors, boolean trustSandbox, Optional<Instant> validationTime,
+                             boolean xmlReports) {
+        this(trustAnchors, trustSandbox, validationTime, xmlReports, Optional.empty());
     }
 
     /**
@@ -67,7 +87,7 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
     public ValidationOptions alsoTrusting(X509Certificate root) {
         List<X509Certificate> all = new ArrayList<>(trustAnchors);
         all.add(Objects.requireNonNull(root, "root"));
-        return new ValidationOptions(all, trustSandbox, validationTime, xmlReports);
+        return new ValidationOptions(all, trustSandbox, validationTime, xmlReports, trustedLists);
     }
 
     /**
@@ -75,7 +95,7 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
      * @return a copy that does, or does not, trust the sandbox root
      */
     public ValidationOptions withSandbox(boolean trust) {
-        return new ValidationOptions(trustAnchors, trust, validationTime, xmlReports);
+        return new ValidationOptions(trustAnchors, trust, validationTime, xmlReports, trustedLists);
     }
 
     /**
@@ -83,7 +103,7 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
      * @return a copy validating at {@code time}
      */
     public ValidationOptions at(Instant time) {
-        return new ValidationOptions(trustAnchors, trustSandbox, Optional.of(time), xmlReports);
+        return new ValidationOptions(trustAnchors, trustSandbox, Optional.of(time), xmlReports, trustedLists);
     }
 
     /**
@@ -93,6 +113,16 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
      * @return a copy that does, or does not, produce them
      */
     public ValidationOptions withXmlReports(boolean include) {
-        return new ValidationOptions(trustAnchors, trustSandbox, validationTime, include);
+        return new ValidationOptions(trustAnchors, trustSandbox, validationTime, include, trustedLists);
+    }
+
+    /**
+     * @param source the trusted lists to decide qualification against (the EU LOTL and the national TLs, or a
+     *               test LOTL)
+     * @return a copy that qualifies signatures against them
+     */
+    public ValidationOptions withTrustedLists(TrustedListSource source) {
+        return new ValidationOptions(trustAnchors, trustSandbox, validationTime, xmlReports,
+                Optional.of(Objects.requireNonNull(source, "source")));
     }
 }

@@ -180,4 +180,39 @@ class CoreTypesTest {
         return SignatureValidation.builder().id("id").fieldName("f").documentTimestamp(documentTimestamp).indication(indication)
                 .build();
     }
+
+    @Test
+    void aesQParsesFromItsLabel() {
+        assertEquals(SignatureLevel.AES_Q, SignatureLevel.parse("AES-Q"));
+        assertEquals(SignatureLevel.AES_Q, SignatureLevel.parse("aes_q"));
+        assertEquals("AES-Q", SignatureLevel.AES_Q.label());
+        SignatureEngineException e = org.junit.jupiter.api.Assertions.assertThrows(SignatureEngineException.class,
+                () -> SignatureLevel.parse("AESQ2"));
+        assertTrue(e.getMessage().contains("AESQ2"));
+    }
+
+    @Test
+    void trustedListSourceRefusesBadRefreshSettingsAndKeepsValues() {
+        java.nio.file.Path dir = java.nio.file.Path.of("tl-cache");
+        TrustedListSource offline = TrustedListSource.offline(dir, TrustedListSource.EU_LOTL_URL, List.of());
+        assertFalse(offline.online());
+        TrustedListSource online = offline.refreshedOnline(java.time.Duration.ofSeconds(5), java.time.Duration.ofHours(1));
+        assertTrue(online.online());
+        assertEquals(java.time.Duration.ofSeconds(5), online.timeout());
+        SignatureEngineException e = org.junit.jupiter.api.Assertions.assertThrows(SignatureEngineException.class,
+                () -> offline.refreshedOnline(java.time.Duration.ZERO, java.time.Duration.ofHours(1)));
+        assertEquals(ErrorCode.INVALID_REQUEST, e.code());
+        ValidationOptions options = ValidationOptions.sandbox().withTrustedLists(offline).at(java.time.Instant.EPOCH);
+        assertEquals(offline, options.trustedLists().orElseThrow());
+        assertTrue(options.trustSandbox());
+    }
+
+    @Test
+    void signatureValidationToBuilderKeepsEveryValue() {
+        SignatureValidation v = SignatureValidation.builder().id("S1").indication(Indication.TOTAL_PASSED)
+                .qualification("QESig").qualificationAtValidation("AdESig-QC").trustService("svc").build();
+        assertEquals(v, v.toBuilder().build());
+        assertEquals("AdESig-QC", v.qualificationAtValidation());
+        assertEquals("svc", v.trustService().orElseThrow());
+    }
 }

@@ -14,7 +14,8 @@ import java.util.Optional;
  *   "result": "PASSED" | "FAILED" | "NO_SIGNATURES",
  *   "signatures": [ { "id", "field", "documentTimestamp": bool, "indication", "subIndication",
  *                     "format", "profile", "signedBy", "subject", "claimedSigningTime",
- *                     "bestSignatureTime", "timestamps": [str], "qualification", "sandbox": bool,
+ *                     "bestSignatureTime", "timestamps": [str], "qualification",
+ *                     "qualificationAtValidation", "trustService", "sandbox": bool,
  *                     "errors": [str], "warnings": [str], "certificateChain": [str],
  *                     "revocation": { "status": "good" | "revoked" | "unknown" | "none" | "trust-anchor",
  *                                     "source": "OCSP" | "CRL" | null, "producedAt": str,
@@ -71,6 +72,8 @@ final class ReportJson {
                     .append(", \"bestSignatureTime\": ").append(time(s.bestSignatureTime()))
                     .append(", \"timestamps\": ").append(list(s.timestampTimes().stream().map(Instant::toString).toList()))
                     .append(", \"qualification\": ").append(str(s.qualification()))
+                    .append(", \"qualificationAtValidation\": ").append(str(s.qualificationAtValidation()))
+                    .append(", \"trustService\": ").append(opt(s.trustService()))
                     .append(", \"sandbox\": ").append(s.sandbox())
                     .append(", \"errors\": ").append(list(s.errors()))
                     .append(", \"warnings\": ").append(list(s.warnings()))

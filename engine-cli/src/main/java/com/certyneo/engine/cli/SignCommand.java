@@ -53,8 +53,9 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
     @Option(names = "--in-place", description = "Allow -o to name IN.pdf: the signed PDF replaces it (atomically)")
     boolean inPlace;
 
-    @Option(names = "--level", paramLabel = "SES|AES|QES", defaultValue = "AES",
-            description = "eIDAS level (default: ${DEFAULT-VALUE})")
+    @Option(names = "--level", paramLabel = "SES|AES|AES-Q|QES", defaultValue = "AES",
+            description = "eIDAS level (default: ${DEFAULT-VALUE}); AES-Q: an advanced signature with a qualified "
+                    + "certificate not on a QSCD, from the QTSP like QES")
     String level;
 
     @Option(names = "--profile", paramLabel = "B-B|B-T|B-LT|B-LTA",
@@ -250,7 +251,7 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
 
     static void print(PrintWriter out, Path input, SigningResult result) {
         out.printf("Signed %s -> %s%n", input, result.outputFile().map(Path::toString).orElse("(stream)"));
-        out.printf("  level:       %s, PAdES %s%n", result.level(), result.profile());
+        out.printf("  level:       %s, PAdES %s%n", result.level().label(), result.profile());
         out.printf("  certificate: %s%n", result.signingCertificate().getSubjectX500Principal().getName(
                 javax.security.auth.x500.X500Principal.RFC2253, java.util.Map.of("1.2.840.113549.1.9.1", "EMAILADDRESS")));
         out.printf("  signed at:   %s%s%n", result.signingTime(),

@@ -53,6 +53,20 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON (errors too)")
     boolean json;
 
+    @Option(names = "--tl-cache", paramLabel = "DIR",
+            description = "Decide qualification (QESig, AdESig-QC...) against the EU LOTL and the trusted lists cached in "
+                    + "DIR (read offline; DIR must exist)")
+    Path tlCache;
+
+    @Option(names = "--lotl-keystore", paramLabel = "P12",
+            description = "PKCS#12 keystore (no password, or the one in $CERTYNEO_LOTL_KEYSTORE_PASSWORD) with the "
+                    + "certificates the LOTL must be signed with (with --tl-cache)")
+    Path lotlKeystore;
+
+    @Option(names = "--lotl-url", paramLabel = "URL",
+            description = "The LOTL's URL, the key of its cached copy in --tl-cache (default: the EU LOTL)")
+    String lotlUrl = com.certyneo.engine.TrustedListSource.EU_LOTL_URL;
+
     @Option(names = "--etsi-report", paramLabel = "FILE.xml",
             description = "Also write the ETSI TS 119 102-2 validation report (XML) of the one FILE.pdf")
     Path etsiReport;
@@ -83,6 +97,22 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
         ValidationReportRenderer.Format format = reportFile == null ? null : reportFormat();
         ValidationOptions options = ValidationOptions.trusting(roots).withSandbox(sandbox)
                 .withXmlReports(etsiReport != null);
+        if (lotlKeystore != null && tlCache == null) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "--lotl-keystore pins the LOTL of --tl-cache, "
+                    + "which is missing", "Add --tl-cache DIR (the trusted-list cache directory).");
+        }
+        if (tlCache != null) {
+            if (!java.nio.file.Files.isDirectory(tlCache)) {
+                throw new SignatureEngineException(ErrorCode.INVALID_REQUEST,
+                        "The trusted-list cache directory " + tlCache + " does not exist",
+                        "Give an existing directory holding the cached LOTL and trusted lists.");
+            }
+            String password = System.getenv("CERTYNEO_LOTL_KEYSTORE_PASSWORD");
+            List<X509Certificate> pins = lotlKeystore == null ? List.of()
+                    : com.certyneo.engine.TrustedListSource.pinsFromKeystore(Inputs.readable(lotlKeystore),
+                    password == null ? new char[0] : password.toCharArray());
+            options = options.withTrustedLists(com.certyneo.engine.TrustedListSource.offline(tlCache, lotlUrl, pins));
+        }
         SignatureEngine engine = sandbox ? sandboxEngine(limits.limits())
                 : PadesSignatureEngine.builder().limits(limits.limits()).build();
         Timing.mark("engine");
@@ -239,6 +269,12 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
             s.claimedSigningTime().ifPresent(t -> out.printf("      claimed:   %s%n", t));
             s.bestSignatureTime().ifPresent(t -> out.printf("      proven by: %s (best signature time)%n", t));
             out.printf("      qualification: %s%s%n", s.qualification(), s.sandbox() ? "  [SANDBOX - not legally binding]" : "");
+            if (!s.documentTimestamp() && (!"NA".equals(s.qualificationAtValidation()) || s.trustService().isPresent())) {
+                out.printf("      qualification at validation time: %s%n", s.qualificationAtValidation());
+                // the sandbox trusted list names every service SANDBOX
+                s.trustService().ifPresent(t -> out.printf("      trust service: %s%s%n", t,
+                        s.sandbox() && t.contains("SANDBOX") ? "  (SANDBOX trusted list \u2014 not legally binding)" : ""));
+            }
             s.modifications().forEach(m -> out.printf("      MODIFIED: %s%n", m));
             s.errors().forEach(e -> out.printf("      error:   %s%n", e));
             s.warnings().forEach(w -> out.printf("      warning: %s%n", w));

@@ -2,6 +2,7 @@ package com.certyneo.engine.spi;
 
 import com.certyneo.engine.ErrorCode;
 import com.certyneo.engine.SignatureEngineException;
+import com.certyneo.engine.SignatureLevel;
 import com.certyneo.engine.Signer;
 
 /**
@@ -24,6 +25,27 @@ public interface QualifiedSigningProvider {
      *                                  usable credential, or a {@code REMOTE_*} code when the service fails
      */
     QualifiedCredential credential(Signer signer);
+
+    /**
+     * Finds the signer's credential for a level: for {@link SignatureLevel#QES} a qualified certificate with its key
+     * on a QSCD, for {@link SignatureLevel#AES_Q} a qualified certificate (QcCompliance) whose key is not on a QSCD
+     * (no QcSSCD). The default serves QES with {@link #credential(Signer)} and offers no AES-Q credential.
+     *
+     * @param signer the signer
+     * @param level {@link SignatureLevel#QES} or {@link SignatureLevel#AES_Q}
+     * @return the credential to use
+     * @throws SignatureEngineException with {@link ErrorCode#LEVEL_NOT_CONFIGURED} when the provider offers no
+     *                                  credential for the level, or as {@link #credential(Signer)}
+     */
+    default QualifiedCredential credential(Signer signer, SignatureLevel level) {
+        if (level == SignatureLevel.QES) {
+            return credential(signer);
+        }
+        throw new SignatureEngineException(ErrorCode.LEVEL_NOT_CONFIGURED,
+                describe() + " offers no " + level.label() + " credential",
+                "Use a qualified signing provider with " + level.label() + " credentials (the CSC provider selects one "
+                        + "by its certificate's QC statements).");
+    }
 
     /**
      * Authorises and signs one digest with the credential.

@@ -576,10 +576,17 @@ public final class PadesSignatureEngine implements SignatureEngine {
                 KeyPair pair = X509Builder.newEcKeyPair();
                 List<X509Certificate> chain = oneTimeIssuer.issue(request.signer(), pair.getPublic(), signingTime);
                 return SigningKey.of(pair.getPrivate(), chain);
+            case AES_Q: {
+                // a qualified certificate without QcSSCD from the same remote-signing provider as QES
+                QualifiedSigningProvider provider = qualifiedProvider();
+                return new QualifiedKey(provider, provider.credential(request.signer(), SignatureLevel.AES_Q),
+                        request.signer());
+            }
             case QES:
             default:
                 QualifiedSigningProvider provider = qualifiedProvider();
-                return new QualifiedKey(provider, provider.credential(request.signer()), request.signer());
+                return new QualifiedKey(provider, provider.credential(request.signer(), SignatureLevel.QES),
+                        request.signer());
         }
     }
 

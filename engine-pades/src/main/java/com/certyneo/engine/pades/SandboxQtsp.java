@@ -2,6 +2,7 @@ package com.certyneo.engine.pades;
 
 import com.certyneo.engine.ErrorCode;
 import com.certyneo.engine.SignatureEngineException;
+import com.certyneo.engine.SignatureLevel;
 import com.certyneo.engine.Signer;
 import com.certyneo.engine.pades.csc.CscClient;
 import com.certyneo.engine.pades.csc.CscSigningProvider;
@@ -59,6 +60,16 @@ final class SandboxQtsp implements QualifiedSigningProvider, AutoCloseable {
     public QualifiedCredential credential(Signer signer) {
         server.enrol(signer.email(), signer.name(), signer.phone().orElse("+33000000000"));
         return provider.credential(signer);
+    }
+
+    /** QES as {@link #credential(Signer)}; AES-Q from the signer's AES-Q credential (enrolled on first use). */
+    @Override
+    public QualifiedCredential credential(Signer signer, SignatureLevel level) {
+        if (level == SignatureLevel.AES_Q) {
+            server.enrolAdvanced(signer.email(), signer.name(), signer.phone().orElse("+33000000000"));
+            return provider.credential(signer, level);
+        }
+        return credential(signer);
     }
 
     @Override

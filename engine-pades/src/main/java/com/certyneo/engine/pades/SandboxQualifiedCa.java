@@ -36,6 +36,11 @@ final class SandboxQualifiedCa {
     private SandboxQualifiedCa() {
     }
 
+    /** @return whether this sandbox has its qualified CA yet (created on the first QES or AES-Q) */
+    static boolean exists(SandboxPki pki) {
+        return Files.exists(pki.directory().resolve("sandbox-qualified-ca.p12"));
+    }
+
     static SandboxPki.Entry loadOrCreate(SandboxPki pki) {
         Path store = pki.directory().resolve("sandbox-qualified-ca.p12");
         try {

@@ -82,7 +82,21 @@ final class Validation {
             mode.trustAnchors().forEach(c -> trusted.addCertificate(new CertificateToken(c)));
             verifier.setOcspSource(mode.ocsp());
         }
-        verifier.setTrustedCertSources(trusted);
+        // Trusted lists decide qualification: the caller's, and with the sandbox trusted the sandbox's own (SANDBOX,
+        // not legally binding; never loaded otherwise)
+        List<TrustedLists.Loaded> lists = new ArrayList<>();
+        options.trustedLists().ifPresent(tl -> lists.add(TrustedLists.load(tl, at)));
+        // (only once the sandbox has its qualified CA: before any QES or AES-Q, no signature can chain to it, and
+        // validation never creates it)
+        boolean sandboxList = options.trustSandbox() && mode.sandbox().isPresent()
+                && SandboxQualifiedCa.exists(mode.sandbox().get().pki());
+        if (sandboxList) {
+            lists.add(SandboxTrustedList.load(mode.sandbox().get(), at));
+        }
+        List<eu.europa.esig.dss.spi.x509.CertificateSource> sources = new ArrayList<>();
+        sources.add(trusted);
+        lists.forEach(l -> sources.add(l.certificates()));
+        verifier.setTrustedCertSources(sources.toArray(eu.europa.esig.dss.spi.x509.CertificateSource[]::new));
 
         try (Structure structure = Structure.open(bytes, file)) {
             // The engine's structural comparison decides on modifications; it runs first so that DSS's
@@ -102,6 +116,10 @@ final class Validation {
                     diffs);
             if (bytes != null && dictionaries.stream().anyMatch(RevisionDiff.SignatureDictionary::restrictsChanges)) {
                 report = enforceRules(report, MdpCheck.check(bytes), dictionaries);
+            }
+            if (!lists.isEmpty()) {
+                report = Qualifications.apply(report, reports, at,
+                        lists.stream().flatMap(l -> l.problems().stream()).toList());
             }
             return options.xmlReports() ? withXml(report, reports) : report;
         }
@@ -441,10 +459,7 @@ final class Validation {
     private static SignatureValidation withWarning(SignatureValidation s, String warning) {
         List<String> warnings = new ArrayList<>(s.warnings());
         warnings.add(warning);
-        return new SignatureValidation(s.id(), s.fieldName(), s.documentTimestamp(), s.indication(), s.subIndication(),
-                s.format(), s.profile(), s.signedBy(), s.signerSubject(), s.claimedSigningTime(), s.bestSignatureTime(),
-                s.timestampTimes(), s.qualification(), s.sandbox(), s.errors(), warnings, s.certificateChain(),
-                s.revocationStatus(), s.modifications(), s.revocation());
+        return s.toBuilder().warnings(warnings).build();
     }
 
     private boolean isLarge(java.nio.file.Path file) {

@@ -167,7 +167,8 @@ public final class SandboxCscService implements AutoCloseable {
     private record AuthCode(String userId, String redirectUri, String challenge, Instant expiresAt) {
     }
 
-    private record Credential(String id, String userId, String phone, String pin, KeyPair keys, List<X509Certificate> chain) {
+    private record Credential(String id, String userId, String phone, String pin, KeyPair keys, List<X509Certificate> chain,
+                              boolean qscd) {
     }
 
     private record PendingOtp(String otp, Instant expiresAt) {
@@ -294,20 +295,43 @@ public final class SandboxCscService implements AutoCloseable {
      * @return the credential ID
      */
     public String enrol(String userId, String commonName, String phone, String keyAlgorithm, String pin) {
+        return enrol(userId, commonName, phone, keyAlgorithm, pin, true);
+    }
+
+    /**
+     * Enrols a signer's AES-Q credential: a qualified test certificate (QcCompliance, QcType esign, policy QCP-n)
+     * without QcSSCD, its key not on a QSCD. Enrolling the same user again returns the existing AES-Q credential;
+     * the user's QES credential ({@link #enrol(String, String, String)}) is another one.
+     *
+     * @param userId the user ID (the signer's e-mail, typically)
+     * @param commonName the signer's name for the certificate subject
+     * @param phone where OTPs go
+     * @return the credential ID (EC P-256, OTP only)
+     */
+    public String enrolAdvanced(String userId, String commonName, String phone) {
+        return enrol(userId, commonName, phone, "EC", null, false);
+    }
+
+    private String enrol(String userId, String commonName, String phone, String keyAlgorithm, String pin, boolean qscd) {
         synchronized (credentials) {
             for (Credential c : credentials.values()) {
-                if (c.userId().equals(userId)) {
+                if (c.userId().equals(userId) && c.qscd() == qscd) {
                     return c.id();
                 }
             }
             KeyPair keys = SandboxQualifiedCertificates.newKeyPair(keyAlgorithm);
+            List<String> certificatePolicies = new ArrayList<>(policies);
+            if (!qscd) {
+                certificatePolicies.set(certificatePolicies.indexOf(SandboxQualifiedCertificates.QCP_N_QSCD),
+                        SandboxQualifiedCertificates.QCP_N);
+            }
             X509Certificate certificate = SandboxQualifiedCertificates.issue(commonName, userId, keys.getPublic(), caChain.get(0), caKey,
-                    policies, crlUrl, ocspUrl, caIssuersUrl, clock.instant());
+                    certificatePolicies, crlUrl, ocspUrl, caIssuersUrl, clock.instant(), qscd);
             List<X509Certificate> chain = new ArrayList<>();
             chain.add(certificate);
             chain.addAll(caChain);
             String id = "cred-" + credentialCounter.incrementAndGet() + "-" + HexFormat.of().formatHex(bytes(4));
-            credentials.put(id, new Credential(id, userId, phone, pin, keys, List.copyOf(chain)));
+            credentials.put(id, new Credential(id, userId, phone, pin, keys, List.copyOf(chain), qscd));
             return id;
         }
     }

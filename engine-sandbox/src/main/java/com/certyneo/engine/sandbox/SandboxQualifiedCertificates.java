@@ -59,6 +59,8 @@ public final class SandboxQualifiedCertificates {
     public static final String QC_TYPE_ESIGN = "0.4.0.1862.1.6.1";
     /** ETSI EN 319 411-2 QCP-n-qscd. */
     public static final String QCP_N_QSCD = "0.4.0.194112.1.2";
+    /** ETSI EN 319 411-2 QCP-n (qualified certificate for natural persons, key not on a QSCD: AES-Q). */
+    public static final String QCP_N = "0.4.0.194112.1.0";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -129,6 +131,30 @@ public final class SandboxQualifiedCertificates {
      */
     public static X509Certificate issue(String commonName, String email, PublicKey publicKey, X509Certificate ca, PrivateKey caKey,
                                         List<String> policies, String crl, String ocsp, String caIssuers, Instant now) {
+        return issue(commonName, email, publicKey, ca, caKey, policies, crl, ocsp, caIssuers, now, true);
+    }
+
+    /**
+     * Issues a natural-person signing certificate with the QC statements QcCompliance and QcType esign, and
+     * QcSSCD when {@code qscd} (QES); without it the certificate is qualified but its key is not on a QSCD
+     * (AES-Q).
+     *
+     * @param commonName the signer's name
+     * @param email the signer's e-mail, put in the subject when it contains {@code @}, else ignored
+     * @param publicKey the signer's public key
+     * @param ca the issuing CA certificate
+     * @param caKey the issuing CA's private key
+     * @param policies the certificate policy OIDs
+     * @param crl CRL distribution point URL, or {@code null}
+     * @param ocsp OCSP URL, or {@code null}
+     * @param caIssuers CA issuers URL, or {@code null}
+     * @param now the issuing time
+     * @param qscd whether the certificate states QcSSCD (its key on a QSCD)
+     * @return the certificate
+     */
+    public static X509Certificate issue(String commonName, String email, PublicKey publicKey, X509Certificate ca, PrivateKey caKey,
+                                        List<String> policies, String crl, String ocsp, String caIssuers, Instant now,
+                                        boolean qscd) {
         X500NameBuilder nb = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.C, "FR");
         nb.addRDN(BCStyle.CN, commonName);
         if (email != null && email.contains("@")) {
@@ -148,7 +174,9 @@ public final class SandboxQualifiedCertificates {
             b.addExtension(Extension.certificatePolicies, false, new CertificatePolicies(infos));
             ASN1EncodableVector statements = new ASN1EncodableVector();
             statements.add(new QCStatement(new ASN1ObjectIdentifier(QC_COMPLIANCE)));
-            statements.add(new QCStatement(new ASN1ObjectIdentifier(QC_SSCD)));
+            if (qscd) {
+                statements.add(new QCStatement(new ASN1ObjectIdentifier(QC_SSCD)));
+            }
             statements.add(new QCStatement(new ASN1ObjectIdentifier(QC_TYPE),
                     new DERSequence(new ASN1ObjectIdentifier(QC_TYPE_ESIGN))));
             b.addExtension(Extension.qCStatements, false, new DERSequence(statements));

@@ -2,6 +2,7 @@ package com.certyneo.engine.pades.csc;
 
 import com.certyneo.engine.ErrorCode;
 import com.certyneo.engine.SignatureEngineException;
+import com.certyneo.engine.SignatureLevel;
 import com.certyneo.engine.Signer;
 import com.certyneo.engine.spi.OtpCallback;
 import com.certyneo.engine.spi.QualifiedCredential;
@@ -9,6 +10,7 @@ import com.certyneo.engine.spi.QualifiedSigningProvider;
 
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.time.Clock;
@@ -87,6 +89,16 @@ public final class CscSigningProvider implements QualifiedSigningProvider {
 
     @Override
     public QualifiedCredential credential(Signer signer) {
+        return credential(signer, SignatureLevel.QES);
+    }
+
+    /**
+     * Selects the signer's credential for the level by its certificate's QC statements: for AES-Q the first
+     * whose certificate is qualified (QcCompliance) without QcSSCD; for QES the first with QcSSCD, else (a
+     * provider that states QSCD otherwise) the first credential.
+     */
+    @Override
+    public QualifiedCredential credential(Signer signer, SignatureLevel level) {
         String user = userId.apply(signer);
         List<String> ids = client.listCredentials(user);
         if (ids.isEmpty()) {
@@ -94,7 +106,32 @@ public final class CscSigningProvider implements QualifiedSigningProvider {
                     "The CSC service " + client.baseUri() + " has no credential for user '" + user + "'",
                     "Enrol the signer at the trust service provider first.");
         }
-        CscCredentialInfo info = client.credentialInfo(ids.get(0));
+        CscCredentialInfo info = null;
+        if (ids.size() == 1 && level == SignatureLevel.QES) {
+            info = client.credentialInfo(ids.get(0));
+        } else {
+            CscCredentialInfo first = null;
+            for (String id : ids) {
+                CscCredentialInfo candidate = client.credentialInfo(id);
+                first = first == null ? candidate : first;
+                X509Certificate c = candidate.certificateChain().isEmpty() ? null : candidate.certificateChain().get(0);
+                boolean qc = c != null && QcStatements.has(c, QcStatements.QC_COMPLIANCE);
+                boolean qscd = c != null && QcStatements.has(c, QcStatements.QC_SSCD);
+                if (level == SignatureLevel.AES_Q ? qc && !qscd : qscd) {
+                    info = candidate;
+                    break;
+                }
+            }
+            if (info == null && level == SignatureLevel.QES) {
+                info = first;
+            }
+            if (info == null) {
+                throw new SignatureEngineException(ErrorCode.SIGNING_KEY_ERROR,
+                        "The CSC service " + client.baseUri() + " has no " + level.label() + " credential for user '"
+                                + user + "' (a qualified certificate without QcSSCD)",
+                        "Enrol the signer for " + level.label() + " at the trust service provider first.");
+            }
+        }
         if (!info.keyEnabled()) {
             throw new SignatureEngineException(ErrorCode.SIGNING_KEY_ERROR,
                     "The key of CSC credential " + info.id() + " at " + client.baseUri() + " is disabled",

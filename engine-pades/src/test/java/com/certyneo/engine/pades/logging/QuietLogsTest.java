@@ -174,6 +174,27 @@ class QuietLogsTest {
         assertQuiet();
     }
 
+    @Test
+    void qualificationOverValidTrustedListsIsNoWarning() {
+        // DSS's TL validation job (LOTL, TL, their XAdES signatures, synchronisation) on well-formed lists
+        Path out = dir.resolve("qes.pdf");
+        try (PadesSignatureEngine engine = PadesSignatureEngine.sandbox(dir.resolve("home"))) {
+            SigningResult signed = engine.sign(SignRequest.builder()
+                    .document(DocumentSource.of(PdfVector.MINIMAL.bytes(), "deed.pdf")).output(DocumentTarget.of(out))
+                    .signer(Signer.parse("Jane Doe <jane@example.com>").withPhone("+33612345678")
+                            .authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()))
+                    .level(SignatureLevel.QES).build());
+            com.certyneo.testvectors.TestTrustedLists.Published lists = com.certyneo.testvectors.TestTrustedLists
+                    .builder().qualifiedCa("TEST qualified CA", signed.certificateChain().get(1))
+                    .write(dir.resolve("tl"));
+            ValidationReport report = engine.validate(DocumentSource.of(out), ValidationOptions.sandbox()
+                    .withTrustedLists(com.certyneo.engine.TrustedListSource.offline(lists.cacheDirectory(),
+                            lists.lotlUrl(), lists.pins())));
+            assertEquals("QESig", report.signatures().get(0).qualification(), report.toString());
+        }
+        assertQuiet();
+    }
+
     private static void assertQuiet() {
         List<CapturingLogProvider.Event> loud = CapturingLogProvider.events().stream()
                 .filter(e -> e.level() == Level.WARN || e.level() == Level.ERROR
