@@ -28,11 +28,13 @@ import java.util.Optional;
  * @param appearance a visible signature box for a new field; empty means an invisible signature. With
  *                   {@code fieldName} of an existing field placed on a page, that field keeps its own box and
  *                   the appearance is drawn in it (the box's position is then not used)
+ * @param password the password of an encrypted document (its user or owner password); empty for a document
+ *                 that is not encrypted, or encrypted with an owner password only whose permissions allow signing
  */
 public record SignRequest(DocumentSource document, DocumentTarget output, Signer signer, SignatureLevel level,
                           Optional<PadesProfile> profile, Optional<String> reason, Optional<String> location,
                           Optional<String> contactInfo, Optional<String> fieldName,
-                          Optional<VisibleAppearance> appearance) {
+                          Optional<VisibleAppearance> appearance, Optional<DocumentPassword> password) {
 
     /**
      * Validates the components. Not part of the stable API: a new component changes this
@@ -52,6 +54,7 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
      * @param appearance a visible signature box for a new field; empty means an invisible signature. With
      *        {@code fieldName} of an existing field placed on a page, that field keeps its own box and
      *        the appearance is drawn in it (the box's position is then not used)
+     * @param password the password of an encrypted document; empty for none
      */
     @InternalApi
     public SignRequest {
@@ -65,6 +68,29 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         contactInfo = clean(contactInfo);
         fieldName = clean(fieldName);
         appearance = Objects.requireNonNullElse(appearance, Optional.empty());
+        password = Objects.requireNonNullElse(password, Optional.empty());
+    }
+
+    /**
+     * A request without a document password. Not part of the stable API (see the canonical constructor).
+     *
+     * @param document the PDF to sign
+     * @param output where the signed PDF goes
+     * @param signer who signs
+     * @param level the eIDAS level
+     * @param profile the PAdES profile; empty means the engine's default for the level
+     * @param reason the {@code /Reason} entry, if any
+     * @param location the {@code /Location} entry, if any
+     * @param contactInfo the {@code /ContactInfo} entry, if any
+     * @param fieldName an existing, empty signature field to sign into; empty means a new field
+     * @param appearance a visible signature box; empty means an invisible signature
+     */
+    @InternalApi
+    public SignRequest(DocumentSource document, DocumentTarget output, Signer signer, SignatureLevel level,
+                       Optional<PadesProfile> profile, Optional<String> reason, Optional<String> location,
+                       Optional<String> contactInfo, Optional<String> fieldName, Optional<VisibleAppearance> appearance) {
+        this(document, output, signer, level, profile, reason, location, contactInfo, fieldName, appearance,
+                Optional.empty());
     }
 
     private static void require(Object value, String what) {
@@ -95,6 +121,7 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         private String contactInfo;
         private String fieldName;
         private VisibleAppearance appearance;
+        private DocumentPassword password;
 
         private Builder() {
         }
@@ -189,11 +216,25 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
             return this;
         }
 
+        /**
+         * The password of an encrypted document: its user password (or its owner password). The engine signs the
+         * document keeping its encryption (same /Encrypt, the new revision encrypted with the document's key). Not
+         * needed for a document encrypted with an owner password only whose permissions allow signing.
+         *
+         * @param password the password (copied: the caller may clear its array once the request is built), or
+         *                 {@code null} for none
+         * @return this
+         */
+        public Builder password(char[] password) {
+            this.password = password == null ? null : DocumentPassword.of(password);
+            return this;
+        }
+
         /** @return the request */
         public SignRequest build() {
             return new SignRequest(document, output, signer, level, Optional.ofNullable(profile),
                     Optional.ofNullable(reason), Optional.ofNullable(location), Optional.ofNullable(contactInfo),
-                    Optional.ofNullable(fieldName), Optional.ofNullable(appearance));
+                    Optional.ofNullable(fieldName), Optional.ofNullable(appearance), Optional.ofNullable(password));
         }
     }
 }

@@ -16,9 +16,10 @@ import java.util.Optional;
  * @param validationTime the time to validate at; empty means now
  * @param xmlReports whether the report also carries the ETSI TS 119 102-2 validation report and DSS's detailed
  *                   report as XML ({@link ValidationReport#etsiReport()}); off by default: they cost time
+ * @param password the password that opens an encrypted document; empty for none
  */
 public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trustSandbox, Optional<Instant> validationTime,
-                                boolean xmlReports) {
+                                boolean xmlReports, Optional<DocumentPassword> password) {
 
     /**
      * Validates the components and copies the list. Not part of the stable API: a new component changes this
@@ -28,11 +29,27 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
      * @param trustSandbox whether to trust the engine's sandbox root (and use its in-process revocation service)
      * @param validationTime the time to validate at; empty means now
      * @param xmlReports whether the report also carries the ETSI and DSS XML reports
+     * @param password the password that opens an encrypted document; empty for none
      */
     @InternalApi
     public ValidationOptions {
         trustAnchors = List.copyOf(Objects.requireNonNullElse(trustAnchors, List.of()));
         validationTime = Objects.requireNonNullElse(validationTime, Optional.empty());
+        password = Objects.requireNonNullElse(password, Optional.empty());
+    }
+
+    /**
+     * Options without a password. Not part of the stable API (see the canonical constructor).
+     *
+     * @param trustAnchors root certificates to trust
+     * @param trustSandbox whether to trust the engine's sandbox root
+     * @param validationTime the time to validate at; empty means now
+     * @param xmlReports whether the report also carries the ETSI and DSS XML reports
+     */
+    @InternalApi
+    public ValidationOptions(List<X509Certificate> trustAnchors, boolean trustSandbox, Optional<Instant> validationTime,
+                             boolean xmlReports) {
+        this(trustAnchors, trustSandbox, validationTime, xmlReports, Optional.empty());
     }
 
     /**
@@ -67,7 +84,7 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
     public ValidationOptions alsoTrusting(X509Certificate root) {
         List<X509Certificate> all = new ArrayList<>(trustAnchors);
         all.add(Objects.requireNonNull(root, "root"));
-        return new ValidationOptions(all, trustSandbox, validationTime, xmlReports);
+        return new ValidationOptions(all, trustSandbox, validationTime, xmlReports, password);
     }
 
     /**
@@ -75,7 +92,7 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
      * @return a copy that does, or does not, trust the sandbox root
      */
     public ValidationOptions withSandbox(boolean trust) {
-        return new ValidationOptions(trustAnchors, trust, validationTime, xmlReports);
+        return new ValidationOptions(trustAnchors, trust, validationTime, xmlReports, password);
     }
 
     /**
@@ -83,7 +100,7 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
      * @return a copy validating at {@code time}
      */
     public ValidationOptions at(Instant time) {
-        return new ValidationOptions(trustAnchors, trustSandbox, Optional.of(time), xmlReports);
+        return new ValidationOptions(trustAnchors, trustSandbox, Optional.of(time), xmlReports, password);
     }
 
     /**
@@ -93,6 +110,16 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
      * @return a copy that does, or does not, produce them
      */
     public ValidationOptions withXmlReports(boolean include) {
-        return new ValidationOptions(trustAnchors, trustSandbox, validationTime, include);
+        return new ValidationOptions(trustAnchors, trustSandbox, validationTime, include, password);
+    }
+
+    /**
+     * @param password the password that opens an encrypted document (its user or owner password; copied: the
+     *                 caller may clear its array), or {@code null} for none
+     * @return a copy that opens the document with {@code password}
+     */
+    public ValidationOptions withPassword(char[] password) {
+        return new ValidationOptions(trustAnchors, trustSandbox, validationTime, xmlReports,
+                Optional.ofNullable(password == null ? null : DocumentPassword.of(password)));
     }
 }
