@@ -103,6 +103,9 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     LimitsOption limits;
 
+    @picocli.CommandLine.Mixin
+    PasswordOption password = new PasswordOption();
+
     @Option(names = "--online-revocation", description = "Fetch OCSP/CRL for B-LT/B-LTA from the certificates' URLs "
             + "(10 s timeout per request), kept until their nextUpdate in HOME/revocation-cache.mv.db")
     boolean onlineRevocation;
@@ -125,6 +128,7 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
         for (String method : auth) {
             who = who.authenticatedBy(parseMethod(method), now);
         }
+        char[] documentPassword = password.password();
         SignRequest request = SignRequest.builder()
                 .document(DocumentSource.of(input))
                 .output(DocumentTarget.of(output))
@@ -133,11 +137,20 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
                 .profile(profile == null ? null : PadesProfile.parse(profile))
                 .reason(reason).location(location).contactInfo(contact).field(field)
                 .appearance(visible == null ? null : parseBox(visible))
+                .password(documentPassword)
                 .build();
+        if (documentPassword != null) {
+            java.util.Arrays.fill(documentPassword, '\0'); // the request holds its own copy
+        }
         try (PadesSignatureEngine engine = p12 == null ? sandboxEngine(limits.limits()) : productionEngine();
              Progress progress = Progress.ticker(err(), terminal(), "Signing " + Progress.describe(input))) {
             Timing.mark("engine");
-            SigningResult result = engine.sign(request);
+            SigningResult result;
+            try {
+                result = engine.sign(request);
+            } finally {
+                request.password().ifPresent(com.certyneo.engine.DocumentPassword::destroy);
+            }
             progress.close();
             Timing.mark("signed");
             print(out(), input, result);

@@ -64,6 +64,9 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     LimitsOption limits;
 
+    @picocli.CommandLine.Mixin
+    PasswordOption password = new PasswordOption();
+
     @Override
     public Integer call() {
         List<X509Certificate> roots = new ArrayList<>();
@@ -81,8 +84,12 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
             Inputs.writable(etsiReport, files.get(0), false);
         }
         ValidationReportRenderer.Format format = reportFile == null ? null : reportFormat();
+        char[] documentPassword = password.password();
         ValidationOptions options = ValidationOptions.trusting(roots).withSandbox(sandbox)
-                .withXmlReports(etsiReport != null);
+                .withXmlReports(etsiReport != null).withPassword(documentPassword);
+        if (documentPassword != null) {
+            java.util.Arrays.fill(documentPassword, '\0'); // the options hold their own copy
+        }
         SignatureEngine engine = sandbox ? sandboxEngine(limits.limits())
                 : PadesSignatureEngine.builder().limits(limits.limits()).build();
         Timing.mark("engine");
