@@ -193,6 +193,33 @@ class EncryptedInputTest {
         signatures.forEach(s -> assertEquals(Indication.TOTAL_PASSED, s.indication(), s.toString()));
     }
 
+    /**
+     * Two-step signing lays out the revision twice (prepare, then complete): on an AES owner-password-only file the
+     * sandbox mark's revision (written by PDFBox with a generator seeded by the input) and the signature revision
+     * (initialisation vectors derived from the content) come out the same both times, so the external value fits.
+     */
+    @Test
+    void twoStepSigningOfAnOwnerOnlyAesFileIsDeterministic() throws Exception {
+        Path in = encrypt(AES256, "", OWNER, List.of());
+        byte[] pdf = Files.readAllBytes(in);
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        java.security.KeyPair pair = generator.generateKeyPair();
+        Signer signer = SharedSandboxTest.jane();
+        List<java.security.cert.X509Certificate> chain = OneTimeCertificateAuthority
+                .sandbox(engine.sandboxPki().orElseThrow()).issue(signer, pair.getPublic(), java.time.Instant.now());
+        com.certyneo.engine.PreparedSignature prepared = engine.prepare(com.certyneo.engine.PrepareRequest.builder()
+                .document(DocumentSource.of(pdf, "owner-only.pdf")).signer(signer).profile(PadesProfile.B_LT)
+                .certificateChain(chain).build());
+        java.security.Signature ecdsa = java.security.Signature.getInstance(prepared.signatureAlgorithm());
+        ecdsa.initSign(pair.getPrivate());
+        ecdsa.update(prepared.dataToSign());
+        Path out = dir.resolve("two-step.pdf");
+        engine.complete(prepared.state(), ecdsa.sign(), DocumentSource.of(pdf, "owner-only.pdf"), DocumentTarget.of(out));
+        assertKeepsEncryption(in, out, AES256, "");
+        assertSignedAt(engine.validate(DocumentSource.of(out), ValidationOptions.sandbox()), PadesProfile.B_LT);
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     static SignRequest.Builder request(Path in, Path out, PadesProfile profile) {

@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * PDF/A stays PDF/A: real-producer PDF/A inputs (LibreOffice PDF/A-1a, 2b, 3b; Ghostscript PDF/A-1b, 2b, 3b, from
- * corpus/generate.sh) signed by the sandbox engine (so with the SANDBOX mark) at every profile, invisible and visible,
- * are still valid at the flavour they claim under veraPDF, and the signature validates at its profile.
+ * corpus/generate.sh; PDF/A-2u: the engine's own validation report) signed by the sandbox engine (so with the
+ * SANDBOX mark) at every profile, invisible and visible, are still valid at the flavour they claim under veraPDF,
+ * and the signature validates at its profile.
  */
 class PdfaInputTest {
 
@@ -73,6 +74,35 @@ class PdfaInputTest {
         byte[] output = Files.readAllBytes(out);
         assertEquals(flavour, Pdfa.claimed(output), "the output claims the same flavour");
         assertEquals(List.of(), Pdfa.failedRules(output, flavour), "the signed output is valid " + flavour);
+        SharedSandboxTest.validOne(engine, out);
+    }
+
+    /**
+     * PDF/A-2u: the engine's own validation report (ValidationReportRenderer, PDF/A-2u with embedded, extractable
+     * fonts) signed at B-LTA, invisible and visible, stays valid PDF/A-2u.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "visible={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aPdfa2uReportStaysPdfa2u(boolean visible) throws Exception {
+        Path signed = dir.resolve("contract.pdf");
+        engine.sign(SignRequest.builder().document(DocumentSource.of(com.certyneo.testvectors.SamplePdfs.minimal(), "contract.pdf"))
+                .output(DocumentTarget.of(signed)).signer(SharedSandboxTest.jane()).profile(PadesProfile.B_B).build());
+        com.certyneo.engine.ValidationReport report = engine.validate(DocumentSource.of(signed),
+                com.certyneo.engine.ValidationOptions.sandbox());
+        Path in = dir.resolve("report.pdf");
+        ValidationReportRenderer.render(DocumentSource.of(signed), report, ValidationReportRenderer.Format.PDF,
+                DocumentTarget.of(in));
+        byte[] input = Files.readAllBytes(in);
+        assertEquals(PDFAFlavour.PDFA_2_U, Pdfa.claimed(input));
+        assertEquals(List.of(), Pdfa.failedRules(input, PDFAFlavour.PDFA_2_U), "the report is valid PDF/A-2u");
+        Path out = dir.resolve("signed-report.pdf");
+        SignRequest.Builder request = SignRequest.builder().document(DocumentSource.of(in)).output(DocumentTarget.of(out))
+                .signer(SharedSandboxTest.jane()).profile(PadesProfile.B_LTA);
+        if (visible) {
+            request.appearance(VisibleAppearance.of(1, 60, 60, 220, 70));
+        }
+        engine.sign(request.build());
+        assertEquals(List.of(), Pdfa.failedRules(Files.readAllBytes(out), PDFAFlavour.PDFA_2_U), "the signed report is valid PDF/A-2u");
         SharedSandboxTest.validOne(engine, out);
     }
 }
