@@ -232,6 +232,15 @@ produce_ghostscript() {
     -sOutputFile="$OUT/ghostscript-pdfa2b.pdf" "$SRC/ghostscript-pdfa-def.ps" "$SRC/ghostscript-doc.ps" \
     || die "gs pdfwrite PDF/A-2b failed"
   record ghostscript-pdfa2b.pdf ghostscript "Ghostscript pdfwrite -dPDFA=2 with an sRGB output intent: PDF/A-2b claim in XMP" --pdfa 2b --pages 2 --text
+  # PDF/A-1b (PDF 1.4: no object streams, no transparency) and PDF/A-3b, the other parts a signer meets in the wild
+  local part
+  for part in 1 3; do
+    gs -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=pdfwrite -dPDFA=$part -dPDFACompatibilityPolicy=1 \
+      -sColorConversionStrategy=RGB -sPDFA_ICC="$icc" --permit-file-read="$icc" \
+      -sOutputFile="$OUT/ghostscript-pdfa${part}b.pdf" "$SRC/ghostscript-pdfa-def.ps" "$SRC/ghostscript-doc.ps" \
+      || die "gs pdfwrite PDF/A-${part}b failed"
+    record "ghostscript-pdfa${part}b.pdf" ghostscript "Ghostscript pdfwrite -dPDFA=$part with an sRGB output intent: PDF/A-${part}b claim in XMP" --pdfa "${part}b" --pages 2 --text
+  done
 }
 
 # ---------------------------------------------------------------- ReportLab (python)

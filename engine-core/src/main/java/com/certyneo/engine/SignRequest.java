@@ -32,12 +32,14 @@ import java.util.Optional;
  *                      approval signature
  * @param lock the fields this signature locks (FieldMDP); empty: none beyond the {@code /Lock} of the field
  *             signed into, which is applied anyway
+ * @param password the password of an encrypted document (its user or owner password); empty for a document
+ *                 that is not encrypted, or encrypted with an owner password only whose permissions allow signing
  */
 public record SignRequest(DocumentSource document, DocumentTarget output, Signer signer, SignatureLevel level,
                           Optional<PadesProfile> profile, Optional<String> reason, Optional<String> location,
                           Optional<String> contactInfo, Optional<String> fieldName,
                           Optional<VisibleAppearance> appearance, Optional<CertificationLevel> certification,
-                          Optional<FieldLock> lock) {
+                          Optional<FieldLock> lock, Optional<DocumentPassword> password) {
 
     /**
      * Validates the components. Not part of the stable API: a new component changes this
@@ -59,6 +61,7 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
      *        the appearance is drawn in it (the box's position is then not used)
      * @param certification certify the document at this level (DocMDP); empty: an approval signature
      * @param lock the fields this signature locks (FieldMDP), or empty
+     * @param password the password of an encrypted document; empty for none
      */
     @InternalApi
     public SignRequest {
@@ -74,6 +77,29 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         appearance = Objects.requireNonNullElse(appearance, Optional.empty());
         certification = Objects.requireNonNullElse(certification, Optional.empty());
         lock = Objects.requireNonNullElse(lock, Optional.empty());
+        password = Objects.requireNonNullElse(password, Optional.empty());
+    }
+
+    /**
+     * A request without certification, field locks or a document password. Not part of the stable API (see the canonical constructor).
+     *
+     * @param document the PDF to sign
+     * @param output where the signed PDF goes
+     * @param signer who signs
+     * @param level the eIDAS level
+     * @param profile the PAdES profile; empty means the engine's default for the level
+     * @param reason the {@code /Reason} entry, if any
+     * @param location the {@code /Location} entry, if any
+     * @param contactInfo the {@code /ContactInfo} entry, if any
+     * @param fieldName an existing, empty signature field to sign into; empty means a new field
+     * @param appearance a visible signature box; empty means an invisible signature
+     */
+    @InternalApi
+    public SignRequest(DocumentSource document, DocumentTarget output, Signer signer, SignatureLevel level,
+                       Optional<PadesProfile> profile, Optional<String> reason, Optional<String> location,
+                       Optional<String> contactInfo, Optional<String> fieldName, Optional<VisibleAppearance> appearance) {
+        this(document, output, signer, level, profile, reason, location, contactInfo, fieldName, appearance,
+                Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     private static void require(Object value, String what) {
@@ -106,6 +132,7 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         private VisibleAppearance appearance;
         private CertificationLevel certification;
         private FieldLock lock;
+        private DocumentPassword password;
 
         private Builder() {
         }
@@ -218,12 +245,26 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
             return this;
         }
 
+        /**
+         * The password of an encrypted document: its user password (or its owner password). The engine signs the
+         * document keeping its encryption (same /Encrypt, the new revision encrypted with the document's key). Not
+         * needed for a document encrypted with an owner password only whose permissions allow signing.
+         *
+         * @param password the password (copied: the caller may clear its array once the request is built), or
+         *                 {@code null} for none
+         * @return this
+         */
+        public Builder password(char[] password) {
+            this.password = password == null ? null : DocumentPassword.of(password);
+            return this;
+        }
+
         /** @return the request */
         public SignRequest build() {
             return new SignRequest(document, output, signer, level, Optional.ofNullable(profile),
                     Optional.ofNullable(reason), Optional.ofNullable(location), Optional.ofNullable(contactInfo),
                     Optional.ofNullable(fieldName), Optional.ofNullable(appearance),
-                    Optional.ofNullable(certification), Optional.ofNullable(lock));
+                    Optional.ofNullable(certification), Optional.ofNullable(lock), Optional.ofNullable(password));
         }
     }
 }

@@ -20,9 +20,11 @@ import java.util.Optional;
  * @param trustedLists the trusted lists qualification is decided against; without them every signature's
  *                     qualification is {@code NA}. With {@link #trustSandbox()} the sandbox's own (SANDBOX, not
  *                     legally binding) trusted list is used as well.
+ * @param password the password that opens an encrypted document; empty for none
  */
 public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trustSandbox, Optional<Instant> validationTime,
-                                boolean xmlReports, Optional<TrustedListSource> trustedLists) {
+                                boolean xmlReports, Optional<TrustedListSource> trustedLists,
+                                Optional<DocumentPassword> password) {
 
     /**
      * Validates the components and copies the list. Not part of the stable API: a new component changes this
@@ -33,16 +35,18 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
      * @param validationTime the time to validate at; empty means now
      * @param xmlReports whether the report also carries the ETSI and DSS XML reports
      * @param trustedLists the trusted lists qualification is decided against
+     * @param password the password that opens an encrypted document; empty for none
      */
     @InternalApi
     public ValidationOptions {
         trustAnchors = List.copyOf(Objects.requireNonNullElse(trustAnchors, List.of()));
         validationTime = Objects.requireNonNullElse(validationTime, Optional.empty());
         trustedLists = Objects.requireNonNullElse(trustedLists, Optional.empty());
+        password = Objects.requireNonNullElse(password, Optional.empty());
     }
 
     /**
-     * Options without trusted lists. Not part of the stable API (see the canonical constructor).
+     * Options without trusted lists or a password. Not part of the stable API (see the canonical constructor).
      *
      * @param trustAnchors root certificates to trust
      * @param trustSandbox whether to trust the engine's sandbox root
@@ -52,7 +56,7 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
     @InternalApi
     public ValidationOptions(List<X509Certificate> trustAnchors, boolean trustSandbox, Optional<Instant> validationTime,
                              boolean xmlReports) {
-        this(trustAnchors, trustSandbox, validationTime, xmlReports, Optional.empty());
+        this(trustAnchors, trustSandbox, validationTime, xmlReports, Optional.empty(), Optional.empty());
     }
 
     /**
@@ -87,7 +91,7 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
     public ValidationOptions alsoTrusting(X509Certificate root) {
         List<X509Certificate> all = new ArrayList<>(trustAnchors);
         all.add(Objects.requireNonNull(root, "root"));
-        return new ValidationOptions(all, trustSandbox, validationTime, xmlReports, trustedLists);
+        return new ValidationOptions(all, trustSandbox, validationTime, xmlReports, trustedLists, password);
     }
 
     /**
@@ -95,7 +99,7 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
      * @return a copy that does, or does not, trust the sandbox root
      */
     public ValidationOptions withSandbox(boolean trust) {
-        return new ValidationOptions(trustAnchors, trust, validationTime, xmlReports, trustedLists);
+        return new ValidationOptions(trustAnchors, trust, validationTime, xmlReports, trustedLists, password);
     }
 
     /**
@@ -103,7 +107,7 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
      * @return a copy validating at {@code time}
      */
     public ValidationOptions at(Instant time) {
-        return new ValidationOptions(trustAnchors, trustSandbox, Optional.of(time), xmlReports, trustedLists);
+        return new ValidationOptions(trustAnchors, trustSandbox, Optional.of(time), xmlReports, trustedLists, password);
     }
 
     /**
@@ -113,7 +117,7 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
      * @return a copy that does, or does not, produce them
      */
     public ValidationOptions withXmlReports(boolean include) {
-        return new ValidationOptions(trustAnchors, trustSandbox, validationTime, include, trustedLists);
+        return new ValidationOptions(trustAnchors, trustSandbox, validationTime, include, trustedLists, password);
     }
 
     /**
@@ -123,6 +127,16 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
      */
     public ValidationOptions withTrustedLists(TrustedListSource source) {
         return new ValidationOptions(trustAnchors, trustSandbox, validationTime, xmlReports,
-                Optional.of(Objects.requireNonNull(source, "source")));
+                Optional.of(Objects.requireNonNull(source, "source")), password);
+    }
+
+    /**
+     * @param password the password that opens an encrypted document (its user or owner password; copied: the
+     *                 caller may clear its array), or {@code null} for none
+     * @return a copy that opens the document with {@code password}
+     */
+    public ValidationOptions withPassword(char[] password) {
+        return new ValidationOptions(trustAnchors, trustSandbox, validationTime, xmlReports, trustedLists,
+                Optional.ofNullable(password == null ? null : DocumentPassword.of(password)));
     }
 }

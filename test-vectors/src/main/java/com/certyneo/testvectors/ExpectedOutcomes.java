@@ -125,8 +125,8 @@ public final class ExpectedOutcomes {
             for (Operation op : Operation.signing()) {
                 list.add(switch (vector) {
                     case ENCRYPTED_USER_PASSWORD -> refused(v, op, "ENCRYPTED_PDF", "Cannot decrypt PDF, the password is incorrect");
-                    case ENCRYPTED_OWNER_PASSWORD_ONLY -> new Expectation(v, op, Outcome.REFUSED, null, null, "ENCRYPTED_PDF",
-                            "Certyneo refuses every encrypted input; raw DSS 6.2 signs it (TOTAL_PASSED)", true);
+                    // its permissions allow signing: signed without a password, the encryption kept (raw DSS signs it too)
+                    case ENCRYPTED_OWNER_PASSWORD_ONLY -> passed(v, op, op.targetFormat());
                     case TRUNCATED -> refused(v, op, "INVALID_PDF", "Page tree root must be a dictionary");
                     case ALREADY_SIGNED -> new Expectation(v, op, Outcome.TOTAL_PASSED, null, op.targetFormat(), null,
                             "a second signature; the first one validates TOTAL_PASSED too (raised to the same "

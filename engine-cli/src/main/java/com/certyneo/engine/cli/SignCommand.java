@@ -128,6 +128,9 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     LimitsOption limits;
 
+    @picocli.CommandLine.Mixin
+    PasswordOption password = new PasswordOption();
+
     @Option(names = "--online-revocation", description = "Fetch OCSP/CRL for B-LT/B-LTA from the certificates' URLs "
             + "(10 s timeout per request), kept until their nextUpdate in HOME/revocation-cache.mv.db")
     boolean onlineRevocation;
@@ -160,6 +163,7 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
         for (String method : auth) {
             who = who.authenticatedBy(parseMethod(method), now);
         }
+        char[] documentPassword = password.password();
         List<SignRequest> requests = new ArrayList<>();
         for (int i = 0; i < inputs.size(); i++) {
             requests.add(SignRequest.builder()
@@ -172,14 +176,23 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
                     .appearance(visible == null ? null : withImage(parseBox(visible), image))
                     .certify(certify == null ? null : com.certyneo.engine.CertificationLevel.parse(certify))
                     .lockFields(lock == null ? null : com.certyneo.engine.FieldLock.parse(lock))
+                    .password(documentPassword)
                     .build());
+        }
+        if (documentPassword != null) {
+            java.util.Arrays.fill(documentPassword, '\0'); // each request holds its own copy
         }
         String what = inputs.size() == 1 ? Progress.describe(input) : inputs.size() + " documents";
         try (PadesSignatureEngine engine = p12 == null ? sandboxEngine(limits.limits()) : productionEngine();
              Progress progress = Progress.ticker(err(), terminal(), "Signing " + what)) {
             Timing.mark("engine");
-            List<SigningResult> results = inputs.size() == 1 && outDir == null
-                    ? List.of(engine.sign(requests.get(0))) : engine.signAll(requests);
+            List<SigningResult> results;
+            try {
+                results = inputs.size() == 1 && outDir == null
+                        ? List.of(engine.sign(requests.get(0))) : engine.signAll(requests);
+            } finally {
+                requests.forEach(r -> r.password().ifPresent(com.certyneo.engine.DocumentPassword::destroy));
+            }
             progress.close();
             Timing.mark("signed");
             for (int i = 0; i < inputs.size(); i++) {

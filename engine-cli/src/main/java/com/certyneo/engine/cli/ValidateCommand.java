@@ -78,6 +78,9 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     LimitsOption limits;
 
+    @picocli.CommandLine.Mixin
+    PasswordOption password = new PasswordOption();
+
     @Override
     public Integer call() {
         List<X509Certificate> roots = new ArrayList<>();
@@ -95,8 +98,12 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
             Inputs.writable(etsiReport, files.get(0), false);
         }
         ValidationReportRenderer.Format format = reportFile == null ? null : reportFormat();
+        char[] documentPassword = password.password();
         ValidationOptions options = ValidationOptions.trusting(roots).withSandbox(sandbox)
-                .withXmlReports(etsiReport != null);
+                .withXmlReports(etsiReport != null).withPassword(documentPassword);
+        if (documentPassword != null) {
+            java.util.Arrays.fill(documentPassword, '\0'); // the options hold their own copy
+        }
         if (lotlKeystore != null && tlCache == null) {
             throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "--lotl-keystore pins the LOTL of --tl-cache, "
                     + "which is missing", "Add --tl-cache DIR (the trusted-list cache directory).");
@@ -107,10 +114,10 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
                         "The trusted-list cache directory " + tlCache + " does not exist",
                         "Give an existing directory holding the cached LOTL and trusted lists.");
             }
-            String password = System.getenv("CERTYNEO_LOTL_KEYSTORE_PASSWORD");
+            String keystorePassword = System.getenv("CERTYNEO_LOTL_KEYSTORE_PASSWORD");
             List<X509Certificate> pins = lotlKeystore == null ? List.of()
                     : com.certyneo.engine.TrustedListSource.pinsFromKeystore(Inputs.readable(lotlKeystore),
-                    password == null ? new char[0] : password.toCharArray());
+                    keystorePassword == null ? new char[0] : keystorePassword.toCharArray());
             options = options.withTrustedLists(com.certyneo.engine.TrustedListSource.offline(tlCache, lotlUrl, pins));
         }
         SignatureEngine engine = sandbox ? sandboxEngine(limits.limits())

@@ -55,6 +55,12 @@ final class CosWriter {
     private final Map<COSBase, Long> reservedAt = new IdentityHashMap<>();
     private BiConsumer<COSObjectKey, COSBase> references = (key, value) -> { };
     private int depth;
+    /** The encryption of an encrypted document's revision, else {@code null}. */
+    private RevisionEncryption encryption;
+    /** The indirect object being written (its strings and stream are encrypted with its key), else {@code null}. */
+    private COSObjectKey current;
+    /** Strings written so far in the current object. */
+    private int strings;
 
     /**
      * @param out where the bytes go
@@ -90,6 +96,14 @@ final class CosWriter {
         this.references = listener;
     }
 
+    /**
+     * Encrypts the strings and stream data of the indirect objects written from now on with the document's key
+     * ({@link RevisionEncryption}); values written outside {@link #writeIndirect} (the trailer) are not.
+     */
+    void encrypt(RevisionEncryption encryption) {
+        this.encryption = encryption;
+    }
+
     // ------------------------------------------------------------------------------------------------
     // Objects
 
@@ -102,10 +116,16 @@ final class CosWriter {
      */
     void writeIndirect(COSObjectKey key, COSBase body) throws IOException {
         ascii(key.getNumber() + " " + key.getGeneration() + " obj\n");
-        if (body instanceof COSStream stream) {
-            writeStream(stream);
-        } else {
-            writeDirect(body);
+        current = key;
+        strings = 0;
+        try {
+            if (body instanceof COSStream stream) {
+                writeStream(stream);
+            } else {
+                writeDirect(body);
+            }
+        } finally {
+            current = null;
         }
         ascii("\nendobj\n");
     }
@@ -123,6 +143,9 @@ final class CosWriter {
             }
         } else {
             data = new byte[0];
+        }
+        if (encryption != null && current != null && encryption.encryptsStream(stream)) {
+            data = encryption.stream(current, data);
         }
         writeDictionary(stream, data.length);
         ascii("\nstream\r\n");
@@ -208,7 +231,11 @@ final class CosWriter {
         } else if (value instanceof COSName name) {
             bytes(name(name));
         } else if (value instanceof COSString string) {
-            bytes(string(string.getBytes(), string.getForceHexForm()));
+            if (encryption != null && current != null) {
+                bytes(string(encryption.string(current, strings++, string.getBytes()), true));
+            } else {
+                bytes(string(string.getBytes(), string.getForceHexForm()));
+            }
         } else if (value instanceof COSInteger integer) {
             ascii(Long.toString(integer.longValue()));
         } else if (value instanceof COSFloat real) {
@@ -238,6 +265,7 @@ final class CosWriter {
         try {
             ascii("<<");
             boolean lengthWritten = false;
+            boolean signature = encryption != null && isSignature(dict);
             for (Map.Entry<COSName, COSBase> entry : dict.entrySet()) {
                 COSBase value = entry.getValue();
                 if (value == null) {
@@ -248,6 +276,9 @@ final class CosWriter {
                 if (length >= 0 && COSName.LENGTH.equals(entry.getKey())) {
                     ascii(Long.toString(length));
                     lengthWritten = true;
+                } else if (signature && COSName.CONTENTS.equals(entry.getKey()) && value instanceof COSString contents
+                        && reserved.get(value) == null) {
+                    bytes(string(contents.getBytes(), true)); // ISO 32000-1 §7.6.1: a signature's /Contents is not encrypted
                 } else {
                     writeValue(value);
                 }
@@ -260,6 +291,13 @@ final class CosWriter {
         } finally {
             depth--;
         }
+    }
+
+    /** Whether {@code dict} is a signature or document time-stamp dictionary (whose /Contents is never encrypted). */
+    private static boolean isSignature(COSDictionary dict) {
+        COSName type = dict.getCOSName(COSName.TYPE);
+        return COSName.SIG.equals(type) || COSName.DOC_TIME_STAMP.equals(type)
+                || dict.getItem(COSName.CONTENTS) instanceof COSString && dict.getItem(COSName.BYTERANGE) instanceof COSArray;
     }
 
     private void nest() {

@@ -1049,7 +1049,7 @@ final class OutputSelfCheck {
 
         @Override
         public PDDocument load() throws IOException {
-            return Loader.loadPDF(pdf);
+            return DocumentPasswords.load(pdf);
         }
 
         @Override
@@ -1088,7 +1088,7 @@ final class OutputSelfCheck {
 
         @Override
         public PDDocument load() throws IOException {
-            return Loader.loadPDF(new RandomAccessReadBufferedFile(path.toFile()));
+            return DocumentPasswords.load(new RandomAccessReadBufferedFile(path.toFile()));
         }
 
         @Override

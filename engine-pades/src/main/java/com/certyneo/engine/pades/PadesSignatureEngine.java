@@ -153,7 +153,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
     @Override
     public SigningResult sign(SignRequest request) {
         Objects.requireNonNull(request, "request");
-        return guarded(request.document().name(), () -> signChecked(request));
+        return guarded(request.document().name(), () -> DocumentPasswords.with(request.password(), () -> signChecked(request)));
     }
 
     /**
@@ -539,7 +539,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
         return guarded(document.name(), () -> {
             PdfInputs.requireObjectLimit(document); // before PDFBox, whose heap grows with the object count
-            return validation.validate(document, options);
+            return DocumentPasswords.with(options.password(), () -> validation.validate(document, options));
         });
     }
 

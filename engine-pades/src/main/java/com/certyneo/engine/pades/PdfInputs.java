@@ -183,7 +183,6 @@ final class PdfInputs {
     }
 
     static SignatureEngineException encrypted(String name, Throwable cause) {
-        return new SignatureEngineException(ErrorCode.ENCRYPTED_PDF, "'" + name + "' is encrypted",
-                "Remove the password protection (for example with qpdf --decrypt) and sign the decrypted file.", cause);
+        return DocumentPasswords.wrongPassword(name, cause);
     }
 }

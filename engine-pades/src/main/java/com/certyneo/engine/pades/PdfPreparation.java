@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Gets a document ready for signing: refuses encrypted documents, applies the sandbox mark when asked,
+ * Gets a document ready for signing: opens it with the operation's password ({@link DocumentPasswords}), applies the sandbox mark when asked,
  * and gives annotations without appearance streams their appearance before the first signature (see
  * {@link AnnotationAppearances}). The preparation is one incremental revision, written only when
  * something changed; otherwise the input is signed as it is.
@@ -48,11 +48,9 @@ final class PdfPreparation {
      */
     static Prepared prepareLoaded(byte[] pdf, String name, boolean mark) throws IOException {
         PdfInputs.requireIntact(pdf, name); // before PDFBox, which would silently rebuild a damaged xref
-        PDDocument document = open(() -> Loader.loadPDF(pdf), name);
+        PDDocument document = open(() -> DocumentPasswords.load(pdf), name);
         try {
-            if (document.isEncrypted()) {
-                throw PdfInputs.encrypted(name, null);
-            }
+            DocumentPasswords.requireSignable(document, name, false, mark);
             boolean marked = mark && SandboxMarker.mark(document);
             boolean signed = !marked && AnnotationAppearances.signed(document); // then complete() leaves it alone
             boolean completed = AnnotationAppearances.complete(document);
@@ -64,6 +62,11 @@ final class PdfPreparation {
                 return prepared;
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream(pdf.length + 32 * 1024);
+            if (document.isEncrypted()) {
+                // PDFBox encrypts the revision with the document's key; its AES initialisation vectors come from this
+                // generator, seeded with the input, so that the same input gives the same revision (two-step signing)
+                document.getEncryption().getSecurityHandler().setCustomSecureRandom(seeded(pdf));
+            }
             document.saveIncremental(out); // copies the original bytes, then appends the revision
             document.close();
             return new Prepared(out.toByteArray(), null);
@@ -129,6 +132,17 @@ final class PdfPreparation {
         }
     }
 
+    /** A generator whose output depends on {@code pdf} only (SHA1PRNG seeded before its first use). */
+    private static java.security.SecureRandom seeded(byte[] pdf) {
+        try {
+            java.security.SecureRandom random = java.security.SecureRandom.getInstance("SHA1PRNG");
+            random.setSeed(Digests.sha256(pdf));
+            return random;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no SHA1PRNG in this JVM", e);
+        }
+    }
+
     /** A PDFBox load of the input. */
     @FunctionalInterface
     private interface Opener {
@@ -168,7 +182,7 @@ final class PdfPreparation {
         return marked || completed;
     }
 
-    /** Whether the trailer area names an /Encrypt dictionary (then PDFBox must look, and refuse). */
+    /** Whether the trailer area names an /Encrypt dictionary (then the document is signed in memory, with its password). */
     static boolean mentionsEncrypt(byte[] pdf) {
         int from = Math.max(0, pdf.length - 4096);
         return new String(pdf, from, pdf.length - from, StandardCharsets.ISO_8859_1).contains("/Encrypt");

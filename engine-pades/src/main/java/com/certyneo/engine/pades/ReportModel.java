@@ -138,8 +138,8 @@ final class ReportModel {
         Map<Integer, List<Widget>> widgetsOf = new LinkedHashMap<>();
         int pageCount = 0;
         List<Page> pages = new ArrayList<>();
-        try (PDDocument document = bytes != null ? Loader.loadPDF(bytes)
-                : Loader.loadPDF(new RandomAccessReadBufferedFile(file.toFile()))) {
+        try (PDDocument document = bytes != null ? DocumentPasswords.load(bytes)
+                : DocumentPasswords.load(new RandomAccessReadBufferedFile(file.toFile()))) {
             pageCount = document.getNumberOfPages();
             List<Field> fields = fields(document);
             for (int i = 0; i < signatures.size(); i++) {
@@ -349,7 +349,7 @@ final class ReportModel {
         static final State EMPTY = new State(0, 0, 0, 0, false);
 
         static State of(byte[] bytes, long end) {
-            try (PDDocument document = Loader.loadPDF(new RandomAccessReadBuffer(ByteBuffer.wrap(bytes, 0, (int) end).slice()))) {
+            try (PDDocument document = DocumentPasswords.load(new RandomAccessReadBuffer(ByteBuffer.wrap(bytes, 0, (int) end).slice()))) {
                 COSDictionary catalog = document.getDocumentCatalog().getCOSObject();
                 COSDictionary dss = catalog.getCOSDictionary(COSName.getPDFName("DSS"));
                 return new State(count(dss, "Certs"), count(dss, "OCSPs"), count(dss, "CRLs"),

@@ -69,8 +69,8 @@ import org.apache.pdfbox.pdmodel.PDDocument;
  *
  * <p>The caller must have checked the original with {@link CrossReferenceCheck} (the engine does so
  * before PDFBox loads it): this writer only makes sure that PDFBox and it start from the same
- * {@code startxref}. Encrypted documents are refused ({@link ErrorCode#ENCRYPTED_PDF}): a revision of
- * one would have to encrypt its strings and streams.
+ * {@code startxref}. The revision of an encrypted document (loaded with its password) is encrypted with the
+ * document's key ({@link RevisionEncryption}) and its trailer refers to the same {@code /Encrypt} dictionary.
  */
 final class RevisionWriter implements Closeable {
 
@@ -101,6 +101,8 @@ final class RevisionWriter implements Closeable {
     private SignaturePlaceholder placeholder;
     private boolean compress = true;
     private boolean written;
+    /** The encryption of the revision's objects, {@code null} for a document that is not encrypted. */
+    private final RevisionEncryption encryption;
     /**
      * The first identifier of the trailer's /ID this revision chains to ({@code null} when the original has none):
      * the original's, or for a {@link #following} writer the first identifier the previous revision wrote.
@@ -121,9 +123,10 @@ final class RevisionWriter implements Closeable {
         this.name = name;
         COSDocument cos = document.getDocument();
         COSDictionary trailer = cos.getTrailer();
-        if (document.isEncrypted() || trailer == null || trailer.containsKey(COSName.ENCRYPT)) {
+        if (trailer == null || trailer.containsKey(COSName.ENCRYPT) && !document.isEncrypted()) {
             throw PdfInputs.encrypted(name, null);
         }
+        this.encryption = RevisionEncryption.of(document, name);
         Input in = original.input();
         this.previous = lastStartxref(in, name);
         if (cos.getStartXref() != previous) {
@@ -157,6 +160,7 @@ final class RevisionWriter implements Closeable {
         this.document = previous.document;
         this.name = previous.name;
         this.compress = previous.compress;
+        this.encryption = previous.encryption;
         Input in = original.input();
         this.previous = lastStartxref(in, name);
         if (this.previous != previous.writtenStartxref || formAt(in, this.previous, name) != previous.form) {
@@ -389,6 +393,7 @@ final class RevisionWriter implements Closeable {
         if (placeholder != null) {
             placeholder.reserveIn(w);
         }
+        w.encrypt(encryption);
         // Two kinds of reference to an object numbered beyond the original's objects: the engine's mistake (a value
         // it numbered, or a number it handed out, left unwritten), and a reference the document itself holds, read
         // by PDFBox, to an object it never defined. Readers take the latter for null, but this revision (when the
@@ -529,6 +534,11 @@ final class RevisionWriter implements Closeable {
         if (info != null && !(info instanceof org.apache.pdfbox.cos.COSNull)) {
             w.ascii("\n/Info ");
             w.writeValue(info);
+        }
+        COSBase encrypt = trailer.getItem(COSName.ENCRYPT);
+        if (encryption != null && encrypt != null) {
+            w.ascii("\n/Encrypt ");
+            w.writeValue(encrypt); // outside an indirect object: its strings are written as they are
         }
         w.ascii("\n/ID [");
         w.bytes(CosWriter.string(id[0], true));

@@ -385,10 +385,14 @@ final class SignatureRevision {
         }
         widget.setItem(COSName.RECT, rect);
         widget.setItem(COSName.V, signature);
-        if (o.appearance != null) {
-            addNew(writer, o.appearance);
+        COSStream appearance = o.appearance;
+        if (appearance == null && r == null && PdfaClaim.isPdfa1(document)) {
+            appearance = emptyAppearance(document); // PDF/A-1 wants an /AP on every widget, invisible ones included
+        }
+        if (appearance != null) {
+            addNew(writer, appearance);
             COSDictionary ap = new COSDictionary();
-            ap.setItem(COSName.N, o.appearance);
+            ap.setItem(COSName.N, appearance);
             widget.setItem(COSName.AP, ap);
         }
         writer.add(widget);
@@ -407,6 +411,19 @@ final class SignatureRevision {
             annots.touch(writer);
         }
         return widget;
+    }
+
+    /** An empty form XObject with an empty bounding box: the normal appearance of an invisible widget. */
+    private static COSStream emptyAppearance(PDDocument document) {
+        COSStream stream = document.getDocument().createCOSStream();
+        stream.setItem(COSName.TYPE, COSName.XOBJECT);
+        stream.setItem(COSName.SUBTYPE, COSName.FORM);
+        COSArray bbox = new COSArray();
+        for (int i = 0; i < 4; i++) {
+            bbox.add(COSInteger.ZERO);
+        }
+        stream.setItem(COSName.BBOX, bbox);
+        return stream;
     }
 
     /**

@@ -180,7 +180,7 @@ final class SigningPipeline {
             settle();
             PDDocument handed = loaded;
             loaded = null;
-            return handed != null ? handed : Loader.loadPDF(current);
+            return handed != null ? handed : DocumentPasswords.load(current);
         }
 
         @Override
@@ -254,7 +254,7 @@ final class SigningPipeline {
         @Override
         public PDDocument load(String name) throws IOException {
             settle();
-            return Loader.loadPDF(new RandomAccessReadBufferedFile(current.toFile()));
+            return DocumentPasswords.load(new RandomAccessReadBufferedFile(current.toFile()));
         }
 
         @Override
@@ -401,6 +401,7 @@ final class SigningPipeline {
         }
         List<EarlierSignature> earlier = EarlierSignature.of(document, sink.heapBytes());
         requireSignable(document, name, spec.field(), earlier);
+        DocumentPasswords.requireSignable(document, name, spec.field().isEmpty(), false);
         requireWellFormedSignatures(earlier, name);
         if (spec.field().isPresent() && document.getSignatureFields().stream()
                 .noneMatch(f -> spec.field().get().equals(f.getFullyQualifiedName()))) {

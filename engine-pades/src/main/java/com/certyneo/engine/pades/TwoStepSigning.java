@@ -144,7 +144,7 @@ final class TwoStepSigning {
                                      Optional<String> contact, Optional<String> field,
                                      Optional<VisibleAppearance> appearance) {
         return new SignRequest(document, output, signer, level, Optional.of(profile), reason, location, contact,
-                field, appearance, Optional.empty(), Optional.empty());
+                field, appearance, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** The certificate chain of a key the engine cannot call: it only shapes the signed attributes. */

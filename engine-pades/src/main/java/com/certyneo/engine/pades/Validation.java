@@ -147,6 +147,10 @@ final class Validation {
             // the whole document
             RenderingGuard.install(factory, render, bytes != null ? bytes.length : size(file));
             validator.setPdfObjFactory(factory);
+            char[] password = DocumentPasswords.currentChars();
+            if (password != null) {
+                validator.setPasswordProtection(password); // an encrypted document (DSS passes it to its PDFBox reader)
+            }
             validator.setCertificateVerifier(verifier);
             validator.setValidationTime(Date.from(at));
             // the engine reads the simple report and diagnostic data; the ETSI report only when the caller asks

@@ -59,7 +59,30 @@ class BadInputTest {
                 Arguments.of("truncated", SamplePdfs.truncated(pdf), ErrorCode.INVALID_PDF),
                 Arguments.of("header only", "%PDF-1.7\n%%EOF\n".getBytes(StandardCharsets.US_ASCII), ErrorCode.INVALID_PDF),
                 Arguments.of("encrypted (user password)", SamplePdfs.encryptedWithUserPassword("secret"), ErrorCode.ENCRYPTED_PDF),
-                Arguments.of("encrypted (owner password only)", SamplePdfs.encryptedOwnerPasswordOnly(), ErrorCode.ENCRYPTED_PDF));
+                // owner-password-only files whose permissions allow signing are signed (EncryptedInputTest); one that
+                // forbids changes is not
+                Arguments.of("encrypted (owner password only, no changes allowed)", ownerOnlyReadOnly(), ErrorCode.ENCRYPTED_PDF));
+    }
+
+    /** A one-page document encrypted (AES-256) with an owner password only, whose permissions forbid every change. */
+    static byte[] ownerOnlyReadOnly() {
+        try (org.apache.pdfbox.pdmodel.PDDocument document = org.apache.pdfbox.Loader.loadPDF(SamplePdfs.minimal())) {
+            org.apache.pdfbox.pdmodel.encryption.AccessPermission permissions =
+                    new org.apache.pdfbox.pdmodel.encryption.AccessPermission();
+            permissions.setCanModify(false);
+            permissions.setCanModifyAnnotations(false);
+            permissions.setCanFillInForm(false);
+            permissions.setCanAssembleDocument(false);
+            org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy policy =
+                    new org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy("owner-secret", "", permissions);
+            policy.setEncryptionKeyLength(256);
+            document.protect(policy);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            document.save(out);
+            return out.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static Stream<Arguments> hostileInputs() {

@@ -535,12 +535,40 @@ class RevisionWriterTest {
     }
 
     @Test
-    void anEncryptedDocumentIsRefused() throws Exception {
+    void anEncryptedDocumentsRevisionIsEncryptedWithItsKey() throws Exception {
         byte[] pdf = PdfVector.ENCRYPTED_OWNER_PASSWORD_ONLY.bytes();
-        try (PDDocument doc = Loader.loadPDF(pdf)) {
-            SignatureEngineException e = assertThrows(SignatureEngineException.class,
-                    () -> RevisionWriter.of(pdf, doc, "encrypted.pdf"));
-            assertEquals(ErrorCode.ENCRYPTED_PDF, e.code());
+        byte[][] outputs = new byte[2][];
+        for (int i = 0; i < 2; i++) {
+            try (PDDocument doc = Loader.loadPDF(pdf); RevisionWriter writer = RevisionWriter.of(pdf, doc, "encrypted.pdf")) {
+                org.apache.pdfbox.cos.COSDictionary info = new org.apache.pdfbox.cos.COSDictionary();
+                info.setString(COSName.TITLE, "Plain title in the revision");
+                org.apache.pdfbox.cos.COSStream stream = doc.getDocument().createCOSStream();
+                try (java.io.OutputStream o = stream.createRawOutputStream()) {
+                    o.write("BT /F1 12 Tf (stream text in the revision) Tj ET".getBytes(StandardCharsets.US_ASCII));
+                }
+                info.setItem(COSName.getPDFName("Stream"), stream);
+                writer.add(stream);
+                writer.add(info);
+                doc.getDocumentCatalog().getCOSObject().setItem(COSName.getPDFName("TestInfo"), info);
+                writer.update(doc.getDocumentCatalog().getCOSObject());
+                outputs[i] = writer.write().toByteArray();
+            }
+        }
+        assertArrayEquals(outputs[0], outputs[1], "the same changes give the same bytes (derived initialisation vectors)");
+        String raw = new String(outputs[0], StandardCharsets.ISO_8859_1);
+        assertFalse(raw.contains("Plain title in the revision"), "strings are encrypted");
+        assertFalse(raw.contains("stream text in the revision"), "streams are encrypted");
+        String tail = raw.substring(pdf.length);
+        assertTrue(tail.contains("/Encrypt "), "the new trailer refers to the /Encrypt dictionary");
+        try (PDDocument reread = Loader.loadPDF(outputs[0])) {
+            org.apache.pdfbox.cos.COSDictionary info = reread.getDocumentCatalog().getCOSObject()
+                    .getCOSDictionary(COSName.getPDFName("TestInfo"));
+            assertEquals("Plain title in the revision", info.getString(COSName.TITLE));
+            try (java.io.InputStream in = ((org.apache.pdfbox.cos.COSStream) info.getDictionaryObject("Stream"))
+                    .createRawInputStream()) {
+                assertEquals("BT /F1 12 Tf (stream text in the revision) Tj ET",
+                        new String(in.readAllBytes(), StandardCharsets.US_ASCII));
+            }
         }
     }
 

@@ -1,0 +1,182 @@
+package com.certyneo.engine.pades;
+
+import com.certyneo.engine.ErrorCode;
+import com.certyneo.engine.SignatureEngineException;
+import org.apache.pdfbox.cos.COSDictionary;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.cos.COSObjectKey;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.encryption.PDCryptFilterDictionary;
+import org.apache.pdfbox.pdmodel.encryption.PDEncryption;
+
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+
+/**
+ * Encrypts the strings and streams of an appended revision with the key of the encrypted document it extends
+ * (ISO 32000-1 §7.6.2, standard security handler): RC4 (/V 1, 2, or 4 with /CFM /V2), AES-128 (/V 4, /CFM /AESV2)
+ * or AES-256 (/V 5, /CFM /AESV3), as the document's /StrF and /StmF name it. The document keeps its /Encrypt
+ * dictionary and its file key: the revision's trailer refers to the same dictionary.
+ *
+ * <p>What is not encrypted (§7.6.1): the cross-reference stream, the trailer, the /Contents string of a signature or
+ * document time-stamp dictionary (written as reserved bytes by {@link SignaturePlaceholder}), and the metadata stream
+ * when the document says /EncryptMetadata false.
+ *
+ * <p>AES needs an initialisation vector per string and stream; it is derived (HMAC-SHA256 keyed with the file key,
+ * over the object's number, generation, position and plaintext) rather than drawn at random, so that the engine's
+ * revisions stay deterministic (two-step signing lays out the same revision twice). Immutable.
+ */
+final class RevisionEncryption {
+
+    /** How one kind of value (strings, streams) is encrypted. */
+    private enum Method {
+        NONE, RC4, AES_128, AES_256
+    }
+
+    private final byte[] fileKey;
+    private final Method strings;
+    private final Method streams;
+    private final boolean metadata;
+
+    private RevisionEncryption(byte[] fileKey, Method strings, Method streams, boolean metadata) {
+        this.fileKey = fileKey;
+        this.strings = strings;
+        this.streams = streams;
+        this.metadata = metadata;
+    }
+
+    /**
+     * @return the encryption of {@code document}'s new objects, or {@code null} when it is not encrypted
+     * @throws SignatureEngineException ENCRYPTED_PDF for a security handler other than the standard one
+     */
+    static RevisionEncryption of(PDDocument document, String name) {
+        if (!document.isEncrypted()) {
+            return null;
+        }
+        PDEncryption encryption = document.getEncryption();
+        byte[] key;
+        try {
+            key = encryption.getSecurityHandler().getEncryptionKey();
+        } catch (IOException | RuntimeException e) {
+            key = null;
+        }
+        if (!"Standard".equals(encryption.getFilter()) || key == null) {
+            throw new SignatureEngineException(ErrorCode.ENCRYPTED_PDF, "'" + name + "' is encrypted with the "
+                    + encryption.getFilter() + " security handler, which the engine cannot extend",
+                    "Remove the protection (for example with qpdf --decrypt) and sign the decrypted file.", null);
+        }
+        int version = encryption.getVersion();
+        Method strings;
+        Method streams;
+        if (version == 4 || version == 5) {
+            strings = method(encryption, encryption.getStringFilterName(), name);
+            streams = method(encryption, encryption.getStreamFilterName(), name);
+        } else {
+            strings = Method.RC4;
+            streams = Method.RC4;
+        }
+        return new RevisionEncryption(key.clone(), strings, streams, encryption.isEncryptMetaData());
+    }
+
+    private static Method method(PDEncryption encryption, COSName filter, String name) {
+        if (filter == null || COSName.IDENTITY.equals(filter)) {
+            return Method.NONE;
+        }
+        PDCryptFilterDictionary crypt = encryption.getCryptFilterDictionary(filter);
+        COSName cfm = crypt == null ? null : crypt.getCryptFilterMethod();
+        if (cfm == null || COSName.NONE.equals(cfm)) {
+            return Method.NONE;
+        }
+        return switch (cfm.getName()) {
+            case "V2" -> Method.RC4;
+            case "AESV2" -> Method.AES_128;
+            case "AESV3" -> Method.AES_256;
+            default -> throw new SignatureEngineException(ErrorCode.ENCRYPTED_PDF, "'" + name + "' is encrypted with "
+                    + "the crypt filter method /" + cfm.getName() + ", which the engine cannot extend",
+                    "Remove the protection (for example with qpdf --decrypt) and sign the decrypted file.", null);
+        };
+    }
+
+    /** @return a short description: the methods of strings and streams (for tests and logs; never the key) */
+    @Override
+    public String toString() {
+        return "RevisionEncryption[strings " + strings + ", streams " + streams + "]";
+    }
+
+    /**
+     * @param key the object the string belongs to
+     * @param position the string's position in the object (it makes equal strings of one object differ under AES)
+     * @return the string's bytes as they are written in the file
+     */
+    byte[] string(COSObjectKey key, int position, byte[] plain) {
+        return encrypt(strings, key, "string " + position, plain);
+    }
+
+    /** @return whether the data of {@code stream} is encrypted (not for a cross-reference or unencrypted metadata stream) */
+    boolean encryptsStream(COSDictionary stream) {
+        COSName type = stream.getCOSName(COSName.TYPE);
+        if (COSName.XREF.equals(type)) {
+            return false;
+        }
+        return streams != Method.NONE && (metadata || !COSName.METADATA.equals(type));
+    }
+
+    /** @return the stream's (still filtered) data as written in the file */
+    byte[] stream(COSObjectKey key, byte[] raw) {
+        return encrypt(streams, key, "stream", raw);
+    }
+
+    private byte[] encrypt(Method method, COSObjectKey key, String where, byte[] plain) {
+        try {
+            switch (method) {
+                case NONE:
+                    return plain;
+                case RC4: {
+                    Cipher rc4 = Cipher.getInstance("ARCFOUR");
+                    rc4.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(objectKey(key, false), "ARCFOUR"));
+                    return rc4.doFinal(plain);
+                }
+                default: {
+                    byte[] aesKey = method == Method.AES_256 ? fileKey : objectKey(key, true);
+                    byte[] iv = iv(key, where, plain);
+                    Cipher aes = Cipher.getInstance("AES/CBC/PKCS5Padding");
+                    aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(aesKey, "AES"), new IvParameterSpec(iv));
+                    byte[] body = aes.doFinal(plain);
+                    byte[] out = Arrays.copyOf(iv, iv.length + body.length);
+                    System.arraycopy(body, 0, out, iv.length, body.length);
+                    return out;
+                }
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot encrypt with " + method + ": " + e, e);
+        }
+    }
+
+    /** Algorithm 1 of ISO 32000-1 §7.6.2: the file key, the object number and generation (and "sAlT" for AES), MD5. */
+    private byte[] objectKey(COSObjectKey key, boolean aes) throws GeneralSecurityException {
+        MessageDigest md5 = MessageDigest.getInstance("MD5");
+        md5.update(fileKey);
+        long n = key.getNumber();
+        int g = key.getGeneration();
+        md5.update(new byte[] {(byte) n, (byte) (n >>> 8), (byte) (n >>> 16), (byte) g, (byte) (g >>> 8)});
+        if (aes) {
+            md5.update("sAlT".getBytes(StandardCharsets.US_ASCII));
+        }
+        return Arrays.copyOf(md5.digest(), Math.min(fileKey.length + 5, 16));
+    }
+
+    private byte[] iv(COSObjectKey key, String where, byte[] plain) throws GeneralSecurityException {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(fileKey, "HmacSHA256"));
+        mac.update(("certyneo iv " + key.getNumber() + " " + key.getGeneration() + " " + where + " ")
+                .getBytes(StandardCharsets.US_ASCII));
+        return Arrays.copyOf(mac.doFinal(plain), 16);
+    }
+}

@@ -1,0 +1,108 @@
+package com.certyneo.engine.pades;
+
+import com.certyneo.engine.DocumentSource;
+import com.certyneo.engine.DocumentTarget;
+import com.certyneo.engine.PadesProfile;
+import com.certyneo.engine.SignRequest;
+import com.certyneo.engine.VisibleAppearance;
+import com.certyneo.engine.pades.interop.Corpus;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.verapdf.pdfa.flavours.PDFAFlavour;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * PDF/A stays PDF/A: real-producer PDF/A inputs (LibreOffice PDF/A-1a, 2b, 3b; Ghostscript PDF/A-1b, 2b, 3b, from
+ * corpus/generate.sh; PDF/A-2u: the engine's own validation report) signed by the sandbox engine (so with the
+ * SANDBOX mark) at every profile, invisible and visible, are still valid at the flavour they claim under veraPDF,
+ * and the signature validates at its profile.
+ */
+class PdfaInputTest {
+
+    @TempDir
+    static Path home;
+    @TempDir
+    Path dir;
+    static PadesSignatureEngine engine;
+
+    @BeforeAll
+    static void setUp() {
+        engine = PadesSignatureEngine.sandbox(home);
+    }
+
+    static Stream<Arguments> cases() {
+        List<Arguments> all = new ArrayList<>();
+        for (String file : List.of("libreoffice-writer-pdfa1a.pdf", "libreoffice-writer-pdfa2b.pdf",
+                "libreoffice-writer-pdfa3b.pdf", "ghostscript-pdfa1b.pdf", "ghostscript-pdfa2b.pdf", "ghostscript-pdfa3b.pdf")) {
+            for (PadesProfile profile : PadesProfile.values()) {
+                all.add(Arguments.of(file, profile, false));
+            }
+            all.add(Arguments.of(file, PadesProfile.B_B, true));
+            all.add(Arguments.of(file, PadesProfile.B_LTA, true));
+        }
+        return all.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} visible={2}")
+    @MethodSource("cases")
+    void staysValidAtItsFlavour(String file, PadesProfile profile, boolean visible) throws Exception {
+        Path in = Corpus.directory().resolve(file);
+        assumeTrue(Files.isRegularFile(in), file + " not in the corpus (producer missing)");
+        byte[] input = Files.readAllBytes(in);
+        PDFAFlavour flavour = Pdfa.claimed(input);
+        assertNotEquals(PDFAFlavour.NO_FLAVOUR, flavour, file + " claims PDF/A");
+        assertEquals(List.of(), Pdfa.failedRules(input, flavour), "the input is valid " + flavour);
+        Path out = dir.resolve("signed.pdf");
+        SignRequest.Builder request = SignRequest.builder().document(DocumentSource.of(in)).output(DocumentTarget.of(out))
+                .signer(SharedSandboxTest.jane()).profile(profile);
+        if (visible) {
+            request.appearance(VisibleAppearance.of(1, 60, 60, 220, 70));
+        }
+        engine.sign(request.build());
+        byte[] output = Files.readAllBytes(out);
+        assertEquals(flavour, Pdfa.claimed(output), "the output claims the same flavour");
+        assertEquals(List.of(), Pdfa.failedRules(output, flavour), "the signed output is valid " + flavour);
+        SharedSandboxTest.validOne(engine, out);
+    }
+
+    /**
+     * PDF/A-2u: the engine's own validation report (ValidationReportRenderer, PDF/A-2u with embedded, extractable
+     * fonts) signed at B-LTA, invisible and visible, stays valid PDF/A-2u.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "visible={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aPdfa2uReportStaysPdfa2u(boolean visible) throws Exception {
+        Path signed = dir.resolve("contract.pdf");
+        engine.sign(SignRequest.builder().document(DocumentSource.of(com.certyneo.testvectors.SamplePdfs.minimal(), "contract.pdf"))
+                .output(DocumentTarget.of(signed)).signer(SharedSandboxTest.jane()).profile(PadesProfile.B_B).build());
+        com.certyneo.engine.ValidationReport report = engine.validate(DocumentSource.of(signed),
+                com.certyneo.engine.ValidationOptions.sandbox());
+        Path in = dir.resolve("report.pdf");
+        ValidationReportRenderer.render(DocumentSource.of(signed), report, ValidationReportRenderer.Format.PDF,
+                DocumentTarget.of(in));
+        byte[] input = Files.readAllBytes(in);
+        assertEquals(PDFAFlavour.PDFA_2_U, Pdfa.claimed(input));
+        assertEquals(List.of(), Pdfa.failedRules(input, PDFAFlavour.PDFA_2_U), "the report is valid PDF/A-2u");
+        Path out = dir.resolve("signed-report.pdf");
+        SignRequest.Builder request = SignRequest.builder().document(DocumentSource.of(in)).output(DocumentTarget.of(out))
+                .signer(SharedSandboxTest.jane()).profile(PadesProfile.B_LTA);
+        if (visible) {
+            request.appearance(VisibleAppearance.of(1, 60, 60, 220, 70));
+        }
+        engine.sign(request.build());
+        assertEquals(List.of(), Pdfa.failedRules(Files.readAllBytes(out), PDFAFlavour.PDFA_2_U), "the signed report is valid PDF/A-2u");
+        SharedSandboxTest.validOne(engine, out);
+    }
+}
