@@ -447,6 +447,9 @@ class VisibleSignatureRenderTest {
                 Path node = root == null ? null : root.resolve("corpus/node_modules/pdfjs-dist");
                 if (root == null || !ExternalValidators.require("node")
                         || (dist == null && !Files.isDirectory(node))) {
+                    if ("true".equalsIgnoreCase(System.getenv("CI"))) { // CI compares all three, never fewer
+                        throw new AssertionError("pdf.js is required under CI=true: run npm ci --prefix corpus");
+                    }
                     System.out.println("pdf.js not installed (npm ci --prefix corpus, or PDFJS_DIST): compared poppler and MuPDF only");
                     return null;
                 }
