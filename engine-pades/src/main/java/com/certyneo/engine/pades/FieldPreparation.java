@@ -246,19 +246,7 @@ final class FieldPreparation {
             widget.setItem(COSName.T, new COSString(p.field().name()));
             widget.setInt(COSName.F, SignatureRevision.WIDGET_FLAGS);
             widget.setItem(COSName.P, pageDict);
-            COSArray rect = new COSArray();
-            PDRectangle r = p.rect();
-            if (r == null) {
-                for (int i = 0; i < 4; i++) {
-                    rect.add(COSInteger.ZERO);
-                }
-            } else {
-                rect.add(new COSFloat(r.getLowerLeftX()));
-                rect.add(new COSFloat(r.getLowerLeftY()));
-                rect.add(new COSFloat(r.getUpperRightX()));
-                rect.add(new COSFloat(r.getUpperRightY()));
-            }
-            widget.setItem(COSName.RECT, rect);
+            widget.setItem(COSName.RECT, SignatureRevision.rect(p.rect()));
             if (p.field().lock().isPresent()) {
                 COSDictionary lock = FieldRules.lockDictionary(p.field().lock().get());
                 writer.add(lock); // ISO 32000-1 Table 232: an indirect reference

@@ -169,7 +169,7 @@ final class SignatureAppearance {
      */
     static Placement placeInField(PDDocument document, String name, String fieldName, COSDictionary field) {
         COSDictionary widget = SignatureRevision.placedWidget(field);
-        int pageIndex = widget == null ? -1 : pageOf(document, widget);
+        int pageIndex = widget == null ? -1 : FieldPreparation.pageOf(document, widget);
         if (pageIndex < 0) {
             throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot draw the visible signature in '" + name
                     + "': the signature field '" + fieldName + "' has no box on a page (it is an invisible field)",
@@ -235,30 +235,6 @@ final class SignatureAppearance {
             }
         }
         return null;
-    }
-
-    /** The 0-based index of the page a widget lies on: its /P when that is a page, else the page listing it. */
-    private static int pageOf(PDDocument document, COSDictionary widget) {
-        COSBase p = widget.getDictionaryObject(COSName.P);
-        int i = 0;
-        for (PDPage page : document.getPages()) {
-            if (page.getCOSObject() == p) {
-                return i;
-            }
-            i++;
-        }
-        i = 0;
-        for (PDPage page : document.getPages()) {
-            if (page.getCOSObject().getDictionaryObject(COSName.ANNOTS) instanceof COSArray annots) {
-                for (COSBase item : annots) {
-                    if ((item instanceof COSObject o ? o.getObject() : item) == widget) {
-                        return i;
-                    }
-                }
-            }
-            i++;
-        }
-        return -1;
     }
 
     /** A normalised rectangle from a /Rect array, or {@code null} when it is not four numbers. */

@@ -371,22 +371,10 @@ final class SignatureRevision {
         widget.setItem(COSName.T, new COSString(o.fieldName));
         widget.setInt(COSName.F, WIDGET_FLAGS);
         widget.setItem(COSName.P, pageDict);
-        COSArray rect = new COSArray();
-        PDRectangle r = o.rectangle;
-        if (r == null) {
-            for (int i = 0; i < 4; i++) {
-                rect.add(COSInteger.ZERO);
-            }
-        } else {
-            rect.add(new COSFloat(r.getLowerLeftX()));
-            rect.add(new COSFloat(r.getLowerLeftY()));
-            rect.add(new COSFloat(r.getUpperRightX()));
-            rect.add(new COSFloat(r.getUpperRightY()));
-        }
-        widget.setItem(COSName.RECT, rect);
+        widget.setItem(COSName.RECT, rect(o.rectangle));
         widget.setItem(COSName.V, signature);
         COSStream appearance = o.appearance;
-        if (appearance == null && r == null && PdfaClaim.isPdfa1(document)) {
+        if (appearance == null && o.rectangle == null && PdfaClaim.isPdfa1(document)) {
             appearance = emptyAppearance(document); // PDF/A-1 wants an /AP on every widget, invisible ones included
         }
         if (appearance != null) {
@@ -694,5 +682,21 @@ final class SignatureRevision {
     private static SignatureEngineException invalidPdf(String what) {
         return new SignatureEngineException(ErrorCode.INVALID_PDF, "The document cannot take a signature: " + what,
                 "Repair it first, for example with qpdf.", null);
+    }
+
+    /** A widget's /Rect: the box, or {@code [0 0 0 0]} (an invisible signature) when there is none. */
+    static COSArray rect(PDRectangle r) {
+        COSArray rect = new COSArray();
+        if (r == null) {
+            for (int i = 0; i < 4; i++) {
+                rect.add(COSInteger.ZERO);
+            }
+        } else {
+            rect.add(new COSFloat(r.getLowerLeftX()));
+            rect.add(new COSFloat(r.getLowerLeftY()));
+            rect.add(new COSFloat(r.getUpperRightX()));
+            rect.add(new COSFloat(r.getUpperRightY()));
+        }
+        return rect;
     }
 }

@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -59,7 +60,11 @@ class PdfaInputTest {
     @MethodSource("cases")
     void staysValidAtItsFlavour(String file, PadesProfile profile, boolean visible) throws Exception {
         Path in = Corpus.directory().resolve(file);
-        assumeTrue(Files.isRegularFile(in), file + " not in the corpus (producer missing)");
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) { // CI has every producer: a missing input is a failure
+            assertTrue(Files.isRegularFile(in), file + " not in the corpus (corpus/generate.sh did not produce it)");
+        }
+        assumeTrue(Files.isRegularFile(in), file + " not in the corpus (producer missing, or a corpus generated "
+                + "before it was added: delete engine-pades/target/interop/corpus)");
         byte[] input = Files.readAllBytes(in);
         PDFAFlavour flavour = Pdfa.claimed(input);
         assertNotEquals(PDFAFlavour.NO_FLAVOUR, flavour, file + " claims PDF/A");
