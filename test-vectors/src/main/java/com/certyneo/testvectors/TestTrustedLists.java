@@ -103,8 +103,30 @@ public final class TestTrustedLists {
         private final List<TrustedListXml.Service> services = new ArrayList<>();
         private String seed = TestPki.DEFAULT_SEED;
         private Variant variant = Variant.VALID;
+        private String lotlUrl = LOTL_URL;
+        private String tlUrl = TL_URL;
 
         private Builder() {
+        }
+
+        /**
+         * Publishes the lists under another base address, for a test that serves them over HTTP (for instance with
+         * the JDK's {@code com.sun.net.httpserver} on a local port) and lets the engine download them into an empty
+         * cache ({@code TrustedListSource.refreshedOnline}). The LOTL then points at the TL under the same base.
+         *
+         * @param baseUrl the address the two files are served under, ending with {@code /} (default
+         *                {@code http://tl.certyneo.test/}); the files are {@code test-lotl.xml} and
+         *                {@code test-tl-zz.xml}
+         * @return this
+         */
+        public Builder publishedAt(String baseUrl) {
+            Objects.requireNonNull(baseUrl, "baseUrl");
+            if (!baseUrl.endsWith("/")) {
+                throw new IllegalArgumentException("the base address must end with '/': " + baseUrl);
+            }
+            this.lotlUrl = baseUrl + "test-lotl.xml";
+            this.tlUrl = baseUrl + "test-tl-zz.xml";
+            return this;
         }
 
         /**
@@ -197,7 +219,7 @@ public final class TestTrustedLists {
             TrustedListXml.Scheme lotlScheme = new TrustedListXml.Scheme("EU", "Certyneo TEST LOTL operator", 1,
                     ISSUED, NEXT_UPDATE);
             byte[] lotlXml = TrustedListXml.listOfTrustedLists(lotlScheme, List.of(new TrustedListXml.Pointer(
-                    TERRITORY, "Certyneo TEST scheme operator", TL_URL, tlCert)));
+                    TERRITORY, "Certyneo TEST scheme operator", tlUrl, tlCert)));
             KeyPair lotlSigningKeys = variant == Variant.LOTL_WRONGLY_SIGNED
                     ? DeterministicKeys.rsa3072(seed, "test-lotl-impostor") : lotlKeys;
             X509Certificate lotlSigningCert = variant == Variant.LOTL_WRONGLY_SIGNED
@@ -208,8 +230,8 @@ public final class TestTrustedLists {
             }
             try {
                 Files.createDirectories(directory);
-                writeAtomically(directory.resolve(cacheFileName(LOTL_URL)), lotl);
-                writeAtomically(directory.resolve(cacheFileName(TL_URL)), tl);
+                writeAtomically(directory.resolve(cacheFileName(lotlUrl)), lotl);
+                writeAtomically(directory.resolve(cacheFileName(tlUrl)), tl);
                 Path pins = directory.resolveSibling(directory.getFileName() + "-lotl-pins.p12");
                 KeyStore ks = KeyStore.getInstance("PKCS12");
                 ks.load(null, null);
@@ -219,7 +241,7 @@ public final class TestTrustedLists {
                     ks.store(out, new char[0]);
                 }
                 Files.move(tmp, pins, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                return new Published(directory, LOTL_URL, TL_URL, pins, lotlCert, tlCert);
+                return new Published(directory, lotlUrl, tlUrl, pins, lotlCert, tlCert);
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot write the test trusted lists to " + directory, e);
             } catch (GeneralSecurityException e) {

@@ -67,6 +67,14 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
             description = "The LOTL's URL, the key of its cached copy in --tl-cache (default: the EU LOTL)")
     String lotlUrl = com.certyneo.engine.TrustedListSource.EU_LOTL_URL;
 
+    @Option(names = "--tl-refresh", description = "With --tl-cache: first download the LOTL and the trusted lists it "
+            + "points at into DIR over HTTP(S) (10 s time-out per list); cached lists younger than --tl-max-age are kept")
+    boolean tlRefresh;
+
+    @Option(names = "--tl-max-age", paramLabel = "HOURS", defaultValue = "24",
+            description = "With --tl-refresh: how old a cached list may be before it is downloaded again (default 24)")
+    long tlMaxAgeHours;
+
     @Option(names = "--etsi-report", paramLabel = "FILE.xml",
             description = "Also write the ETSI TS 119 102-2 validation report (XML) of the one FILE.pdf")
     Path etsiReport;
@@ -104,6 +112,10 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
         if (documentPassword != null) {
             java.util.Arrays.fill(documentPassword, '\0'); // the options hold their own copy
         }
+        if (tlRefresh && tlCache == null) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "--tl-refresh downloads into --tl-cache, "
+                    + "which is missing", "Add --tl-cache DIR (an existing directory; an empty one is filled).");
+        }
         if (lotlKeystore != null && tlCache == null) {
             throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "--lotl-keystore pins the LOTL of --tl-cache, "
                     + "which is missing", "Add --tl-cache DIR (the trusted-list cache directory).");
@@ -118,7 +130,15 @@ final class ValidateCommand extends EngineCommand implements Callable<Integer> {
             List<X509Certificate> pins = lotlKeystore == null ? List.of()
                     : com.certyneo.engine.TrustedListSource.pinsFromKeystore(Inputs.readable(lotlKeystore),
                     keystorePassword == null ? new char[0] : keystorePassword.toCharArray());
-            options = options.withTrustedLists(com.certyneo.engine.TrustedListSource.offline(tlCache, lotlUrl, pins));
+            com.certyneo.engine.TrustedListSource lists = com.certyneo.engine.TrustedListSource.offline(tlCache, lotlUrl, pins);
+            if (tlRefresh) {
+                if (tlMaxAgeHours < 0) {
+                    throw new SignatureEngineException(ErrorCode.INVALID_REQUEST,
+                            "--tl-max-age " + tlMaxAgeHours + " is negative", "Give a number of hours, 0 or more.");
+                }
+                lists = lists.refreshedOnline(java.time.Duration.ofSeconds(10), java.time.Duration.ofHours(tlMaxAgeHours));
+            }
+            options = options.withTrustedLists(lists);
         }
         SignatureEngine engine = sandbox ? sandboxEngine(limits.limits())
                 : PadesSignatureEngine.builder().limits(limits.limits()).build();

@@ -129,6 +129,40 @@ class ValidateQualificationTest {
     }
 
     @Test
+    void tlRefreshDownloadsTheListsIntoAnEmptyCache() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        try {
+            String host = "http://127.0.0.1:" + server.getAddress().getPort();
+            TestTrustedLists.Published served = TestTrustedLists.builder().publishedAt(host + "/tl/")
+                    .qualifiedCa("Certyneo TEST qualified CA service", qualifiedCa).write(dir.resolve("served"));
+            server.createContext("/tl/", exchange -> {
+                java.nio.file.Path file = served.cacheDirectory().resolve(
+                        TestTrustedLists.cacheFileName(host + exchange.getRequestURI().getPath()));
+                byte[] body = java.nio.file.Files.readAllBytes(file);
+                exchange.sendResponseHeaders(200, body.length);
+                try (java.io.OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            server.start();
+            java.nio.file.Path cache = java.nio.file.Files.createDirectories(dir.resolve("refreshed-cache"));
+            Result json = run("validate", qes.toString(), "--trust", root.toString(), "--home", home.toString(),
+                    "--tl-cache", cache.toString(), "--tl-refresh", "--lotl-url", served.lotlUrl(),
+                    "--lotl-keystore", served.pinKeystore().toString(), "--json");
+            assertEquals(0, json.code(), json.out() + json.err());
+            assertTrue(json.out().contains("\"qualification\": \"QESig\""), json.out());
+            assertTrue(java.nio.file.Files.isRegularFile(cache.resolve(TestTrustedLists.cacheFileName(served.tlUrl()))));
+        } finally {
+            server.stop(0);
+        }
+        Result noCache = run("validate", qes.toString(), "--trust", root.toString(), "--home", home.toString(),
+                "--tl-refresh");
+        assertEquals(2, noCache.code(), noCache.out() + noCache.err());
+        assertTrue(noCache.err().contains("--tl-cache"), noCache.err());
+    }
+
+    @Test
     void missingCacheDirectoryExitsTwo() {
         Result r = run("validate", qes.toString(), "--sandbox", "--home", home.toString(),
                 "--tl-cache", dir.resolve("nowhere").toString());

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -188,6 +189,48 @@ class QualificationTest {
         // over a test list naming the CA once, as for QES: qualified certificate, no QSCD, never QES
         SignatureValidation test = validate(aesQ, lists().write(home.resolve("aesq-test")));
         assertEquals("AdESig-QC", test.qualification(), test.toString());
+    }
+
+    @Test
+    void refreshedOnlineDownloadsTheListsIntoAnEmptyCache() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        java.util.concurrent.atomic.AtomicInteger downloads = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            String base = "http://127.0.0.1:" + server.getAddress().getPort() + "/lists/";
+            TestTrustedLists.Published served = lists().publishedAt(base).write(home.resolve("served"));
+            server.createContext("/lists/", exchange -> {
+                Path file = served.cacheDirectory().resolve(TestTrustedLists.cacheFileName(
+                        "http://127.0.0.1:" + server.getAddress().getPort() + exchange.getRequestURI().getPath()));
+                byte[] body = Files.isRegularFile(file) ? Files.readAllBytes(file) : new byte[0];
+                downloads.incrementAndGet();
+                exchange.sendResponseHeaders(body.length > 0 ? 200 : 404, body.length > 0 ? body.length : -1);
+                try (java.io.OutputStream out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
+            });
+            server.start();
+            Path cache = Files.createDirectories(home.resolve("online-cache"));
+            ValidationOptions options = ValidationOptions.trusting(List.of(engine.sandboxPki().orElseThrow().rootCertificate()))
+                    .withTrustedLists(TrustedListSource.offline(cache, served.lotlUrl(), served.pins())
+                            .refreshedOnline(java.time.Duration.ofSeconds(10), java.time.Duration.ofHours(1)));
+            SignatureValidation q = engine.validate(DocumentSource.of(qes), options).signatures().stream()
+                    .filter(s -> !s.documentTimestamp()).findFirst().orElseThrow();
+            assertEquals("QESig", q.qualification(), q.toString());
+            assertEquals(2, downloads.get(), "the LOTL and the TL it points at were downloaded");
+            assertTrue(Files.isRegularFile(cache.resolve(TestTrustedLists.cacheFileName(served.lotlUrl()))), "LOTL cached");
+            assertTrue(Files.isRegularFile(cache.resolve(TestTrustedLists.cacheFileName(served.tlUrl()))), "TL cached");
+
+            // within the maximum age the cache answers: nothing is downloaded again, and offline reads the same lists
+            engine.validate(DocumentSource.of(qes), options);
+            assertEquals(2, downloads.get(), "fresh cached lists are not downloaded again");
+            server.stop(0);
+            SignatureValidation offline = validate(qes, new TestTrustedLists.Published(cache, served.lotlUrl(),
+                    served.tlUrl(), served.pinKeystore(), served.lotlSigningCertificate(), served.tlSigningCertificate()));
+            assertEquals("QESig", offline.qualification(), offline.toString());
+        } finally {
+            server.stop(0);
+        }
     }
 
     @Test
