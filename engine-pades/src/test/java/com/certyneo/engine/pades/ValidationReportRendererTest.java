@@ -241,7 +241,7 @@ class ValidationReportRendererTest {
         ValidationReportRenderer.render(DocumentSource.of(signed, "contract.pdf"), report, ValidationReportRenderer.Format.PDF,
                 DocumentTarget.of(file));
         byte[] pdf = Files.readAllBytes(file);
-        assertEquals(List.of(), Pdfa2u.failedRules(pdf), "veraPDF PDF/A-2u");
+        assertEquals(List.of(), Pdfa.failedRules(pdf, org.verapdf.pdfa.flavours.PDFAFlavour.PDFA_2_U), "veraPDF PDF/A-2u");
         try (PDDocument document = Loader.loadPDF(pdf)) {
             assertTrue(document.getNumberOfPages() >= 2);
             String text = new org.apache.pdfbox.text.PDFTextStripper().getText(document);
