@@ -451,10 +451,8 @@ final class Validation {
             }
             List<String> errors = new ArrayList<>(s.errors());
             broken.forEach(v -> errors.add(Character.toUpperCase(v.message().charAt(0)) + v.message().substring(1) + "."));
-            signatures.add(new SignatureValidation(s.id(), s.fieldName(), s.documentTimestamp(), Indication.TOTAL_FAILED,
-                    Optional.of(broken.get(0).subIndication()), s.format(), s.profile(), s.signedBy(), s.signerSubject(),
-                    s.claimedSigningTime(), s.bestSignatureTime(), s.timestampTimes(), s.qualification(), s.sandbox(),
-                    errors, s.warnings(), s.certificateChain(), s.revocationStatus(), s.modifications(), s.revocation()));
+            signatures.add(s.toBuilder().indication(Indication.TOTAL_FAILED)
+                    .subIndication(broken.get(0).subIndication()).errors(errors).build());
         }
         return new ValidationReport(report.documentName(), report.documentSha256(), report.validationTime(), signatures,
                 report.warnings(), report.etsiXml(), report.detailedXml());
