@@ -2,7 +2,8 @@ package com.certyneo.engine.pades;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,7 +15,10 @@ import java.util.Set;
 import com.certyneo.engine.CertificationLevel;
 import com.certyneo.engine.FieldLock;
 import com.certyneo.engine.SignatureValidation;
-import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.io.RandomAccessRead;
+import org.apache.pdfbox.io.RandomAccessReadBuffer;
+import org.apache.pdfbox.io.RandomAccessReadBufferedFile;
+import org.apache.pdfbox.io.RandomAccessReadView;
 import org.apache.pdfbox.cos.COSArray;
 import org.apache.pdfbox.cos.COSBase;
 import org.apache.pdfbox.cos.COSDictionary;
@@ -40,8 +44,12 @@ import org.apache.pdfbox.pdmodel.interactive.form.PDNonTerminalField;
  * <li>a lock: a changed value (signing included) of a field it covers.</li>
  * </ul>
  * Validation data ({@code /DSS}), document time-stamps and the document information are allowed at every level.
- * Each revision of the file is compared with the one before it (PDFBox reads each; this runs only for documents
- * whose signatures restrict changes).
+ * Each revision of the file is compared with the one before it (PDFBox reads each through a view of the file or
+ * bytes that ends with the revision, with the operation's document password; this runs only for documents whose
+ * signatures restrict changes).
+ *
+ * <p>What a certification permits {@link RevisionDiff} accepts on its own rules (form filling unless {@code /P 1},
+ * annotations at {@code /P 3}); this check is what fails a signature whose certification or lock forbids them.
  */
 final class MdpCheck {
 
@@ -94,17 +102,38 @@ final class MdpCheck {
      *         signature whose rule they break; empty when no signature restricts changes
      */
     static Map<Long, List<Violation>> check(byte[] pdf) {
+        return check(end -> new Prefix(new RandomAccessReadBuffer(pdf), end), pdf.length, () -> Revisions.of(pdf));
+    }
+
+    /** As {@link #check(byte[])}, for a file read in place (never held in memory whole). */
+    static Map<Long, List<Violation>> check(Path file) {
+        long length;
+        try {
+            length = Files.size(file);
+        } catch (IOException e) {
+            return new HashMap<>(); // the structural comparison reports what it can read
+        }
+        return check(end -> new Prefix(new RandomAccessReadBufferedFile(file), end), length, () -> Revisions.of(file));
+    }
+
+    /** The bytes {@code [0, end)} of the document. */
+    private interface Opener {
+        RandomAccessRead upTo(long end) throws IOException;
+    }
+
+    private static Map<Long, List<Violation>> check(Opener open, long length,
+                                                    java.util.function.Supplier<Revisions> revisionsOf) {
         Map<Long, List<Violation>> result = new HashMap<>();
         try {
-            List<Rules> rules = rules(pdf);
+            List<Rules> rules = rules(open.upTo(length));
             if (rules.isEmpty()) {
                 return result;
             }
-            Revisions revisions = Revisions.of(pdf);
+            Revisions revisions = revisionsOf.get();
             int count = revisions.count();
             List<State> states = new ArrayList<>();
             for (int k = 1; k <= count; k++) {
-                states.add(state(Arrays.copyOf(pdf, (int) Math.min(pdf.length, revisions.end(k)))));
+                states.add(state(open.upTo(revisions.end(k))));
             }
             for (Rules r : rules) {
                 // the signed revision ends at its %%EOF or the end-of-line marker after it
@@ -194,10 +223,86 @@ final class MdpCheck {
         return changed;
     }
 
+    /**
+     * The first bytes of a document, up to the end of one revision, as PDFBox reads a document: a reader sees only
+     * the revisions up to that one (PDFBox's own view class cannot create views of itself, which its parser needs).
+     */
+    private static final class Prefix implements RandomAccessRead {
+        private final RandomAccessRead base;
+        private final long length;
+
+        Prefix(RandomAccessRead base, long end) throws IOException {
+            this.base = base;
+            this.length = Math.min(end, base.length());
+        }
+
+        @Override
+        public int read() throws IOException {
+            return isEOF() ? -1 : base.read();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            long left = length - base.getPosition();
+            if (left <= 0) {
+                return -1;
+            }
+            return base.read(b, off, (int) Math.min(len, left));
+        }
+
+        @Override
+        public long getPosition() throws IOException {
+            return base.getPosition();
+        }
+
+        @Override
+        public void seek(long position) throws IOException {
+            base.seek(Math.min(position, length));
+        }
+
+        @Override
+        public long length() {
+            return length;
+        }
+
+        @Override
+        public boolean isClosed() {
+            return base.isClosed();
+        }
+
+        @Override
+        public boolean isEOF() throws IOException {
+            return base.getPosition() >= length;
+        }
+
+        @Override
+        public RandomAccessReadView createView(long start, long viewLength) throws IOException {
+            if (start < 0 || start > length) {
+                throw new IOException("A view at " + start + " lies beyond the revision's " + length + " bytes");
+            }
+            return base.createView(start, Math.min(viewLength, length - start));
+        }
+
+        @Override
+        public void close() throws IOException {
+            base.close();
+        }
+    }
+
+    /** Loads a document with the operation's password; the source is closed with it, or here when it fails. */
+    private static PDDocument load(RandomAccessRead source) throws IOException {
+        try {
+            return DocumentPasswords.load(source);
+        } catch (IOException | RuntimeException e) {
+            source.close();
+            throw e;
+        }
+    }
+
     /** The rules each signature of the final revision sets. */
-    private static List<Rules> rules(byte[] pdf) throws IOException {
+    private static List<Rules> rules(RandomAccessRead pdf) throws IOException {
         List<Rules> rules = new ArrayList<>();
-        try (PDDocument document = Loader.loadPDF(pdf)) {
+        try (PDDocument document = load(pdf)) {
             COSDictionary catalog = document.getDocumentCatalog().getCOSObject();
             COSBase certifying = catalog.getDictionaryObject(COSName.PERMS) instanceof COSDictionary perms
                     ? perms.getDictionaryObject(COSName.DOCMDP) : null;
@@ -227,8 +332,8 @@ final class MdpCheck {
     }
 
     /** The pages, annotations, form values and signatures of one revision, or {@code null} when unreadable. */
-    private static State state(byte[] revision) {
-        try (PDDocument document = Loader.loadPDF(revision)) {
+    private static State state(RandomAccessRead revision) {
+        try (PDDocument document = load(revision)) {
             Map<COSObjectKey, Long> offsets = document.getDocument().getXrefTable();
             List<COSObjectKey> pages = new ArrayList<>();
             Map<String, Long> annotations = new LinkedHashMap<>();

@@ -52,14 +52,23 @@ import static com.certyneo.engine.pades.PdfSyntax.isWhite;
  * <li>a page may gain annotations in {@code /Annots} (keeping every earlier one), and nothing else;</li>
  * <li>an empty signature field may receive its value ({@code /V}) and, with it, its appearance, lock
  * and seed value;</li>
- * <li>validation data ({@code /DSS} and all it reaches), the document information dictionary and the XMP
- * metadata stream may change freely: no viewer draws them.</li>
+ * <li>unless the document is certified with no changes allowed (DocMDP {@code /P 1}), a form field that is not a
+ * signature field and not read-only may change its value ({@code /V}, {@code /RV}) and, with it, its widgets'
+ * {@code /AS} and appearances, including appearance streams redefined in place (only those of fields whose value
+ * changed): ISO 32000-1 §12.8.2.2 permits form filling after an approval signature and at {@code /P 2}; each fill is
+ * reported as a warning naming the field, since what a field shows is what changed;</li>
+ * <li>when the document is certified with {@code /P 3}, annotations other than widgets may be added, changed and
+ * removed, with their appearances (reported as warnings too);</li>
+ * <li>validation data ({@code /DSS} and all it reaches), the document information dictionary, the XMP
+ * metadata stream and the form's default resources ({@code /DR} and its resource dictionaries, not the fonts they
+ * name) may change freely: no viewer draws them.</li>
  * </ul>
  * Anything added to {@code /Fields} or {@code /Annots} must be a signature field or its widget; one with a
  * value must carry a signature dictionary (which is then validated as a signature of its own), one without
  * must not draw anything. Every other change to an object the signed revision reaches (page tree, page
  * content and resources, other annotations and their flags, form values, optional content, other
- * signatures) is a modification. A changed {@code /Root} or {@code /Encrypt}, a chain that cannot be
+ * signatures) is a modification; certification and field locks are enforced on top of these rules by
+ * {@link MdpCheck}. A changed {@code /Root} or {@code /Encrypt}, a chain that cannot be
  * followed, and objects that cannot be read are modifications too: when unsure, the answer is "modified".
  *
  * <p>Written from ISO 32000-1 (§7.5, §12.7, §12.8) and sharing no code with PDFBox or DSS.
@@ -87,10 +96,39 @@ final class RevisionDiff {
         }
     }
 
+    /**
+     * What later revisions may change besides signing, validation data and the document information, as the
+     * document's certification decides (ISO 32000-1 §12.8.2.2; DocMDP {@code /P}).
+     *
+     * @param formFill whether form fields other than signature fields may be filled in (no certification, P=2, P=3)
+     * @param annotations whether annotations other than widgets may be added, changed and removed (P=3)
+     */
+    record Allowed(boolean formFill, boolean annotations) {
+        /** Approval signatures only, or a certification that allows form filling (the default P=2). */
+        static final Allowed FORM_FILL = new Allowed(true, false);
+
+        /** @return what a document certified with DocMDP {@code permission} allows (0: not certified) */
+        static Allowed byCertification(int permission) {
+            return new Allowed(permission != 1, permission == 3);
+        }
+
+        /**
+         * What the document allows: the certification of its first signature, if that one certifies (a
+         * certification anywhere else is not one, ISO 32000-1 §12.8.2.2, and never loosens the rules).
+         */
+        static Allowed of(List<SignatureDictionary> dictionaries) {
+            return dictionaries.stream().filter(d -> !d.documentTimestamp() && d.byteRange().size() == 4)
+                    .min(java.util.Comparator.comparingLong(d -> d.byteRange().get(2) + d.byteRange().get(3)))
+                    .map(d -> byCertification(d.certification())).orElse(FORM_FILL);
+        }
+    }
+
     private RevisionDiff() {
     }
 
     /**
+     * The outcome for a document that is not certified ({@link Allowed#FORM_FILL}).
+     *
      * @param pdf the whole file
      * @param signedEnd the end of the signature's byte range (the signed revision is {@code [0, signedEnd)})
      * @return the modifications after the signed revision that are not legitimate updates, and warnings
@@ -99,8 +137,12 @@ final class RevisionDiff {
         return after(new ArrayInput(pdf), signedEnd);
     }
 
+    static Outcome after(byte[] pdf, long signedEnd, Allowed allowed) {
+        return after(new Session(new ArrayInput(pdf)), signedEnd, allowed);
+    }
+
     static Outcome after(Input in, long signedEnd) {
-        return after(new Session(in), signedEnd);
+        return after(new Session(in), signedEnd, Allowed.FORM_FILL);
     }
 
     /**
@@ -154,7 +196,7 @@ final class RevisionDiff {
     private record Scanned(long num, Object value, long end) {
     }
 
-    static Outcome after(Session session, long signedEnd) {
+    static Outcome after(Session session, long signedEnd, Allowed allowed) {
         Input in = session.in;
         long length = in.length();
         if (signedEnd <= 0 || signedEnd > length) {
@@ -165,7 +207,7 @@ final class RevisionDiff {
             return new Outcome(List.of(), List.of());
         }
         try {
-            return new Comparison(session, signedEnd).run();
+            return new Comparison(session, signedEnd, allowed).run();
         } catch (Malformed | Unsure e) {
             return new Outcome(List.of("the data after the signed revision cannot be compared with it ("
                     + e.getMessage() + "); changes cannot be ruled out"), List.of());
@@ -209,8 +251,11 @@ final class RevisionDiff {
      *                         this class: a {@code /Reference} (DocMDP, FieldMDP), a {@code /Lock} on its field, or
      *                         the catalog's {@code /Perms /DocMDP}, which validators (DSS's policy) enforce on
      *                         their own object comparison
+     * @param certification the DocMDP {@code /P} it certifies the document with (its {@code /Reference}'s, or 2 when
+     *                      only the catalog's {@code /Perms /DocMDP} names it), 0 when it does not certify
      */
-    record SignatureDictionary(String field, boolean documentTimestamp, List<Long> byteRange, boolean restrictsChanges) {
+    record SignatureDictionary(String field, boolean documentTimestamp, List<Long> byteRange, boolean restrictsChanges,
+                               int certification) {
     }
 
     /**
@@ -226,7 +271,8 @@ final class RevisionDiff {
             if (!(catalog instanceof Map<?, ?> c)) {
                 return found;
             }
-            boolean certified = world.resolve(c.get("Perms")) instanceof Map<?, ?> perms && perms.get("DocMDP") != null;
+            Object docMdp = world.resolve(c.get("Perms")) instanceof Map<?, ?> perms ? perms.get("DocMDP") : null;
+            Certified certified = new Certified(docMdp != null, docMdp);
             Object form = world.resolve(c.get("AcroForm"));
             if (form instanceof Map<?, ?> f && world.resolve(f.get("Fields")) instanceof List<?> fields) {
                 for (Object field : fields) {
@@ -260,8 +306,12 @@ final class RevisionDiff {
         return found;
     }
 
+    /** Whether the catalog names a certification ({@code /Perms /DocMDP}), and what it names. */
+    private record Certified(boolean any, Object signature) {
+    }
+
     private static void collect(World world, Object ref, String parentName, Set<Long> seen,
-                                List<SignatureDictionary> found, int depth, boolean certified) {
+                                List<SignatureDictionary> found, int depth, Certified certified) {
         if (depth > 32 || ref instanceof Ref r && !seen.add(r.num())) {
             return;
         }
@@ -280,14 +330,34 @@ final class RevisionDiff {
                     && br.stream().allMatch(x -> x instanceof Long)) {
                 range = br.stream().map(x -> (Long) x).toList();
             }
-            boolean restricts = certified || vm.get("Reference") != null || field.get("Lock") != null;
-            found.add(new SignatureDictionary(name, timestamp, range, restricts));
+            boolean restricts = certified.any() || vm.get("Reference") != null || field.get("Lock") != null;
+            int permission = docMdpPermission(world, vm);
+            if (permission == 0 && certified.signature() instanceof Ref named && field.get("V") instanceof Ref own
+                    && named.num() == own.num()) {
+                permission = 2; // ISO 32000-1 Table 254: /P defaults to 2
+            }
+            found.add(new SignatureDictionary(name, timestamp, range, restricts, permission));
         }
         if (parentName != null && world.resolve(field.get("Kids")) instanceof List<?> kids) {
             for (Object kid : kids) {
                 collect(world, kid, name, seen, found, depth + 1, certified);
             }
         }
+    }
+
+    /** The {@code /P} of a signature dictionary's DocMDP transform (2 when absent or malformed), 0 without one. */
+    private static int docMdpPermission(World world, Map<?, ?> signature) {
+        if (world.resolve(signature.get("Reference")) instanceof List<?> references) {
+            for (Object item : references) {
+                if (world.resolve(item) instanceof Map<?, ?> reference
+                        && new Name("DocMDP").equals(world.resolve(reference.get("TransformMethod")))) {
+                    Object p = world.resolve(reference.get("TransformParams")) instanceof Map<?, ?> params
+                            ? world.resolve(params.get("P")) : null;
+                    return p instanceof Long l && l >= 1 && l <= 3 ? l.intValue() : 2;
+                }
+            }
+        }
+        return 0;
     }
 
     private static String qualified(String parentName, Map<String, Object> field) {
@@ -725,8 +795,22 @@ final class RevisionDiff {
     /** What an object is in the signed revision. */
     private enum Role {
         CATALOG, PAGE_TREE, PAGE, ANNOTS, ANNOTATION, ACRO_FORM, FIELDS, FIELD, SIGNATURE, VALIDATION_DATA, INFO,
-        METADATA, CONTENT
+        METADATA, CONTENT,
+        /** An appearance dictionary or stream of a widget of a form field that is not a signature field. */
+        FORM_APPEARANCE,
+        /** An appearance dictionary or stream of an annotation other than a widget. */
+        ANNOTATION_APPEARANCE,
+        /**
+         * The interactive form's default resources ({@code /DR}): what form fillers draw new field appearances
+         * with, drawn by no viewer; may change like the {@code /DR} entry of the form itself (its resource
+         * dictionaries too, but what they name, fonts and images, stays content).
+         */
+        DEFAULT_RESOURCES,
+        /** A resource dictionary of {@code /DR} ({@code /Font}, {@code /XObject} …). */
+        DEFAULT_RESOURCE_DICTIONARY
     }
+
+    private static final Set<Role> APPEARANCES = EnumSet.of(Role.FORM_APPEARANCE, Role.ANNOTATION_APPEARANCE);
 
     /** Roles whose rule inspects every key of the object, so CONTENT adds nothing to them. */
     private static final Set<Role> STRUCTURAL = EnumSet.of(Role.CATALOG, Role.PAGE_TREE, Role.PAGE, Role.ANNOTS,
@@ -737,8 +821,12 @@ final class RevisionDiff {
         final Map<Long, EnumSet<Role>> roles = new HashMap<>();
         final BitSet reached = new BitSet();
         final Map<Long, Integer> pageNumbers = new HashMap<>();
+        /** The widgets or annotations (object numbers) whose appearance an appearance object is. */
+        final Map<Long, Set<Long>> owners = new HashMap<>();
         private int pages;
         private int visits;
+        /** The annotation or field whose parts are being walked, or -1. */
+        private long owner = -1;
 
         Roles(World world) {
             Deque<Object[]> queue = new ArrayDeque<>();
@@ -750,6 +838,7 @@ final class RevisionDiff {
                 Object[] item = queue.pop();
                 long num = (Long) item[0];
                 Role role = (Role) item[1];
+                owner = role == Role.ANNOTATION || role == Role.FIELD ? num : (Long) item[2];
                 if (++visits > MAX_VISITS) {
                     throw new Unsure("more than " + MAX_VISITS + " objects in the signed revision");
                 }
@@ -757,7 +846,9 @@ final class RevisionDiff {
                 if (role == Role.PAGE && pageNumbers.putIfAbsent(num, ++pages) != null) {
                     pages--;
                 }
-                children(queue, world, value instanceof Stream s ? s.dict() : value, role);
+                // an appearance stream's own parts (resources, fonts, images) are content like any other
+                children(queue, world, value instanceof Stream s ? s.dict() : value,
+                        value instanceof Stream && APPEARANCES.contains(role) ? Role.CONTENT : role);
             }
         }
 
@@ -766,10 +857,13 @@ final class RevisionDiff {
                 return;
             }
             reached.set((int) r.num());
+            // an appearance shared by several widgets is walked once per widget, so its parts know every owner
+            boolean newOwner = APPEARANCES.contains(role)
+                    && owners.computeIfAbsent(r.num(), k -> new HashSet<>()).add(owner);
             EnumSet<Role> set = roles.computeIfAbsent(r.num(), k -> EnumSet.noneOf(Role.class));
-            if (set.add(role)) {
+            if (set.add(role) | newOwner) {
                 // depth-first keeps pages in document order (Kids are pushed in reverse)
-                queue.push(new Object[] {r.num(), role});
+                queue.push(new Object[] {r.num(), role, owner});
             }
         }
 
@@ -808,15 +902,22 @@ final class RevisionDiff {
                         case "P" -> null;
                         case "Parent" -> Role.FIELD;
                         case "V" -> isSignatureField(world, dict) ? Role.SIGNATURE : Role.CONTENT;
+                        case "AP" -> appearanceRole(world, dict);
                         default -> Role.CONTENT;
                     };
-                    case ACRO_FORM -> key.equals("Fields") ? Role.FIELDS : Role.CONTENT;
+                    case ACRO_FORM -> key.equals("Fields") ? Role.FIELDS : key.equals("DR") ? Role.DEFAULT_RESOURCES
+                            : Role.CONTENT;
+                    case DEFAULT_RESOURCES -> Role.DEFAULT_RESOURCE_DICTIONARY;
+                    // what /DR's resource dictionaries name (fonts, images) is content
+                    case DEFAULT_RESOURCE_DICTIONARY -> Role.CONTENT;
                     case FIELD -> switch (key) {
                         case "Kids" -> Role.FIELDS;
                         case "Parent", "P" -> null;
                         case "V" -> isSignatureField(world, dict) ? Role.SIGNATURE : Role.CONTENT;
+                        case "AP" -> appearanceRole(world, dict);
                         default -> Role.CONTENT;
                     };
+                    case FORM_APPEARANCE, ANNOTATION_APPEARANCE -> role;
                     case ANNOTS, FIELDS -> role;
                     // a transform's /Data names the catalog (FieldMDP): it is walked as the catalog, not as the signature
                     case SIGNATURE -> key.equals("Data") ? null : Role.SIGNATURE;
@@ -846,7 +947,15 @@ final class RevisionDiff {
         }
 
         private void direct(Deque<Object[]> queue, World world, Object v, Role role) {
-            if (v instanceof Ref) {
+            if (role == Role.CONTENT && v instanceof Ref r && structural(world.resolve(v))) {
+                // A page or annotation named by content (an outline's or link's destination, a structure element's
+                // /Pg or /Obj, an action) is judged as what it is, through the page tree and /Annots, where it is
+                // shown; walking it as content would make its whole subtree (the page tree through /Parent, every
+                // widget's appearance) content too.
+                if (r.num() >= 0 && r.num() <= MAX_OBJECT_NUMBER) {
+                    reached.set((int) r.num());
+                }
+            } else if (v instanceof Ref) {
                 enqueue(queue, v, role);
             } else if (v instanceof Map<?, ?> || v instanceof List<?>) {
                 children(queue, world, v, role);
@@ -856,6 +965,52 @@ final class RevisionDiff {
         EnumSet<Role> of(long num) {
             return roles.getOrDefault(num, EnumSet.noneOf(Role.class));
         }
+    }
+
+    /** Whether a value is a page, a page tree node or an annotation (a dictionary with /Subtype and /Rect). */
+    private static boolean structural(Object value) {
+        if (!(value instanceof Map<?, ?> m)) {
+            return false;
+        }
+        return new Name("Page").equals(m.get("Type")) || new Name("Pages").equals(m.get("Type"))
+                || m.get("Subtype") instanceof Name && m.get("Rect") != null && !m.containsKey("BBox");
+    }
+
+    /** The role of the appearance of an annotation or field: a signed signature's appearance stays content. */
+    private static Role appearanceRole(World world, Map<String, Object> dict) {
+        if (isMarkup(dict)) {
+            return Role.ANNOTATION_APPEARANCE;
+        }
+        return fillable(world, dict) ? Role.FORM_APPEARANCE : Role.CONTENT;
+    }
+
+    /** Whether a dictionary is an annotation other than a widget. */
+    private static boolean isMarkup(Map<String, Object> dict) {
+        return dict.get("Subtype") instanceof Name subtype && !subtype.equals(new Name("Widget"));
+    }
+
+    /**
+     * Whether a field dictionary (or a widget of one) is a form field a user fills in: a text, choice, check box or
+     * radio button field (its {@code /FT}, possibly inherited), not read-only ({@code /Ff} bit 1), not a push button
+     * (bit 17).
+     */
+    private static boolean fillable(World world, Map<String, Object> field) {
+        if (isMarkup(field)) {
+            return false;
+        }
+        Object ft = null;
+        Object ff = null;
+        Map<String, Object> f = field;
+        for (int depth = 0; f != null && depth < 32; depth++) {
+            ft = ft != null ? ft : world.resolve(f.get("FT"));
+            ff = ff != null ? ff : world.resolve(f.get("Ff"));
+            Object parent = world.resolve(f.get("Parent"));
+            f = parent instanceof Map<?, ?> m ? cast(m) : null;
+        }
+        long flags = ff instanceof Long l ? l : 0;
+        boolean pushButton = new Name("Btn").equals(ft) && (flags & (1 << 16)) != 0;
+        return (new Name("Tx").equals(ft) || new Name("Ch").equals(ft) || new Name("Btn").equals(ft))
+                && (flags & 1) == 0 && !pushButton;
     }
 
     /** Whether a field dictionary is a signature field ({@code /FT /Sig}, possibly inherited). */
@@ -887,11 +1042,13 @@ final class RevisionDiff {
         private final Map<Long, List<Object>> candidates = new LinkedHashMap<>();
 
         private final Session session;
+        private final Allowed allowed;
 
-        Comparison(Session session, long signedEnd) {
+        Comparison(Session session, long signedEnd, Allowed allowed) {
             this.session = session;
             this.in = session.in;
             this.signedEnd = signedEnd;
+            this.allowed = allowed;
         }
 
         Outcome run() {
@@ -1048,7 +1205,8 @@ final class RevisionDiff {
                 effective.remove(Role.CONTENT);
             }
             if (effective.contains(Role.CONTENT)) {
-                effective.removeAll(EnumSet.of(Role.VALIDATION_DATA, Role.INFO, Role.METADATA));
+                effective.removeAll(EnumSet.of(Role.VALIDATION_DATA, Role.INFO, Role.METADATA, Role.DEFAULT_RESOURCES,
+                        Role.DEFAULT_RESOURCE_DICTIONARY));
             }
             for (Role role : effective) {
                 if (!allowed(num, role, old, value)) {
@@ -1061,7 +1219,7 @@ final class RevisionDiff {
         private boolean allowed(long num, Role role, Object old, Object value) {
             String what = describe(num, EnumSet.of(role));
             switch (role) {
-                case VALIDATION_DATA, INFO, METADATA:
+                case VALIDATION_DATA, INFO, METADATA, DEFAULT_RESOURCES, DEFAULT_RESOURCE_DICTIONARY:
                     return true;
                 case CATALOG:
                     return keysChanged(what, old, value, Set.of("AcroForm", "DSS", "Extensions", "Metadata", "Version"),
@@ -1088,12 +1246,175 @@ final class RevisionDiff {
                     if (old instanceof Map<?, ?> m && isSignatureField(before, cast(m))) {
                         return signatureFieldFilled(what, cast(m), value);
                     }
+                    if (old instanceof Map<?, ?> m && allowed.annotations() && isMarkup(cast(m))) {
+                        permitted("changes " + annotation(before, cast(m), num, ""));
+                        return true;
+                    }
+                    if (old instanceof Map<?, ?> m && allowed.formFill() && fillable(before, cast(m))) {
+                        return formFilled(what, num, cast(m), value);
+                    }
+                    modified(what + " changed" + keyDiff(old, value));
+                    return false;
+                case ANNOTATION_APPEARANCE:
+                    if (allowed.annotations()) {
+                        return true; // an annotation's own look: annotations may change
+                    }
+                    modified(what + " changed" + keyDiff(old, value));
+                    return false;
+                case FORM_APPEARANCE:
+                    if (allowed.formFill() && roles.owners.containsKey(num)) {
+                        for (long widget : roles.owners.get(num)) {
+                            if (!valueChanged(widget, after.get(widget))) {
+                                modified(what + " changed, though the value of its form field did not");
+                                return false;
+                            }
+                        }
+                        return true; // the appearance of a field that was filled in
+                    }
                     modified(what + " changed" + keyDiff(old, value));
                     return false;
                 default:
+                    if (role == Role.CONTENT && allowed.formFill() && unusedNamesAdded(old, value)) {
+                        return true;
+                    }
                     modified(what + " changed" + keyDiff(old, value));
                     return false;
             }
+        }
+
+        /** Every name the streams of the signed revision use, once computed; {@code null} when too large to tell. */
+        private Set<String> namesInContent;
+        private boolean namesComputed;
+        /** Decoded content read at most to find the names it uses. */
+        private static final long NAMES_BUDGET = 256L * 1024 * 1024;
+
+        /**
+         * Whether a dictionary only gained entries whose names no stream of the signed revision uses: a form filler
+         * adding its default fonts (/Helv, /ZaDb) to a font dictionary that pages share with the form's default
+         * resources (LibreOffice writes them so). What the signed content draws cannot change by a name it never
+         * uses; a name it does use (even a dangling one) is a modification.
+         */
+        private boolean unusedNamesAdded(Object old, Object value) {
+            if (!(old instanceof Map<?, ?> om) || !(value instanceof Map<?, ?> nm) || old instanceof Stream
+                    || value instanceof Stream) {
+                return false;
+            }
+            List<String> added = new ArrayList<>();
+            for (Map.Entry<?, ?> e : nm.entrySet()) {
+                Object previous = om.get(e.getKey());
+                if (previous == null) {
+                    added.add(String.valueOf(e.getKey()));
+                } else if (!same(previous, e.getValue(), before, after)) {
+                    return false;
+                }
+            }
+            if (added.isEmpty() || !nm.keySet().containsAll(om.keySet())) {
+                return false;
+            }
+            Set<String> used = namesInContent();
+            if (used == null || added.stream().anyMatch(used::contains)) {
+                return false;
+            }
+            warnings.add("a later revision adds " + String.join(", ", added.stream().map(n -> "/" + n).toList())
+                    + " to a resource dictionary of the signed content, which uses none of them");
+            return true;
+        }
+
+        private Set<String> namesInContent() {
+            if (namesComputed) {
+                return namesInContent;
+            }
+            namesComputed = true;
+            Set<String> names = new HashSet<>();
+            long budget = NAMES_BUDGET;
+            for (Map.Entry<Long, EnumSet<Role>> e : roles.roles.entrySet()) {
+                if (!e.getValue().contains(Role.CONTENT) && !e.getValue().contains(Role.FORM_APPEARANCE)
+                        && !e.getValue().contains(Role.ANNOTATION_APPEARANCE)) {
+                    continue;
+                }
+                if (before.get(e.getKey()) instanceof Stream stream) {
+                    byte[] data;
+                    try {
+                        data = PdfSyntax.decode(stream.dict(), stream.raw(), MAX_DECODED);
+                    } catch (Unsure | Malformed ex) {
+                        data = null;
+                    }
+                    if (data == null || (budget -= data.length) < 0) {
+                        return null; // cannot tell: the change stays a modification
+                    }
+                    for (int i = 0; i < data.length; i++) {
+                        if (data[i] == '/') {
+                            int start = ++i;
+                            while (i < data.length && !isWhite(data[i]) && !isDelimiter(data[i])) {
+                                i++;
+                            }
+                            names.add(new String(data, start, i - start, StandardCharsets.ISO_8859_1));
+                            i--;
+                        }
+                    }
+                }
+            }
+            namesInContent = names;
+            return names;
+        }
+
+        /** A change the document's certification permits: reported, since it changes what readers show. */
+        private void permitted(String change) {
+            warnings.add("a later revision " + change + " (" + (allowed.annotations()
+                    ? "the certification allows form filling and annotations" : "form filling is allowed") + ")");
+        }
+
+        /**
+         * A form field (or its widget) whose value, rich value, widget state or appearance changed: allowed when its
+         * value changed; an appearance or state that changes while the value stays is a modification.
+         */
+        private boolean formFilled(String what, long num, Map<String, Object> old, Object value) {
+            if (!(value instanceof Map<?, ?> nm)) {
+                modified(what + " was replaced by " + kind(value));
+                return false;
+            }
+            boolean filled = valueChanged(num, value);
+            String name = fullName(before, old);
+            return keysChanged(what, old, value, Set.of("V", "RV", "AS", "AP"), (key, o, n) -> {
+                if (!filled) {
+                    modified(what + " changed /" + key + ", though the value of form field '" + name + "' did not");
+                    return false;
+                }
+                if (key.equals("V")) {
+                    permitted((o == null ? "fills in" : "changes the value of") + " form field '" + name + "'");
+                }
+                return true;
+            });
+        }
+
+        /**
+         * Whether the value of the field a widget or field dictionary belongs to differs from the signed revision's:
+         * its own {@code /V} or {@code /RV}, or its ancestors' (a radio button's value is its parent's).
+         */
+        private boolean valueChanged(long num, Object value) {
+            Object old = before.get(num);
+            Object now = value;
+            for (int depth = 0; depth < 32 && old instanceof Map<?, ?> o && now instanceof Map<?, ?> n; depth++) {
+                if (!same(o.get("V"), n.get("V"), before, after) || !same(o.get("RV"), n.get("RV"), before, after)) {
+                    return true;
+                }
+                if (!(o.get("Parent") instanceof Ref parent) || !same(parent, n.get("Parent"), before, after)) {
+                    return false;
+                }
+                old = before.get(parent.num());
+                now = after.get(parent.num());
+            }
+            return false;
+        }
+
+        /** "a Square annotation on page 2" or "a Square annotation (object 12)". */
+        private String annotation(World world, Map<String, Object> dict, long num, String where) {
+            String subtype = dict.get("Subtype") instanceof Name n ? n.value() : "unknown";
+            Object page = dict.get("P");
+            Integer number = page instanceof Ref r ? roles.pageNumbers.get(r.num()) : null;
+            java.util.regex.Matcher onPage = java.util.regex.Pattern.compile("^page (\\d+)").matcher(where);
+            return "a " + subtype + " annotation " + (number != null ? "on page " + number
+                    : onPage.find() ? "on page " + onPage.group(1) : "(object " + num + ")");
         }
 
         private interface KeyRule {
@@ -1162,6 +1483,11 @@ final class RevisionDiff {
                         break;
                     }
                 }
+                if (!found && annotations && allowed.annotations()
+                        && before.resolve(element) instanceof Map<?, ?> lost && isMarkup(cast(lost))) {
+                    permitted("removes " + annotation(before, cast(lost), element instanceof Ref r ? r.num() : -1, what));
+                    continue;
+                }
                 if (!found) {
                     modified(what + " lost " + (annotations ? "annotation " : "field ") + show(element));
                     return false;
@@ -1189,6 +1515,10 @@ final class RevisionDiff {
                 }
                 Map<String, Object> dict = cast(m);
                 String label = (annotation ? "an annotation " : "a field ") + show(added);
+                if (annotation && allowed.annotations() && isMarkup(dict)) {
+                    permitted("adds " + annotation(after, dict, added instanceof Ref r ? r.num() : -1, what));
+                    continue;
+                }
                 if (annotation && !new Name("Widget").equals(dict.get("Subtype"))) {
                     modified(what + " gained " + label + " of type " + show(dict.get("Subtype")));
                     return false;
@@ -1310,6 +1640,10 @@ final class RevisionDiff {
                 case INFO -> "the document information";
                 case METADATA -> "the metadata";
                 case CONTENT -> "content (page content, resources, appearance or other data the document shows)";
+                case FORM_APPEARANCE -> "the appearance of a form field";
+                case DEFAULT_RESOURCES -> "the form's default resources";
+                case DEFAULT_RESOURCE_DICTIONARY -> "a resource dictionary of the form's default resources";
+                case ANNOTATION_APPEARANCE -> "the appearance of an annotation";
             };
             return name + " (object " + num + ")";
         }

@@ -103,7 +103,7 @@ final class Validation {
             // rendered-page comparison (the costliest part of validation, and only ever an informative
             // warning here) is done only for documents where something changed after a signature.
             List<RevisionDiff.SignatureDictionary> dictionaries = RevisionDiff.signatureDictionaries(structure.input());
-            Diffs diffs = new Diffs(structure.input());
+            Diffs diffs = new Diffs(structure.input(), RevisionDiff.Allowed.of(dictionaries));
             dictionaries.stream().filter(d -> d.byteRange().size() == 4)
                     .forEach(d -> diffs.after(d.byteRange().get(2) + d.byteRange().get(3)));
             boolean changed = diffs.anyModified();
@@ -114,8 +114,8 @@ final class Validation {
             ValidationReport report = report(name, bytes != null ? Digests.sha256Hex(bytes) : Digests.sha256Hex(file), at,
                     reports.getSimpleReport(), reports.getDiagnosticData(), revisions, structure.input(), dictionaries,
                     diffs);
-            if (bytes != null && dictionaries.stream().anyMatch(RevisionDiff.SignatureDictionary::restrictsChanges)) {
-                report = enforceRules(report, MdpCheck.check(bytes), dictionaries);
+            if (dictionaries.stream().anyMatch(RevisionDiff.SignatureDictionary::restrictsChanges)) {
+                report = enforceRules(report, bytes != null ? MdpCheck.check(bytes) : MdpCheck.check(file), dictionaries);
             }
             if (!lists.isEmpty()) {
                 report = Qualifications.apply(report, reports, at,
@@ -179,13 +179,16 @@ final class Validation {
     private static final class Diffs {
         private final RevisionDiff.Session session;
         private final Map<Long, RevisionDiff.Outcome> byEnd = new HashMap<>();
+        private final RevisionDiff.Allowed allowed;
 
-        Diffs(PdfSyntax.Input input) {
+        /** @param allowed what the document's certification lets later revisions change */
+        Diffs(PdfSyntax.Input input, RevisionDiff.Allowed allowed) {
             this.session = new RevisionDiff.Session(input);
+            this.allowed = allowed;
         }
 
         RevisionDiff.Outcome after(long end) {
-            return byEnd.computeIfAbsent(end, e -> RevisionDiff.after(session, e));
+            return byEnd.computeIfAbsent(end, e -> RevisionDiff.after(session, e, allowed));
         }
 
         boolean anyModified() {

@@ -1,6 +1,7 @@
 package com.certyneo.engine.pades;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -169,6 +170,69 @@ class RevisionDiffTest {
     }
 
     // ------------------------------------------------------------------------------------------------
+
+    /** Base with a text field 'amount' (widget 7, appearance 8) and a page font dictionary 9 the form shares. */
+    private static Map<Integer, String> formBase() {
+        Map<Integer, String> base = new TreeMap<>(BASE);
+        base.put(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R /Outlines 10 0 R >>");
+        base.put(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Annots [5 0 R 7 0 R] "
+                + "/Resources << /Font 9 0 R >> >>");
+        base.put(4, stream("BT /F1 12 Tf 20 100 Td (Amount due:) Tj /F9 12 Tf (1000 EUR) Tj ET"));
+        base.put(6, "<< /Fields [7 0 R] /DR << /Font 9 0 R >> >>");
+        base.put(7, "<< /Type /Annot /Subtype /Widget /FT /Tx /T (amount) /V (1000) /Rect [10 10 100 30] /P 3 0 R "
+                + "/AP << /N 8 0 R >> >>");
+        base.put(8, stream("/Tx BMC BT /F1 10 Tf 2 5 Td (1000) Tj ET EMC"));
+        base.put(9, "<< /F1 11 0 R >>");
+        base.put(10, "<< /Type /Outlines /First 12 0 R /Last 12 0 R /Count 1 >>");
+        base.put(11, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+        base.put(12, "<< /Title (Page 1) /Parent 10 0 R /Dest [3 0 R /Fit] >>");
+        return base;
+    }
+
+    @Test
+    void aFormFieldFilledInWithItsAppearanceRedrawnInPlaceIsFormFilling() {
+        Pdf pdf = Pdf.base(formBase()).update(Map.of(
+                7, "<< /Type /Annot /Subtype /Widget /FT /Tx /T (amount) /V (2000) /Rect [10 10 100 30] /P 3 0 R "
+                        + "/AP << /N 8 0 R >> >>",
+                8, stream("/Tx BMC BT /F1 10 Tf 2 5 Td (2000) Tj ET EMC"),
+                9, "<< /F1 11 0 R /Helv 11 0 R /ZaDb 11 0 R >>"), true);
+        RevisionDiff.Outcome outcome = RevisionDiff.after(pdf.bytes(), pdf.signedEnd);
+        assertEquals(List.of(), outcome.modifications());
+        assertTrue(outcome.warnings().stream().anyMatch(w -> w.contains("changes the value of form field 'amount'")),
+                outcome.warnings().toString());
+        assertTrue(outcome.warnings().stream().anyMatch(w -> w.contains("/Helv, /ZaDb")), outcome.warnings().toString());
+        // a certification with no changes allowed makes the same update a modification
+        assertFalse(RevisionDiff.after(pdf.bytes(), pdf.signedEnd, RevisionDiff.Allowed.byCertification(1))
+                .modifications().isEmpty());
+    }
+
+    @Test
+    void anAppearanceRedrawnWithoutANewValueIsAModification() {
+        Pdf pdf = Pdf.base(formBase()).update(Map.of(8, stream("/Tx BMC BT /F1 10 Tf 2 5 Td (2000) Tj ET EMC")), true);
+        assertModified(pdf, "though the value of its form field did not");
+    }
+
+    @Test
+    void aResourceNameTheSignedContentUsesCannotBeAddedLater() {
+        // the content draws "1000 EUR" with /F9, which did not exist when it was signed: defining it changes the page
+        Pdf pdf = Pdf.base(formBase()).update(Map.of(9, "<< /F1 11 0 R /F9 11 0 R >>"), true);
+        assertModified(pdf, "(object 9) changed");
+    }
+
+    @Test
+    void annotationsMayChangeOnlyUnderAnAnnotateCertification() {
+        Pdf pdf = Pdf.base(BASE).update(Map.of(
+                3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Annots [5 0 R 8 0 R] >>",
+                5, "<< /Type /Annot /Subtype /Square /Rect [10 90 190 120] /F 2 /IC [1 1 1] >>",
+                8, "<< /Type /Annot /Subtype /Text /Rect [10 10 30 30] /Contents (note) >>"), true);
+        assertModified(pdf, "object 5");
+        RevisionDiff.Outcome annotate = RevisionDiff.after(pdf.bytes(), pdf.signedEnd, RevisionDiff.Allowed.byCertification(3));
+        assertEquals(List.of(), annotate.modifications());
+        assertTrue(annotate.warnings().stream().anyMatch(w -> w.contains("adds a Text annotation on page 1")),
+                annotate.warnings().toString());
+        assertTrue(annotate.warnings().stream().anyMatch(w -> w.contains("changes a Square annotation")),
+                annotate.warnings().toString());
+    }
 
     private static void assertModified(Pdf pdf, String expected) {
         List<String> modifications = RevisionDiff.after(pdf.bytes(), pdf.signedEnd).modifications();
