@@ -98,15 +98,15 @@ final class MdpCheck {
 
     /**
      * @param pdf the whole file
-     * @return the violations by the end of the signed revision ({@code ByteRange[2] + ByteRange[3]}) of the
-     *         signature whose rule they break; empty when no signature restricts changes
+     * @return the violations by the fully qualified name (as PDFBox reads it: decrypted in an encrypted document) of
+     *         the field of the signature whose rule they break; empty when no signature restricts changes
      */
-    static Map<Long, List<Violation>> check(byte[] pdf) {
+    static Map<String, List<Violation>> check(byte[] pdf) {
         return check(end -> new Prefix(new RandomAccessReadBuffer(pdf), end), pdf.length, () -> Revisions.of(pdf));
     }
 
     /** As {@link #check(byte[])}, for a file read in place (never held in memory whole). */
-    static Map<Long, List<Violation>> check(Path file) {
+    static Map<String, List<Violation>> check(Path file) {
         long length;
         try {
             length = Files.size(file);
@@ -121,9 +121,9 @@ final class MdpCheck {
         RandomAccessRead upTo(long end) throws IOException;
     }
 
-    private static Map<Long, List<Violation>> check(Opener open, long length,
+    private static Map<String, List<Violation>> check(Opener open, long length,
                                                     java.util.function.Supplier<Revisions> revisionsOf) {
-        Map<Long, List<Violation>> result = new HashMap<>();
+        Map<String, List<Violation>> result = new HashMap<>();
         try {
             List<Rules> rules = rules(open.upTo(length));
             if (rules.isEmpty()) {
@@ -161,7 +161,7 @@ final class MdpCheck {
                     }
                 }
                 if (!found.isEmpty()) {
-                    result.computeIfAbsent(r.signedEnd(), e -> new ArrayList<>()).addAll(found);
+                    result.computeIfAbsent(r.field(), e -> new ArrayList<>()).addAll(found);
                 }
             }
         } catch (IOException | RuntimeException e) {

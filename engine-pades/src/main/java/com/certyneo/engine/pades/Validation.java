@@ -115,7 +115,7 @@ final class Validation {
                     reports.getSimpleReport(), reports.getDiagnosticData(), revisions, structure.input(), dictionaries,
                     diffs);
             if (dictionaries.stream().anyMatch(RevisionDiff.SignatureDictionary::restrictsChanges)) {
-                report = enforceRules(report, bytes != null ? MdpCheck.check(bytes) : MdpCheck.check(file), dictionaries);
+                report = enforceRules(report, bytes != null ? MdpCheck.check(bytes) : MdpCheck.check(file));
             }
             if (!lists.isEmpty()) {
                 report = Qualifications.apply(report, reports, at,
@@ -436,18 +436,13 @@ final class Validation {
      * Fails each signature whose certification or field lock a later revision breaks ({@link MdpCheck}): the
      * sub-indication names the rule, the errors name the rule and the revision.
      */
-    private static ValidationReport enforceRules(ValidationReport report, Map<Long, List<MdpCheck.Violation>> violations,
-                                                 List<RevisionDiff.SignatureDictionary> dictionaries) {
+    private static ValidationReport enforceRules(ValidationReport report, Map<String, List<MdpCheck.Violation>> violations) {
         if (violations.isEmpty()) {
             return report;
         }
-        Map<String, Long> endByField = new HashMap<>();
-        dictionaries.stream().filter(d -> d.byteRange().size() == 4)
-                .forEach(d -> endByField.put(d.field(), d.byteRange().get(2) + d.byteRange().get(3)));
         List<SignatureValidation> signatures = new ArrayList<>();
         for (SignatureValidation s : report.signatures()) {
-            Long end = endByField.get(s.fieldName());
-            List<MdpCheck.Violation> broken = end == null ? List.of() : violations.getOrDefault(end, List.of());
+            List<MdpCheck.Violation> broken = violations.getOrDefault(s.fieldName(), List.of());
             if (broken.isEmpty()) {
                 signatures.add(s);
                 continue;

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -221,6 +222,36 @@ class FormFillingTest {
             assertEquals(SignatureValidation.CERTIFICATION_VIOLATED, author.subIndication().orElseThrow(), author.toString());
             assertTrue(author.errors().stream().anyMatch(e -> e.contains("field 'customer.number'")
                     && e.contains("DocMDP P=1")), author.errors().toString());
+        }
+    }
+
+    @Test
+    void anEncryptedFormKeepsItsRulesWhenValidatedWithThePassword() throws Exception {
+        assertTrue(com.certyneo.testvectors.ExternalValidators.require("qpdf"), "qpdf is installed");
+        Path encrypted = dir.resolve("encrypted-form.pdf");
+        Process qpdf = new ProcessBuilder("qpdf", "--encrypt", "user-secret", "owner-secret", "256", "--",
+                producerForm("reportlab-outline-acroform.pdf").toString(), encrypted.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(qpdf.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, qpdf.waitFor(), out);
+        Path certified = dir.resolve("encrypted-p1.pdf");
+        engine.sign(SignRequest.builder().document(DocumentSource.of(encrypted)).output(DocumentTarget.of(certified))
+                .signer(signer("Author")).level(SignatureLevel.AES).profile(PadesProfile.B_T)
+                .certify(CertificationLevel.NO_CHANGES).password("user-secret".toCharArray()).build());
+        byte[] filled;
+        try (PDDocument document = Loader.loadPDF(Files.readAllBytes(certified), "user-secret")) {
+            PDTextField field = (PDTextField) document.getDocumentCatalog().getAcroForm().getField("applicant");
+            field.setValue("Filled after signing");
+            touch(field);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            document.saveIncremental(bytes);
+            filled = bytes.toByteArray();
+        }
+        Path path = Files.write(dir.resolve("encrypted-p1-filled.pdf"), filled);
+        for (PadesSignatureEngine with : List.of(engine, fromDisk)) {
+            SignatureValidation author = with.validate(DocumentSource.of(path),
+                    ValidationOptions.sandbox().withPassword("user-secret".toCharArray())).signatures().get(0);
+            assertEquals(SignatureValidation.CERTIFICATION_VIOLATED, author.subIndication().orElseThrow(), author.toString());
         }
     }
 
