@@ -53,10 +53,10 @@ import static com.certyneo.engine.pades.PdfSyntax.isWhite;
  * <li>an empty signature field may receive its value ({@code /V}) and, with it, its appearance, lock
  * and seed value;</li>
  * <li>unless the document is certified with no changes allowed (DocMDP {@code /P 1}), a form field that is not a
- * signature field and not read-only may change its value ({@code /V}, {@code /RV}) and, with it, its widgets'
- * {@code /AS} and appearances, including appearance streams redefined in place (only those of fields whose value
- * changed): ISO 32000-1 §12.8.2.2 permits form filling after an approval signature and at {@code /P 2}; each fill is
- * reported as a warning naming the field, since what a field shows is what changed;</li>
+ * signature field and not read-only may change its value ({@code /V}, {@code /RV}, a choice field's {@code /I})
+ * and, with it, its widgets' {@code /AS} and appearances, including appearance streams redefined in place (only
+ * those of fields whose value changed): ISO 32000-1 §12.8.2.2 permits form filling after an approval signature and
+ * at {@code /P 2}; each fill is reported as a warning naming the field, since what a field shows is what changed;</li>
  * <li>when the document is certified with {@code /P 3}, annotations other than widgets may be added, changed and
  * removed, with their appearances (reported as warnings too);</li>
  * <li>validation data ({@code /DSS} and all it reaches), the document information dictionary, the XMP
@@ -1375,7 +1375,7 @@ final class RevisionDiff {
             }
             boolean filled = valueChanged(num, value);
             String name = fullName(before, old);
-            return keysChanged(what, old, value, Set.of("V", "RV", "AS", "AP"), (key, o, n) -> {
+            return keysChanged(what, old, value, Set.of("V", "RV", "I", "AS", "AP"), (key, o, n) -> {
                 if (!filled) {
                     modified(what + " changed /" + key + ", though the value of form field '" + name + "' did not");
                     return false;
