@@ -6,8 +6,9 @@ import com.certyneo.engine.SignatureEngineException;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --password-env VAR} option of sign, validate, extend and timestamp: the password of an encrypted PDF, read from an
- * environment variable (passwords are never taken on the command line, where other users of the machine see them).
+ * The {@code --password-env VAR} option of sign, validate, extend and timestamp: the password of an encrypted PDF,
+ * read from an environment variable (passwords are never taken on the command line, where other users of the machine
+ * see them).
  */
 final class PasswordOption {
 

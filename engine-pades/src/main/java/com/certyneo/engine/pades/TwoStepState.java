@@ -30,7 +30,8 @@ import java.util.Optional;
  * the caller supplies the same document again, and the state pins it by SHA-256. It does contain the
  * small revision the engine appended during preparation (its output is not reproducible byte for
  * byte, since PDFBox writes a fresh /ID and dates), so step 2 rebuilds exactly the bytes step 1
- * hashed. The whole state is versioned and sealed with HMAC-SHA256 under the engine's state key.
+ * hashed. The whole state is versioned and sealed with HMAC-SHA256 under the engine's state key. It never holds the
+ * password of an encrypted document (the state is sealed, not secret): step 2 is given it again.
  *
  * <p>Layout: magic "CN2S", version, fields, then the 32-byte HMAC of everything before it.
  */
