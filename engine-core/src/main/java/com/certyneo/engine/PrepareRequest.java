@@ -28,11 +28,19 @@ import java.util.Optional;
  *                  invisible field (as {@link SignRequest#fieldName()})
  * @param appearance a visible signature box (as {@link SignRequest#appearance()}); empty means an invisible
  *                   signature
+ * @param certification certify the document at this level (DocMDP, as {@link SignRequest#certification()}); empty:
+ *                      an approval signature
+ * @param lock the fields this signature locks (FieldMDP, as {@link SignRequest#lock()}), or empty
+ * @param password the password of an encrypted document (as {@link SignRequest#password()}); it is not carried in
+ *                 the state: give it again to
+ *                 {@link SignatureEngine#complete(byte[], byte[], DocumentSource, DocumentTarget, DocumentPassword)}
  */
 public record PrepareRequest(DocumentSource document, Signer signer, SignatureLevel level,
                              Optional<PadesProfile> profile, Optional<String> reason, Optional<String> location,
                              Optional<String> contactInfo, List<X509Certificate> certificateChain, boolean rsaPss,
-                             Optional<String> fieldName, Optional<VisibleAppearance> appearance) {
+                             Optional<String> fieldName, Optional<VisibleAppearance> appearance,
+                             Optional<CertificationLevel> certification, Optional<FieldLock> lock,
+                             Optional<DocumentPassword> password) {
 
     /**
      * Validates the components and copies the chain. Not part of the stable API: a new component changes this
@@ -52,6 +60,9 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
      *        invisible field (as {@link SignRequest#fieldName()})
      * @param appearance a visible signature box (as {@link SignRequest#appearance()}); empty means an invisible
      *        signature
+     * @param certification certify the document at this level (DocMDP); empty: an approval signature
+     * @param lock the fields this signature locks (FieldMDP), or empty
+     * @param password the password of an encrypted document; empty for none
      */
     @InternalApi
     public PrepareRequest {
@@ -70,6 +81,34 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         contactInfo = clean(contactInfo);
         fieldName = clean(fieldName);
         appearance = Objects.requireNonNullElse(appearance, Optional.empty());
+        certification = Objects.requireNonNullElse(certification, Optional.empty());
+        lock = Objects.requireNonNullElse(lock, Optional.empty());
+        password = Objects.requireNonNullElse(password, Optional.empty());
+    }
+
+    /**
+     * A request without certification, field locks or a document password. Not part of the stable API (see the
+     * canonical constructor).
+     *
+     * @param document the PDF to sign
+     * @param signer who signs
+     * @param level the eIDAS level
+     * @param profile the PAdES profile; empty means the engine's default for the level
+     * @param reason the {@code /Reason} entry, if any
+     * @param location the {@code /Location} entry, if any
+     * @param contactInfo the {@code /ContactInfo} entry, if any
+     * @param certificateChain the signing certificate first, then its issuers
+     * @param rsaPss for RSA keys: sign with RSASSA-PSS instead of PKCS#1 v1.5
+     * @param fieldName an existing, empty signature field to sign into; empty means a new field
+     * @param appearance a visible signature box; empty means an invisible signature
+     */
+    @InternalApi
+    public PrepareRequest(DocumentSource document, Signer signer, SignatureLevel level, Optional<PadesProfile> profile,
+                          Optional<String> reason, Optional<String> location, Optional<String> contactInfo,
+                          List<X509Certificate> certificateChain, boolean rsaPss, Optional<String> fieldName,
+                          Optional<VisibleAppearance> appearance) {
+        this(document, signer, level, profile, reason, location, contactInfo, certificateChain, rsaPss, fieldName,
+                appearance, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     private static void require(Object value, String what) {
@@ -94,7 +133,8 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
     }
 
     /**
-     * A builder pre-filled from a one-step request (its output is not used).
+     * A builder pre-filled from a one-step request (its output is not used), certification, field lock and
+     * document password included.
      *
      * @param request the one-step request
      * @param chain the signing certificate first, then its issuers
@@ -111,6 +151,9 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         b.contactInfo = request.contactInfo().orElse(null);
         b.field = request.fieldName().orElse(null);
         b.appearance = request.appearance().orElse(null);
+        b.certification = request.certification().orElse(null);
+        b.lock = request.lock().orElse(null);
+        b.password = request.password().orElse(null);
         b.chain = chain;
         return b;
     }
@@ -128,6 +171,9 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         private boolean rsaPss = true;
         private String field;
         private VisibleAppearance appearance;
+        private CertificationLevel certification;
+        private FieldLock lock;
+        private DocumentPassword password;
 
         private Builder() {
         }
@@ -232,11 +278,44 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
             return this;
         }
 
+        /**
+         * @param level certify the document at this level (DocMDP, only for its first signature), or {@code null}
+         * @return this
+         */
+        public Builder certify(CertificationLevel level) {
+            this.certification = level;
+            return this;
+        }
+
+        /**
+         * @param lock the fields this signature locks (FieldMDP), or {@code null}
+         * @return this
+         */
+        public Builder lockFields(FieldLock lock) {
+            this.lock = lock;
+            return this;
+        }
+
+        /**
+         * The password of an encrypted document, as {@link SignRequest.Builder#password(char[])}. It opens the
+         * document for step 1 only: the state does not carry it, so give it again to
+         * {@link SignatureEngine#complete(byte[], byte[], DocumentSource, DocumentTarget, DocumentPassword)}.
+         *
+         * @param password the password (copied: the caller may clear its array once the request is built), or
+         *                 {@code null} for none
+         * @return this
+         */
+        public Builder password(char[] password) {
+            this.password = password == null ? null : DocumentPassword.of(password);
+            return this;
+        }
+
         /** @return the request */
         public PrepareRequest build() {
             return new PrepareRequest(document, signer, level, Optional.ofNullable(profile), Optional.ofNullable(reason),
                     Optional.ofNullable(location), Optional.ofNullable(contactInfo), chain, rsaPss, Optional.ofNullable(field),
-                    Optional.ofNullable(appearance));
+                    Optional.ofNullable(appearance), Optional.ofNullable(certification), Optional.ofNullable(lock),
+                    Optional.ofNullable(password));
         }
     }
 }

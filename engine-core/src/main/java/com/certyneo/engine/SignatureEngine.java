@@ -56,6 +56,30 @@ public interface SignatureEngine extends AutoCloseable {
     DocumentResult extend(DocumentSource document, DocumentTarget output, PadesProfile profile);
 
     /**
+     * As {@link #extend(DocumentSource, DocumentTarget, PadesProfile)}, for an encrypted PDF: the password opens it
+     * and the new revisions are encrypted with the document's own key (its {@code /Encrypt} is kept). A PDF
+     * encrypted with an owner password only whose permissions allow the change needs none.
+     *
+     * <p>The default extends without a password when {@code password} is {@code null} and refuses a password
+     * otherwise (an engine that does not open encrypted documents).
+     *
+     * @param document the signed PDF
+     * @param output where the extended PDF goes
+     * @param profile B-T, B-LT or B-LTA
+     * @param password the document's user (or owner) password, or {@code null} for none
+     * @return what was produced
+     * @throws SignatureEngineException {@link ErrorCode#ENCRYPTED_PDF} when the password is wrong or missing;
+     *                                  on any failure no output is written
+     */
+    default DocumentResult extend(DocumentSource document, DocumentTarget output, PadesProfile profile,
+                                  DocumentPassword password) {
+        if (password == null) {
+            return extend(document, output, profile);
+        }
+        throw noPasswords(this);
+    }
+
+    /**
      * Adds an RFC 3161 document time-stamp ({@code /DocTimeStamp}, {@code ETSI.RFC3161}) over the whole PDF.
      *
      * @param document the PDF, signed or not
@@ -64,6 +88,28 @@ public interface SignatureEngine extends AutoCloseable {
      * @throws SignatureEngineException on any failure; no output is written then
      */
     DocumentResult timestamp(DocumentSource document, DocumentTarget output);
+
+    /**
+     * As {@link #timestamp(DocumentSource, DocumentTarget)}, for an encrypted PDF: the password opens it and the
+     * new revision is encrypted with the document's own key (its {@code /Encrypt} is kept). A PDF encrypted with an
+     * owner password only whose permissions allow the change needs none.
+     *
+     * <p>The default time-stamps without a password when {@code password} is {@code null} and refuses a password
+     * otherwise (an engine that does not open encrypted documents).
+     *
+     * @param document the PDF, signed or not
+     * @param output where the time-stamped PDF goes
+     * @param password the document's user (or owner) password, or {@code null} for none
+     * @return what was produced
+     * @throws SignatureEngineException {@link ErrorCode#ENCRYPTED_PDF} when the password is wrong or missing;
+     *                                  on any failure no output is written
+     */
+    default DocumentResult timestamp(DocumentSource document, DocumentTarget output, DocumentPassword password) {
+        if (password == null) {
+            return timestamp(document, output);
+        }
+        throw noPasswords(this);
+    }
 
     /**
      * Step 1 of two-step signing, for keys the engine cannot call itself (HSM behind another service,
@@ -92,6 +138,37 @@ public interface SignatureEngine extends AutoCloseable {
      *                                  for a value that does not verify; no output is written then
      */
     SigningResult complete(byte[] state, byte[] signatureValue, DocumentSource document, DocumentTarget output);
+
+    /**
+     * As {@link #complete(byte[], byte[], DocumentSource, DocumentTarget)}, for an encrypted PDF prepared with
+     * {@link PrepareRequest.Builder#password(char[])}: the state does not carry the password, so step 2 needs it
+     * again.
+     *
+     * <p>The default completes without a password when {@code password} is {@code null} and refuses a password
+     * otherwise (an engine that does not open encrypted documents).
+     *
+     * @param state the state returned by {@link #prepare}
+     * @param signatureValue the signature over {@link PreparedSignature#dataToSign()}; ECDSA as DER or raw r‖s
+     * @param document the same document bytes given to {@link #prepare}
+     * @param output where the signed PDF goes
+     * @param password the document's user (or owner) password, or {@code null} for none
+     * @return what was produced
+     * @throws SignatureEngineException as {@link #complete(byte[], byte[], DocumentSource, DocumentTarget)}, and
+     *                                  {@link ErrorCode#ENCRYPTED_PDF} when the password is wrong or missing
+     */
+    default SigningResult complete(byte[] state, byte[] signatureValue, DocumentSource document, DocumentTarget output,
+                                   DocumentPassword password) {
+        if (password == null) {
+            return complete(state, signatureValue, document, output);
+        }
+        throw noPasswords(this);
+    }
+
+    private static SignatureEngineException noPasswords(SignatureEngine engine) {
+        return new SignatureEngineException(ErrorCode.INVALID_REQUEST,
+                engine.getClass().getSimpleName() + " does not open encrypted documents",
+                "Use an engine that writes PDFs (PadesSignatureEngine), or decrypt the document first.");
+    }
 
     /**
      * Adds every recipient's empty signature field to a PDF in one incremental revision (and, on a sandbox

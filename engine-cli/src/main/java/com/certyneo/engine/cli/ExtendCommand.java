@@ -1,5 +1,6 @@
 package com.certyneo.engine.cli;
 
+import com.certyneo.engine.DocumentPassword;
 import com.certyneo.engine.DocumentResult;
 import com.certyneo.engine.DocumentSource;
 import com.certyneo.engine.DocumentTarget;
@@ -33,16 +34,23 @@ final class ExtendCommand extends EngineCommand implements Callable<Integer> {
             description = "Target profile (default: ${DEFAULT-VALUE})")
     String profile;
 
+    @picocli.CommandLine.Mixin
+    PasswordOption password = new PasswordOption();
+
     @Override
     public Integer call() {
         Inputs.readable(input);
         Inputs.writable(output, input, inPlace);
         PadesProfile target = PadesProfile.parse(profile);
+        DocumentPassword documentPassword = password.documentPassword();
         try (PadesSignatureEngine engine = sandboxEngine();
              Progress progress = Progress.ticker(err(), terminal(), "Extending " + Progress.describe(input))) {
-            DocumentResult result = engine.extend(DocumentSource.of(input), DocumentTarget.of(output), target);
+            DocumentResult result = engine.extend(DocumentSource.of(input), DocumentTarget.of(output), target,
+                    documentPassword);
             progress.close();
             print(out(), "Extended", input, result);
+        } finally {
+            PasswordOption.destroy(documentPassword);
         }
         return 0;
     }

@@ -1,12 +1,14 @@
 package com.certyneo.engine.cli;
 
+import com.certyneo.engine.DocumentPassword;
 import com.certyneo.engine.ErrorCode;
 import com.certyneo.engine.SignatureEngineException;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --password-env VAR} option of sign and validate: the password of an encrypted PDF, read from an
- * environment variable (passwords are never taken on the command line, where other users of the machine see them).
+ * The {@code --password-env VAR} option of sign, validate, extend and timestamp: the password of an encrypted PDF,
+ * read from an environment variable (passwords are never taken on the command line, where other users of the machine
+ * see them).
  */
 final class PasswordOption {
 
@@ -31,5 +33,29 @@ final class PasswordOption {
                     + "--password-env.");
         }
         return value.toCharArray();
+    }
+
+    /**
+     * @return the password for an engine operation (the caller destroys it after the operation), or {@code null}
+     *         when the option is not given
+     * @throws SignatureEngineException INVALID_REQUEST when the variable is not set
+     */
+    DocumentPassword documentPassword() {
+        char[] chars = password();
+        if (chars == null) {
+            return null;
+        }
+        try {
+            return DocumentPassword.of(chars);
+        } finally {
+            java.util.Arrays.fill(chars, '\0');
+        }
+    }
+
+    /** Destroys {@code password} when there is one. */
+    static void destroy(DocumentPassword password) {
+        if (password != null) {
+            password.destroy();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package com.certyneo.engine.cli;
 
+import com.certyneo.engine.DocumentPassword;
 import com.certyneo.engine.DocumentResult;
 import com.certyneo.engine.DocumentSource;
 import com.certyneo.engine.DocumentTarget;
@@ -35,11 +36,15 @@ final class TimestampCommand extends EngineCommand implements Callable<Integer> 
             + "certificate or one it issued (PEM/DER file; repeatable)")
     java.util.List<java.nio.file.Path> tsaPins = new java.util.ArrayList<>();
 
+    @picocli.CommandLine.Mixin
+    PasswordOption password = new PasswordOption();
+
     @Override
     public Integer call() {
         Inputs.readable(input);
         Inputs.writable(output, input, inPlace);
         TsaClients.requireTsa(tsa, tsaPins);
+        DocumentPassword documentPassword = password.documentPassword();
         PadesSignatureEngine configured;
         if (tsa.isEmpty()) {
             configured = sandboxEngine();
@@ -48,9 +53,11 @@ final class TimestampCommand extends EngineCommand implements Callable<Integer> 
         }
         try (PadesSignatureEngine engine = configured;
              Progress progress = Progress.ticker(err(), terminal(), "Time-stamping " + Progress.describe(input))) {
-            DocumentResult result = engine.timestamp(DocumentSource.of(input), DocumentTarget.of(output));
+            DocumentResult result = engine.timestamp(DocumentSource.of(input), DocumentTarget.of(output), documentPassword);
             progress.close();
             ExtendCommand.print(out(), "Time-stamped", input, result);
+        } finally {
+            PasswordOption.destroy(documentPassword);
         }
         return 0;
     }

@@ -129,7 +129,7 @@ final class BatchSigning {
             ByteArrayOutputStream buffer = new ByteArrayOutputStream(inputs[i].length + 64 * 1024);
             try {
                 SigningResult r = engine.complete(prepared[i].state(), values[i], DocumentSource.of(inputs[i], name),
-                        DocumentTarget.of(buffer));
+                        DocumentTarget.of(buffer), request.password().orElse(null));
                 results[i] = new SigningResult(r.level(), r.profile(), r.certificateChain(), r.signingTime(), r.timestampTime(),
                         r.inputSha256(), r.preparedSha256(), r.outputSha256(), request.output().path(), r.sandbox(),
                         r.warnings());

@@ -383,12 +383,18 @@ public final class PadesSignatureEngine implements SignatureEngine {
      */
     @Override
     public DocumentResult extend(DocumentSource document, DocumentTarget output, PadesProfile profile) {
+        return extend(document, output, profile, null);
+    }
+
+    @Override
+    public DocumentResult extend(DocumentSource document, DocumentTarget output, PadesProfile profile,
+                                 com.certyneo.engine.DocumentPassword password) {
         Objects.requireNonNull(profile, "profile");
         if (profile == PadesProfile.B_B) {
             throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Signatures cannot be extended to B-B",
                     "Extend to B-T, B-LT or B-LTA.");
         }
-        return augment(document, output, profile, false,
+        return augment(document, output, profile, false, password,
                 (sink, name, recorder) -> pipeline.extend(sink, name, profile, recorder));
     }
 
@@ -398,7 +404,13 @@ public final class PadesSignatureEngine implements SignatureEngine {
      */
     @Override
     public DocumentResult timestamp(DocumentSource document, DocumentTarget output) {
-        return augment(document, output, null, mode.isSandbox(), (sink, name, recorder) -> {
+        return timestamp(document, output, null);
+    }
+
+    @Override
+    public DocumentResult timestamp(DocumentSource document, DocumentTarget output,
+                                    com.certyneo.engine.DocumentPassword password) {
+        return augment(document, output, null, mode.isSandbox(), password, (sink, name, recorder) -> {
             int signatures = SigningPipeline.signatures(sink, name);
             SigningPipeline.appendDocumentTimestamp(sink, name, recorder);
             return new SigningPipeline.Augmented(signatures, List.of());
@@ -419,12 +431,14 @@ public final class PadesSignatureEngine implements SignatureEngine {
      *
      * @param profile the target profile of an extension, or {@code null} for a document time-stamp
      * @param mark    whether a sandbox engine marks the document first
+     * @param password the document's password, or {@code null}
      */
     private DocumentResult augment(DocumentSource document, DocumentTarget output, PadesProfile profile, boolean mark,
-                                   Augmentation operation) {
+                                   com.certyneo.engine.DocumentPassword password, Augmentation operation) {
         Objects.requireNonNull(document, "document");
         Objects.requireNonNull(output, "output");
-        return guarded(document.name(), () -> augmentChecked(document, output, profile, mark, operation));
+        return guarded(document.name(), () -> DocumentPasswords.with(Optional.ofNullable(password),
+                () -> augmentChecked(document, output, profile, mark, operation)));
     }
 
     private DocumentResult augmentChecked(DocumentSource document, DocumentTarget output, PadesProfile profile,
@@ -518,14 +532,22 @@ public final class PadesSignatureEngine implements SignatureEngine {
     @Override
     public PreparedSignature prepare(PrepareRequest request) {
         Objects.requireNonNull(request, "request");
-        return guarded(request.document().name(), () -> twoStep.prepare(request));
+        return guarded(request.document().name(),
+                () -> DocumentPasswords.with(request.password(), () -> twoStep.prepare(request)));
     }
 
     @Override
     public SigningResult complete(byte[] state, byte[] signatureValue, DocumentSource document, DocumentTarget output) {
+        return complete(state, signatureValue, document, output, null);
+    }
+
+    @Override
+    public SigningResult complete(byte[] state, byte[] signatureValue, DocumentSource document, DocumentTarget output,
+                                  com.certyneo.engine.DocumentPassword password) {
         Objects.requireNonNull(document, "document");
         Objects.requireNonNull(output, "output");
-        return guarded(document.name(), () -> twoStep.complete(state, signatureValue, document, output));
+        return guarded(document.name(), () -> DocumentPasswords.with(Optional.ofNullable(password),
+                () -> twoStep.complete(state, signatureValue, document, output)));
     }
 
     @Override

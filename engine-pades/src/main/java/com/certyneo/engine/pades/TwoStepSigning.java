@@ -1,8 +1,10 @@
 package com.certyneo.engine.pades;
 
+import com.certyneo.engine.CertificationLevel;
 import com.certyneo.engine.DocumentSource;
 import com.certyneo.engine.DocumentTarget;
 import com.certyneo.engine.ErrorCode;
+import com.certyneo.engine.FieldLock;
 import com.certyneo.engine.PadesProfile;
 import com.certyneo.engine.PrepareRequest;
 import com.certyneo.engine.PreparedSignature;
@@ -69,7 +71,7 @@ final class TwoStepSigning {
         }
         SignRequest shape = shape(request.document(), DocumentTarget.of(OutputStream.nullOutputStream()), request.signer(),
                 request.level(), profile, request.reason(), request.location(), request.contactInfo(), request.fieldName(),
-                request.appearance());
+                request.appearance(), request.certification(), request.lock());
         try {
             CadesSignature plan = engine.pipeline().plan(new SigningPipeline.HeapSink(prepared), name,
                     engine.spec(shape, profile, new ExternalKey(chain), signingTime, request.rsaPss()));
@@ -80,7 +82,7 @@ final class TwoStepSigning {
             TwoStepState state = new TwoStepState(engine.mode().isSandbox(), name, Digests.sha256(input), !superset, increment,
                     request.level(), profile, request.signer().name(), request.signer().email(), request.reason(),
                     request.location(), request.contactInfo(), signingTime, request.rsaPss(), chain, Digests.sha256(tbs), jca,
-                    request.fieldName(), request.appearance());
+                    request.fieldName(), request.appearance(), request.certification(), request.lock());
             return new PreparedSignature(tbs, plan.toBeSignedDigest(), plan.digestAlgorithm(), jca, chain,
                     state.encode(stateKey));
         } catch (IOException | RuntimeException e) {
@@ -113,7 +115,8 @@ final class TwoStepSigning {
         String name = state.documentName();
         Signer signer = Signer.of(state.signerName(), state.signerEmail());
         SignRequest shape = shape(DocumentSource.of(input, name), output, signer, state.level(), state.profile(),
-                state.reason(), state.location(), state.contactInfo(), state.fieldName(), state.appearance());
+                state.reason(), state.location(), state.contactInfo(), state.fieldName(), state.appearance(),
+                state.certification(), state.lock());
         SigningPipeline.HeapSink sink = new SigningPipeline.HeapSink(prepared);
         SigningPipeline.Signed result;
         try {
@@ -142,9 +145,10 @@ final class TwoStepSigning {
     private static SignRequest shape(DocumentSource document, DocumentTarget output, Signer signer, SignatureLevel level,
                                      PadesProfile profile, Optional<String> reason, Optional<String> location,
                                      Optional<String> contact, Optional<String> field,
-                                     Optional<VisibleAppearance> appearance) {
+                                     Optional<VisibleAppearance> appearance,
+                                     Optional<CertificationLevel> certification, Optional<FieldLock> lock) {
         return new SignRequest(document, output, signer, level, Optional.of(profile), reason, location, contact,
-                field, appearance, Optional.empty(), Optional.empty(), Optional.empty());
+                field, appearance, certification, lock, Optional.empty());
     }
 
     /** The certificate chain of a key the engine cannot call: it only shapes the signed attributes. */

@@ -1,6 +1,8 @@
 package com.certyneo.engine.pades;
 
+import com.certyneo.engine.CertificationLevel;
 import com.certyneo.engine.ErrorCode;
+import com.certyneo.engine.FieldLock;
 import com.certyneo.engine.PadesProfile;
 import com.certyneo.engine.SignatureEngineException;
 import com.certyneo.engine.SignatureLevel;
@@ -28,7 +30,8 @@ import java.util.Optional;
  * the caller supplies the same document again, and the state pins it by SHA-256. It does contain the
  * small revision the engine appended during preparation (its output is not reproducible byte for
  * byte, since PDFBox writes a fresh /ID and dates), so step 2 rebuilds exactly the bytes step 1
- * hashed. The whole state is versioned and sealed with HMAC-SHA256 under the engine's state key.
+ * hashed. The whole state is versioned and sealed with HMAC-SHA256 under the engine's state key. It never holds the
+ * password of an encrypted document (the state is sealed, not secret): step 2 is given it again.
  *
  * <p>Layout: magic "CN2S", version, fields, then the 32-byte HMAC of everything before it.
  */
@@ -36,14 +39,15 @@ record TwoStepState(boolean sandbox, String documentName, byte[] inputSha256, bo
                     SignatureLevel level, PadesProfile profile, String signerName, String signerEmail,
                     Optional<String> reason, Optional<String> location, Optional<String> contactInfo,
                     Instant signingTime, boolean rsaPss, List<X509Certificate> chain, byte[] dataToSignSha256,
-                    String signatureAlgorithm, Optional<String> fieldName, Optional<VisibleAppearance> appearance) {
+                    String signatureAlgorithm, Optional<String> fieldName, Optional<VisibleAppearance> appearance,
+                    Optional<CertificationLevel> certification, Optional<FieldLock> lock) {
 
     private static final int MAGIC = 0x434E3253; // "CN2S"
     /**
-     * 3: with the visible appearance box; 2: the engine's own pipeline, with the field name (states of version 1
-     * were for the DSS path).
+     * 4: with certification and field lock; 3: with the visible appearance box; 2: the engine's own pipeline, with
+     * the field name (states of version 1 were for the DSS path).
      */
-    private static final int VERSION = 3;
+    private static final int VERSION = 4;
     private static final int MAC_LENGTH = 32;
     private static final int MAX_STATE = 64 * 1024 * 1024;
 
@@ -82,8 +86,17 @@ record TwoStepState(boolean sandbox, String documentName, byte[] inputSha256, bo
                 out.writeFloat(box.y());
                 out.writeFloat(box.width());
                 out.writeFloat(box.height());
-                if (box.image().isPresent()) { // after the box, so that states without an image keep their bytes
+                out.writeBoolean(box.image().isPresent());
+                if (box.image().isPresent()) {
                     bytes(out, box.image().get().bytes());
+                }
+            }
+            out.writeShort(certification.map(CertificationLevel::permission).orElse(0));
+            optional(out, lock.map(l -> l.action().name()));
+            if (lock.isPresent()) {
+                out.writeShort(lock.get().fields().size());
+                for (String field : lock.get().fields()) {
+                    out.writeUTF(field);
                 }
             }
             out.flush();
@@ -137,15 +150,27 @@ record TwoStepState(boolean sandbox, String documentName, byte[] inputSha256, bo
                     ? Optional.of(VisibleAppearance.of(in.readInt(), in.readFloat(), in.readFloat(), in.readFloat(),
                             in.readFloat()))
                     : Optional.empty();
-            if (appearance.isPresent() && in.available() > 0) {
+            if (appearance.isPresent() && in.readBoolean()) {
                 appearance = Optional.of(appearance.get().withImage(com.certyneo.engine.AppearanceImage.of(bytes(in))));
+            }
+            int permission = in.readShort();
+            Optional<CertificationLevel> certification = permission == 0 ? Optional.empty()
+                    : Optional.of(CertificationLevel.ofPermission(permission));
+            Optional<FieldLock.Action> action = optional(in).map(FieldLock.Action::valueOf);
+            Optional<FieldLock> lock = Optional.empty();
+            if (action.isPresent()) {
+                List<String> fields = new ArrayList<>();
+                for (int i = in.readShort(); i > 0; i--) {
+                    fields.add(in.readUTF());
+                }
+                lock = Optional.of(new FieldLock(action.get(), fields));
             }
             if (in.read() != -1) {
                 throw new IOException("trailing bytes");
             }
             return new TwoStepState(sandbox, name, inputSha256, replaced, increment, level, profile, signerName, signerEmail,
                     reason, location, contact, signingTime, rsaPss, List.copyOf(chain), tbsSha, algorithm, field,
-                    appearance);
+                    appearance, certification, lock);
         } catch (SignatureEngineException e) {
             throw mismatch("it does not parse (an unusable appearance box)");
         } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {

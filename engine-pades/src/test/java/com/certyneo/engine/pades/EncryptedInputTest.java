@@ -1,5 +1,6 @@
 package com.certyneo.engine.pades;
 
+import com.certyneo.engine.DocumentPassword;
 import com.certyneo.engine.DocumentSource;
 import com.certyneo.engine.DocumentTarget;
 import com.certyneo.engine.ErrorCode;
@@ -220,6 +221,120 @@ class EncryptedInputTest {
         assertSignedAt(engine.validate(DocumentSource.of(out), ValidationOptions.sandbox()), PadesProfile.B_LT);
     }
 
+    static Stream<Scheme> aesAndRc4() {
+        return Stream.of(AES256, RC4);
+    }
+
+    /** Two-step signing with the user password: given at prepare and again at complete (the state never holds it). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("aesAndRc4")
+    void twoStepSigningWithTheUserPassword(Scheme scheme) throws Exception {
+        Path in = encrypt(scheme, USER, OWNER, List.of());
+        byte[] pdf = Files.readAllBytes(in);
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        java.security.KeyPair pair = generator.generateKeyPair();
+        Signer signer = SharedSandboxTest.jane();
+        List<java.security.cert.X509Certificate> chain = OneTimeCertificateAuthority
+                .sandbox(engine.sandboxPki().orElseThrow()).issue(signer, pair.getPublic(), java.time.Instant.now());
+        com.certyneo.engine.PrepareRequest.Builder request = com.certyneo.engine.PrepareRequest.builder()
+                .document(DocumentSource.of(pdf, "encrypted.pdf")).signer(signer).profile(PadesProfile.B_LT)
+                .certificateChain(chain);
+
+        SignatureEngineException wrong = assertThrows(SignatureEngineException.class,
+                () -> engine.prepare(request.password("nope".toCharArray()).build()));
+        assertEquals(ErrorCode.ENCRYPTED_PDF, wrong.code(), wrong.toString());
+        SignatureEngineException missing = assertThrows(SignatureEngineException.class,
+                () -> engine.prepare(request.password(null).build()));
+        assertEquals(ErrorCode.ENCRYPTED_PDF, missing.code(), missing.toString());
+
+        com.certyneo.engine.PreparedSignature prepared = engine.prepare(request.password(USER.toCharArray()).build());
+        assertFalse(new String(prepared.state(), StandardCharsets.ISO_8859_1).contains(USER), "the state holds no password");
+        java.security.Signature ecdsa = java.security.Signature.getInstance(prepared.signatureAlgorithm());
+        ecdsa.initSign(pair.getPrivate());
+        ecdsa.update(prepared.dataToSign());
+        byte[] value = ecdsa.sign();
+        Path out = dir.resolve("two-step.pdf");
+        SignatureEngineException noPassword = assertThrows(SignatureEngineException.class, () -> engine.complete(
+                prepared.state(), value, DocumentSource.of(pdf, "encrypted.pdf"), DocumentTarget.of(out)));
+        assertEquals(ErrorCode.ENCRYPTED_PDF, noPassword.code(), noPassword.toString());
+        assertFalse(Files.exists(out));
+        engine.complete(prepared.state(), value, DocumentSource.of(pdf, "encrypted.pdf"), DocumentTarget.of(out),
+                DocumentPassword.of(USER.toCharArray()));
+        assertKeepsEncryption(in, out, scheme, USER);
+        assertPasses(out, PadesProfile.B_LT, USER);
+        assertOpensInOtherReaders(out, USER);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("aesAndRc4")
+    void extendWithTheUserPassword(Scheme scheme) throws Exception {
+        Path in = encrypt(scheme, USER, OWNER, List.of());
+        Path signed = dir.resolve("b-t.pdf");
+        engine.sign(request(in, signed, PadesProfile.B_T).password(USER.toCharArray()).build());
+        Path out = dir.resolve("extended.pdf");
+        assertRefusedWithoutThePassword(out, password -> engine.extend(DocumentSource.of(signed), DocumentTarget.of(out),
+                PadesProfile.B_LTA, password));
+        engine.extend(DocumentSource.of(signed), DocumentTarget.of(out), PadesProfile.B_LTA,
+                DocumentPassword.of(USER.toCharArray()));
+        assertKeepsEncryption(in, out, scheme, USER);
+        assertPasses(out, PadesProfile.B_LTA, USER);
+        assertOpensInOtherReaders(out, USER);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("aesAndRc4")
+    void documentTimestampWithTheUserPassword(Scheme scheme) throws Exception {
+        Path in = encrypt(scheme, USER, OWNER, List.of());
+        Path out = dir.resolve("stamped.pdf");
+        assertRefusedWithoutThePassword(out, password -> engine.timestamp(DocumentSource.of(in), DocumentTarget.of(out),
+                password));
+        engine.timestamp(DocumentSource.of(in), DocumentTarget.of(out), DocumentPassword.of(USER.toCharArray()));
+        assertKeepsEncryption(in, out, scheme, USER);
+        ValidationReport report = engine.validate(DocumentSource.of(out),
+                ValidationOptions.sandbox().withPassword(USER.toCharArray()));
+        assertEquals(1, report.signatures().size(), report.toString());
+        SignatureValidation stamp = report.signatures().get(0);
+        assertTrue(stamp.documentTimestamp(), stamp.toString());
+        assertEquals(Indication.TOTAL_PASSED, stamp.indication(), stamp.toString());
+        assertTrue(stamp.modifications().isEmpty(), stamp.toString());
+        assertOpensInOtherReaders(out, USER, false);
+    }
+
+    /** A batch of encrypted documents (signAll prepares and completes each on the two-step pipeline). */
+    @Test
+    void aBatchOfEncryptedDocuments() throws Exception {
+        Path aes = encrypt(AES256, USER, OWNER, List.of());
+        Path rc4 = encrypt(RC4, USER, OWNER, List.of());
+        Path outAes = dir.resolve("batch-aes.pdf");
+        Path outRc4 = dir.resolve("batch-rc4.pdf");
+        SignatureEngineException wrong = assertThrows(SignatureEngineException.class, () -> engine.signAll(List.of(
+                request(aes, outAes, PadesProfile.B_LT).password(USER.toCharArray()).build(),
+                request(rc4, outRc4, PadesProfile.B_LT).password("nope".toCharArray()).build())));
+        assertEquals(ErrorCode.ENCRYPTED_PDF, wrong.code(), wrong.toString());
+        assertFalse(Files.exists(outAes) || Files.exists(outRc4), "nothing of the batch is written");
+        engine.signAll(List.of(request(aes, outAes, PadesProfile.B_LT).password(USER.toCharArray()).build(),
+                request(rc4, outRc4, PadesProfile.B_LT).password(USER.toCharArray()).build()));
+        assertKeepsEncryption(aes, outAes, AES256, USER);
+        assertKeepsEncryption(rc4, outRc4, RC4, USER);
+        for (Path out : List.of(outAes, outRc4)) {
+            assertPasses(out, PadesProfile.B_LT, USER);
+            assertOpensInOtherReaders(out, USER);
+        }
+    }
+
+    /** A wrong and a missing password are ENCRYPTED_PDF, naming neither password; nothing is written. */
+    private static void assertRefusedWithoutThePassword(Path out, java.util.function.Consumer<DocumentPassword> operation) {
+        for (String given : Arrays.asList("nope", null)) {
+            SignatureEngineException e = assertThrows(SignatureEngineException.class,
+                    () -> operation.accept(given == null ? null : DocumentPassword.of(given.toCharArray())));
+            assertEquals(ErrorCode.ENCRYPTED_PDF, e.code(), e.toString());
+            assertTrue(e.getMessage().contains(given == null ? "no password" : "does not open it"), e.getMessage());
+            assertFalse(e.getMessage().contains(USER) || e.getMessage().contains("nope"), e.getMessage());
+            assertFalse(Files.exists(out));
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     static SignRequest.Builder request(Path in, Path out, PadesProfile profile) {
@@ -296,13 +411,18 @@ class EncryptedInputTest {
     }
 
     private static void assertOpensInOtherReaders(Path out, String password) throws Exception {
+        assertOpensInOtherReaders(out, password, true);
+    }
+
+    /** @param signed whether pdfsig must find a valid signature (it does not check document time-stamps) */
+    private static void assertOpensInOtherReaders(Path out, String password, boolean signed) throws Exception {
         String check = run(List.of("qpdf", "--check", "--password=" + password, out.toString()));
         assertTrue(check.contains("No syntax or stream encoding errors"), check);
         if (ExternalValidators.require("pdftotext")) {
             String text = run(List.of("pdftotext", "-upw", password, out.toString(), "-"));
             assertFalse(text.isBlank(), "pdftotext extracts the text");
         }
-        if (ExternalValidators.require("pdfsig")) {
+        if (signed && ExternalValidators.require("pdfsig")) {
             String sig = run(List.of("pdfsig", "-nocert", "-upw", password, out.toString()));
             assertTrue(ExternalValidators.validSignatureCount(sig) >= 1, sig);
         }

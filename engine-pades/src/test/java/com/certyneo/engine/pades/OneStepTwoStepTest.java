@@ -1,14 +1,21 @@
 package com.certyneo.engine.pades;
 
+import com.certyneo.engine.CertificationLevel;
 import com.certyneo.engine.DocumentSource;
 import com.certyneo.engine.DocumentTarget;
+import com.certyneo.engine.ErrorCode;
+import com.certyneo.engine.Indication;
+import com.certyneo.engine.FieldLock;
 import com.certyneo.engine.PadesProfile;
 import com.certyneo.engine.PrepareRequest;
 import com.certyneo.engine.PreparedSignature;
 import com.certyneo.engine.SignRequest;
+import com.certyneo.engine.SignatureEngineException;
+import com.certyneo.engine.SignatureValidation;
 import com.certyneo.engine.SignatureLevel;
 import com.certyneo.engine.Signer;
 import com.certyneo.engine.ValidationOptions;
+import com.certyneo.engine.ValidationReport;
 import com.certyneo.engine.VisibleAppearance;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -17,12 +24,16 @@ import org.apache.pdfbox.pdmodel.interactive.annotation.PDAnnotationWidget;
 import org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField;
 import com.certyneo.testvectors.PdfVector;
 import com.certyneo.testvectors.SamplePdfs;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -33,6 +44,8 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -78,7 +91,21 @@ class OneStepTwoStepTest {
                         b -> b.appearance(BOX).reason("Approved")),
                 new Option("visible box with image", b -> b.appearance(BOX_WITH_IMAGE), b -> b.appearance(BOX_WITH_IMAGE)),
                 new Option("existing field, visible", b -> b.field("approver").appearance(BOX),
-                        b -> b.field("approver").appearance(BOX)));
+                        b -> b.field("approver").appearance(BOX)),
+                new Option("certify no-changes", b -> b.certify(CertificationLevel.NO_CHANGES),
+                        b -> b.certify(CertificationLevel.NO_CHANGES)),
+                new Option("certify form-fill", b -> b.certify(CertificationLevel.FORM_FILL),
+                        b -> b.certify(CertificationLevel.FORM_FILL)),
+                new Option("certify annotate", b -> b.certify(CertificationLevel.ANNOTATE),
+                        b -> b.certify(CertificationLevel.ANNOTATE)),
+                new Option("lock all", b -> b.lockFields(FieldLock.all()), b -> b.lockFields(FieldLock.all())),
+                new Option("lock include", b -> b.lockFields(FieldLock.include("witness")),
+                        b -> b.lockFields(FieldLock.include("witness"))),
+                new Option("lock exclude", b -> b.lockFields(FieldLock.exclude("witness")),
+                        b -> b.lockFields(FieldLock.exclude("witness"))),
+                new Option("certify form-fill, lock include", b -> b.certify(CertificationLevel.FORM_FILL)
+                        .lockFields(FieldLock.include("witness")), b -> b.certify(CertificationLevel.FORM_FILL)
+                        .lockFields(FieldLock.include("witness"))));
         return Stream.of(PadesProfile.B_B, PadesProfile.B_T).flatMap(profile ->
                 options.stream().map(option -> Arguments.of(profile, option)));
     }
@@ -89,7 +116,7 @@ class OneStepTwoStepTest {
         PadesSignatureEngine engine = PadesSignatureEngine.builder().sealKey(FIXTURE.sealKey())
                 .timestampSource(FIXTURE.tsa()).trustAnchor(FIXTURE.root()).clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
         byte[] input = option.name().startsWith("existing field") ? PdfVector.FORM_EMPTY_SIGNATURE_FIELDS.bytes()
-                : SamplePdfs.minimal();
+                : option.name().contains("lock") ? PdfVector.FORM_EMPTY_SIGNATURE_FIELDS.bytes() : SamplePdfs.minimal();
         Signer signer = Signer.parse("Jane Doe <jane@example.com>");
 
         ByteArrayOutputStream one = new ByteArrayOutputStream();
@@ -114,6 +141,21 @@ class OneStepTwoStepTest {
         assertArrayEquals(Arrays.copyOfRange(a, gapEnd, (int) (rangeA[2] + rangeA[3])),
                 Arrays.copyOfRange(b, gapEnd, (int) (rangeB[2] + rangeB[3])), "the same bytes after /Contents");
         assertEquals(a.length, rangeA[2] + rangeA[3], "B-B and B-T end with the signature revision");
+
+        SignRequest oneStep = option.one().apply(SignRequest.builder().document(DocumentSource.of(input, "in.pdf"))
+                .output(DocumentTarget.of(new ByteArrayOutputStream())).signer(signer)).build();
+        PrepareRequest fromOneStep = PrepareRequest.from(oneStep, FIXTURE.sealKey().certificateChain()).build();
+        assertEquals(oneStep.certification(), fromOneStep.certification(), "PrepareRequest.from keeps the certification");
+        assertEquals(oneStep.lock(), fromOneStep.lock(), "PrepareRequest.from keeps the field lock");
+        if (option.name().contains("certify") || option.name().contains("lock")) {
+            for (byte[] signed : List.of(a, b)) {
+                try (PDDocument document = Loader.loadPDF(signed)) {
+                    String dictionary = document.getLastSignatureDictionary().getCOSObject().toString();
+                    assertEquals(option.name().contains("certify"), dictionary.contains("DocMDP"), dictionary);
+                    assertEquals(option.name().contains("lock"), dictionary.contains("FieldMDP"), dictionary);
+                }
+            }
+        }
 
         if (option.name().contains("visible")) {
             assertEquals(java.util.Optional.of(option.name().contains("image") ? BOX_WITH_IMAGE : BOX), PrepareRequest.from(option.one().apply(SignRequest.builder()
@@ -147,6 +189,92 @@ class OneStepTwoStepTest {
             assertTrue(signature.errors().stream().noneMatch(e -> e.contains("signature value") || e.contains("format")),
                     signature.errors().toString());
         }
+    }
+
+    /** A certification or field lock set at step 1, and the later change it forbids. */
+    record Rule(String name, CertificationLevel certify, FieldLock lock, PdfVector input, CertificationTest.Change change,
+                String subIndication) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Rule> rules() {
+        return Stream.of(
+                new Rule("certify no-changes, then a new page", CertificationLevel.NO_CHANGES, null, PdfVector.MINIMAL,
+                        CertificationTest.NEW_PAGE, SignatureValidation.CERTIFICATION_VIOLATED),
+                new Rule("certify form-fill, then a new annotation", CertificationLevel.FORM_FILL, null, PdfVector.MINIMAL,
+                        CertificationTest.NEW_ANNOTATION, SignatureValidation.CERTIFICATION_VIOLATED),
+                new Rule("certify annotate, then a new page", CertificationLevel.ANNOTATE, null, PdfVector.MINIMAL,
+                        CertificationTest.NEW_PAGE, SignatureValidation.CERTIFICATION_VIOLATED),
+                new Rule("lock all, then a field value", null, FieldLock.all(), PdfVector.OBJECT_STREAMS,
+                        CertificationTest.FIELD_VALUE, SignatureValidation.FIELD_LOCK_VIOLATED),
+                new Rule("lock include, then a field value", null, FieldLock.include("comment"), PdfVector.OBJECT_STREAMS,
+                        CertificationTest.FIELD_VALUE, SignatureValidation.FIELD_LOCK_VIOLATED),
+                new Rule("lock exclude, then a field value", null, FieldLock.exclude("other"), PdfVector.OBJECT_STREAMS,
+                        CertificationTest.FIELD_VALUE, SignatureValidation.FIELD_LOCK_VIOLATED));
+    }
+
+    /**
+     * The certification or lock of a two-step signature is the real thing: the output validates TOTAL_PASSED under
+     * DSS, a P=1 certification refuses a later signature (one-step and two-step) with DOCUMENT_LOCKED, and the change
+     * the rule forbids fails the signature with the rule's sub-indication.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("rules")
+    void twoStepCertificationAndLocksAreEnforced(Rule rule, @TempDir Path home) throws Exception {
+        try (PadesSignatureEngine engine = PadesSignatureEngine.sandbox(home)) {
+            List<X509Certificate> anchors = List.of(engine.sandboxPki().orElseThrow().rootCertificate());
+            byte[] signed = twoStep(engine, rule.input().bytes(), b -> b.certify(rule.certify()).lockFields(rule.lock()));
+            try (PDDocument document = Loader.loadPDF(signed)) {
+                String dictionary = document.getLastSignatureDictionary().getCOSObject().toString();
+                assertEquals(rule.certify() != null, dictionary.contains("DocMDP"), dictionary);
+                assertEquals(rule.lock() != null, dictionary.contains("FieldMDP"), dictionary);
+            }
+            DssFindings.Entry raw = DssFindings.of(signed, anchors).signatures().get(0);
+            assertEquals("TOTAL_PASSED", raw.indication(), raw.toString());
+            ValidationReport report = engine.validate(DocumentSource.of(signed, "signed.pdf"), ValidationOptions.sandbox());
+            assertTrue(report.allPassed(), report.toString());
+
+            if (rule.certify() == CertificationLevel.NO_CHANGES) {
+                Path never = home.resolve("never.pdf");
+                SignatureEngineException one = assertThrows(SignatureEngineException.class, () -> engine.sign(
+                        SignRequest.builder().document(DocumentSource.of(signed, "signed.pdf"))
+                                .output(DocumentTarget.of(never)).signer(SharedSandboxTest.jane()).build()));
+                assertEquals(ErrorCode.DOCUMENT_LOCKED, one.code(), one.toString());
+                SignatureEngineException two = assertThrows(SignatureEngineException.class,
+                        () -> twoStep(engine, signed, b -> b));
+                assertEquals(ErrorCode.DOCUMENT_LOCKED, two.code(), two.toString());
+                assertFalse(Files.exists(never));
+            }
+
+            byte[] changed = CertificationTest.incremental(signed, rule.change());
+            SignatureValidation broken = engine.validate(DocumentSource.of(changed, "changed.pdf"),
+                    ValidationOptions.sandbox()).signatures().get(0);
+            assertEquals(Indication.TOTAL_FAILED, broken.indication(), broken.toString());
+            assertEquals(rule.subIndication(), broken.subIndication().orElseThrow(), broken.toString());
+        }
+    }
+
+    /** Signs {@code input} in two steps on a sandbox engine with an EC key outside it, at B-LT. */
+    static byte[] twoStep(PadesSignatureEngine engine, byte[] input, UnaryOperator<PrepareRequest.Builder> options)
+            throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        java.security.KeyPair pair = generator.generateKeyPair();
+        Signer signer = SharedSandboxTest.jane();
+        List<X509Certificate> chain = OneTimeCertificateAuthority.sandbox(engine.sandboxPki().orElseThrow())
+                .issue(signer, pair.getPublic(), Instant.now());
+        PreparedSignature prepared = engine.prepare(options.apply(PrepareRequest.builder()
+                .document(DocumentSource.of(input, "in.pdf")).signer(signer).profile(PadesProfile.B_LT)
+                .certificateChain(chain)).build());
+        java.security.Signature ecdsa = java.security.Signature.getInstance(prepared.signatureAlgorithm());
+        ecdsa.initSign(pair.getPrivate());
+        ecdsa.update(prepared.dataToSign());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        engine.complete(prepared.state(), ecdsa.sign(), DocumentSource.of(input, "in.pdf"), DocumentTarget.of(out));
+        return out.toByteArray();
     }
 
     private static long[] lastByteRange(byte[] pdf) {
