@@ -1,6 +1,9 @@
 package com.certyneo.engine.pades;
 
 import eu.europa.esig.dss.model.DSSDocument;
+import eu.europa.esig.dss.model.InMemoryDocument;
+import eu.europa.esig.dss.pades.validation.ByteRange;
+import eu.europa.esig.dss.pades.validation.PdfByteRangeDocument;
 import eu.europa.esig.dss.pades.validation.PdfRevision;
 import eu.europa.esig.dss.pades.validation.PdfSignatureDictionary;
 import eu.europa.esig.dss.pades.validation.PdfSignatureField;
@@ -32,8 +35,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The DSS PDF object factory of a validation: DSS's PDFBox services with four changes, each one where it changes
- * no conclusion of DSS's (the last two only where the engine's structural comparison, {@link RevisionDiff}, makes
+ * The DSS PDF object factory of a validation: DSS's PDFBox services with five changes, each one where it changes
+ * no conclusion of DSS's (the third and fourth only where the engine's structural comparison, {@link RevisionDiff}, makes
  * them equivalent).
  *
  * <ul>
@@ -55,6 +58,8 @@ import java.util.Map;
  *       any signature (RevisionDiff counts a redefined signature dictionary as a change), the check compares
  *       identical objects, and parsing every earlier signature's contents again in every revision (n x n
  *       signature dictionaries) is the cost it saves.</li>
+ *   <li>A revision DSS reads while listing an in-memory document is handed to PDFBox as an exact copy of its bytes
+ *       ({@link #inMemory}) instead of through streams (always: the same bytes).</li>
  * </ul>
  */
 final class ValidationObjFactory extends AbstractPdfObjFactory {
@@ -131,6 +136,9 @@ final class ValidationObjFactory extends AbstractPdfObjFactory {
         @Override
         protected PdfDocumentReader loadPdfDocumentReader(DSSDocument document, char[] pwd) throws IOException {
             String password = pwd == null ? null : new String(pwd);
+            if (listed != null) {
+                document = inMemory(document, listed);
+            }
             if (compare || listed == null) {
                 return new Reader(document, password, null, false);
             }
@@ -176,6 +184,35 @@ final class ValidationObjFactory extends AbstractPdfObjFactory {
                 return read;
             }
         }
+    }
+
+    /**
+     * A revision of {@code listed} that DSS hands over as a byte range of it (always from offset 0), as one exact
+     * copy of those bytes when {@code listed} is in memory. DSS's reader would otherwise pull the range through its
+     * byte-range stream into PDFBox's chunked stream buffer: a 30-signer B-LTA document has 120 such revision loads
+     * per validation (measured: the revision listing went from 17.7 % to 15.2 % of the validation's CPU samples).
+     * The reader sees the same bytes either way. Anything else (a file, a range not from the start or past the end)
+     * is returned unchanged, for DSS to read as it would.
+     */
+    static DSSDocument inMemory(DSSDocument document, DSSDocument listed) {
+        if (!(document instanceof PdfByteRangeDocument range) || !(listed instanceof InMemoryDocument whole)) {
+            return document;
+        }
+        byte[] bytes = whole.getBytes();
+        ByteRange r = range.getByteRange();
+        long first = r.getFirstPartStart();
+        long firstLength = r.getFirstPartEnd();
+        long second = r.getSecondPartStart();
+        long secondLength = r.getSecondPartEnd();
+        if (bytes == null || first != 0 || firstLength < 0 || second < 0 || secondLength < 0
+                || first + firstLength > bytes.length || second + secondLength > bytes.length
+                || firstLength + secondLength > Integer.MAX_VALUE) {
+            return document; // DSS reads it as it would (and reports what it finds)
+        }
+        byte[] copy = new byte[(int) (firstLength + secondLength)];
+        System.arraycopy(bytes, (int) first, copy, 0, (int) firstLength);
+        System.arraycopy(bytes, (int) second, copy, (int) firstLength, (int) secondLength);
+        return new InMemoryDocument(copy, document.getName());
     }
 
     /**

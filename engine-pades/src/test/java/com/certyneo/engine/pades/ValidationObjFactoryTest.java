@@ -141,6 +141,41 @@ class ValidationObjFactoryTest {
         }
     }
 
+    @Test
+    void aRevisionIsReadFromAnExactCopyOfItsBytes() throws java.io.IOException {
+        byte[] whole = new byte[1000];
+        for (int i = 0; i < whole.length; i++) {
+            whole[i] = (byte) (i * 31 + 7);
+        }
+        InMemoryDocument listed = new InMemoryDocument(whole, "whole.pdf");
+        // the two forms DSS builds: a revision prefix [0, n, n, 0], and a range with a gap [0, a, b, c]
+        for (int[] range : List.of(new int[] {0, 600, 600, 0}, new int[] {0, 100, 300, 250})) {
+            eu.europa.esig.dss.pades.validation.PdfByteRangeDocument revision =
+                    new eu.europa.esig.dss.pades.validation.PdfByteRangeDocument(listed,
+                            new eu.europa.esig.dss.pades.validation.ByteRange(range));
+            eu.europa.esig.dss.model.DSSDocument copy = ValidationObjFactory.inMemory(revision, listed);
+            assertTrue(copy instanceof InMemoryDocument, "read from memory: " + copy.getClass());
+            try (java.io.InputStream dss = revision.openStream()) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(dss.readAllBytes(), ((InMemoryDocument) copy).getBytes(),
+                        "the bytes DSS's own stream yields for " + java.util.Arrays.toString(range));
+            }
+        }
+        // anything else is left to DSS: ranges past the end, not from the start, and documents that are not in memory
+        for (int[] range : List.of(new int[] {0, 600, 900, 200}, new int[] {10, 100, 110, 0})) {
+            eu.europa.esig.dss.pades.validation.PdfByteRangeDocument revision =
+                    new eu.europa.esig.dss.pades.validation.PdfByteRangeDocument(listed,
+                            new eu.europa.esig.dss.pades.validation.ByteRange(range));
+            assertTrue(ValidationObjFactory.inMemory(revision, listed) == revision, java.util.Arrays.toString(range));
+        }
+        eu.europa.esig.dss.pades.validation.PdfByteRangeDocument prefix =
+                new eu.europa.esig.dss.pades.validation.PdfByteRangeDocument(listed,
+                        new eu.europa.esig.dss.pades.validation.ByteRange(new int[] {0, 600, 600, 0}));
+        Path file = java.nio.file.Files.write(java.nio.file.Files.createTempFile(home, "whole", ".pdf"), whole);
+        eu.europa.esig.dss.model.DSSDocument onDisk = new eu.europa.esig.dss.model.FileDocument(file.toFile());
+        assertTrue(ValidationObjFactory.inMemory(prefix, onDisk) == prefix, "a file is read as DSS reads it");
+        assertTrue(ValidationObjFactory.inMemory(listed, listed) == listed, "the document itself is already in memory");
+    }
+
     private static void assertSameReports(byte[] pdf) {
         assertSameReports(pdf, 3);
     }
