@@ -276,7 +276,9 @@ class FeaturePanelTest {
             }
         } catch (Exception | AssertionError | OutOfMemoryError e) {
             if (current == null) {
-                current = step(steps, file, scenario, "setup", input, outputs.resolve(base + "-setup.pdf"), 0, null, null);
+                current = new Step(file, scenario, "setup", input, outputs.resolve(base + "-setup.pdf"), 0, null, null,
+                        Collections.synchronizedList(new ArrayList<>()));
+                steps.add(current);
             }
             current.problems().add("failed: " + e); // the reader panel skips an output that was not written
         }
@@ -284,7 +286,8 @@ class FeaturePanelTest {
     }
 
     private static Step step(List<Step> steps, String file, String scenario, String label, Path in, Path out,
-                             int newSignatures, PadesProfile profile, String password) {
+                             int newSignatures, PadesProfile profile, String password) throws IOException {
+        Files.deleteIfExists(out); // from an earlier run: each step writes its output afresh
         Step step = new Step(file, scenario, label, in, out, newSignatures, profile, password,
                 Collections.synchronizedList(new ArrayList<>()));
         steps.add(step);

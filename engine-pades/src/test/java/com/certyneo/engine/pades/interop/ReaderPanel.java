@@ -52,6 +52,11 @@ import java.util.regex.Pattern;
  * <li>pypdf in strict mode and pikepdf ({@code corpus/panel/pypdf-check.py}, one Debian
  * {@code /usr/bin/python3} process per batch): no exception or problem the input did not have, same
  * page count, enough /Sig fields;</li>
+ * <li>iText 9 ({@link ITextCheck}: {@code PdfReader} at conservative strictness, {@code SignatureUtil}; AGPL, a
+ * test-scope dependency only): opens the output if it opened the input, without rebuilding a cross-reference table
+ * it did not rebuild for the input; every signature that verified on the input
+ * ({@code verifySignatureIntegrityAndAuthenticity}) is still listed and verifies, at least the new signatures are
+ * listed more and every new one (document time-stamps included) verifies;</li>
  * <li>{@link XrefLinter}: no finding at all on the output.</li>
  * </ol>
  * An encrypted pair ({@link Case#password()}) is opened with its user password by every reader.
@@ -103,6 +108,7 @@ public final class ReaderPanel {
     public static final String PDFJS = "pdf.js";
     public static final String PYPDF = "pypdf";
     public static final String PIKEPDF = "pikepdf";
+    public static final String ITEXT = "iText";
     public static final String LINTER = "XrefLinter";
 
     static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -194,6 +200,9 @@ public final class ReaderPanel {
                     jobs.add(pool.submit(() -> r.put("mutool draw", p,
                             run("mutool draw", r, p, with(mpw, "mutool", "draw", "-r", "36", p.toString())))));
                 }
+                if (av.has(ITEXT)) {
+                    jobs.add(pool.submit(() -> r.itext.put(p, timed(ITEXT, r, () -> itextSafely(p, password)))));
+                }
                 if (outputs.contains(p)) {
                     jobs.add(pool.submit(() -> r.lint.put(p, timed(LINTER, r, () -> lintSafely(p)))));
                 }
@@ -234,6 +243,9 @@ public final class ReaderPanel {
             }
             if (av.has(PYPDF)) {
                 pypdf(c, filled, r.pypdf.get(in), r.pypdf.get(out), f);
+            }
+            if (av.has(ITEXT)) {
+                itext(c, r.itext.get(in), r.itext.get(out), f);
             }
             for (String problem : r.lint.getOrDefault(out, List.of())) {
                 f.add(new Finding(LINTER, problem));
@@ -632,6 +644,48 @@ public final class ReaderPanel {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------
+    // iText
+
+    private static void itext(Case c, Object in, Object out, List<Finding> f) {
+        if (out == null) {
+            f.add(new Finding(ITEXT, "no result for the output"));
+            return;
+        }
+        if (out instanceof String error) {
+            boolean sameAsInput = in instanceof String inError && normalise(inError, c.input().toAbsolutePath().normalize())
+                    .equals(normalise(error, c.output().toAbsolutePath().normalize()));
+            if (!sameAsInput || c.password() != null) {
+                f.add(new Finding(ITEXT, "open failed: " + error));
+            }
+            return;
+        }
+        ITextCheck o = (ITextCheck) out;
+        ITextCheck i = in instanceof ITextCheck check ? check : null;
+        if (o.rebuiltXref() && (i == null || !i.rebuiltXref())) {
+            f.add(new Finding(ITEXT, "rebuilt the cross-reference table to open the output"));
+        }
+        Map<String, Boolean> before = i == null ? Map.of() : i.signatures();
+        before.forEach((name, verified) -> {
+            Boolean now = o.signatures().get(name);
+            if (now == null) {
+                f.add(new Finding(ITEXT, "signature '" + name + "' of the input is not listed any more"));
+            } else if (verified && !now) {
+                f.add(new Finding(ITEXT, "signature '" + name + "' verified on the input, not on the output"));
+            }
+        });
+        List<String> fresh = o.signatures().keySet().stream().filter(n -> !before.containsKey(n)).toList();
+        if (fresh.size() < c.newSignatures()) {
+            f.add(new Finding(ITEXT, "lists " + fresh.size() + " new signatures " + fresh + ", expected at least "
+                    + c.newSignatures()));
+        }
+        for (String name : fresh) {
+            if (!o.signatures().get(name)) {
+                f.add(new Finding(ITEXT, "new signature '" + name + "' does not verify"));
+            }
+        }
+    }
+
     private static List<Integer> missingPages(JsonNode pagesWithText, int pages) {
         Set<Integer> have = new HashSet<>();
         pagesWithText.forEach(n -> have.add(n.asInt()));
@@ -670,6 +724,8 @@ public final class ReaderPanel {
         final Map<Path, JsonNode> pdfjs = new ConcurrentHashMap<>();
         final Map<Path, JsonNode> pypdf = new ConcurrentHashMap<>();
         final Map<Path, List<String>> lint = new ConcurrentHashMap<>();
+        /** An {@link ITextCheck}, or the message of what stopped iText from opening the file. */
+        final Map<Path, Object> itext = new ConcurrentHashMap<>();
         final Map<String, Timing> timings = Collections.synchronizedMap(new TreeMap<>());
 
         void put(String tool, Path file, Run run) {
@@ -726,6 +782,14 @@ public final class ReaderPanel {
             return work.get();
         } finally {
             r.time(reader, (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    private static Object itextSafely(Path p, String password) {
+        try {
+            return ITextCheck.of(Files.readAllBytes(p), password);
+        } catch (IOException | RuntimeException e) {
+            return e.getCause() != null && e instanceof UncheckedIOException ? String.valueOf(e.getCause()) : e.toString();
         }
     }
 
@@ -892,6 +956,7 @@ public final class ReaderPanel {
                 : null;
         require(av, missing, PYPDF, pyProblem);
         require(av, missing, PIKEPDF, pyProblem);
+        require(av, missing, ITEXT, itextPresent() ? null : "iText 9 kernel + sign on the test class path (engine-pades pom)");
         av.readers.add(LINTER);
         if (!missing.isEmpty()) {
             if (ci) {
@@ -930,6 +995,15 @@ public final class ReaderPanel {
             return root.resolve("corpus/node_modules/pdfjs-dist");
         }
         return null;
+    }
+
+    private static boolean itextPresent() {
+        try {
+            Class.forName("com.itextpdf.signatures.SignatureUtil");
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     private static boolean pythonHasModules() {
