@@ -52,7 +52,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -133,8 +132,15 @@ class FeaturePanelTest {
     void everyFeatureSignsRealProducersDocumentsAndPassesDssPdfsigITextAndTheReaderPanel() throws Exception {
         Path corpus = Corpus.directory();
         List<Path> inputs = INPUTS.stream().map(corpus::resolve).filter(Files::isRegularFile).toList();
-        assumeTrue(!inputs.isEmpty() || ci(), "no corpus");
-        assertTrue(inputs.size() == INPUTS.size(), "the corpus in " + corpus + " lacks some of " + INPUTS);
+        if (inputs.size() != INPUTS.size()) {
+            String missing = "the corpus in " + corpus + " lacks " + INPUTS.stream()
+                    .filter(f -> !Files.isRegularFile(corpus.resolve(f))).toList() + " (a producer is not installed?)";
+            if (ci()) {
+                fail(missing);
+            }
+            System.err.println("FeaturePanelTest: " + missing + "; running the others");
+        }
+        assumeTrue(!inputs.isEmpty(), "no corpus");
         assumeTrue(ExternalValidators.require("qpdf") && ExternalValidators.require("pdfsig") || ci(),
                 "qpdf and pdfsig are needed");
         Path outputs = Files.createDirectories(Path.of("target", "interop", "features").toAbsolutePath());
@@ -442,7 +448,7 @@ class FeaturePanelTest {
         if (coversAll && !itext.lastCoversWholeDocument()) {
             problems.add("iText: the last signature " + itext.lastName() + " does not cover the whole document");
         }
-        if (step.newSignatures() == 0 && !itext.blankFields().containsAll(ours.isEmpty() ? fieldsOf(step) : List.of())) {
+        if (step.newSignatures() == 0 && !itext.blankFields().containsAll(fieldsOf(step))) {
             problems.add("iText lists blank signature fields " + itext.blankFields() + ", expected " + fieldsOf(step));
         }
     }
