@@ -20,6 +20,8 @@ const pkgDir = distDir
   : path.dirname(path.dirname(path.dirname(new URL(import.meta.resolve("pdfjs-dist/legacy/build/pdf.mjs")).pathname)));
 
 const PER_FILE_MS = Number(process.env.PDFJS_TIMEOUT_MS || 60000);
+// Encrypted files: $PANEL_PASSWORDS is a JSON object from file path to user password.
+const PASSWORDS = JSON.parse(process.env.PANEL_PASSWORDS || "{}");
 
 // pdf.js reports warnings through console.log("Warning: ...") and errors through console.error /
 // console.log; capture everything logged while a file is read.
@@ -34,6 +36,7 @@ async function check(file) {
   const data = new Uint8Array(await readFile(file));
   const task = pdfjs.getDocument({
     data,
+    ...(PASSWORDS[file] !== undefined ? { password: PASSWORDS[file] } : {}),
     verbosity: pdfjs.VerbosityLevel.WARNINGS,
     standardFontDataUrl: path.join(pkgDir, "standard_fonts") + path.sep,
     cMapUrl: path.join(pkgDir, "cmaps") + path.sep,

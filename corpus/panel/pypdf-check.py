@@ -9,6 +9,8 @@ pypdf: PdfReader(f, strict=True), the page count, the text of every page (sandbo
 pages whose text contains "SANDBOX"), the number of /FT /Sig fields, and every warning pypdf logged
 or raised. pikepdf: pikepdf.open(f), Pdf.check() problems and the warnings qpdf collected.
 
+Encrypted files: $PANEL_PASSWORDS is a JSON object from file path to the user password both open with.
+
 One process serves a whole batch (ReaderPanel runs it once per check). Runs with Debian's
 /usr/bin/python3 (python3-pypdf, python3-pikepdf).
 """
@@ -50,6 +52,9 @@ def sig_field_count(reader):
     return count
 
 
+PASSWORDS = json.loads(os.environ.get("PANEL_PASSWORDS") or "{}")
+
+
 def check_pypdf(path, capture):
     from pypdf import PdfReader
 
@@ -57,7 +62,7 @@ def check_pypdf(path, capture):
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            reader = PdfReader(path, strict=True)
+            reader = PdfReader(path, strict=True, password=PASSWORDS.get(path))
             pages = len(reader.pages)
             sandbox, empty = [], []
             for n, page in enumerate(reader.pages, start=1):
@@ -83,7 +88,7 @@ def check_pikepdf(path):
 
     result = {"ok": False}
     try:
-        with pikepdf.open(path) as pdf:
+        with pikepdf.open(path, password=PASSWORDS.get(path, "")) as pdf:
             problems = [str(p) for p in pdf.check()]
             result.update(ok=True, pages=len(pdf.pages), problems=problems,
                           warnings=[str(w) for w in pdf.get_warnings()])

@@ -46,6 +46,13 @@ record DssFindings(List<Entry> entries) {
      *             (B-B and B-T signatures), or {@code null} for the document's own data only
      */
     static DssFindings of(byte[] pdf, List<X509Certificate> trusted, eu.europa.esig.dss.spi.x509.revocation.ocsp.OCSPSource ocsp) {
+        return of(pdf, trusted, ocsp, null);
+    }
+
+    /** As {@link #of(byte[], List, eu.europa.esig.dss.spi.x509.revocation.ocsp.OCSPSource)}, for a document that opens
+     * with {@code password} (null when not encrypted). */
+    static DssFindings of(byte[] pdf, List<X509Certificate> trusted, eu.europa.esig.dss.spi.x509.revocation.ocsp.OCSPSource ocsp,
+                          String password) {
         CommonTrustedCertificateSource anchors = new CommonTrustedCertificateSource();
         trusted.forEach(c -> anchors.addCertificate(new CertificateToken(c)));
         CommonCertificateVerifier verifier = new CommonCertificateVerifier(true);
@@ -55,6 +62,9 @@ record DssFindings(List<Entry> entries) {
         }
         PDFDocumentValidator validator = new PDFDocumentValidator(new InMemoryDocument(pdf, "document.pdf"));
         validator.setCertificateVerifier(verifier);
+        if (password != null) {
+            validator.setPasswordProtection(password.toCharArray());
+        }
         Reports reports = validator.validateDocument();
         SimpleReport simple = reports.getSimpleReport();
         DiagnosticData diagnostic = reports.getDiagnosticData();
@@ -104,8 +114,14 @@ record DssFindings(List<Entry> entries) {
      * overlaps the input already had are not findings a signer causes.
      */
     static java.util.Set<Integer> annotationOverlapPages(byte[] pdf) {
-        try (eu.europa.esig.dss.pdf.pdfbox.PdfBoxDocumentReader reader =
-                     new eu.europa.esig.dss.pdf.pdfbox.PdfBoxDocumentReader(new InMemoryDocument(pdf, "document.pdf"))) {
+        return annotationOverlapPages(pdf, null);
+    }
+
+    /** As {@link #annotationOverlapPages(byte[])}, for a document that opens with {@code password} (or null). */
+    static java.util.Set<Integer> annotationOverlapPages(byte[] pdf, String password) {
+        try (eu.europa.esig.dss.pdf.pdfbox.PdfBoxDocumentReader reader = password == null
+                ? new eu.europa.esig.dss.pdf.pdfbox.PdfBoxDocumentReader(new InMemoryDocument(pdf, "document.pdf"))
+                : new eu.europa.esig.dss.pdf.pdfbox.PdfBoxDocumentReader(new InMemoryDocument(pdf, "document.pdf"), password)) {
             java.util.Set<Integer> pages = new java.util.TreeSet<>();
             new eu.europa.esig.dss.pdf.modifications.DefaultPdfDifferencesFinder().getAnnotationOverlaps(reader)
                     .forEach(m -> pages.add(m.getPage()));

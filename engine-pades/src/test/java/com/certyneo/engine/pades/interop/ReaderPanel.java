@@ -37,7 +37,9 @@ import java.util.regex.Pattern;
  * <li>{@code pdfsig} (poppler, NSS): the output lists the input's signatures plus exactly the new ones
  * (and any new document time-stamps); the new signatures are "Signature is Valid" (certificate trust is
  * not checked: {@code -nocert}), new document time-stamps are valid or, as poppler 22.12 cannot verify
- * RFC 3161 time-stamps, "not yet verified"; the old ones keep the validation text they had on the input;</li>
+ * RFC 3161 time-stamps, "not yet verified"; the old ones keep the validation text they had on the input;
+ * empty signature fields ("not signed") are not signatures, and each one of the input is still listed, empty
+ * or signed now;</li>
  * <li>{@code pdftotext} and {@code pdfinfo} (poppler): work, agree on the page count, and, for sandbox
  * output, extract "SANDBOX" from every page;</li>
  * <li>{@code qpdf --check}: exit 0 (or the input's own non-error exit) and no line the input did not
@@ -45,12 +47,19 @@ import java.util.regex.Pattern;
  * <li>MuPDF {@code mutool info} and {@code mutool draw} (rendering every page at 36 dpi): succeed, no
  * error or warning the input did not produce, the same page count as pdfinfo;</li>
  * <li>pdf.js ({@code corpus/panel/pdfjs-check.mjs}, one node process per batch): loads, same page count
- * as the input, at least the input's signature fields plus the new ones, no new warning;</li>
+ * as the input, at least the input's signature fields plus the new ones that did not fill an empty field of
+ * the input, no new warning;</li>
  * <li>pypdf in strict mode and pikepdf ({@code corpus/panel/pypdf-check.py}, one Debian
  * {@code /usr/bin/python3} process per batch): no exception or problem the input did not have, same
  * page count, enough /Sig fields;</li>
+ * <li>iText 9 ({@link ITextCheck}: {@code PdfReader} at conservative strictness, {@code SignatureUtil}; AGPL, a
+ * test-scope dependency only): opens the output if it opened the input, without rebuilding a cross-reference table
+ * it did not rebuild for the input; every signature that verified on the input
+ * ({@code verifySignatureIntegrityAndAuthenticity}) is still listed and verifies, at least the new signatures are
+ * listed more and every new one (document time-stamps included) verifies;</li>
  * <li>{@link XrefLinter}: no finding at all on the output.</li>
  * </ol>
+ * An encrypted pair ({@link Case#password()}) is opened with its user password by every reader.
  * A reader whose tool is missing is skipped (and logged), except under {@code CI=true}, where that is
  * an {@link AssertionError}. Every process runs with a timeout and is killed, with its children, when
  * it overruns; per-file tools run on two threads, pdf.js and pypdf once per batch (inputs included).
@@ -73,8 +82,16 @@ public final class ReaderPanel {
      *                      earlier signatures without a time-stamp to B-T): those may be added freely, and
      *                      pdf.js and pypdf, which count signature fields, expect at least this many more
      * @param sandbox       expect the text "SANDBOX" on every page of the output
+     * @param password      the user password both the input and the output open with (an encrypted pair), or
+     *                      {@code null}: every reader is given it (pdfsig, pdfinfo, pdftotext {@code -upw}, qpdf
+     *                      {@code --password}, mutool {@code -p}, pdf.js, pypdf and pikepdf through
+     *                      {@code $PANEL_PASSWORDS})
      */
-    public record Case(Path input, Path output, int newSignatures, boolean sandbox) {
+    public record Case(Path input, Path output, int newSignatures, boolean sandbox, String password) {
+        /** An unencrypted pair. */
+        public Case(Path input, Path output, int newSignatures, boolean sandbox) {
+            this(input, output, newSignatures, sandbox, null);
+        }
     }
 
     /** How long a reader took in the last {@link #check(List)}: runs, total and slowest milliseconds. */
@@ -91,6 +108,7 @@ public final class ReaderPanel {
     public static final String PDFJS = "pdf.js";
     public static final String PYPDF = "pypdf";
     public static final String PIKEPDF = "pikepdf";
+    public static final String ITEXT = "iText";
     public static final String LINTER = "XrefLinter";
 
     static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -130,11 +148,17 @@ public final class ReaderPanel {
         Availability av = availability();
         Set<Path> all = new LinkedHashSet<>();
         Set<Path> outputs = new LinkedHashSet<>();
+        Map<Path, String> passwords = new HashMap<>();
         for (Case c : cases) {
             all.add(c.input().toAbsolutePath().normalize());
             all.add(c.output().toAbsolutePath().normalize());
             outputs.add(c.output().toAbsolutePath().normalize());
+            if (c.password() != null) {
+                passwords.put(c.input().toAbsolutePath().normalize(), c.password());
+                passwords.put(c.output().toAbsolutePath().normalize(), c.password());
+            }
         }
+        Map<String, String> passwordEnv = passwordEnv(passwords);
         Results r = new Results();
         ExecutorService pool = Executors.newFixedThreadPool(THREADS, runnable -> {
             Thread t = new Thread(runnable, "reader-panel");
@@ -145,29 +169,39 @@ public final class ReaderPanel {
         try {
             List<Path> batch = new ArrayList<>(all);
             if (av.has(PDFJS)) {
-                jobs.add(pool.submit(() -> r.pdfjs.putAll(batch(PDFJS, r, batch, pdfjsCommand(av, batch), pdfjsEnv(av)))));
+                Map<String, String> env = new HashMap<>(pdfjsEnv(av));
+                env.putAll(passwordEnv);
+                jobs.add(pool.submit(() -> r.pdfjs.putAll(batch(PDFJS, r, batch, pdfjsCommand(av, batch), env))));
             }
             if (av.has(PYPDF)) {
-                jobs.add(pool.submit(() -> r.pypdf.putAll(batch(PYPDF, r, batch, pypdfCommand(av, batch), Map.of()))));
+                jobs.add(pool.submit(() -> r.pypdf.putAll(batch(PYPDF, r, batch, pypdfCommand(av, batch), passwordEnv))));
             }
             for (Path p : all) {
+                String password = passwords.get(p);
+                List<String> upw = password == null ? List.of() : List.of("-upw", password);
                 if (av.has(PDFSIG)) {
-                    jobs.add(pool.submit(() -> r.put(PDFSIG, p, run(PDFSIG, r, p, "pdfsig", "-nocert", p.toString()))));
+                    jobs.add(pool.submit(() -> r.put(PDFSIG, p, run(PDFSIG, r, p, with(upw, "pdfsig", "-nocert", p.toString())))));
                 }
                 if (av.has(PDFTOTEXT) || av.has(MUTOOL)) {
-                    jobs.add(pool.submit(() -> r.put("pdfinfo", p, run("pdfinfo", r, p, "pdfinfo", p.toString()))));
+                    jobs.add(pool.submit(() -> r.put("pdfinfo", p, run("pdfinfo", r, p, with(upw, "pdfinfo", p.toString())))));
                 }
                 if (av.has(PDFTOTEXT)) {
                     jobs.add(pool.submit(() -> r.put(PDFTOTEXT, p,
-                            run(PDFTOTEXT, r, p, "pdftotext", "-enc", "UTF-8", p.toString(), "-"))));
+                            run(PDFTOTEXT, r, p, with(upw, "pdftotext", "-enc", "UTF-8", p.toString(), "-")))));
                 }
                 if (av.has(QPDF)) {
-                    jobs.add(pool.submit(() -> r.put(QPDF, p, run(QPDF, r, p, "qpdf", "--check", p.toString()))));
+                    List<String> qpw = password == null ? List.of() : List.of("--password=" + password);
+                    jobs.add(pool.submit(() -> r.put(QPDF, p, run(QPDF, r, p, with(qpw, "qpdf", "--check", p.toString())))));
                 }
                 if (av.has(MUTOOL)) {
-                    jobs.add(pool.submit(() -> r.put("mutool info", p, run("mutool info", r, p, "mutool", "info", p.toString()))));
+                    List<String> mpw = password == null ? List.of() : List.of("-p", password);
+                    jobs.add(pool.submit(() -> r.put("mutool info", p,
+                            run("mutool info", r, p, with(mpw, "mutool", "info", p.toString())))));
                     jobs.add(pool.submit(() -> r.put("mutool draw", p,
-                            run("mutool draw", r, p, "mutool", "draw", "-r", "36", p.toString()))));
+                            run("mutool draw", r, p, with(mpw, "mutool", "draw", "-r", "36", p.toString())))));
+                }
+                if (av.has(ITEXT)) {
+                    jobs.add(pool.submit(() -> r.itext.put(p, timed(ITEXT, r, () -> itextSafely(p, password)))));
                 }
                 if (outputs.contains(p)) {
                     jobs.add(pool.submit(() -> r.lint.put(p, timed(LINTER, r, () -> lintSafely(p)))));
@@ -203,11 +237,15 @@ public final class ReaderPanel {
             if (av.has(MUTOOL)) {
                 mutool(in, out, r, f);
             }
+            int filled = av.has(PDFJS) || av.has(PYPDF) ? filledFields(c) : 0;
             if (av.has(PDFJS)) {
-                pdfjs(c, r.pdfjs.get(in), r.pdfjs.get(out), f);
+                pdfjs(c, filled, r.pdfjs.get(in), r.pdfjs.get(out), f);
             }
             if (av.has(PYPDF)) {
-                pypdf(c, r.pypdf.get(in), r.pypdf.get(out), f);
+                pypdf(c, filled, r.pypdf.get(in), r.pypdf.get(out), f);
+            }
+            if (av.has(ITEXT)) {
+                itext(c, r.itext.get(in), r.itext.get(out), f);
             }
             for (String problem : r.lint.getOrDefault(out, List.of())) {
                 f.add(new Finding(LINTER, problem));
@@ -220,8 +258,15 @@ public final class ReaderPanel {
     // ------------------------------------------------------------------------------------------------
     // pdfsig
 
-    /** One signature as pdfsig lists it. */
+    /** What pdfsig says of a signature field that has no signature yet (a prepared, empty field). */
+    static final String NOT_SIGNED = "The signature form field is not signed.";
+
+    /** One signature as pdfsig lists it; {@code validation} is {@link #NOT_SIGNED} for an empty signature field. */
     record PdfsigSignature(String field, String type, String validation) {
+        boolean signed() {
+            return !validation.equals(NOT_SIGNED);
+        }
+
         /**
          * A document time-stamp (SubFilter ETSI.RFC3161): poppler before 23.x lists it with type
          * "unknown" and cannot verify it ("Signature has not yet been verified").
@@ -242,6 +287,15 @@ public final class ReaderPanel {
             before = List.of();
             f.add(new Finding(PDFSIG, "cannot read the input, so old signatures are not compared: " + in.describe()));
         }
+        // Empty signature fields (prepared for later signers): each one of the input is still there, empty or signed
+        // now (a new signature); empty ones of the output are not signatures.
+        for (PdfsigSignature empty : before.stream().filter(s -> !s.signed()).toList()) {
+            if (after.stream().noneMatch(s -> s.field().equals(empty.field()))) {
+                f.add(new Finding(PDFSIG, "the input's empty signature field '" + empty.field() + "' is not listed any more"));
+            }
+        }
+        before = before.stream().filter(PdfsigSignature::signed).toList();
+        after = after.stream().filter(PdfsigSignature::signed).toList();
         // Old signatures are found by field name when names are unique, else by position.
         boolean byName = unique(before) && unique(after);
         List<PdfsigSignature> fresh = new ArrayList<>(after);
@@ -316,6 +370,8 @@ public final class ReaderPanel {
                 type = after(line, "- Signature Type:");
             } else if (field != null && line.contains("- Signature Validation:")) {
                 validation = after(line, "- Signature Validation:");
+            } else if (field != null && line.trim().equals(NOT_SIGNED)) {
+                validation = NOT_SIGNED;
             }
         }
         return sigs;
@@ -448,7 +504,39 @@ public final class ReaderPanel {
         return av.pdfjsDist == null ? Map.of() : Map.of("PDFJS_DIST", av.pdfjsDist.toString());
     }
 
-    private static void pdfjs(Case c, JsonNode in, JsonNode out, List<Finding> f) {
+    /**
+     * How many of the new signatures went into signature fields the input already had, empty (PDFBox reads both
+     * files): pdf.js and pypdf count signature fields, which signing a prepared field does not add to. 0 when PDFBox
+     * cannot read one of them (the readers then report what they find).
+     */
+    static int filledFields(Case c) {
+        try (org.apache.pdfbox.pdmodel.PDDocument in = load(c.input(), c.password());
+             org.apache.pdfbox.pdmodel.PDDocument out = load(c.output(), c.password())) {
+            Set<String> empty = new HashSet<>();
+            for (org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField field : in.getSignatureFields()) {
+                if (field.getCOSObject().getDictionaryObject(org.apache.pdfbox.cos.COSName.V) == null) {
+                    empty.add(field.getFullyQualifiedName());
+                }
+            }
+            int filled = 0;
+            for (org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField field : out.getSignatureFields()) {
+                if (empty.contains(field.getFullyQualifiedName())
+                        && field.getCOSObject().getDictionaryObject(org.apache.pdfbox.cos.COSName.V) != null) {
+                    filled++;
+                }
+            }
+            return Math.min(filled, c.newSignatures());
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static org.apache.pdfbox.pdmodel.PDDocument load(Path file, String password) throws IOException {
+        return password == null ? org.apache.pdfbox.Loader.loadPDF(file.toFile())
+                : org.apache.pdfbox.Loader.loadPDF(file.toFile(), password);
+    }
+
+    private static void pdfjs(Case c, int filled, JsonNode in, JsonNode out, List<Finding> f) {
         if (out == null) {
             f.add(new Finding(PDFJS, "no result for the output (the batch failed or timed out)"));
             return;
@@ -464,9 +552,10 @@ public final class ReaderPanel {
         }
         int sigs = Math.max(out.path("sigAnnotations").asInt(), out.path("sigFields").asInt());
         int sigsIn = inOk ? Math.max(in.path("sigAnnotations").asInt(), in.path("sigFields").asInt()) : 0;
-        if (sigs < sigsIn + c.newSignatures()) {
+        if (sigs < sigsIn + c.newSignatures() - filled) {
             f.add(new Finding(PDFJS, sigs + " signature fields (widgets " + out.path("sigAnnotations").asInt()
-                    + ", fields " + out.path("sigFields").asInt() + "), expected at least " + (sigsIn + c.newSignatures())));
+                    + ", fields " + out.path("sigFields").asInt() + "), expected at least "
+                    + (sigsIn + c.newSignatures() - filled)));
         }
         if (c.sandbox()) {
             List<Integer> missing = missingPages(out.path("sandboxPages"), pages);
@@ -494,7 +583,7 @@ public final class ReaderPanel {
         return cmd;
     }
 
-    private static void pypdf(Case c, JsonNode in, JsonNode out, List<Finding> f) {
+    private static void pypdf(Case c, int filled, JsonNode in, JsonNode out, List<Finding> f) {
         if (out == null) {
             f.add(new Finding(PYPDF, "no result for the output (the batch failed or timed out)"));
             return;
@@ -506,14 +595,15 @@ public final class ReaderPanel {
         JsonNode pi = in == null ? JSON.createObjectNode() : in.path("pypdf");
         if (!po.path("ok").asBoolean()) {
             String err = po.path("error").asText();
-            if (!normalise(err, outFile).equals(normalise(pi.path("error").asText(), inFile))) {
+            // with the password given, an encrypted output must open (an input failing alike excuses nothing)
+            if (c.password() != null || !normalise(err, outFile).equals(normalise(pi.path("error").asText(), inFile))) {
                 f.add(new Finding(PYPDF, "strict read failed: " + err));
             }
         } else {
             if (pi.path("ok").asBoolean() && pi.path("pages").asInt() != po.path("pages").asInt()) {
                 f.add(new Finding(PYPDF, po.path("pages").asInt() + " pages, the input has " + pi.path("pages").asInt()));
             }
-            int expected = (pi.path("ok").asBoolean() ? pi.path("sigFields").asInt() : 0) + c.newSignatures();
+            int expected = (pi.path("ok").asBoolean() ? pi.path("sigFields").asInt() : 0) + c.newSignatures() - filled;
             if (po.path("sigFields").asInt() < expected) {
                 f.add(new Finding(PYPDF, po.path("sigFields").asInt() + " /Sig fields, expected at least " + expected));
             }
@@ -536,7 +626,7 @@ public final class ReaderPanel {
         JsonNode ki = in == null ? JSON.createObjectNode() : in.path("pikepdf");
         if (!ko.path("ok").asBoolean()) {
             String err = ko.path("error").asText();
-            if (!normalise(err, outFile).equals(normalise(ki.path("error").asText(), inFile))) {
+            if (c.password() != null || !normalise(err, outFile).equals(normalise(ki.path("error").asText(), inFile))) {
                 f.add(new Finding(PIKEPDF, "open failed: " + err));
             }
             return;
@@ -551,6 +641,48 @@ public final class ReaderPanel {
                     f.add(new Finding(PIKEPDF, "new " + key.substring(0, key.length() - 1) + ": " + m.asText()));
                 }
             });
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // iText
+
+    private static void itext(Case c, Object in, Object out, List<Finding> f) {
+        if (out == null) {
+            f.add(new Finding(ITEXT, "no result for the output"));
+            return;
+        }
+        if (out instanceof String error) {
+            boolean sameAsInput = in instanceof String inError && normalise(inError, c.input().toAbsolutePath().normalize())
+                    .equals(normalise(error, c.output().toAbsolutePath().normalize()));
+            if (!sameAsInput || c.password() != null) {
+                f.add(new Finding(ITEXT, "open failed: " + error));
+            }
+            return;
+        }
+        ITextCheck o = (ITextCheck) out;
+        ITextCheck i = in instanceof ITextCheck check ? check : null;
+        if (o.rebuiltXref() && (i == null || !i.rebuiltXref())) {
+            f.add(new Finding(ITEXT, "rebuilt the cross-reference table to open the output"));
+        }
+        Map<String, Boolean> before = i == null ? Map.of() : i.signatures();
+        before.forEach((name, verified) -> {
+            Boolean now = o.signatures().get(name);
+            if (now == null) {
+                f.add(new Finding(ITEXT, "signature '" + name + "' of the input is not listed any more"));
+            } else if (verified && !now) {
+                f.add(new Finding(ITEXT, "signature '" + name + "' verified on the input, not on the output"));
+            }
+        });
+        List<String> fresh = o.signatures().keySet().stream().filter(n -> !before.containsKey(n)).toList();
+        if (fresh.size() < c.newSignatures()) {
+            f.add(new Finding(ITEXT, "lists " + fresh.size() + " new signatures " + fresh + ", expected at least "
+                    + c.newSignatures()));
+        }
+        for (String name : fresh) {
+            if (!o.signatures().get(name)) {
+                f.add(new Finding(ITEXT, "new signature '" + name + "' does not verify"));
+            }
         }
     }
 
@@ -592,6 +724,8 @@ public final class ReaderPanel {
         final Map<Path, JsonNode> pdfjs = new ConcurrentHashMap<>();
         final Map<Path, JsonNode> pypdf = new ConcurrentHashMap<>();
         final Map<Path, List<String>> lint = new ConcurrentHashMap<>();
+        /** An {@link ITextCheck}, or the message of what stopped iText from opening the file. */
+        final Map<Path, Object> itext = new ConcurrentHashMap<>();
         final Map<String, Timing> timings = Collections.synchronizedMap(new TreeMap<>());
 
         void put(String tool, Path file, Run run) {
@@ -610,6 +744,32 @@ public final class ReaderPanel {
         }
     }
 
+    /**
+     * {@code command}'s tool and sub-command words, then {@code options}, then the rest: {@code with(["-upw", "x"],
+     * "mutool", "info", file)} is {@code mutool info -upw x file} (the password options go before the file).
+     */
+    private static String[] with(List<String> options, String... command) {
+        int tool = command[0].equals("mutool") ? 2 : 1;
+        List<String> all = new ArrayList<>(List.of(command).subList(0, tool));
+        all.addAll(options);
+        all.addAll(List.of(command).subList(tool, command.length));
+        return all.toArray(String[]::new);
+    }
+
+    /** {@code PANEL_PASSWORDS}: a JSON object from file path to user password, for the pdf.js and pypdf scripts. */
+    private static Map<String, String> passwordEnv(Map<Path, String> passwords) {
+        if (passwords.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> byName = new TreeMap<>();
+        passwords.forEach((p, pw) -> byName.put(p.toString(), pw));
+        try {
+            return Map.of("PANEL_PASSWORDS", JSON.writeValueAsString(byName));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static Run run(String timingLabel, Results r, Path file, String... command) {
         Run run = exec(List.of(command), Map.of(), TIMEOUT, file);
         r.time(timingLabel, run.millis());
@@ -622,6 +782,14 @@ public final class ReaderPanel {
             return work.get();
         } finally {
             r.time(reader, (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    private static Object itextSafely(Path p, String password) {
+        try {
+            return ITextCheck.of(Files.readAllBytes(p), password);
+        } catch (IOException | RuntimeException e) {
+            return e.getCause() != null && e instanceof UncheckedIOException ? String.valueOf(e.getCause()) : e.toString();
         }
     }
 
@@ -788,6 +956,7 @@ public final class ReaderPanel {
                 : null;
         require(av, missing, PYPDF, pyProblem);
         require(av, missing, PIKEPDF, pyProblem);
+        require(av, missing, ITEXT, itextPresent() ? null : "iText 9 kernel + sign on the test class path (engine-pades pom)");
         av.readers.add(LINTER);
         if (!missing.isEmpty()) {
             if (ci) {
@@ -826,6 +995,15 @@ public final class ReaderPanel {
             return root.resolve("corpus/node_modules/pdfjs-dist");
         }
         return null;
+    }
+
+    private static boolean itextPresent() {
+        try {
+            Class.forName("com.itextpdf.signatures.SignatureUtil");
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     private static boolean pythonHasModules() {

@@ -63,7 +63,7 @@ class ReaderPanelTest {
         assertTrue(readers.contains(ReaderPanel.LINTER));
         if (CI) {
             assertEquals(List.of(ReaderPanel.PDFSIG, ReaderPanel.PDFTOTEXT, ReaderPanel.QPDF, ReaderPanel.MUTOOL,
-                    ReaderPanel.PDFJS, ReaderPanel.PYPDF, ReaderPanel.PIKEPDF, ReaderPanel.LINTER), readers);
+                    ReaderPanel.PDFJS, ReaderPanel.PYPDF, ReaderPanel.PIKEPDF, ReaderPanel.ITEXT, ReaderPanel.LINTER), readers);
         }
     }
 
@@ -199,7 +199,7 @@ class ReaderPanelTest {
         assertEquals(List.of(), result.get(cGood));
         assertFlaggedBy(result.get(cTruncated), ReaderPanel.LINTER, ReaderPanel.QPDF, ReaderPanel.PDFSIG);
         assertFlaggedBy(result.get(cOffByOne), ReaderPanel.LINTER, ReaderPanel.QPDF, ReaderPanel.MUTOOL);
-        assertFlaggedBy(result.get(cDigest), ReaderPanel.PDFSIG);
+        assertFlaggedBy(result.get(cDigest), ReaderPanel.PDFSIG, ReaderPanel.ITEXT);
         assertFlaggedBy(result.get(cUnmarked), ReaderPanel.PDFSIG, ReaderPanel.PDFTOTEXT, ReaderPanel.PDFJS,
                 ReaderPanel.PYPDF);
         if (ReaderPanel.readers().contains(ReaderPanel.PDFSIG)) {
