@@ -261,9 +261,7 @@ class EncryptedInputTest {
         assertFalse(Files.exists(out));
         engine.complete(prepared.state(), value, DocumentSource.of(pdf, "encrypted.pdf"), DocumentTarget.of(out),
                 DocumentPassword.of(USER.toCharArray()));
-        assertKeepsEncryption(in, out, scheme, USER);
-        assertPasses(out, PadesProfile.B_LT, USER);
-        assertOpensInOtherReaders(out, USER);
+        assertEncryptedSignedOutput(in, out, scheme, PadesProfile.B_LT);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -273,13 +271,9 @@ class EncryptedInputTest {
         Path signed = dir.resolve("b-t.pdf");
         engine.sign(request(in, signed, PadesProfile.B_T).password(USER.toCharArray()).build());
         Path out = dir.resolve("extended.pdf");
-        assertRefusedWithoutThePassword(out, password -> engine.extend(DocumentSource.of(signed), DocumentTarget.of(out),
+        onlyWithThePassword(out, password -> engine.extend(DocumentSource.of(signed), DocumentTarget.of(out),
                 PadesProfile.B_LTA, password));
-        engine.extend(DocumentSource.of(signed), DocumentTarget.of(out), PadesProfile.B_LTA,
-                DocumentPassword.of(USER.toCharArray()));
-        assertKeepsEncryption(in, out, scheme, USER);
-        assertPasses(out, PadesProfile.B_LTA, USER);
-        assertOpensInOtherReaders(out, USER);
+        assertEncryptedSignedOutput(in, out, scheme, PadesProfile.B_LTA);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -287,9 +281,7 @@ class EncryptedInputTest {
     void documentTimestampWithTheUserPassword(Scheme scheme) throws Exception {
         Path in = encrypt(scheme, USER, OWNER, List.of());
         Path out = dir.resolve("stamped.pdf");
-        assertRefusedWithoutThePassword(out, password -> engine.timestamp(DocumentSource.of(in), DocumentTarget.of(out),
-                password));
-        engine.timestamp(DocumentSource.of(in), DocumentTarget.of(out), DocumentPassword.of(USER.toCharArray()));
+        onlyWithThePassword(out, password -> engine.timestamp(DocumentSource.of(in), DocumentTarget.of(out), password));
         assertKeepsEncryption(in, out, scheme, USER);
         ValidationReport report = engine.validate(DocumentSource.of(out),
                 ValidationOptions.sandbox().withPassword(USER.toCharArray()));
@@ -321,6 +313,19 @@ class EncryptedInputTest {
             assertPasses(out, PadesProfile.B_LT, USER);
             assertOpensInOtherReaders(out, USER);
         }
+    }
+
+    /** Runs {@code operation} with a wrong, a missing ({@link #assertRefusedWithoutThePassword}) and the user password. */
+    private static void onlyWithThePassword(Path out, java.util.function.Consumer<DocumentPassword> operation) {
+        assertRefusedWithoutThePassword(out, operation);
+        operation.accept(DocumentPassword.of(USER.toCharArray()));
+    }
+
+    /** The output keeps the input's encryption, passes at {@code profile} and opens in the other readers. */
+    private void assertEncryptedSignedOutput(Path in, Path out, Scheme scheme, PadesProfile profile) throws Exception {
+        assertKeepsEncryption(in, out, scheme, USER);
+        assertPasses(out, profile, USER);
+        assertOpensInOtherReaders(out, USER);
     }
 
     /** A wrong and a missing password are ENCRYPTED_PDF, naming neither password; nothing is written. */
