@@ -98,22 +98,23 @@ final class MdpCheck {
 
     /**
      * @param pdf the whole file
+     * @param revisions the file's revisions (the validation has them already)
      * @return the violations by the fully qualified name (as PDFBox reads it: decrypted in an encrypted document) of
      *         the field of the signature whose rule they break; empty when no signature restricts changes
      */
-    static Map<String, List<Violation>> check(byte[] pdf) {
-        return check(end -> new Prefix(new RandomAccessReadBuffer(pdf), end), pdf.length, () -> Revisions.of(pdf));
+    static Map<String, List<Violation>> check(byte[] pdf, Revisions revisions) {
+        return check(end -> new Prefix(new RandomAccessReadBuffer(pdf), end), pdf.length, revisions);
     }
 
-    /** As {@link #check(byte[])}, for a file read in place (never held in memory whole). */
-    static Map<String, List<Violation>> check(Path file) {
+    /** As {@link #check(byte[], Revisions)}, for a file read in place (never held in memory whole). */
+    static Map<String, List<Violation>> check(Path file, Revisions revisions) {
         long length;
         try {
             length = Files.size(file);
         } catch (IOException e) {
             return new HashMap<>(); // the structural comparison reports what it can read
         }
-        return check(end -> new Prefix(new RandomAccessReadBufferedFile(file), end), length, () -> Revisions.of(file));
+        return check(end -> new Prefix(new RandomAccessReadBufferedFile(file), end), length, revisions);
     }
 
     /** The bytes {@code [0, end)} of the document. */
@@ -121,19 +122,18 @@ final class MdpCheck {
         RandomAccessRead upTo(long end) throws IOException;
     }
 
-    private static Map<String, List<Violation>> check(Opener open, long length,
-                                                    java.util.function.Supplier<Revisions> revisionsOf) {
+    private static Map<String, List<Violation>> check(Opener open, long length, Revisions revisions) {
         Map<String, List<Violation>> result = new HashMap<>();
-        try {
-            List<Rules> rules = rules(open.upTo(length));
+        try (PDDocument whole = load(open.upTo(length))) {
+            List<Rules> rules = rules(whole);
             if (rules.isEmpty()) {
                 return result;
             }
-            Revisions revisions = revisionsOf.get();
             int count = revisions.count();
             List<State> states = new ArrayList<>();
             for (int k = 1; k <= count; k++) {
-                states.add(state(open.upTo(revisions.end(k))));
+                // the last revision is the whole file when nothing follows its end: read once
+                states.add(k == count && revisions.end(k) == length ? state(whole) : state(open.upTo(revisions.end(k))));
             }
             for (Rules r : rules) {
                 // the signed revision ends at its %%EOF or the end-of-line marker after it
@@ -300,32 +300,30 @@ final class MdpCheck {
     }
 
     /** The rules each signature of the final revision sets. */
-    private static List<Rules> rules(RandomAccessRead pdf) throws IOException {
+    private static List<Rules> rules(PDDocument document) {
         List<Rules> rules = new ArrayList<>();
-        try (PDDocument document = load(pdf)) {
-            COSDictionary catalog = document.getDocumentCatalog().getCOSObject();
-            COSBase certifying = catalog.getDictionaryObject(COSName.PERMS) instanceof COSDictionary perms
-                    ? perms.getDictionaryObject(COSName.DOCMDP) : null;
-            for (var field : document.getSignatureFields()) {
-                COSDictionary fieldDict = field.getCOSObject();
-                if (!(fieldDict.getDictionaryObject(COSName.V) instanceof COSDictionary signature)
-                        || !(signature.getDictionaryObject(COSName.BYTERANGE) instanceof COSArray range) || range.size() != 4) {
-                    continue;
-                }
-                long end = range.getInt(2) + (long) range.getInt(3);
-                int permission = permission(signature);
-                if (permission == 0 && certifying == signature) {
-                    permission = 2;
-                }
-                FieldLock lock = fieldMdp(signature);
-                String source = "FieldMDP";
-                if (lock == null && fieldDict.getDictionaryObject(FieldRules.LOCK) instanceof COSDictionary l) {
-                    lock = FieldRules.lockOf(l);
-                    source = "/Lock";
-                }
-                if (permission > 0 || lock != null) {
-                    rules.add(new Rules(end, field.getFullyQualifiedName(), permission, lock, source));
-                }
+        COSDictionary catalog = document.getDocumentCatalog().getCOSObject();
+        COSBase certifying = catalog.getDictionaryObject(COSName.PERMS) instanceof COSDictionary perms
+                ? perms.getDictionaryObject(COSName.DOCMDP) : null;
+        for (var field : document.getSignatureFields()) {
+            COSDictionary fieldDict = field.getCOSObject();
+            if (!(fieldDict.getDictionaryObject(COSName.V) instanceof COSDictionary signature)
+                    || !(signature.getDictionaryObject(COSName.BYTERANGE) instanceof COSArray range) || range.size() != 4) {
+                continue;
+            }
+            long end = range.getInt(2) + (long) range.getInt(3);
+            int permission = permission(signature);
+            if (permission == 0 && certifying == signature) {
+                permission = 2;
+            }
+            FieldLock lock = fieldMdp(signature);
+            String source = "FieldMDP";
+            if (lock == null && fieldDict.getDictionaryObject(FieldRules.LOCK) instanceof COSDictionary l) {
+                lock = FieldRules.lockOf(l);
+                source = "/Lock";
+            }
+            if (permission > 0 || lock != null) {
+                rules.add(new Rules(end, field.getFullyQualifiedName(), permission, lock, source));
             }
         }
         return rules;
@@ -334,6 +332,15 @@ final class MdpCheck {
     /** The pages, annotations, form values and signatures of one revision, or {@code null} when unreadable. */
     private static State state(RandomAccessRead revision) {
         try (PDDocument document = load(revision)) {
+            return state(document);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@link #state(RandomAccessRead)} of a loaded revision. */
+    private static State state(PDDocument document) {
+        try {
             Map<COSObjectKey, Long> offsets = document.getDocument().getXrefTable();
             List<COSObjectKey> pages = new ArrayList<>();
             Map<String, Long> annotations = new LinkedHashMap<>();
@@ -387,7 +394,7 @@ final class MdpCheck {
                 }
             }
             return new State(pages, annotations, values, signatureFields, signatures, offsets);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return null;
         }
     }

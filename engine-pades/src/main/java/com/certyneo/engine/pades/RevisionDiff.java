@@ -272,11 +272,11 @@ final class RevisionDiff {
                 return found;
             }
             Object docMdp = world.resolve(c.get("Perms")) instanceof Map<?, ?> perms ? perms.get("DocMDP") : null;
-            Certified certified = new Certified(docMdp != null, docMdp);
+
             Object form = world.resolve(c.get("AcroForm"));
             if (form instanceof Map<?, ?> f && world.resolve(f.get("Fields")) instanceof List<?> fields) {
                 for (Object field : fields) {
-                    collect(world, field, "", seen, found, 0, certified);
+                    collect(world, field, "", seen, found, 0, docMdp);
                 }
             }
             Deque<Object> nodes = new ArrayDeque<>();
@@ -296,7 +296,7 @@ final class RevisionDiff {
                 }
                 if (world.resolve(n.get("Annots")) instanceof List<?> annots) {
                     for (Object annot : annots) {
-                        collect(world, annot, null, seen, found, 0, certified);
+                        collect(world, annot, null, seen, found, 0, docMdp);
                     }
                 }
             }
@@ -306,12 +306,9 @@ final class RevisionDiff {
         return found;
     }
 
-    /** Whether the catalog names a certification ({@code /Perms /DocMDP}), and what it names. */
-    private record Certified(boolean any, Object signature) {
-    }
-
+    /** @param docMdp what the catalog's {@code /Perms /DocMDP} names, or {@code null} when the document is not certified */
     private static void collect(World world, Object ref, String parentName, Set<Long> seen,
-                                List<SignatureDictionary> found, int depth, Certified certified) {
+                                List<SignatureDictionary> found, int depth, Object docMdp) {
         if (depth > 32 || ref instanceof Ref r && !seen.add(r.num())) {
             return;
         }
@@ -330,9 +327,9 @@ final class RevisionDiff {
                     && br.stream().allMatch(x -> x instanceof Long)) {
                 range = br.stream().map(x -> (Long) x).toList();
             }
-            boolean restricts = certified.any() || vm.get("Reference") != null || field.get("Lock") != null;
+            boolean restricts = docMdp != null || vm.get("Reference") != null || field.get("Lock") != null;
             int permission = docMdpPermission(world, vm);
-            if (permission == 0 && certified.signature() instanceof Ref named && field.get("V") instanceof Ref own
+            if (permission == 0 && docMdp instanceof Ref named && field.get("V") instanceof Ref own
                     && named.num() == own.num()) {
                 permission = 2; // ISO 32000-1 Table 254: /P defaults to 2
             }
@@ -340,7 +337,7 @@ final class RevisionDiff {
         }
         if (parentName != null && world.resolve(field.get("Kids")) instanceof List<?> kids) {
             for (Object kid : kids) {
-                collect(world, kid, name, seen, found, depth + 1, certified);
+                collect(world, kid, name, seen, found, depth + 1, docMdp);
             }
         }
     }
@@ -1236,18 +1233,19 @@ final class RevisionDiff {
                 case ACRO_FORM:
                     return acroForm(what, old, value);
                 case FIELDS:
-                    return superset(what, old, value, false);
+                    return superset(what, old, value, null);
                 case ANNOTS:
-                    return superset(what, old, value, true);
+                    return superset(what, old, value, 0);
                 case PAGE:
                     return keysChanged(what, old, value, Set.of("Annots"),
-                            (key, o, n) -> superset(what + " /Annots", before.resolve(o), after.resolve(n), true));
+                            (key, o, n) -> superset(what + " /Annots", before.resolve(o), after.resolve(n),
+                                    roles.pageNumbers.getOrDefault(num, 0)));
                 case FIELD, ANNOTATION:
                     if (old instanceof Map<?, ?> m && isSignatureField(before, cast(m))) {
                         return signatureFieldFilled(what, cast(m), value);
                     }
                     if (old instanceof Map<?, ?> m && allowed.annotations() && isMarkup(cast(m))) {
-                        permitted("changes " + annotation(before, cast(m), num, ""));
+                        permitted("changes " + annotation(cast(m), num, 0));
                         return true;
                     }
                     if (old instanceof Map<?, ?> m && allowed.formFill() && fillable(before, cast(m))) {
@@ -1295,8 +1293,7 @@ final class RevisionDiff {
          * uses; a name it does use (even a dangling one) is a modification.
          */
         private boolean unusedNamesAdded(Object old, Object value) {
-            if (!(old instanceof Map<?, ?> om) || !(value instanceof Map<?, ?> nm) || old instanceof Stream
-                    || value instanceof Stream) {
+            if (!(old instanceof Map<?, ?> om) || !(value instanceof Map<?, ?> nm)) {
                 return false;
             }
             List<String> added = new ArrayList<>();
@@ -1408,13 +1405,16 @@ final class RevisionDiff {
         }
 
         /** "a Square annotation on page 2" or "a Square annotation (object 12)". */
-        private String annotation(World world, Map<String, Object> dict, long num, String where) {
+        /**
+         * "a Square annotation on page 2" (its /P, else the page whose /Annots lists it) or "a Square annotation
+         * (object 12)".
+         *
+         * @param listedOn the number of the page whose /Annots lists it, 0 when not known
+         */
+        private String annotation(Map<String, Object> dict, long num, int listedOn) {
             String subtype = dict.get("Subtype") instanceof Name n ? n.value() : "unknown";
-            Object page = dict.get("P");
-            Integer number = page instanceof Ref r ? roles.pageNumbers.get(r.num()) : null;
-            java.util.regex.Matcher onPage = java.util.regex.Pattern.compile("^page (\\d+)").matcher(where);
-            return "a " + subtype + " annotation " + (number != null ? "on page " + number
-                    : onPage.find() ? "on page " + onPage.group(1) : "(object " + num + ")");
+            int page = dict.get("P") instanceof Ref r ? roles.pageNumbers.getOrDefault(r.num(), listedOn) : listedOn;
+            return "a " + subtype + " annotation " + (page > 0 ? "on page " + page : "(object " + num + ")");
         }
 
         private interface KeyRule {
@@ -1451,7 +1451,7 @@ final class RevisionDiff {
             Object o = old == Keyword.NULL || old == null ? Map.of() : old;
             return keysChanged(what, o, value, Set.of("Fields", "SigFlags", "DR", "DA", "NeedAppearances"),
                     (key, ov, nv) -> switch (key) {
-                        case "Fields" -> superset(what + " /Fields", before.resolve(ov), after.resolve(nv), false);
+                        case "Fields" -> superset(what + " /Fields", before.resolve(ov), after.resolve(nv), null);
                         case "NeedAppearances" -> {
                             if (Keyword.TRUE.equals(after.resolve(nv))) {
                                 modified(what + " now asks viewers to rebuild field appearances (/NeedAppearances)");
@@ -1464,7 +1464,8 @@ final class RevisionDiff {
         }
 
         /** A list that keeps every earlier element and only adds signature fields (or their widgets). */
-        private boolean superset(String what, Object old, Object value, boolean annotations) {
+        private boolean superset(String what, Object old, Object value, Integer annotationsOfPage) {
+            boolean annotations = annotationsOfPage != null;
             List<?> o = old instanceof List<?> l ? l : List.of();
             if (!(value instanceof List<?> n)) {
                 if (o.isEmpty() && (value == null || value == Keyword.NULL)) {
@@ -1485,7 +1486,7 @@ final class RevisionDiff {
                 }
                 if (!found && annotations && allowed.annotations()
                         && before.resolve(element) instanceof Map<?, ?> lost && isMarkup(cast(lost))) {
-                    permitted("removes " + annotation(before, cast(lost), element instanceof Ref r ? r.num() : -1, what));
+                    permitted("removes " + annotation(cast(lost), element instanceof Ref r ? r.num() : -1, annotationsOfPage));
                     continue;
                 }
                 if (!found) {
@@ -1495,13 +1496,14 @@ final class RevisionDiff {
             }
             boolean ok = true;
             for (Object added : remaining) {
-                ok &= newSignatureField(what, added, annotations);
+                ok &= newSignatureField(what, added, annotationsOfPage);
             }
             return ok;
         }
 
         /** An added field or annotation: a signature field or widget that is signed, or draws nothing. */
-        private boolean newSignatureField(String what, Object added, boolean annotation) {
+        private boolean newSignatureField(String what, Object added, Integer annotationOfPage) {
+            boolean annotation = annotationOfPage != null;
             Object resolved = after.resolve(added);
             List<Object> values = new ArrayList<>();
             values.add(resolved);
@@ -1516,7 +1518,7 @@ final class RevisionDiff {
                 Map<String, Object> dict = cast(m);
                 String label = (annotation ? "an annotation " : "a field ") + show(added);
                 if (annotation && allowed.annotations() && isMarkup(dict)) {
-                    permitted("adds " + annotation(after, dict, added instanceof Ref r ? r.num() : -1, what));
+                    permitted("adds " + annotation(dict, added instanceof Ref r ? r.num() : -1, annotationOfPage));
                     continue;
                 }
                 if (annotation && !new Name("Widget").equals(dict.get("Subtype"))) {

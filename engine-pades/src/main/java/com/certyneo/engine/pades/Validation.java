@@ -115,7 +115,8 @@ final class Validation {
                     reports.getSimpleReport(), reports.getDiagnosticData(), revisions, structure.input(), dictionaries,
                     diffs);
             if (dictionaries.stream().anyMatch(RevisionDiff.SignatureDictionary::restrictsChanges)) {
-                report = enforceRules(report, bytes != null ? MdpCheck.check(bytes) : MdpCheck.check(file));
+                report = enforceRules(report, bytes != null ? MdpCheck.check(bytes, revisions)
+                        : MdpCheck.check(file, revisions));
             }
             if (!lists.isEmpty()) {
                 report = Qualifications.apply(report, reports, at,
