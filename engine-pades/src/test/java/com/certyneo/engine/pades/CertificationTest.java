@@ -71,7 +71,12 @@ class CertificationTest {
     }
 
     static byte[] incremental(byte[] pdf, Change change) throws Exception {
-        try (PDDocument document = Loader.loadPDF(pdf)) {
+        return incremental(pdf, "", change);
+    }
+
+    /** As {@link #incremental(byte[], Change)}, for an encrypted document opened with {@code password}. */
+    static byte[] incremental(byte[] pdf, String password, Change change) throws Exception {
+        try (PDDocument document = Loader.loadPDF(pdf, password)) {
             change.apply(document);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             document.saveIncremental(out);

@@ -313,7 +313,8 @@ class FeaturePanelTest {
                 .profile(profile);
     }
 
-    private static void qpdfEncrypt(Path in, Path out) throws Exception {
+    /** Encrypts {@code in} with qpdf (AES-256, user password {@link #PASSWORD}) into {@code out}. */
+    static void qpdfEncrypt(Path in, Path out) throws Exception {
         Files.deleteIfExists(out);
         Process process = new ProcessBuilder("qpdf", "--encrypt", PASSWORD, "owner-" + PASSWORD, "256", "--",
                 in.toString(), out.toString()).redirectErrorStream(true).start();

@@ -28,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -84,7 +83,12 @@ class FormFillingTest {
 
     /** Fills {@code text} with a new value and flips {@code checkBox}, as a form-filling application saves it. */
     static byte[] fill(byte[] pdf, String text, String checkBox) throws Exception {
-        return CertificationTest.incremental(pdf, document -> {
+        return fill(pdf, "", text, checkBox);
+    }
+
+    /** As {@link #fill(byte[], String, String)}, for an encrypted form opened with {@code password}. */
+    static byte[] fill(byte[] pdf, String password, String text, String checkBox) throws Exception {
+        return CertificationTest.incremental(pdf, password, document -> {
             PDAcroForm form = document.getDocumentCatalog().getAcroForm();
             PDTextField field = (PDTextField) form.getField(text);
             field.setValue("Filled after signing");
@@ -229,28 +233,17 @@ class FormFillingTest {
     void anEncryptedFormKeepsItsRulesWhenValidatedWithThePassword() throws Exception {
         assertTrue(com.certyneo.testvectors.ExternalValidators.require("qpdf"), "qpdf is installed");
         Path encrypted = dir.resolve("encrypted-form.pdf");
-        Process qpdf = new ProcessBuilder("qpdf", "--encrypt", "user-secret", "owner-secret", "256", "--",
-                producerForm("reportlab-outline-acroform.pdf").toString(), encrypted.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(qpdf.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, qpdf.waitFor(), out);
+        FeaturePanelTest.qpdfEncrypt(producerForm("reportlab-outline-acroform.pdf"), encrypted); // AES-256
+        String password = FeaturePanelTest.PASSWORD;
         Path certified = dir.resolve("encrypted-p1.pdf");
         engine.sign(SignRequest.builder().document(DocumentSource.of(encrypted)).output(DocumentTarget.of(certified))
                 .signer(signer("Author")).level(SignatureLevel.AES).profile(PadesProfile.B_T)
-                .certify(CertificationLevel.NO_CHANGES).password("user-secret".toCharArray()).build());
-        byte[] filled;
-        try (PDDocument document = Loader.loadPDF(Files.readAllBytes(certified), "user-secret")) {
-            PDTextField field = (PDTextField) document.getDocumentCatalog().getAcroForm().getField("applicant");
-            field.setValue("Filled after signing");
-            touch(field);
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            document.saveIncremental(bytes);
-            filled = bytes.toByteArray();
-        }
-        Path path = Files.write(dir.resolve("encrypted-p1-filled.pdf"), filled);
+                .certify(CertificationLevel.NO_CHANGES).password(password.toCharArray()).build());
+        Path path = Files.write(dir.resolve("encrypted-p1-filled.pdf"),
+                fill(Files.readAllBytes(certified), password, "applicant", null));
         for (PadesSignatureEngine with : List.of(engine, fromDisk)) {
             SignatureValidation author = with.validate(DocumentSource.of(path),
-                    ValidationOptions.sandbox().withPassword("user-secret".toCharArray())).signatures().get(0);
+                    ValidationOptions.sandbox().withPassword(password.toCharArray())).signatures().get(0);
             assertEquals(SignatureValidation.CERTIFICATION_VIOLATED, author.subIndication().orElseThrow(), author.toString());
         }
     }
