@@ -174,16 +174,21 @@ final class CosWriter {
      * The key under which {@code value} is referenced where it is used, or {@code null} when it is written
      * in place.
      *
+     * @throws BareReference for an {@code R} of the document that names no object
      * @throws IllegalStateException for a reference without a key, or a stream without a key
      */
     static COSObjectKey referenceKey(COSBase value) {
         if (value instanceof COSObject object) {
             COSObjectKey key = object.getKey();
+            COSBase target = null;
             if (key == null) {
-                COSBase target = object.getObject();
+                target = object.getObject();
                 key = target == null ? null : target.getKey();
             }
             if (key == null) {
+                if (target == null) {
+                    throw new BareReference();
+                }
                 throw new IllegalStateException("an indirect object without an object number");
             }
             return key;
@@ -402,5 +407,18 @@ final class CosWriter {
     void bytes(byte[] b) throws IOException {
         out.write(b);
         position += b.length;
+    }
+
+    /**
+     * A value of the document that is a reference without an object: an {@code R} keyword with no object number
+     * and generation before it, which PDFBox reads as a reference to nothing. Readers differ on it (null, a
+     * string, an error), so an object holding one is never written again: the document is malformed.
+     */
+    static final class BareReference extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        BareReference() {
+            super("a reference ('R') without an object number and generation");
+        }
     }
 }

@@ -67,6 +67,7 @@ final class PdfPreparation {
                 // generator, seeded with the input, so that the same input gives the same revision (two-step signing)
                 document.getEncryption().getSecurityHandler().setCustomSecureRandom(seeded(pdf));
             }
+            MalformedReferences.requireNoneInIncrement(document, name);
             document.saveIncremental(out); // copies the original bytes, then appends the revision
             document.close();
             return new Prepared(out.toByteArray(), null);
@@ -125,6 +126,7 @@ final class PdfPreparation {
             if (!needsRevision(document, name, mark)) {
                 return false;
             }
+            MalformedReferences.requireNoneInIncrement(document, name);
             try (java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(target))) {
                 document.saveIncremental(out);
             }

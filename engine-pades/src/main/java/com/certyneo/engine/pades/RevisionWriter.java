@@ -415,7 +415,11 @@ final class RevisionWriter implements Closeable {
         Map<Long, long[]> entries = new TreeMap<>(); // number -> {offset, generation}
         for (Pending p : objects.values()) {
             entries.put(p.key().getNumber(), new long[] {w.position(), p.key().getGeneration()});
-            w.writeIndirect(p.key(), p.body());
+            try {
+                w.writeIndirect(p.key(), p.body());
+            } catch (CosWriter.BareReference e) {
+                throw MalformedReferences.refusal(name, "object " + p.key().getNumber() + " " + p.key().getGeneration());
+            }
         }
         if (!unwritten.isEmpty()) {
             throw new IllegalStateException("the revision references new objects it does not write: " + unwritten);

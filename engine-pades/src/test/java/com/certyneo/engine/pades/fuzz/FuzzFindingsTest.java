@@ -110,7 +110,25 @@ class FuzzFindingsTest {
         SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> sign(found));
         assertEquals(ErrorCode.INVALID_PDF, e.code(), e.toString());
         assertTrue(e.getMessage().contains("it refers to object 97 0 R, which it never defines"), e.getMessage());
+    }
 
+    /**
+     * A bare {@code R} (no object number and generation before it) as a value of the page, which signing writes
+     * again. PDFBox reads a reference to nothing; MuPDF null, qpdf the string (R). The engine's writer failed on it
+     * (SIGNING_FAILED, found by CI's fuzzing on a signed sandbox input), and PDFBox's incremental save, which lays
+     * out the sandbox mark on an unsigned input, wrote a reference to an object number it never defined. Both
+     * paths refuse it now as INVALID_PDF naming the object, and nothing is written.
+     */
+    @Test
+    void aBareReferenceInARewrittenObjectIsAnInvalidPdf() throws IOException {
+        for (String path : new String[] {"sign/bare-r-in-rewritten-page-of-signed-input.pdf",
+                "sign/bare-r-without-object-number.pdf"}) {
+            byte[] found = input(path);
+            SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> sign(found), path);
+            assertEquals(ErrorCode.INVALID_PDF, e.code(), e.toString());
+            assertTrue(e.getMessage().contains("object 4 0, which this operation has to write again, holds an 'R' "
+                    + "without the object number and generation"), e.getMessage());
+        }
     }
 
     private static void sign(byte[] pdf) {

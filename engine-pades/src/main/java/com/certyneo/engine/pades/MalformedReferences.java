@@ -1,0 +1,93 @@
+package com.certyneo.engine.pades;
+
+import com.certyneo.engine.ErrorCode;
+import com.certyneo.engine.SignatureEngineException;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import org.apache.pdfbox.cos.COSArray;
+import org.apache.pdfbox.cos.COSBase;
+import org.apache.pdfbox.cos.COSDictionary;
+import org.apache.pdfbox.cos.COSObject;
+import org.apache.pdfbox.pdmodel.PDDocument;
+
+/**
+ * Refuses to write again an object of the document that holds a <em>bare reference</em>: an {@code R} keyword
+ * without the object number and generation before it ({@code << /F1 R >>}). PDFBox reads it as a reference to
+ * nothing; MuPDF reads {@code null}, qpdf the string {@code (R)}. Written again it would become whatever the
+ * writer makes of it: PDFBox's incremental save gives it a fresh object number that it never defines (a
+ * dangling reference the next revision would give a meaning), the engine's own writer cannot give it any.
+ * Either way a signed revision would change what an earlier reader saw, so the document is refused as
+ * malformed, with the repair that makes it signable. Objects the operation does not write again are left as
+ * they are: their bytes stay those of the input, and whatever each reader makes of them does not change.
+ */
+final class MalformedReferences {
+
+    private MalformedReferences() {
+    }
+
+    /**
+     * Checks the objects PDFBox's incremental save of {@code document} is about to write (its increment, as
+     * PDFBox computes it from the objects changed since the load).
+     *
+     * @throws SignatureEngineException {@link ErrorCode#INVALID_PDF} naming the first such object
+     */
+    static void requireNoneInIncrement(PDDocument document, String name) {
+        COSDictionary trailer = document.getDocument().getTrailer();
+        for (COSBase object : trailer.toIncrement().exclude(trailer)) {
+            COSBase body = object instanceof COSObject o ? o.getObject() : object;
+            if (object instanceof COSObject o && o.getKey() == null && body == null) {
+                throw refusal(name, "a changed object");
+            }
+            if (body != null && holdsBareReference(body)) {
+                COSBase keyed = object.getKey() != null ? object : body;
+                throw refusal(name, keyed.getKey() == null ? "a changed object"
+                        : "object " + keyed.getKey().getNumber() + " " + keyed.getKey().getGeneration());
+            }
+        }
+    }
+
+    /**
+     * Whether {@code body} holds a bare reference among the values written in place with it (references to
+     * other objects are not followed: those are written, if at all, as objects of their own).
+     */
+    static boolean holdsBareReference(COSBase body) {
+        Set<COSBase> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<COSBase> pending = new ArrayDeque<>();
+        pending.push(body);
+        while (!pending.isEmpty()) {
+            COSBase value = pending.pop();
+            if (!seen.add(value)) {
+                continue;
+            }
+            Iterable<COSBase> items;
+            if (value instanceof COSDictionary dictionary) {
+                items = dictionary.getValues();
+            } else if (value instanceof COSArray array) {
+                items = array;
+            } else {
+                continue;
+            }
+            for (COSBase item : items) {
+                if (item instanceof COSObject reference) {
+                    if (reference.getKey() == null && reference.getObject() == null) {
+                        return true;
+                    }
+                } else if ((item instanceof COSDictionary || item instanceof COSArray) && item.getKey() == null) {
+                    pending.push(item);
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The refusal of {@code name}, whose {@code where} holds a bare reference. */
+    static SignatureEngineException refusal(String name, String where) {
+        return new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is malformed: " + where
+                + ", which this operation has to write again, holds an 'R' without the object number and generation "
+                + "of a reference (readers disagree on what it means)",
+                "Repair it first, for example with: qpdf '" + name + "' repaired.pdf - then use the repaired file.", null);
+    }
+}
