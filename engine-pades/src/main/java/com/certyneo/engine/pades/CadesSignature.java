@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 
 /**
@@ -73,6 +74,8 @@ final class CadesSignature {
     private final ASN1Set signedAttributes;
     private final byte[] toBeSigned;
     private final ASN1Set certificates;
+    /** The value {@link #assemble} verified and embedded, once it has (the plan is then signed). */
+    private volatile SignatureValues.Verified verified;
 
     private CadesSignature(X509Certificate signingCertificate, CmsSignatureAlgorithm algorithm, SignerIdentifier signerId,
                            ASN1Set signedAttributes, byte[] toBeSigned, ASN1Set certificates) {
@@ -234,7 +237,17 @@ final class CadesSignature {
     byte[] assemble(byte[] signatureValue, String who) {
         byte[] value = SignatureValues.normalizeAndVerify(signatureValue, jcaAlgorithm(), signingCertificate, toBeSigned,
                 who);
-        return encode(value, null);
+        byte[] cms = encode(value, null);
+        verified = new SignatureValues.Verified(signingCertificate, toBeSigned, value);
+        return cms;
+    }
+
+    /**
+     * @return the signature value the last {@link #assemble} verified over {@link #toBeSigned()} with the signing
+     *         certificate's key, or empty before a value was assembled
+     */
+    Optional<SignatureValues.Verified> verified() {
+        return Optional.ofNullable(verified);
     }
 
     /** The ContentInfo(SignedData) with this plan, a value and optional unsigned attributes, in DER. */

@@ -61,6 +61,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -130,12 +131,29 @@ final class OutputSelfCheck {
     private final PadesProfile profile;
     private final X509Certificate signer;
     private final Set<String> anchors;
+    private final SignatureValues.Verified verified;
 
     private OutputSelfCheck(Added added, PadesProfile profile, X509Certificate signer, Collection<X509Certificate> anchors) {
+        this(added, profile, signer, anchors.stream().map(OutputSelfCheck::fingerprint).collect(Collectors.toUnmodifiableSet()),
+                null);
+    }
+
+    private OutputSelfCheck(Added added, PadesProfile profile, X509Certificate signer, Set<String> anchors,
+                            SignatureValues.Verified verified) {
         this.added = added;
         this.profile = profile;
         this.signer = signer;
-        this.anchors = anchors.stream().map(OutputSelfCheck::fingerprint).collect(Collectors.toUnmodifiableSet());
+        this.anchors = anchors;
+        this.verified = verified;
+    }
+
+    /**
+     * This check, knowing a signature value the signing step verified already ({@link SigningPipeline.Signed#verified}):
+     * when the new signature's SignerInfo holds exactly those bytes (value, signed attributes, certificate), its
+     * signature value is not verified a second time; every other check runs as before.
+     */
+    OutputSelfCheck knowing(Optional<SignatureValues.Verified> value) {
+        return value.isEmpty() ? this : new OutputSelfCheck(added, profile, signer, anchors, value.get());
     }
 
     /**
@@ -593,7 +611,8 @@ final class OutputSelfCheck {
         boolean valid;
         Exception cause = null;
         try {
-            valid = verifies(() -> new CMSSignedData(Map.of(p.signer.getDigestAlgOID(), computed), p.contentInfo)
+            valid = verified != null && verified.covers(encoded, p.signer.getEncodedSignedAttributes(), p.signer.getSignature())
+                    || verifies(() -> new CMSSignedData(Map.of(p.signer.getDigestAlgOID(), computed), p.contentInfo)
                     .getSignerInfos().getSigners().iterator().next(), p.certificate);
         } catch (Exception e) {
             valid = false;
@@ -703,6 +722,10 @@ final class OutputSelfCheck {
     private static boolean verifies(java.util.concurrent.Callable<SignerInformation> signer, X509CertificateHolder certificate)
             throws Exception {
         try {
+            org.bouncycastle.cms.SignerInformationVerifier lightweight = lightweightEc(certificate);
+            if (lightweight != null && signer.call().verify(lightweight)) {
+                return true;
+            }
             if (signer.call().verify(new JcaSimpleSignerInfoVerifierBuilder().build(certificate))) {
                 return true;
             }
@@ -710,6 +733,25 @@ final class OutputSelfCheck {
             // BouncyCastle decides
         }
         return signer.call().verify(verifier(certificate));
+    }
+
+    /**
+     * For an EC certificate, a verifier with BouncyCastle's lightweight ECDSA (no JCA provider to build), whose
+     * curve arithmetic is several times faster than the JDK 17 SunEC's (an ECDSA P-256 verification: about 0.25 ms
+     * against 0.9 ms); {@code null} for other keys. Only its "valid" is taken as final: a signature it does not
+     * confirm is verified again as before (JDK providers, then BouncyCastle's provider).
+     */
+    private static org.bouncycastle.cms.SignerInformationVerifier lightweightEc(X509CertificateHolder certificate)
+            throws org.bouncycastle.operator.OperatorCreationException {
+        if (!org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey.equals(
+                certificate.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm())) {
+            return null;
+        }
+        return new org.bouncycastle.cms.bc.BcECSignerInfoVerifierBuilder(
+                new org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator(),
+                new org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder(),
+                new org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder(),
+                new org.bouncycastle.operator.bc.BcDigestCalculatorProvider()).build(certificate);
     }
 
     /** Whether the certificate's own signature verifies with its public key: JDK providers first, as {@link #verifies}. */
@@ -767,6 +809,16 @@ final class OutputSelfCheck {
         try {
             X509CertificateHolder certificate = tsu.iterator().next();
             try {
+                org.bouncycastle.cms.SignerInformationVerifier lightweight = lightweightEc(certificate);
+                try {
+                    if (lightweight != null) {
+                        token.validate(lightweight);
+                        return;
+                    }
+                } catch (Exception notConfirmed) {
+                    // verified again below, on a fresh copy of the token
+                    token = new TimeStampToken(token.toCMSSignedData());
+                }
                 token.validate(new JcaSimpleSignerInfoVerifierBuilder().build(certificate));
             } catch (Exception jdk) {
                 // not confirmed by the JDK's providers: BouncyCastle decides, on a fresh copy of the token

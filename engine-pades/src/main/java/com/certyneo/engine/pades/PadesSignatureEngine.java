@@ -247,7 +247,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
         byte[] output = sink.bytes();
         Fingerprinted digests = fingerprinted(input, prepared);
-        OutputSelfCheck.Fingerprints fingerprints = signatureCheck(profile, chain.get(0))
+        OutputSelfCheck.Fingerprints fingerprints = signatureCheck(profile, chain.get(0)).knowing(signed.verified())
                 .verify(output, prepared, name, digests.prefixes()); // before anything is written
         Budget.commit(); // past this point the output is written even if the time limit passes
         request.output().write(out -> out.write(output));
@@ -334,7 +334,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
             SigningPipeline.Signed signed = pipeline.sign(sink, name, spec(request, profile, key, signingTime),
                     timestampSource);
             String outputSha256 = large.write(new eu.europa.esig.dss.model.FileDocument(sink.file().toFile()),
-                    request.output(), signatureCheck(profile, key.certificate()));
+                    request.output(), signatureCheck(profile, key.certificate()).knowing(signed.verified()));
             return new SigningResult(request.level(), profile, key.certificateChain(), signingTime,
                     signed.timestampTime(), large.inputSha256(), large.preparedSha256(), outputSha256,
                     request.output().path(), mode.isSandbox(), signed.warnings());

@@ -105,8 +105,10 @@ final class SigningPipeline {
      * The signed output and what happened on the way.
      *
      * @param warnings sentences about earlier signatures this signature does not give long-term data
+     * @param verified the signature value the CMS was assembled around, verified with the signing certificate
+     *                 (the output self-check does not verify the same bytes again)
      */
-    record Signed(Optional<Instant> timestampTime, List<String> warnings) {
+    record Signed(Optional<Instant> timestampTime, List<String> warnings, Optional<SignatureValues.Verified> verified) {
     }
 
     /** Where a stage's output goes: the heap or a temporary file, read back by the next stage. */
@@ -332,6 +334,7 @@ final class SigningPipeline {
         Recorder recorder = timestamps == null ? null : new Recorder(timestamps);
         List<String> warnings = new ArrayList<>();
         byte[][] cms = new byte[1][];
+        List<SignatureValues.Verified> verified = new ArrayList<>(1);
         // One PDFBox load per signature: the validation data and document time-stamp revisions are written on the
         // document the signature revision was laid out on, each chaining to the revision before it
         // (RevisionWriter#following), so the growing file's cross-reference chain is not parsed again.
@@ -343,6 +346,7 @@ final class SigningPipeline {
                     CadesSignature plan = CadesSignature.plan(chain, digest.digest(), spec.signingTime(), algorithm);
                     Budget.check(); // out of time: no signature is made (no remote signing request is sent)
                     byte[] signed = values.cms(plan);
+                    plan.verified().ifPresent(verified::add);
                     if (spec.profile().needsTimestamp()) {
                         signed = SignatureTimestamps.add(signed, recorder);
                     }
@@ -365,7 +369,8 @@ final class SigningPipeline {
                 writer.close();
             }
         }
-        return new Signed(recorder == null ? Optional.empty() : recorder.first(), warnings);
+        return new Signed(recorder == null ? Optional.empty() : recorder.first(), warnings,
+                verified.stream().findFirst());
     }
 
     /**

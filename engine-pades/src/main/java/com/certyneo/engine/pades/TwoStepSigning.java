@@ -134,7 +134,8 @@ final class TwoStepSigning {
             throw PadesSignatureEngine.translate(e, name);
         }
         byte[] signed = sink.bytes();
-        engine.signatureCheck(state.profile(), state.chain().get(0)).verify(signed, prepared.length, name);
+        engine.signatureCheck(state.profile(), state.chain().get(0)).knowing(result.verified())
+                .verify(signed, prepared.length, name);
         Budget.commit(); // past this point the output is written even if the time limit passes
         output.write(o -> o.write(signed));
         return new SigningResult(state.level(), state.profile(), state.chain(), state.signingTime(),

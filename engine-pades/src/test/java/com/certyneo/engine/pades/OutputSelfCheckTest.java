@@ -271,6 +271,46 @@ class OutputSelfCheckTest {
         assertTrue(e.getMessage().contains("carries 0 certificate(s)"), e.getMessage());
     }
 
+    /**
+     * The signing step verified the value already ({@link SignatureValues.Verified}): the self-check takes that for
+     * exactly those bytes and verifies anything else in full. A value changed in the output fails although a value
+     * was verified before, and a memo of other signed attributes does not stand in for the output's.
+     */
+    @Test
+    void aValueVerifiedWhileSigningCountsOnlyForExactlyThoseBytes() throws Exception {
+        byte[] signed = sign(engine, SignatureLevel.SES, PadesProfile.B_B);
+        long[] range = lastByteRange(signed);
+        int a = (int) range[1];
+        String hex = new String(signed, a + 1, (int) range[2] - a - 2, StandardCharsets.ISO_8859_1);
+        var signer = new CMSSignedData(HexFormat.of().parseHex(hex)).getSignerInfos().getSigners().iterator().next();
+        byte[] value = signer.getSignature();
+        byte[] attributes = signer.getEncodedSignedAttributes();
+        OutputSelfCheck plain = OutputSelfCheck.signature(PadesProfile.B_B, seal(), anchors);
+        OutputSelfCheck knowing = plain.knowing(java.util.Optional.of(new SignatureValues.Verified(seal(), attributes, value)));
+        check(knowing, signed, INPUT.length);
+
+        // The last byte of s changed (the DER stays well-formed): the memo of the original value does not cover it.
+        String valueHex = HexFormat.of().formatHex(value);
+        int at = hex.toLowerCase(java.util.Locale.ROOT).indexOf(valueHex);
+        assertTrue(at > 0, "the signature value is in /Contents");
+        int last = a + 1 + at + valueHex.length() - 1;
+        byte[] broken = signed.clone();
+        broken[last] = (byte) (broken[last] == '0' ? '1' : '0');
+        assertFails("signature value", knowing, broken, INPUT.length);
+        assertFails("signature value", plain, broken, INPUT.length);
+
+        // A memo of other signed attributes (one byte differs) is not taken either: the output is verified, and passes.
+        byte[] otherAttributes = attributes.clone();
+        otherAttributes[otherAttributes.length - 1] ^= 1;
+        check(plain.knowing(java.util.Optional.of(new SignatureValues.Verified(seal(), otherAttributes, value))), signed,
+                INPUT.length);
+        SignatureValues.Verified memo = new SignatureValues.Verified(seal(), otherAttributes, value);
+        assertFalse(memo.covers(seal().getEncoded(), attributes, value));
+        assertTrue(new SignatureValues.Verified(seal(), attributes, value).covers(seal().getEncoded(), attributes, value));
+        assertFalse(new SignatureValues.Verified(pki.tsa().chain().get(0), attributes, value)
+                .covers(seal().getEncoded(), attributes, value));
+    }
+
     @Test
     void aWrongByteRangeFails() throws Exception {
         byte[] signed = sign(engine, SignatureLevel.SES, PadesProfile.B_B);
