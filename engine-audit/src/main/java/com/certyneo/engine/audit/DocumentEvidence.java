@@ -1,11 +1,14 @@
 package com.certyneo.engine.audit;
 
+import com.certyneo.engine.DocumentPassword;
 import com.certyneo.engine.ErrorCode;
 import com.certyneo.engine.SignatureEngineException;
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
 import org.apache.pdfbox.pdmodel.PDDocument;
 
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -49,12 +52,35 @@ public record DocumentEvidence(String name, int pages, long size, String origina
      * @throws SignatureEngineException with {@link ErrorCode#INVALID_PDF} when PDFBox cannot open it
      */
     public static DocumentEvidence describe(String name, byte[] pdf) {
+        return describe(name, pdf, null);
+    }
+
+    /**
+     * Describes an original PDF that may be encrypted: its page count (read with {@code password}), size and
+     * SHA-256 (of the bytes as uploaded, encrypted).
+     *
+     * @param name the file name
+     * @param pdf the original bytes
+     * @param password the document's user or owner password, or {@code null} when it opens without one
+     * @return the evidence of the original, without prepared and signed digests
+     * @throws SignatureEngineException with {@link ErrorCode#ENCRYPTED_PDF} when it needs a password that was not
+     *                                  given or the password is wrong, {@link ErrorCode#INVALID_PDF} when PDFBox cannot
+     *                                  open it
+     */
+    public static DocumentEvidence describe(String name, byte[] pdf, DocumentPassword password) {
         int pages;
-        try (PDDocument document = Loader.loadPDF(pdf)) {
+        char[] chars = password == null || password.isDestroyed() ? new char[0] : password.toCharArray();
+        try (PDDocument document = Loader.loadPDF(pdf, new String(chars))) {
             pages = document.getNumberOfPages();
+        } catch (InvalidPasswordException e) {
+            throw new SignatureEngineException(ErrorCode.ENCRYPTED_PDF, name + " is encrypted and "
+                    + (chars.length == 0 ? "no password was given" : "the password given does not open it"),
+                    "Pass the document's password (its user or owner password).", null);
         } catch (IOException e) {
             throw new SignatureEngineException(ErrorCode.INVALID_PDF, "Cannot read " + name + " as a PDF: " + e.getMessage(),
                     "Pass the original PDF of the envelope.", e);
+        } finally {
+            Arrays.fill(chars, '\0');
         }
         return new DocumentEvidence(name, pages, pdf.length, Digests.sha256Hex(pdf), Optional.empty(), Optional.empty());
     }

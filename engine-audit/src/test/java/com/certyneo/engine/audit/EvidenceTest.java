@@ -139,4 +139,45 @@ class EvidenceTest {
                 .document(SampleEvidence.build(EnvelopeMode.SANDBOX, 12).documents().get(0)).build());
         assertEquals(ErrorCode.INVALID_REQUEST, noEvents.code());
     }
+
+    /**
+     * An original encrypted with a user password (AES-256, by PDFBox): described with the password it gives its page
+     * count and the digest of the bytes as uploaded; without it, or with a wrong one, it is ENCRYPTED_PDF (it was
+     * INVALID_PDF, and an envelope on an encrypted document could not get its audit trail).
+     */
+    @Test
+    void anEncryptedOriginalIsDescribedWithItsPassword() throws Exception {
+        byte[] encrypted;
+        try (org.apache.pdfbox.pdmodel.PDDocument document = new org.apache.pdfbox.pdmodel.PDDocument()) {
+            for (int i = 0; i < 3; i++) {
+                document.addPage(new org.apache.pdfbox.pdmodel.PDPage());
+            }
+            org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy policy =
+                    new org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy("owner-secret", "user-secret",
+                            new org.apache.pdfbox.pdmodel.encryption.AccessPermission());
+            policy.setEncryptionKeyLength(256);
+            document.protect(policy);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            document.save(out);
+            encrypted = out.toByteArray();
+        }
+        DocumentEvidence described = DocumentEvidence.describe("locked.pdf", encrypted,
+                com.certyneo.engine.DocumentPassword.of("user-secret".toCharArray()));
+        assertEquals(3, described.pages());
+        assertEquals(encrypted.length, described.size());
+        assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(encrypted)),
+                described.originalSha256());
+        assertEquals(3, DocumentEvidence.describe("locked.pdf", encrypted,
+                com.certyneo.engine.DocumentPassword.of("owner-secret".toCharArray())).pages());
+        for (com.certyneo.engine.DocumentPassword wrong : new com.certyneo.engine.DocumentPassword[] {null,
+                com.certyneo.engine.DocumentPassword.of("guess".toCharArray())}) {
+            SignatureEngineException e = assertThrows(SignatureEngineException.class,
+                    () -> DocumentEvidence.describe("locked.pdf", encrypted, wrong));
+            assertEquals(ErrorCode.ENCRYPTED_PDF, e.code(), e.toString());
+            assertFalse(e.getMessage().contains("secret") || e.getMessage().contains("guess"), e.getMessage());
+        }
+        SignatureEngineException plain = assertThrows(SignatureEngineException.class,
+                () -> DocumentEvidence.describe("locked.pdf", encrypted));
+        assertEquals(ErrorCode.ENCRYPTED_PDF, plain.code());
+    }
 }

@@ -79,8 +79,9 @@ import java.util.stream.Collectors;
  *   {@code <hex>} of its {@code /Contents}, whose DER is followed by zero padding only;</li>
  *   <li>a new signature ({@code ETSI.CAdES.detached}): one detached SignerInfo, the messageDigest
  *   attribute equals the digest of the byte range, the signature verifies with the CMS certificate that
- *   matches the SignerInfo's sid, which is the expected signing certificate and is bound by a matching
- *   signing-certificate-v2 attribute; from B-T a signature-time-stamp whose imprint is the digest of
+ *   matches the SignerInfo's sid (or is byte for byte the value, signed attributes and certificate the signing
+ *   step verified already, see {@link #knowing}), which is the expected signing certificate and is bound by a
+ *   matching signing-certificate-v2 attribute; from B-T a signature-time-stamp whose imprint is the digest of
  *   the signature value and whose token verifies; B-B and B-T end the file, B-LT and B-LTA are followed
  *   by the validation data;</li>
  *   <li>a new document time-stamp ({@code /DocTimeStamp}, {@code ETSI.RFC3161}): its token's imprint is
