@@ -89,7 +89,8 @@ final class InProcessOcspSource implements OCSPSource {
         SandboxPki.Entry authority = authorities.stream().map(Supplier::get)
                 .filter(a -> a.certificate().getPublicKey().equals(issuer.getPublicKey()))
                 .findFirst().orElse(null);
-        if (authority == null || !certificate.isSignedBy(issuer)) {
+        // the certificate's own signature, checked here rather than with DSS's isSignedBy (JDK 17 SunEC: 0.9 ms)
+        if (authority == null || !LightweightEcdsa.signedBy(certificate.getCertificate(), issuer.getPublicKey())) {
             return null;
         }
         try {

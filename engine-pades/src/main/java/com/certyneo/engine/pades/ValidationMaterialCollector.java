@@ -34,7 +34,6 @@ import javax.security.auth.x500.X500Principal;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -379,12 +378,7 @@ final class ValidationMaterialCollector {
 
     /** Whether {@code certificate} is signed by {@code key}. */
     private static boolean signedBy(X509Certificate certificate, PublicKey key) {
-        try {
-            certificate.verify(key);
-            return true;
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return false;
-        }
+        return LightweightEcdsa.signedBy(certificate, key);
     }
 
     private static boolean selfSigned(X509Certificate certificate) {

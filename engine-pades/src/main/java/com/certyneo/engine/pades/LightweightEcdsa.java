@@ -1,0 +1,70 @@
+package com.certyneo.engine.pades;
+
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPublicKey;
+import org.bouncycastle.crypto.Digest;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.digests.SHA384Digest;
+import org.bouncycastle.crypto.digests.SHA512Digest;
+import org.bouncycastle.crypto.signers.DSADigestSigner;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
+
+/**
+ * ECDSA verification with BouncyCastle's lightweight API (no JCA provider to build or register), for the
+ * verifications on the signing path: its curve arithmetic is several times faster than the JDK 17 SunEC's (a
+ * P-256 verification about 0.25 ms against 0.9 ms). Only a confirmation is final: a value it does not confirm
+ * (another algorithm, a key it cannot read, a signature it rejects) is verified again by the caller with the JCA,
+ * whose answer stands.
+ */
+final class LightweightEcdsa {
+
+    private LightweightEcdsa() {
+    }
+
+    /**
+     * @param jcaAlgorithm the JCA signature algorithm ({@code SHA256withECDSA}, {@code SHA384withECDSA} or
+     *                     {@code SHA512withECDSA} are verified here)
+     * @param key the public key
+     * @param data the signed data
+     * @param der the DER-encoded ECDSA value
+     * @return whether the value is confirmed ({@code false}: not confirmed here, verify with the JCA)
+     */
+    static boolean verifies(String jcaAlgorithm, PublicKey key, byte[] data, byte[] der) {
+        Digest digest = switch (jcaAlgorithm.toUpperCase(java.util.Locale.ROOT)) {
+            case "SHA256WITHECDSA" -> new SHA256Digest();
+            case "SHA384WITHECDSA" -> new SHA384Digest();
+            case "SHA512WITHECDSA" -> new SHA512Digest();
+            default -> null;
+        };
+        if (digest == null || !(key instanceof ECPublicKey)) {
+            return false;
+        }
+        try {
+            DSADigestSigner verifier = new DSADigestSigner(new ECDSASigner(), digest);
+            verifier.init(false, PublicKeyFactory.createKey(key.getEncoded()));
+            verifier.update(data, 0, data.length);
+            return verifier.verifySignature(der);
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether {@code certificate} is signed by {@code key}: confirmed here for ECDSA, else (or when not confirmed)
+     * by {@link X509Certificate#verify(PublicKey)}.
+     */
+    static boolean signedBy(X509Certificate certificate, PublicKey key) {
+        try {
+            if (verifies(certificate.getSigAlgName(), key, certificate.getTBSCertificate(), certificate.getSignature())) {
+                return true;
+            }
+            certificate.verify(key);
+            return true;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+}
