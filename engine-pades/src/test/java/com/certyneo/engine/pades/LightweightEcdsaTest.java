@@ -10,6 +10,7 @@ import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,12 +45,18 @@ class LightweightEcdsaTest {
     }
 
     @Test
-    void aCertificateIsSignedByItsIssuersKeyOnly() {
+    void aCertificateIsSignedByItsIssuersKeyOnly() throws Exception {
         KeyPair root = X509Builder.newEcKeyPair();
         KeyPair leaf = X509Builder.newEcKeyPair();
         X509Certificate rootCertificate = X509Builder.of(new X500Name("CN=Root"), root.getPublic()).selfSigned(root.getPrivate());
         X509Certificate leafCertificate = X509Builder.of(new X500Name("CN=Leaf"), leaf.getPublic())
                 .issuedBy(rootCertificate, root.getPrivate());
+        leafCertificate.verify(root.getPublic()); // the JDK agrees (X509Builder signs with BouncyCastle's ECDSA)
+        rootCertificate.verify(root.getPublic());
+        assertTrue(leaf.getPrivate() instanceof java.security.interfaces.ECPrivateKey, "JDK key objects");
+        assertEquals(256, ((java.security.interfaces.ECPublicKey) leaf.getPublic()).getParams().getOrder().bitLength());
+        byte[] value = sign("SHA256withECDSA", leaf, DATA);
+        assertTrue(LightweightEcdsa.verifies("SHA256withECDSA", leafCertificate.getPublicKey(), DATA, value));
         assertTrue(LightweightEcdsa.signedBy(leafCertificate, root.getPublic()));
         assertTrue(LightweightEcdsa.signedBy(rootCertificate, root.getPublic()));
         assertFalse(LightweightEcdsa.signedBy(leafCertificate, leaf.getPublic()));
