@@ -11,6 +11,7 @@ import org.apache.pdfbox.cos.COSArray;
 import org.apache.pdfbox.cos.COSBase;
 import org.apache.pdfbox.cos.COSDictionary;
 import org.apache.pdfbox.cos.COSObject;
+import org.apache.pdfbox.cos.COSObjectKey;
 import org.apache.pdfbox.pdmodel.PDDocument;
 
 /**
@@ -36,15 +37,12 @@ final class MalformedReferences {
      */
     static void requireNoneInIncrement(PDDocument document, String name) {
         COSDictionary trailer = document.getDocument().getTrailer();
+        // (the trailer itself: a bare R there fails the cross-reference check before PDFBox loads the document)
         for (COSBase object : trailer.toIncrement().exclude(trailer)) {
             COSBase body = object instanceof COSObject o ? o.getObject() : object;
-            if (object instanceof COSObject o && o.getKey() == null && body == null) {
-                throw refusal(name, "a changed object");
-            }
             if (body != null && holdsBareReference(body)) {
-                COSBase keyed = object.getKey() != null ? object : body;
-                throw refusal(name, keyed.getKey() == null ? "a changed object"
-                        : "object " + keyed.getKey().getNumber() + " " + keyed.getKey().getGeneration());
+                COSObjectKey key = object.getKey() != null ? object.getKey() : body.getKey();
+                throw refusal(name, key == null ? "a changed object" : "object " + key.getNumber() + " " + key.getGeneration());
             }
         }
     }

@@ -739,20 +739,23 @@ final class OutputSelfCheck {
     /**
      * For an EC certificate, a verifier with BouncyCastle's lightweight ECDSA (no JCA provider to build), whose
      * curve arithmetic is several times faster than the JDK 17 SunEC's (an ECDSA P-256 verification: about 0.25 ms
-     * against 0.9 ms); {@code null} for other keys. Only its "valid" is taken as final: a signature it does not
-     * confirm is verified again as before (JDK providers, then BouncyCastle's provider).
+     * against 0.9 ms); {@code null} for other keys, or a key it cannot read. Only its "valid" is taken as final: a
+     * signature it does not confirm is verified again as before (JDK providers, then BouncyCastle's provider).
      */
-    private static org.bouncycastle.cms.SignerInformationVerifier lightweightEc(X509CertificateHolder certificate)
-            throws org.bouncycastle.operator.OperatorCreationException {
+    private static org.bouncycastle.cms.SignerInformationVerifier lightweightEc(X509CertificateHolder certificate) {
         if (!org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey.equals(
                 certificate.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm())) {
             return null;
         }
-        return new org.bouncycastle.cms.bc.BcECSignerInfoVerifierBuilder(
-                new org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator(),
-                new org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder(),
-                new org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder(),
-                new org.bouncycastle.operator.bc.BcDigestCalculatorProvider()).build(certificate);
+        try {
+            return new org.bouncycastle.cms.bc.BcECSignerInfoVerifierBuilder(
+                    new org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator(),
+                    new org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder(),
+                    new org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder(),
+                    new org.bouncycastle.operator.bc.BcDigestCalculatorProvider()).build(certificate);
+        } catch (org.bouncycastle.operator.OperatorCreationException e) {
+            return null;
+        }
     }
 
     /** Whether the certificate's own signature verifies with its public key: JDK providers first, as {@link #verifies}. */
@@ -809,26 +812,34 @@ final class OutputSelfCheck {
         }
         try {
             X509CertificateHolder certificate = tsu.iterator().next();
-            try {
-                org.bouncycastle.cms.SignerInformationVerifier lightweight = lightweightEc(certificate);
-                try {
-                    if (lightweight != null) {
-                        token.validate(lightweight);
-                        return;
-                    }
-                } catch (Exception notConfirmed) {
-                    // verified again below, on a fresh copy of the token
-                    token = new TimeStampToken(token.toCMSSignedData());
-                }
-                token.validate(new JcaSimpleSignerInfoVerifierBuilder().build(certificate));
-            } catch (Exception jdk) {
-                // not confirmed by the JDK's providers: BouncyCastle decides, on a fresh copy of the token
-                new TimeStampToken(token.toCMSSignedData()).validate(verifier(certificate));
+            // as verifies(): BouncyCastle's lightweight ECDSA, then the JDK's providers, each on a token no failed
+            // attempt has touched; when neither confirms it, BouncyCastle's provider decides
+            org.bouncycastle.cms.SignerInformationVerifier lightweight = lightweightEc(certificate);
+            if (lightweight != null && confirms(token, () -> lightweight)
+                    || confirms(lightweight != null ? copy(token) : token,
+                            () -> new JcaSimpleSignerInfoVerifierBuilder().build(certificate))) {
+                return;
             }
+            copy(token).validate(verifier(certificate));
         } catch (Exception e) {
             throw failures.fail("time-stamp token", "the token of the " + what + " does not verify with its TSU "
                     + "certificate " + subject(tsu.iterator().next()) + ": " + e.getMessage(), FAULT, e);
         }
+    }
+
+    /** Whether {@code token} validates with the verifier (a verifier that cannot be built confirms nothing). */
+    private static boolean confirms(TimeStampToken token,
+                                    java.util.concurrent.Callable<org.bouncycastle.cms.SignerInformationVerifier> verifier) {
+        try {
+            token.validate(verifier.call());
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static TimeStampToken copy(TimeStampToken token) throws Exception {
+        return new TimeStampToken(token.toCMSSignedData());
     }
 
     // ----- extension and validation data -------------------------------------------------------------

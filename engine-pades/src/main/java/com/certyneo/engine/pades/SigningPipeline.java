@@ -334,7 +334,7 @@ final class SigningPipeline {
         Recorder recorder = timestamps == null ? null : new Recorder(timestamps);
         List<String> warnings = new ArrayList<>();
         byte[][] cms = new byte[1][];
-        List<SignatureValues.Verified> verified = new ArrayList<>(1);
+        SignatureValues.Verified[] verified = new SignatureValues.Verified[1];
         // One PDFBox load per signature: the validation data and document time-stamp revisions are written on the
         // document the signature revision was laid out on, each chaining to the revision before it
         // (RevisionWriter#following), so the growing file's cross-reference chain is not parsed again.
@@ -346,7 +346,7 @@ final class SigningPipeline {
                     CadesSignature plan = CadesSignature.plan(chain, digest.digest(), spec.signingTime(), algorithm);
                     Budget.check(); // out of time: no signature is made (no remote signing request is sent)
                     byte[] signed = values.cms(plan);
-                    plan.verified().ifPresent(verified::add);
+                    verified[0] = plan.verified().orElse(null);
                     if (spec.profile().needsTimestamp()) {
                         signed = SignatureTimestamps.add(signed, recorder);
                     }
@@ -370,7 +370,7 @@ final class SigningPipeline {
             }
         }
         return new Signed(recorder == null ? Optional.empty() : recorder.first(), warnings,
-                verified.stream().findFirst());
+                Optional.ofNullable(verified[0]));
     }
 
     /**

@@ -23,10 +23,26 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.crypto.generators.ECKeyPairGenerator;
+import org.bouncycastle.crypto.params.ECKeyGenerationParameters;
+import org.bouncycastle.crypto.params.ECNamedDomainParameters;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
+import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.bc.BcECContentSignerBuilder;
 
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
@@ -34,8 +50,11 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 
@@ -49,10 +68,10 @@ final class X509Builder {
 
     /** P-256 with BouncyCastle's custom-curve arithmetic, built on first use. */
     private static final class Curves {
-        static final org.bouncycastle.crypto.params.ECNamedDomainParameters P256 =
-                new org.bouncycastle.crypto.params.ECNamedDomainParameters(
-                        org.bouncycastle.asn1.sec.SECObjectIdentifiers.secp256r1,
-                        org.bouncycastle.crypto.ec.CustomNamedCurves.getByName("P-256"));
+        static final ECNamedDomainParameters P256 =
+                new ECNamedDomainParameters(
+                        SECObjectIdentifiers.secp256r1,
+                        CustomNamedCurves.getByName("P-256"));
     }
 
     private final X500Name subject;
@@ -98,18 +117,18 @@ final class X509Builder {
      * the keys is the same as with a JDK-generated pair. The private key's encoding is cleared once parsed.
      */
     private static KeyPair lightweightP256() throws GeneralSecurityException, IOException {
-        org.bouncycastle.crypto.generators.ECKeyPairGenerator generator = new org.bouncycastle.crypto.generators.ECKeyPairGenerator();
-        generator.init(new org.bouncycastle.crypto.params.ECKeyGenerationParameters(Curves.P256, RANDOM));
-        org.bouncycastle.crypto.AsymmetricCipherKeyPair pair = generator.generateKeyPair();
-        java.security.KeyFactory factory = java.security.KeyFactory.getInstance("EC");
-        byte[] pkcs8 = org.bouncycastle.crypto.util.PrivateKeyInfoFactory.createPrivateKeyInfo(pair.getPrivate()).getEncoded();
+        ECKeyPairGenerator generator = new ECKeyPairGenerator();
+        generator.init(new ECKeyGenerationParameters(Curves.P256, RANDOM));
+        AsymmetricCipherKeyPair pair = generator.generateKeyPair();
+        KeyFactory factory = KeyFactory.getInstance("EC");
+        byte[] pkcs8 = PrivateKeyInfoFactory.createPrivateKeyInfo(pair.getPrivate()).getEncoded();
         try {
-            return new KeyPair(factory.generatePublic(new java.security.spec.X509EncodedKeySpec(
-                    org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(pair.getPublic())
+            return new KeyPair(factory.generatePublic(new X509EncodedKeySpec(
+                    SubjectPublicKeyInfoFactory.createSubjectPublicKeyInfo(pair.getPublic())
                             .getEncoded())),
-                    factory.generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(pkcs8)));
+                    factory.generatePrivate(new PKCS8EncodedKeySpec(pkcs8)));
         } finally {
-            java.util.Arrays.fill(pkcs8, (byte) 0);
+            Arrays.fill(pkcs8, (byte) 0);
         }
     }
 
@@ -209,20 +228,20 @@ final class X509Builder {
      * time of the JDK 17 SunEC's signature); for any other key (RSA, or a key that does not export its encoding, as
      * a PKCS#11 key) the JCA's.
      */
-    private static org.bouncycastle.operator.ContentSigner signer(String algorithm, PrivateKey key)
-            throws org.bouncycastle.operator.OperatorCreationException {
+    private static ContentSigner signer(String algorithm, PrivateKey key)
+            throws OperatorCreationException {
         byte[] pkcs8 = "SHA256withECDSA".equals(algorithm) ? key.getEncoded() : null;
         if (pkcs8 != null) {
             try {
-                org.bouncycastle.asn1.x509.AlgorithmIdentifier signature =
-                        new org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder().find(algorithm);
-                return new org.bouncycastle.operator.bc.BcECContentSignerBuilder(signature,
-                        new org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder().find(signature))
-                        .setSecureRandom(RANDOM).build(org.bouncycastle.crypto.util.PrivateKeyFactory.createKey(pkcs8));
+                AlgorithmIdentifier signature =
+                        new DefaultSignatureAlgorithmIdentifierFinder().find(algorithm);
+                return new BcECContentSignerBuilder(signature,
+                        new DefaultDigestAlgorithmIdentifierFinder().find(signature))
+                        .setSecureRandom(RANDOM).build(PrivateKeyFactory.createKey(pkcs8));
             } catch (IOException | RuntimeException e) {
                 // the JCA's below
             } finally {
-                java.util.Arrays.fill(pkcs8, (byte) 0);
+                Arrays.fill(pkcs8, (byte) 0);
             }
         }
         return new JcaContentSignerBuilder(algorithm).build(key);
