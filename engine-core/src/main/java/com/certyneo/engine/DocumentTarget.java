@@ -65,6 +65,20 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
      */
     Staged stage(ContentWriter writer);
 
+    /**
+     * As {@link #stage(ContentWriter)} for an output that is complete in a file of its own, which this target takes
+     * over: for a file target it is moved next to the target (renamed, not copied, when both are on one file system,
+     * so a large output is not written a second time) and {@link Staged#commit()} moves it into place; for a stream
+     * target {@link Staged#commit()} copies it to the stream and deletes it. Either way {@code complete} is gone once
+     * the staged output is committed or discarded (on a failure here, at once).
+     *
+     * @param complete the finished output file; this target owns it from now on
+     * @return the staged output; commit or discard it
+     * @throws SignatureEngineException with {@link ErrorCode#IO_ERROR} when it cannot be staged (nothing is left
+     *                                  behind, {@code complete} included)
+     */
+    Staged stageFile(Path complete);
+
     /** An output produced but not yet in place (see {@link #stage}). */
     interface Staged {
         /**
@@ -116,6 +130,37 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
 
         @Override
         public Staged stage(ContentWriter writer) {
+            return fill(tmp -> {
+                try (OutputStream out = Files.newOutputStream(tmp)) {
+                    writer.writeTo(out);
+                }
+            });
+        }
+
+        @Override
+        public Staged stageFile(Path complete) {
+            Objects.requireNonNull(complete, "complete");
+            try {
+                return fill(tmp -> {
+                    try {
+                        Files.move(complete, tmp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        // another file system: copied into the temporary sibling (the move into place stays atomic)
+                        Files.copy(complete, tmp, StandardCopyOption.REPLACE_EXISTING);
+                        Files.delete(complete);
+                    }
+                });
+            } finally {
+                deleteQuietly(complete); // gone after a move; after a failure, nothing is left behind
+            }
+        }
+
+        /** Fills the temporary sibling. */
+        private interface Filler {
+            void fill(Path tmp) throws IOException;
+        }
+
+        private Staged fill(Filler filler) {
             Path tmp = null;
             try {
                 Path target = followLinks(file.toAbsolutePath());
@@ -135,9 +180,7 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
                 // it replaces. Best effort: a file system that refuses chmod (vfat, some network mounts) is written.
                 Set<PosixFilePermission> mode = posix ? (kept != null ? kept : Files.getPosixFilePermissions(tmp)) : null;
                 chmod(tmp, mode == null ? null : EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
-                try (OutputStream out = Files.newOutputStream(tmp)) {
-                    writer.writeTo(out);
-                }
+                filler.fill(tmp);
                 chmod(tmp, mode);
                 StagedFile staged = new StagedFile(file, tmp, target);
                 tmp = null;
@@ -190,6 +233,14 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
                     PartFiles.delete(tmp);
                     tmp = null;
                 }
+            }
+        }
+
+        private static void deleteQuietly(Path file) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // the caller's temporary file: its own clean-up deletes it
             }
         }
 
@@ -246,6 +297,38 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
                 throw new SignatureEngineException(ErrorCode.IO_ERROR, "Cannot write the output stream: " + e,
                         "Check the stream you passed in.", e);
             }
+        }
+
+        @Override
+        public Staged stageFile(Path complete) {
+            Objects.requireNonNull(complete, "complete");
+            return new Staged() {
+                private Path file = complete;
+
+                @Override
+                public synchronized void commit() {
+                    if (file != null) {
+                        Path content = file;
+                        try {
+                            write(o -> Files.copy(content, o));
+                        } finally {
+                            discard();
+                        }
+                    }
+                }
+
+                @Override
+                public synchronized void discard() {
+                    if (file != null) {
+                        try {
+                            Files.deleteIfExists(file);
+                        } catch (IOException e) {
+                            // the caller's temporary file: its own clean-up deletes it
+                        }
+                        file = null;
+                    }
+                }
+            };
         }
 
         @Override

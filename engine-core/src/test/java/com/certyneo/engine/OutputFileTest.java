@@ -191,4 +191,46 @@ class OutputFileTest {
         inMemory.commit();
         assertEquals(List.of((byte) 7, (byte) 8), List.of(stream.toByteArray()[0], stream.toByteArray()[1]));
     }
+
+    @Test
+    void aCompleteFileIsTakenOverMovedIntoPlaceAndKeepsTheReplacedMode() throws Exception {
+        Path kept = dir.resolve("kept.pdf");
+        write(kept, "old");
+        if (posix()) {
+            Files.setPosixFilePermissions(kept, PosixFilePermissions.fromString("rw-r-----"));
+        }
+        Path work = Files.createDirectory(dir.resolve("work"));
+        Path complete = Files.writeString(work.resolve("complete.pdf"), "complete");
+        DocumentTarget.Staged staged = DocumentTarget.of(kept).stageFile(complete);
+        assertFalse(Files.exists(complete), "taken over at once");
+        assertEquals("old", Files.readString(kept), "not in place before commit");
+        staged.commit();
+        assertEquals("complete", Files.readString(kept));
+        if (posix()) {
+            assertEquals("rw-r-----", mode(kept), "a replaced file keeps its mode");
+        }
+        assertEquals(List.of(kept, work), listing().stream().sorted().toList(), "no temporary file left");
+
+        Path dropped = Files.writeString(work.resolve("dropped.pdf"), "dropped");
+        DocumentTarget.of(dir.resolve("never.pdf")).stageFile(dropped).discard();
+        assertFalse(Files.exists(dropped) || Files.exists(dir.resolve("never.pdf")), "a discarded file is deleted");
+
+        Path refused = Files.writeString(work.resolve("refused.pdf"), "refused");
+        Path directory = Files.createDirectory(dir.resolve("directory.pdf"));
+        SignatureEngineException e = assertThrows(SignatureEngineException.class,
+                () -> DocumentTarget.of(directory).stageFile(refused));
+        assertEquals(ErrorCode.IO_ERROR, e.code());
+        assertFalse(Files.exists(refused), "nothing left behind on a failure, the taken file included");
+
+        java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+        Path streamed = Files.writeString(work.resolve("streamed.pdf"), "streamed");
+        DocumentTarget.Staged toStream = DocumentTarget.of(stream).stageFile(streamed);
+        assertEquals(0, stream.size(), "a stream is written only on commit");
+        toStream.commit();
+        assertEquals("streamed", stream.toString(StandardCharsets.US_ASCII));
+        assertFalse(Files.exists(streamed), "copied to the stream, then deleted");
+        try (Stream<Path> files = Files.list(work)) {
+            assertEquals(List.of(), files.toList());
+        }
+    }
 }

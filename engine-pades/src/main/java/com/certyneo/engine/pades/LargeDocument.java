@@ -21,6 +21,11 @@ import java.util.HexFormat;
  * written to a temporary copy when needed, DSS writes its revisions to temporary files, and hashes
  * are computed while streaming. All temporary files live in one private work directory registered
  * with {@link TempFiles} (so a JVM stopped mid-operation deletes it too); close this to delete it.
+ *
+ * <p>A signature reads the input once: the signing pipeline's copy into the output hashes it for the byte range
+ * and keeps the SHA-256 of the input as a {@link PrefixDigests prefix state}, the self-check goes on from that
+ * state, and the checked output (in the work directory, next to the output file) is moved into place, not copied
+ * ({@link #writeSigned}). Only an input that needed a preparation revision is hashed on its own.
  */
 final class LargeDocument implements AutoCloseable {
 
@@ -28,18 +33,20 @@ final class LargeDocument implements AutoCloseable {
     private final TempFileResourcesHandlerBuilder temporary;
     private final Path work;
     private final DSSDocument document;
-    private final String inputSha256;
-    private final String preparedSha256;
+    private final Path input;
+    private final boolean prepared;
     private final long preparedLength;
+    private String inputSha256;
 
     private LargeDocument(IPdfObjFactory factory, TempFileResourcesHandlerBuilder temporary, Path work,
-                          DSSDocument document, String inputSha256, String preparedSha256, long preparedLength) {
+                          DSSDocument document, Path input, boolean prepared, String inputSha256, long preparedLength) {
         this.factory = factory;
         this.temporary = temporary;
         this.work = work;
         this.document = document;
+        this.input = input;
+        this.prepared = prepared;
         this.inputSha256 = inputSha256;
-        this.preparedSha256 = preparedSha256;
         this.preparedLength = preparedLength;
     }
 
@@ -55,7 +62,6 @@ final class LargeDocument implements AutoCloseable {
      *                   this document (next to the output file, or a caller-set directory)
      */
     static LargeDocument open(Path file, String name, boolean mark, Path workParent) throws IOException {
-        String inputSha256 = Digests.sha256Hex(file);
         Path work = TempFiles.createDirectory(workParent);
         try {
             PdfBoxNativeObjectFactory factory = new PdfBoxNativeObjectFactory();
@@ -77,8 +83,9 @@ final class LargeDocument implements AutoCloseable {
                     return name; // the PDF /ID derives from the document name: keep the caller's
                 }
             };
-            return new LargeDocument(factory, temporary, work, document, inputSha256,
-                    toSign == file ? inputSha256 : Digests.sha256Hex(toSign), Files.size(toSign));
+            // with a preparation revision, the input is not the prefix whose state the signing pass takes: hashed here
+            return new LargeDocument(factory, temporary, work, document, file, toSign != file,
+                    toSign == file ? null : Digests.sha256Hex(file), Files.size(toSign));
         } catch (IOException | RuntimeException | Error e) {
             TempFiles.delete(work);
             throw e;
@@ -116,12 +123,43 @@ final class LargeDocument implements AutoCloseable {
         return document;
     }
 
+    /** @return the SHA-256 (hex) of the input, hashing it now if no earlier pass did */
     String inputSha256() {
+        if (inputSha256 == null) {
+            inputSha256 = Digests.sha256Hex(input);
+        }
         return inputSha256;
     }
 
-    String preparedSha256() {
-        return preparedSha256;
+    /**
+     * @param fingerprints the self-check's fingerprints of a signed output, with the prepared input's prefix
+     * @return the SHA-256 (hex) of the input: that prefix's when the input was signed as it is
+     */
+    String inputSha256(OutputSelfCheck.Fingerprints fingerprints) {
+        return prepared ? inputSha256() : fingerprints.prefix(preparedLength);
+    }
+
+    /** @return the length of the document signed (the input, or its prepared copy) */
+    long preparedLength() {
+        return preparedLength;
+    }
+
+    /**
+     * Checks a signed output with {@code check}, then hands it to {@code target}: moved into place when it is a file
+     * of the work directory (an output file beside it: a rename), else copied. When the check fails, nothing is
+     * written: the target is never opened.
+     *
+     * @return the self-check's fingerprints: the output's and the prepared input's
+     */
+    OutputSelfCheck.Fingerprints writeSigned(Path produced, DocumentTarget target, OutputSelfCheck check) {
+        OutputSelfCheck.Fingerprints fingerprints = check.verify(produced, preparedLength, document.getName(), preparedLength);
+        Budget.commit(); // past this point the output is written even if the time limit passes
+        if (produced.toAbsolutePath().normalize().startsWith(work.toAbsolutePath().normalize())) {
+            target.stageFile(produced).commit();
+        } else {
+            target.write(out -> Files.copy(produced, out));
+        }
+        return fingerprints;
     }
 
     /**

@@ -93,7 +93,11 @@ import java.util.stream.Collectors;
  *   signature-time-stamp or a later document time-stamp from B-T).</li>
  * </ul>
  * Byte ranges are hashed in one streaming pass over a file, so a large output is never loaded into the
- * heap; PDFBox reads only the cross-reference data and the few objects involved.
+ * heap; PDFBox reads only the cross-reference data and the few objects involved. Given the SHA-256 states of the
+ * output's first bytes that the signing pass took while it copied them ({@link #knowing(Optional, PrefixDigests)}:
+ * an incremental update leaves them as they were), the byte ranges and fingerprints go on from those states and
+ * only what follows them is read and hashed here; the in-memory check still compares the whole prefix byte for
+ * byte with the input.
  */
 final class OutputSelfCheck {
 
@@ -133,19 +137,21 @@ final class OutputSelfCheck {
     private final X509Certificate signer;
     private final Set<String> anchors;
     private final SignatureValues.Verified verified;
+    private final PrefixDigests prefixes;
 
     private OutputSelfCheck(Added added, PadesProfile profile, X509Certificate signer, Collection<X509Certificate> anchors) {
         this(added, profile, signer, anchors.stream().map(OutputSelfCheck::fingerprint).collect(Collectors.toUnmodifiableSet()),
-                null);
+                null, PrefixDigests.none());
     }
 
     private OutputSelfCheck(Added added, PadesProfile profile, X509Certificate signer, Set<String> anchors,
-                            SignatureValues.Verified verified) {
+                            SignatureValues.Verified verified, PrefixDigests prefixes) {
         this.added = added;
         this.profile = profile;
         this.signer = signer;
         this.anchors = anchors;
         this.verified = verified;
+        this.prefixes = prefixes;
     }
 
     /**
@@ -154,7 +160,16 @@ final class OutputSelfCheck {
      * signature value is not verified a second time; every other check runs as before.
      */
     OutputSelfCheck knowing(Optional<SignatureValues.Verified> value) {
-        return value.isEmpty() ? this : new OutputSelfCheck(added, profile, signer, anchors, value.get());
+        return value.isEmpty() ? this : new OutputSelfCheck(added, profile, signer, anchors, value.get(), prefixes);
+    }
+
+    /**
+     * This check, knowing also the SHA-256 states of the output's first bytes that the signing pass took
+     * ({@link SigningPipeline.Signed#prefixes}): a SHA-256 byte range or fingerprint goes on from the longest of them
+     * it covers, instead of reading and hashing those bytes again.
+     */
+    OutputSelfCheck knowing(Optional<SignatureValues.Verified> value, PrefixDigests prefixes) {
+        return new OutputSelfCheck(added, profile, signer, anchors, value.orElse(null), Objects.requireNonNull(prefixes));
     }
 
     /**
@@ -226,15 +241,54 @@ final class OutputSelfCheck {
             throw new Failures(name).fail("new revision", "the output does not begin with its input: byte " + at
                     + " differs (an incremental update changes nothing before its first new byte)", FAULT);
         }
+        if (knowsAll(prefixes)) {
+            RangeDigest whole = whole(pdf.length);
+            run(new ArrayBytes(pdf, null), prepared.length, name, List.of(whole));
+            return fingerprints(whole, prefixes);
+        }
         ArrayBytes bytes = new ArrayBytes(pdf, new Fingerprinting(prefixes));
-        run(bytes, prepared.length, name);
+        run(bytes, prepared.length, name, List.of());
         return bytes.fingerprinting.result(pdf);
+    }
+
+    /** Whether every one of {@code lengths} is a known prefix ({@link #knowing(Optional, PrefixDigests)}). */
+    private boolean knowsAll(long[] lengths) {
+        return !prefixes.isEmpty() && Arrays.stream(lengths).allMatch(prefixes::knows);
+    }
+
+    /** A SHA-256 of the whole output ({@code [0, length)}), filled with the byte ranges. */
+    private static RangeDigest whole(long length) {
+        return new RangeDigest(Digests.sha256(), new ByteRange(length, length, 0));
+    }
+
+    private Fingerprints fingerprints(RangeDigest whole, long[] lengths) {
+        Map<Long, String> taken = new java.util.TreeMap<>();
+        for (long n : lengths) {
+            taken.put(n, prefixes.hex(n).orElseThrow());
+        }
+        return new Fingerprints(HexFormat.of().formatHex(whole.result), Map.copyOf(taken));
     }
 
     /** As {@link #verify(byte[], long, String)} for an output file, read streaming. */
     void verify(Path pdf, long inputLength, String name) {
+        verify(pdf, inputLength, name, new long[0]);
+    }
+
+    /**
+     * As {@link #verify(Path, long, String)}, also giving the SHA-256 of the output and of its first {@code n} bytes for
+     * each of {@code prefixLengths}: from the known prefixes and the check's own reading of the bytes after them when
+     * they are known ({@link #knowing(Optional, PrefixDigests)}), else by one more pass over the file.
+     */
+    Fingerprints verify(Path pdf, long inputLength, String name, long... prefixLengths) {
         try (FileChannel channel = FileChannel.open(pdf)) {
-            run(new FileBytes(pdf, channel), inputLength, name);
+            FileBytes bytes = new FileBytes(pdf, channel);
+            if (knowsAll(prefixLengths)) {
+                RangeDigest whole = whole(channel.size());
+                run(bytes, inputLength, name, List.of(whole));
+                return fingerprints(whole, prefixLengths);
+            }
+            run(bytes, inputLength, name, List.of());
+            return bytes.fingerprints(prefixLengths);
         } catch (IOException e) {
             throw new SignatureEngineException(ErrorCode.SIGNING_FAILED, "Self-check of the output for '" + name
                     + "' failed (readable output): cannot read " + pdf + ": " + e.getMessage(), FAULT, e);
@@ -244,9 +298,14 @@ final class OutputSelfCheck {
     // ------------------------------------------------------------------------------------------------
 
     private void run(Bytes bytes, long inputLength, String name) {
+        run(bytes, inputLength, name, List.of());
+    }
+
+    /** @param extra digests to fill in the same pass as the byte ranges (the whole output's fingerprint) */
+    private void run(Bytes bytes, long inputLength, String name, List<RangeDigest> extra) {
         Failures failures = new Failures(name);
         try (PDDocument document = bytes.load()) {
-            check(document, bytes, inputLength, failures);
+            check(document, bytes, inputLength, failures, extra);
         } catch (SignatureEngineException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -254,7 +313,8 @@ final class OutputSelfCheck {
         }
     }
 
-    private void check(PDDocument document, Bytes bytes, long inputLength, Failures failures) throws IOException {
+    private void check(PDDocument document, Bytes bytes, long inputLength, Failures failures, List<RangeDigest> extra)
+            throws IOException {
         long length = bytes.length();
         if (length <= inputLength && added != Added.EXTENSION) {
             throw failures.fail("new revision", "the output (" + length + " bytes) is not longer than its input ("
@@ -320,6 +380,12 @@ final class OutputSelfCheck {
             ParsedTimestamp parsed = parseTimestamp(t, failures);
             timestamps.add(parsed);
             digests.add(parsed.rangeDigest);
+        }
+        digests.addAll(extra);
+        for (RangeDigest d : digests) {
+            if (isSha256(d.digest)) {
+                prefixes.longestWithin(d.range.a()).ifPresent(known -> d.continueFrom(known.getKey(), known.getValue()));
+            }
         }
         bytes.digest(digests);
 
@@ -1000,15 +1066,25 @@ final class OutputSelfCheck {
         }
     }
 
-    /** A digest over the two parts of a byte range, filled by {@link Bytes#digest}. */
+    /**
+     * A digest over the two parts of a byte range, filled by {@link Bytes#digest} from {@link #from} on (0, or the
+     * end of a known prefix whose state the digest holds).
+     */
     private static final class RangeDigest {
-        final MessageDigest digest;
+        MessageDigest digest;
         final ByteRange range;
+        long from;
         byte[] result;
 
         RangeDigest(MessageDigest digest, ByteRange range) {
             this.digest = digest;
             this.range = range;
+        }
+
+        /** @param state the SHA-256 state of the output's first {@code length} bytes ({@code length <= a}) */
+        void continueFrom(long length, MessageDigest state) {
+            this.digest = state;
+            this.from = length;
         }
     }
 
@@ -1092,11 +1168,13 @@ final class OutputSelfCheck {
             return new Fingerprints(whole, Map.copyOf(taken));
         }
 
-        static boolean isSha256(MessageDigest digest) {
-            String algorithm = digest.getAlgorithm();
-            return "SHA-256".equalsIgnoreCase(algorithm) || NISTObjectIdentifiers.id_sha256.getId().equals(algorithm)
-                    || ("OID." + NISTObjectIdentifiers.id_sha256.getId()).equals(algorithm);
-        }
+    }
+
+    /** Whether {@code digest} is a SHA-256 (by name or by OID). */
+    static boolean isSha256(MessageDigest digest) {
+        String algorithm = digest.getAlgorithm();
+        return "SHA-256".equalsIgnoreCase(algorithm) || NISTObjectIdentifiers.id_sha256.getId().equals(algorithm)
+                || ("OID." + NISTObjectIdentifiers.id_sha256.getId()).equals(algorithm);
     }
 
     /** An output in memory; {@code fingerprinting} (may be null) is served by the first SHA-256 range digest. */
@@ -1120,10 +1198,10 @@ final class OutputSelfCheck {
         public void digest(List<RangeDigest> digests) {
             boolean fingerprinted = fingerprinting == null;
             for (RangeDigest d : digests) {
-                if (!fingerprinted && Fingerprinting.isSha256(d.digest) && fingerprinting.feed(d, pdf)) {
+                if (!fingerprinted && d.from == 0 && isSha256(d.digest) && fingerprinting.feed(d, pdf)) {
                     fingerprinted = true; // [0, a) is in d already
                 } else {
-                    d.digest.update(pdf, 0, (int) d.range.a());
+                    d.digest.update(pdf, (int) d.from, (int) (d.range.a() - d.from));
                 }
                 d.digest.update(pdf, (int) d.range.b(), (int) d.range.c());
                 d.result = d.digest.digest();
@@ -1160,7 +1238,7 @@ final class OutputSelfCheck {
             long end = digests.stream().mapToLong(d -> d.range.end()).max().orElse(0);
             ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
             byte[] array = buffer.array();
-            long position = 0;
+            long position = digests.stream().mapToLong(d -> d.from).min().orElse(0);
             while (position < end) {
                 buffer.clear().limit((int) Math.min(BUFFER, end - position));
                 int n = channel.read(buffer, position);
@@ -1168,7 +1246,7 @@ final class OutputSelfCheck {
                     throw new IOException("unexpected end of " + path + " at " + position);
                 }
                 for (RangeDigest d : digests) {
-                    update(d.digest, array, position, n, 0, d.range.a());
+                    update(d.digest, array, position, n, d.from, d.range.a());
                     update(d.digest, array, position, n, d.range.b(), d.range.end());
                 }
                 position += n;
@@ -1176,6 +1254,45 @@ final class OutputSelfCheck {
             for (RangeDigest d : digests) {
                 d.result = d.digest.digest();
             }
+        }
+
+        /**
+         * The SHA-256 of the file and of its first {@code n} bytes for each of {@code lengths}, in one pass of their own
+         * (when no known prefix gives them).
+         */
+        Fingerprints fingerprints(long... lengths) throws IOException {
+            long[] sorted = Arrays.stream(lengths).sorted().distinct().toArray();
+            MessageDigest digest = Digests.sha256();
+            Map<Long, String> taken = new java.util.TreeMap<>();
+            ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+            long size = channel.size();
+            long position = 0;
+            int next = 0;
+            while (position < size || next < sorted.length) {
+                while (next < sorted.length && sorted[next] == position) {
+                    try {
+                        taken.put(position, HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest()));
+                    } catch (CloneNotSupportedException e) {
+                        throw new IllegalStateException("SHA-256 cannot be copied", e);
+                    }
+                    next++;
+                }
+                if (position >= size) {
+                    if (next < sorted.length) {
+                        throw new IOException("no prefix of " + sorted[next] + " bytes in " + path + " (" + size + " bytes)");
+                    }
+                    break;
+                }
+                long stop = next < sorted.length ? Math.min(size, sorted[next]) : size;
+                buffer.clear().limit((int) Math.min(BUFFER, stop - position));
+                int n = channel.read(buffer, position);
+                if (n < 0) {
+                    throw new IOException("unexpected end of " + path + " at " + position);
+                }
+                digest.update(buffer.array(), 0, n);
+                position += n;
+            }
+            return new Fingerprints(HexFormat.of().formatHex(digest.digest()), Map.copyOf(taken));
         }
 
         /** Feeds the part of {@code [position, position + n)} inside {@code [from, to)}. */

@@ -235,8 +235,9 @@ public final class PadesSignatureEngine implements SignatureEngine {
         String name = request.document().name();
         List<X509Certificate> chain = key.certificateChain();
         byte[] prepared = loaded.bytes();
+        Fingerprinted digests = fingerprinted(input, prepared);
         // the preparation's load of the document, when it left it untouched, is the one the pipeline lays out on
-        SigningPipeline.HeapSink sink = new SigningPipeline.HeapSink(prepared, loaded.take());
+        SigningPipeline.HeapSink sink = new SigningPipeline.HeapSink(prepared, loaded.take()).checkpoints(digests.prefixes());
         SigningPipeline.Signed signed;
         try {
             signed = pipeline.sign(sink, name, spec(request, profile, key, signingTime), timestampSource);
@@ -246,8 +247,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
             sink.release();
         }
         byte[] output = sink.bytes();
-        Fingerprinted digests = fingerprinted(input, prepared);
-        OutputSelfCheck.Fingerprints fingerprints = signatureCheck(profile, chain.get(0)).knowing(signed.verified())
+        OutputSelfCheck.Fingerprints fingerprints = signatureCheck(profile, chain.get(0))
+                .knowing(signed.verified(), signed.prefixes())
                 .verify(output, prepared, name, digests.prefixes()); // before anything is written
         Budget.commit(); // past this point the output is written even if the time limit passes
         request.output().write(out -> out.write(output));
@@ -333,11 +334,11 @@ public final class PadesSignatureEngine implements SignatureEngine {
             SigningPipeline.FileSink sink = new SigningPipeline.FileSink(large.file(), large.work());
             SigningPipeline.Signed signed = pipeline.sign(sink, name, spec(request, profile, key, signingTime),
                     timestampSource);
-            String outputSha256 = large.write(new eu.europa.esig.dss.model.FileDocument(sink.file().toFile()),
-                    request.output(), signatureCheck(profile, key.certificate()).knowing(signed.verified()));
+            OutputSelfCheck.Fingerprints fingerprints = large.writeSigned(sink.file(), request.output(),
+                    signatureCheck(profile, key.certificate()).knowing(signed.verified(), signed.prefixes()));
             return new SigningResult(request.level(), profile, key.certificateChain(), signingTime,
-                    signed.timestampTime(), large.inputSha256(), large.preparedSha256(), outputSha256,
-                    request.output().path(), mode.isSandbox(), signed.warnings());
+                    signed.timestampTime(), large.inputSha256(fingerprints), fingerprints.prefix(large.preparedLength()),
+                    fingerprints.output(), request.output().path(), mode.isSandbox(), signed.warnings());
         } catch (IOException | java.io.UncheckedIOException e) {
             throw diskFailure(e, name);
         } catch (RuntimeException e) {

@@ -861,6 +861,35 @@ final class RevisionWriter implements Closeable {
         void writeHead(OutputStream out, MessageDigest... digests) throws IOException {
             requireSignature();
             original.copy(0, original.length(), out, digests);
+            writeSectionHead(out, digests);
+        }
+
+        /**
+         * As {@link #writeHead(OutputStream, MessageDigest...)} with one digest, taking its state (when it is a
+         * SHA-256 that can be copied) at each of {@code checkpoints} inside the original and at the original's end:
+         * the SHA-256 of those prefixes of the final file, from the same pass (see {@link PrefixDigests}).
+         *
+         * @param checkpoints offsets into the original, in any order (those outside it are ignored)
+         */
+        PrefixDigests writeHead(OutputStream out, MessageDigest digest, long[] checkpoints) throws IOException {
+            requireSignature();
+            MessageDigest[] digests = {digest};
+            PrefixDigests.Taking taking = new PrefixDigests.Taking(digest);
+            long at = 0;
+            for (long checkpoint : java.util.Arrays.stream(checkpoints).sorted().distinct().toArray()) {
+                if (checkpoint > at && checkpoint < original.length()) {
+                    original.copy(at, checkpoint, out, digests);
+                    at = checkpoint;
+                    taking.take(at);
+                }
+            }
+            original.copy(at, original.length(), out, digests);
+            taking.take(original.length());
+            writeSectionHead(out, digests);
+            return taking.result();
+        }
+
+        private void writeSectionHead(OutputStream out, MessageDigest[] digests) throws IOException {
             int gapStart = gapStart();
             digest(section, 0, gapStart, digests);
             digest(section, gapEnd(), section.length, digests);

@@ -107,8 +107,12 @@ final class SigningPipeline {
      * @param warnings sentences about earlier signatures this signature does not give long-term data
      * @param verified the signature value the CMS was assembled around, verified with the signing certificate
      *                 (the output self-check does not verify the same bytes again)
+     * @param prefixes the SHA-256 states of the output's first bytes (the document signed, and the sink's
+     *                 {@link Sink#checkpoints}) taken while the signature revision copied them: the self-check and
+     *                 the fingerprints do not hash them again
      */
-    record Signed(Optional<Instant> timestampTime, List<String> warnings, Optional<SignatureValues.Verified> verified) {
+    record Signed(Optional<Instant> timestampTime, List<String> warnings, Optional<SignatureValues.Verified> verified,
+                  PrefixDigests prefixes) {
     }
 
     /** Where a stage's output goes: the heap or a temporary file, read back by the next stage. */
@@ -142,6 +146,14 @@ final class SigningPipeline {
         default byte[] heapBytes() {
             return null;
         }
+
+        /**
+         * @return offsets into the input at which the SHA-256 state of the output's prefix is wanted besides the
+         *         input's end (e.g. the caller's document, when a preparation revision was appended to it)
+         */
+        default long[] checkpoints() {
+            return new long[0];
+        }
     }
 
     /** A heap sink: each stage is a byte array. Call {@link HeapSink#release} when done if a load was handed to it. */
@@ -149,6 +161,7 @@ final class SigningPipeline {
         private byte[] current;
         private ExactBuffer pending;
         private PDDocument loaded;
+        private long[] checkpoints = new long[0];
 
         HeapSink(byte[] input) {
             this.current = input;
@@ -200,6 +213,17 @@ final class SigningPipeline {
         @Override
         public byte[] heapBytes() {
             return bytes();
+        }
+
+        /** @param offsets see {@link Sink#checkpoints} */
+        HeapSink checkpoints(long... offsets) {
+            this.checkpoints = offsets.clone();
+            return this;
+        }
+
+        @Override
+        public long[] checkpoints() {
+            return checkpoints.clone();
         }
 
         /** @return the final bytes */
@@ -335,6 +359,7 @@ final class SigningPipeline {
         List<String> warnings = new ArrayList<>();
         byte[][] cms = new byte[1][];
         SignatureValues.Verified[] verified = new SignatureValues.Verified[1];
+        PrefixDigests[] prefixes = {PrefixDigests.none()};
         // One PDFBox load per signature: the validation data and document time-stamp revisions are written on the
         // document the signature revision was laid out on, each chaining to the revision before it
         // (RevisionWriter#following), so the growing file's cross-reference chain is not parsed again.
@@ -342,7 +367,8 @@ final class SigningPipeline {
             RevisionWriter writer = lay(document, sink, name, spec, (revision, algorithm) -> {
                 try (OutputStream out = sink.next(revision.length())) {
                     MessageDigest digest = Digests.sha256();
-                    revision.writeHead(out, digest);
+                    // later revisions (validation data, document time-stamp) append: the prefixes stay the output's
+                    prefixes[0] = revision.writeHead(out, digest, sink.checkpoints());
                     CadesSignature plan = CadesSignature.plan(chain, digest.digest(), spec.signingTime(), algorithm);
                     Budget.check(); // out of time: no signature is made (no remote signing request is sent)
                     byte[] signed = values.cms(plan);
@@ -370,7 +396,7 @@ final class SigningPipeline {
             }
         }
         return new Signed(recorder == null ? Optional.empty() : recorder.first(), warnings,
-                Optional.ofNullable(verified[0]));
+                Optional.ofNullable(verified[0]), prefixes[0]);
     }
 
     /**

@@ -134,13 +134,14 @@ final class TwoStepSigning {
             throw PadesSignatureEngine.translate(e, name);
         }
         byte[] signed = sink.bytes();
-        engine.signatureCheck(state.profile(), state.chain().get(0)).knowing(result.verified())
-                .verify(signed, prepared.length, name);
+        OutputSelfCheck.Fingerprints fingerprints = engine.signatureCheck(state.profile(), state.chain().get(0))
+                .knowing(result.verified(), result.prefixes())
+                .verify(signed, prepared, name, prepared.length);
         Budget.commit(); // past this point the output is written even if the time limit passes
         output.write(o -> o.write(signed));
         return new SigningResult(state.level(), state.profile(), state.chain(), state.signingTime(),
-                result.timestampTime(), Digests.sha256Hex(input), Digests.sha256Hex(prepared),
-                Digests.sha256Hex(signed), output.path(), engine.mode().isSandbox(), result.warnings());
+                result.timestampTime(), java.util.HexFormat.of().formatHex(inputSha), fingerprints.prefix(prepared.length),
+                fingerprints.output(), output.path(), engine.mode().isSandbox(), result.warnings());
     }
 
     private static SignRequest shape(DocumentSource document, DocumentTarget output, Signer signer, SignatureLevel level,

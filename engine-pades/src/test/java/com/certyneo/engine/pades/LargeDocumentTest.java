@@ -96,6 +96,13 @@ class LargeDocumentTest {
         SigningResult result = engine.sign(SignRequest.builder().document(DocumentSource.of(in)).output(DocumentTarget.of(out))
                 .signer(Signer.of("Seal", "seal@example.com")).level(SignatureLevel.SES).build());
         assertTrue(result.sandbox());
+        assertEquals(sha256(Files.readAllBytes(in)), result.inputSha256());
+        assertEquals(sha256(Files.readAllBytes(out)), result.outputSha256());
+        assertTrue(!result.preparedSha256().equals(result.inputSha256()), "the mark is a preparation revision");
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of("home", "in.pdf", "out.pdf"), left.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "the work directory and its stages are gone; the output was moved into place");
+        }
         assertTrue(engine.validate(DocumentSource.of(out), ValidationOptions.sandbox()).allPassed());
         try (var document = org.apache.pdfbox.Loader.loadPDF(out.toFile())) {
             String text = new org.apache.pdfbox.text.PDFTextStripper().getText(document);

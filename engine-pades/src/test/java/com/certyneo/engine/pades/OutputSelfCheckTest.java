@@ -33,6 +33,7 @@ import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -309,6 +310,45 @@ class OutputSelfCheckTest {
         assertTrue(new SignatureValues.Verified(seal(), attributes, value).covers(seal().getEncoded(), attributes, value));
         assertFalse(new SignatureValues.Verified(pki.tsa().chain().get(0), attributes, value)
                 .covers(seal().getEncoded(), attributes, value));
+    }
+
+    /**
+     * The SHA-256 states of the output's first bytes that the signing pass took ({@link PrefixDigests}) stand for those
+     * bytes: with the true state the check passes and gives the right fingerprints without hashing the prefix again;
+     * with the state of other bytes of the same length it fails the byte-range digest, in memory and on disk, and the
+     * document time-stamp of a B-LTA output likewise.
+     */
+    @Test
+    void aKnownPrefixStandsForExactlyTheBytesItWasTakenFrom() throws Exception {
+        for (PadesProfile profile : List.of(PadesProfile.B_T, PadesProfile.B_LTA)) {
+            byte[] signed = sign(engine, SignatureLevel.SES, profile);
+            int n = INPUT.length;
+            assertArrayEquals(INPUT, Arrays.copyOf(signed, n));
+            OutputSelfCheck plain = OutputSelfCheck.signature(profile, seal(), anchors);
+            OutputSelfCheck knowing = plain.knowing(java.util.Optional.empty(), prefixOf(signed, n));
+            check(knowing, signed, n);
+            Path file = Files.write(Files.createTempFile(dir, "known-", ".pdf"), signed);
+            for (OutputSelfCheck.Fingerprints f : List.of(knowing.verify(file, n, "out.pdf", n),
+                    knowing.verify(signed, INPUT, "out.pdf", n), plain.verify(file, n, "out.pdf", n))) {
+                assertEquals(Digests.sha256Hex(INPUT), f.prefix(n));
+                assertEquals(Digests.sha256Hex(signed), f.output());
+            }
+
+            byte[] other = signed.clone();
+            other[n / 2] ^= 1; // the same length, one bit apart: its state is not the output's
+            OutputSelfCheck lied = plain.knowing(java.util.Optional.empty(), prefixOf(other, n));
+            SignatureEngineException e = assertFails("message digest", lied, signed, n);
+            assertTrue(e.getMessage().contains("is not the digest of"), e.getMessage());
+        }
+    }
+
+    /** The state of a SHA-256 fed {@code bytes[0, n)}, as the signing pass takes it. */
+    private static PrefixDigests prefixOf(byte[] bytes, int n) {
+        java.security.MessageDigest digest = Digests.sha256();
+        PrefixDigests.Taking taking = new PrefixDigests.Taking(digest);
+        digest.update(bytes, 0, n);
+        taking.take(n);
+        return taking.result();
     }
 
     @Test

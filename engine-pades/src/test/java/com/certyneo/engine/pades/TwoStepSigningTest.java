@@ -113,6 +113,11 @@ class TwoStepSigningTest {
                     DocumentTarget.of(out));
             assertEquals(profile, result.profile());
             assertEquals(profile.needsTimestamp(), result.timestampTime().isPresent());
+            byte[] signed = Files.readAllBytes(out);
+            assertEquals(Digests.sha256Hex(pdf), result.inputSha256());
+            assertEquals(Digests.sha256Hex(signed), result.outputSha256());
+            assertTrue(revisionPrefixes(signed).contains(result.preparedSha256()),
+                    "the prepared document (the input and its SANDBOX mark revision) is a revision of the output");
         }
         validateOne(out, profile);
     }
@@ -240,5 +245,21 @@ class TwoStepSigningTest {
         SignatureEngineException e = assertThrows(SignatureEngineException.class,
                 () -> engine.prepare(request(SamplePdfs.minimal(), "a.pdf", List.of(production), PadesProfile.B_B, false)));
         assertEquals(ErrorCode.MODE_MISMATCH, e.code());
+    }
+
+    /** The SHA-256 (hex) of each prefix of {@code pdf} that ends a revision ({@code %%EOF} and its end of line). */
+    private static java.util.Set<String> revisionPrefixes(byte[] pdf) {
+        java.util.Set<String> result = new java.util.HashSet<>();
+        byte[] eof = "%%EOF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int i = 0; i + eof.length <= pdf.length; i++) {
+            if (java.util.Arrays.equals(pdf, i, i + eof.length, eof, 0, eof.length)) {
+                int end = i + eof.length;
+                while (end < pdf.length && (pdf[end] == '\r' || pdf[end] == '\n')) {
+                    end++;
+                }
+                result.add(Digests.sha256Hex(java.util.Arrays.copyOf(pdf, end)));
+            }
+        }
+        return result;
     }
 }
