@@ -33,7 +33,7 @@ public sealed interface DocumentSource permits DocumentSource.FileSource, Docume
 
     /**
      * Streams longer than this many bytes are copied to a temporary file instead of the heap by
-     * {@link #of(InputStream, String)} (32 MiB, the engine's default large-document threshold).
+     * {@link #of(InputStream, String)} (32 MiB).
      */
     long SPILL_THRESHOLD = 32L * 1024 * 1024;
 

@@ -77,7 +77,7 @@ final class Progress implements AutoCloseable {
         }
     }
 
-    /** @return "in.pdf" or, from 32 MiB on (the engine's large-document threshold), "in.pdf (312 MB)" */
+    /** @return "in.pdf" or, from 32 MiB on, "in.pdf (312 MB)" */
     static String describe(Path file) {
         try {
             long size = Files.size(file);
