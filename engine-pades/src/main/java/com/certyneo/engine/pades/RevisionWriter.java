@@ -685,6 +685,16 @@ final class RevisionWriter implements Closeable {
     // ------------------------------------------------------------------------------------------------
     // The original
 
+    /**
+     * A stream that appends to a file which already holds the original ({@link #held()} bytes of it): a revision
+     * written to it writes only its section (see {@link Revision#writeTo}), so a stage after the first costs what
+     * it adds, not a copy of the whole document.
+     */
+    interface Appending {
+        /** @return the length of the file the stream appends to, when it was opened */
+        long held();
+    }
+
     /** The original bytes: an array, or a file read through a channel. */
     static final class Original implements Closeable {
         private final byte[] bytes;
@@ -720,6 +730,9 @@ final class RevisionWriter implements Closeable {
 
         /** Copies bytes [from, to) of the original to {@code out} (when not null), updating {@code digests}. */
         void copy(long from, long to, OutputStream out, MessageDigest[] digests) throws IOException {
+            if (out == null && digests.length == 0 || from >= to) {
+                return; // nothing to write or hash: not read at all
+            }
             if (bytes != null) {
                 int off = (int) from;
                 int len = (int) (to - from);
@@ -838,7 +851,7 @@ final class RevisionWriter implements Closeable {
          * {@link SignaturePlaceholder#patchContents(FileChannel, byte[])} once the digests are used.
          */
         void writeTo(OutputStream out, MessageDigest... digests) throws IOException {
-            original.copy(0, original.length(), out, digests);
+            original.copy(0, original.length(), unlessHeld(out), digests);
             if (signature.isEmpty()) {
                 digest(section, 0, section.length, digests);
                 out.write(section);
@@ -860,8 +873,44 @@ final class RevisionWriter implements Closeable {
          */
         void writeHead(OutputStream out, MessageDigest... digests) throws IOException {
             requireSignature();
-            original.copy(0, original.length(), out, digests);
+            original.copy(0, original.length(), unlessHeld(out), digests);
             writeSectionHead(out, digests);
+        }
+
+        /**
+         * As {@link #writeHead(OutputStream, MessageDigest...)} with a SHA-256 of the byte range that goes on from the
+         * longest of {@code known} prefixes of the original (states taken by an earlier pass over the same bytes, see
+         * {@link PrefixDigests}): only the original's bytes after it are read for the digest.
+         *
+         * @return the SHA-256 of the byte range (final)
+         */
+        MessageDigest writeHead(OutputStream out, PrefixDigests known) throws IOException {
+            requireSignature();
+            Map.Entry<Long, MessageDigest> start = known.longestWithin(original.length())
+                    .orElseGet(() -> Map.entry(0L, Digests.sha256()));
+            MessageDigest digest = start.getValue();
+            OutputStream target = unlessHeld(out);
+            if (target != null) {
+                original.copy(0, start.getKey(), target, new MessageDigest[0]);
+            }
+            original.copy(start.getKey(), original.length(), target, new MessageDigest[] {digest});
+            writeSectionHead(out, new MessageDigest[] {digest});
+            return digest;
+        }
+
+        /**
+         * {@code null} when {@code out} appends to a file that holds the original already ({@link Appending}): the
+         * original is then not copied (only read where a digest needs it); else {@code out}.
+         */
+        private OutputStream unlessHeld(OutputStream out) {
+            if (out instanceof Appending appending) {
+                if (appending.held() != original.length()) {
+                    throw new IllegalStateException("the stream appends to a file of " + appending.held()
+                            + " bytes, and the original has " + original.length());
+                }
+                return null;
+            }
+            return out;
         }
 
         /**
@@ -873,6 +922,9 @@ final class RevisionWriter implements Closeable {
          */
         PrefixDigests writeHead(OutputStream out, MessageDigest digest, long[] checkpoints) throws IOException {
             requireSignature();
+            if (out instanceof Appending) {
+                throw new IllegalStateException("the prefix states are taken while the original is copied");
+            }
             MessageDigest[] digests = {digest};
             PrefixDigests.Taking taking = new PrefixDigests.Taking(digest);
             long at = 0;

@@ -254,8 +254,10 @@ final class SigningPipeline {
     }
 
     /**
-     * A file sink: each stage is a file in {@code work}; the input stays where it is. The previous stage's
-     * file is deleted when the next one is settled, so at most two copies exist at a time.
+     * A file sink: the first stage is a copy of the input in {@code work} with its revision (the input stays where it
+     * is, untouched); each later stage appends its revision to that file in place ({@link AppendingStream}), so the
+     * validation data and document time-stamp revisions cost what they add, not a copy of the document each. On a
+     * failure the work directory, with the stage, is deleted.
      */
     static final class FileSink implements Sink {
         private final Path work;
@@ -273,6 +275,10 @@ final class SigningPipeline {
         @Override
         public OutputStream next() throws IOException {
             settle();
+            if (!current.equals(input)) {
+                pending = current;
+                return new AppendingStream(current);
+            }
             pending = work.resolve("stage-" + (++stage) + ".pdf");
             return Files.newOutputStream(pending);
         }
@@ -303,12 +309,33 @@ final class SigningPipeline {
 
         private void settle() throws IOException {
             if (pending != null) {
-                if (!current.equals(input)) {
+                if (!current.equals(input) && !current.equals(pending)) {
                     Files.deleteIfExists(current);
                 }
                 current = pending;
                 pending = null;
             }
+        }
+    }
+
+    /** Appends to a stage file that holds the original of the revision written to it (see {@link FileSink}). */
+    static final class AppendingStream extends java.io.FilterOutputStream implements RevisionWriter.Appending {
+        private final long held;
+
+        AppendingStream(Path file) throws IOException {
+            super(new java.io.BufferedOutputStream(Files.newOutputStream(file, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.APPEND), 64 * 1024));
+            this.held = Files.size(file);
+        }
+
+        @Override
+        public long held() {
+            return held;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
         }
     }
 
@@ -389,7 +416,7 @@ final class SigningPipeline {
                 }
                 if (spec.profile() == PadesProfile.B_LTA) {
                     writer = next(sink, writer);
-                    appendDocumentTimestamp(writer, sink, recorder);
+                    appendDocumentTimestamp(writer, sink, recorder, prefixes[0]);
                 }
             } finally {
                 writer.close();
@@ -748,22 +775,25 @@ final class SigningPipeline {
     static Instant appendDocumentTimestamp(Sink sink, String name, TimestampSource timestamps) throws IOException {
         Budget.check();
         try (PDDocument document = sink.load(name); RevisionWriter writer = sink.writer(document, name)) {
-            return appendDocumentTimestamp(writer, sink, timestamps);
+            return appendDocumentTimestamp(writer, sink, timestamps, PrefixDigests.none());
         }
     }
 
-    /** As {@link #appendDocumentTimestamp(Sink, String, TimestampSource)} with {@code writer} over the sink's stage. */
-    private static Instant appendDocumentTimestamp(RevisionWriter writer, Sink sink, TimestampSource timestamps)
-            throws IOException {
+    /**
+     * As {@link #appendDocumentTimestamp(Sink, String, TimestampSource)} with {@code writer} over the sink's stage.
+     *
+     * @param known SHA-256 states of the stage's first bytes (the signature revision's copy of its input): the
+     *              time-stamp's byte-range digest goes on from the longest, instead of hashing the document again
+     */
+    private static Instant appendDocumentTimestamp(RevisionWriter writer, Sink sink, TimestampSource timestamps,
+                                                   PrefixDigests known) throws IOException {
         Budget.check();
         Recorder recorder = timestamps instanceof Recorder r ? r : new Recorder(timestamps);
         SignatureRevision.addSignature(writer, new SignatureRevision.Options(newFieldName(writer.document()))
                 .kind(SignatureRevision.Kind.DOCUMENT_TIMESTAMP).contentsSize(TIMESTAMP_ROOM + SLACK));
         RevisionWriter.Revision revision = writer.write();
         try (OutputStream out = sink.next(revision.length())) {
-            MessageDigest digest = Digests.sha256();
-            revision.writeHead(out, digest);
-            byte[] imprint = digest.digest();
+            byte[] imprint = revision.writeHead(out, known).digest();
             byte[] token = recorder.timestamp("SHA-256", imprint);
             SignatureTimestamps.requireImprint(token, imprint, recorder.describe());
             revision.writeTail(out, token);
