@@ -123,7 +123,10 @@ final class LargeDocument implements AutoCloseable {
         return document;
     }
 
-    /** @return the SHA-256 (hex) of the input, hashing it now if no earlier pass did */
+    /**
+     * @return the SHA-256 (hex) of the input, hashing it now if no earlier pass did: call it before the output is
+     *         written (the output may replace the input file)
+     */
     String inputSha256() {
         if (inputSha256 == null) {
             inputSha256 = Digests.sha256Hex(input);

@@ -450,12 +450,13 @@ public final class PadesSignatureEngine implements SignatureEngine {
         Optional<Path> largeFile = largeFile(document);
         if (largeFile.isPresent()) {
             try (LargeDocument large = LargeDocument.open(largeFile.get(), name, mark, workParent(output))) {
+                String inputSha256 = large.inputSha256(); // now: the output may replace the input file
                 SigningPipeline.FileSink sink = new SigningPipeline.FileSink(large.file(), large.work());
                 SigningPipeline.Augmented done = operation.apply(sink, name, recorder);
                 String outputSha256 = large.write(new eu.europa.esig.dss.model.FileDocument(sink.file().toFile()), output,
                         augmentCheck(profile));
                 return new DocumentResult(Optional.ofNullable(profile), done.signatures(), recorder.last(),
-                        large.inputSha256(), outputSha256, output.path(), mode.isSandbox(), done.warnings());
+                        inputSha256, outputSha256, output.path(), mode.isSandbox(), done.warnings());
             } catch (IOException | java.io.UncheckedIOException e) {
                 throw diskFailure(e, name);
             } catch (RuntimeException e) {

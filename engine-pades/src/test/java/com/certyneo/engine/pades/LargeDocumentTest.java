@@ -82,6 +82,18 @@ class LargeDocumentTest {
         var extended = engine.extend(DocumentSource.of(bt), DocumentTarget.of(lta), PadesProfile.B_LTA);
         assertEquals(1, extended.signatureCount());
         assertEquals(sha256(Files.readAllBytes(lta)), extended.outputSha256());
+        // In place (the output replaces the input file): the result fingerprints the input as it was
+        Path inPlace = Files.copy(bt, dir.resolve("in-place.pdf"));
+        String before = sha256(Files.readAllBytes(inPlace));
+        var replaced = engine.extend(DocumentSource.of(inPlace), DocumentTarget.of(inPlace), PadesProfile.B_LT);
+        assertEquals(before, replaced.inputSha256());
+        assertEquals(sha256(Files.readAllBytes(inPlace)), replaced.outputSha256());
+        Path signedInPlace = Files.copy(in, dir.resolve("signed-in-place.pdf"));
+        SigningResult inPlaceSignature = engine.sign(SignRequest.builder().document(DocumentSource.of(signedInPlace))
+                .output(DocumentTarget.of(signedInPlace)).signer(Signer.of("Seal", "seal@example.com"))
+                .level(SignatureLevel.SES).profile(PadesProfile.B_LTA).build());
+        assertEquals(sha256(Files.readAllBytes(in)), inPlaceSignature.inputSha256());
+        assertEquals(sha256(Files.readAllBytes(signedInPlace)), inPlaceSignature.outputSha256());
         Path stamped = dir.resolve("stamped.pdf");
         engine.timestamp(DocumentSource.of(lta), DocumentTarget.of(stamped));
         ValidationReport report = engine.validate(DocumentSource.of(stamped), ValidationOptions.trusting(List.of(fixture.root())));
