@@ -103,6 +103,15 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** Deletes a file handed to {@link #stageFile} (best effort: it is the caller's temporary file). */
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // the caller's own clean-up deletes it
+        }
+    }
+
     /**
      * A file, written through a temporary sibling and an atomic move.
      *
@@ -147,11 +156,10 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
                     } catch (AtomicMoveNotSupportedException e) {
                         // another file system: copied into the temporary sibling (the move into place stays atomic)
                         Files.copy(complete, tmp, StandardCopyOption.REPLACE_EXISTING);
-                        Files.delete(complete);
                     }
                 });
             } finally {
-                deleteQuietly(complete); // gone after a move; after a failure, nothing is left behind
+                deleteQuietly(complete); // gone after a move; after a copy or a failure, deleted here
             }
         }
 
@@ -236,14 +244,6 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
             }
         }
 
-        private static void deleteQuietly(Path file) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                // the caller's temporary file: its own clean-up deletes it
-            }
-        }
-
         private static void chmod(Path file, Set<PosixFilePermission> mode) {
             if (mode == null) {
                 return;
@@ -320,11 +320,7 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
                 @Override
                 public synchronized void discard() {
                     if (file != null) {
-                        try {
-                            Files.deleteIfExists(file);
-                        } catch (IOException e) {
-                            // the caller's temporary file: its own clean-up deletes it
-                        }
+                        deleteQuietly(file);
                         file = null;
                     }
                 }

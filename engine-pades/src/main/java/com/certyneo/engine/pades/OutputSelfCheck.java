@@ -242,9 +242,7 @@ final class OutputSelfCheck {
                     + " differs (an incremental update changes nothing before its first new byte)", FAULT);
         }
         if (knowsAll(prefixes)) {
-            RangeDigest whole = whole(pdf.length);
-            run(new ArrayBytes(pdf, null), prepared.length, name, List.of(whole));
-            return fingerprints(whole, prefixes);
+            return fingerprinted(new ArrayBytes(pdf, null), pdf.length, prepared.length, name, prefixes);
         }
         ArrayBytes bytes = new ArrayBytes(pdf, new Fingerprinting(prefixes));
         run(bytes, prepared.length, name, List.of());
@@ -256,39 +254,48 @@ final class OutputSelfCheck {
         return !prefixes.isEmpty() && Arrays.stream(lengths).allMatch(prefixes::knows);
     }
 
-    /** A SHA-256 of the whole output ({@code [0, length)}), filled with the byte ranges. */
-    private static RangeDigest whole(long length) {
-        return new RangeDigest(Digests.sha256(), new ByteRange(length, length, 0));
+    /**
+     * {@link #run} with the SHA-256 of the whole output and of its first {@code n} bytes for each of
+     * {@code prefixLengths} filled in the same pass as the byte ranges (each goes on from a known prefix when there
+     * is one, see {@link #knowing(Optional, PrefixDigests)}: a known prefix's own fingerprint then reads nothing).
+     */
+    private Fingerprints fingerprinted(Bytes bytes, long length, long inputLength, String name, long[] prefixLengths) {
+        RangeDigest whole = prefix(length);
+        Map<Long, RangeDigest> wanted = new java.util.TreeMap<>();
+        for (long n : prefixLengths) {
+            wanted.put(n, prefix(n));
+        }
+        List<RangeDigest> extra = new ArrayList<>(wanted.values());
+        extra.add(whole);
+        run(bytes, inputLength, name, extra);
+        Map<Long, String> taken = new java.util.TreeMap<>();
+        wanted.forEach((n, d) -> taken.put(n, HexFormat.of().formatHex(d.result)));
+        return new Fingerprints(HexFormat.of().formatHex(whole.result), Map.copyOf(taken));
     }
 
-    private Fingerprints fingerprints(RangeDigest whole, long[] lengths) {
-        Map<Long, String> taken = new java.util.TreeMap<>();
-        for (long n : lengths) {
-            taken.put(n, prefixes.hex(n).orElseThrow());
-        }
-        return new Fingerprints(HexFormat.of().formatHex(whole.result), Map.copyOf(taken));
+    /** A SHA-256 of the output's first {@code length} bytes, as a byte range {@code [0 length length 0]}. */
+    private static RangeDigest prefix(long length) {
+        return new RangeDigest(Digests.sha256(), new ByteRange(length, length, 0));
     }
 
     /** As {@link #verify(byte[], long, String)} for an output file, read streaming. */
     void verify(Path pdf, long inputLength, String name) {
-        verify(pdf, inputLength, name, new long[0]);
+        try (FileChannel channel = FileChannel.open(pdf)) {
+            run(new FileBytes(pdf, channel), inputLength, name);
+        } catch (IOException e) {
+            throw new SignatureEngineException(ErrorCode.SIGNING_FAILED, "Self-check of the output for '" + name
+                    + "' failed (readable output): cannot read " + pdf + ": " + e.getMessage(), FAULT, e);
+        }
     }
 
     /**
      * As {@link #verify(Path, long, String)}, also giving the SHA-256 of the output and of its first {@code n} bytes for
-     * each of {@code prefixLengths}: from the known prefixes and the check's own reading of the bytes after them when
-     * they are known ({@link #knowing(Optional, PrefixDigests)}), else by one more pass over the file.
+     * each of {@code prefixLengths}, hashed in the check's own pass over the file (from the known prefixes on, see
+     * {@link #knowing(Optional, PrefixDigests)}).
      */
     Fingerprints verify(Path pdf, long inputLength, String name, long... prefixLengths) {
         try (FileChannel channel = FileChannel.open(pdf)) {
-            FileBytes bytes = new FileBytes(pdf, channel);
-            if (knowsAll(prefixLengths)) {
-                RangeDigest whole = whole(channel.size());
-                run(bytes, inputLength, name, List.of(whole));
-                return fingerprints(whole, prefixLengths);
-            }
-            run(bytes, inputLength, name, List.of());
-            return bytes.fingerprints(prefixLengths);
+            return fingerprinted(new FileBytes(pdf, channel), channel.size(), inputLength, name, prefixLengths);
         } catch (IOException e) {
             throw new SignatureEngineException(ErrorCode.SIGNING_FAILED, "Self-check of the output for '" + name
                     + "' failed (readable output): cannot read " + pdf + ": " + e.getMessage(), FAULT, e);
@@ -301,7 +308,7 @@ final class OutputSelfCheck {
         run(bytes, inputLength, name, List.of());
     }
 
-    /** @param extra digests to fill in the same pass as the byte ranges (the whole output's fingerprint) */
+    /** @param extra digests to fill in the same pass as the byte ranges (fingerprints of the output and its prefixes) */
     private void run(Bytes bytes, long inputLength, String name, List<RangeDigest> extra) {
         Failures failures = new Failures(name);
         try (PDDocument document = bytes.load()) {
@@ -1254,45 +1261,6 @@ final class OutputSelfCheck {
             for (RangeDigest d : digests) {
                 d.result = d.digest.digest();
             }
-        }
-
-        /**
-         * The SHA-256 of the file and of its first {@code n} bytes for each of {@code lengths}, in one pass of their own
-         * (when no known prefix gives them).
-         */
-        Fingerprints fingerprints(long... lengths) throws IOException {
-            long[] sorted = Arrays.stream(lengths).sorted().distinct().toArray();
-            MessageDigest digest = Digests.sha256();
-            Map<Long, String> taken = new java.util.TreeMap<>();
-            ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
-            long size = channel.size();
-            long position = 0;
-            int next = 0;
-            while (position < size || next < sorted.length) {
-                while (next < sorted.length && sorted[next] == position) {
-                    try {
-                        taken.put(position, HexFormat.of().formatHex(((MessageDigest) digest.clone()).digest()));
-                    } catch (CloneNotSupportedException e) {
-                        throw new IllegalStateException("SHA-256 cannot be copied", e);
-                    }
-                    next++;
-                }
-                if (position >= size) {
-                    if (next < sorted.length) {
-                        throw new IOException("no prefix of " + sorted[next] + " bytes in " + path + " (" + size + " bytes)");
-                    }
-                    break;
-                }
-                long stop = next < sorted.length ? Math.min(size, sorted[next]) : size;
-                buffer.clear().limit((int) Math.min(BUFFER, stop - position));
-                int n = channel.read(buffer, position);
-                if (n < 0) {
-                    throw new IOException("unexpected end of " + path + " at " + position);
-                }
-                digest.update(buffer.array(), 0, n);
-                position += n;
-            }
-            return new Fingerprints(HexFormat.of().formatHex(digest.digest()), Map.copyOf(taken));
         }
 
         /** Feeds the part of {@code [position, position + n)} inside {@code [from, to)}. */

@@ -334,8 +334,9 @@ public final class PadesSignatureEngine implements SignatureEngine {
             SigningPipeline.FileSink sink = new SigningPipeline.FileSink(large.file(), large.work());
             SigningPipeline.Signed signed = pipeline.sign(sink, name, spec(request, profile, key, signingTime),
                     timestampSource);
-            OutputSelfCheck.Fingerprints fingerprints = large.writeSigned(sink.file(), request.output(),
-                    signatureCheck(profile, key.certificate()).knowing(signed.verified(), signed.prefixes()));
+            OutputSelfCheck.Fingerprints fingerprints = large.write(sink.file(), request.output(),
+                    signatureCheck(profile, key.certificate()).knowing(signed.verified(), signed.prefixes()),
+                    large.preparedLength());
             return new SigningResult(request.level(), profile, key.certificateChain(), signingTime,
                     signed.timestampTime(), large.inputSha256(fingerprints), fingerprints.prefix(large.preparedLength()),
                     fingerprints.output(), request.output().path(), mode.isSandbox(), signed.warnings());
@@ -453,8 +454,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
                 String inputSha256 = large.inputSha256(); // now: the output may replace the input file
                 SigningPipeline.FileSink sink = new SigningPipeline.FileSink(large.file(), large.work());
                 SigningPipeline.Augmented done = operation.apply(sink, name, recorder);
-                String outputSha256 = large.write(new eu.europa.esig.dss.model.FileDocument(sink.file().toFile()), output,
-                        augmentCheck(profile));
+                String outputSha256 = large.write(sink.file(), output, augmentCheck(profile)).output();
                 return new DocumentResult(Optional.ofNullable(profile), done.signatures(), recorder.last(),
                         inputSha256, outputSha256, output.path(), mode.isSandbox(), done.warnings());
             } catch (IOException | java.io.UncheckedIOException e) {

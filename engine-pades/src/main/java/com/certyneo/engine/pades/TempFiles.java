@@ -52,11 +52,6 @@ final class TempFiles {
         return dir;
     }
 
-    /** Whether the JVM is shutting down (work must not create new temporary files any more). */
-    static boolean shuttingDown() {
-        return shuttingDown;
-    }
-
     /** Deletes {@code dir} with everything in it and forgets it (best effort; never throws). */
     static void delete(Path dir) {
         if (dir == null) {
