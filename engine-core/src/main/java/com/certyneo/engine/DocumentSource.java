@@ -33,9 +33,10 @@ public sealed interface DocumentSource permits DocumentSource.FileSource, Docume
 
     /**
      * Streams longer than this many bytes are copied to a temporary file instead of the heap by
-     * {@link #of(InputStream, String)} (32 MiB).
+     * {@link #of(InputStream, String)} (8 MiB, the signing engine's default size from which it signs from disk:
+     * a longer stream then costs the heap what an 8 MiB one does).
      */
-    long SPILL_THRESHOLD = 32L * 1024 * 1024;
+    long SPILL_THRESHOLD = 8L * 1024 * 1024;
 
     /**
      * Reads the whole stream now (the caller keeps ownership of the stream and closes it). Up to

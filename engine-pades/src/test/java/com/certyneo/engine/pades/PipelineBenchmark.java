@@ -874,7 +874,7 @@ public final class PipelineBenchmark {
             }
         }
         table.note("child: production engine (ProductionFixture + offline OCSP), B-LTA, default largeDocumentThreshold (8 MiB); "
-                + "stream = DocumentSource.of(InputStream, name) (reads the whole stream into a byte[] today). Peak heap = highest "
+                + "stream = DocumentSource.of(InputStream, name) (spills to a temporary file beyond DocumentSource.SPILL_THRESHOLD). Peak heap = highest "
                 + "heap use seen before any GC or at the end (GC notifications); peak RSS = VmHWM of the child. Peak heap by case (MB): " + peaks);
         failures.forEach(table::note);
         table.print();
