@@ -82,6 +82,28 @@ class DocumentSourceStreamTest {
     }
 
     @Test
+    void anUnreachableCopyIsDeletedAndForgotten() throws Exception {
+        Path file = spillAndDrop();
+        assertTrue(SpilledInput.isLive(file), "registered for deletion at exit while the source lives");
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while ((Files.exists(file) || SpilledInput.isLive(file)) && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertFalse(Files.exists(file), "the cleaner deletes the copy of an unreachable source");
+        assertFalse(Files.exists(file.getParent()), "and its directory");
+        assertFalse(SpilledInput.isLive(file), "and nothing is kept for the exit (deleteOnExit would keep both paths)");
+    }
+
+    /** Spills a stream and lets its source become unreachable; returns the path of the copy. */
+    private static Path spillAndDrop() throws IOException {
+        DocumentSource source = DocumentSource.of(pattern(DocumentSource.SPILL_THRESHOLD + 1), "drop.pdf");
+        Path file = source.path().orElseThrow();
+        assertTrue(Files.exists(file));
+        return file;
+    }
+
+    @Test
     void fileNamesCannotEscapeTheTemporaryDirectory() {
         assertEquals("a.pdf", SpilledInput.fileName("../../etc/a.pdf"));
         assertEquals("b.pdf", SpilledInput.fileName("C:\\\\x\\\\b.pdf"));
