@@ -13,7 +13,6 @@ import org.bouncycastle.cert.ocsp.CertificateStatus;
 import org.bouncycastle.cert.ocsp.RevokedStatus;
 import org.bouncycastle.cert.ocsp.jcajce.JcaRespID;
 import org.bouncycastle.operator.DigestCalculatorProvider;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 import java.math.BigInteger;
@@ -111,7 +110,7 @@ final class InProcessOcspSource implements OCSPSource {
             } else {
                 response = respond(authority, serial, now);
             }
-            OCSPToken token = new OCSPToken(response, response.getResponses()[0], certificate, issuer);
+            OCSPToken token = new LightweightOcspToken(response, response.getResponses()[0], certificate, issuer);
             token.setExternalOrigin(RevocationOrigin.EXTERNAL);
             return token;
         } catch (Exception e) {
@@ -134,7 +133,7 @@ final class InProcessOcspSource implements OCSPSource {
                 : new RevokedStatus(Date.from(revokedAt), org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
         builder.addResponse(id, status, Date.from(now), Date.from(now.plus(Duration.ofDays(1))), null);
         String algorithm = "EC".equals(caKey.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
-        return builder.build(new JcaContentSignerBuilder(algorithm).build(caKey),
+        return builder.build(X509Builder.signer(algorithm, caKey),
                 new X509CertificateHolder[] {caHolder}, Date.from(now));
     }
 }

@@ -224,11 +224,11 @@ final class X509Builder {
     }
 
     /**
-     * The content signer of a certificate: for a software EC key, BouncyCastle's lightweight ECDSA (about half the
-     * time of the JDK 17 SunEC's signature); for any other key (RSA, or a key that does not export its encoding, as
-     * a PKCS#11 key) the JCA's.
+     * The content signer of a certificate or an OCSP response: for a software EC key, BouncyCastle's lightweight
+     * ECDSA (about half the time of the JDK 17 SunEC's signature); for any other key (RSA, or a key that does not
+     * export its encoding, as a PKCS#11 key) the JCA's.
      */
-    private static ContentSigner signer(String algorithm, PrivateKey key)
+    static ContentSigner signer(String algorithm, PrivateKey key)
             throws OperatorCreationException {
         byte[] pkcs8 = "SHA256withECDSA".equals(algorithm) ? key.getEncoded() : null;
         if (pkcs8 != null) {
