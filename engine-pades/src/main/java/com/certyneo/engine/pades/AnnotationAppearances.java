@@ -35,17 +35,30 @@ final class AnnotationAppearances {
     private AnnotationAppearances() {
     }
 
+    /** What {@link #complete} did to a document. */
+    enum Outcome {
+        /** No annotation lacked an appearance (or the document is signed): the document is as it was loaded. */
+        UNTOUCHED,
+        /**
+         * PDFBox was asked for appearances it could not build: nothing to save, but its attempt may have left the
+         * loaded objects different from the file's.
+         */
+        ATTEMPTED,
+        /** Appearances were added (the objects that changed are marked for the next incremental save). */
+        COMPLETED
+    }
+
     /**
      * @param document an unencrypted document
-     * @return whether any appearance was added (the objects that changed are marked for the next
-     *         incremental save)
+     * @return what was done: {@link Outcome#COMPLETED} when any appearance was added
      * @throws IOException when PDFBox cannot read a page or build an appearance
      */
-    static boolean complete(PDDocument document) throws IOException {
+    static Outcome complete(PDDocument document) throws IOException {
         if (signed(document)) {
-            return false;
+            return Outcome.UNTOUCHED;
         }
         boolean changed = false;
+        boolean attempted = false;
         for (PDPage page : document.getPages()) {
             COSBase annotsItem = page.getCOSObject().getItem(COSName.ANNOTS);
             COSBase annotsBase = annotsItem instanceof COSObject object ? object.getObject() : annotsItem;
@@ -59,6 +72,7 @@ final class AnnotationAppearances {
                     continue;
                 }
                 PDAnnotation annotation = PDAnnotation.createAnnotation(dictionary);
+                attempted = true;
                 annotation.constructAppearances(document);
                 PDAppearanceDictionary appearance = annotation.getAppearance();
                 if (appearance == null || appearance.getNormalAppearance() == null) {
@@ -74,7 +88,7 @@ final class AnnotationAppearances {
                 }
             }
         }
-        return changed;
+        return changed ? Outcome.COMPLETED : attempted ? Outcome.ATTEMPTED : Outcome.UNTOUCHED;
     }
 
     private static boolean needsAppearance(COSDictionary dictionary) throws IOException {

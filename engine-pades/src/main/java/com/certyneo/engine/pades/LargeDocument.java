@@ -25,14 +25,18 @@ final class LargeDocument implements AutoCloseable {
     private final String name;
     private final long preparedLength;
     private String inputSha256;
+    /** The preparation's untouched PDFBox load of the input, until the signing pass takes it ({@link #takeLoaded}). */
+    private org.apache.pdfbox.pdmodel.PDDocument loaded;
 
-    private LargeDocument(Path work, Path input, Path toSign, String name, String inputSha256, long preparedLength) {
+    private LargeDocument(Path work, Path input, Path toSign, String name, String inputSha256, long preparedLength,
+                          org.apache.pdfbox.pdmodel.PDDocument loaded) {
         this.work = work;
         this.input = input;
         this.toSign = toSign;
         this.name = name;
         this.inputSha256 = inputSha256;
         this.preparedLength = preparedLength;
+        this.loaded = loaded;
     }
 
     /**
@@ -50,16 +54,27 @@ final class LargeDocument implements AutoCloseable {
         Path work = TempFiles.createDirectory(workParent);
         try {
             Path prepared = work.resolve("certyneo-prepared.pdf");
-            if (!PdfPreparation.prepareFile(file, prepared, name, mark, work)) {
+            PdfPreparation.FilePrepared preparation = PdfPreparation.prepareFile(file, prepared, name, mark, work);
+            if (!preparation.revision()) {
                 Files.deleteIfExists(prepared);
-                return new LargeDocument(work, file, file, name, null, Files.size(file));
+                return new LargeDocument(work, file, file, name, null, Files.size(file), preparation.untouched());
             }
             // with a preparation revision, the input is not the prefix whose state the signing pass takes: hashed here
-            return new LargeDocument(work, file, prepared, name, Digests.sha256Hex(file), Files.size(prepared));
+            return new LargeDocument(work, file, prepared, name, Digests.sha256Hex(file), Files.size(prepared), null);
         } catch (IOException | RuntimeException | Error e) {
             TempFiles.delete(work);
             throw e;
         }
+    }
+
+    /**
+     * @return PDFBox's load of {@link #file()} made by the preparation when it left the document untouched (the
+     *         caller then owns and closes it), else {@code null}; once
+     */
+    org.apache.pdfbox.pdmodel.PDDocument takeLoaded() {
+        org.apache.pdfbox.pdmodel.PDDocument taken = loaded;
+        loaded = null;
+        return taken;
     }
 
     /** @return the file to sign: the input, or its prepared copy in the work directory */
@@ -118,6 +133,14 @@ final class LargeDocument implements AutoCloseable {
 
     @Override
     public void close() {
+        if (loaded != null) {
+            try {
+                loaded.close();
+            } catch (IOException e) {
+                // a read-only load: nothing was written through it
+            }
+            loaded = null;
+        }
         TempFiles.delete(work); // the prepared copy, the stages and PDFBox's files, and deregisters the directory
     }
 }

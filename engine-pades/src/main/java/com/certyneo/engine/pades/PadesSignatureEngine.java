@@ -331,7 +331,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         String name = request.document().name();
         try (LargeDocument large = LargeDocument.open(file, name, mode.isSandbox(), workParent(request.output()))) {
             // the engine's pipeline: the input is read once more (hash + copy), never held whole
-            SigningPipeline.FileSink sink = new SigningPipeline.FileSink(large.file(), large.work());
+            SigningPipeline.FileSink sink = new SigningPipeline.FileSink(large.file(), large.work(), large::takeLoaded);
             SigningPipeline.Signed signed = pipeline.sign(sink, name, spec(request, profile, key, signingTime),
                     timestampSource);
             OutputSelfCheck.Fingerprints fingerprints = large.write(sink.file(), request.output(),

@@ -52,11 +52,11 @@ final class PdfPreparation {
         try {
             DocumentPasswords.requireSignable(document, name, false, mark);
             boolean marked = mark && SandboxMarker.mark(document);
-            boolean signed = !marked && AnnotationAppearances.signed(document); // then complete() leaves it alone
-            boolean completed = AnnotationAppearances.complete(document);
-            if (!marked && !completed) {
-                Prepared prepared = new Prepared(pdf, signed ? document : null);
-                if (!signed) {
+            AnnotationAppearances.Outcome appearances = AnnotationAppearances.complete(document);
+            if (!marked && appearances != AnnotationAppearances.Outcome.COMPLETED) {
+                boolean untouched = appearances == AnnotationAppearances.Outcome.UNTOUCHED;
+                Prepared prepared = new Prepared(pdf, untouched ? document : null);
+                if (!untouched) {
                     document.close();
                 }
                 return prepared;
@@ -118,20 +118,44 @@ final class PdfPreparation {
      *
      * @return whether a revision was needed ({@code false}: {@code target} was not written)
      */
-    static boolean prepareFile(java.nio.file.Path source, java.nio.file.Path target, String name, boolean mark,
-                               java.nio.file.Path scratch) throws IOException {
+    static FilePrepared prepareFile(java.nio.file.Path source, java.nio.file.Path target, String name, boolean mark,
+                                    java.nio.file.Path scratch) throws IOException {
         PdfInputs.requireIntact(source, name); // before PDFBox, which would silently rebuild a damaged xref
-        try (PDDocument document = open(() -> Loader.loadPDF(source.toFile(),
-                org.apache.pdfbox.io.MemoryUsageSetting.setupTempFileOnly().setTempDir(scratch.toFile()).streamCache), name)) {
-            if (!needsRevision(document, name, mark)) {
-                return false;
+        PDDocument document = open(() -> Loader.loadPDF(source.toFile(),
+                org.apache.pdfbox.io.MemoryUsageSetting.setupTempFileOnly().setTempDir(scratch.toFile()).streamCache), name);
+        try {
+            if (document.isEncrypted()) {
+                throw PdfInputs.encrypted(name, null);
+            }
+            boolean marked = mark && SandboxMarker.mark(document);
+            AnnotationAppearances.Outcome appearances = AnnotationAppearances.complete(document);
+            if (!marked && appearances != AnnotationAppearances.Outcome.COMPLETED) {
+                if (appearances == AnnotationAppearances.Outcome.UNTOUCHED) {
+                    return new FilePrepared(false, document);
+                }
+                document.close();
+                return new FilePrepared(false, null);
             }
             MalformedReferences.requireNoneInIncrement(document, name);
             try (java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(target))) {
                 document.saveIncremental(out);
             }
-            return true;
+            document.close();
+            return new FilePrepared(true, null);
+        } catch (IOException | RuntimeException | Error e) {
+            document.close();
+            throw e;
         }
+    }
+
+    /**
+     * What {@link #prepareFile} did.
+     *
+     * @param revision whether it wrote a preparation revision (the prepared copy is then the file to sign)
+     * @param untouched when it did not: PDFBox's untouched load of the input, for the signing pass to take over
+     *                  (it closes it), or {@code null} when that load may differ from the file
+     */
+    record FilePrepared(boolean revision, PDDocument untouched) {
     }
 
     /** A generator whose output depends on {@code pdf} only (SHA1PRNG seeded before its first use). */
@@ -175,14 +199,6 @@ final class PdfPreparation {
      * Refuses encrypted documents, applies the sandbox mark when asked, completes missing annotation
      * appearances, and tells whether a revision must be written.
      */
-    private static boolean needsRevision(PDDocument document, String name, boolean mark) throws IOException {
-        if (document.isEncrypted()) {
-            throw PdfInputs.encrypted(name, null);
-        }
-        boolean marked = mark && SandboxMarker.mark(document);
-        boolean completed = AnnotationAppearances.complete(document);
-        return marked || completed;
-    }
 
     /** Whether the trailer area names an /Encrypt dictionary (then the document is signed in memory, with its password). */
     static boolean mentionsEncrypt(byte[] pdf) {

@@ -266,10 +266,22 @@ final class SigningPipeline {
         private Path pending;
         private int stage;
 
+        /** Hands over a load of {@link #input} made before (see {@link LargeDocument#takeLoaded}), or null. */
+        private java.util.function.Supplier<PDDocument> handover;
+
         FileSink(Path input, Path work) {
+            this(input, work, null);
+        }
+
+        /**
+         * @param handover called by the first {@link #load} of the input itself: PDFBox's untouched load of it, which
+         *                 the load then returns (so that the input is not parsed twice), or null
+         */
+        FileSink(Path input, Path work, java.util.function.Supplier<PDDocument> handover) {
             this.input = input;
             this.work = work;
             this.current = input;
+            this.handover = handover;
         }
 
         @Override
@@ -286,7 +298,10 @@ final class SigningPipeline {
         @Override
         public PDDocument load(String name) throws IOException {
             settle();
-            return DocumentPasswords.load(new RandomAccessReadBufferedFile(current.toFile()));
+            java.util.function.Supplier<PDDocument> handed = handover;
+            handover = null;
+            PDDocument loaded = handed != null && current.equals(input) ? handed.get() : null;
+            return loaded != null ? loaded : DocumentPasswords.load(new RandomAccessReadBufferedFile(current.toFile()));
         }
 
         @Override

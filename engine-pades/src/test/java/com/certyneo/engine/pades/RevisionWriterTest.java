@@ -596,6 +596,59 @@ class RevisionWriterTest {
     }
 
     @Test
+    void anUntouchedPreparationLoadWritesTheBytesOfAFreshLoad(@org.junit.jupiter.api.io.TempDir Path scratch) throws Exception {
+        // The preparation hands its PDFBox load over to the signing pass when it changed nothing (in memory,
+        // PdfPreparation.Prepared#take; from disk, LargeDocument#takeLoaded): a signature revision written over that
+        // load must be byte for byte the one written over a fresh load of the same bytes, for every input.
+        List<String> problems = new ArrayList<>();
+        int inputs = 0;
+        int handed = 0;
+        for (Input input : inputs()) {
+            inputs++;
+            byte[] pdf = input.bytes();
+            Path file = scratch.resolve("in-" + inputs + ".pdf");
+            Files.write(file, pdf);
+            for (boolean fromDisk : new boolean[] {false, true}) {
+                PDDocument untouched;
+                try {
+                    if (fromDisk) {
+                        PdfPreparation.FilePrepared prepared = PdfPreparation.prepareFile(file,
+                                scratch.resolve("prepared-" + inputs + ".pdf"), input.name(), false, scratch);
+                        untouched = prepared.revision() ? null : prepared.untouched();
+                    } else {
+                        try (PdfPreparation.Prepared prepared = PdfPreparation.prepareLoaded(pdf, input.name(), false)) {
+                            untouched = prepared.bytes() == pdf ? prepared.take() : null;
+                        }
+                    }
+                } catch (SignatureEngineException e) {
+                    continue; // refused before any revision: nothing is handed over
+                }
+                if (untouched == null) {
+                    continue; // an appearance was added or attempted: the pass loads the document again
+                }
+                handed++;
+                SignatureRevision.Options options = new SignatureRevision.Options(FIELD).signingTime(SIGNING_TIME);
+                byte[] over;
+                try (PDDocument doc = untouched; RevisionWriter w = RevisionWriter.of(pdf, doc, input.name())) {
+                    SignatureRevision.addSignature(w, options);
+                    over = w.write().toByteArray();
+                }
+                byte[] fresh;
+                try (PDDocument doc = Loader.loadPDF(pdf); RevisionWriter w = RevisionWriter.of(pdf, doc, input.name())) {
+                    SignatureRevision.addSignature(w, new SignatureRevision.Options(FIELD).signingTime(SIGNING_TIME));
+                    fresh = w.write().toByteArray();
+                }
+                if (!Arrays.equals(over, fresh)) {
+                    problems.add(input.name() + (fromDisk ? " (from disk)" : " (in memory)")
+                            + ": the revision over the preparation's load differs from a fresh load's");
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+        assertTrue(handed >= inputs, "most inputs hand their load over (" + handed + " of " + 2 * inputs + " preparations)");
+    }
+
+    @Test
     void aFollowingRevisionHasTheBytesAWriterOverAFreshLoadWrites() throws Exception {
         // The signing pipeline writes the signature, /DSS and document time-stamp revisions on one loaded document
         // (RevisionWriter#following); each must be byte for byte what a writer over PDFBox's load of the file
