@@ -63,6 +63,29 @@ class LightweightEcdsaTest {
         assertFalse(LightweightEcdsa.signedBy(rootCertificate, leaf.getPublic()));
     }
 
+    @Test
+    void aCachedKeyConfirmsWhatAFreshOneDoesAndTheCacheStaysBounded() throws Exception {
+        KeyPair pair = ec("secp256r1");
+        byte[] value = sign("SHA256withECDSA", pair, DATA);
+        for (int i = 0; i < 3; i++) { // the first call decodes the key, the others take it from the cache
+            assertTrue(LightweightEcdsa.verifies("SHA256withECDSA", pair.getPublic(), DATA, value));
+            byte[] changed = value.clone();
+            changed[changed.length - 1] ^= 1;
+            assertFalse(LightweightEcdsa.verifies("SHA256withECDSA", pair.getPublic(), DATA, changed));
+            assertFalse(LightweightEcdsa.verifies("SHA256withECDSA", ec("secp256r1").getPublic(), DATA, value));
+        }
+        // the same key as another object (its encoding decoded by the JDK again): the same answer
+        java.security.PublicKey copy = java.security.KeyFactory.getInstance("EC")
+                .generatePublic(new java.security.spec.X509EncodedKeySpec(pair.getPublic().getEncoded()));
+        assertTrue(LightweightEcdsa.verifies("SHA256withECDSA", copy, DATA, value));
+        for (int i = 0; i < LightweightEcdsa.CACHED_KEYS + 10; i++) {
+            KeyPair other = X509Builder.newEcKeyPair();
+            assertTrue(LightweightEcdsa.verifies("SHA256withECDSA", other.getPublic(), DATA, sign("SHA256withECDSA", other, DATA)));
+            assertTrue(LightweightEcdsa.cachedKeys() <= LightweightEcdsa.CACHED_KEYS, "bounded");
+        }
+        assertTrue(LightweightEcdsa.verifies("SHA256withECDSA", pair.getPublic(), DATA, value), "decoded again after a clear");
+    }
+
     private static KeyPair ec(String curve) throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec(curve));
