@@ -51,8 +51,23 @@ public final class ArchivableJars {
             for (Path jar : jars) {
                 boolean signed = isSigned(jar);
                 boolean old = hasOldClasses(jar);
+                if (old) {
+                    try {
+                        old = rewrite(jar, true);
+                        if (!old && signed) {
+                            rewrite(jar, false);
+                        }
+                    } catch (RuntimeException e) { // ASM could not compute a class's frames: keep its class files
+                        System.out.println("[certyneo] " + jar.getFileName() + ": class files left as they were: " + e);
+                        old = false;
+                        if (signed) {
+                            rewrite(jar, false);
+                        }
+                    }
+                } else if (signed) {
+                    rewrite(jar, false);
+                }
                 if (signed || old) {
-                    rewrite(jar, old);
                     System.out.println("[certyneo] " + jar.getFileName() + ": " + (signed ? "JAR signature removed" : "")
                             + (signed && old ? ", " : "") + (old ? "class files older than Java 6 given stack map frames" : "")
                             + " in the CLI's copy");
@@ -91,7 +106,8 @@ public final class ArchivableJars {
         return head.length < 8 ? Integer.MAX_VALUE : ((head[6] & 0xff) << 8) | (head[7] & 0xff);
     }
 
-    private static void rewrite(Path jar, boolean old) throws IOException {
+    /** @return whether the jar was replaced (false: a rewritten class did not verify, the jar is as it was) */
+    private static boolean rewrite(Path jar, boolean old) throws IOException {
         Path tmp = jar.resolveSibling(jar.getFileName() + ".archivable");
         List<String> rewritten = new ArrayList<>();
         try (JarFile in = new JarFile(jar.toFile(), false);
@@ -134,11 +150,12 @@ public final class ArchivableJars {
         String failure = verify(tmp, rewritten);
         if (failure != null) {
             Files.deleteIfExists(tmp);
-            System.out.println("[certyneo] " + jar.getFileName() + ": left as it was, a rewritten class does not verify: "
-                    + failure);
-            return;
+            System.out.println("[certyneo] " + jar.getFileName() + ": class files left as they were, a rewritten class "
+                    + "does not verify: " + failure);
+            return false;
         }
         Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING);
+        return true;
     }
 
     /** The class file as Java 8, with stack map frames; common super classes are looked up in the jar itself. */

@@ -52,9 +52,10 @@ final class LargeDocument implements AutoCloseable {
      */
     static LargeDocument open(Path file, String name, boolean mark, Path workParent) throws IOException {
         Path work = TempFiles.createDirectory(workParent);
+        PdfPreparation.FilePrepared preparation = null;
         try {
             Path prepared = work.resolve("certyneo-prepared.pdf");
-            PdfPreparation.FilePrepared preparation = PdfPreparation.prepareFile(file, prepared, name, mark, work);
+            preparation = PdfPreparation.prepareFile(file, prepared, name, mark, work);
             if (!preparation.revision()) {
                 Files.deleteIfExists(prepared);
                 return new LargeDocument(work, file, file, name, null, Files.size(file), preparation.untouched());
@@ -62,6 +63,13 @@ final class LargeDocument implements AutoCloseable {
             // with a preparation revision, the input is not the prefix whose state the signing pass takes: hashed here
             return new LargeDocument(work, file, prepared, name, Digests.sha256Hex(file), Files.size(prepared), null);
         } catch (IOException | RuntimeException | Error e) {
+            if (preparation != null && preparation.untouched() != null) {
+                try {
+                    preparation.untouched().close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             TempFiles.delete(work);
             throw e;
         }

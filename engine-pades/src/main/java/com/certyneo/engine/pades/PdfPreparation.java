@@ -116,7 +116,11 @@ final class PdfPreparation {
      * is streamed to {@code target}. A damaged cross-reference chain is refused first, reading the file
      * in small pieces.
      *
-     * @return whether a revision was needed ({@code false}: {@code target} was not written)
+     * <p>Refuses encrypted documents, applies the sandbox mark when asked and completes missing annotation
+     * appearances; a revision is written only when the mark or an appearance was added.
+     *
+     * @return whether a revision was written to {@code target} and, when none was and the load is untouched,
+     *         PDFBox's load of the input for the signing pass
      */
     static FilePrepared prepareFile(java.nio.file.Path source, java.nio.file.Path target, String name, boolean mark,
                                     java.nio.file.Path scratch) throws IOException {
@@ -194,11 +198,6 @@ final class PdfPreparation {
             throw DssFailures.opening(e, name);
         }
     }
-
-    /**
-     * Refuses encrypted documents, applies the sandbox mark when asked, completes missing annotation
-     * appearances, and tells whether a revision must be written.
-     */
 
     /** Whether the trailer area names an /Encrypt dictionary (then the document is signed in memory, with its password). */
     static boolean mentionsEncrypt(byte[] pdf) {
