@@ -12,9 +12,16 @@ import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cms.SignerInfoGenerator;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.bc.BcECContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.bouncycastle.tsp.TSPException;
 import org.bouncycastle.tsp.TSPValidationException;
@@ -77,6 +84,12 @@ public final class TimestampAuthority implements TimestampSource {
     private final AtomicLong counter;
     private final BigInteger instanceTag;
     private final SecureRandom random = new SecureRandom();
+    /**
+     * A software EC key decoded for BouncyCastle's lightweight ECDSA, which signs in about half the time of the JDK 17
+     * SunEC; {@code null} for other keys (RSA, Ed25519, a key that does not export its encoding such as a PKCS#11
+     * key), which the JCA signs with.
+     */
+    private final AsymmetricKeyParameter lightweightKey;
 
     private TimestampAuthority(Builder b) {
         this.key = Objects.requireNonNull(b.key, "key");
@@ -103,6 +116,7 @@ public final class TimestampAuthority implements TimestampSource {
             case "Ed25519", "EdDSA" -> "Ed25519";
             default -> throw new IllegalArgumentException("Unsupported TSU key algorithm: " + key.getAlgorithm());
         };
+        this.lightweightKey = "SHA256withECDSA".equals(signatureAlgorithm) ? lightweight(key) : null;
         try {
             this.digests = new JcaDigestCalculatorProviderBuilder().build();
             this.certStore = new JcaCertStore(chain);
@@ -117,6 +131,21 @@ public final class TimestampAuthority implements TimestampSource {
         }
         this.counter = new AtomicLong(Math.max(0, clock.millis()) * 1000L);
         this.instanceTag = new BigInteger(64, random);
+    }
+
+    /** @return the key decoded for the lightweight API, or {@code null} when it does not export its encoding */
+    private static AsymmetricKeyParameter lightweight(PrivateKey key) {
+        byte[] pkcs8 = key.getEncoded();
+        if (pkcs8 == null) {
+            return null;
+        }
+        try {
+            return PrivateKeyFactory.createKey(pkcs8);
+        } catch (IOException | RuntimeException e) {
+            return null; // the JCA signs with it
+        } finally {
+            java.util.Arrays.fill(pkcs8, (byte) 0);
+        }
     }
 
     /** @return a builder; key, chain and policy are required */
@@ -219,8 +248,15 @@ public final class TimestampAuthority implements TimestampSource {
     /** A fresh generator per token: the signer and digest objects inside are not thread-safe. */
     private TimeStampTokenGenerator tokenGenerator()
             throws OperatorCreationException, TSPException, CertificateEncodingException {
-        SignerInfoGenerator signer = new JcaSimpleSignerInfoGeneratorBuilder()
-                .build(signatureAlgorithm, key, chain.get(0));
+        SignerInfoGenerator signer;
+        if (lightweightKey != null) {
+            AlgorithmIdentifier algorithm = new DefaultSignatureAlgorithmIdentifierFinder().find(signatureAlgorithm);
+            ContentSigner contentSigner = new BcECContentSignerBuilder(algorithm,
+                    new DefaultDigestAlgorithmIdentifierFinder().find(algorithm)).setSecureRandom(random).build(lightweightKey);
+            signer = new JcaSignerInfoGeneratorBuilder(digests).build(contentSigner, chain.get(0));
+        } else {
+            signer = new JcaSimpleSignerInfoGeneratorBuilder().build(signatureAlgorithm, key, chain.get(0));
+        }
         TimeStampTokenGenerator generator = new TimeStampTokenGenerator(signer, digests.get(SHA256), policy, true);
         generator.addCertificates(certStore);
         generator.setResolution(TimeStampTokenGenerator.R_MILLISECONDS);
