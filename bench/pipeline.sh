@@ -4,7 +4,7 @@
 # the whole report is also saved to target/bench/pipeline-MODE-DATE.txt.
 #
 # Usage: bench/pipeline.sh [quick|full] [sections]
-#   quick  (about 4-5 min on a busy 2-core machine) 1 page, 10 pages, 20 MB; fewer iterations and chains;
+#   quick  (about 4-5 min on a busy 2-core machine) 1 page, 10 pages, 20 MB; fewer iterations and chains (7 runs per checkpoint);
 #          heap children on 20 MB
 #   full   (about 20-25 min) adds 150 MB to the size table, raw DSS chains, the sandbox 30-signer validation,
 #          150 MB and 500 MB heap children with -Xmx256m

@@ -101,8 +101,8 @@ public final class PipelineBenchmark {
                         int validateManyRuns, int threadBatch, int threadTrials, int aesWarmup, int aesRuns) {
         static Mode of(String name) {
             return switch (name) {
-                case "quick" -> new Mode("quick", false, 20, 10, 40, 5, 7, 0, 3, 5, 15, 3, 60, 3, 10, 30);
-                case "full" -> new Mode("full", true, 60, 100, 250, 2, 9, 5, 5, 20, 50, 3, 300, 5, 60, 200);
+                case "quick" -> new Mode("quick", false, 20, 10, 40, 5, 7, 0, 7, 5, 15, 3, 60, 3, 10, 30);
+                case "full" -> new Mode("full", true, 60, 100, 250, 2, 9, 5, 9, 20, 50, 3, 300, 5, 60, 200);
                 default -> throw new IllegalArgumentException("mode must be quick or full, not " + name);
             };
         }
