@@ -226,7 +226,9 @@ public final class PadesSignatureEngine implements SignatureEngine {
         } catch (IOException | RuntimeException e) {
             throw translate(e, name);
         }
-        return signWithPipeline(request, profile, key, signingTime, input, prepared);
+        try (prepared) { // closes the preparation's load unless the pipeline took it
+            return signWithPipeline(request, profile, key, signingTime, input, prepared);
+        }
     }
 
     /** One-step signing of an in-memory document through the engine's own {@link SigningPipeline}. */
@@ -237,14 +239,12 @@ public final class PadesSignatureEngine implements SignatureEngine {
         byte[] prepared = loaded.bytes();
         Fingerprinted digests = fingerprinted(input, prepared);
         // the preparation's load of the document, when it left it untouched, is the one the pipeline lays out on
-        SigningPipeline.HeapSink sink = new SigningPipeline.HeapSink(prepared, loaded.take()).checkpoints(digests.prefixes());
+        SigningPipeline.HeapSink sink = new SigningPipeline.HeapSink(prepared, loaded::take).checkpoints(digests.prefixes());
         SigningPipeline.Signed signed;
         try {
             signed = pipeline.sign(sink, name, spec(request, profile, key, signingTime), timestampSource);
         } catch (IOException | RuntimeException e) {
             throw translate(e, name);
-        } finally {
-            sink.release();
         }
         byte[] output = sink.bytes();
         OutputSelfCheck.Fingerprints fingerprints = signatureCheck(profile, chain.get(0))

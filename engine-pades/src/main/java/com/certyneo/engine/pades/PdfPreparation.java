@@ -40,8 +40,8 @@ final class PdfPreparation {
 
     /**
      * As {@link #prepare(byte[], String, boolean)}, keeping PDFBox's load of the input when it can serve the next
-     * stage as it is: when no revision was written and nothing touched the loaded document (it was signed
-     * already, so annotation appearances were left alone, and the sandbox mark, if asked for, was there). The
+     * stage as it is: when no revision was written and nothing touched the loaded document (no annotation lacked
+     * an appearance, or the document was signed already, and the sandbox mark, if asked for, was there). The
      * signing pipeline then lays out its revision on that load instead of parsing the document again.
      *
      * @return the bytes to sign, and the load of them when it can be reused (the caller closes the result)
@@ -51,15 +51,13 @@ final class PdfPreparation {
         PDDocument document = open(() -> DocumentPasswords.load(pdf), name);
         try {
             DocumentPasswords.requireSignable(document, name, false, mark);
-            boolean marked = mark && SandboxMarker.mark(document);
-            AnnotationAppearances.Outcome appearances = AnnotationAppearances.complete(document);
-            if (!marked && appearances != AnnotationAppearances.Outcome.COMPLETED) {
-                boolean untouched = appearances == AnnotationAppearances.Outcome.UNTOUCHED;
-                Prepared prepared = new Prepared(pdf, untouched ? document : null);
-                if (!untouched) {
-                    document.close();
+            AnnotationAppearances.Outcome changes = applyChanges(document, mark);
+            if (changes != AnnotationAppearances.Outcome.COMPLETED) {
+                if (changes == AnnotationAppearances.Outcome.UNTOUCHED) {
+                    return new Prepared(pdf, document);
                 }
-                return prepared;
+                document.close();
+                return new Prepared(pdf, null);
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream(pdf.length + 32 * 1024);
             if (document.isEncrypted()) {
@@ -75,6 +73,18 @@ final class PdfPreparation {
             document.close();
             throw e;
         }
+    }
+
+    /**
+     * Applies the sandbox mark when asked, then completes missing annotation appearances.
+     *
+     * @return {@link AnnotationAppearances.Outcome#COMPLETED} when either changed the document (a revision is to be
+     *         written), else whether PDFBox's load of it is still untouched
+     */
+    private static AnnotationAppearances.Outcome applyChanges(PDDocument document, boolean mark) throws IOException {
+        boolean marked = mark && SandboxMarker.mark(document);
+        AnnotationAppearances.Outcome appearances = AnnotationAppearances.complete(document);
+        return marked ? AnnotationAppearances.Outcome.COMPLETED : appearances;
     }
 
     /**
@@ -103,9 +113,13 @@ final class PdfPreparation {
         }
 
         @Override
-        public void close() throws IOException {
+        public void close() {
             if (loaded != null) {
-                loaded.close();
+                try {
+                    loaded.close();
+                } catch (IOException e) {
+                    // an in-memory load: nothing to release but memory
+                }
                 loaded = null;
             }
         }
@@ -131,10 +145,9 @@ final class PdfPreparation {
             if (document.isEncrypted()) {
                 throw PdfInputs.encrypted(name, null);
             }
-            boolean marked = mark && SandboxMarker.mark(document);
-            AnnotationAppearances.Outcome appearances = AnnotationAppearances.complete(document);
-            if (!marked && appearances != AnnotationAppearances.Outcome.COMPLETED) {
-                if (appearances == AnnotationAppearances.Outcome.UNTOUCHED) {
+            AnnotationAppearances.Outcome changes = applyChanges(document, mark);
+            if (changes != AnnotationAppearances.Outcome.COMPLETED) {
+                if (changes == AnnotationAppearances.Outcome.UNTOUCHED) {
                     return new FilePrepared(false, document);
                 }
                 document.close();

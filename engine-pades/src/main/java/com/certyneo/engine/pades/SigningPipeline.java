@@ -156,24 +156,36 @@ final class SigningPipeline {
         }
     }
 
-    /** A heap sink: each stage is a byte array. Call {@link HeapSink#release} when done if a load was handed to it. */
+    /**
+     * The load a sink's first {@link Sink#load} of its input takes over from {@code handover} (see
+     * {@link PdfPreparation.Prepared#take}, {@link LargeDocument#takeLoaded}), so that the input is not parsed twice;
+     * {@code null} when there is none, or when a stage was written before and the input is no longer what is loaded.
+     */
+    private static PDDocument handedOver(java.util.function.Supplier<PDDocument> handover, boolean atInput) {
+        return handover != null && atInput ? handover.get() : null;
+    }
+
+    /** A heap sink: each stage is a byte array. */
     static final class HeapSink implements Sink {
+        private final byte[] input;
         private byte[] current;
         private ExactBuffer pending;
-        private PDDocument loaded;
+        /** Hands over a load of {@link #input} made before, or null; its owner closes it unless a load took it. */
+        private java.util.function.Supplier<PDDocument> handover;
         private long[] checkpoints = new long[0];
 
         HeapSink(byte[] input) {
-            this.current = input;
+            this(input, null);
         }
 
         /**
-         * @param loaded PDFBox's untouched load of exactly {@code input}, handed to the first {@link #load} (which
-         *               then owns it) so that the input is not parsed twice; {@code null} for none
+         * @param handover called by the first {@link #load} of the input itself: PDFBox's untouched load of exactly
+         *                 {@code input}, which the load then returns (and the pipeline closes), or null
          */
-        HeapSink(byte[] input, PDDocument loaded) {
+        HeapSink(byte[] input, java.util.function.Supplier<PDDocument> handover) {
+            this.input = input;
             this.current = input;
-            this.loaded = loaded;
+            this.handover = handover;
         }
 
         @Override
@@ -193,8 +205,8 @@ final class SigningPipeline {
         @Override
         public PDDocument load(String name) throws IOException {
             settle();
-            PDDocument handed = loaded;
-            loaded = null;
+            PDDocument handed = handedOver(handover, current == input);
+            handover = null;
             return handed != null ? handed : DocumentPasswords.load(current);
         }
 
@@ -236,19 +248,6 @@ final class SigningPipeline {
             if (pending != null) {
                 current = pending.bytes();
                 pending = null;
-                release(); // a handed load no longer matches
-            }
-        }
-
-        /** Closes the handed load of the input when no stage took it. */
-        void release() {
-            if (loaded != null) {
-                try {
-                    loaded.close();
-                } catch (IOException e) {
-                    // an in-memory load: nothing to release but memory
-                }
-                loaded = null;
             }
         }
     }
@@ -266,7 +265,7 @@ final class SigningPipeline {
         private Path pending;
         private int stage;
 
-        /** Hands over a load of {@link #input} made before (see {@link LargeDocument#takeLoaded}), or null. */
+        /** Hands over a load of {@link #input} made before, or null; its owner closes it unless a load took it. */
         private java.util.function.Supplier<PDDocument> handover;
 
         FileSink(Path input, Path work) {
@@ -298,10 +297,9 @@ final class SigningPipeline {
         @Override
         public PDDocument load(String name) throws IOException {
             settle();
-            java.util.function.Supplier<PDDocument> handed = handover;
+            PDDocument handed = handedOver(handover, current.equals(input));
             handover = null;
-            PDDocument loaded = handed != null && current.equals(input) ? handed.get() : null;
-            return loaded != null ? loaded : DocumentPasswords.load(new RandomAccessReadBufferedFile(current.toFile()));
+            return handed != null ? handed : DocumentPasswords.load(new RandomAccessReadBufferedFile(current.toFile()));
         }
 
         @Override
