@@ -66,9 +66,9 @@ final class DocumentPasswords {
         return CURRENT.get() != null;
     }
 
-    /** Loads {@code pdf} with the current password. */
+    /** Loads {@code pdf} with the current password (read through {@link ArrayRead}). */
     static PDDocument load(byte[] pdf) throws IOException {
-        return Loader.loadPDF(pdf, current());
+        return Loader.loadPDF(new ArrayRead(pdf), current());
     }
 
     /** Loads {@code pdf} with the current password. */

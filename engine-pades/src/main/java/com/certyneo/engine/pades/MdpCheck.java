@@ -16,7 +16,6 @@ import com.certyneo.engine.CertificationLevel;
 import com.certyneo.engine.FieldLock;
 import com.certyneo.engine.SignatureValidation;
 import org.apache.pdfbox.io.RandomAccessRead;
-import org.apache.pdfbox.io.RandomAccessReadBuffer;
 import org.apache.pdfbox.io.RandomAccessReadBufferedFile;
 import org.apache.pdfbox.io.RandomAccessReadView;
 import org.apache.pdfbox.cos.COSArray;
@@ -103,7 +102,7 @@ final class MdpCheck {
      *         the field of the signature whose rule they break; empty when no signature restricts changes
      */
     static Map<String, List<Violation>> check(byte[] pdf, Revisions revisions) {
-        return check(end -> new Prefix(new RandomAccessReadBuffer(pdf), end), pdf.length, revisions);
+        return check(end -> new Prefix(new ArrayRead(pdf), end), pdf.length, revisions);
     }
 
     /** As {@link #check(byte[], Revisions)}, for a file read in place (never held in memory whole). */

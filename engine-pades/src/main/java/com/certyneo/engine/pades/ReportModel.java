@@ -8,7 +8,6 @@ import org.apache.pdfbox.cos.COSArray;
 import org.apache.pdfbox.cos.COSBase;
 import org.apache.pdfbox.cos.COSDictionary;
 import org.apache.pdfbox.cos.COSName;
-import org.apache.pdfbox.io.RandomAccessReadBuffer;
 import org.apache.pdfbox.io.RandomAccessReadBufferedFile;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -23,7 +22,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -349,7 +347,7 @@ final class ReportModel {
         static final State EMPTY = new State(0, 0, 0, 0, false);
 
         static State of(byte[] bytes, long end) {
-            try (PDDocument document = DocumentPasswords.load(new RandomAccessReadBuffer(ByteBuffer.wrap(bytes, 0, (int) end).slice()))) {
+            try (PDDocument document = DocumentPasswords.load(new ArrayRead(bytes, 0, (int) end))) {
                 COSDictionary catalog = document.getDocumentCatalog().getCOSObject();
                 COSDictionary dss = catalog.getCOSDictionary(COSName.getPDFName("DSS"));
                 return new State(count(dss, "Certs"), count(dss, "OCSPs"), count(dss, "CRLs"),
