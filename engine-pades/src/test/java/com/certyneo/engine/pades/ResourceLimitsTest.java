@@ -35,7 +35,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -318,6 +320,40 @@ class ResourceLimitsTest {
                     Budget.check(); // no effect once committed
                     return "written";
                 }));
+    }
+
+    @Test
+    void aWorkerThreadServesTheNextOperationWithoutTheLastOnesInterruptLimitsOrLogContext() {
+        AtomicReference<Thread> expiredOn = new AtomicReference<>();
+        CountDownLatch unwound = new CountDownLatch(1);
+        org.slf4j.MDC.put("envelope", "env-1");
+        try {
+            assertThrows(SignatureEngineException.class, () -> Budget.run("expired.pdf",
+                    ResourceLimits.defaults().withTimePerDocument(Duration.ofMillis(30)).withMaxObjects(7), () -> {
+                        expiredOn.set(Thread.currentThread());
+                        try {
+                            sleepUninterruptibly(Duration.ofMillis(200)); // the interrupt arrives meanwhile
+                            return "late";
+                        } finally {
+                            unwound.countDown();
+                        }
+                    }));
+        } finally {
+            org.slf4j.MDC.remove("envelope");
+        }
+        awaitUninterruptibly(unwound);
+        // The expired operation's thread is idle again: the next operations may run on it, and none of them sees
+        // its interrupt, its limits or its log context.
+        Set<Thread> used = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            String seen = Budget.run("next.pdf", ResourceLimits.defaults(), () -> {
+                used.add(Thread.currentThread());
+                return Thread.currentThread().isInterrupted() + " " + Budget.limits().maxObjects() + " "
+                        + org.slf4j.MDC.get("envelope") + " " + Thread.currentThread().isDaemon();
+            });
+            assertEquals("false " + ResourceLimits.defaults().maxObjects() + " null true", seen);
+        }
+        assertTrue(used.size() < 20, "worker threads are reused: " + used.size() + " threads for 20 operations");
     }
 
     @Test
