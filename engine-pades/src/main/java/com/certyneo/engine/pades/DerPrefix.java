@@ -7,6 +7,7 @@ import org.bouncycastle.cms.SignerId;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -21,8 +22,8 @@ final class DerPrefix {
     private DerPrefix() {
     }
 
-    /** A TLV: its tag, and where its content starts and ends. */
-    private record Tlv(int tag, int start, int end) {
+    /** A TLV: its tag, where it starts (its tag), and where its content starts and ends. */
+    private record Tlv(int tag, int at, int start, int end) {
     }
 
     /**
@@ -40,63 +41,133 @@ final class DerPrefix {
      */
     static X509CertificateHolder signer(byte[] der, java.util.Map<java.nio.ByteBuffer, X509CertificateHolder> parsed) {
         try {
-            Tlv contentInfo = header(der, 0, 0x30);
-            Tlv type = whole(der, contentInfo.start(), 0x06);
-            Tlv explicit = header(der, type.end(), 0xA0);
-            Tlv signedData = header(der, explicit.start(), 0x30);
-            Tlv version = whole(der, signedData.start(), 0x02);
-            Tlv digestAlgorithms = whole(der, version.end(), 0x31);
-            Tlv encapsulated = whole(der, digestAlgorithms.end(), 0x30);
-            int at = encapsulated.end();
-            List<byte[]> certificates = new ArrayList<>();
-            if (tag(der, at) == 0xA0) {
-                Tlv set = whole(der, at, 0xA0);
-                for (int c = set.start(); c < set.end(); ) {
-                    Tlv certificate = whole(der, c, -1);
-                    if (certificate.tag() == 0x30) {
-                        byte[] bytes = new byte[certificate.end() - c];
-                        System.arraycopy(der, c, bytes, 0, bytes.length);
-                        certificates.add(bytes);
-                    }
-                    c = certificate.end();
-                }
-                at = set.end();
-            }
-            if (tag(der, at) == 0xA1) {
-                at = whole(der, at, 0xA1).end();
-            }
-            Tlv signerInfos = header(der, at, 0x31);
-            Tlv signerInfo = header(der, signerInfos.start(), 0x30);
-            Tlv signerVersion = whole(der, signerInfo.start(), 0x02);
-            int sidAt = signerVersion.end();
-            Tlv sid = whole(der, sidAt, -1);
+            Start start = start(der);
+            Tlv sid = start.sid();
             SignerId id;
             if (sid.tag() == 0x30) {
-                byte[] bytes = new byte[sid.end() - sidAt];
-                System.arraycopy(der, sidAt, bytes, 0, bytes.length);
+                byte[] bytes = Arrays.copyOfRange(der, sid.at(), sid.end());
                 IssuerAndSerialNumber issuerSerial = IssuerAndSerialNumber.getInstance(ASN1Primitive.fromByteArray(bytes));
                 id = new SignerId(issuerSerial.getName(), issuerSerial.getSerialNumber().getValue());
             } else if (sid.tag() == 0x80) {
-                byte[] keyId = new byte[sid.end() - sid.start()];
-                System.arraycopy(der, sid.start(), keyId, 0, keyId.length);
-                id = new SignerId(keyId);
+                id = new SignerId(Arrays.copyOfRange(der, sid.start(), sid.end()));
             } else {
                 return null;
             }
-            for (byte[] certificate : certificates) {
-                X509CertificateHolder holder = parsed.get(java.nio.ByteBuffer.wrap(certificate));
-                if (holder == null) {
-                    holder = new X509CertificateHolder(certificate);
-                    parsed.put(java.nio.ByteBuffer.wrap(certificate), holder);
-                }
-                if (id.match(holder)) {
-                    return holder;
+            byte[] match = sid.tag() == 0x30 ? matchByIssuerAndSerial(der, sid, start.certificates()) : null;
+            if (match != null && id.match(parsed(match, parsed))) {
+                return parsed(match, parsed); // found without parsing the other certificates
+            }
+            for (byte[] certificate : start.certificates()) {
+                if (id.match(parsed(certificate, parsed))) {
+                    return parsed(certificate, parsed);
                 }
             }
             return null;
         } catch (Incomplete | IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** {@code certificate} parsed, once: kept in {@code parsed}. */
+    private static X509CertificateHolder parsed(byte[] certificate,
+                                                java.util.Map<java.nio.ByteBuffer, X509CertificateHolder> parsed)
+            throws IOException {
+        X509CertificateHolder holder = parsed.get(java.nio.ByteBuffer.wrap(certificate));
+        if (holder == null) {
+            holder = new X509CertificateHolder(certificate);
+            parsed.put(java.nio.ByteBuffer.wrap(certificate), holder);
+        }
+        return holder;
+    }
+
+    /** What a CMS's first bytes give: its certificates (their DER) and its first SignerInfo's sid. */
+    private record Start(List<byte[]> certificates, Tlv sid) {
+    }
+
+    private static Start start(byte[] der) throws Incomplete {
+        Tlv contentInfo = header(der, 0, 0x30);
+        Tlv type = whole(der, contentInfo.start(), 0x06);
+        Tlv explicit = header(der, type.end(), 0xA0);
+        Tlv signedData = header(der, explicit.start(), 0x30);
+        Tlv version = whole(der, signedData.start(), 0x02);
+        Tlv digestAlgorithms = whole(der, version.end(), 0x31);
+        Tlv encapsulated = whole(der, digestAlgorithms.end(), 0x30);
+        int at = encapsulated.end();
+        List<byte[]> certificates = new ArrayList<>();
+        if (tag(der, at) == 0xA0) {
+            Tlv set = whole(der, at, 0xA0);
+            for (int c = set.start(); c < set.end(); ) {
+                Tlv certificate = whole(der, c, -1);
+                if (certificate.tag() == 0x30) {
+                    certificates.add(Arrays.copyOfRange(der, c, certificate.end()));
+                }
+                c = certificate.end();
+            }
+            at = set.end();
+        }
+        if (tag(der, at) == 0xA1) {
+            at = whole(der, at, 0xA1).end();
+        }
+        Tlv signerInfos = header(der, at, 0x31);
+        Tlv signerInfo = header(der, signerInfos.start(), 0x30);
+        Tlv signerVersion = whole(der, signerInfo.start(), 0x02);
+        return new Start(certificates, whole(der, signerVersion.end(), -1));
+    }
+
+    /**
+     * The DER of the signing certificate of the CMS whose first bytes are {@code der}: the certificate whose issuer
+     * and serial number are, byte for byte, those of the first SignerInfo's {@code sid}, found without parsing any
+     * certificate; else (a subject-key-identifier sid, or encodings that differ only in form) the certificate
+     * {@link #signer(byte[], java.util.Map)} finds. {@code null} when the prefix does not settle it.
+     */
+    static byte[] signerEncoding(byte[] der, java.util.Map<java.nio.ByteBuffer, X509CertificateHolder> parsed) {
+        try {
+            Start start = start(der);
+            byte[] match = start.sid().tag() == 0x30 ? matchByIssuerAndSerial(der, start.sid(), start.certificates()) : null;
+            if (match != null) {
+                return match;
+            }
+        } catch (Incomplete | RuntimeException e) {
+            return null;
+        }
+        X509CertificateHolder holder = signer(der, parsed);
+        try {
+            return holder == null ? null : holder.getEncoded();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The certificate (of {@code certificates}) whose TBSCertificate's serialNumber and issuer are, byte for byte,
+     * the serialNumber and issuer of the IssuerAndSerialNumber {@code sid} of {@code der}; {@code null} when none is.
+     */
+    private static byte[] matchByIssuerAndSerial(byte[] der, Tlv sid, List<byte[]> certificates) throws Incomplete {
+        Tlv issuer = whole(der, sid.start(), 0x30);
+        Tlv serial = whole(der, issuer.end(), 0x02);
+        if (serial.end() != sid.end()) {
+            return null;
+        }
+        for (byte[] certificate : certificates) {
+            try {
+                Tlv outer = whole(certificate, 0, 0x30);
+                Tlv tbs = whole(certificate, outer.start(), 0x30);
+                int at = tbs.start();
+                if (tag(certificate, at) == 0xA0) {
+                    at = whole(certificate, at, 0xA0).end(); // version
+                }
+                Tlv certificateSerial = whole(certificate, at, 0x02);
+                Tlv algorithm = whole(certificate, certificateSerial.end(), 0x30);
+                Tlv certificateIssuer = whole(certificate, algorithm.end(), 0x30);
+                if (Arrays.equals(certificate, at, certificateSerial.end(), der, issuer.end(), serial.end())
+                        && Arrays.equals(certificate, algorithm.end(), certificateIssuer.end(), der, sid.start(), issuer.end())) {
+                    return certificate;
+                }
+            } catch (Incomplete e) {
+                // not a certificate this reader understands: the parsing fallback decides
+            }
+        }
+        return null;
     }
 
     /** The prefix ends, or the encoding is not what a DER SignedData has there. */
@@ -139,7 +210,7 @@ final class DerPrefix {
         if (length > Integer.MAX_VALUE - start) {
             throw new Incomplete();
         }
-        return new Tlv(t, start, (int) (start + length));
+        return new Tlv(t, at, start, (int) (start + length));
     }
 
     /** As {@link #header}, and the whole element lies in the prefix. */

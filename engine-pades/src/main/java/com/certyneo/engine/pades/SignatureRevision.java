@@ -14,6 +14,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.zip.Inflater;
 
 import com.certyneo.engine.ErrorCode;
 import com.certyneo.engine.SignatureEngineException;
@@ -606,6 +607,16 @@ final class SignatureRevision {
         if (dss != null && dss.dictionary() == null) {
             throw invalidPdf("its /DSS is not a dictionary");
         }
+        Inflater inflater = new Inflater();
+        try {
+            return addDss(writer, certificates, ocsps, crls, again, catalog, dss, inflater);
+        } finally {
+            inflater.end();
+        }
+    }
+
+    private static int addDss(RevisionWriter writer, List<byte[]> certificates, List<byte[]> ocsps, List<byte[]> crls,
+                              boolean again, Held catalog, Held dss, Inflater inflater) {
         int added = 0;
         COSName[] names = {COSName.CERTS, COSName.OCSPS, COSName.CRLS};
         List<List<byte[]>> lists = List.of(certificates, ocsps, crls);
@@ -616,7 +627,7 @@ final class SignatureRevision {
                 for (COSBase raw : array.array()) {
                     Held item = held(raw, array);
                     if (item != null && item.value() instanceof COSStream s) {
-                        byte[] content = decoded(s);
+                        byte[] content = decoded(s, inflater);
                         if (content != null) {
                             present.add(ByteBuffer.wrap(Digests.sha256(content)));
                         }
@@ -670,7 +681,31 @@ final class SignatureRevision {
     }
 
     /** The decoded content of a stream of the document, or {@code null} when it cannot be decoded. */
-    private static byte[] decoded(COSStream stream) {
+    static byte[] decoded(COSStream stream, Inflater inflater) {
+        if (COSName.FLATE_DECODE.equals(stream.getDictionaryObject(COSName.FILTER))
+                && stream.getItem(COSName.DECODE_PARMS) == null && stream.getItem(COSName.DP) == null) {
+            // The DSS's own streams: inflated with one Inflater for them all (PDFBox's filter makes an Inflater and its
+            // buffers for each stream, a third of the time the DSS took to read in a 30-signer document)
+            try (InputStream raw = stream.createRawInputStream()) {
+                byte[] data = raw.readAllBytes();
+                inflater.reset();
+                inflater.setInput(data);
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(Math.max(64, data.length * 2));
+                byte[] buffer = new byte[Math.max(64, Math.min(data.length * 4, 64 * 1024))];
+                while (!inflater.finished()) {
+                    int n = inflater.inflate(buffer);
+                    if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                        break; // truncated: PDFBox's lenient filter decides what it holds
+                    }
+                    out.write(buffer, 0, n);
+                }
+                if (inflater.finished()) {
+                    return out.toByteArray();
+                }
+            } catch (IOException | java.util.zip.DataFormatException | RuntimeException e) {
+                // PDFBox's filter decides
+            }
+        }
         try (InputStream in = stream.createInputStream()) {
             return in.readAllBytes();
         } catch (IOException | RuntimeException e) {

@@ -864,6 +864,32 @@ final class SigningPipeline {
             return signerCertificate(new java.util.HashMap<>());
         }
 
+        /**
+         * The DER of {@link #signerCertificate()}, found from the start of /Contents without parsing a certificate
+         * when the sid's issuer and serial number are those of one of the CMS's certificates byte for byte
+         * ({@link DerPrefix#signerEncoding}); {@code null} as there.
+         */
+        byte[] signerCertificateEncoding(Map<java.nio.ByteBuffer, X509CertificateHolder> parsed) {
+            if (contents instanceof PdfSyntax.Hex hex) {
+                for (int prefix : PREFIXES) {
+                    byte[] start = hex.decodePrefix(prefix);
+                    byte[] found = DerPrefix.signerEncoding(start, parsed);
+                    if (found != null) {
+                        return found;
+                    }
+                    if (start.length < prefix) {
+                        break; // the whole string
+                    }
+                }
+            }
+            X509CertificateHolder certificate = signerCertificate(parsed);
+            try {
+                return certificate == null ? null : certificate.getEncoded();
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
         /** As {@link #signerCertificate()}, reusing the certificates {@code parsed} for earlier signatures. */
         X509CertificateHolder signerCertificate(Map<java.nio.ByteBuffer, X509CertificateHolder> parsed) {
             if (contents == null) {
@@ -1137,42 +1163,40 @@ final class SigningPipeline {
      * long-term data covers only itself, so they stay as they were (they can be extended separately).
      */
     static List<String> earlierWithoutLongTermData(PDDocument document, List<EarlierSignature> earlier) {
-        Set<String> inDss = new HashSet<>();
+        Set<java.nio.ByteBuffer> inDss = new HashSet<>();
         COSDictionary catalog = document.getDocumentCatalog().getCOSObject();
         if (catalog.getDictionaryObject(COSName.DSS) instanceof COSDictionary dss
                 && dss.getDictionaryObject(COSName.CERTS) instanceof COSArray certs) {
-            for (COSBase item : certs) {
-                if ((item instanceof COSObject o ? o.getObject() : item) instanceof COSStream stream) {
-                    try (InputStream in = stream.createInputStream()) {
-                        inDss.add(Digests.sha256Hex(in.readAllBytes()));
-                    } catch (IOException e) {
-                        // unreadable: as if absent
+            java.util.zip.Inflater inflater = new java.util.zip.Inflater();
+            try {
+                for (COSBase item : certs) {
+                    if ((item instanceof COSObject o ? o.getObject() : item) instanceof COSStream stream) {
+                        byte[] certificate = SignatureRevision.decoded(stream, inflater);
+                        if (certificate != null) { // unreadable: as if absent
+                            inDss.add(java.nio.ByteBuffer.wrap(Digests.sha256(certificate)));
+                        }
                     }
                 }
+            } finally {
+                inflater.end();
             }
         }
         List<String> warnings = new ArrayList<>();
         Map<java.nio.ByteBuffer, X509CertificateHolder> parsed = new java.util.HashMap<>();
-        Map<X509CertificateHolder, Boolean> covered = new java.util.IdentityHashMap<>();
         for (EarlierSignature signature : earlier) {
             if ("DocTimeStamp".equals(signature.type()) || signature.contents() == null) {
                 continue;
             }
-            X509CertificateHolder certificate = signature.signerCertificate(parsed);
-            try {
-                if (certificate != null && !covered.computeIfAbsent(certificate, c -> {
-                    try {
-                        return inDss.contains(Digests.sha256Hex(c.getEncoded()));
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                })) {
-                    warnings.add("The earlier signature by '" + certificate.getSubject() + "' (serial "
-                            + certificate.getSerialNumber().toString(16) + ") was left exactly as it was, without "
+            byte[] certificate = signature.signerCertificateEncoding(parsed);
+            if (certificate != null && !inDss.contains(java.nio.ByteBuffer.wrap(Digests.sha256(certificate)))) {
+                try {
+                    X509CertificateHolder holder = new X509CertificateHolder(certificate);
+                    warnings.add("The earlier signature by '" + holder.getSubject() + "' (serial "
+                            + holder.getSerialNumber().toString(16) + ") was left exactly as it was, without "
                             + "long-term validation data: extend the document to add it.");
+                } catch (IOException e) {
+                    // an earlier signature that cannot be read is reported by validation, not here
                 }
-            } catch (java.io.UncheckedIOException e) {
-                // an earlier signature that cannot be read is reported by validation, not here
             }
         }
         return warnings;

@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -68,7 +69,45 @@ class DerPrefixTest {
             }
             assertTrue(settledAt > 0 && settledAt < cms.length - 64, "settled from " + settledAt + " of " + cms.length);
             assertNull(DerPrefix.signer(Arrays.copyOf(cms, settledAt / 2)));
+
+            // the encoding alone: the same certificate, byte for byte, from the same prefixes
+            assertArrayEquals(expected.getEncoded(), DerPrefix.signerEncoding(padded, new java.util.HashMap<>()));
+            for (int n = 0; n <= cms.length; n += 7) {
+                byte[] partial = DerPrefix.signerEncoding(Arrays.copyOf(cms, n), new java.util.HashMap<>());
+                if (partial != null) {
+                    assertArrayEquals(expected.getEncoded(), partial, "prefix of " + n + " bytes");
+                }
+            }
         }
+    }
+
+    @Test
+    void anIssuerAndSerialMatchingNoCertificateByteForByteFallsBackToParsing() throws Exception {
+        byte[] cms = cms(false, pki.seal().chain());
+        byte[] serial = pki.seal().certificate().getSerialNumber().toByteArray();
+        // Change the seal certificate's serial number in the certificate set only (not in the sid): the bytes match
+        // no certificate, and the parsed comparison finds none either.
+        int inCertificates = indexOf(cms, serial, 0);
+        int inSid = indexOf(cms, serial, inCertificates + 1);
+        assertTrue(inCertificates > 0 && inSid > inCertificates, "the serial number is in the certificate and the sid");
+        byte[] other = cms.clone();
+        other[inCertificates + serial.length - 1] ^= 1;
+        assertNull(DerPrefix.signerEncoding(other, new java.util.HashMap<>()));
+        assertNull(DerPrefix.signer(other));
+        // The same change in the sid as well: found again
+        other[inSid + serial.length - 1] ^= 1;
+        byte[] found = DerPrefix.signerEncoding(other, new java.util.HashMap<>());
+        assertNotNull(found);
+        assertEquals(new X509CertificateHolder(found), DerPrefix.signer(other));
+    }
+
+    private static int indexOf(byte[] data, byte[] part, int from) {
+        for (int i = from; i + part.length <= data.length; i++) {
+            if (Arrays.equals(data, i, i + part.length, part, 0, part.length)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test
@@ -83,6 +122,9 @@ class DerPrefixTest {
         // a CMS that does not carry its signer's certificate
         byte[] without = cms(false, pki.seal().chain().subList(1, pki.seal().chain().size()));
         assertNull(DerPrefix.signer(without));
+        assertNull(DerPrefix.signerEncoding(without, new java.util.HashMap<>()));
+        assertNull(DerPrefix.signerEncoding(indefinite, new java.util.HashMap<>()));
+        assertNull(DerPrefix.signerEncoding(new byte[64], new java.util.HashMap<>()));
     }
 
     private static byte[] cms(boolean keyIdentifier, List<java.security.cert.X509Certificate> certificates)
