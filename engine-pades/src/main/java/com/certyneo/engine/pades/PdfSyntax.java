@@ -78,21 +78,30 @@ final class PdfSyntax {
             byte[] out = new byte[max];
             int n = 0;
             int high = -1;
-            if (in instanceof ArrayInput array) { // the common case: one table look-up per digit
+            if (in instanceof ArrayInput array) { // the common case: a table look-up per digit, two digits a byte
                 byte[] b = array.b;
-                for (int i = (int) offset + 1; n < max && i < b.length; i++) {
-                    int kind = HEX_KIND[b[i] & 0xff];
-                    if (kind == 3) {
-                        break;
-                    } else if (kind == 1) {
-                        int h = Parser.hex(b[i]);
+                int i = (int) offset + 1;
+                while (n < max && i < b.length) {
+                    int h = HEX_VALUE[b[i] & 0xff];
+                    if (high < 0 && h >= 0 && i + 1 < b.length) {
+                        int l = HEX_VALUE[b[i + 1] & 0xff];
+                        if (l >= 0) {
+                            out[n++] = (byte) (h << 4 | l);
+                            i += 2;
+                            continue;
+                        }
+                    }
+                    if (h >= 0) {
                         if (high < 0) {
                             high = h;
                         } else {
-                            out[n++] = (byte) (high * 16 + h);
+                            out[n++] = (byte) (high << 4 | h);
                             high = -1;
                         }
+                    } else if (b[i] == '>') {
+                        break;
                     }
+                    i++;
                 }
                 return n == max ? out : Arrays.copyOf(out, n);
             }
@@ -138,9 +147,13 @@ final class PdfSyntax {
     /** By byte: 1 a hex digit, 2 white space, 3 the closing {@code >} of a hex string, 0 anything else. */
     private static final byte[] HEX_KIND = new byte[256];
 
+    /** By byte: the value of a hex digit, else -1. */
+    private static final byte[] HEX_VALUE = new byte[256];
+
     static {
         for (int c = 0; c < 256; c++) {
             HEX_KIND[c] = (byte) (Parser.hex(c) >= 0 ? 1 : isWhite(c) ? 2 : c == '>' ? 3 : 0);
+            HEX_VALUE[c] = (byte) Parser.hex(c);
         }
     }
 

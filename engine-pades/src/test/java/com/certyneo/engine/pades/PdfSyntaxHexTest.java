@@ -88,6 +88,42 @@ class PdfSyntaxHexTest {
     }
 
     @Test
+    void prefixesOfHexStringsWithWhiteSpaceAnywhereAreTheirFirstBytes() {
+        Random random = new Random(3);
+        for (int round = 0; round < 2_000; round++) {
+            byte[] value = new byte[random.nextInt(40)];
+            random.nextBytes(value);
+            StringBuilder hex = new StringBuilder("<");
+            for (char c : HexFormat.of().formatHex(value).toCharArray()) {
+                while (random.nextInt(5) == 0) {
+                    hex.append(" \n\r\t\f".charAt(random.nextInt(5)));
+                }
+                hex.append(random.nextBoolean() ? Character.toUpperCase(c) : c);
+            }
+            boolean odd = random.nextInt(4) == 0; // a final lone digit is read as if followed by 0
+            byte[] expected = value;
+            if (odd) {
+                hex.append('7');
+                expected = java.util.Arrays.copyOf(value, value.length + 1);
+                expected[value.length] = 0x70;
+            }
+            hex.append(">");
+            byte[] pdf = hex.toString().getBytes(StandardCharsets.US_ASCII);
+            PdfSyntax.Hex string = new PdfSyntax.Hex(new PdfSyntax.ArrayInput(pdf), 0);
+            assertArrayEquals(expected, string.decode(), hex.toString());
+            for (int max = 0; max <= expected.length + 2; max++) {
+                byte[] prefix = string.decodePrefix(max);
+                if (odd && max >= expected.length) {
+                    // decodePrefix stops at the lone digit (its half byte is not one of the string's whole bytes)
+                    assertArrayEquals(value, prefix, hex + " max " + max);
+                } else {
+                    assertArrayEquals(java.util.Arrays.copyOf(expected, Math.min(max, expected.length)), prefix, hex + " max " + max);
+                }
+            }
+        }
+    }
+
+    @Test
     void aForeignByteDeepInsideALongHexStringIsStillRefused() {
         String hex = "0".repeat(20_000);
         for (int at : new int[] {0, 7, 8, 9999, 10_000, 19_999}) {
