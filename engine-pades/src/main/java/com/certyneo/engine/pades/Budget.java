@@ -56,11 +56,13 @@ final class Budget {
      * cost 0.15-0.2 ms on the project's 2-core machine (a tenth of a one-page signature), handing work to an idle
      * thread about 0.03 ms. A thread is added whenever none is idle (operations never queue behind one another, and
      * expired work still running in the background holds only its own thread); idle threads end after a minute.
-     * Daemon threads: expired work left running must never keep the JVM alive.
+     * Daemon threads: expired work left running must never keep the JVM alive. A thread does not inherit the
+     * inheritable thread-locals of the caller that happened to create it (one caller's context never reaches another's
+     * operation); what an operation needs of its caller (limits, log context, class loader) is handed to it each time.
      */
     private static final ExecutorService WORKER_POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
             new SynchronousQueue<>(), task -> {
-                Thread thread = new Thread(null, task, "certyneo-worker-" + WORKERS.incrementAndGet(), 0);
+                Thread thread = new Thread(null, task, "certyneo-worker-" + WORKERS.incrementAndGet(), 0, false);
                 thread.setDaemon(true);
                 return thread;
             });

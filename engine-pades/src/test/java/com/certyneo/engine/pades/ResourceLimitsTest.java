@@ -45,6 +45,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -354,6 +355,14 @@ class ResourceLimitsTest {
             assertEquals("false " + ResourceLimits.defaults().maxObjects() + " null true", seen);
         }
         assertTrue(used.size() < 20, "worker threads are reused: " + used.size() + " threads for 20 operations");
+        // nor the inheritable thread-locals of whichever caller made the thread
+        InheritableThreadLocal<String> callerContext = new InheritableThreadLocal<>();
+        callerContext.set("caller-1");
+        try {
+            assertNull(Budget.run("x.pdf", ResourceLimits.defaults(), callerContext::get));
+        } finally {
+            callerContext.remove();
+        }
     }
 
     @Test
