@@ -483,7 +483,7 @@ public final class PipelineBenchmark {
         table.row("20 MB B-T allocation", mb(medians[0]), mb(medians[1]), mb(medians[2]),
                 x((double) medians[2] / Math.max(1, medians[0])), x((double) medians[2] / size), "(no target)", "-");
         table.note("whole-heap accounting (heap used after - before + bytes freed by every GC in between), because the "
-                + "engine signs on a fresh worker thread whose ThreadMXBean counter is gone when sign() returns; cross-check: "
+                + "engine signs on a worker thread of its own, out of the caller's ThreadMXBean counter; cross-check: "
                 + "ThreadMXBean.getThreadAllocatedBytes says raw DSS (same thread) allocated " + mb(rawThread[1]));
         table.print();
     }
