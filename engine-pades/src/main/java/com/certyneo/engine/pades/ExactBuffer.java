@@ -38,6 +38,16 @@ final class ExactBuffer extends OutputStream {
         return count == buffer.length ? buffer : Arrays.copyOf(buffer, count);
     }
 
+    /** @return the buffer itself (its first {@link #count()} bytes are those written) */
+    byte[] array() {
+        return buffer;
+    }
+
+    /** @return how many bytes were written */
+    int count() {
+        return count;
+    }
+
     private void ensure(int more) {
         if (more > buffer.length - count) {
             long wanted = Math.max((long) count + more, (long) buffer.length * 2);

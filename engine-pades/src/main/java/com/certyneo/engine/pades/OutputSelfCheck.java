@@ -200,7 +200,7 @@ final class OutputSelfCheck {
      */
     void verify(byte[] pdf, long inputLength, String name) {
         Objects.requireNonNull(pdf, "pdf");
-        run(new ArrayBytes(pdf, null), inputLength, name);
+        run(new ArrayBytes(pdf, pdf.length, null), inputLength, name);
     }
 
     /**
@@ -229,24 +229,30 @@ final class OutputSelfCheck {
      * @param prefixes prefix lengths, each at most {@code prepared.length}
      */
     Fingerprints verify(byte[] pdf, byte[] prepared, String name, long... prefixes) {
+        return verify(pdf, pdf.length, prepared, name, prefixes);
+    }
+
+    /** As {@link #verify(byte[], byte[], String, long...)} of the output {@code pdf[0, length)}. */
+    Fingerprints verify(byte[] pdf, int length, byte[] prepared, String name, long... prefixes) {
         Objects.requireNonNull(pdf, "pdf");
+        Objects.checkFromIndexSize(0, length, pdf.length);
         for (long n : prefixes) {
             if (n < 0 || n > prepared.length) {
                 throw new IllegalArgumentException("prefix " + n + " is not within the input (" + prepared.length + " bytes)");
             }
         }
-        if (pdf.length < prepared.length || !Arrays.equals(pdf, 0, prepared.length, prepared, 0, prepared.length)) {
-            long at = pdf.length < prepared.length ? pdf.length
+        if (length < prepared.length || !Arrays.equals(pdf, 0, prepared.length, prepared, 0, prepared.length)) {
+            long at = length < prepared.length ? length
                     : Arrays.mismatch(pdf, 0, prepared.length, prepared, 0, prepared.length);
             throw new Failures(name).fail("new revision", "the output does not begin with its input: byte " + at
                     + " differs (an incremental update changes nothing before its first new byte)", FAULT);
         }
         if (knowsAll(prefixes)) {
-            return fingerprinted(new ArrayBytes(pdf, null), pdf.length, prepared.length, name, prefixes);
+            return fingerprinted(new ArrayBytes(pdf, length, null), length, prepared.length, name, prefixes);
         }
-        ArrayBytes bytes = new ArrayBytes(pdf, new Fingerprinting(prefixes));
+        ArrayBytes bytes = new ArrayBytes(pdf, length, new Fingerprinting(prefixes));
         run(bytes, prepared.length, name, List.of());
-        return bytes.fingerprinting.result(pdf);
+        return bytes.fingerprinting.result(pdf, length);
     }
 
     /** Whether every one of {@code lengths} is a known prefix ({@link #knowing(Optional, PrefixDigests)}). */
@@ -1127,7 +1133,7 @@ final class OutputSelfCheck {
          *
          * @return whether it did (false: {@code d} was not fed, a digest cannot be copied here)
          */
-        boolean feed(RangeDigest d, byte[] pdf) {
+        boolean feed(RangeDigest d, byte[] pdf, int size) {
             long a = d.range.a();
             if (prefixes.length > 0 && prefixes[prefixes.length - 1] > a) {
                 return false;
@@ -1147,7 +1153,7 @@ final class OutputSelfCheck {
                 }
                 d.digest.update(pdf, (int) at, (int) (a - at));
                 MessageDigest rest = (MessageDigest) d.digest.clone();
-                rest.update(pdf, (int) a, (int) (pdf.length - a));
+                rest.update(pdf, (int) a, (int) (size - a));
                 whole = HexFormat.of().formatHex(rest.digest());
             } catch (CloneNotSupportedException e) {
                 throw new IllegalStateException("a digest that could be cloned could not be cloned again", e);
@@ -1156,7 +1162,7 @@ final class OutputSelfCheck {
         }
 
         /** @return the fingerprints, computing here (their own pass) any that no range digest could give */
-        Fingerprints result(byte[] pdf) {
+        Fingerprints result(byte[] pdf, int size) {
             if (whole == null) {
                 MessageDigest digest = Digests.sha256();
                 long at = 0;
@@ -1169,7 +1175,7 @@ final class OutputSelfCheck {
                         taken.put(n, Digests.sha256Hex(Arrays.copyOf(pdf, (int) n)));
                     }
                 }
-                digest.update(pdf, (int) at, (int) (pdf.length - at));
+                digest.update(pdf, (int) at, (int) (size - at));
                 whole = HexFormat.of().formatHex(digest.digest());
             }
             return new Fingerprints(whole, Map.copyOf(taken));
@@ -1184,28 +1190,36 @@ final class OutputSelfCheck {
                 || ("OID." + NISTObjectIdentifiers.id_sha256.getId()).equals(algorithm);
     }
 
-    /** An output in memory; {@code fingerprinting} (may be null) is served by the first SHA-256 range digest. */
-    private record ArrayBytes(byte[] pdf, Fingerprinting fingerprinting) implements Bytes {
+    /**
+     * An output in memory, {@code pdf[0, size)}; {@code fingerprinting} (may be null) is served by the first SHA-256
+     * range digest.
+     */
+    private record ArrayBytes(byte[] pdf, int size, Fingerprinting fingerprinting) implements Bytes {
+        ArrayBytes {
+            Objects.checkFromIndexSize(0, size, pdf.length);
+        }
+
         @Override
         public long length() {
-            return pdf.length;
+            return size;
         }
 
         @Override
         public byte[] read(long position, int length) {
+            Objects.checkFromIndexSize(position, length, size);
             return Arrays.copyOfRange(pdf, (int) position, (int) position + length);
         }
 
         @Override
         public PDDocument load() throws IOException {
-            return DocumentPasswords.load(pdf);
+            return DocumentPasswords.load(new ArrayRead(pdf, 0, size));
         }
 
         @Override
         public void digest(List<RangeDigest> digests) {
             boolean fingerprinted = fingerprinting == null;
             for (RangeDigest d : digests) {
-                if (!fingerprinted && d.from == 0 && isSha256(d.digest) && fingerprinting.feed(d, pdf)) {
+                if (!fingerprinted && d.from == 0 && isSha256(d.digest) && fingerprinting.feed(d, pdf, size)) {
                     fingerprinted = true; // [0, a) is in d already
                 } else {
                     d.digest.update(pdf, (int) d.from, (int) (d.range.a() - d.from));

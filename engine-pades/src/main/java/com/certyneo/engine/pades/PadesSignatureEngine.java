@@ -246,12 +246,13 @@ public final class PadesSignatureEngine implements SignatureEngine {
         } catch (IOException | RuntimeException e) {
             throw translate(e, name);
         }
-        byte[] output = sink.bytes();
+        byte[] output = sink.array(); // the final bytes are its first sink.length() bytes: not copied again
+        int outputLength = sink.length();
         OutputSelfCheck.Fingerprints fingerprints = signatureCheck(profile, chain.get(0))
                 .knowing(signed.verified(), signed.prefixes())
-                .verify(output, prepared, name, digests.prefixes()); // before anything is written
+                .verify(output, outputLength, prepared, name, digests.prefixes()); // before anything is written
         Budget.commit(); // past this point the output is written even if the time limit passes
-        request.output().write(out -> out.write(output));
+        request.output().write(out -> out.write(output, 0, outputLength));
         return new SigningResult(request.level(), profile, chain, signingTime, signed.timestampTime(),
                 digests.input(fingerprints), fingerprints.prefix(prepared.length), fingerprints.output(),
                 request.output().path(), mode.isSandbox(), signed.warnings());
@@ -466,6 +467,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         byte[] input = document.readAllBytes();
         PdfInputs.requirePdfHeader(input, name);
         byte[] produced;
+        int producedLength;
         SigningPipeline.Augmented done;
         Fingerprinted digests;
         OutputSelfCheck.Fingerprints fingerprints;
@@ -473,14 +475,15 @@ public final class PadesSignatureEngine implements SignatureEngine {
             byte[] prepared = PdfPreparation.prepare(input, name, mark);
             SigningPipeline.HeapSink sink = new SigningPipeline.HeapSink(prepared);
             done = operation.apply(sink, name, recorder);
-            produced = sink.bytes();
+            produced = sink.array(); // the output is its first producedLength bytes: not copied again
+            producedLength = sink.length();
             digests = fingerprinted(input, prepared);
-            fingerprints = augmentCheck(profile).verify(produced, prepared, name, digests.prefixes()); // before anything is written
+            fingerprints = augmentCheck(profile).verify(produced, producedLength, prepared, name, digests.prefixes()); // before anything is written
         } catch (IOException | RuntimeException e) {
             throw translate(e, name);
         }
         Budget.commit(); // past this point the output is written even if the time limit passes
-        output.write(out -> out.write(produced));
+        output.write(out -> out.write(produced, 0, producedLength));
         return new DocumentResult(Optional.ofNullable(profile), done.signatures(), recorder.last(), digests.input(fingerprints),
                 fingerprints.output(), output.path(), mode.isSandbox(), done.warnings());
     }

@@ -80,10 +80,11 @@ final class PdfSyntax {
             int high = -1;
             if (in instanceof ArrayInput array) { // the common case: a table look-up per digit, two digits a byte
                 byte[] b = array.b;
+                int end = array.limit;
                 int i = (int) offset + 1;
-                while (n < max && i < b.length) {
+                while (n < max && i < end) {
                     int h = HEX_VALUE[b[i] & 0xff];
-                    if (high < 0 && h >= 0 && i + 1 < b.length) {
+                    if (high < 0 && h >= 0 && i + 1 < end) {
                         int l = HEX_VALUE[b[i + 1] & 0xff];
                         if (l >= 0) {
                             out[n++] = (byte) (h << 4 | l);
@@ -169,8 +170,13 @@ final class PdfSyntax {
      * byte: {@code b + (0x80 - lo)} reaches 0x80 when {@code b >= lo}, {@code b + (0x7F - hi)} when {@code b > hi}.
      */
     static int hexDigitWords(byte[] b, int from) {
+        return hexDigitWords(b, from, b.length);
+    }
+
+    /** As {@link #hexDigitWords(byte[], int)} within {@code b[0, end)}. */
+    static int hexDigitWords(byte[] b, int from, int end) {
         int words = 0;
-        for (int i = from; i + 8 <= b.length; i += 8, words++) {
+        for (int i = from; i + 8 <= end; i += 8, words++) {
             long x = (long) LONGS.get(b, i);
             if ((x & HIGH_BITS) != 0) {
                 break;
@@ -656,12 +662,13 @@ final class PdfSyntax {
             long digits = 0;
             if (in instanceof ArrayInput array) { // the common case, in a tight loop over the array
                 byte[] b = array.b;
+                int end = array.limit;
                 int i = (int) pos;
                 while (true) {
-                    int words = hexDigitWords(b, i);
+                    int words = hexDigitWords(b, i, end);
                     i += 8 * words;
                     digits += 8L * words;
-                    if (i >= b.length) {
+                    if (i >= end) {
                         throw new Malformed("unterminated hex string at offset " + start);
                     }
                     byte kind = HEX_KIND[b[i++] & 0xff];
@@ -776,25 +783,34 @@ final class PdfSyntax {
     /** A file in memory. */
     static final class ArrayInput implements Input {
         private final byte[] b;
+        /** The input's length: its bytes are {@code b[0, limit)} (the array may hold more after them). */
+        private final int limit;
 
         ArrayInput(byte[] b) {
+            this(b, b.length);
+        }
+
+        /** The first {@code limit} bytes of {@code b}. */
+        ArrayInput(byte[] b, int limit) {
+            java.util.Objects.checkFromIndexSize(0, limit, b.length);
             this.b = b;
+            this.limit = limit;
         }
 
         @Override
         public long length() {
-            return b.length;
+            return limit;
         }
 
         @Override
         public int at(long pos) {
-            return pos >= 0 && pos < b.length ? b[(int) pos] & 0xff : -1;
+            return pos >= 0 && pos < limit ? b[(int) pos] & 0xff : -1;
         }
 
         @Override
         public byte[] read(long pos, int n) {
-            int from = (int) Math.max(0, Math.min(pos, b.length));
-            return java.util.Arrays.copyOfRange(b, from, (int) Math.min(b.length, (long) from + n));
+            int from = (int) Math.max(0, Math.min(pos, limit));
+            return java.util.Arrays.copyOfRange(b, from, (int) Math.min(limit, (long) from + n));
         }
     }
 

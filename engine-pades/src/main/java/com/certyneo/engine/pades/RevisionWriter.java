@@ -185,7 +185,12 @@ final class RevisionWriter implements Closeable {
      *         with it
      */
     RevisionWriter following(byte[] pdf) {
-        return new RevisionWriter(this, new Original(pdf));
+        return following(pdf, pdf.length);
+    }
+
+    /** As {@link #following(byte[])} for the final file in the first {@code length} bytes of {@code pdf}. */
+    RevisionWriter following(byte[] pdf, int length) {
+        return new RevisionWriter(this, new Original(pdf, length));
     }
 
     /** As {@link #following(byte[])} for a final file on disk, read through a channel. */
@@ -222,7 +227,12 @@ final class RevisionWriter implements Closeable {
      *         {@code startxref} cannot be found or names no cross-reference section
      */
     static RevisionWriter of(byte[] pdf, PDDocument document, String name) {
-        return new RevisionWriter(new Original(pdf), document, name);
+        return of(pdf, pdf.length, document, name);
+    }
+
+    /** As {@link #of(byte[], PDDocument, String)} for the original in the first {@code length} bytes of {@code pdf}. */
+    static RevisionWriter of(byte[] pdf, int length, PDDocument document, String name) {
+        return new RevisionWriter(new Original(pdf, length), document, name);
     }
 
     /**
@@ -703,10 +713,15 @@ final class RevisionWriter implements Closeable {
         private final Input input;
 
         Original(byte[] bytes) {
+            this(bytes, bytes.length);
+        }
+
+        /** The first {@code length} bytes of {@code bytes}. */
+        Original(byte[] bytes, int length) {
             this.bytes = bytes;
             this.channel = null;
-            this.length = bytes.length;
-            this.input = new ArrayInput(bytes);
+            this.length = length;
+            this.input = new ArrayInput(bytes, length);
         }
 
         Original(FileChannel channel) {

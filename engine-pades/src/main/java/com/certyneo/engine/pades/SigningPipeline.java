@@ -29,6 +29,7 @@ import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -67,6 +68,12 @@ final class SigningPipeline {
     static final int TIMESTAMP_ROOM = 12 * 1024;
     /** Slack added to every estimated /Contents size. */
     private static final int SLACK = 512;
+
+    /**
+     * About what a validation data revision adds (a few certificates and OCSP responses, deflated, and the /DSS
+     * arrays written again): the room a heap stage leaves for it ({@link Sink#expect}).
+     */
+    private static final int LATER_REVISIONS_ROOM = 48 * 1024;
     private static final String APPLICATION = "Certyneo Signing Engine";
 
     private final RevocationSources revocation;
@@ -129,6 +136,13 @@ final class SigningPipeline {
             return next();
         }
 
+        /**
+         * @param moreBytes about how many bytes the stages after the next one will add (a heap sink leaves that much
+         *                  room after the next stage, so that they append in place); a hint, never a limit
+         */
+        default void expect(long moreBytes) {
+        }
+
         /** @return the stage just written, as a PDFBox document (caller closes) */
         PDDocument load(String name) throws IOException;
 
@@ -165,11 +179,20 @@ final class SigningPipeline {
         return handover != null && atInput ? handover.get() : null;
     }
 
-    /** A heap sink: each stage is a byte array. */
+    /**
+     * A heap sink: the first stage is a copy of the input with its revision, in an array with room for what the later
+     * stages are expected to add ({@link #expect}); each later stage appends its revision in place
+     * ({@link AppendingBuffer}, the heap counterpart of {@link FileSink}'s {@link AppendingStream}), so the validation
+     * data and document time-stamp revisions cost what they add, not a copy of the document each (document-sized
+     * arrays are humongous allocations for G1: three per B-LTA signature made the 30th signer of a document slower
+     * than the first). The stage just written is {@code buffer[0, length)}.
+     */
     static final class HeapSink implements Sink {
         private final byte[] input;
-        private byte[] current;
-        private ExactBuffer pending;
+        private byte[] buffer;
+        private int length;
+        private OutputStream pending;
+        private long expected;
         /** Hands over a load of {@link #input} made before, or null; its owner closes it unless a load took it. */
         private java.util.function.Supplier<PDDocument> handover;
         private long[] checkpoints = new long[0];
@@ -184,47 +207,58 @@ final class SigningPipeline {
          */
         HeapSink(byte[] input, java.util.function.Supplier<PDDocument> handover) {
             this.input = input;
-            this.current = input;
+            this.buffer = input;
+            this.length = input.length;
             this.handover = handover;
         }
 
         @Override
-        public OutputStream next() {
-            settle();
-            pending = new ExactBuffer(current.length + 32 * 1024);
-            return pending;
+        public void expect(long moreBytes) {
+            expected = Math.max(0, moreBytes);
         }
 
         @Override
-        public OutputStream next(long length) {
+        public OutputStream next() {
+            return next(length + 32 * 1024L);
+        }
+
+        @Override
+        public OutputStream next(long stageLength) {
             settle();
-            pending = new ExactBuffer(length > Integer.MAX_VALUE - 16 ? current.length + 32 * 1024 : (int) length);
+            if (buffer != input) {
+                pending = new AppendingBuffer(buffer, length);
+            } else {
+                long capacity = stageLength + expected;
+                pending = new ExactBuffer(capacity > Integer.MAX_VALUE - 16 ? (int) Math.min(stageLength, Integer.MAX_VALUE - 16)
+                        : (int) capacity);
+            }
             return pending;
         }
 
         @Override
         public PDDocument load(String name) throws IOException {
             settle();
-            PDDocument handed = handedOver(handover, current == input);
+            PDDocument handed = handedOver(handover, buffer == input);
             handover = null;
-            return handed != null ? handed : DocumentPasswords.load(current);
+            return handed != null ? handed : DocumentPasswords.load(new ArrayRead(buffer, 0, length));
         }
 
         @Override
         public RevisionWriter writer(PDDocument document, String name) {
             settle();
-            return RevisionWriter.of(current, document, name);
+            return RevisionWriter.of(buffer, length, document, name);
         }
 
         @Override
         public RevisionWriter following(RevisionWriter written) {
             settle();
-            return written.following(current);
+            return written.following(buffer, length);
         }
 
         @Override
         public byte[] heapBytes() {
-            return bytes();
+            settle();
+            return length == buffer.length ? buffer : null; // the engine's own parser reads whole arrays only
         }
 
         /** @param offsets see {@link Sink#checkpoints} */
@@ -238,17 +272,87 @@ final class SigningPipeline {
             return checkpoints.clone();
         }
 
-        /** @return the final bytes */
+        /** @return the final bytes, as an array of their exact length (a copy when the stages left room unused) */
         byte[] bytes() {
             settle();
-            return current;
+            return length == buffer.length ? buffer : Arrays.copyOf(buffer, length);
+        }
+
+        /** @return the array that holds the final bytes in its first {@link #length()} bytes (not copied) */
+        byte[] array() {
+            settle();
+            return buffer;
+        }
+
+        /** @return the length of the final bytes */
+        int length() {
+            settle();
+            return length;
         }
 
         private void settle() {
-            if (pending != null) {
-                current = pending.bytes();
-                pending = null;
+            if (pending instanceof ExactBuffer copy) {
+                buffer = copy.array();
+                length = copy.count();
+            } else if (pending instanceof AppendingBuffer appended) {
+                buffer = appended.array();
+                length = appended.count();
             }
+            pending = null;
+        }
+    }
+
+    /**
+     * Appends to a heap stage that holds the original of the revision written to it in its first {@link #held()}
+     * bytes (see {@link HeapSink}): the writer then writes only its section, after them, in the room the array has
+     * (grown, with one copy, when there is not enough).
+     */
+    static final class AppendingBuffer extends OutputStream implements RevisionWriter.Appending {
+        private final int held;
+        private byte[] buffer;
+        private int count;
+
+        AppendingBuffer(byte[] buffer, int held) {
+            this.buffer = buffer;
+            this.held = held;
+            this.count = held;
+        }
+
+        @Override
+        public long held() {
+            return held;
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buffer[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            ensure(len);
+            System.arraycopy(b, off, buffer, count, len);
+            count += len;
+        }
+
+        private void ensure(int more) {
+            if (more > buffer.length - count) {
+                long wanted = Math.max((long) count + more, (long) count + count / 8 + 64 * 1024);
+                if ((long) count + more > Integer.MAX_VALUE - 16) {
+                    throw new OutOfMemoryError("more than an array holds: " + ((long) count + more) + " bytes");
+                }
+                buffer = Arrays.copyOf(buffer, (int) Math.min(wanted, Integer.MAX_VALUE - 16));
+            }
+        }
+
+        byte[] array() {
+            return buffer;
+        }
+
+        int count() {
+            return count;
         }
     }
 
@@ -405,6 +509,9 @@ final class SigningPipeline {
         // (RevisionWriter#following), so the growing file's cross-reference chain is not parsed again.
         try (PDDocument document = sink.load(name)) {
             RevisionWriter writer = lay(document, sink, name, spec, (revision, algorithm) -> {
+                if (spec.profile().needsRevocationData()) { // room for the revisions that follow, appended in place
+                    sink.expect(LATER_REVISIONS_ROOM + (spec.profile() == PadesProfile.B_LTA ? 2 * TIMESTAMP_ROOM + 8 * 1024 : 0));
+                }
                 try (OutputStream out = sink.next(revision.length())) {
                     MessageDigest digest = Digests.sha256();
                     // later revisions (validation data, document time-stamp) append: the prefixes stay the output's

@@ -133,12 +133,13 @@ final class TwoStepSigning {
         } catch (IOException | RuntimeException e) {
             throw PadesSignatureEngine.translate(e, name);
         }
-        byte[] signed = sink.bytes();
+        byte[] signed = sink.array(); // the output is its first signedLength bytes: not copied again
+        int signedLength = sink.length();
         OutputSelfCheck.Fingerprints fingerprints = engine.signatureCheck(state.profile(), state.chain().get(0))
                 .knowing(result.verified(), result.prefixes())
-                .verify(signed, prepared, name, prepared.length);
+                .verify(signed, signedLength, prepared, name, prepared.length);
         Budget.commit(); // past this point the output is written even if the time limit passes
-        output.write(o -> o.write(signed));
+        output.write(o -> o.write(signed, 0, signedLength));
         return new SigningResult(state.level(), state.profile(), state.chain(), state.signingTime(),
                 result.timestampTime(), java.util.HexFormat.of().formatHex(inputSha), fingerprints.prefix(prepared.length),
                 fingerprints.output(), output.path(), engine.mode().isSandbox(), result.warnings());
