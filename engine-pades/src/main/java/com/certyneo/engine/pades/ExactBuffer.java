@@ -10,13 +10,23 @@ import java.util.Arrays;
  * which G1 allocates as humongous objects once they reach half a heap region (1 MB with a 2 MB region), the cost
  * that made the 30th B-LTA signature of an envelope several times the first. Not thread-safe (one writer).
  */
-final class ExactBuffer extends OutputStream {
+class ExactBuffer extends OutputStream {
     private byte[] buffer;
     private int count;
 
     /** @param capacity the expected final length (the buffer grows beyond it if the writer writes more) */
     ExactBuffer(int capacity) {
         this.buffer = new byte[Math.max(0, capacity)];
+    }
+
+    /**
+     * Goes on writing in {@code buffer}, whose first {@code count} bytes are written already: in place while it has
+     * room (see {@link SigningPipeline.AppendingBuffer}).
+     */
+    ExactBuffer(byte[] buffer, int count) {
+        java.util.Objects.checkFromIndexSize(0, count, buffer.length);
+        this.buffer = buffer;
+        this.count = count;
     }
 
     @Override

@@ -291,12 +291,9 @@ final class SigningPipeline {
         }
 
         private void settle() {
-            if (pending instanceof ExactBuffer copy) {
-                buffer = copy.array();
-                length = copy.count();
-            } else if (pending instanceof AppendingBuffer appended) {
-                buffer = appended.array();
-                length = appended.count();
+            if (pending instanceof ExactBuffer stage) { // a copy of the input, or an AppendingBuffer
+                buffer = stage.array();
+                length = stage.count();
             }
             pending = null;
         }
@@ -305,54 +302,19 @@ final class SigningPipeline {
     /**
      * Appends to a heap stage that holds the original of the revision written to it in its first {@link #held()}
      * bytes (see {@link HeapSink}): the writer then writes only its section, after them, in the room the array has
-     * (grown, with one copy, when there is not enough).
+     * (grown, with one copy, when there is not enough; {@link ExactBuffer}'s growth).
      */
-    static final class AppendingBuffer extends OutputStream implements RevisionWriter.Appending {
+    static final class AppendingBuffer extends ExactBuffer implements RevisionWriter.Appending {
         private final int held;
-        private byte[] buffer;
-        private int count;
 
         AppendingBuffer(byte[] buffer, int held) {
-            this.buffer = buffer;
+            super(buffer, held);
             this.held = held;
-            this.count = held;
         }
 
         @Override
         public long held() {
             return held;
-        }
-
-        @Override
-        public void write(int b) {
-            ensure(1);
-            buffer[count++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
-            ensure(len);
-            System.arraycopy(b, off, buffer, count, len);
-            count += len;
-        }
-
-        private void ensure(int more) {
-            if (more > buffer.length - count) {
-                long wanted = Math.max((long) count + more, (long) count + count / 8 + 64 * 1024);
-                if ((long) count + more > Integer.MAX_VALUE - 16) {
-                    throw new OutOfMemoryError("more than an array holds: " + ((long) count + more) + " bytes");
-                }
-                buffer = Arrays.copyOf(buffer, (int) Math.min(wanted, Integer.MAX_VALUE - 16));
-            }
-        }
-
-        byte[] array() {
-            return buffer;
-        }
-
-        int count() {
-            return count;
         }
     }
 
