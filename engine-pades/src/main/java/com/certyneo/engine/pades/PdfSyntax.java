@@ -262,6 +262,19 @@ final class PdfSyntax {
     static byte[] inflate(byte[] compressed, int max) {
         Inflater inflater = new Inflater();
         try {
+            return inflate(compressed, max, inflater);
+        } finally {
+            inflater.end();
+        }
+    }
+
+    /**
+     * As {@link #inflate(byte[], int)} with {@code inflater} (reset first, not ended), for callers that inflate many
+     * small streams in a row.
+     */
+    static byte[] inflate(byte[] compressed, int max, Inflater inflater) {
+        inflater.reset();
+        try {
             inflater.setInput(compressed);
             byte[] out = new byte[Math.max(1024, Math.min(max, compressed.length * 4))];
             int n = 0;
@@ -281,8 +294,6 @@ final class PdfSyntax {
             return Arrays.copyOf(out, n);
         } catch (DataFormatException e) {
             throw new Malformed("cannot be decompressed (FlateDecode: " + e.getMessage() + ")");
-        } finally {
-            inflater.end();
         }
     }
 

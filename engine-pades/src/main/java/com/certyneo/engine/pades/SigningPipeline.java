@@ -191,7 +191,7 @@ final class SigningPipeline {
         private final byte[] input;
         private byte[] buffer;
         private int length;
-        private OutputStream pending;
+        private ExactBuffer pending;
         private long expected;
         /** Hands over a load of {@link #input} made before, or null; its owner closes it unless a load took it. */
         private java.util.function.Supplier<PDDocument> handover;
@@ -291,11 +291,11 @@ final class SigningPipeline {
         }
 
         private void settle() {
-            if (pending instanceof ExactBuffer stage) { // a copy of the input, or an AppendingBuffer
-                buffer = stage.array();
-                length = stage.count();
+            if (pending != null) { // a copy of the input, or an AppendingBuffer
+                buffer = pending.array();
+                length = pending.count();
+                pending = null;
             }
-            pending = null;
         }
     }
 
@@ -901,7 +901,7 @@ final class SigningPipeline {
      *
      * The /Contents hex string is checked but not decoded ({@link PdfSyntax.Parser#skipHexStrings}): a new
      * signature needs no earlier signature's CMS, and the long-term data check reads only the start of it
-     * ({@link #signerCertificate}).
+     * ({@link #signerCertificateEncoding}).
      *
      * @param type       its /Type name, or {@code null}
      * @param contents   its /Contents: a {@link PdfSyntax.Hex} (undecoded), a {@link PdfSyntax.Str}, or {@code null}
@@ -925,42 +925,15 @@ final class SigningPipeline {
         }
 
         /**
-         * The signing certificate of the CMS in /Contents (the certificate of its first SignerInfo's sid), read
-         * from the start of /Contents only (certificates and the sid come before the signed attributes, the
-         * signature and the unsigned attributes); {@code null} when there is none or the CMS cannot be read.
-         */
-        X509CertificateHolder signerCertificate() {
-            return signerCertificate(new java.util.HashMap<>());
-        }
-
-        /**
-         * The DER of {@link #signerCertificate()}, found from the start of /Contents without parsing a certificate
-         * when the sid's issuer and serial number are those of one of the CMS's certificates byte for byte
-         * ({@link DerPrefix#signerEncoding}); {@code null} as there.
+         * The DER of the signing certificate of the CMS in /Contents (the certificate of its first SignerInfo's sid),
+         * read from the start of /Contents only (certificates and the sid come before the signed attributes, the
+         * signature and the unsigned attributes), without parsing a certificate when the sid's issuer and serial
+         * number are those of one of the CMS's certificates byte for byte ({@link DerPrefix#signerEncoding}); a CMS
+         * whose start does not settle it is parsed whole. {@code null} when there is none or the CMS cannot be read.
+         *
+         * @param parsed certificates parsed for earlier signatures, reused
          */
         byte[] signerCertificateEncoding(Map<java.nio.ByteBuffer, X509CertificateHolder> parsed) {
-            if (contents instanceof PdfSyntax.Hex hex) {
-                for (int prefix : PREFIXES) {
-                    byte[] start = hex.decodePrefix(prefix);
-                    byte[] found = DerPrefix.signerEncoding(start, parsed);
-                    if (found != null) {
-                        return found;
-                    }
-                    if (start.length < prefix) {
-                        break; // the whole string
-                    }
-                }
-            }
-            X509CertificateHolder certificate = signerCertificate(parsed);
-            try {
-                return certificate == null ? null : certificate.getEncoded();
-            } catch (IOException e) {
-                return null;
-            }
-        }
-
-        /** As {@link #signerCertificate()}, reusing the certificates {@code parsed} for earlier signatures. */
-        X509CertificateHolder signerCertificate(Map<java.nio.ByteBuffer, X509CertificateHolder> parsed) {
             if (contents == null) {
                 return null;
             }
@@ -968,7 +941,7 @@ final class SigningPipeline {
                 if (contents instanceof PdfSyntax.Hex hex) {
                     for (int prefix : PREFIXES) {
                         byte[] start = hex.decodePrefix(prefix);
-                        X509CertificateHolder found = DerPrefix.signer(start, parsed);
+                        byte[] found = DerPrefix.signerEncoding(start, parsed);
                         if (found != null) {
                             return found;
                         }
@@ -981,7 +954,7 @@ final class SigningPipeline {
                 SignerInformation signer = cms.getSignerInfos().getSigners().iterator().next();
                 @SuppressWarnings("unchecked")
                 Collection<X509CertificateHolder> matches = cms.getCertificates().getMatches(signer.getSID());
-                return matches.isEmpty() ? null : matches.iterator().next();
+                return matches.isEmpty() ? null : matches.iterator().next().getEncoded();
             } catch (Exception e) {
                 return null; // an earlier signature that cannot be read is reported by validation, not here
             }
