@@ -77,6 +77,21 @@ final class DocumentPasswords {
     }
 
     /**
+     * Loads, with the current password, a document whose cross-reference chain is known to be intact: an input
+     * {@link CrossReferenceCheck} accepted, or one with revisions the engine appended ({@link IntactChainParser}).
+     *
+     * @param pdf the document's bytes, opened once per attempt
+     */
+    static PDDocument loadIntact(IntactChainParser.Source pdf) throws IOException {
+        return IntactChainParser.load(pdf, current());
+    }
+
+    /** {@link #loadIntact(IntactChainParser.Source)} of {@code pdf}. */
+    static PDDocument loadIntact(byte[] pdf) throws IOException {
+        return loadIntact(() -> new ArrayRead(pdf));
+    }
+
+    /**
      * Refuses to sign an encrypted document whose permissions, as opened, forbid what the signature adds: a new
      * signature field needs bits 4 (modify) and 6 (annotations and form fields); an existing field needs bit 6 or 9
      * (fill in form fields, signature fields included); the sandbox mark changes page content (bit 4). The owner

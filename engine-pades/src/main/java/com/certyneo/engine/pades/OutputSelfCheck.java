@@ -1212,7 +1212,7 @@ final class OutputSelfCheck {
 
         @Override
         public PDDocument load() throws IOException {
-            return DocumentPasswords.load(new ArrayRead(pdf, 0, size));
+            return DocumentPasswords.loadIntact(() -> new ArrayRead(pdf, 0, size));
         }
 
         @Override
@@ -1251,7 +1251,7 @@ final class OutputSelfCheck {
 
         @Override
         public PDDocument load() throws IOException {
-            return DocumentPasswords.load(new RandomAccessReadBufferedFile(path.toFile()));
+            return DocumentPasswords.loadIntact(() -> new RandomAccessReadBufferedFile(path.toFile()));
         }
 
         @Override

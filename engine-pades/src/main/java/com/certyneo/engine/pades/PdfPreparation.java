@@ -48,7 +48,7 @@ final class PdfPreparation {
      */
     static Prepared prepareLoaded(byte[] pdf, String name, boolean mark) throws IOException {
         PdfInputs.requireIntact(pdf, name); // before PDFBox, which would silently rebuild a damaged xref
-        PDDocument document = open(() -> DocumentPasswords.load(pdf), name);
+        PDDocument document = open(() -> DocumentPasswords.loadIntact(pdf), name);
         try {
             DocumentPasswords.requireSignable(document, name, false, mark);
             AnnotationAppearances.Outcome changes = applyChanges(document, mark);

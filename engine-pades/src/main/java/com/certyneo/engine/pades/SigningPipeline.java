@@ -240,7 +240,7 @@ final class SigningPipeline {
             settle();
             PDDocument handed = handedOver(handover, buffer == input);
             handover = null;
-            return handed != null ? handed : DocumentPasswords.load(new ArrayRead(buffer, 0, length));
+            return handed != null ? handed : DocumentPasswords.loadIntact(() -> new ArrayRead(buffer, 0, length));
         }
 
         @Override
@@ -365,7 +365,7 @@ final class SigningPipeline {
             settle();
             PDDocument handed = handedOver(handover, current.equals(input));
             handover = null;
-            return handed != null ? handed : DocumentPasswords.load(new RandomAccessReadBufferedFile(current.toFile()));
+            return handed != null ? handed : DocumentPasswords.loadIntact(() -> new RandomAccessReadBufferedFile(current.toFile()));
         }
 
         @Override

@@ -1,0 +1,206 @@
+package com.certyneo.engine.pades;
+
+import com.certyneo.engine.DocumentSource;
+import com.certyneo.engine.DocumentTarget;
+import com.certyneo.engine.PadesProfile;
+import com.certyneo.engine.SignRequest;
+import com.certyneo.engine.SignatureLevel;
+import com.certyneo.engine.Signer;
+import com.certyneo.engine.pades.CrossReferenceCheckTest.Pdf;
+import com.certyneo.testvectors.SamplePdfs;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSDictionary;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.cos.COSObjectKey;
+import org.apache.pdfbox.cos.COSStream;
+import org.apache.pdfbox.io.RandomAccessRead;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.encryption.AccessPermission;
+import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
+import org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static com.certyneo.engine.pades.CrossReferenceCheckTest.latin1;
+import static com.certyneo.engine.pades.CrossReferenceCheckTest.latin1Bytes;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link IntactChainParser}: the cross-reference chain read as written (no lenient repair), everything else as
+ * PDFBox's default lenient load has it; the lenient load whenever the strict reading fails.
+ */
+class IntactChainParserTest {
+
+    /** A source that counts how often it is opened (once: the chain was read as written; twice: the fallback). */
+    private static final class Counting implements IntactChainParser.Source {
+        final byte[] pdf;
+        final AtomicInteger opens = new AtomicInteger();
+
+        Counting(byte[] pdf) {
+            this.pdf = pdf;
+        }
+
+        @Override
+        public RandomAccessRead open() {
+            opens.incrementAndGet();
+            return new ArrayRead(pdf);
+        }
+    }
+
+    @Test
+    void intactDocumentsLoadAsTheLenientLoadHasThem() throws Exception {
+        List<byte[]> documents = new ArrayList<>();
+        documents.add(SamplePdfs.minimal());
+        documents.add(SamplePdfs.multiPage(10));
+        documents.add(CrossReferenceCheckTest.classic(" \n"));
+        documents.add(CrossReferenceCheckTest.classic("\r\n"));
+        byte[] signedTwice = signedTwice(SamplePdfs.multiPage(3)); // xref streams and incremental sections
+        documents.add(signedTwice);
+        for (byte[] pdf : documents) {
+            assertTrue(CrossReferenceCheck.inspect(pdf).damage().isEmpty(), "a fixture with an intact chain");
+            Counting source = new Counting(pdf);
+            try (PDDocument strict = IntactChainParser.load(source, "");
+                 PDDocument lenient = Loader.loadPDF(pdf)) {
+                assertEquals(1, source.opens.get(), "read as written, without the lenient fallback");
+                assertEquals(new TreeMap<>(lenient.getDocument().getXrefTable()), new TreeMap<>(strict.getDocument().getXrefTable()));
+                assertEquals(lenient.getDocument().getTrailer().keySet(), strict.getDocument().getTrailer().keySet());
+                assertEquals(lenient.getDocument().getStartXref(), strict.getDocument().getStartXref());
+                assertEquals(lenient.getDocument().isXRefStream(), strict.getDocument().isXRefStream());
+                assertEquals(lenient.getNumberOfPages(), strict.getNumberOfPages());
+                assertEquals(lenient.getDocumentCatalog().getCOSObject().keySet(), strict.getDocumentCatalog().getCOSObject().keySet());
+                assertEquals(lenient.getSignatureDictionaries().size(), strict.getSignatureDictionaries().size());
+            }
+        }
+        try (PDDocument signed = Loader.loadPDF(signedTwice)) {
+            assertEquals(2, signed.getSignatureDictionaries().size());
+        }
+    }
+
+    @Test
+    void theChainIsReadAsWrittenNotRepaired() throws Exception {
+        // object 4's entry points at object 3: the lenient load finds the mismatch and replaces the whole table with a
+        // scan of the file; the chain read as written keeps the entry (what qpdf and other strict readers use)
+        Pdf f = Pdf.base();
+        f.obj(4, "<< /Unused true >>");
+        CrossReferenceCheckTest.Rows rows = f.rows(0, 1, 2, 3).inUse(4, f.offsets.get(3), 0);
+        byte[] pdf = f.finish(f.table(rows, "<< /Size 5 /Root 1 0 R >>"));
+        COSObjectKey four = new COSObjectKey(4, 0);
+        Counting source = new Counting(pdf);
+        try (PDDocument strict = IntactChainParser.load(source, ""); PDDocument lenient = Loader.loadPDF(pdf)) {
+            assertEquals(1, source.opens.get());
+            assertEquals((long) f.offsets.get(3), strict.getDocument().getXrefTable().get(four));
+            assertNotEquals((long) f.offsets.get(3), lenient.getDocument().getXrefTable().get(four),
+                    "the lenient load replaced the table with its scan");
+        }
+    }
+
+    @Test
+    void whatTheStrictReadingRefusesIsLoadedLeniently() throws Exception {
+        byte[] intact = SamplePdfs.multiPage(2);
+        String text = latin1(intact);
+        byte[] noEof = latin1Bytes(text.substring(0, text.lastIndexOf("%%EOF")));
+        Counting source = new Counting(noEof);
+        try (PDDocument loaded = IntactChainParser.load(source, ""); PDDocument lenient = Loader.loadPDF(noEof)) {
+            assertEquals(2, source.opens.get(), "the strict reading needs %%EOF: loaded again leniently");
+            assertEquals(2, loaded.getNumberOfPages());
+            assertEquals(new TreeMap<>(lenient.getDocument().getXrefTable()), new TreeMap<>(loaded.getDocument().getXrefTable()));
+        }
+    }
+
+    @Test
+    void objectsAreParsedLenientlyAndTheCatalogGetsItsType() throws Exception {
+        // a catalog without /Type and a content stream whose /Length is wrong: both as the default load has them
+        Pdf f = new Pdf();
+        f.raw("%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n");
+        f.obj(1, "<< /Pages 2 0 R >>");
+        f.obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+        f.obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>");
+        f.obj(4, "<< /Length 5 >>\nstream\n0 0 1 rg 10 10 50 50 re f\nendstream");
+        byte[] pdf = f.finish(f.table(f.rows(0, 1, 2, 3, 4), "<< /Size 5 /Root 1 0 R >>"));
+        Counting source = new Counting(pdf);
+        try (PDDocument strict = IntactChainParser.load(source, ""); PDDocument lenient = Loader.loadPDF(pdf)) {
+            assertEquals(1, source.opens.get());
+            assertEquals(COSName.CATALOG, strict.getDocumentCatalog().getCOSObject().getCOSName(COSName.TYPE));
+            assertArrayEquals(content(lenient), content(strict));
+            assertEquals("0 0 1 rg 10 10 50 50 re f", new String(content(strict), java.nio.charset.StandardCharsets.ISO_8859_1).trim());
+        }
+    }
+
+    @Test
+    void encryptedDocumentsOpenWithTheirPasswordAndAWrongOneIsNotRetried() throws Exception {
+        byte[] pdf;
+        try (PDDocument document = Loader.loadPDF(SamplePdfs.multiPage(2))) {
+            StandardProtectionPolicy policy = new StandardProtectionPolicy("owner-secret", "user-secret", new AccessPermission());
+            policy.setEncryptionKeyLength(256);
+            document.protect(policy);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            document.save(out);
+            pdf = out.toByteArray();
+        }
+        Counting source = new Counting(pdf);
+        try (PDDocument opened = IntactChainParser.load(source, "user-secret");
+             PDDocument lenient = Loader.loadPDF(pdf, "user-secret")) {
+            assertTrue(opened.isEncrypted());
+            assertEquals(1, source.opens.get());
+            assertEquals(2, opened.getNumberOfPages());
+            assertEquals(lenient.getCurrentAccessPermission().getPermissionBytes(),
+                    opened.getCurrentAccessPermission().getPermissionBytes());
+            assertEquals(lenient.getEncryption().getCOSObject().keySet(), opened.getEncryption().getCOSObject().keySet());
+        }
+        Counting wrong = new Counting(pdf);
+        assertThrows(InvalidPasswordException.class, () -> IntactChainParser.load(wrong, "guess"));
+        assertEquals(1, wrong.opens.get(), "a wrong password is not tried twice");
+    }
+
+    @Test
+    void anEncryptionDictionaryTheStrictReadingCannotResolveIsNeverTakenAsNoEncryption() throws Exception {
+        // the trailer names /Encrypt 9 0 R, which no cross-reference entry lists: the strict reading cannot resolve it,
+        // so the document is loaded leniently (which then decides), never handed on as an unencrypted file
+        Pdf f = Pdf.base();
+        byte[] pdf = f.finish(f.table(f.rows(0, 1, 2, 3), "<< /Size 4 /Root 1 0 R /Encrypt 9 0 R /ID [<01><01>] >>"));
+        Counting source = new Counting(pdf);
+        PDDocument strictOnly = null;
+        try {
+            strictOnly = IntactChainParser.load(source, "");
+            assertEquals(2, source.opens.get(), "loaded again leniently");
+        } catch (IOException leniencyRefusedItToo) {
+            assertEquals(2, source.opens.get(), "the lenient load was tried");
+        } finally {
+            if (strictOnly != null) {
+                strictOnly.close();
+            }
+        }
+    }
+
+    private static byte[] content(PDDocument document) throws IOException {
+        COSDictionary page = document.getPage(0).getCOSObject();
+        COSStream stream = (COSStream) page.getDictionaryObject(COSName.CONTENTS);
+        try (InputStream in = stream.createInputStream()) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static byte[] signedTwice(byte[] pdf) {
+        ProductionFixture fixture = ProductionFixture.create();
+        PadesSignatureEngine production = PadesSignatureEngine.builder().sealKey(fixture.sealKey()).timestampSource(fixture.tsa())
+                .trustAnchor(fixture.root()).revocationSource(OfflineRevocation.signedBy(fixture.rootKey(), fixture.root())).build();
+        for (int i = 0; i < 2; i++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            production.sign(SignRequest.builder().document(DocumentSource.of(pdf, "in.pdf")).output(DocumentTarget.of(out))
+                    .signer(Signer.of("Example Seal", "seal@example.com")).level(SignatureLevel.SES).profile(PadesProfile.B_LT).build());
+            pdf = out.toByteArray();
+        }
+        return pdf;
+    }
+}
