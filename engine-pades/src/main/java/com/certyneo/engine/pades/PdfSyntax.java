@@ -161,6 +161,8 @@ final class PdfSyntax {
     /** A little-endian view of a byte array as longs, for {@link #hexDigitWords}. */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long HIGH_BITS = 0x8080808080808080L;
+    /** Eight {@code '0'} digits. */
+    private static final long ZERO_DIGITS = 0x3030303030303030L;
 
     /**
      * How many whole 8-byte words from {@code from} hold hex digits only ({@code 0-9 A-F a-f}): the bulk of a
@@ -178,6 +180,9 @@ final class PdfSyntax {
         int words = 0;
         for (int i = from; i + 8 <= end; i += 8, words++) {
             long x = (long) LONGS.get(b, i);
+            if (x == ZERO_DIGITS) {
+                continue; // the zero padding after a signature's DER: most of a /Contents placeholder
+            }
             if ((x & HIGH_BITS) != 0) {
                 break;
             }
