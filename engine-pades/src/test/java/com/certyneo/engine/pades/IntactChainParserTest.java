@@ -7,6 +7,7 @@ import com.certyneo.engine.SignRequest;
 import com.certyneo.engine.SignatureLevel;
 import com.certyneo.engine.Signer;
 import com.certyneo.engine.pades.CrossReferenceCheckTest.Pdf;
+import com.certyneo.testvectors.PdfVector;
 import com.certyneo.testvectors.SamplePdfs;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.cos.COSDictionary;
@@ -19,6 +20,8 @@ import org.apache.pdfbox.pdmodel.encryption.AccessPermission;
 import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
 import org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -84,6 +87,36 @@ class IntactChainParserTest {
         }
         try (PDDocument signed = Loader.loadPDF(signedTwice)) {
             assertEquals(2, signed.getSignatureDictionaries().size());
+        }
+    }
+
+    /**
+     * Every test vector with an intact chain (linearized, hybrid, incrementally updated, encrypted with the empty user
+     * password, ...) loads as the lenient load has it, and those three shapes are read as written.
+     */
+    @ParameterizedTest
+    @EnumSource(PdfVector.class)
+    void everyIntactVectorLoadsAsTheLenientLoadHasIt(PdfVector vector) throws Exception {
+        byte[] pdf = vector.bytes();
+        if (CrossReferenceCheck.inspect(pdf).damage().isPresent()) {
+            return; // the engine refuses it before any load
+        }
+        Counting source = new Counting(pdf);
+        try {
+            Loader.loadPDF(pdf).close();
+        } catch (InvalidPasswordException needsAUserPassword) {
+            assertThrows(InvalidPasswordException.class, () -> IntactChainParser.load(source, ""));
+            assertEquals(1, source.opens.get());
+            return;
+        }
+        try (PDDocument loaded = IntactChainParser.load(source, ""); PDDocument lenient = Loader.loadPDF(pdf)) {
+            assertEquals(new TreeMap<>(lenient.getDocument().getXrefTable()), new TreeMap<>(loaded.getDocument().getXrefTable()));
+            assertEquals(lenient.getDocument().getTrailer().keySet(), loaded.getDocument().getTrailer().keySet());
+            assertEquals(lenient.isEncrypted(), loaded.isEncrypted());
+            assertEquals(lenient.getNumberOfPages(), loaded.getNumberOfPages());
+            if (vector == PdfVector.LINEARIZED || vector == PdfVector.HYBRID_XREF || vector == PdfVector.INCREMENTALLY_UPDATED) {
+                assertEquals(1, source.opens.get(), vector + " is read as written");
+            }
         }
     }
 
