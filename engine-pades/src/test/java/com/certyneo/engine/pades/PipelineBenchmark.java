@@ -98,11 +98,11 @@ public final class PipelineBenchmark {
     /** Iteration counts of one mode. */
     private record Mode(String name, boolean full, int globalWarmup, int smallWarmup, int smallRuns, int largeWarmup,
                         int largeRuns, int hugeRuns, int checkpointRuns, int validateOneWarmup, int validateOneRuns,
-                        int validateManyRuns, int threadBatch, int threadTrials, int aesWarmup, int aesRuns) {
+                        int validateManyRuns, int threadMillis, int threadTrials, int aesWarmup, int aesRuns) {
         static Mode of(String name) {
             return switch (name) {
-                case "quick" -> new Mode("quick", false, 20, 10, 40, 5, 7, 0, 7, 5, 15, 3, 60, 3, 10, 30);
-                case "full" -> new Mode("full", true, 60, 100, 250, 2, 9, 5, 9, 20, 50, 3, 300, 5, 60, 200);
+                case "quick" -> new Mode("quick", false, 20, 10, 40, 5, 7, 0, 7, 5, 15, 3, 1500, 3, 10, 30);
+                case "full" -> new Mode("full", true, 60, 100, 250, 2, 9, 5, 9, 20, 50, 3, 4000, 5, 60, 200);
                 default -> throw new IllegalArgumentException("mode must be quick or full, not " + name);
             };
         }
@@ -759,13 +759,12 @@ public final class PipelineBenchmark {
         ops.put("floor", () -> floor(pdf, profile));
         ops.put("raw DSS 6.2", () -> raw(pdf, profile));
         ops.put("engine", () -> engine(production, pdf, profile, SignatureLevel.SES, seal()));
-        for (Op op : ops.values()) {
-            for (int i = 0; i < mode.smallWarmup(); i++) {
-                op.run();
-            }
-        }
-        int batch = mode.threadBatch();
+        int millis = mode.threadMillis();
         ExecutorService pool = Executors.newFixedThreadPool(2);
+        for (Op op : ops.values()) { // warm-up of one and of two threads at a time (the JIT sees both)
+            throughput(pool, op, 1, millis / 2);
+            throughput(pool, op, 2, millis / 2);
+        }
         Map<String, double[][]> results = new LinkedHashMap<>(); // name -> [trial][threads-1] = signatures/s
         try {
             for (String name : ops.keySet()) {
@@ -774,7 +773,7 @@ public final class PipelineBenchmark {
             for (int t = 0; t < mode.threadTrials(); t++) {
                 for (Map.Entry<String, Op> op : ops.entrySet()) {
                     for (int threads = 1; threads <= 2; threads++) {
-                        results.get(op.getKey())[t][threads - 1] = throughput(pool, op.getValue(), threads, batch);
+                        results.get(op.getKey())[t][threads - 1] = throughput(pool, op.getValue(), threads, millis);
                     }
                 }
             }
@@ -795,30 +794,37 @@ public final class PipelineBenchmark {
                             .reduce((a, b) -> a + " " + b).orElse("") + ")",
                     isEngine ? ">= 1.8x" : "(context)", isEngine ? verdict(ratio >= 1.8) : "-");
         }
-        table.note(mode.threadTrials() + " trials of " + batch + " signatures (2 threads: " + batch / 2
-                + " each), 1T and 2T alternated; ratio = median of per-trial ratios. Floor and raw DSS show what this "
+        table.note(mode.threadTrials() + " trials of " + millis + " ms per thread count (each thread signs until the time is up; "
+                + "signatures/s = all threads' signatures over the time until the last one finished), after a warm-up of "
+                + "one and two threads per case; 1T and 2T alternated; ratio = median of per-trial ratios. Floor and raw DSS show what this "
                 + "machine gives a second thread right now (other processes share the 2 cores); all three share one in-process TSA");
         table.print();
     }
 
-    private static double throughput(ExecutorService pool, Op op, int threads, int batch) throws Exception {
+    /** Signatures per second of {@code threads} threads each running {@code op} until {@code millis} have passed. */
+    private static double throughput(ExecutorService pool, Op op, int threads, int millis) throws Exception {
         CountDownLatch go = new CountDownLatch(1);
-        List<Future<?>> futures = new ArrayList<>();
+        long[] deadline = new long[1];
+        List<Future<Integer>> futures = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             futures.add(pool.submit(() -> {
                 go.await();
-                for (int i = 0; i < batch / threads; i++) {
+                int done = 0;
+                while (System.nanoTime() - deadline[0] < 0) {
                     op.run();
+                    done++;
                 }
-                return null;
+                return done;
             }));
         }
         long t0 = System.nanoTime();
-        go.countDown();
-        for (Future<?> f : futures) {
-            f.get();
+        deadline[0] = t0 + millis * 1_000_000L;
+        go.countDown(); // publishes deadline[0] to the threads (happens-before through the latch)
+        int total = 0;
+        for (Future<Integer> f : futures) {
+            total += f.get();
         }
-        return (batch / threads) * threads / ((System.nanoTime() - t0) / 1e9);
+        return total / ((System.nanoTime() - t0) / 1e9);
     }
 
     // ------------------------------------------------------------------------------------------ target 5: AES vs SES
