@@ -105,6 +105,7 @@ final class DocumentPasswords {
         if (!document.isEncrypted()) {
             return;
         }
+        RevisionEncryption.of(document, name); // refuses what no revision can extend, before anything is laid out
         AccessPermission permission = document.getCurrentAccessPermission();
         if (permission.isOwnerPermission()) {
             return;

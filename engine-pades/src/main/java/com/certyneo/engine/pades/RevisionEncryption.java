@@ -82,7 +82,46 @@ final class RevisionEncryption {
             strings = Method.RC4;
             streams = Method.RC4;
         }
+        requireConsistent(encryption, version, key, strings, streams, name);
         return new RevisionEncryption(key.clone(), strings, streams, encryption.isEncryptMetaData());
+    }
+
+    /**
+     * Refuses an encryption dictionary whose parts contradict one another: ISO 32000-2 §7.6.3 ties /V 5 to a
+     * 32-byte file key used as it is and to the AESV3 crypt filter method, and every /V below 5 to a key of at
+     * most 16 bytes from which each object's key is derived (Algorithm 1). A mix, such as /V 5 with /CFM /AESV2,
+     * is read differently by different readers (PDFBox decides by the key's length, qpdf by /V, others by the
+     * method), so no revision the engine adds could read alike everywhere: a signature dictionary's /M and /T would
+     * decrypt to noise in some of them.
+     */
+    private static void requireConsistent(PDEncryption encryption, int version, byte[] key, Method strings,
+                                          Method streams, String name) {
+        boolean v5 = version == 5;
+        String contradiction = null;
+        if (v5 != (key.length == 32)) {
+            contradiction = "/V " + version + " with a " + key.length + "-byte file key";
+        } else if (!consistent(strings, v5)) {
+            contradiction = "/V " + version + " with /CFM /" + cfm(encryption, encryption.getStringFilterName()) + " for strings";
+        } else if (!consistent(streams, v5)) {
+            contradiction = "/V " + version + " with /CFM /" + cfm(encryption, encryption.getStreamFilterName()) + " for streams";
+        }
+        if (contradiction != null) {
+            throw new SignatureEngineException(ErrorCode.ENCRYPTED_PDF, "'" + name + "' has an encryption dictionary that "
+                    + "contradicts itself (" + contradiction + "): PDF readers disagree on how its objects are decrypted,"
+                    + " so no revision added to it would read the same in all of them",
+                    "Re-encrypt it consistently (for example qpdf --decrypt, then qpdf --encrypt) and sign that file.", null);
+        }
+    }
+
+    /** Whether {@code method} is one the dictionary's version allows: AESV3 exactly with /V 5. */
+    private static boolean consistent(Method method, boolean v5) {
+        return method == Method.NONE || (method == Method.AES_256) == v5;
+    }
+
+    private static String cfm(PDEncryption encryption, COSName filter) {
+        PDCryptFilterDictionary crypt = filter == null ? null : encryption.getCryptFilterDictionary(filter);
+        COSName cfm = crypt == null ? null : crypt.getCryptFilterMethod();
+        return cfm == null ? "None" : cfm.getName();
     }
 
     private static Method method(PDEncryption encryption, COSName filter, String name) {

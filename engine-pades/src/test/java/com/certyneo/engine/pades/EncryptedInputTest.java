@@ -8,6 +8,7 @@ import com.certyneo.engine.Indication;
 import com.certyneo.engine.PadesProfile;
 import com.certyneo.engine.SignRequest;
 import com.certyneo.engine.SignatureEngineException;
+import com.certyneo.engine.SignatureLevel;
 import com.certyneo.engine.SignatureValidation;
 import com.certyneo.engine.Signer;
 import com.certyneo.engine.ValidationOptions;
@@ -15,6 +16,7 @@ import com.certyneo.engine.ValidationReport;
 import com.certyneo.engine.VisibleAppearance;
 import com.certyneo.engine.pades.interop.Corpus;
 import com.certyneo.testvectors.ExternalValidators;
+import com.certyneo.testvectors.TestPki;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.cos.COSBase;
 import org.apache.pdfbox.cos.COSDictionary;
@@ -155,6 +157,44 @@ class EncryptedInputTest {
         assertTrue(e.getMessage().contains("permissions"), e.getMessage());
         assertTrue(e.hint().contains("owner password"), e.hint());
         assertFalse(Files.exists(out));
+    }
+
+    /**
+     * An encryption dictionary whose crypt filter method contradicts its /V (found by fuzzing: /V 5 with /CFM
+     * /AESV2): PDFBox decrypts such a file by its key's length, qpdf by /V, so the engine's revision encrypted by the
+     * method came out as noise in DSS (the signature's /M and /T lost). Refused before anything is written, with
+     * and without the sandbox mark's revision, whichever way the contradiction goes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("aesContradictions")
+    void anEncryptionDictionaryThatContradictsItselfIsRefused(Scheme scheme, String written, String contradiction,
+                                                              String expected) throws Exception {
+        Path consistent = encrypt(scheme, "", OWNER, List.of());
+        byte[] bytes = Files.readAllBytes(consistent);
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int at = text.indexOf("/CFM /" + written);
+        assertTrue(at > 0 && text.indexOf("/CFM /" + written, at + 1) < 0, "one crypt filter method in " + consistent);
+        byte[] swapped = bytes.clone();
+        System.arraycopy(("/CFM /" + contradiction).getBytes(StandardCharsets.US_ASCII), 0, swapped, at, 11);
+        Path in = dir.resolve("contradiction.pdf");
+        Files.write(in, swapped);
+        TestPki pki = TestPki.create();
+        PadesSignatureEngine unmarked = CatalogTest.engineFor(pki, pki.goodSigner());
+        for (PadesSignatureEngine signing : List.of(engine, unmarked)) { // with the sandbox mark's revision, and without
+            Path out = dir.resolve("refused.pdf");
+            SignatureEngineException e = assertThrows(SignatureEngineException.class,
+                    () -> signing.sign(request(in, out, PadesProfile.B_B).level(SignatureLevel.SES).build()));
+            assertEquals(ErrorCode.ENCRYPTED_PDF, e.code(), e.toString());
+            assertTrue(e.getMessage().contains("encryption dictionary that contradicts itself (" + expected + ")"),
+                    e.getMessage());
+            assertTrue(e.hint().contains("qpdf --decrypt"), e.hint());
+            assertFalse(Files.exists(out));
+        }
+    }
+
+    static Stream<Arguments> aesContradictions() {
+        return Stream.of(Arguments.of(AES256, "AESV3", "AESV2", "/V 5 with /CFM /AESV2 for strings"),
+                Arguments.of(AES128, "AESV2", "AESV3", "/V 4 with /CFM /AESV3 for strings"));
     }
 
     @Test

@@ -131,6 +131,22 @@ class FuzzFindingsTest {
         }
     }
 
+    /**
+     * An owner-password-only AES-256 file (/V 5, /R 6) whose crypt filter names /AESV2, the AES-128 method (CI's
+     * fuzzing, from the encrypted test vector, its object stream garbled besides). The engine encrypted its revision
+     * by the method (an MD5-derived object key); PDFBox, and so DSS, decrypts by the key's length (the 32-byte key as
+     * it is): DSS read the new signature's /M and /T as noise and reported no claimed signing time. Refused now as
+     * ENCRYPTED_PDF naming the contradiction, and nothing is written.
+     */
+    @Test
+    void anEncryptionDictionaryThatContradictsItselfIsRefused() throws IOException {
+        byte[] found = input("sign/aes-256-dictionary-with-aesv2-crypt-filter.pdf");
+        SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> sign(found));
+        assertEquals(ErrorCode.ENCRYPTED_PDF, e.code(), e.toString());
+        assertTrue(e.getMessage().contains("has an encryption dictionary that contradicts itself (/V 5 with /CFM /AESV2 "
+                + "for strings)"), e.getMessage());
+    }
+
     private static void sign(byte[] pdf) {
         engine.sign(SignRequest.builder().document(DocumentSource.of(pdf, "in.pdf"))
                 .output(DocumentTarget.of(new ByteArrayOutputStream())).signer(Signer.parse("Fuzz Tester <fuzz@example.com>"))
