@@ -89,7 +89,7 @@ final class RevisionEncryption {
     /**
      * Refuses an encryption dictionary whose parts contradict one another: ISO 32000-2 §7.6.3 ties /V 5 to a
      * 32-byte file key used as it is and to the AESV3 crypt filter method, and every /V below 5 to a key of at
-     * most 16 bytes from which each object's key is derived (Algorithm 1). A mix, such as /V 5 with /CFM /AESV2,
+     * most 16 bytes from which each object's key is derived (Algorithm 1), of exactly 16 for AESV2. A mix, such as /V 5 with /CFM /AESV2,
      * is read differently by different readers (PDFBox decides by the key's length, qpdf by /V, others by the
      * method), so no revision the engine adds could read alike everywhere: a signature dictionary's /M and /T would
      * decrypt to noise in some of them.
@@ -104,6 +104,8 @@ final class RevisionEncryption {
             contradiction = "/V " + version + " with /CFM /" + cfm(encryption, encryption.getStringFilterName()) + " for strings";
         } else if (!consistent(streams, v5)) {
             contradiction = "/V " + version + " with /CFM /" + cfm(encryption, encryption.getStreamFilterName()) + " for streams";
+        } else if ((strings == Method.AES_128 || streams == Method.AES_128) && key.length != 16) {
+            contradiction = "/CFM /AESV2 with a " + key.length + "-byte file key"; // AES-128 needs 16 bytes
         }
         if (contradiction != null) {
             throw new SignatureEngineException(ErrorCode.ENCRYPTED_PDF, "'" + name + "' has an encryption dictionary that "
