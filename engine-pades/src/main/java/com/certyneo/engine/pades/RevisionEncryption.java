@@ -126,14 +126,28 @@ final class RevisionEncryption {
         return cfm == null ? "None" : cfm.getName();
     }
 
+    /**
+     * The method of the crypt filter {@code filter} (/StrF or /StmF) names. Only /Identity and /StdCF with a method
+     * are extended: PDFBox (and so DSS) decrypts every string and stream by /StdCF's method whatever name the
+     * dictionary gives, and by RC4 when /StdCF is missing or has no method (/None, the default), where qpdf and
+     * poppler follow the name (MuPDF refuses any name but /StdCF) and take /None for data that is not encrypted: no
+     * revision would read alike in all of them.
+     */
     private static Method method(PDEncryption encryption, COSName filter, String name) {
         if (filter == null || COSName.IDENTITY.equals(filter)) {
             return Method.NONE;
         }
         PDCryptFilterDictionary crypt = encryption.getCryptFilterDictionary(filter);
         COSName cfm = crypt == null ? null : crypt.getCryptFilterMethod();
-        if (cfm == null || COSName.NONE.equals(cfm)) {
-            return Method.NONE;
+        String unreadable = !COSName.STD_CF.equals(filter) ? "/" + filter.getName() + ", not the standard /StdCF"
+                : crypt == null ? "/StdCF, which its /CF does not define"
+                : cfm == null || COSName.NONE.equals(cfm) ? "/StdCF without a method (/CFM /None)" : null;
+        if (unreadable != null) {
+            throw new SignatureEngineException(ErrorCode.ENCRYPTED_PDF, "'" + name + "' names the crypt filter "
+                    + unreadable + ": PDF readers disagree on how its objects are decrypted, so no revision added to it"
+                    + " would read the same in all of them",
+                    "Re-encrypt it with a standard tool (for example qpdf --decrypt, then qpdf --encrypt) and sign that file.",
+                    null);
         }
         return switch (cfm.getName()) {
             case "V2" -> Method.RC4;
