@@ -88,17 +88,17 @@ final class RevisionEncryption {
 
     /**
      * Refuses an encryption dictionary whose parts contradict one another: ISO 32000-2 §7.6.3 ties /V 5 to a
-     * 32-byte file key used as it is and to the AESV3 crypt filter method, and every /V below 5 to a key of at
-     * most 16 bytes from which each object's key is derived (Algorithm 1), of exactly 16 for AESV2. A mix, such as /V 5 with /CFM /AESV2,
-     * is read differently by different readers (PDFBox decides by the key's length, qpdf by /V, others by the
-     * method), so no revision the engine adds could read alike everywhere: a signature dictionary's /M and /T would
-     * decrypt to noise in some of them.
+     * 32-byte file key used as it is and to the AESV3 crypt filter method, and every /V below 5 to a key of 5 to 16
+     * bytes (exactly 16 for AESV2) from which each object's key is derived (Algorithm 1). A mix, such as /V 5 with
+     * /CFM /AESV2, is read differently by different readers (PDFBox decides by the key's length, qpdf by /V, others
+     * by the method), so no revision the engine adds could read alike everywhere: a signature dictionary's /M and /T
+     * would decrypt to noise in some of them.
      */
     private static void requireConsistent(PDEncryption encryption, int version, byte[] key, Method strings,
                                           Method streams, String name) {
         boolean v5 = version == 5;
         String contradiction = null;
-        if (v5 != (key.length == 32)) {
+        if (v5 ? key.length != 32 : key.length < 5 || key.length > 16) { // 40 to 128 bits below /V 5 (/Length)
             contradiction = "/V " + version + " with a " + key.length + "-byte file key";
         } else if (!consistent(strings, v5)) {
             contradiction = "/V " + version + " with /CFM /" + cfm(encryption, encryption.getStringFilterName()) + " for strings";
