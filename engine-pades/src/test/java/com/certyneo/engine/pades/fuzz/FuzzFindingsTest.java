@@ -147,6 +147,19 @@ class FuzzFindingsTest {
                 + "for strings)"), e.getMessage());
     }
 
+    /**
+     * The same vector with its /StrF naming a crypt filter that is not there (one byte changed in {@code /StdCF}):
+     * PDFBox decrypts strings by /StdCF's method whatever /StrF names, the revision writer followed the name (no
+     * encryption), so the new signature's strings were noise in DSS again. Refused as ENCRYPTED_PDF.
+     */
+    @Test
+    void aStringFilterOtherThanStdCfIsRefused() throws IOException {
+        byte[] found = input("sign/string-filter-named-other-than-stdcf.pdf");
+        SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> sign(found));
+        assertEquals(ErrorCode.ENCRYPTED_PDF, e.code(), e.toString());
+        assertTrue(e.getMessage().contains(", not the standard /StdCF: PDF readers disagree"), e.getMessage());
+    }
+
     private static void sign(byte[] pdf) {
         engine.sign(SignRequest.builder().document(DocumentSource.of(pdf, "in.pdf"))
                 .output(DocumentTarget.of(new ByteArrayOutputStream())).signer(Signer.parse("Fuzz Tester <fuzz@example.com>"))
