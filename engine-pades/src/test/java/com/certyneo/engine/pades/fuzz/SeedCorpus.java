@@ -88,6 +88,34 @@ public final class SeedCorpus {
             write(dir, "signed-sandbox-aes-b-lt.pdf", sign(engine, PdfVector.CLASSIC_XREF.bytes(), SignatureLevel.AES, PadesProfile.B_LT));
         }
         write(dir, "signed-certified-no-changes.pdf", certified(PdfVector.CLASSIC_XREF.bytes()));
+        // Encrypted by qpdf, owner password only (signable without one), in the schemes the vectors lack: the
+        // vectors' encrypted files are AES-256; these seed the AES-128 and RC4 paths of the revision writer.
+        Path minimal = Files.createTempFile("certyneo-seed", ".pdf");
+        try {
+            Files.write(minimal, PdfVector.MINIMAL.bytes());
+            write(dir, "qpdf-encrypted-owner-only-aes-128.pdf", qpdf(minimal, "--encrypt", "", "seed-owner", "128", "--use-aes=y", "--"));
+            write(dir, "qpdf-encrypted-owner-only-rc4-128.pdf", qpdf(minimal, "--allow-weak-crypto", "--encrypt", "", "seed-owner",
+                    "128", "--use-aes=n", "--"));
+        } finally {
+            Files.deleteIfExists(minimal);
+        }
+    }
+
+    /** Runs qpdf with {@code options}, then the input and a temporary output; returns the output's bytes. */
+    private static byte[] qpdf(Path in, String... options) throws Exception {
+        Path out = Files.createTempFile("certyneo-seed", ".pdf");
+        try {
+            List<String> command = new ArrayList<>(List.of("qpdf", "--static-id", "--static-aes-iv"));
+            command.addAll(List.of(options));
+            command.addAll(List.of(in.toString(), out.toString()));
+            Process process = new ProcessBuilder(command).inheritIO().start();
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException("qpdf failed: " + command);
+            }
+            return Files.readAllBytes(out);
+        } finally {
+            Files.deleteIfExists(out);
+        }
     }
 
     private static byte[] sign(PadesSignatureEngine engine, byte[] pdf, SignatureLevel level, PadesProfile profile) {
