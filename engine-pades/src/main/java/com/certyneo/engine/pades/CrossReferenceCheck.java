@@ -49,14 +49,16 @@ import static com.certyneo.engine.pades.PdfSyntax.isWhite;
  * section or in the classic part of a hybrid section), which neither PDFBox nor qpdf ever reads;</li>
  * <li>every compressed entry (stream type 2) names an object stream that has an in-use entry somewhere
  * in the chain (the object stream itself is not decoded);</li>
- * <li>the dictionary of the newest section (trailer or xref stream) has {@code /Root}.</li>
+ * <li>the dictionary of the newest section (trailer or xref stream) has {@code /Root}, naming an object with an
+ * in-use or compressed entry (unless an xref stream's entries could not be decoded).</li>
  * </ul>
  * It deliberately ignores what readers cope with without a rebuild: chains mixing tables and streams,
  * missing self-entries of incremental xref streams, {@code /Size} larger than needed, free entries,
  * objects listed twice, linearized files (whose last {@code startxref} names the first-page section),
  * entry lines of 19 or 21 bytes or with any end-of-line pair, subsections starting anywhere, a wrong
  * xref stream {@code /Length} when {@code endstream} follows the data, and xref streams it cannot decode
- * (filters other than FlateDecode: their entries are not checked, the chain still is). Xref streams are
+ * (general-purpose filters other than FlateDecode: their entries are not checked, the chain still is; any
+ * other filter is damage, since no reader decodes it). Xref streams are
  * never encrypted (ISO 32000-1 §7.6.1), so encrypted files are checked too.
  *
  * <p>Hostile input is bounded: at most {@value #MAX_SECTIONS} sections, {@value #MAX_ENTRIES} entries,
@@ -160,6 +162,10 @@ final class CrossReferenceCheck {
         }
     }
 
+    /** The general-purpose stream filters of ISO 32000-1 §7.4 and their abbreviations: what an xref stream may use. */
+    private static final Set<String> GENERAL_FILTERS = Set.of("FlateDecode", "Fl", "LZWDecode", "LZW", "ASCIIHexDecode",
+            "AHx", "ASCII85Decode", "A85", "RunLengthDecode", "RL");
+
     private static final class Checker {
         private final Input in;
         private final long length;
@@ -176,6 +182,8 @@ final class CrossReferenceCheck {
         private final Map<Long, Long> objectStreams = new HashMap<>();
         private long entries;
         private int sections;
+        /** Whether a section's entries could not be read (an xref stream filter this check does not decode). */
+        private boolean entriesUnread;
 
         Checker(Input in) {
             this.in = in;
@@ -209,14 +217,20 @@ final class CrossReferenceCheck {
             long offset = start;
             String via = "its last 'startxref'";
             boolean newest = true;
+            Ref root = null;
+            long rootSection = -1;
             while (true) {
                 if (!visited.add(offset)) {
                     throw new Damage(via + " loops back to the cross-reference section at offset " + offset);
                 }
                 Map<String, Object> dict = section(offset, via, false);
-                if (newest && !(dict.get("Root") instanceof Ref)) {
-                    throw new Damage("the " + (isStream(offset) ? "cross-reference stream" : "trailer")
-                            + " of its newest section (offset " + offset + ") has no /Root reference");
+                if (newest) {
+                    if (!(dict.get("Root") instanceof Ref r)) {
+                        throw new Damage("the " + (isStream(offset) ? "cross-reference stream" : "trailer")
+                                + " of its newest section (offset " + offset + ") has no /Root reference");
+                    }
+                    root = r;
+                    rootSection = offset;
                 }
                 newest = false;
                 Object prev = dict.get("Prev");
@@ -235,6 +249,17 @@ final class CrossReferenceCheck {
                             + ", which has no in-use cross-reference entry");
                 }
             }
+            if (!entriesUnread && !listed(root.num())) {
+                // readers cannot find the catalog: PDFBox then scans the file for one (any "N G obj" holding
+                // /Type /Catalog, even object 0), others give up
+                throw new Damage("the /Root of its newest section (offset " + rootSection + ") is " + root.num() + " "
+                        + root.gen() + " R, an object no cross-reference entry lists");
+            }
+        }
+
+        /** Whether {@code num} has an in-use or compressed entry (object 0, the free list's head, never has). */
+        private boolean listed(long num) {
+            return num > 0 && (num < BITSET_LIMIT ? superseding.get((int) num) : supersedingHigh.contains(num));
         }
 
         private boolean isStream(long offset) {
@@ -342,6 +367,7 @@ final class CrossReferenceCheck {
             List<long[]> index = index(dict, label);
             byte[] data = decode(dict, streamData(dict, afterDict, label), label);
             if (data == null) {
+                entriesUnread = true;
                 return; // a filter this check does not implement: the entries are not checked
             }
             long needed = 0;
@@ -443,8 +469,20 @@ final class CrossReferenceCheck {
             return in.read(dataStart, (int) (end - dataStart));
         }
 
-        /** @return the decoded data, or {@code null} for a filter this check does not implement */
+        /**
+         * @return the decoded data, or {@code null} for a filter this check does not implement
+         * @throws Damage for a filter that is not one of the general-purpose filters of ISO 32000-1 §7.4 (which
+         *         PDFBox and qpdf decode): no reader can read such a section's entries, PDFBox rebuilds the table
+         *         from a scan of the file and qpdf reconstructs it
+         */
         private byte[] decode(Map<String, Object> dict, byte[] raw, String label) {
+            Object filter = dict.get("Filter");
+            for (Object f : filter instanceof List<?> list ? list : filter == null ? List.of() : List.of(filter)) {
+                if (!(f instanceof Name n) || !GENERAL_FILTERS.contains(n.value())) {
+                    throw new Damage(label + " has the filter " + (f instanceof Name n ? "/" + n.value() : String.valueOf(f))
+                            + ", which PDF readers do not decode for a cross-reference stream");
+                }
+            }
             try {
                 return PdfSyntax.decode(dict, raw, MAX_INFLATED);
             } catch (Malformed e) {

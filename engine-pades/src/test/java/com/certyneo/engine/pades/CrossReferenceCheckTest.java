@@ -148,6 +148,12 @@ class CrossReferenceCheckTest {
                     f.flate = false;
                     return f.finish(f.xrefStream(4, f.rows(0, 1, 2, 3), "/Root 1 0 R", true));
                 }),
+                Arguments.of("xref stream in ASCIIHexDecode (entries not read)", (Supplier<byte[]>) () -> {
+                    Pdf f = Pdf.base();
+                    f.flate = false;
+                    f.asciiHex = true;
+                    return f.finish(f.xrefStream(4, f.rows(0, 1, 2, 3), "/Root 1 0 R", true));
+                }),
                 Arguments.of("xref stream with a /Length that misses 'endstream'", (Supplier<byte[]>) () -> {
                     Pdf f = Pdf.base();
                     f.lengthDelta = 3;
@@ -293,6 +299,21 @@ class CrossReferenceCheckTest {
                 Arguments.of("no /Root", "/Root", (Supplier<byte[]>) () -> {
                     Pdf f = Pdf.base();
                     return f.finish(f.table(f.rows(0, 1, 2, 3), "<< /Size 4 >>"));
+                }),
+                Arguments.of("a /Root no entry lists", "is 5 0 R, an object no cross-reference entry lists", (Supplier<byte[]>) () -> {
+                    Pdf f = Pdf.base();
+                    return f.finish(f.table(f.rows(0, 1, 2, 3), "<< /Size 4 /Root 5 0 R >>"));
+                }),
+                Arguments.of("/Root 0 0 R (the free list's head)", "is 0 0 R, an object no cross-reference entry lists", (Supplier<byte[]>) () -> {
+                    Pdf f = Pdf.base();
+                    f.obj(0, "<< /Type /Catalog /Pages 2 0 R >>");
+                    return f.finish(f.table(f.rows(0, 1, 2, 3), "<< /Size 4 /Root 0 0 R >>"));
+                }),
+                Arguments.of("an xref stream with a filter no reader decodes (found by fuzzing)",
+                        "has the filter /FzateDecode, which PDF readers do not decode", (Supplier<byte[]>) () -> {
+                    Pdf f = Pdf.base();
+                    f.flate = false;
+                    return f.finish(f.xrefStream(4, f.rows(0, 1, 2, 3), "/Root 1 0 R /Filter /FzateDecode", true));
                 }),
                 Arguments.of("startxref more than 1054 bytes from the end", "startxref", (Supplier<byte[]>) () -> {
                     Pdf f = Pdf.base();
@@ -537,6 +558,8 @@ class CrossReferenceCheckTest {
         final Map<Integer, Integer> offsets = new TreeMap<>();
         boolean flate = true;
         int[] rowFilters = {2};
+        /** Without {@link #flate}: the xref stream's data in ASCIIHexDecode (a filter readers decode, this check does not). */
+        boolean asciiHex;
         String entryEnd = " \n";
         int lengthDelta;
 
@@ -644,6 +667,9 @@ class CrossReferenceCheckTest {
             if (flate) {
                 stream = deflate(png(stream, 7, rowFilters));
                 dict.append(" /Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 7 >>");
+            } else if (asciiHex) {
+                stream = latin1Bytes(java.util.HexFormat.of().formatHex(stream) + ">");
+                dict.append(" /Filter /ASCIIHexDecode");
             }
             dict.append(' ').append(dictExtra).append(" /Length ").append(stream.length + lengthDelta).append(" >>");
             offsets.put(num, at);

@@ -160,6 +160,22 @@ class FuzzFindingsTest {
         assertTrue(e.getMessage().contains(", not the standard /StdCF: PDF readers disagree"), e.getMessage());
     }
 
+    /**
+     * The minimal vector with its xref stream's filter turned into {@code /FzateDecode} and its catalog's header
+     * into {@code 0 0 obj}: the cross-reference check left the entries of a filter it does not decode unchecked,
+     * PDFBox could not read them either and rebuilt the table from a scan, which found the catalog as object 0; the
+     * revision writer then refused to write object 0 (SIGNING_FAILED). A filter that is not a general-purpose one is
+     * damage now: INVALID_PDF naming it, before PDFBox reads the file.
+     */
+    @Test
+    void anXrefStreamFilterNoReaderDecodesIsAnInvalidPdf() throws IOException {
+        byte[] found = input("sign/xref-stream-filter-no-reader-decodes.pdf");
+        SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> sign(found));
+        assertEquals(ErrorCode.INVALID_PDF, e.code(), e.toString());
+        assertTrue(e.getMessage().contains("has the filter /FzateDecode, which PDF readers do not decode for a "
+                + "cross-reference stream"), e.getMessage());
+    }
+
     private static void sign(byte[] pdf) {
         engine.sign(SignRequest.builder().document(DocumentSource.of(pdf, "in.pdf"))
                 .output(DocumentTarget.of(new ByteArrayOutputStream())).signer(Signer.parse("Fuzz Tester <fuzz@example.com>"))
