@@ -127,6 +127,9 @@ final class RevisionWriter implements Closeable {
             throw PdfInputs.encrypted(name, null);
         }
         this.encryption = RevisionEncryption.of(document, name);
+        if (trailer.getItem(COSName.ROOT) instanceof COSObject root && root.getKey() != null && root.getKey().getNumber() == 0) {
+            throw objectZero("its catalog");
+        }
         Input in = original.input();
         this.previous = lastStartxref(in, name);
         if (cos.getStartXref() != previous) {
@@ -333,6 +336,7 @@ final class RevisionWriter implements Closeable {
      * Writes a changed object of the original again, under {@code key}.
      *
      * @throws IllegalArgumentException when {@code key} is not below the original's size
+     * @throws SignatureEngineException INVALID_PDF when {@code key} is object 0 (a repaired load's)
      */
     void update(COSObjectKey key, COSBase object) {
         requireOpen();
@@ -347,11 +351,25 @@ final class RevisionWriter implements Closeable {
             }
             return; // a new object is written anyway
         }
-        if (key.getNumber() <= 0 || key.getNumber() >= originalSize) {
+        if (key.getNumber() == 0) {
+            throw objectZero("object " + key.getNumber() + " " + key.getGeneration() + ", which this operation has to write again,");
+        }
+        if (key.getNumber() < 0 || key.getNumber() >= originalSize) {
             throw new IllegalArgumentException("object " + key + " is not an object of the original (size "
                     + originalSize + ")");
         }
         objects.put(key.getNumber(), new Pending(key, body, false));
+    }
+
+    /**
+     * The refusal of a document whose PDFBox load holds an object numbered 0, the head of the free list that no
+     * object may be (ISO 32000-1 §7.5.4): only a scan of the file finds such a "0 G obj" (PDFBox's repair of a chain
+     * it could not read), strict readers never do, and no revision can refer to it.
+     */
+    private SignatureEngineException objectZero(String what) {
+        return new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is damaged: " + what + " is numbered 0"
+                + " (object 0 is the head of the free list; PDFBox found it only by scanning the file)",
+                "Repair it first, for example with: qpdf '" + name + "' repaired.pdf - then sign the repaired file.", null);
     }
 
     /** @return whether object {@code number} is written in this revision */

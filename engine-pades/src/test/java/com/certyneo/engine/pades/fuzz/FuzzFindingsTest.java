@@ -176,6 +176,32 @@ class FuzzFindingsTest {
                 + "cross-reference stream"), e.getMessage());
     }
 
+    /**
+     * A mangled linearized file (its final {@code %%EOF} reads {@code %%EMF}, its sections repeated and damaged) that
+     * PDFBox opens only by rebuilding its trailer from a scan of the file, which found the catalog as "0 8 obj": the
+     * revision writer refused to write object 0 as an engine error (SIGNING_FAILED). Object 0 is the head of the free
+     * list, never an object; a load that holds one as the catalog, or as any object to write again, is INVALID_PDF
+     * now, with the repair, in the sandbox (after the mark) and in production alike.
+     */
+    @Test
+    void aCatalogThatOnlyARepairFindsAsObjectZeroIsAnInvalidPdf() throws IOException {
+        byte[] found = input("sign/catalog-found-as-object-zero-by-repair.pdf");
+        com.certyneo.testvectors.TestPki pki = com.certyneo.testvectors.TestPki.create();
+        com.certyneo.testvectors.TestPki.Credential seal = pki.goodSigner();
+        try (PadesSignatureEngine production = PadesSignatureEngine.builder()
+                .sealKey(com.certyneo.engine.spi.SigningKey.of(seal.key(), seal.chain())).trustAnchor(pki.root()).build()) {
+            for (PadesSignatureEngine signing : java.util.List.of(engine, production)) { // with the mark, and without
+                SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> signing.sign(SignRequest.builder()
+                        .document(DocumentSource.of(found, "in.pdf")).output(DocumentTarget.of(new ByteArrayOutputStream()))
+                        .signer(Signer.parse("Fuzz Tester <fuzz@example.com>")).level(SignatureLevel.SES)
+                        .profile(PadesProfile.B_B).build()));
+                assertEquals(ErrorCode.INVALID_PDF, e.code(), e.toString());
+                assertTrue(e.getMessage().contains("is numbered 0 (object 0 is the head of the free list"), e.getMessage());
+                assertTrue(e.hint().contains("qpdf"), e.hint());
+            }
+        }
+    }
+
     private static void sign(byte[] pdf) {
         engine.sign(SignRequest.builder().document(DocumentSource.of(pdf, "in.pdf"))
                 .output(DocumentTarget.of(new ByteArrayOutputStream())).signer(Signer.parse("Fuzz Tester <fuzz@example.com>"))
