@@ -218,7 +218,6 @@ final class CrossReferenceCheck {
             String via = "its last 'startxref'";
             boolean newest = true;
             Ref root = null;
-            long rootSection = -1;
             while (true) {
                 if (!visited.add(offset)) {
                     throw new Damage(via + " loops back to the cross-reference section at offset " + offset);
@@ -230,7 +229,6 @@ final class CrossReferenceCheck {
                                 + " of its newest section (offset " + offset + ") has no /Root reference");
                     }
                     root = r;
-                    rootSection = offset;
                 }
                 newest = false;
                 Object prev = dict.get("Prev");
@@ -252,7 +250,7 @@ final class CrossReferenceCheck {
             if (!entriesUnread && !listed(root.num())) {
                 // readers cannot find the catalog: PDFBox then scans the file for one (any "N G obj" holding
                 // /Type /Catalog, even object 0), others give up
-                throw new Damage("the /Root of its newest section (offset " + rootSection + ") is " + root.num() + " "
+                throw new Damage("the /Root of its newest section (offset " + start + ") is " + root.num() + " "
                         + root.gen() + " R, an object no cross-reference entry lists");
             }
         }
@@ -476,8 +474,7 @@ final class CrossReferenceCheck {
          *         from a scan of the file and qpdf reconstructs it
          */
         private byte[] decode(Map<String, Object> dict, byte[] raw, String label) {
-            Object filter = dict.get("Filter");
-            for (Object f : filter instanceof List<?> list ? list : filter == null ? List.of() : List.of(filter)) {
+            for (Object f : PdfSyntax.asList(dict.get("Filter"))) {
                 if (!(f instanceof Name n) || !GENERAL_FILTERS.contains(n.value())) {
                     throw new Damage(label + " has the filter " + (f instanceof Name n ? "/" + n.value() : String.valueOf(f))
                             + ", which PDF readers do not decode for a cross-reference stream");

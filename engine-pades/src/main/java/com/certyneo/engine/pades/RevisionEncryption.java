@@ -37,7 +37,14 @@ final class RevisionEncryption {
 
     /** How one kind of value (strings, streams) is encrypted. */
     private enum Method {
-        NONE, RC4, AES_128, AES_256
+        NONE("None"), RC4("V2"), AES_128("AESV2"), AES_256("AESV3");
+
+        /** The /CFM name of this method. */
+        final String cfm;
+
+        Method(String cfm) {
+            this.cfm = cfm;
+        }
     }
 
     private final byte[] fileKey;
@@ -82,7 +89,7 @@ final class RevisionEncryption {
             strings = Method.RC4;
             streams = Method.RC4;
         }
-        requireConsistent(encryption, version, key, strings, streams, name);
+        requireConsistent(version, key, strings, streams, name);
         return new RevisionEncryption(key.clone(), strings, streams, encryption.isEncryptMetaData());
     }
 
@@ -94,16 +101,15 @@ final class RevisionEncryption {
      * by the method), so no revision the engine adds could read alike everywhere: a signature dictionary's /M and /T
      * would decrypt to noise in some of them.
      */
-    private static void requireConsistent(PDEncryption encryption, int version, byte[] key, Method strings,
-                                          Method streams, String name) {
+    private static void requireConsistent(int version, byte[] key, Method strings, Method streams, String name) {
         boolean v5 = version == 5;
         String contradiction = null;
         if (v5 ? key.length != 32 : key.length < 5 || key.length > 16) { // 40 to 128 bits below /V 5 (/Length)
             contradiction = "/V " + version + " with a " + key.length + "-byte file key";
         } else if (!consistent(strings, v5)) {
-            contradiction = "/V " + version + " with /CFM /" + cfm(encryption, encryption.getStringFilterName()) + " for strings";
+            contradiction = "/V " + version + " with /CFM /" + strings.cfm + " for strings";
         } else if (!consistent(streams, v5)) {
-            contradiction = "/V " + version + " with /CFM /" + cfm(encryption, encryption.getStreamFilterName()) + " for streams";
+            contradiction = "/V " + version + " with /CFM /" + streams.cfm + " for streams";
         } else if ((strings == Method.AES_128 || streams == Method.AES_128) && key.length != 16) {
             contradiction = "/CFM /AESV2 with a " + key.length + "-byte file key"; // AES-128 needs 16 bytes
         }
@@ -118,12 +124,6 @@ final class RevisionEncryption {
     /** Whether {@code method} is one the dictionary's version allows: AESV3 exactly with /V 5. */
     private static boolean consistent(Method method, boolean v5) {
         return method == Method.NONE || (method == Method.AES_256) == v5;
-    }
-
-    private static String cfm(PDEncryption encryption, COSName filter) {
-        PDCryptFilterDictionary crypt = filter == null ? null : encryption.getCryptFilterDictionary(filter);
-        COSName cfm = crypt == null ? null : crypt.getCryptFilterMethod();
-        return cfm == null ? "None" : cfm.getName();
     }
 
     /**

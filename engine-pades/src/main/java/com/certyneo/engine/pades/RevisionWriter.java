@@ -352,7 +352,7 @@ final class RevisionWriter implements Closeable {
             return; // a new object is written anyway
         }
         if (key.getNumber() == 0) {
-            throw objectZero("object " + key.getNumber() + " " + key.getGeneration() + ", which this operation has to write again,");
+            throw objectZero("object 0 " + key.getGeneration() + ", which this operation has to write again,");
         }
         if (key.getNumber() < 0 || key.getNumber() >= originalSize) {
             throw new IllegalArgumentException("object " + key + " is not an object of the original (size "
