@@ -7,6 +7,8 @@ import com.certyneo.engine.SignatureEngineException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -76,10 +78,13 @@ final class Budget {
     private final ResourceLimits limits;
     private final long deadline;
     private final AtomicInteger state = new AtomicInteger(RUNNING);
+    /** Whether the work runs on the caller's thread ({@link #run(String, ResourceLimits, boolean, Supplier)}). */
+    private final boolean onCallerThread;
 
-    private Budget(String name, ResourceLimits limits) {
+    private Budget(String name, ResourceLimits limits, boolean onCallerThread) {
         this.name = name;
         this.limits = limits;
+        this.onCallerThread = onCallerThread;
         long nanos;
         try {
             nanos = limits.timePerDocument().toNanos();
@@ -150,7 +155,32 @@ final class Budget {
      *                                  {@code work} threw
      */
     static <T> T run(String name, ResourceLimits limits, Supplier<T> work) {
-        Budget budget = new Budget(name, limits);
+        return run(name, limits, false, work);
+    }
+
+    /**
+     * Runs {@code work} within the time limit of {@code limits}, on a worker thread ({@link #run(String,
+     * ResourceLimits, Supplier)}) or, with {@code onCallerThread}, on the calling thread itself.
+     *
+     * <p>On the calling thread the hand-off is saved: the worker's wake-up, which on the project's 2-core VM took
+     * 0.03 ms at the median but about 1 ms for one hand-off in ten when two callers signed at once (the scheduler
+     * leaves a woken thread queued behind a running one), so that two threads signed only 1.5 times as fast as one
+     * (2.0 times on their own threads). The deadline is then enforced by the same check points and by an
+     * interrupt of the calling thread at the deadline, but work stuck inside one library call answers the caller
+     * only when that call returns: for callers that bound their requests themselves.
+     *
+     * @param name           the document name, for messages
+     * @param onCallerThread whether the work runs on the calling thread
+     * @return what {@code work} returned
+     * @throws SignatureEngineException {@link ErrorCode#RESOURCE_LIMIT} when the time is up (or the calling
+     *                                  thread is interrupted, or the work ran out of heap); otherwise what
+     *                                  {@code work} threw
+     */
+    static <T> T run(String name, ResourceLimits limits, boolean onCallerThread, Supplier<T> work) {
+        Budget budget = new Budget(name, limits, onCallerThread);
+        if (onCallerThread) {
+            return budget.runHere(work);
+        }
         Outcome<T> outcome = new Outcome<>();
         java.util.Map<String, String> logContext = org.slf4j.MDC.getCopyOfContextMap(); // the caller's, for the logs
         ClassLoader callerLoader = Thread.currentThread().getContextClassLoader(); // DSS finds PDFBox through it
@@ -205,6 +235,66 @@ final class Budget {
             }
         }
         return budget.outcome(outcome);
+    }
+
+    /** {@link #run(String, ResourceLimits, boolean, Supplier)} on the calling thread. */
+    private <T> T runHere(Supplier<T> work) {
+        Thread self = Thread.currentThread();
+        if (self.isInterrupted()) { // as a worker's caller would: the interrupt is kept for the caller
+            state.set(CANCELLED);
+            throw cancelled(null);
+        }
+        Outcome<T> outcome = new Outcome<>();
+        outcome.worker = self;
+        ScheduledFuture<?> alarm = Alarms.EXECUTOR.schedule(() -> {
+            if (state.compareAndSet(RUNNING, EXPIRED)) { // never once the output is being written
+                synchronized (outcome) {
+                    if (outcome.worker != null) {
+                        outcome.stopped = true;
+                        outcome.worker.interrupt(); // blocking reads and waits end; check points throw
+                    }
+                }
+            }
+        }, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        Budget outer = CURRENT.get();
+        CURRENT.set(this);
+        try {
+            outcome.value = work.get();
+        } catch (Throwable t) { // translated below, as a worker's failure is
+            outcome.failure = t;
+        } finally {
+            alarm.cancel(false);
+            if (outer == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(outer);
+            }
+            synchronized (outcome) {
+                outcome.worker = null;
+                if (outcome.stopped) {
+                    Thread.interrupted(); // the alarm's interrupt is not the caller's
+                }
+            }
+        }
+        if (outcome.failure != null && self.isInterrupted() && state.compareAndSet(RUNNING, CANCELLED)) {
+            throw cancelled(outcome.failure); // the caller's own interrupt stopped the work; it is kept
+        }
+        return outcome(outcome);
+    }
+
+    /** The deadlines of work on callers' threads: one daemon thread, started on first use. */
+    private static final class Alarms {
+        static final ScheduledThreadPoolExecutor EXECUTOR = executor();
+
+        private static ScheduledThreadPoolExecutor executor() {
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
+                Thread thread = new Thread(null, task, "certyneo-deadlines", 0, false);
+                thread.setDaemon(true);
+                return thread;
+            });
+            executor.setRemoveOnCancelPolicy(true); // a finished operation leaves nothing queued for its 60 s
+            return executor;
+        }
     }
 
     private <T> T outcome(Outcome<T> outcome) {
@@ -274,6 +364,10 @@ final class Budget {
         int now = state.get();
         if (now == COMMITTED) {
             return;
+        }
+        if (now == RUNNING && onCallerThread && Thread.currentThread().isInterrupted()) {
+            state.compareAndSet(RUNNING, CANCELLED); // the caller's own interrupt (the alarm's sets EXPIRED first)
+            now = state.get();
         }
         if (now == RUNNING && System.nanoTime() - deadline >= 0) {
             state.compareAndSet(RUNNING, EXPIRED);

@@ -245,7 +245,10 @@ class ResourceLimitsTest {
             PadesSignatureEngine memory = PadesSignatureEngine.builder().sandbox(home).limits(tiny).build();
             PadesSignatureEngine disk = PadesSignatureEngine.builder().sandbox(home).limits(tiny).largeDocumentThreshold(0)
                     .temporaryDirectory(work).build();
-            for (PadesSignatureEngine engine : List.of(memory, disk)) {
+            PadesSignatureEngine memoryHere = PadesSignatureEngine.builder().sandbox(home).limits(tiny).onCallerThread(true).build();
+            PadesSignatureEngine diskHere = PadesSignatureEngine.builder().sandbox(home).limits(tiny).largeDocumentThreshold(0)
+                    .temporaryDirectory(work).onCallerThread(true).build();
+            for (PadesSignatureEngine engine : List.of(memory, disk, memoryHere, diskHere)) {
                 SignatureEngineException e = assertThrows(SignatureEngineException.class,
                         () -> engine.sign(aes(DocumentSource.of(in), DocumentTarget.of(out))));
                 assertTimeLimit(e, "large.pdf", Budget.describe(limit));
@@ -254,6 +257,7 @@ class ResourceLimitsTest {
                 SignatureEngineException v = assertThrows(SignatureEngineException.class,
                         () -> engine.validate(DocumentSource.of(bytes, "large.pdf"), ValidationOptions.sandbox()));
                 assertTimeLimit(v, "large.pdf", Budget.describe(limit));
+                assertFalse(Thread.interrupted(), "no interrupt of the deadline is left on the caller's thread");
             }
         }
     }
@@ -396,6 +400,125 @@ class ResourceLimitsTest {
         assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
         assertEquals(ErrorCode.RESOURCE_LIMIT, e.code());
         assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+    }
+
+    // On the caller's thread (PadesSignatureEngine.Builder#onCallerThread)
+
+    @Test
+    void onTheCallersThreadTheWorkRunsThereWithItsLimitsAndLeavesNothingBehind() {
+        Thread caller = Thread.currentThread();
+        assertEquals(caller + " 7", Budget.run("x.pdf", ResourceLimits.defaults().withMaxObjects(7), true,
+                () -> Thread.currentThread() + " " + Budget.limits().maxObjects()));
+        assertEquals(ResourceLimits.defaults(), Budget.limits(), "the budget ends with the work");
+        // an operation inside an operation (the audit trail seals through the engine): the outer budget comes back
+        assertEquals("3 5 3", Budget.run("outer.pdf", ResourceLimits.defaults().withMaxObjects(3), true,
+                () -> Budget.limits().maxObjects() + " " + Budget.run("inner.pdf", ResourceLimits.defaults().withMaxObjects(5),
+                        true, () -> Budget.limits().maxObjects()) + " " + Budget.limits().maxObjects()));
+        SignatureEngineException invalid = new SignatureEngineException(ErrorCode.INVALID_PDF, "bad", "fix");
+        assertTrue(invalid == assertThrows(SignatureEngineException.class,
+                () -> Budget.run("x.pdf", ResourceLimits.defaults(), true, () -> {
+                    throw invalid;
+                })));
+    }
+
+    @Test
+    void onTheCallersThreadCheckPointsStopTheWorkAtTheDeadline() {
+        AtomicBoolean stopped = new AtomicBoolean();
+        SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> Budget.run("loop.pdf",
+                ResourceLimits.defaults().withTimePerDocument(Duration.ofMillis(50)), true, () -> {
+                    try {
+                        while (true) {
+                            Budget.check();
+                            Thread.onSpinWait();
+                        }
+                    } finally {
+                        stopped.set(true);
+                    }
+                }));
+        assertTimeLimit(e, "loop.pdf", "50 ms");
+        assertTrue(stopped.get());
+        assertFalse(Thread.interrupted(), "the deadline's interrupt is not left to the caller");
+    }
+
+    /** A blocking wait with no check point (a slow time-stamp authority, say) ends at the deadline: interrupted. */
+    @Test
+    void onTheCallersThreadABlockingWaitIsInterruptedAtTheDeadline() {
+        long start = System.nanoTime();
+        SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> Budget.run("slow.pdf",
+                ResourceLimits.defaults().withTimePerDocument(Duration.ofMillis(100)), true, () -> {
+                    try {
+                        Thread.sleep(10_000);
+                        return "late";
+                    } catch (InterruptedException interrupted) {
+                        throw new IllegalStateException("the time-stamp request was interrupted", interrupted);
+                    }
+                }));
+        assertTimeLimit(e, "slow.pdf", "100 ms");
+        assertTrue(e.getCause() instanceof IllegalStateException, String.valueOf(e.getCause()));
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(5).toNanos(), "answered at the deadline, not after the wait");
+        assertFalse(Thread.interrupted(), "the deadline's interrupt is not left to the caller");
+        // and work committed before the deadline completes past it, uninterrupted
+        assertEquals("written", Budget.run("writing.pdf", ResourceLimits.defaults().withTimePerDocument(Duration.ofMillis(300)),
+                true, () -> {
+                    Budget.commit();
+                    try {
+                        Thread.sleep(600);
+                    } catch (InterruptedException interrupted) {
+                        return "interrupted while writing";
+                    }
+                    Budget.check(); // no effect once committed
+                    return "written";
+                }));
+    }
+
+    @Test
+    void onTheCallersThreadTheCallersInterruptCancelsTheWorkAndIsKept() {
+        Thread.currentThread().interrupt();
+        AtomicBoolean ran = new AtomicBoolean();
+        SignatureEngineException before = assertThrows(SignatureEngineException.class,
+                () -> Budget.run("x.pdf", ResourceLimits.defaults(), true, () -> {
+                    ran.set(true);
+                    return "ran";
+                }));
+        assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+        assertFalse(ran.get(), "an interrupted caller's work does not start");
+        assertEquals(ErrorCode.RESOURCE_LIMIT, before.code());
+        assertTrue(before.getMessage().contains("interrupted"), before.getMessage());
+        // interrupted while it runs (the caller's framework cancels the request): a check point stops it
+        SignatureEngineException during = assertThrows(SignatureEngineException.class,
+                () -> Budget.run("x.pdf", ResourceLimits.defaults(), true, () -> {
+                    Thread.currentThread().interrupt();
+                    Budget.check();
+                    return "not stopped";
+                }));
+        assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+        assertEquals(ErrorCode.RESOURCE_LIMIT, during.code());
+        assertTrue(during.getMessage().contains("interrupted"), during.getMessage());
+        // or a blocking wait that it ends
+        SignatureEngineException waiting = assertThrows(SignatureEngineException.class,
+                () -> Budget.run("x.pdf", ResourceLimits.defaults(), true, () -> {
+                    Thread.currentThread().interrupt();
+                    try {
+                        Thread.sleep(10_000);
+                        return "slept";
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt(); // as well-behaved library code restores it
+                        throw new IllegalStateException("interrupted", interrupted);
+                    }
+                }));
+        assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+        assertTrue(waiting.getMessage().contains("cancelled"), waiting.getMessage());
+    }
+
+    /** An engine on the caller's thread signs as one with workers does, and its output validates. */
+    @Test
+    void anEngineOnTheCallersThreadSignsAndValidates() {
+        PadesSignatureEngine here = PadesSignatureEngine.builder().sandbox(home).onCallerThread(true).build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        here.sign(aes(DocumentSource.of(SamplePdfs.multiPage(1), "one.pdf"), DocumentTarget.of(out)));
+        ValidationReport report = here.validate(DocumentSource.of(out.toByteArray(), "one.pdf"), ValidationOptions.sandbox());
+        assertTrue(report.allPassed(), report.toString());
+        assertFalse(Thread.currentThread().isInterrupted());
     }
 
     // ---------------------------------------------------------------------------------------------------
