@@ -93,16 +93,19 @@ public final class PipelineBenchmark {
 
     private static final Path BENCH = Path.of("target", "bench");
     private static final long MB = 1024L * 1024;
+    /** Runs per block of {@link #warmUntilSteady}. */
+    private static final int STEADY_BLOCK = 25;
     private static final long LARGE_THRESHOLD = 32 * MB; // raw DSS: where an integrator would switch to temporary files
 
     /** Iteration counts of one mode. */
     private record Mode(String name, boolean full, int globalWarmup, int smallWarmup, int smallRuns, int largeWarmup,
                         int largeRuns, int hugeRuns, int checkpointRuns, int validateOneWarmup, int validateOneRuns,
-                        int validateManyRuns, int threadMillis, int threadTrials, int aesWarmup, int aesRuns) {
+                        int validateManyRuns, int threadMillis, int threadTrials, int aesWarmup, int aesRuns,
+                        double steadySeconds) {
         static Mode of(String name) {
             return switch (name) {
-                case "quick" -> new Mode("quick", false, 20, 10, 40, 5, 7, 0, 7, 5, 15, 3, 1500, 3, 10, 30);
-                case "full" -> new Mode("full", true, 60, 100, 250, 2, 9, 5, 9, 20, 50, 3, 4000, 5, 60, 200);
+                case "quick" -> new Mode("quick", false, 20, 10, 40, 5, 7, 0, 7, 5, 15, 3, 1500, 3, 10, 30, 5);
+                case "full" -> new Mode("full", true, 60, 100, 250, 2, 9, 5, 9, 20, 50, 3, 4000, 5, 60, 200, 12);
                 default -> throw new IllegalArgumentException("mode must be quick or full, not " + name);
             };
         }
@@ -117,6 +120,8 @@ public final class PipelineBenchmark {
     private final ProductionFixture fixture;
     private final OfflineRevocation revocation;
     private final PadesSignatureEngine production;
+    /** {@link #production} with {@code onCallerThread(true)}: no hand-off to a worker thread. */
+    private final PadesSignatureEngine productionHere;
     private final PadesSignatureEngine sandbox;
     private final PadesSignatureEngine verifier;
     private final AllocationCounter allocations = new AllocationCounter();
@@ -129,6 +134,8 @@ public final class PipelineBenchmark {
         this.revocation = OfflineRevocation.signedBy(fixture.rootKey(), fixture.root());
         this.production = PadesSignatureEngine.builder().sealKey(fixture.sealKey()).timestampSource(fixture.tsa())
                 .trustAnchor(fixture.root()).revocationSource(revocation).build();
+        this.productionHere = PadesSignatureEngine.builder().sealKey(fixture.sealKey()).timestampSource(fixture.tsa())
+                .trustAnchor(fixture.root()).revocationSource(revocation).onCallerThread(true).build();
         this.sandbox = PadesSignatureEngine.sandbox(BENCH.resolve("sandbox-home"));
         this.verifier = PadesSignatureEngine.builder().build(); // a pure validator: trust anchors come with each call
     }
@@ -281,6 +288,48 @@ public final class PipelineBenchmark {
         }
         System.out.printf("warm-up   %d rounds of floor/raw/engine/sandbox at B-B..B-LTA + validation, %.1f s%n",
                 mode.globalWarmup(), (System.nanoTime() - t0) / 1e9);
+        // A few hundred signatures leave much of the engine's code interpreted or at C1 (a 1-page signature took
+        // 2-3x its steady time after them), while the floor's few methods are compiled at once: measured then,
+        // the engine/floor ratio says more about the JIT than about the engine. Every implementation first runs
+        // alone for a fixed time, as in JMH's warm-up iterations; the 'steady' line says where each one ended.
+        List<String> steady = new ArrayList<>();
+        for (PadesProfile profile : List.of(PadesProfile.B_T, PadesProfile.B_LTA)) {
+            steady.add(warmUntilSteady("floor " + profile, () -> floor(pdf, profile)));
+            steady.add(warmUntilSteady("raw " + profile, () -> raw(pdf, profile)));
+            steady.add(warmUntilSteady("engine " + profile, () -> engine(production, pdf, profile, SignatureLevel.SES, seal())));
+        }
+        int[] n = {0};
+        steady.add(warmUntilSteady("sandbox B-LT", () -> engine(sandbox, pdf, PadesProfile.B_LT, SignatureLevel.AES, person(++n[0]))));
+        System.out.printf("steady    %s%n", String.join("; ", steady));
+    }
+
+    /**
+     * Runs {@code op} for {@link Mode#steadySeconds} (JMH-style time-boxed warm-up: a convergence test stopped too
+     * early, on the plateaus between compilations) in blocks of {@link #STEADY_BLOCK}, and says whether the medians
+     * of the last three blocks lie within 5 % of their mean.
+     *
+     * @return what it took, for the report: runs, seconds, the last block's median and whether it settled
+     */
+    private String warmUntilSteady(String label, Op op) throws Exception {
+        long start = System.nanoTime();
+        long end = start + (long) (mode.steadySeconds() * 1e9);
+        List<Double> medians = new ArrayList<>();
+        int runs = 0;
+        while (System.nanoTime() < end || medians.size() < 3) {
+            long[] block = new long[STEADY_BLOCK];
+            for (int i = 0; i < STEADY_BLOCK; i++) {
+                long t = System.nanoTime();
+                op.run();
+                block[i] = System.nanoTime() - t;
+            }
+            runs += STEADY_BLOCK;
+            medians.add(Stats.of(block).median);
+        }
+        int k = medians.size();
+        double mean = (medians.get(k - 1) + medians.get(k - 2) + medians.get(k - 3)) / 3;
+        boolean settled = medians.subList(k - 3, k).stream().allMatch(m -> Math.abs(m - mean) <= 0.05 * mean);
+        return String.format(Locale.ROOT, "%s %d runs %.1f s -> %.2f ms%s", label, runs, (System.nanoTime() - start) / 1e9,
+                medians.get(k - 1), settled ? "" : " (not settled)");
     }
 
     // ------------------------------------------------------------------------------------------ the three signers
@@ -512,13 +561,24 @@ public final class PipelineBenchmark {
             Chain prod = withProduction ? (pdf, n) -> engine(production, pdf, profile, SignatureLevel.SES, seal()).toByteArray() : null;
             Chain aes = withSandbox ? (pdf, n) -> engine(sandbox, pdf, profile, SignatureLevel.AES, person(n)).toByteArray() : null;
             Chain[] chains = {floor, raw, prod, aes};
-            // warm-up of this profile's multi-signature code paths: a short unmeasured chain per implementation
-            for (Chain chain : chains) {
+            // warm-up of this profile's multi-signature code paths: a short unmeasured chain per implementation, then
+            // its last document signed again until steady (the code that walks earlier signatures runs compiled)
+            List<String> steady = new ArrayList<>();
+            String[] labels = {"floor", "raw", "production", "sandbox"};
+            for (int k = 0; k < chains.length; k++) {
+                Chain chain = chains[k];
+                if (chain == null) {
+                    continue;
+                }
                 byte[] doc = start;
-                for (int n = 1; chain != null && n <= (mode.full() ? 8 : 5); n++) {
+                int length = mode.full() ? 8 : 5;
+                for (int n = 1; n <= length; n++) {
                     doc = chain.sign(doc, n);
                 }
+                byte[] warm = doc;
+                steady.add(warmUntilSteady(labels[k] + " #" + (length + 1), () -> chain.sign(warm, length + 1)));
             }
+            System.out.printf("steady    %s: %s%n", profile, String.join("; ", steady));
             byte[][] docs = {start, start, start, start};
             Map<Integer, Stats[]> wall = new LinkedHashMap<>();
             Map<Integer, Stats[]> cpu = new LinkedHashMap<>();
@@ -588,7 +648,8 @@ public final class PipelineBenchmark {
                 + "x (#1: " + 5 * mode.checkpointRuns() + "x) per implementation, interleaved; other positions once; the floor "
                 + "signs the production chain's document of each position (the sandbox's where there is none), so that its growth "
                 + "is what hashing and copying the longer document costs any signer; an unmeasured "
-                + (mode.full() ? 8 : 5) + "-signature chain per implementation warms each profile up first. 'engine thread cpu' = "
+                + (mode.full() ? 8 : 5) + "-signature chain per implementation, then its last document signed again until "
+                + "steady (the 'steady' line above), warms each profile up first. 'engine thread cpu' = "
                 + "median CPU ms of the threads that sign (the caller's and the engine's workers, ns clocks; GC and JIT threads "
                 + "excluded), and cpu/1st its ratio: what the engine itself computes, hardly moved by other processes taking "
                 + "the cores, unlike wall time (the verdict stays on wall time). Raw DSS = production key, same TSA and OCSP" + (mode.full() ? "" : " (full mode only)")
@@ -759,6 +820,7 @@ public final class PipelineBenchmark {
         ops.put("floor", () -> floor(pdf, profile));
         ops.put("raw DSS 6.2", () -> raw(pdf, profile));
         ops.put("engine", () -> engine(production, pdf, profile, SignatureLevel.SES, seal()));
+        ops.put("engine, caller thread", () -> engine(productionHere, pdf, profile, SignatureLevel.SES, seal()));
         int millis = mode.threadMillis();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         for (Op op : ops.values()) { // warm-up of one and of two threads at a time (the JIT sees both)
@@ -788,7 +850,7 @@ public final class PipelineBenchmark {
             double one = median(Arrays.stream(trials).mapToDouble(a -> a[0]).toArray());
             double two = median(Arrays.stream(trials).mapToDouble(a -> a[1]).toArray());
             double ratio = ratios[ratios.length / 2];
-            boolean isEngine = r.getKey().equals("engine");
+            boolean isEngine = r.getKey().startsWith("engine");
             table.row(r.getKey(), String.format(Locale.ROOT, "%.1f", one), String.format(Locale.ROOT, "%.1f", two),
                     x(ratio) + " (" + Arrays.stream(ratios).mapToObj(v -> String.format(Locale.ROOT, "%.2f", v))
                             .reduce((a, b) -> a + " " + b).orElse("") + ")",
@@ -797,7 +859,9 @@ public final class PipelineBenchmark {
         table.note(mode.threadTrials() + " trials of " + millis + " ms per thread count (each thread signs until the time is up; "
                 + "signatures/s = all threads' signatures over the time until the last one finished), after a warm-up of "
                 + "one and two threads per case; 1T and 2T alternated; ratio = median of per-trial ratios. Floor and raw DSS show what this "
-                + "machine gives a second thread right now (other processes share the 2 cores); all three share one in-process TSA");
+                + "machine gives a second thread right now (other processes share the 2 cores); all share one in-process TSA. 'engine' "
+                + "= the default (each operation on an engine worker thread, answered at the deadline whatever the work does), "
+                + "'engine, caller thread' = the same engine configuration with onCallerThread(true) (no hand-off)");
         table.print();
     }
 
