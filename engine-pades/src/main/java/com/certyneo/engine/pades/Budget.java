@@ -38,6 +38,10 @@ import java.util.function.Supplier;
  * background until that call returns; it is bounded by the object limit and by the rendering guard
  * ({@link RenderingGuard}), which keeps the known unbounded cases away from the libraries.
  *
+ * <p>An engine built with {@code onCallerThread(true)} runs the work on the caller's thread instead
+ * ({@link #run(String, ResourceLimits, boolean, Supplier)}): the same check points, and an interrupt of that thread
+ * at the deadline, stop it; work stuck inside one library call then answers when the call returns.
+ *
  * <p>The limits of the operation running on the current thread are {@link #limits()}; code without a
  * budget (tests calling package internals directly) sees the default limits and no deadline.
  */
@@ -290,6 +294,7 @@ final class Budget {
             ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
                 Thread thread = new Thread(null, task, "certyneo-deadlines", 0, false);
                 thread.setDaemon(true);
+                thread.setContextClassLoader(Budget.class.getClassLoader()); // not the first caller's (an app's)
                 return thread;
             });
             executor.setRemoveOnCancelPolicy(true); // a finished operation leaves nothing queued for its 60 s

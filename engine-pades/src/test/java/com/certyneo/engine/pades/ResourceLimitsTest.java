@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -262,11 +263,13 @@ class ResourceLimitsTest {
         }
     }
 
-    @Test
-    void workThatChecksItsBudgetStopsAtTheDeadline() {
+    /** On a worker thread and on the caller's ({@link PadesSignatureEngine.Builder#onCallerThread}). */
+    @ParameterizedTest(name = "on the caller''s thread: {0}")
+    @ValueSource(booleans = {false, true})
+    void workThatChecksItsBudgetStopsAtTheDeadline(boolean onCallerThread) {
         AtomicBoolean stopped = new AtomicBoolean();
         SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> Budget.run("loop.pdf",
-                ResourceLimits.defaults().withTimePerDocument(Duration.ofMillis(50)), () -> {
+                ResourceLimits.defaults().withTimePerDocument(Duration.ofMillis(50)), onCallerThread, () -> {
                     try {
                         while (true) {
                             Budget.check();
@@ -278,6 +281,7 @@ class ResourceLimitsTest {
                 }));
         assertTimeLimit(e, "loop.pdf", "50 ms");
         assertTrue(stopped.get(), "the work stopped at its check point, before the caller was answered");
+        assertFalse(Thread.interrupted(), "the deadline's interrupt is not left to the caller");
     }
 
     @Test
@@ -419,25 +423,6 @@ class ResourceLimitsTest {
                 () -> Budget.run("x.pdf", ResourceLimits.defaults(), true, () -> {
                     throw invalid;
                 })));
-    }
-
-    @Test
-    void onTheCallersThreadCheckPointsStopTheWorkAtTheDeadline() {
-        AtomicBoolean stopped = new AtomicBoolean();
-        SignatureEngineException e = assertThrows(SignatureEngineException.class, () -> Budget.run("loop.pdf",
-                ResourceLimits.defaults().withTimePerDocument(Duration.ofMillis(50)), true, () -> {
-                    try {
-                        while (true) {
-                            Budget.check();
-                            Thread.onSpinWait();
-                        }
-                    } finally {
-                        stopped.set(true);
-                    }
-                }));
-        assertTimeLimit(e, "loop.pdf", "50 ms");
-        assertTrue(stopped.get());
-        assertFalse(Thread.interrupted(), "the deadline's interrupt is not left to the caller");
     }
 
     /** A blocking wait with no check point (a slow time-stamp authority, say) ends at the deadline: interrupted. */
