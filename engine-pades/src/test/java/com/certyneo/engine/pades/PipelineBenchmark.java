@@ -93,15 +93,15 @@ public final class PipelineBenchmark {
 
     private static final Path BENCH = Path.of("target", "bench");
     private static final long MB = 1024L * 1024;
-    /** Runs per block of {@link #warmUntilSteady}. */
-    private static final int STEADY_BLOCK = 25;
+    /** Runs per block of {@link #timedWarmUp}. */
+    private static final int WARM_BLOCK = 25;
     private static final long LARGE_THRESHOLD = 32 * MB; // raw DSS: where an integrator would switch to temporary files
 
     /** Iteration counts of one mode. */
     private record Mode(String name, boolean full, int globalWarmup, int smallWarmup, int smallRuns, int largeWarmup,
                         int largeRuns, int hugeRuns, int checkpointRuns, int validateOneWarmup, int validateOneRuns,
                         int validateManyRuns, int threadMillis, int threadTrials, int aesWarmup, int aesRuns,
-                        double steadySeconds) {
+                        double warmSeconds) {
         static Mode of(String name) {
             return switch (name) {
                 case "quick" -> new Mode("quick", false, 20, 10, 40, 5, 7, 0, 7, 5, 15, 3, 1500, 3, 10, 30, 5);
@@ -294,35 +294,35 @@ public final class PipelineBenchmark {
         // alone for a fixed time, as in JMH's warm-up iterations; the 'steady' line says where each one ended.
         List<String> steady = new ArrayList<>();
         for (PadesProfile profile : List.of(PadesProfile.B_T, PadesProfile.B_LTA)) {
-            steady.add(warmUntilSteady("floor " + profile, () -> floor(pdf, profile)));
-            steady.add(warmUntilSteady("raw " + profile, () -> raw(pdf, profile)));
-            steady.add(warmUntilSteady("engine " + profile, () -> engine(production, pdf, profile, SignatureLevel.SES, seal())));
+            steady.add(timedWarmUp("floor " + profile, () -> floor(pdf, profile)));
+            steady.add(timedWarmUp("raw " + profile, () -> raw(pdf, profile)));
+            steady.add(timedWarmUp("engine " + profile, () -> engine(production, pdf, profile, SignatureLevel.SES, seal())));
         }
         int[] n = {0};
-        steady.add(warmUntilSteady("sandbox B-LT", () -> engine(sandbox, pdf, PadesProfile.B_LT, SignatureLevel.AES, person(++n[0]))));
+        steady.add(timedWarmUp("sandbox B-LT", () -> engine(sandbox, pdf, PadesProfile.B_LT, SignatureLevel.AES, person(++n[0]))));
         System.out.printf("steady    %s%n", String.join("; ", steady));
     }
 
     /**
-     * Runs {@code op} for {@link Mode#steadySeconds} (JMH-style time-boxed warm-up: a convergence test stopped too
-     * early, on the plateaus between compilations) in blocks of {@link #STEADY_BLOCK}, and says whether the medians
+     * Runs {@code op} for {@link Mode#warmSeconds} (JMH-style time-boxed warm-up: a convergence test stopped too
+     * early, on the plateaus between compilations) in blocks of {@link #WARM_BLOCK}, and says whether the medians
      * of the last three blocks lie within 5 % of their mean.
      *
      * @return what it took, for the report: runs, seconds, the last block's median and whether it settled
      */
-    private String warmUntilSteady(String label, Op op) throws Exception {
+    private String timedWarmUp(String label, Op op) throws Exception {
         long start = System.nanoTime();
-        long end = start + (long) (mode.steadySeconds() * 1e9);
+        long end = start + (long) (mode.warmSeconds() * 1e9);
         List<Double> medians = new ArrayList<>();
         int runs = 0;
         while (System.nanoTime() < end || medians.size() < 3) {
-            long[] block = new long[STEADY_BLOCK];
-            for (int i = 0; i < STEADY_BLOCK; i++) {
+            long[] block = new long[WARM_BLOCK];
+            for (int i = 0; i < WARM_BLOCK; i++) {
                 long t = System.nanoTime();
                 op.run();
                 block[i] = System.nanoTime() - t;
             }
-            runs += STEADY_BLOCK;
+            runs += WARM_BLOCK;
             medians.add(Stats.of(block).median);
         }
         int k = medians.size();
@@ -562,21 +562,21 @@ public final class PipelineBenchmark {
             Chain aes = withSandbox ? (pdf, n) -> engine(sandbox, pdf, profile, SignatureLevel.AES, person(n)).toByteArray() : null;
             Chain[] chains = {floor, raw, prod, aes};
             // warm-up of this profile's multi-signature code paths: a short unmeasured chain per implementation, then
-            // its last document signed again until steady (the code that walks earlier signatures runs compiled)
+            // its last document signed again for a fixed time (the code that walks earlier signatures runs compiled)
             List<String> steady = new ArrayList<>();
-            String[] labels = {"floor", "raw", "production", "sandbox"};
+            String[] names = {"floor", "raw", "production", "sandbox"};
+            int warmChain = mode.full() ? 8 : 5;
             for (int k = 0; k < chains.length; k++) {
                 Chain chain = chains[k];
                 if (chain == null) {
                     continue;
                 }
                 byte[] doc = start;
-                int length = mode.full() ? 8 : 5;
-                for (int n = 1; n <= length; n++) {
+                for (int n = 1; n <= warmChain; n++) {
                     doc = chain.sign(doc, n);
                 }
                 byte[] warm = doc;
-                steady.add(warmUntilSteady(labels[k] + " #" + (length + 1), () -> chain.sign(warm, length + 1)));
+                steady.add(timedWarmUp(names[k] + " #" + (warmChain + 1), () -> chain.sign(warm, warmChain + 1)));
             }
             System.out.printf("steady    %s: %s%n", profile, String.join("; ", steady));
             byte[][] docs = {start, start, start, start};
@@ -614,7 +614,6 @@ public final class PipelineBenchmark {
                     cpu.put(n, Arrays.stream(c).map(Stats::of).toArray(Stats[]::new));
                 }
             }
-            String[] names = {"floor", "raw", "production", "sandbox"};
             for (int k = 1; k < chains.length; k++) {
                 if (chains[k] != null) {
                     Files.write(BENCH.resolve("out").resolve("seq30-" + names[k] + "-" + profile.name() + ".pdf"), docs[k]);
@@ -648,8 +647,8 @@ public final class PipelineBenchmark {
                 + "x (#1: " + 5 * mode.checkpointRuns() + "x) per implementation, interleaved; other positions once; the floor "
                 + "signs the production chain's document of each position (the sandbox's where there is none), so that its growth "
                 + "is what hashing and copying the longer document costs any signer; an unmeasured "
-                + (mode.full() ? 8 : 5) + "-signature chain per implementation, then its last document signed again until "
-                + "steady (the 'steady' line above), warms each profile up first. 'engine thread cpu' = "
+                + (mode.full() ? 8 : 5) + "-signature chain per implementation, then its last document signed again for a "
+                + "fixed time (the 'steady' line above), warms each profile up first. 'engine thread cpu' = "
                 + "median CPU ms of the threads that sign (the caller's and the engine's workers, ns clocks; GC and JIT threads "
                 + "excluded), and cpu/1st its ratio: what the engine itself computes, hardly moved by other processes taking "
                 + "the cores, unlike wall time (the verdict stays on wall time). Raw DSS = production key, same TSA and OCSP" + (mode.full() ? "" : " (full mode only)")
