@@ -241,11 +241,19 @@ public final class PadesSignatureEngine implements SignatureEngine {
         List<X509Certificate> chain = key.certificateChain();
         byte[] prepared = loaded.bytes();
         Fingerprinted digests = fingerprinted(input, prepared);
-        // the preparation's load of the document, when it left it untouched, is the one the pipeline lays out on
-        SigningPipeline.HeapSink sink = new SigningPipeline.HeapSink(prepared, loaded::take).checkpoints(digests.prefixes());
+        SigningPipeline.HeapSink sink;
         SigningPipeline.Signed signed;
         try {
-            signed = pipeline.sign(sink, name, spec(request, profile, key, signingTime), timestampSource);
+            HeapAttempt done = pipeline.withTimestamps(timestampSource, relayable(request.level()), recorder -> {
+                // the preparation's load of the document, when it left it untouched, is the one the pipeline lays
+                // out on (the first attempt's: take() hands it over once)
+                SigningPipeline.HeapSink attempt = new SigningPipeline.HeapSink(prepared, loaded::take)
+                        .checkpoints(digests.prefixes());
+                return new HeapAttempt(attempt, pipeline.sign(attempt, name, spec(request, profile, key, signingTime),
+                        recorder));
+            });
+            sink = done.sink();
+            signed = done.signed();
         } catch (IOException | RuntimeException e) {
             throw translate(e, name);
         }
@@ -259,6 +267,20 @@ public final class PadesSignatureEngine implements SignatureEngine {
         return new SigningResult(request.level(), profile, chain, signingTime, signed.timestampTime(),
                 digests.input(fingerprints), fingerprints.prefix(prepared.length), fingerprints.output(),
                 request.output().path(), mode.isSandbox(), signed.warnings());
+    }
+
+    /** The sink and outcome of the attempt that signed ({@link SigningPipeline#withTimestamps}). */
+    private record HeapAttempt(SigningPipeline.HeapSink sink, SigningPipeline.Signed signed) {
+    }
+
+    /**
+     * Whether a signature at {@code level} may be laid out again when a time-stamp token overflows its learned room
+     * ({@link SigningPipeline#withTimestamps}): the seal key and the one-time key sign as often as asked; a qualified
+     * key's signature is authorised one at a time (and its credential may be a remote one), so it gets the fixed
+     * room and one attempt.
+     */
+    private static boolean relayable(SignatureLevel level) {
+        return level == SignatureLevel.SES || level == SignatureLevel.AES;
     }
 
     /**
@@ -334,10 +356,16 @@ public final class PadesSignatureEngine implements SignatureEngine {
                                         Instant signingTime) {
         String name = request.document().name();
         try (LargeDocument large = LargeDocument.open(file, name, mode.isSandbox(), workParent(request.output()))) {
-            // the engine's pipeline: the input is read once more (hash + copy), never held whole
-            SigningPipeline.FileSink sink = new SigningPipeline.FileSink(large.file(), large.work(), large::takeLoaded);
-            SigningPipeline.Signed signed = pipeline.sign(sink, name, spec(request, profile, key, signingTime),
-                    timestampSource);
+            // the engine's pipeline: the input is read once more (hash + copy), never held whole; an attempt laid out
+            // again starts over from the input (its first stage file is written anew)
+            FileAttempt done = pipeline.withTimestamps(timestampSource, relayable(request.level()), recorder -> {
+                SigningPipeline.FileSink attempt = new SigningPipeline.FileSink(large.file(), large.work(),
+                        large::takeLoaded);
+                return new FileAttempt(attempt, pipeline.sign(attempt, name, spec(request, profile, key, signingTime),
+                        recorder));
+            });
+            SigningPipeline.FileSink sink = done.sink();
+            SigningPipeline.Signed signed = done.signed();
             OutputSelfCheck.Fingerprints fingerprints = large.write(sink.file(), request.output(),
                     signatureCheck(profile, key.certificate()).knowing(signed.verified(), signed.prefixes()),
                     large.preparedLength());
@@ -349,6 +377,10 @@ public final class PadesSignatureEngine implements SignatureEngine {
         } catch (RuntimeException e) {
             throw translate(e, name);
         }
+    }
+
+    /** The sink and outcome of the attempt that signed a large file ({@link SigningPipeline#withTimestamps}). */
+    private record FileAttempt(SigningPipeline.FileSink sink, SigningPipeline.Signed signed) {
     }
 
     private static SignatureEngineException diskFailure(Exception e, String name) {
@@ -451,16 +483,18 @@ public final class PadesSignatureEngine implements SignatureEngine {
                                           boolean mark, Augmentation operation) {
         requireCapabilities(profile == null ? PadesProfile.B_T : profile);
         String name = document.name();
-        SigningPipeline.Recorder recorder = new SigningPipeline.Recorder(timestampSource);
         Optional<Path> largeFile = largeFile(document);
         if (largeFile.isPresent()) {
             try (LargeDocument large = LargeDocument.open(largeFile.get(), name, mark, workParent(output))) {
                 String inputSha256 = large.inputSha256(); // now: the output may replace the input file
-                SigningPipeline.FileSink sink = new SigningPipeline.FileSink(large.file(), large.work());
-                SigningPipeline.Augmented done = operation.apply(sink, name, recorder);
-                String outputSha256 = large.write(sink.file(), output, augmentCheck(profile)).output();
-                return new DocumentResult(Optional.ofNullable(profile), done.signatures(), recorder.last(),
-                        inputSha256, outputSha256, output.path(), mode.isSandbox(), done.warnings());
+                // no key: an augmentation whose token overflowed its room is laid out again, from the input
+                Augmenting<SigningPipeline.FileSink> done = pipeline.withTimestamps(timestampSource, true, recorder -> {
+                    SigningPipeline.FileSink attempt = new SigningPipeline.FileSink(large.file(), large.work());
+                    return new Augmenting<>(attempt, operation.apply(attempt, name, recorder), recorder);
+                });
+                String outputSha256 = large.write(done.sink().file(), output, augmentCheck(profile)).output();
+                return new DocumentResult(Optional.ofNullable(profile), done.augmented().signatures(), done.last(),
+                        inputSha256, outputSha256, output.path(), mode.isSandbox(), done.augmented().warnings());
             } catch (IOException | java.io.UncheckedIOException e) {
                 throw diskFailure(e, name);
             } catch (RuntimeException e) {
@@ -471,15 +505,17 @@ public final class PadesSignatureEngine implements SignatureEngine {
         PdfInputs.requirePdfHeader(input, name);
         byte[] produced;
         int producedLength;
-        SigningPipeline.Augmented done;
+        Augmenting<SigningPipeline.HeapSink> done;
         Fingerprinted digests;
         OutputSelfCheck.Fingerprints fingerprints;
         try {
             byte[] prepared = PdfPreparation.prepare(input, name, mark);
-            SigningPipeline.HeapSink sink = new SigningPipeline.HeapSink(prepared);
-            done = operation.apply(sink, name, recorder);
-            produced = sink.array(); // the output is its first producedLength bytes: not copied again
-            producedLength = sink.length();
+            done = pipeline.withTimestamps(timestampSource, true, recorder -> {
+                SigningPipeline.HeapSink attempt = new SigningPipeline.HeapSink(prepared);
+                return new Augmenting<>(attempt, operation.apply(attempt, name, recorder), recorder);
+            });
+            produced = done.sink().array(); // the output is its first producedLength bytes: not copied again
+            producedLength = done.sink().length();
             digests = fingerprinted(input, prepared);
             fingerprints = augmentCheck(profile).verify(produced, producedLength, prepared, name, digests.prefixes()); // before anything is written
         } catch (IOException | RuntimeException e) {
@@ -487,8 +523,17 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
         Budget.commit(); // past this point the output is written even if the time limit passes
         output.write(out -> out.write(produced, 0, producedLength));
-        return new DocumentResult(Optional.ofNullable(profile), done.signatures(), recorder.last(), digests.input(fingerprints),
-                fingerprints.output(), output.path(), mode.isSandbox(), done.warnings());
+        return new DocumentResult(Optional.ofNullable(profile), done.augmented().signatures(), done.last(),
+                digests.input(fingerprints), fingerprints.output(), output.path(), mode.isSandbox(),
+                done.augmented().warnings());
+    }
+
+    /** The sink, outcome and time-stamps of the attempt that augmented ({@link SigningPipeline#withTimestamps}). */
+    private record Augmenting<S extends SigningPipeline.Sink>(S sink, SigningPipeline.Augmented augmented,
+                                                             SigningPipeline.Recorder recorder) {
+        Optional<java.time.Instant> last() {
+            return recorder == null ? Optional.empty() : recorder.last();
+        }
     }
 
     @Override

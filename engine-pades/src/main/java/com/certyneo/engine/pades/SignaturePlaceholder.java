@@ -146,12 +146,11 @@ final class SignaturePlaceholder {
     /**
      * @param cms the DER-encoded CMS or time-stamp token
      * @return the {@code /Contents} hex digits (without {@code < >}), zero padded to the room reserved
-     * @throws IllegalArgumentException when {@code cms} is larger than the room
+     * @throws Overflow when {@code cms} is larger than the room
      */
     byte[] hexDigits(byte[] cms) {
         if (cms.length > capacity) {
-            throw new IllegalArgumentException("the signature (" + cms.length + " bytes) does not fit in the "
-                    + capacity + " bytes reserved for /Contents");
+            throw new Overflow(cms.length, capacity);
         }
         byte[] hex = CosWriter.string(cms, true);
         byte[] digits = new byte[2 * capacity];
@@ -185,5 +184,18 @@ final class SignaturePlaceholder {
             at += file.write(buffer, at);
         }
         patchContents(cms);
+    }
+
+    /**
+     * A CMS or time-stamp token larger than the room reserved for it: nothing of the revision can be used (its byte
+     * range was hashed and signed for that room), so the operation is laid out again with more room, or fails.
+     */
+    static final class Overflow extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        Overflow(int length, int capacity) {
+            super("the signature (" + length + " bytes) does not fit in the " + capacity
+                    + " bytes reserved for /Contents");
+        }
     }
 }

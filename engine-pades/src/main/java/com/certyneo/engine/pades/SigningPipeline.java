@@ -64,8 +64,13 @@ import java.util.Set;
  */
 final class SigningPipeline {
 
-    /** Room reserved in /Contents for one RFC 3161 token (with its TSU chain), beyond the CMS's own size. */
+    /**
+     * Room reserved in /Contents for one RFC 3161 token (with its TSU chain), beyond the CMS's own size, when nothing
+     * better is known (see {@link TokenRooms}).
+     */
     static final int TIMESTAMP_ROOM = 12 * 1024;
+    /** What a learned token room adds to the largest token seen ({@link TokenRooms}). */
+    static final int TOKEN_MARGIN = 1024;
     /** Slack added to every estimated /Contents size. */
     private static final int SLACK = 512;
 
@@ -78,6 +83,7 @@ final class SigningPipeline {
 
     private final RevocationSources revocation;
     private final Collection<X509Certificate> trustAnchors;
+    private final TokenRooms rooms = new TokenRooms();
 
     SigningPipeline(RevocationSources revocation, Collection<X509Certificate> trustAnchors) {
         this.revocation = Objects.requireNonNull(revocation);
@@ -440,7 +446,7 @@ final class SigningPipeline {
     CadesSignature plan(Sink sink, String name, Spec spec) throws IOException {
         CadesSignature[] planned = new CadesSignature[1];
         try (PDDocument document = sink.load(name);
-             RevisionWriter ignored = lay(document, sink, name, spec, (revision, algorithm) -> {
+             RevisionWriter ignored = lay(document, sink, name, spec, TIMESTAMP_ROOM, (revision, algorithm) -> {
                  MessageDigest digest = Digests.sha256();
                  revision.digest(digest);
                  planned[0] = CadesSignature.plan(spec.key().certificateChain(), digest.digest(), spec.signingTime(),
@@ -461,7 +467,10 @@ final class SigningPipeline {
      */
     Signed sign(Sink sink, String name, Spec spec, TimestampSource timestamps, ValueSource values) throws IOException {
         List<X509Certificate> chain = spec.key().certificateChain();
-        Recorder recorder = timestamps == null ? null : new Recorder(timestamps);
+        // a plain source (two-step signing) gets the fixed room, the one plan() laid out with
+        Recorder recorder = timestamps == null ? null
+                : timestamps instanceof Recorder r ? r : new Recorder(timestamps, rooms, false);
+        int tokenRoom = recorder == null ? TIMESTAMP_ROOM : recorder.room();
         List<String> warnings = new ArrayList<>();
         byte[][] cms = new byte[1][];
         SignatureValues.Verified[] verified = new SignatureValues.Verified[1];
@@ -470,9 +479,9 @@ final class SigningPipeline {
         // document the signature revision was laid out on, each chaining to the revision before it
         // (RevisionWriter#following), so the growing file's cross-reference chain is not parsed again.
         try (PDDocument document = sink.load(name)) {
-            RevisionWriter writer = lay(document, sink, name, spec, (revision, algorithm) -> {
+            RevisionWriter writer = lay(document, sink, name, spec, tokenRoom, (revision, algorithm) -> {
                 if (spec.profile().needsRevocationData()) { // room for the revisions that follow, appended in place
-                    sink.expect(LATER_REVISIONS_ROOM + (spec.profile() == PadesProfile.B_LTA ? 2 * TIMESTAMP_ROOM + 8 * 1024 : 0));
+                    sink.expect(LATER_REVISIONS_ROOM + (spec.profile() == PadesProfile.B_LTA ? 2 * tokenRoom + 8 * 1024 : 0));
                 }
                 try (OutputStream out = sink.next(revision.length())) {
                     MessageDigest digest = Digests.sha256();
@@ -524,15 +533,16 @@ final class SigningPipeline {
      * The append stage: checks the document can take the signature, adds the signature dictionary, field and
      * widget with a placeholder sized from the chain, lays out the revision and hands it to {@code use}.
      *
-     * @param document the document {@code sink} holds, loaded
+     * @param document  the document {@code sink} holds, loaded
+     * @param tokenRoom the room for the signature time-stamp token (from B-T)
      * @return the writer of the signature revision, written (open: the caller closes it)
      */
-    private RevisionWriter lay(PDDocument document, Sink sink, String name, Spec spec, RevisionUse use,
+    private RevisionWriter lay(PDDocument document, Sink sink, String name, Spec spec, int tokenRoom, RevisionUse use,
                                List<String> warnings) throws IOException {
         List<X509Certificate> chain = spec.key().certificateChain();
         CmsSignatureAlgorithm algorithm = CmsSignatureAlgorithm.forCertificate(chain.get(0), spec.rsaPss());
         int room = CadesSignature.estimateSize(chain, algorithm,
-                spec.profile().needsTimestamp() ? TIMESTAMP_ROOM : 0) + SLACK;
+                spec.profile().needsTimestamp() ? tokenRoom : 0) + SLACK;
         requireBoundedDepth(document, name);
         if (document.getNumberOfPages() < 1) {
             throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is malformed: its page tree "
@@ -872,7 +882,7 @@ final class SigningPipeline {
         Budget.check();
         Recorder recorder = timestamps instanceof Recorder r ? r : new Recorder(timestamps);
         SignatureRevision.addSignature(writer, new SignatureRevision.Options(newFieldName(writer.document()))
-                .kind(SignatureRevision.Kind.DOCUMENT_TIMESTAMP).contentsSize(TIMESTAMP_ROOM + SLACK));
+                .kind(SignatureRevision.Kind.DOCUMENT_TIMESTAMP).contentsSize(recorder.room() + SLACK));
         RevisionWriter.Revision revision = writer.write();
         try (OutputStream out = sink.next(revision.length())) {
             byte[] imprint = revision.writeHead(out, known).digest();
@@ -1244,19 +1254,98 @@ final class SigningPipeline {
         return warnings;
     }
 
-    /** A time-stamp source that remembers the generation time of each token it hands out. */
+    /**
+     * Runs an operation whose time-stamp tokens are given the room {@link TokenRooms} learned, and, when a token
+     * proved larger than that room ({@link SignaturePlaceholder.Overflow}), runs it once more: the room then fits the
+     * largest token seen, that one included. Only for operations that can be laid out again: a document time-stamp
+     * or an extension (no key), or a signature whose key can sign once more (a seal key, a one-time key still held:
+     * the value signed first is never seen by anyone). A qualified key authorised for one signature and two-step
+     * signing (the caller signed a layout) take the fixed room instead ({@code relayable} false): one attempt.
+     *
+     * @param source    the time-stamp source, or null (none: {@code attempt} is given null)
+     * @param relayable whether {@code attempt} may run twice
+     */
+    <T> T withTimestamps(TimestampSource source, boolean relayable, Attempt<T> attempt) throws IOException {
+        if (source == null) {
+            return attempt.run(null);
+        }
+        try {
+            return attempt.run(new Recorder(source, rooms, relayable));
+        } catch (SignaturePlaceholder.Overflow tooSmall) {
+            if (!relayable) {
+                throw tooSmall;
+            }
+            Budget.check();
+            return attempt.run(new Recorder(source, rooms, true));
+        }
+    }
+
+    /** One attempt of an operation, with the time-stamp source it uses ({@link #withTimestamps}). */
+    @FunctionalInterface
+    interface Attempt<T> {
+        T run(Recorder recorder) throws IOException;
+    }
+
+    /**
+     * The {@code /Contents} room one RFC 3161 token is given: {@link #TIMESTAMP_ROOM} until the engine has seen a
+     * token from its source, then the largest token seen and {@link #TOKEN_MARGIN}. A token's size hardly varies
+     * between requests to one authority (its serial number, nonce, time digits and signature encoding: tens of
+     * bytes), while 12 KB, written in hex and zero padded, put 22 KB of zeros in every signature and document
+     * time-stamp revision: a 30-signature B-LTA document was three-quarters padding, which every later signer hashed,
+     * copied and scanned. A larger token (another authority of a failover list, a renewed certificate) overflows
+     * the learned room; {@link #withTimestamps} lays the operation out again. Thread-safe.
+     */
+    static final class TokenRooms {
+        private final java.util.concurrent.atomic.AtomicInteger largest = new java.util.concurrent.atomic.AtomicInteger();
+
+        /** @return the room learned from the tokens seen, or {@link #TIMESTAMP_ROOM} before the first */
+        int learned() {
+            int seen = largest.get();
+            return seen == 0 ? TIMESTAMP_ROOM : seen + TOKEN_MARGIN;
+        }
+
+        void saw(int tokenLength) {
+            largest.accumulateAndGet(tokenLength, Math::max);
+        }
+    }
+
+    /**
+     * A time-stamp source that remembers the generation time of each token it hands out (and teaches the engine's
+     * {@link TokenRooms} its size), and says how much room a token is laid out with.
+     */
     static final class Recorder implements TimestampSource {
         private final TimestampSource source;
+        private final TokenRooms rooms;
+        private final boolean learned;
         private final List<Instant> times = new ArrayList<>();
 
+        /** A recorder with the fixed room, learning nothing. */
         Recorder(TimestampSource source) {
+            this(source, null, false);
+        }
+
+        /**
+         * @param rooms   what tokens teach, and the room learned; null: nothing
+         * @param learned whether tokens get the learned room (see {@link #withTimestamps}) or the fixed one
+         */
+        Recorder(TimestampSource source, TokenRooms rooms, boolean learned) {
             this.source = Objects.requireNonNull(source);
+            this.rooms = rooms;
+            this.learned = learned && rooms != null;
+        }
+
+        /** @return the {@code /Contents} room to lay one token out with (beyond any CMS around it) */
+        int room() {
+            return learned ? rooms.learned() : TIMESTAMP_ROOM;
         }
 
         @Override
         public byte[] timestamp(String digestAlgorithm, byte[] digest) {
             Budget.check(); // no time-stamp request once the operation is out of time
             byte[] token = source.timestamp(digestAlgorithm, digest);
+            if (rooms != null && token != null) {
+                rooms.saw(token.length);
+            }
             try {
                 Instant time = new TimeStampToken(new CMSSignedData(token)).getTimeStampInfo().getGenTime().toInstant();
                 synchronized (times) {
