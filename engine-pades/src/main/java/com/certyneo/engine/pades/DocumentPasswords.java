@@ -86,6 +86,15 @@ final class DocumentPasswords {
         return IntactChainParser.load(pdf, current());
     }
 
+    /**
+     * As {@link #loadIntact(IntactChainParser.Source)} of a document that begins, byte for byte, with the one
+     * {@code known} describes (see {@link IntactChainParser#load(IntactChainParser.Source, String,
+     * IntactChainParser.Prefix)}).
+     */
+    static PDDocument loadIntact(IntactChainParser.Source pdf, IntactChainParser.Prefix known) throws IOException {
+        return IntactChainParser.load(pdf, current(), known);
+    }
+
     /** {@link #loadIntact(IntactChainParser.Source)} of {@code pdf}. */
     static PDDocument loadIntact(byte[] pdf) throws IOException {
         return loadIntact(() -> new ArrayRead(pdf));

@@ -1,14 +1,28 @@
 package com.certyneo.engine.pades;
 
+import org.apache.pdfbox.cos.COSArray;
+import org.apache.pdfbox.cos.COSBase;
 import org.apache.pdfbox.cos.COSDictionary;
+import org.apache.pdfbox.cos.COSDocument;
 import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.cos.COSObject;
+import org.apache.pdfbox.cos.COSObjectKey;
+import org.apache.pdfbox.cos.COSStream;
+import org.apache.pdfbox.cos.COSString;
 import org.apache.pdfbox.io.IOUtils;
 import org.apache.pdfbox.io.RandomAccessRead;
 import org.apache.pdfbox.pdfparser.PDFParser;
+import org.apache.pdfbox.pdfparser.PDFXrefStreamParser;
+import org.apache.pdfbox.pdfparser.XrefTrailerResolver;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * PDFBox's parser for a document whose cross-reference chain is known to be intact: an input that
@@ -28,6 +42,13 @@ import java.io.IOException;
  * it cannot resolve) is loaded again by PDFBox's lenient {@link org.apache.pdfbox.Loader}, as before; a wrong
  * password is not retried. After the chain, objects are parsed in lenient mode (as a default load does), and a
  * catalog without {@code /Type} gets {@code /Catalog}, as the lenient load gives it.
+ *
+ * <p>A file that begins with a document this parser loaded before ({@link Prefix}, the output of a signature laid
+ * out on it, checked to begin with it byte for byte) is read from what that load resolved: only the sections
+ * appended after it are parsed, each with PDFBox's own parsing of a cross-reference table, trailer or stream, and
+ * merged the way PDFBox merges a chain (each newer trailer's entries and offsets over the older ones). The output
+ * self-check reloads every signed output, and the chain it reloaded grew with every earlier signature: a third of
+ * that load at the 30th B-LTA signature of a document, for sections the signing load had just read.
  */
 final class IntactChainParser extends PDFParser {
 
@@ -37,8 +58,149 @@ final class IntactChainParser extends PDFParser {
         RandomAccessRead open() throws IOException;
     }
 
-    private IntactChainParser(RandomAccessRead source, String password) throws IOException {
+    /** What an earlier load resolved for the first bytes of this file, or null: the whole chain is parsed. */
+    private final Prefix known;
+    /** Whether the chain was read as {@link #known} and the sections after it. */
+    private boolean readAfterKnown;
+
+    private IntactChainParser(RandomAccessRead source, String password, Prefix known) throws IOException {
         super(source, password, null, null, IOUtils.createMemoryOnlyStreamCache());
+        this.known = known;
+    }
+
+    /**
+     * What a load resolved from a document's cross-reference chain: its length, where its last section starts, the
+     * merged offsets, and the merged trailer (its references kept as object keys, so that it can be rebuilt for
+     * another load). Only for an unencrypted document this parser read strictly. Immutable.
+     */
+    static final class Prefix {
+        private final long length;
+        private final long startxref;
+        private final Map<COSObjectKey, Long> offsets;
+        private final COSDictionary trailer;
+
+        private Prefix(long length, long startxref, Map<COSObjectKey, Long> offsets, COSDictionary trailer) {
+            this.length = length;
+            this.startxref = startxref;
+            this.offsets = offsets;
+            this.trailer = trailer;
+        }
+
+        /** @return the length of the document it describes */
+        long length() {
+            return length;
+        }
+    }
+
+    /**
+     * @param document a document loaded by this parser (as {@link #load} returned it), not yet changed
+     * @return what its load resolved, or null when it was not read strictly by this parser, or is encrypted
+     */
+    static Prefix prefix(PDDocument document) {
+        if (!(document instanceof Loaded loaded) || loaded.getDocument().isClosed()) {
+            return null;
+        }
+        COSDocument cos = loaded.getDocument();
+        COSDictionary trailer = cos.getTrailer();
+        if (trailer == null || trailer.containsKey(COSName.ENCRYPT) || cos.hasHybridXRef()) {
+            return null;
+        }
+        COSDictionary detached = (COSDictionary) detach(trailer, 0);
+        return detached == null ? null
+                : new Prefix(loaded.length, cos.getStartXref(), Map.copyOf(cos.getXrefTable()), detached);
+    }
+
+    /** @return whether {@code document}'s chain was read from a {@link Prefix} and the sections after it */
+    static boolean readAfterPrefix(PDDocument document) {
+        return document instanceof Loaded loaded && loaded.readAfterKnown;
+    }
+
+    /** A document this parser read strictly, the length of the file it read, and how it read the chain. */
+    private static final class Loaded extends PDDocument {
+        private final long length;
+        private final boolean readAfterKnown;
+
+        Loaded(COSDocument document, RandomAccessRead source,
+               org.apache.pdfbox.pdmodel.encryption.AccessPermission permission, long length, boolean readAfterKnown) {
+            super(document, source, permission);
+            this.length = length;
+            this.readAfterKnown = readAfterKnown;
+        }
+    }
+
+    @Override
+    protected PDDocument createDocument() throws IOException {
+        return new Loaded(document, source, getAccessPermission(), fileLen, readAfterKnown);
+    }
+
+    /** Deepest trailer value copied ({@code /ID}, {@code /W}, {@code /DecodeParms}: one or two levels in practice). */
+    private static final int DETACH_DEPTH = 8;
+
+    /**
+     * A copy of a trailer value that belongs to no document: references become bare {@link COSObject}s with only
+     * their key (rebuilt by {@link #attach}); null when it holds something else (a stream, or nesting deeper than
+     * {@link #DETACH_DEPTH}).
+     */
+    private static COSBase detach(COSBase value, int depth) {
+        if (depth > DETACH_DEPTH) {
+            return null;
+        }
+        if (value instanceof COSObject reference) {
+            return reference.getKey() == null ? null : new COSObject(null, reference.getKey());
+        }
+        if (value instanceof COSStream) {
+            return null;
+        }
+        if (value instanceof COSDictionary dictionary) {
+            COSDictionary copy = new COSDictionary();
+            for (Map.Entry<COSName, COSBase> entry : dictionary.entrySet()) {
+                COSBase item = detach(entry.getValue(), depth + 1);
+                if (item == null && entry.getValue() != null) {
+                    return null;
+                }
+                copy.setItem(entry.getKey(), item);
+            }
+            return copy;
+        }
+        if (value instanceof COSArray array) {
+            COSArray copy = new COSArray();
+            for (int i = 0; i < array.size(); i++) {
+                COSBase item = detach(array.get(i), depth + 1);
+                if (item == null && array.get(i) != null) {
+                    return null;
+                }
+                copy.add(item);
+            }
+            return copy;
+        }
+        if (value instanceof COSString string) {
+            COSString copy = new COSString(string.getBytes(), string.getForceHexForm());
+            return copy;
+        }
+        return value; // names, numbers, booleans, null: immutable
+    }
+
+    /** {@code value} (a {@link #detach}ed copy) for this parser's document: its references are this document's. */
+    private COSBase attach(COSBase value) {
+        if (value instanceof COSObject reference) {
+            return document.getObjectFromPool(reference.getKey());
+        }
+        if (value instanceof COSDictionary dictionary) {
+            COSDictionary copy = new COSDictionary();
+            dictionary.forEach((key, item) -> copy.setItem(key, attach(item)));
+            return copy;
+        }
+        if (value instanceof COSArray array) {
+            COSArray copy = new COSArray();
+            for (int i = 0; i < array.size(); i++) {
+                copy.add(attach(array.get(i)));
+            }
+            return copy;
+        }
+        if (value instanceof COSString string) {
+            return new COSString(string.getBytes(), string.getForceHexForm());
+        }
+        return value;
     }
 
     /**
@@ -50,10 +212,20 @@ final class IntactChainParser extends PDFParser {
      * @throws IOException              when neither load can read it
      */
     static PDDocument load(Source source, String password) throws IOException {
+        return load(source, password, null);
+    }
+
+    /**
+     * As {@link #load(Source, String)} of a file that begins, byte for byte, with the document {@code known}
+     * describes (the caller has compared them): only what follows is parsed for the chain.
+     *
+     * @param known what a load of the file's first bytes resolved, or null
+     */
+    static PDDocument load(Source source, String password, Prefix known) throws IOException {
         PDDocument document;
         RandomAccessRead bytes = source.open();
         try {
-            document = new IntactChainParser(bytes, password).parse(true);
+            document = new IntactChainParser(bytes, password, known).parse(true);
         } catch (IOException | RuntimeException strictReadingFailed) {
             IOUtils.closeQuietly(bytes); // a failed parse leaves its source open
             if (strictReadingFailed instanceof InvalidPasswordException) {
@@ -80,6 +252,151 @@ final class IntactChainParser extends PDFParser {
             throw e;
         }
     }
+
+    @Override
+    protected COSDictionary retrieveTrailer() throws IOException {
+        COSDictionary trailer = null;
+        if (known != null) {
+            try {
+                trailer = appendedTo(known);
+                readAfterKnown = trailer != null;
+            } catch (IOException | RuntimeException notSuchAFile) {
+                trailer = null; // read as usual, from the start
+            }
+        }
+        return trailer != null ? trailer : super.retrieveTrailer();
+    }
+
+    /** The most sections read after a known prefix (a signature appends three). */
+    private static final int MAX_APPENDED = 16;
+
+    /**
+     * Reads the chain as the prefix's resolution and the sections after it: the file must end with the
+     * {@code startxref} the engine's writer writes, every section after the prefix must be a cross-reference table
+     * with its trailer or a cross-reference stream (no hybrid {@code /XRefStm}), each {@code /Prev} must lead back
+     * towards the prefix, and the oldest one's to the prefix's own last section.
+     *
+     * @return the merged trailer (the document is set up as {@code parseXref} sets it up), or null when the file is
+     *         not such a file: nothing was changed, and the whole chain is read as usual
+     */
+    private COSDictionary appendedTo(Prefix prefix) throws IOException {
+        if (fileLen <= prefix.length) {
+            return null;
+        }
+        long startxref = lastStartxref();
+        List<Long> starts = new ArrayList<>();
+        List<COSDictionary> trailers = new ArrayList<>();
+        List<Map<COSObjectKey, Long>> entries = new ArrayList<>();
+        boolean newestIsStream = false;
+        long at = startxref;
+        while (at != prefix.startxref) {
+            if (at < prefix.length || at >= fileLen || starts.size() == MAX_APPENDED
+                    || (!starts.isEmpty() && at >= starts.get(starts.size() - 1))) {
+                return null;
+            }
+            source.seek(at);
+            XrefTrailerResolver section = new XrefTrailerResolver();
+            COSDictionary trailer;
+            boolean stream = source.peek() != 'x';
+            if (!stream) {
+                XrefTrailerResolver chain = xrefTrailerResolver;
+                xrefTrailerResolver = section; // parseXrefTable reports to the parser's resolver
+                try {
+                    if (!parseXrefTable(at)) {
+                        return null;
+                    }
+                } finally {
+                    xrefTrailerResolver = chain;
+                }
+                skipSpaces();
+                if (!readsKeyword("trailer")) {
+                    return null;
+                }
+                skipSpaces();
+                trailer = parseCOSDictionary(true);
+                if (trailer.containsKey(COSName.XREF_STM)) {
+                    return null;
+                }
+            } else {
+                readObjectNumber();
+                readGenerationNumber();
+                readExpectedString(OBJ_MARKER, true);
+                COSDictionary dictionary = parseCOSDictionary(false);
+                if (!COSName.XREF.equals(dictionary.getCOSName(COSName.TYPE))) {
+                    return null;
+                }
+                try (COSStream xref = parseCOSStream(dictionary)) {
+                    section.nextXrefObj(at, XrefTrailerResolver.XRefType.STREAM);
+                    new PDFXrefStreamParser(xref, document).parse(section);
+                    trailer = xref; // as PDFBox does: the stream's dictionary is the section's trailer
+                }
+            }
+            if (starts.isEmpty()) {
+                newestIsStream = stream;
+            }
+            // this section's own offsets: its trailer is left out, so that nothing follows /Prev
+            section.setTrailer(new COSDictionary());
+            section.setStartxref(at);
+            starts.add(at);
+            trailers.add(trailer);
+            entries.add(section.getXrefTable());
+            at = trailer.getLong(COSName.PREV, -1L);
+        }
+        if (starts.isEmpty()) {
+            return null;
+        }
+        COSDictionary merged = (COSDictionary) attach(prefix.trailer);
+        Map<COSObjectKey, Long> offsets = new HashMap<>(prefix.offsets);
+        for (int i = starts.size() - 1; i >= 0; i--) { // oldest first: a newer section's entries win
+            merged.addAll(trailers.get(i));
+            offsets.putAll(entries.get(i));
+        }
+        document.setStartXref(startxref);
+        document.setTrailer(merged);
+        document.setIsXRefStream(newestIsStream);
+        document.addXRefTable(offsets);
+        document.setHighestXRefObjectNumber(offsets.keySet().stream().mapToLong(COSObjectKey::getNumber).max().orElse(0));
+        prepareDecryption(); // nothing to prepare: the prefix is unencrypted and no section names /Encrypt anew
+        if (document.isEncrypted()) {
+            throw new IOException("a section after the known prefix names /Encrypt");
+        }
+        return merged;
+    }
+
+    /** Whether the next bytes are {@code keyword} (consumed), followed by a delimiter or white space. */
+    private boolean readsKeyword(String keyword) throws IOException {
+        for (int i = 0; i < keyword.length(); i++) {
+            if (source.read() != keyword.charAt(i)) {
+                return false;
+            }
+        }
+        int next = source.peek();
+        return next == -1 || isWhitespace(next) || next == '<' || next == '/';
+    }
+
+    /**
+     * The offset the file's final {@code startxref} names, when the file ends as the engine's writer ends a revision
+     * ({@code startxref}, the offset, {@code %%EOF}, each on its own line), else -1.
+     */
+    private long lastStartxref() throws IOException {
+        int tail = (int) Math.min(fileLen, 64);
+        source.seek(fileLen - tail);
+        byte[] bytes = new byte[tail];
+        int read = 0;
+        while (read < tail) {
+            int n = source.read(bytes, read, tail - read);
+            if (n <= 0) {
+                return -1;
+            }
+            read += n;
+        }
+        String end = new String(bytes, StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher m = STARTXREF.matcher(end);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static final java.util.regex.Pattern STARTXREF =
+            java.util.regex.Pattern.compile("\\nstartxref\\n([0-9]{1,15})\\n%%EOF\\n$");
 
     @Override
     protected void initialParse() throws IOException {

@@ -138,20 +138,22 @@ final class OutputSelfCheck {
     private final Set<String> anchors;
     private final SignatureValues.Verified verified;
     private final PrefixDigests prefixes;
+    private final IntactChainParser.Prefix chain;
 
     private OutputSelfCheck(Added added, PadesProfile profile, X509Certificate signer, Collection<X509Certificate> anchors) {
         this(added, profile, signer, anchors.stream().map(OutputSelfCheck::fingerprint).collect(Collectors.toUnmodifiableSet()),
-                null, PrefixDigests.none());
+                null, PrefixDigests.none(), null);
     }
 
     private OutputSelfCheck(Added added, PadesProfile profile, X509Certificate signer, Set<String> anchors,
-                            SignatureValues.Verified verified, PrefixDigests prefixes) {
+                            SignatureValues.Verified verified, PrefixDigests prefixes, IntactChainParser.Prefix chain) {
         this.added = added;
         this.profile = profile;
         this.signer = signer;
         this.anchors = anchors;
         this.verified = verified;
         this.prefixes = prefixes;
+        this.chain = chain;
     }
 
     /**
@@ -160,7 +162,7 @@ final class OutputSelfCheck {
      * signature value is not verified a second time; every other check runs as before.
      */
     OutputSelfCheck knowing(Optional<SignatureValues.Verified> value) {
-        return value.isEmpty() ? this : new OutputSelfCheck(added, profile, signer, anchors, value.get(), prefixes);
+        return value.isEmpty() ? this : new OutputSelfCheck(added, profile, signer, anchors, value.get(), prefixes, chain);
     }
 
     /**
@@ -169,7 +171,18 @@ final class OutputSelfCheck {
      * it covers, instead of reading and hashing those bytes again.
      */
     OutputSelfCheck knowing(Optional<SignatureValues.Verified> value, PrefixDigests prefixes) {
-        return new OutputSelfCheck(added, profile, signer, anchors, value.orElse(null), Objects.requireNonNull(prefixes));
+        return new OutputSelfCheck(added, profile, signer, anchors, value.orElse(null), Objects.requireNonNull(prefixes),
+                chain);
+    }
+
+    /**
+     * This check, knowing also what PDFBox's load of the document signed resolved of its cross-reference chain
+     * ({@link SigningPipeline.Signed#chain}): {@link #verify(byte[], int, byte[], String, long...)}, which checks that
+     * the output begins with that document byte for byte, then reloads the output parsing only the sections after
+     * it ({@link IntactChainParser.Prefix}). Other checks read the whole chain.
+     */
+    OutputSelfCheck knowingChain(Optional<IntactChainParser.Prefix> known) {
+        return new OutputSelfCheck(added, profile, signer, anchors, verified, prefixes, known.orElse(null));
     }
 
     /**
@@ -200,7 +213,7 @@ final class OutputSelfCheck {
      */
     void verify(byte[] pdf, long inputLength, String name) {
         Objects.requireNonNull(pdf, "pdf");
-        run(new ArrayBytes(pdf, pdf.length, null), inputLength, name);
+        run(new ArrayBytes(pdf, pdf.length, null, null), inputLength, name);
     }
 
     /**
@@ -247,10 +260,12 @@ final class OutputSelfCheck {
             throw new Failures(name).fail("new revision", "the output does not begin with its input: byte " + at
                     + " differs (an incremental update changes nothing before its first new byte)", FAULT);
         }
+        // the output begins with prepared: a known chain of prepared is the output's first sections
+        IntactChainParser.Prefix known = chain != null && chain.length() == prepared.length ? chain : null;
         if (knowsAll(prefixes)) {
-            return fingerprinted(new ArrayBytes(pdf, length, null), length, prepared.length, name, prefixes);
+            return fingerprinted(new ArrayBytes(pdf, length, null, known), length, prepared.length, name, prefixes);
         }
-        ArrayBytes bytes = new ArrayBytes(pdf, length, new Fingerprinting(prefixes));
+        ArrayBytes bytes = new ArrayBytes(pdf, length, new Fingerprinting(prefixes), known);
         run(bytes, prepared.length, name, List.of());
         return bytes.fingerprinting.result(pdf, length);
     }
@@ -1194,7 +1209,8 @@ final class OutputSelfCheck {
      * An output in memory, {@code pdf[0, size)}; {@code fingerprinting} (may be null) is served by the first SHA-256
      * range digest.
      */
-    private record ArrayBytes(byte[] pdf, int size, Fingerprinting fingerprinting) implements Bytes {
+    private record ArrayBytes(byte[] pdf, int size, Fingerprinting fingerprinting, IntactChainParser.Prefix known)
+            implements Bytes {
         ArrayBytes {
             Objects.checkFromIndexSize(0, size, pdf.length);
         }
@@ -1212,7 +1228,7 @@ final class OutputSelfCheck {
 
         @Override
         public PDDocument load() throws IOException {
-            return DocumentPasswords.loadIntact(() -> new ArrayRead(pdf, 0, size));
+            return DocumentPasswords.loadIntact(() -> new ArrayRead(pdf, 0, size), known);
         }
 
         @Override

@@ -260,7 +260,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         byte[] output = sink.array(); // the final bytes are its first sink.length() bytes: not copied again
         int outputLength = sink.length();
         OutputSelfCheck.Fingerprints fingerprints = signatureCheck(profile, chain.get(0))
-                .knowing(signed.verified(), signed.prefixes())
+                .knowing(signed.verified(), signed.prefixes()).knowingChain(signed.chain())
                 .verify(output, outputLength, prepared, name, digests.prefixes()); // before anything is written
         Budget.commit(); // past this point the output is written even if the time limit passes
         request.output().write(out -> out.write(output, 0, outputLength));

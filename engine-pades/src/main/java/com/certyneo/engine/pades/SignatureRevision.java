@@ -622,23 +622,12 @@ final class SignatureRevision {
         List<List<byte[]>> lists = List.of(certificates, ocsps, crls);
         for (int k = 0; k < names.length; k++) {
             Held array = dss == null ? null : child(dss, names[k]);
-            Set<ByteBuffer> present = new HashSet<>();
-            if (!again && array != null && array.array() != null) {
-                for (COSBase raw : array.array()) {
-                    Held item = held(raw, array);
-                    if (item != null && item.value() instanceof COSStream s) {
-                        byte[] content = decoded(s, inflater);
-                        if (content != null) {
-                            present.add(ByteBuffer.wrap(Digests.sha256(content)));
-                        }
-                    }
-                }
-            }
+            Present present = new Present(!again && array != null && array.array() != null ? array : null, inflater);
             COSArray fresh = null;
             Set<ByteBuffer> seen = new HashSet<>();
             for (byte[] der : lists.get(k)) {
                 ByteBuffer digest = ByteBuffer.wrap(Digests.sha256(der));
-                if (again ? !seen.add(digest) : !present.add(digest)) {
+                if (!seen.add(digest) || present.contains(der)) {
                     continue;
                 }
                 if (dss == null) {
@@ -666,6 +655,78 @@ final class SignatureRevision {
             }
         }
         return added;
+    }
+
+    /**
+     * The items a /DSS array holds, for the question whether one is already there: each stream's first
+     * {@link #PREFIX} decoded bytes are compared first (a DER encoding's length, and for an OCSP response its
+     * responder and production time, are there), and a stream is decoded whole only when they match. Every earlier
+     * signature's responses stay in the array, so inflating them all for each new signature cost more with every
+     * signature.
+     */
+    private static final class Present {
+        private static final int PREFIX = 256;
+        private final List<COSStream> streams = new java.util.ArrayList<>();
+        private final java.util.Map<COSStream, byte[]> prefixes = new java.util.IdentityHashMap<>();
+        private final Inflater inflater;
+
+        /** @param array the array, or null: nothing is present */
+        Present(Held array, Inflater inflater) {
+            this.inflater = inflater;
+            if (array != null) {
+                for (COSBase raw : array.array()) {
+                    Held item = held(raw, array);
+                    if (item != null && item.value() instanceof COSStream stream) {
+                        streams.add(stream);
+                    }
+                }
+            }
+        }
+
+        /** Whether a stream of the array decodes to exactly {@code der}. */
+        boolean contains(byte[] der) {
+            for (COSStream stream : streams) {
+                byte[] prefix = prefixes.computeIfAbsent(stream, this::prefix);
+                if (prefix != null && prefix.length == Math.min(PREFIX, der.length)
+                        && java.util.Arrays.equals(prefix, 0, prefix.length, der, 0, prefix.length)) {
+                    byte[] content = der.length <= PREFIX && prefix.length < PREFIX ? prefix : decoded(stream, inflater);
+                    if (content != null && java.util.Arrays.equals(content, der)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /**
+         * The first {@link #PREFIX} decoded bytes of a plain FlateDecode stream (all of it when shorter), else the
+         * whole stream decoded by {@link #decoded}, cut; null when it cannot be decoded.
+         */
+        private byte[] prefix(COSStream stream) {
+            if (COSName.FLATE_DECODE.equals(stream.getDictionaryObject(COSName.FILTER))
+                    && stream.getItem(COSName.DECODE_PARMS) == null && stream.getItem(COSName.DP) == null) {
+                try (InputStream raw = stream.createRawInputStream()) {
+                    inflater.reset();
+                    inflater.setInput(raw.readAllBytes());
+                    byte[] out = new byte[PREFIX];
+                    int n = 0;
+                    while (n < PREFIX && !inflater.finished() && !inflater.needsDictionary()) {
+                        int got = inflater.inflate(out, n, PREFIX - n);
+                        if (got == 0 && inflater.needsInput()) {
+                            break; // truncated: decoded below as PDFBox would
+                        }
+                        n += got;
+                    }
+                    if (n == PREFIX || inflater.finished()) {
+                        return java.util.Arrays.copyOf(out, n);
+                    }
+                } catch (IOException | java.util.zip.DataFormatException | RuntimeException e) {
+                    // decoded below, whichever way PDFBox can
+                }
+            }
+            byte[] whole = decoded(stream, inflater);
+            return whole == null ? null : java.util.Arrays.copyOf(whole, Math.min(PREFIX, whole.length));
+        }
     }
 
     /** A new FlateDecode stream holding {@code data}. */

@@ -123,9 +123,11 @@ final class SigningPipeline {
      * @param prefixes the SHA-256 states of the output's first bytes (the document signed, and the sink's
      *                 {@link Sink#checkpoints}) taken while the signature revision copied them: the self-check and
      *                 the fingerprints do not hash them again
+     * @param chain    what PDFBox's load of the document signed resolved of its cross-reference chain (when it read it
+     *                 strictly): the self-check's load of the output, which begins with it, reads only what follows
      */
     record Signed(Optional<Instant> timestampTime, List<String> warnings, Optional<SignatureValues.Verified> verified,
-                  PrefixDigests prefixes) {
+                  PrefixDigests prefixes, Optional<IntactChainParser.Prefix> chain) {
     }
 
     /** Where a stage's output goes: the heap or a temporary file, read back by the next stage. */
@@ -475,10 +477,14 @@ final class SigningPipeline {
         byte[][] cms = new byte[1][];
         SignatureValues.Verified[] verified = new SignatureValues.Verified[1];
         PrefixDigests[] prefixes = {PrefixDigests.none()};
+        IntactChainParser.Prefix loaded;
         // One PDFBox load per signature: the validation data and document time-stamp revisions are written on the
         // document the signature revision was laid out on, each chaining to the revision before it
         // (RevisionWriter#following), so the growing file's cross-reference chain is not parsed again.
         try (PDDocument document = sink.load(name)) {
+            // before anything changes it; the self-check of an output in the heap reloads it from this (a file's is
+            // read whole: its output is not compared byte for byte with the input where it reloads it)
+            loaded = sink.heapBytes() != null ? IntactChainParser.prefix(document) : null;
             RevisionWriter writer = lay(document, sink, name, spec, tokenRoom, (revision, algorithm) -> {
                 if (spec.profile().needsRevocationData()) { // room for the revisions that follow, appended in place
                     sink.expect(LATER_REVISIONS_ROOM + (spec.profile() == PadesProfile.B_LTA ? 2 * tokenRoom + 8 * 1024 : 0));
@@ -514,7 +520,7 @@ final class SigningPipeline {
             }
         }
         return new Signed(recorder == null ? Optional.empty() : recorder.first(), warnings,
-                Optional.ofNullable(verified[0]), prefixes[0]);
+                Optional.ofNullable(verified[0]), prefixes[0], Optional.ofNullable(loaded));
     }
 
     /**

@@ -120,6 +120,114 @@ class IntactChainParserTest {
         }
     }
 
+    /** Signs with a production engine that gives every profile (in-process TSA, offline OCSP). */
+    private static final class Signing {
+        private static final ProductionFixture FIXTURE = ProductionFixture.create();
+        private static final PadesSignatureEngine ENGINE = PadesSignatureEngine.builder().sealKey(FIXTURE.sealKey())
+                .timestampSource(FIXTURE.tsa()).trustAnchor(FIXTURE.root())
+                .revocationSource(OfflineRevocation.signedBy(FIXTURE.rootKey(), FIXTURE.root())).build();
+
+        static byte[] sign(byte[] pdf, PadesProfile profile) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ENGINE.sign(SignRequest.builder().document(DocumentSource.of(pdf, "in.pdf")).output(DocumentTarget.of(out))
+                    .signer(Signer.of("Ops", "ops@example.com")).level(SignatureLevel.SES).profile(profile).build());
+            return out.toByteArray();
+        }
+    }
+
+    /** A trailer value as text, its references by object key (comparable across loads). */
+    private static String canonical(org.apache.pdfbox.cos.COSBase value) {
+        if (value instanceof org.apache.pdfbox.cos.COSObject reference) {
+            return "R" + reference.getKey();
+        }
+        if (value instanceof COSDictionary dictionary) {
+            StringBuilder text = new StringBuilder("{");
+            new TreeMap<>(dictionary.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                    e -> e.getKey().getName(), e -> canonical(e.getValue())))).forEach((k, v) -> text.append(k).append('=').append(v).append(' '));
+            return text.append('}').toString();
+        }
+        if (value instanceof org.apache.pdfbox.cos.COSArray array) {
+            StringBuilder text = new StringBuilder("[");
+            for (int i = 0; i < array.size(); i++) {
+                text.append(canonical(array.get(i))).append(' ');
+            }
+            return text.append(']').toString();
+        }
+        if (value instanceof org.apache.pdfbox.cos.COSString string) {
+            return "<" + string.toHexString() + ">";
+        }
+        return String.valueOf(value);
+    }
+
+    /** The whole chain read, and the chain read from the input's load and the sections after it, are one chain. */
+    private static void assertReadAfterPrefixAsWhole(byte[] input, byte[] output) throws Exception {
+        IntactChainParser.Prefix prefix;
+        try (PDDocument loaded = IntactChainParser.load(() -> new ArrayRead(input), "")) {
+            prefix = IntactChainParser.prefix(loaded);
+            if (loaded.isEncrypted() || loaded.getDocument().hasHybridXRef()) {
+                assertTrue(prefix == null, "encrypted and hybrid-reference documents are read whole");
+                return;
+            }
+        }
+        assertTrue(prefix != null, "a strict, unencrypted load describes its chain");
+        assertEquals(input.length, prefix.length());
+        try (PDDocument whole = IntactChainParser.load(() -> new ArrayRead(output), "");
+             PDDocument after = IntactChainParser.load(() -> new ArrayRead(output), "", prefix)) {
+            assertTrue(IntactChainParser.readAfterPrefix(after), "only the appended sections were parsed");
+            assertTrue(!IntactChainParser.readAfterPrefix(whole));
+            assertEquals(new TreeMap<>(whole.getDocument().getXrefTable()), new TreeMap<>(after.getDocument().getXrefTable()));
+            assertEquals(canonical(whole.getDocument().getTrailer()), canonical(after.getDocument().getTrailer()));
+            assertEquals(whole.getDocument().getStartXref(), after.getDocument().getStartXref());
+            assertEquals(whole.getDocument().isXRefStream(), after.getDocument().isXRefStream());
+            assertEquals(whole.getDocument().getHighestXRefObjectNumber(), after.getDocument().getHighestXRefObjectNumber());
+            assertEquals(whole.getNumberOfPages(), after.getNumberOfPages());
+            assertEquals(whole.getSignatureDictionaries().size(), after.getSignatureDictionaries().size());
+            assertEquals(canonical(whole.getDocumentCatalog().getCOSObject()), canonical(after.getDocumentCatalog().getCOSObject()));
+        }
+    }
+
+    /**
+     * Every intact, unencrypted test vector, signed at B-LTA (a signature, validation data and a document time-stamp
+     * appended) and then once more: read from the signed document's load and the sections after it, the output's
+     * chain is the one read whole (offsets, merged trailer, startxref, form, highest object number).
+     */
+    @ParameterizedTest
+    @EnumSource(PdfVector.class)
+    void aChainReadAfterAKnownPrefixIsTheChainReadWhole(PdfVector vector) throws Exception {
+        byte[] pdf = vector.bytes();
+        if (CrossReferenceCheck.inspect(pdf).damage().isPresent()) {
+            return; // the engine refuses it before any load
+        }
+        byte[] once;
+        try {
+            once = Signing.sign(pdf, PadesProfile.B_LTA);
+        } catch (com.certyneo.engine.SignatureEngineException refused) {
+            return; // encrypted, certified without changes, ...: nothing is appended to it
+        }
+        assertReadAfterPrefixAsWhole(pdf, once);
+        assertReadAfterPrefixAsWhole(once, Signing.sign(once, PadesProfile.B_T));
+    }
+
+    @Test
+    void aFileThatDoesNotEndAsTheWriterEndsARevisionIsReadWhole() throws Exception {
+        byte[] input = SamplePdfs.multiPage(2);
+        byte[] signed = Signing.sign(input, PadesProfile.B_B);
+        IntactChainParser.Prefix prefix;
+        try (PDDocument loaded = IntactChainParser.load(() -> new ArrayRead(input), "")) {
+            prefix = IntactChainParser.prefix(loaded);
+        }
+        byte[] trailing = java.util.Arrays.copyOf(signed, signed.length + 2);
+        trailing[signed.length] = '%';
+        trailing[signed.length + 1] = '\n';
+        for (byte[] other : List.of(trailing, input)) {
+            try (PDDocument read = IntactChainParser.load(() -> new ArrayRead(other), "", prefix);
+                 PDDocument whole = IntactChainParser.load(() -> new ArrayRead(other), "")) {
+                assertTrue(!IntactChainParser.readAfterPrefix(read));
+                assertEquals(new TreeMap<>(whole.getDocument().getXrefTable()), new TreeMap<>(read.getDocument().getXrefTable()));
+            }
+        }
+    }
+
     @Test
     void theChainIsReadAsWrittenNotRepaired() throws Exception {
         // object 4's entry points at object 3: the lenient load finds the mismatch and replaces the whole table with a

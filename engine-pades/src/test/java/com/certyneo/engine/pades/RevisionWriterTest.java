@@ -534,6 +534,61 @@ class RevisionWriterTest {
         assertEquals(0, dssCount(merged, List.of(), List.of(), List.of()), "nothing given: nothing to write");
     }
 
+    /**
+     * Whether an item is in the /DSS already is a question of its decoded content: an item another writer deflated
+     * differently is found, and a stream whose first decoded bytes are the item's but whose rest differs is not
+     * taken for it (the first bytes are only compared first).
+     */
+    @Test
+    void aDssItemIsFoundByItsContentWhateverItsCompressionAndNotByItsFirstBytesAlone() throws Exception {
+        List<X509Certificate> chain = pki.seal().chain();
+        byte[] cert0 = chain.get(0).getEncoded();
+        byte[] cert1 = chain.get(1).getEncoded();
+        assertTrue(cert1.length > 300, "a certificate longer than the first bytes compared");
+        byte[] lookAlike = cert1.clone();
+        lookAlike[lookAlike.length - 20] ^= 0x55; // same first bytes, another certificate
+        byte[] pdf = PdfVector.CLASSIC_XREF.bytes();
+        byte[] first;
+        try (PDDocument doc = Loader.loadPDF(pdf); RevisionWriter w = RevisionWriter.of(pdf, doc, "dss.pdf")) {
+            COSDictionary dss = new COSDictionary();
+            COSArray certs = new COSArray();
+            for (byte[] item : List.of(lookAlike, cert0)) {
+                java.util.zip.Deflater fast = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_SPEED);
+                java.io.ByteArrayOutputStream deflated = new java.io.ByteArrayOutputStream();
+                try (var out = new java.util.zip.DeflaterOutputStream(deflated, fast)) {
+                    out.write(item);
+                }
+                fast.end();
+                assertFalse(java.util.Arrays.equals(deflated.toByteArray(), RevisionWriter.deflate(item)),
+                        "deflated otherwise than the engine deflates");
+                COSStream stream = new COSStream();
+                try (OutputStream o = stream.createRawOutputStream()) {
+                    o.write(deflated.toByteArray());
+                }
+                stream.setItem(COSName.FILTER, COSName.FLATE_DECODE);
+                w.add(stream);
+                certs.add(stream);
+            }
+            dss.setItem(COSName.CERTS, certs);
+            doc.getDocumentCatalog().getCOSObject().setItem(COSName.DSS, dss);
+            w.update(doc.getDocumentCatalog().getCOSObject());
+            first = w.write().toByteArray();
+        }
+        byte[] merged;
+        try (PDDocument doc = Loader.loadPDF(first); RevisionWriter w = RevisionWriter.of(first, doc, "dss.pdf")) {
+            assertEquals(1, SignatureRevision.addDss(w, List.of(cert0, cert1), List.of(), List.of()),
+                    "cert0 is there (deflated otherwise); cert1 is not (only its look-alike is)");
+            merged = w.write().toByteArray();
+        }
+        try (PDDocument doc = Loader.loadPDF(merged)) {
+            COSArray certs = doc.getDocumentCatalog().getCOSObject().getCOSDictionary(COSName.DSS).getCOSArray(COSName.CERTS);
+            assertEquals(3, certs.size());
+            try (var in = ((COSStream) certs.getObject(2)).createInputStream()) {
+                assertArrayEquals(cert1, in.readAllBytes());
+            }
+        }
+    }
+
     @Test
     void anEncryptedDocumentsRevisionIsEncryptedWithItsKey() throws Exception {
         byte[] pdf = PdfVector.ENCRYPTED_OWNER_PASSWORD_ONLY.bytes();
