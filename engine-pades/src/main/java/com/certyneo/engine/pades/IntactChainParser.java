@@ -43,8 +43,9 @@ import java.util.Map;
  * password is not retried. After the chain, objects are parsed in lenient mode (as a default load does), and a
  * catalog without {@code /Type} gets {@code /Catalog}, as the lenient load gives it.
  *
- * <p>A file that begins with a document this parser loaded before ({@link Prefix}, the output of a signature laid
- * out on it, checked to begin with it byte for byte) is read from what that load resolved: only the sections
+ * <p>A file that begins with a document this parser loaded before ({@link Prefix}: the output of a signature laid
+ * out on it, checked to begin with it byte for byte; or exactly an output the engine signed and read back, found
+ * by its SHA-256, see {@link SignedChains}) is read from what that load resolved: only the sections
  * appended after it are parsed, each with PDFBox's own parsing of a cross-reference table, trailer or stream, and
  * merged the way PDFBox merges a chain (each newer trailer's entries and offsets over the older ones). The output
  * self-check reloads every signed output, and the chain it reloaded grew with every earlier signature: a third of
@@ -78,17 +79,25 @@ final class IntactChainParser extends PDFParser {
         private final long startxref;
         private final Map<COSObjectKey, Long> offsets;
         private final COSDictionary trailer;
+        private final boolean xrefStream;
 
-        private Prefix(long length, long startxref, Map<COSObjectKey, Long> offsets, COSDictionary trailer) {
+        private Prefix(long length, long startxref, Map<COSObjectKey, Long> offsets, COSDictionary trailer,
+                       boolean xrefStream) {
             this.length = length;
             this.startxref = startxref;
             this.offsets = offsets;
             this.trailer = trailer;
+            this.xrefStream = xrefStream;
         }
 
         /** @return the length of the document it describes */
         long length() {
             return length;
+        }
+
+        /** @return how many objects its merged cross-reference table lists */
+        int objects() {
+            return offsets.size();
         }
     }
 
@@ -107,7 +116,7 @@ final class IntactChainParser extends PDFParser {
         }
         COSDictionary detached = (COSDictionary) detach(trailer, 0);
         return detached == null ? null
-                : new Prefix(loaded.length, cos.getStartXref(), Map.copyOf(cos.getXrefTable()), detached);
+                : new Prefix(loaded.length, cos.getStartXref(), Map.copyOf(cos.getXrefTable()), detached, cos.isXRefStream());
     }
 
     /** @return whether {@code document}'s chain was read from a {@link Prefix} and the sections after it */
@@ -280,14 +289,17 @@ final class IntactChainParser extends PDFParser {
      *         not such a file: nothing was changed, and the whole chain is read as usual
      */
     private COSDictionary appendedTo(Prefix prefix) throws IOException {
-        if (fileLen <= prefix.length) {
+        if (fileLen < prefix.length) {
             return null;
         }
         long startxref = lastStartxref();
+        if (fileLen == prefix.length && startxref != prefix.startxref) {
+            return null;
+        }
         List<Long> starts = new ArrayList<>();
         List<COSDictionary> trailers = new ArrayList<>();
         List<Map<COSObjectKey, Long>> entries = new ArrayList<>();
-        boolean newestIsStream = false;
+        boolean newestIsStream = prefix.xrefStream; // when nothing follows the prefix: the file is the prefix
         long at = startxref;
         while (at != prefix.startxref) {
             if (at < prefix.length || at >= fileLen || starts.size() == MAX_APPENDED
@@ -342,7 +354,7 @@ final class IntactChainParser extends PDFParser {
             entries.add(section.getXrefTable());
             at = trailer.getLong(COSName.PREV, -1L);
         }
-        if (starts.isEmpty()) {
+        if (starts.isEmpty() != (fileLen == prefix.length)) {
             return null;
         }
         COSDictionary merged = (COSDictionary) attach(prefix.trailer);

@@ -222,8 +222,19 @@ final class OutputSelfCheck {
      *
      * @param output   the SHA-256 (hex) of the whole output
      * @param prefixes the SHA-256 (hex) of the output's first {@code n} bytes, by {@code n}
+     * @param chain    what the check's strict load of an output in memory resolved of its cross-reference chain,
+     *                 when it read it strictly ({@link IntactChainParser#prefix}): a later operation on exactly this
+     *                 output can load it from that
      */
-    record Fingerprints(String output, Map<Long, String> prefixes) {
+    record Fingerprints(String output, Map<Long, String> prefixes, Optional<IntactChainParser.Prefix> chain) {
+        Fingerprints(String output, Map<Long, String> prefixes) {
+            this(output, prefixes, Optional.empty());
+        }
+
+        Fingerprints withChain(IntactChainParser.Prefix read) {
+            return new Fingerprints(output, prefixes, Optional.ofNullable(read));
+        }
+
         /** @return the SHA-256 (hex) of the output's first {@code length} bytes (a prefix that was asked for) */
         String prefix(long length) {
             return Objects.requireNonNull(prefixes.get(length), "no fingerprint of the first " + length + " bytes");
@@ -266,8 +277,8 @@ final class OutputSelfCheck {
             return fingerprinted(new ArrayBytes(pdf, length, null, known), length, prepared.length, name, prefixes);
         }
         ArrayBytes bytes = new ArrayBytes(pdf, length, new Fingerprinting(prefixes), known);
-        run(bytes, prepared.length, name, List.of());
-        return bytes.fingerprinting.result(pdf, length);
+        IntactChainParser.Prefix read = run(bytes, prepared.length, name, List.of());
+        return bytes.fingerprinting.result(pdf, length).withChain(read);
     }
 
     /** Whether every one of {@code lengths} is a known prefix ({@link #knowing(Optional, PrefixDigests)}). */
@@ -288,10 +299,10 @@ final class OutputSelfCheck {
         }
         List<RangeDigest> extra = new ArrayList<>(wanted.values());
         extra.add(whole);
-        run(bytes, inputLength, name, extra);
+        IntactChainParser.Prefix read = run(bytes, inputLength, name, extra);
         Map<Long, String> taken = new java.util.TreeMap<>();
         wanted.forEach((n, d) -> taken.put(n, HexFormat.of().formatHex(d.result)));
-        return new Fingerprints(HexFormat.of().formatHex(whole.result), Map.copyOf(taken));
+        return new Fingerprints(HexFormat.of().formatHex(whole.result), Map.copyOf(taken), Optional.ofNullable(read));
     }
 
     /** A SHA-256 of the output's first {@code length} bytes, as a byte range {@code [0 length length 0]}. */
@@ -329,11 +340,18 @@ final class OutputSelfCheck {
         run(bytes, inputLength, name, List.of());
     }
 
-    /** @param extra digests to fill in the same pass as the byte ranges (fingerprints of the output and its prefixes) */
-    private void run(Bytes bytes, long inputLength, String name, List<RangeDigest> extra) {
+    /**
+     * @param extra digests to fill in the same pass as the byte ranges (fingerprints of the output and its prefixes)
+     * @return what the load of an output in memory resolved of its chain ({@link Fingerprints#chain}), or null
+     */
+    private IntactChainParser.Prefix run(Bytes bytes, long inputLength, String name, List<RangeDigest> extra) {
         Failures failures = new Failures(name);
         try (PDDocument document = bytes.load()) {
+            // a signature's output in memory (its input's chain known): what a later signature of it can load from
+            IntactChainParser.Prefix read = bytes instanceof ArrayBytes a && a.known() != null
+                    ? IntactChainParser.prefix(document) : null;
             check(document, bytes, inputLength, failures, extra);
+            return read;
         } catch (SignatureEngineException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

@@ -70,6 +70,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
     /** Whether operations run on the caller's thread ({@link Builder#onCallerThread}). */
     private final boolean onCallerThread;
     private final SigningPipeline pipeline;
+    /** What the self-checks of this engine's latest signatures read of their outputs' chains ({@link SignedChains}). */
+    private final SignedChains signedChains = new SignedChains();
     private final Validation validation;
     private final QualifiedSigningProvider qualifiedProvider;
     private final TwoStepSigning twoStep;
@@ -223,20 +225,31 @@ public final class PadesSignatureEngine implements SignatureEngine {
         if (largeFile.isPresent()) {
             return signLargeFile(largeFile.get(), request, profile, key, signingTime);
         }
+        // the input hashed once: the memo of signed chains is looked up by it, and the signature's byte-range digest
+        // goes on from it
+        java.security.MessageDigest hashed = Digests.sha256();
+        hashed.update(input);
+        PrefixDigests inputState = PrefixDigests.of(input.length, hashed);
+        IntactChainParser.Prefix known = inputState.hex(input.length).map(sha -> signedChains.get(sha, input.length))
+                .orElse(null);
         PdfPreparation.Prepared prepared;
         try {
-            prepared = PdfPreparation.prepareLoaded(input, name, mode.isSandbox());
+            prepared = PdfPreparation.prepareLoaded(input, name, mode.isSandbox(), known);
         } catch (IOException | RuntimeException e) {
             throw translate(e, name);
         }
         try (prepared) { // closes the preparation's load unless the pipeline took it
-            return signWithPipeline(request, profile, key, signingTime, input, prepared);
+            return signWithPipeline(request, profile, key, signingTime, input, prepared, inputState);
         }
     }
 
-    /** One-step signing of an in-memory document through the engine's own {@link SigningPipeline}. */
+    /**
+     * One-step signing of an in-memory document through the engine's own {@link SigningPipeline}.
+     *
+     * @param inputState the SHA-256 state of the whole input (none: the pipeline hashes it)
+     */
     private SigningResult signWithPipeline(SignRequest request, PadesProfile profile, SigningKey key, Instant signingTime,
-                                           byte[] input, PdfPreparation.Prepared loaded) {
+                                           byte[] input, PdfPreparation.Prepared loaded, PrefixDigests inputState) {
         String name = request.document().name();
         List<X509Certificate> chain = key.certificateChain();
         byte[] prepared = loaded.bytes();
@@ -248,7 +261,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
                 // the preparation's load of the document, when it left it untouched, is the one the pipeline lays
                 // out on (the first attempt's: take() hands it over once)
                 SigningPipeline.HeapSink attempt = new SigningPipeline.HeapSink(prepared, loaded::take)
-                        .checkpoints(digests.prefixes());
+                        .checkpoints(digests.prefixes())
+                        .knowing(digests.inputIsPrefix() ? inputState : PrefixDigests.none());
                 return new HeapAttempt(attempt, pipeline.sign(attempt, name, spec(request, profile, key, signingTime),
                         recorder));
             });
@@ -264,6 +278,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
                 .verify(output, outputLength, prepared, name, digests.prefixes()); // before anything is written
         Budget.commit(); // past this point the output is written even if the time limit passes
         request.output().write(out -> out.write(output, 0, outputLength));
+        fingerprints.chain().ifPresent(read -> signedChains.put(fingerprints.output(), read));
         return new SigningResult(request.level(), profile, chain, signingTime, signed.timestampTime(),
                 digests.input(fingerprints), fingerprints.prefix(prepared.length), fingerprints.output(),
                 request.output().path(), mode.isSandbox(), signed.warnings());
@@ -687,6 +702,11 @@ public final class PadesSignatureEngine implements SignatureEngine {
 
     SigningPipeline pipeline() {
         return pipeline;
+    }
+
+    /** @return the memo of the chains this engine's signatures produced */
+    SignedChains signedChains() {
+        return signedChains;
     }
 
     TimestampSource timestampSource() {

@@ -47,8 +47,28 @@ final class PdfPreparation {
      * @return the bytes to sign, and the load of them when it can be reused (the caller closes the result)
      */
     static Prepared prepareLoaded(byte[] pdf, String name, boolean mark) throws IOException {
-        PdfInputs.requireIntact(pdf, name); // before PDFBox, which would silently rebuild a damaged xref
-        PDDocument document = open(() -> DocumentPasswords.loadIntact(pdf), name);
+        return prepareLoaded(pdf, name, mark, null);
+    }
+
+    /**
+     * As {@link #prepareLoaded(byte[], String, boolean)} of a document whose chain an earlier load resolved: exactly
+     * an output of the engine that its self-check read back strictly ({@link IntactChainParser.Prefix}, found by the
+     * document's SHA-256). Its chain is not checked again ({@link PdfInputs#requireIntact}): every section of it was,
+     * as an input, or was written by the engine and read back; its object count still meets the limit.
+     *
+     * @param known what the load of exactly {@code pdf} resolved, or null
+     */
+    static Prepared prepareLoaded(byte[] pdf, String name, boolean mark, IntactChainParser.Prefix known)
+            throws IOException {
+        if (known != null && known.length() == pdf.length) {
+            Budget.requireObjects(known.objects(), name);
+        } else {
+            known = null;
+            PdfInputs.requireIntact(pdf, name); // before PDFBox, which would silently rebuild a damaged xref
+        }
+        IntactChainParser.Prefix chain = known;
+        PDDocument document = open(() -> chain != null ? DocumentPasswords.loadIntact(() -> new ArrayRead(pdf), chain)
+                : DocumentPasswords.loadIntact(pdf), name);
         try {
             DocumentPasswords.requireSignable(document, name, false, mark);
             AnnotationAppearances.Outcome changes = applyChanges(document, mark);

@@ -30,6 +30,21 @@ final class PrefixDigests {
         return NONE;
     }
 
+    /**
+     * @param length how many bytes {@code state} was fed
+     * @param state  a SHA-256 fed a document's first {@code length} bytes (copied)
+     * @return that one known prefix, or none when the state cannot be copied
+     */
+    static PrefixDigests of(long length, MessageDigest state) {
+        MessageDigest copy = copy(state);
+        if (copy == null) {
+            return NONE;
+        }
+        TreeMap<Long, MessageDigest> states = new TreeMap<>();
+        states.put(length, copy);
+        return new PrefixDigests(states);
+    }
+
     /** @return whether no prefix is known */
     boolean isEmpty() {
         return states.isEmpty();

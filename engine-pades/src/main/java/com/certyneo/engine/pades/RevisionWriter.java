@@ -954,13 +954,29 @@ final class RevisionWriter implements Closeable {
          * @param checkpoints offsets into the original, in any order (those outside it are ignored)
          */
         PrefixDigests writeHead(OutputStream out, MessageDigest digest, long[] checkpoints) throws IOException {
+            return writeHead(out, digest, 0, checkpoints);
+        }
+
+        /**
+         * As {@link #writeHead(OutputStream, MessageDigest, long[])} with {@code digest} fed the original's first
+         * {@code fed} bytes already (a SHA-256 state an earlier pass over the same bytes took): they are copied, not
+         * hashed again.
+         */
+        PrefixDigests writeHead(OutputStream out, MessageDigest digest, long fed, long[] checkpoints) throws IOException {
             requireSignature();
             if (out instanceof Appending) {
                 throw new IllegalStateException("the prefix states are taken while the original is copied");
             }
+            if (fed < 0 || fed > original.length()) {
+                throw new IllegalArgumentException("fed " + fed + " bytes of an original of " + original.length());
+            }
             MessageDigest[] digests = {digest};
             PrefixDigests.Taking taking = new PrefixDigests.Taking(digest);
-            long at = 0;
+            long at = fed;
+            if (fed > 0) {
+                original.copy(0, fed, out, new MessageDigest[0]);
+                taking.take(fed);
+            }
             for (long checkpoint : java.util.Arrays.stream(checkpoints).sorted().distinct().toArray()) {
                 if (checkpoint > at && checkpoint < original.length()) {
                     original.copy(at, checkpoint, out, digests);

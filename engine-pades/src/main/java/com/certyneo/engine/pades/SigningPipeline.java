@@ -170,6 +170,14 @@ final class SigningPipeline {
         }
 
         /**
+         * @return SHA-256 states of the first bytes of the stage just written, taken by an earlier pass over them
+         *         (the engine's hash of its input): its revision's byte-range digest goes on from them
+         */
+        default PrefixDigests known() {
+            return PrefixDigests.none();
+        }
+
+        /**
          * @return offsets into the input at which the SHA-256 state of the output's prefix is wanted besides the
          *         input's end (e.g. the caller's document, when a preparation revision was appended to it)
          */
@@ -204,6 +212,7 @@ final class SigningPipeline {
         /** Hands over a load of {@link #input} made before, or null; its owner closes it unless a load took it. */
         private java.util.function.Supplier<PDDocument> handover;
         private long[] checkpoints = new long[0];
+        private PrefixDigests inputStates = PrefixDigests.none();
 
         HeapSink(byte[] input) {
             this(input, null);
@@ -278,6 +287,18 @@ final class SigningPipeline {
         @Override
         public long[] checkpoints() {
             return checkpoints.clone();
+        }
+
+        /** @param states SHA-256 states of the input's first bytes (see {@link Sink#known}) */
+        HeapSink knowing(PrefixDigests states) {
+            this.inputStates = java.util.Objects.requireNonNull(states);
+            return this;
+        }
+
+        @Override
+        public PrefixDigests known() {
+            settle();
+            return buffer == input ? inputStates : PrefixDigests.none();
         }
 
         /** @return the final bytes, as an array of their exact length (a copy when the stages left room unused) */
@@ -489,10 +510,13 @@ final class SigningPipeline {
                 if (spec.profile().needsRevocationData()) { // room for the revisions that follow, appended in place
                     sink.expect(LATER_REVISIONS_ROOM + (spec.profile() == PadesProfile.B_LTA ? 2 * tokenRoom + 8 * 1024 : 0));
                 }
+                // the input's first bytes hashed already (the engine's hash of its input): copied, not hashed again
+                Optional<Map.Entry<Long, MessageDigest>> hashed = sink.known().longestWithin(Long.MAX_VALUE);
                 try (OutputStream out = sink.next(revision.length())) {
-                    MessageDigest digest = Digests.sha256();
+                    MessageDigest digest = hashed.map(Map.Entry::getValue).orElseGet(Digests::sha256);
                     // later revisions (validation data, document time-stamp) append: the prefixes stay the output's
-                    prefixes[0] = revision.writeHead(out, digest, sink.checkpoints());
+                    prefixes[0] = revision.writeHead(out, digest, hashed.map(Map.Entry::getKey).orElse(0L),
+                            sink.checkpoints());
                     CadesSignature plan = CadesSignature.plan(chain, digest.digest(), spec.signingTime(), algorithm);
                     Budget.check(); // out of time: no signature is made (no remote signing request is sent)
                     byte[] signed = values.cms(plan);

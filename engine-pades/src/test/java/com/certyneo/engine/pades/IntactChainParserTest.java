@@ -205,11 +205,12 @@ class IntactChainParserTest {
             return; // encrypted, certified without changes, ...: nothing is appended to it
         }
         assertReadAfterPrefixAsWhole(pdf, once);
+        assertReadAfterPrefixAsWhole(once, once); // the next signer of exactly this output (SignedChains)
         assertReadAfterPrefixAsWhole(once, Signing.sign(once, PadesProfile.B_T));
     }
 
     @Test
-    void aFileThatDoesNotEndAsTheWriterEndsARevisionIsReadWhole() throws Exception {
+    void aFileThatIsNotThePrefixAndWhatTheWriterAppendsIsReadWhole() throws Exception {
         byte[] input = SamplePdfs.multiPage(2);
         byte[] signed = Signing.sign(input, PadesProfile.B_B);
         IntactChainParser.Prefix prefix;
@@ -219,12 +220,22 @@ class IntactChainParserTest {
         byte[] trailing = java.util.Arrays.copyOf(signed, signed.length + 2);
         trailing[signed.length] = '%';
         trailing[signed.length + 1] = '\n';
-        for (byte[] other : List.of(trailing, input)) {
+        byte[] shorter = java.util.Arrays.copyOf(input, input.length - 1);
+        for (byte[] other : List.of(trailing, shorter)) {
             try (PDDocument read = IntactChainParser.load(() -> new ArrayRead(other), "", prefix);
                  PDDocument whole = IntactChainParser.load(() -> new ArrayRead(other), "")) {
                 assertTrue(!IntactChainParser.readAfterPrefix(read));
                 assertEquals(new TreeMap<>(whole.getDocument().getXrefTable()), new TreeMap<>(read.getDocument().getXrefTable()));
             }
+        }
+        // the very document the prefix describes: read from it, nothing after it
+        try (PDDocument read = IntactChainParser.load(() -> new ArrayRead(input), "", prefix);
+             PDDocument whole = IntactChainParser.load(() -> new ArrayRead(input), "")) {
+            assertTrue(IntactChainParser.readAfterPrefix(read));
+            assertEquals(new TreeMap<>(whole.getDocument().getXrefTable()), new TreeMap<>(read.getDocument().getXrefTable()));
+            assertEquals(canonical(whole.getDocument().getTrailer()), canonical(read.getDocument().getTrailer()));
+            assertEquals(whole.getDocument().isXRefStream(), read.getDocument().isXRefStream());
+            assertEquals(whole.getDocument().getStartXref(), read.getDocument().getStartXref());
         }
     }
 
