@@ -577,6 +577,12 @@ public final class PipelineBenchmark {
                 }
                 byte[] warm = doc;
                 steady.add(timedWarmUp(names[k] + " #" + (warmChain + 1), () -> chain.sign(warm, warmChain + 1)));
+                if (k == 2) { // and the signer whose document is not in the memo: its whole-chain parsing compiled too
+                    steady.add(timedWarmUp("production, not in the memo, #" + (warmChain + 1), () -> {
+                        production.signedChains().clear();
+                        return chain.sign(warm, warmChain + 1);
+                    }));
+                }
             }
             System.out.printf("steady    %s: %s%n", profile, String.join("; ", steady));
             byte[][] docs = {start, start, start, start};
@@ -594,32 +600,41 @@ public final class PipelineBenchmark {
                 if (checkpoint) {
                     sizes.put(n, Arrays.stream(docs).mapToLong(d -> d == null ? 0 : d.length).toArray());
                 }
-                for (int r = 0; r < runs; r++) {
-                    for (int k = 0; k < chains.length; k++) {
-                        if (chains[k] == null) {
-                            continue;
+                // the floor and the engines run by run, interleaved; raw DSS's runs after theirs, then a full GC, untimed
+                // (its #30 signatures allocate gigabytes: interleaved, their collection landed on the engines' time and
+                // doubled their medians)
+                int[][] blocks = {{0, 2, 3}, {1}};
+                for (int[] block : blocks) {
+                    for (int r = 0; r < runs; r++) {
+                        for (int k : block) {
+                            if (chains[k] == null) {
+                                continue;
+                            }
+                            // the floor signs the engine's document of this position (the production chain's, else the
+                            // sandbox's): its growth is what hashing and copying a longer document must cost any signer
+                            byte[] doc = k == 0 ? (docs[2] != null ? docs[2] : docs[3]) : docs[k];
+                            long cpu0 = signingThreadsCpu();
+                            long t0 = System.nanoTime();
+                            next[k] = chains[k].sign(doc, n);
+                            w[k][r] = System.nanoTime() - t0;
+                            c[k][r] = signingThreadsCpu() - cpu0;
                         }
-                        // the floor signs the engine's document of this position (the production chain's, else the
-                        // sandbox's): its growth is what hashing and copying a longer document must cost any signer
-                        byte[] doc = k == 0 ? (docs[2] != null ? docs[2] : docs[3]) : docs[k];
-                        long cpu0 = signingThreadsCpu();
-                        long t0 = System.nanoTime();
-                        next[k] = chains[k].sign(doc, n);
-                        w[k][r] = System.nanoTime() - t0;
-                        c[k][r] = signingThreadsCpu() - cpu0;
+                    }
+                    if (block[0] == 0 && checkpoint && (n == 1 || n == 30) && chains[2] != null) {
+                        // the same signature by a production engine that did not sign the document before it (or has
+                        // forgotten it: SignedChains), as a signer hours later on a busy engine: its chain parsed whole
+                        long[] t = new long[runs];
+                        for (int r = 0; r < runs; r++) {
+                            production.signedChains().clear();
+                            long t0 = System.nanoTime();
+                            chains[2].sign(docs[2], n);
+                            t[r] = System.nanoTime() - t0;
+                        }
+                        cold.put(n, Stats.of(t));
                     }
                 }
-                if (checkpoint && (n == 1 || n == 30) && chains[2] != null) {
-                    // the same signature by a production engine that did not sign the document before it (or has
-                    // forgotten it: SignedChains), as a signer hours later on a busy engine: its chain parsed whole
-                    long[] t = new long[runs];
-                    for (int r = 0; r < runs; r++) {
-                        production.signedChains().clear();
-                        long t0 = System.nanoTime();
-                        chains[2].sign(docs[2], n);
-                        t[r] = System.nanoTime() - t0;
-                    }
-                    cold.put(n, Stats.of(t));
+                if (chains[1] != null) {
+                    System.gc(); // after raw DSS's signature at every position: nothing of it is collected later
                 }
                 docs = next;
                 if (checkpoint) {
@@ -662,14 +677,16 @@ public final class PipelineBenchmark {
             table.separator();
         }
         table.note("each checkpoint re-signs the same (n-1)-signature document " + mode.checkpointRuns()
-                + "x (#1: " + 5 * mode.checkpointRuns() + "x) per implementation, interleaved; other positions once; the floor "
+                + "x (#1: " + 5 * mode.checkpointRuns() + "x) per implementation, floor and engines interleaved; other positions once; the floor "
                 + "signs the production chain's document of each position (the sandbox's where there is none), so that its growth "
                 + "is what hashing and copying the longer document costs any signer; an unmeasured "
                 + (mode.full() ? 8 : 5) + "-signature chain per implementation, then its last document signed again for a "
                 + "fixed time (the 'steady' line above), warms each profile up first. 'engine thread cpu' = "
                 + "median CPU ms of the threads that sign (the caller's and the engine's workers, ns clocks; GC and JIT threads "
                 + "excluded), and cpu/1st its ratio: what the engine itself computes, hardly moved by other processes taking "
-                + "the cores, unlike wall time (the verdict stays on wall time). Raw DSS = production key, same TSA and OCSP" + (mode.full() ? "" : " (full mode only)")
+                + "the cores, unlike wall time (the verdict stays on wall time). Raw DSS = production key, same TSA and OCSP" + (mode.full() ? "; at a checkpoint its runs come after "
+                + "the others', and a full GC follows its signatures at every position, untimed, so that its garbage is not collected during another "
+                + "implementation's signature (interleaved, the engines' #30 medians doubled, +-16 %)" : " (full mode only)")
                 + (mode.full() ? "" : "; quick mode runs production SES at B-T/B-LTA and sandbox AES at B-T/B-LT only")
                 + ". 'input not in the memo': the same #1 and #30 signatures with the engine's memo of the chains it signed "
                 + "(SignedChains) emptied first, as for a signer whose document the engine did not just sign; the verdict "
