@@ -147,14 +147,6 @@ final class AnnotationAppearances {
         if (own != null || inherited != null) {
             return own != null ? own : inherited;
         }
-        COSDictionary parent = field.getCOSDictionary(COSName.PARENT);
-        for (int up = 0; parent != null && up < MAX_FIELD_DEPTH; up++) {
-            COSName type = parent.getCOSName(COSName.FT);
-            if (type != null) {
-                return type;
-            }
-            parent = parent.getCOSDictionary(COSName.PARENT);
-        }
-        return null;
+        return SignatureRevision.inherited(field, COSName.FT) instanceof COSName type ? type : null;
     }
 }

@@ -114,7 +114,7 @@ final class IntactChainParser extends PDFParser {
         if (trailer == null || trailer.containsKey(COSName.ENCRYPT) || cos.hasHybridXRef()) {
             return null;
         }
-        COSDictionary detached = (COSDictionary) detach(trailer, 0);
+        COSDictionary detached = (COSDictionary) detach(trailer);
         return detached == null ? null
                 : new Prefix(loaded.length, cos.getStartXref(), Map.copyOf(cos.getXrefTable()), detached, cos.isXRefStream());
     }
@@ -150,12 +150,25 @@ final class IntactChainParser extends PDFParser {
      * their key (rebuilt by {@link #attach}); null when it holds something else (a stream, or nesting deeper than
      * {@link #DETACH_DEPTH}).
      */
-    private static COSBase detach(COSBase value, int depth) {
+    private static COSBase detach(COSBase value) {
+        return copy(value, key -> new COSObject(null, key), 0);
+    }
+
+    /** {@code value} (a {@link #detach}ed copy) for this parser's document: its references are this document's. */
+    private COSBase attach(COSBase value) {
+        return copy(value, document::getObjectFromPool, 0);
+    }
+
+    /**
+     * A deep copy of a trailer value, each reference made by {@code reference} from its key; null when it holds a
+     * stream, a reference without a key, or nesting deeper than {@link #DETACH_DEPTH}.
+     */
+    private static COSBase copy(COSBase value, java.util.function.Function<COSObjectKey, COSBase> reference, int depth) {
         if (depth > DETACH_DEPTH) {
             return null;
         }
-        if (value instanceof COSObject reference) {
-            return reference.getKey() == null ? null : new COSObject(null, reference.getKey());
+        if (value instanceof COSObject object) {
+            return object.getKey() == null ? null : reference.apply(object.getKey());
         }
         if (value instanceof COSStream) {
             return null;
@@ -163,7 +176,7 @@ final class IntactChainParser extends PDFParser {
         if (value instanceof COSDictionary dictionary) {
             COSDictionary copy = new COSDictionary();
             for (Map.Entry<COSName, COSBase> entry : dictionary.entrySet()) {
-                COSBase item = detach(entry.getValue(), depth + 1);
+                COSBase item = copy(entry.getValue(), reference, depth + 1);
                 if (item == null && entry.getValue() != null) {
                     return null;
                 }
@@ -174,7 +187,7 @@ final class IntactChainParser extends PDFParser {
         if (value instanceof COSArray array) {
             COSArray copy = new COSArray();
             for (int i = 0; i < array.size(); i++) {
-                COSBase item = detach(array.get(i), depth + 1);
+                COSBase item = copy(array.get(i), reference, depth + 1);
                 if (item == null && array.get(i) != null) {
                     return null;
                 }
@@ -183,33 +196,9 @@ final class IntactChainParser extends PDFParser {
             return copy;
         }
         if (value instanceof COSString string) {
-            COSString copy = new COSString(string.getBytes(), string.getForceHexForm());
-            return copy;
-        }
-        return value; // names, numbers, booleans, null: immutable
-    }
-
-    /** {@code value} (a {@link #detach}ed copy) for this parser's document: its references are this document's. */
-    private COSBase attach(COSBase value) {
-        if (value instanceof COSObject reference) {
-            return document.getObjectFromPool(reference.getKey());
-        }
-        if (value instanceof COSDictionary dictionary) {
-            COSDictionary copy = new COSDictionary();
-            dictionary.forEach((key, item) -> copy.setItem(key, attach(item)));
-            return copy;
-        }
-        if (value instanceof COSArray array) {
-            COSArray copy = new COSArray();
-            for (int i = 0; i < array.size(); i++) {
-                copy.add(attach(array.get(i)));
-            }
-            return copy;
-        }
-        if (value instanceof COSString string) {
             return new COSString(string.getBytes(), string.getForceHexForm());
         }
-        return value;
+        return value; // names, numbers, booleans, null: immutable
     }
 
     /**

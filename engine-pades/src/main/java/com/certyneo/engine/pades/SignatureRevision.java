@@ -560,7 +560,7 @@ final class SignatureRevision {
     }
 
     /** An inheritable field entry: the field's own, or its nearest ancestor's. */
-    private static COSBase inherited(COSDictionary field, COSName key) {
+    static COSBase inherited(COSDictionary field, COSName key) {
         COSDictionary d = field;
         Set<COSDictionary> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         while (d != null && seen.add(d)) {
