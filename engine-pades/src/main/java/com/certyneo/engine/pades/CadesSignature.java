@@ -74,17 +74,20 @@ final class CadesSignature {
     private final ASN1Set signedAttributes;
     private final byte[] toBeSigned;
     private final ASN1Set certificates;
+    /** The signing-certificate-v2 attribute of {@link #signedAttributes}, kept for {@link #withContentDigest}. */
+    private final Attribute signingCertificateV2;
     /** The value {@link #assemble} verified and embedded, once it has (the plan is then signed). */
     private volatile SignatureValues.Verified verified;
 
     private CadesSignature(X509Certificate signingCertificate, CmsSignatureAlgorithm algorithm, SignerIdentifier signerId,
-                           ASN1Set signedAttributes, byte[] toBeSigned, ASN1Set certificates) {
+                           ASN1Set signedAttributes, byte[] toBeSigned, ASN1Set certificates, Attribute signingCertificateV2) {
         this.signingCertificate = signingCertificate;
         this.algorithm = algorithm;
         this.signerId = signerId;
         this.signedAttributes = signedAttributes;
         this.toBeSigned = toBeSigned;
         this.certificates = certificates;
+        this.signingCertificateV2 = signingCertificateV2;
     }
 
     /**
@@ -109,23 +112,15 @@ final class CadesSignature {
             throw new SignatureEngineException(ErrorCode.SIGNING_KEY_ERROR, "The certificate chain is empty or has a gap",
                     "Pass the signing certificate first, then its issuers.");
         }
-        if (contentDigest == null || contentDigest.length != SHA256_LENGTH) {
-            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST,
-                    "The content digest must be the 32-byte SHA-256 of the signed byte range, got "
-                            + (contentDigest == null ? "none" : contentDigest.length + " bytes"),
-                    "Hash the byte range of the prepared PDF with SHA-256.");
-        }
+        requireDigest(contentDigest);
         X509Certificate signer = chain.get(0);
         algorithm.requireKeyOf(signer);
         if (signingTime != null) {
             requireValidAt(signer, signingTime);
         }
         Certificate signerStructure = structure(signer);
-        ASN1EncodableVector attributes = new ASN1EncodableVector();
-        attributes.add(new Attribute(CMSAttributes.contentType, new DERSet(CMSObjectIdentifiers.data)));
-        attributes.add(new Attribute(CMSAttributes.messageDigest, new DERSet(new DEROctetString(contentDigest.clone()))));
-        attributes.add(signingCertificateV2(signerStructure, encoded(signer)));
-        DERSet signedAttributes = new DERSet(attributes); // DER: sorted, as RFC 5652 §5.4 requires for signing
+        Attribute signingCertificateV2 = signingCertificateV2(signerStructure, encoded(signer));
+        ASN1Set signedAttributes = signedAttributes(contentDigest, signingCertificateV2);
         ASN1EncodableVector certificates = new ASN1EncodableVector();
         List<byte[]> seen = new ArrayList<>();
         for (X509Certificate certificate : chain) {
@@ -137,7 +132,45 @@ final class CadesSignature {
         }
         return new CadesSignature(signer, algorithm,
                 new SignerIdentifier(new IssuerAndSerialNumber(signerStructure)), signedAttributes,
-                der(signedAttributes), new DERSet(certificates));
+                der(signedAttributes), new DERSet(certificates), signingCertificateV2);
+    }
+
+    /**
+     * The same plan over another byte range: what {@link #plan} returns for this plan's chain and algorithm and
+     * {@code contentDigest}, without reading the chain again (a pipeline plans once to size the placeholder, then
+     * again once the byte range is hashed).
+     *
+     * @param contentDigest SHA-256 of the PDF byte range (32 bytes)
+     * @param signingTime the claimed signing time, as for {@link #plan}; {@code null} skips that check
+     * @return the plan
+     * @throws SignatureEngineException as {@link #plan}
+     */
+    CadesSignature withContentDigest(byte[] contentDigest, Instant signingTime) {
+        requireDigest(contentDigest);
+        if (signingTime != null) {
+            requireValidAt(signingCertificate, signingTime);
+        }
+        ASN1Set attributes = signedAttributes(contentDigest, signingCertificateV2);
+        return new CadesSignature(signingCertificate, algorithm, signerId, attributes, der(attributes), certificates,
+                signingCertificateV2);
+    }
+
+    private static void requireDigest(byte[] contentDigest) {
+        if (contentDigest == null || contentDigest.length != SHA256_LENGTH) {
+            throw new SignatureEngineException(ErrorCode.INVALID_REQUEST,
+                    "The content digest must be the 32-byte SHA-256 of the signed byte range, got "
+                            + (contentDigest == null ? "none" : contentDigest.length + " bytes"),
+                    "Hash the byte range of the prepared PDF with SHA-256.");
+        }
+    }
+
+    /** The signed attributes: content-type, message-digest and signing-certificate-v2, DER (sorted). */
+    private static ASN1Set signedAttributes(byte[] contentDigest, Attribute signingCertificateV2) {
+        ASN1EncodableVector attributes = new ASN1EncodableVector();
+        attributes.add(new Attribute(CMSAttributes.contentType, new DERSet(CMSObjectIdentifiers.data)));
+        attributes.add(new Attribute(CMSAttributes.messageDigest, new DERSet(new DEROctetString(contentDigest.clone()))));
+        attributes.add(signingCertificateV2);
+        return new DERSet(attributes); // DER: sorted, as RFC 5652 §5.4 requires for signing
     }
 
     /**
@@ -151,18 +184,28 @@ final class CadesSignature {
      * @return the bound in bytes (twice as many hex digits in {@code /Contents})
      */
     static int estimateSize(List<X509Certificate> chain, CmsSignatureAlgorithm algorithm, int timestampTokenSize) {
+        return plan(chain, new byte[SHA256_LENGTH], null, algorithm).estimateSize(timestampTokenSize);
+    }
+
+    /**
+     * {@link #estimateSize(List, CmsSignatureAlgorithm, int)} for this plan's chain and algorithm (the content digest
+     * does not change the size).
+     *
+     * @param timestampTokenSize the expected DER size of the signature time-stamp token, 0 for B-B
+     * @return the bound in bytes
+     */
+    int estimateSize(int timestampTokenSize) {
         if (timestampTokenSize < 0) {
             throw new IllegalArgumentException("timestampTokenSize must not be negative");
         }
-        CadesSignature plan = plan(chain, new byte[SHA256_LENGTH], null, algorithm);
-        byte[] longestValue = new byte[algorithm.maxSignatureLength(plan.signingCertificate)];
+        byte[] longestValue = new byte[algorithm.maxSignatureLength(signingCertificate)];
         ASN1Set unsigned = null;
         if (timestampTokenSize > 0) {
             // An OCTET STRING of timestampTokenSize content bytes encodes longer than a token of that size.
             unsigned = new DERSet(new Attribute(PKCSObjectIdentifiers.id_aa_signatureTimeStampToken,
                     new DERSet(new DEROctetString(new byte[timestampTokenSize]))));
         }
-        return plan.encode(longestValue, unsigned).length;
+        return encode(longestValue, unsigned).length;
     }
 
     /** @return the DER SET OF signed attributes, the exact bytes the key signs (a copy) */
@@ -248,6 +291,19 @@ final class CadesSignature {
      */
     Optional<SignatureValues.Verified> verified() {
         return Optional.ofNullable(verified);
+    }
+
+    /**
+     * The CMS {@link #assemble} made for {@code value}, with a signature time-stamp token as its only unsigned attribute:
+     * what {@link SignatureTimestamps#add(byte[], byte[], String)} makes of that CMS, without parsing it again.
+     *
+     * @param value the value {@link #assemble} verified and embedded (as embedded: DER for ECDSA)
+     * @param token the time-stamp token (a ContentInfo), checked by the caller
+     * @return the DER ContentInfo(SignedData)
+     */
+    byte[] withSignatureTimestamp(byte[] value, ASN1Encodable token) {
+        return encode(value, new DERSet(new Attribute(PKCSObjectIdentifiers.id_aa_signatureTimeStampToken,
+                new DERSet(token))));
     }
 
     /** The ContentInfo(SignedData) with this plan, a value and optional unsigned attributes, in DER. */

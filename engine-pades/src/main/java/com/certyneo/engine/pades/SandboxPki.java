@@ -143,6 +143,27 @@ public final class SandboxPki {
      * @return whether it carries the sandbox policy OID or a SANDBOX name
      */
     public static boolean isSandboxCertificate(X509Certificate certificate) {
+        Boolean known = SANDBOX_ANSWERS.get(certificate);
+        if (known != null) {
+            return known;
+        }
+        boolean answer = sandboxMarked(certificate);
+        if (SANDBOX_ANSWERS.size() >= 256) {
+            SANDBOX_ANSWERS.clear(); // a bound, not an eviction policy: an engine checks the same few chains each time
+        }
+        SANDBOX_ANSWERS.put(certificate, answer);
+        return answer;
+    }
+
+    /**
+     * {@link #isSandboxCertificate}'s answers by certificate (equal certificates have equal encodings): a production
+     * engine asks for its seal chain at every signature, and reading the policies and names cost a fiftieth of a
+     * one-page signature.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<X509Certificate, Boolean> SANDBOX_ANSWERS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static boolean sandboxMarked(X509Certificate certificate) {
         byte[] policies = certificate.getExtensionValue("2.5.29.32");
         if (policies != null) {
             try {

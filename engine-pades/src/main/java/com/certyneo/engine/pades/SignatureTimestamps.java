@@ -54,6 +54,27 @@ final class SignatureTimestamps {
     }
 
     /**
+     * {@link #add(byte[], TimestampSource)} for a CMS that {@code plan} assembled (its last {@link
+     * CadesSignature#assemble}): the same bytes, built from the plan rather than by parsing the CMS again.
+     *
+     * @param plan the plan that assembled {@code cms}
+     * @param cms  the DER CMS it returned (taken apart only when the plan holds no assembled value)
+     * @param source where the token comes from
+     * @return the DER CMS with the signature time-stamp
+     * @throws SignatureEngineException as {@link #add(byte[], TimestampSource)}
+     */
+    static byte[] add(CadesSignature plan, byte[] cms, TimestampSource source) {
+        java.util.Optional<SignatureValues.Verified> assembled = plan.verified();
+        if (assembled.isEmpty()) {
+            return add(cms, source);
+        }
+        byte[] value = assembled.get().value();
+        byte[] imprint = Digests.sha256(value);
+        Budget.check(); // no time-stamp request once the operation is out of time
+        return plan.withSignatureTimestamp(value, checkedToken(source.timestamp(DIGEST, imprint), imprint, source.describe()));
+    }
+
+    /**
      * The message imprint a signature time-stamp of this CMS must carry, for callers that obtain the
      * token themselves.
      *

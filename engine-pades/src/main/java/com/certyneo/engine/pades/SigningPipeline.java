@@ -469,19 +469,21 @@ final class SigningPipeline {
     CadesSignature plan(Sink sink, String name, Spec spec) throws IOException {
         CadesSignature[] planned = new CadesSignature[1];
         try (PDDocument document = sink.load(name);
-             RevisionWriter ignored = lay(document, sink, name, spec, TIMESTAMP_ROOM, (revision, algorithm) -> {
+             RevisionWriter ignored = lay(document, sink, name, spec, TIMESTAMP_ROOM, (revision, shape) -> {
                  MessageDigest digest = Digests.sha256();
                  revision.digest(digest);
-                 planned[0] = CadesSignature.plan(spec.key().certificateChain(), digest.digest(), spec.signingTime(),
-                         algorithm);
+                 planned[0] = shape.withContentDigest(digest.digest(), spec.signingTime());
              }, new ArrayList<>())) {
             return planned[0];
         }
     }
 
-    /** What is done with the laid-out signature revision. */
+    /**
+     * What is done with the laid-out signature revision; {@code shape} is the plan the placeholder was sized from (over
+     * no byte range yet: {@link CadesSignature#withContentDigest} makes the plan once the range is hashed).
+     */
     private interface RevisionUse {
-        void accept(RevisionWriter.Revision revision, CmsSignatureAlgorithm algorithm) throws IOException;
+        void accept(RevisionWriter.Revision revision, CadesSignature shape) throws IOException;
     }
 
     /**
@@ -506,7 +508,7 @@ final class SigningPipeline {
             // before anything changes it; the self-check of an output in the heap reloads it from this (a file's is
             // read whole: its output is not compared byte for byte with the input where it reloads it)
             loaded = sink.heapBytes() != null ? IntactChainParser.prefix(document) : null;
-            RevisionWriter writer = lay(document, sink, name, spec, tokenRoom, (revision, algorithm) -> {
+            RevisionWriter writer = lay(document, sink, name, spec, tokenRoom, (revision, shape) -> {
                 if (spec.profile().needsRevocationData()) { // room for the revisions that follow, appended in place
                     sink.expect(LATER_REVISIONS_ROOM + (spec.profile() == PadesProfile.B_LTA ? 2 * tokenRoom + 8 * 1024 : 0));
                 }
@@ -517,12 +519,12 @@ final class SigningPipeline {
                     // later revisions (validation data, document time-stamp) append: the prefixes stay the output's
                     prefixes[0] = revision.writeHead(out, digest, hashed.map(Map.Entry::getKey).orElse(0L),
                             sink.checkpoints());
-                    CadesSignature plan = CadesSignature.plan(chain, digest.digest(), spec.signingTime(), algorithm);
+                    CadesSignature plan = shape.withContentDigest(digest.digest(), spec.signingTime());
                     Budget.check(); // out of time: no signature is made (no remote signing request is sent)
                     byte[] signed = values.cms(plan);
                     verified[0] = plan.verified().orElse(null);
                     if (spec.profile().needsTimestamp()) {
-                        signed = SignatureTimestamps.add(signed, recorder);
+                        signed = SignatureTimestamps.add(plan, signed, recorder);
                     }
                     revision.writeTail(out, signed);
                     cms[0] = signed;
@@ -571,8 +573,8 @@ final class SigningPipeline {
                                List<String> warnings) throws IOException {
         List<X509Certificate> chain = spec.key().certificateChain();
         CmsSignatureAlgorithm algorithm = CmsSignatureAlgorithm.forCertificate(chain.get(0), spec.rsaPss());
-        int room = CadesSignature.estimateSize(chain, algorithm,
-                spec.profile().needsTimestamp() ? tokenRoom : 0) + SLACK;
+        CadesSignature shape = CadesSignature.plan(chain, new byte[32], null, algorithm); // the signing time is checked with the digest
+        int room = shape.estimateSize(spec.profile().needsTimestamp() ? tokenRoom : 0) + SLACK;
         requireBoundedDepth(document, name);
         if (document.getNumberOfPages() < 1) {
             throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is malformed: its page tree "
@@ -607,7 +609,7 @@ final class SigningPipeline {
         RevisionWriter writer = sink.writer(document, name);
         try {
             SignatureRevision.addSignature(writer, options);
-            use.accept(writer.write(), algorithm);
+            use.accept(writer.write(), shape);
             return writer;
         } catch (Throwable e) {
             writer.close();

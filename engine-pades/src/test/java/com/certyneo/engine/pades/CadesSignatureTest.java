@@ -288,6 +288,65 @@ class CadesSignatureTest {
         assertArrayEquals(SignatureTimestamps.add(cms, token, "a test"), SignatureTimestamps.add(cms, token, "again"));
     }
 
+    @Test
+    void aPlanStampsItsCmsAsTheCmsIsStampedWhenParsed() {
+        for (var key : List.of(ec, rsa)) {
+            CmsSignatureAlgorithm algorithm = key == ec ? CmsSignatureAlgorithm.ECDSA_SHA256 : CmsSignatureAlgorithm.RSA_PSS_SHA256;
+            CadesSignature plan = CadesSignature.plan(key.chain(), Digests.sha256(new byte[] {1}), null, algorithm);
+            byte[] cms = plan.sign(key.signingKey());
+            byte[] token = tsa.timestamp("SHA-256", SignatureTimestamps.imprint(cms));
+            TimestampSource fixed = (digestAlgorithm, digest) -> token;
+            byte[] fromPlan = SignatureTimestamps.add(plan, cms, fixed);
+            assertArrayEquals(SignatureTimestamps.add(cms, token, "a test"), fromPlan, key.chain().get(0).getSigAlgName());
+            // a plan that assembled nothing takes the CMS apart, as before
+            CadesSignature unassembled = CadesSignature.plan(key.chain(), Digests.sha256(new byte[] {1}), null, algorithm);
+            assertArrayEquals(fromPlan, SignatureTimestamps.add(unassembled, cms, fixed));
+            // a token over another value is refused on the plan's path too
+            TimestampSource wrongImprint = (digestAlgorithm, digest) -> tsa.timestamp(digestAlgorithm, Digests.sha256(digest));
+            assertEquals(ErrorCode.TSA_RESPONSE_INVALID, assertThrows(SignatureEngineException.class,
+                    () -> SignatureTimestamps.add(plan, cms, wrongImprint)).code());
+        }
+    }
+
+    @Test
+    void theLightweightTokenVerifierConfirmsTheTsuKeyOnly() throws Exception {
+        org.bouncycastle.tsp.TimeStampToken token = new org.bouncycastle.tsp.TimeStampToken(
+                new CMSSignedData(tsa.timestamp("SHA-256", Digests.sha256(new byte[] {2}))));
+        @SuppressWarnings("unchecked")
+        X509CertificateHolder tsu = (X509CertificateHolder) token.getCertificates().getMatches(token.getSID()).iterator().next();
+        for (int i = 0; i < 2; i++) { // the second time with the key decoded before
+            token.validate(LightweightEcdsa.signerInfoVerifier(tsu)); // throws unless it verifies
+        }
+        SignerInformation signer = token.toCMSSignedData().getSignerInfos().getSigners().iterator().next();
+        X509CertificateHolder seal = new X509CertificateHolder(ec.chain().get(0).getEncoded());
+        boolean confirmedByAnotherKey;
+        try {
+            confirmedByAnotherKey = signer.verify(LightweightEcdsa.signerInfoVerifier(seal));
+        } catch (org.bouncycastle.cms.CMSException e) {
+            confirmedByAnotherKey = false;
+        }
+        assertFalse(confirmedByAnotherKey, "another EC key does not confirm the token");
+        assertNull(LightweightEcdsa.signerInfoVerifier(new X509CertificateHolder(rsa.chain().get(0).getEncoded())), "RSA");
+    }
+
+    @Test
+    void aPlanOverAnotherDigestIsThePlanOfThatDigest() {
+        byte[] digest = Digests.sha256("another range".getBytes(StandardCharsets.US_ASCII));
+        Instant time = Instant.now();
+        CadesSignature shape = CadesSignature.plan(ec.chain(), new byte[32], null, CmsSignatureAlgorithm.ECDSA_SHA256);
+        CadesSignature direct = CadesSignature.plan(ec.chain(), digest, time, CmsSignatureAlgorithm.ECDSA_SHA256);
+        CadesSignature derived = shape.withContentDigest(digest, time);
+        assertArrayEquals(direct.toBeSigned(), derived.toBeSigned());
+        byte[] value = ec.signingKey().sign(direct.toBeSigned(), direct.jcaAlgorithm());
+        assertArrayEquals(direct.assemble(value), derived.assemble(value));
+        assertEquals(CadesSignature.estimateSize(ec.chain(), CmsSignatureAlgorithm.ECDSA_SHA256, 5000), shape.estimateSize(5000));
+        assertEquals(ErrorCode.INVALID_REQUEST, assertThrows(SignatureEngineException.class,
+                () -> shape.withContentDigest(new byte[20], time)).code());
+        Instant afterExpiry = ec.chain().get(0).getNotAfter().toInstant().plusSeconds(1);
+        assertEquals(ErrorCode.SIGNING_KEY_ERROR, assertThrows(SignatureEngineException.class,
+                () -> shape.withContentDigest(digest, afterExpiry)).code());
+    }
+
     // ---------------------------------------------------------------- determinism
 
     @Test
