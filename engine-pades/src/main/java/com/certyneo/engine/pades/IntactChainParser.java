@@ -80,14 +80,17 @@ final class IntactChainParser extends PDFParser {
         private final Map<COSObjectKey, Long> offsets;
         private final COSDictionary trailer;
         private final boolean xrefStream;
+        /** The key of the page tree root, an indirect object found to be a dictionary, or null. */
+        private final COSObjectKey pages;
 
         private Prefix(long length, long startxref, Map<COSObjectKey, Long> offsets, COSDictionary trailer,
-                       boolean xrefStream) {
+                       boolean xrefStream, COSObjectKey pages) {
             this.length = length;
             this.startxref = startxref;
             this.offsets = offsets;
             this.trailer = trailer;
             this.xrefStream = xrefStream;
+            this.pages = pages;
         }
 
         /** @return the length of the document it describes */
@@ -116,7 +119,8 @@ final class IntactChainParser extends PDFParser {
         }
         COSDictionary detached = (COSDictionary) detach(trailer);
         return detached == null ? null
-                : new Prefix(loaded.length, cos.getStartXref(), Map.copyOf(cos.getXrefTable()), detached, cos.isXRefStream());
+                : new Prefix(loaded.length, cos.getStartXref(), Map.copyOf(cos.getXrefTable()), detached, cos.isXRefStream(),
+                        loaded.pages);
     }
 
     /** @return whether {@code document}'s chain was read from a {@link Prefix} and the sections after it */
@@ -128,18 +132,57 @@ final class IntactChainParser extends PDFParser {
     private static final class Loaded extends PDDocument {
         private final long length;
         private final boolean readAfterKnown;
+        private final COSObjectKey pages;
 
         Loaded(COSDocument document, RandomAccessRead source,
-               org.apache.pdfbox.pdmodel.encryption.AccessPermission permission, long length, boolean readAfterKnown) {
+               org.apache.pdfbox.pdmodel.encryption.AccessPermission permission, long length, boolean readAfterKnown,
+               COSObjectKey pages) {
             super(document, source, permission);
             this.length = length;
             this.readAfterKnown = readAfterKnown;
+            this.pages = pages;
         }
     }
 
     @Override
     protected PDDocument createDocument() throws IOException {
-        return new Loaded(document, source, getAccessPermission(), fileLen, readAfterKnown);
+        return new Loaded(document, source, getAccessPermission(), fileLen, readAfterKnown, pagesChecked);
+    }
+
+    /** The key of the page tree root {@link #checkPages} found (or took from {@link #known}) to be a dictionary. */
+    private COSObjectKey pagesChecked;
+
+    /**
+     * PDFBox's check that the catalog's {@code /Pages} is a dictionary, which parses the page tree root (and, in an
+     * object stream, every object that stream holds): skipped when the chain was read after a {@link Prefix} whose
+     * load found the same object a dictionary and the sections after it leave it where it was (an appended
+     * revision of the engine's never rewrites it). The output self-check's reload, which never reads a page, then
+     * does not parse them; a ten-page document's object stream was a third of that reload.
+     */
+    @Override
+    protected void checkPages(COSDictionary root) throws IOException {
+        COSObjectKey key = root.getItem(COSName.PAGES) instanceof COSObject reference ? reference.getKey() : null;
+        if (readAfterKnown && key != null && key.equals(known.pages) && unmoved(key)) {
+            pagesChecked = key;
+            return;
+        }
+        super.checkPages(root); // throws unless it is a dictionary
+        pagesChecked = key;
+    }
+
+    /** Whether the object (and the object stream holding it, if it is compressed) has the offset the prefix had. */
+    private boolean unmoved(COSObjectKey key) {
+        Long before = known.offsets.get(key);
+        Long now = document.getXrefTable().get(key);
+        if (before == null || !before.equals(now)) {
+            return false;
+        }
+        if (before >= 0) {
+            return true;
+        }
+        COSObjectKey stream = new COSObjectKey(-before, 0); // PDFBox's entry for a compressed object: -(stream number)
+        Long streamBefore = known.offsets.get(stream);
+        return streamBefore != null && streamBefore >= 0 && streamBefore.equals(document.getXrefTable().get(stream));
     }
 
     /** Deepest trailer value copied ({@code /ID}, {@code /W}, {@code /DecodeParms}: one or two levels in practice). */
@@ -410,6 +453,70 @@ final class IntactChainParser extends PDFParser {
         COSDictionary root = document.getTrailer().getCOSDictionary(COSName.ROOT);
         if (root != null && !root.containsKey(COSName.TYPE)) {
             root.setItem(COSName.TYPE, COSName.CATALOG); // what the lenient initial parse does
+        }
+    }
+
+    /**
+     * A hex string read a block at a time, where PDFBox reads it a character at a time through a string builder: the
+     * {@code /Contents} of a signature is the longest string of most signed documents, and each is read by every load
+     * of the pipeline (the self-check's of the new one, a tenth of a one-page signature's self-check). The result is
+     * PDFBox's ({@code BaseParser.parseCOSHexString}), character for character:
+     * <ul>
+     *   <li>hex digits are taken in pairs, and an unpaired last digit before {@code >} is its high half;</li>
+     *   <li>space, LF, TAB, CR, backspace and form feed are skipped (not NUL: PDFBox takes it as a foreign
+     *   character);</li>
+     *   <li>at any other character the string ends: an unpaired last digit is dropped, and everything up to the next
+     *   {@code >} is skipped;</li>
+     *   <li>the end of the file before {@code >} is an error.</li>
+     * </ul>
+     * Anything else (a literal string) is PDFBox's to read.
+     */
+    @Override
+    protected COSString parseCOSString() throws IOException {
+        if (source.peek() != '<') {
+            return super.parseCOSString();
+        }
+        source.read();
+        byte[] bytes = new byte[256];
+        int length = 0;
+        byte[] block = new byte[8192];
+        int high = -1; // the first digit of a pair, while the second is awaited
+        boolean skipping = false; // after a foreign character: up to '>'
+        while (true) {
+            int n = source.read(block, 0, block.length);
+            if (n <= 0) {
+                throw new IOException("Missing closing bracket for hex string. Reached EOS.");
+            }
+            for (int i = 0; i < n; i++) {
+                int c = block[i] & 0xff;
+                if (c == '>') {
+                    source.rewind(n - i - 1);
+                    if (high >= 0) {
+                        bytes = length < bytes.length ? bytes : java.util.Arrays.copyOf(bytes, length + 1);
+                        bytes[length++] = (byte) (high << 4);
+                    }
+                    return new COSString(java.util.Arrays.copyOf(bytes, length));
+                }
+                if (skipping) {
+                    continue;
+                }
+                int value = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                        : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+                if (value >= 0) {
+                    if (high < 0) {
+                        high = value;
+                    } else {
+                        if (length == bytes.length) {
+                            bytes = java.util.Arrays.copyOf(bytes, 2 * length);
+                        }
+                        bytes[length++] = (byte) (high << 4 | value);
+                        high = -1;
+                    }
+                } else if (!(c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\b' || c == '\f')) {
+                    high = -1;
+                    skipping = true;
+                }
+            }
         }
     }
 }

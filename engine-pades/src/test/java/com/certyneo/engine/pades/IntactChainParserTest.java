@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -159,21 +160,40 @@ class IntactChainParserTest {
         return String.valueOf(value);
     }
 
+    /** @return the key of the catalog's indirect {@code /Pages}, or null */
+    private static COSObjectKey pagesKey(PDDocument document) {
+        return document.getDocument().getTrailer().getCOSDictionary(COSName.ROOT).getItem(COSName.PAGES)
+                instanceof org.apache.pdfbox.cos.COSObject reference ? reference.getKey() : null;
+    }
+
     /** The whole chain read, and the chain read from the input's load and the sections after it, are one chain. */
     private static void assertReadAfterPrefixAsWhole(byte[] input, byte[] output) throws Exception {
         IntactChainParser.Prefix prefix;
+        Map<COSObjectKey, Long> inputOffsets;
+        COSObjectKey inputPages;
         try (PDDocument loaded = IntactChainParser.load(() -> new ArrayRead(input), "")) {
             prefix = IntactChainParser.prefix(loaded);
             if (loaded.isEncrypted() || loaded.getDocument().hasHybridXRef()) {
                 assertTrue(prefix == null, "encrypted and hybrid-reference documents are read whole");
                 return;
             }
+            inputOffsets = Map.copyOf(loaded.getDocument().getXrefTable());
+            inputPages = pagesKey(loaded);
         }
         assertTrue(prefix != null, "a strict, unencrypted load describes its chain");
         assertEquals(input.length, prefix.length());
         try (PDDocument whole = IntactChainParser.load(() -> new ArrayRead(output), "");
              PDDocument after = IntactChainParser.load(() -> new ArrayRead(output), "", prefix)) {
             assertTrue(IntactChainParser.readAfterPrefix(after), "only the appended sections were parsed");
+            // the page tree root is parsed by the load unless it is the object, at the offset, the input's load checked
+            COSObjectKey pages = pagesKey(after);
+            Map<COSObjectKey, Long> offsets = whole.getDocument().getXrefTable();
+            Long at = pages == null ? null : inputOffsets.get(pages);
+            boolean unmoved = at != null && pages.equals(inputPages) && at.equals(offsets.get(pages))
+                    && (at >= 0 || java.util.Objects.equals(inputOffsets.get(new COSObjectKey(-at, 0)),
+                    offsets.get(new COSObjectKey(-at, 0))));
+            assertEquals(!unmoved, pages == null || ((org.apache.pdfbox.cos.COSObject) after.getDocument().getTrailer()
+                    .getCOSDictionary(COSName.ROOT).getItem(COSName.PAGES)).isDereferenced(), "page tree root parsed by the load");
             assertTrue(!IntactChainParser.readAfterPrefix(whole));
             assertEquals(new TreeMap<>(whole.getDocument().getXrefTable()), new TreeMap<>(after.getDocument().getXrefTable()));
             assertEquals(canonical(whole.getDocument().getTrailer()), canonical(after.getDocument().getTrailer()));
@@ -236,6 +256,51 @@ class IntactChainParserTest {
             assertEquals(canonical(whole.getDocument().getTrailer()), canonical(read.getDocument().getTrailer()));
             assertEquals(whole.getDocument().isXRefStream(), read.getDocument().isXRefStream());
             assertEquals(whole.getDocument().getStartXref(), read.getDocument().getStartXref());
+        }
+    }
+
+    @Test
+    void hexStringsReadABlockAtATimeAreWhatPdfBoxReads() throws Exception {
+        String digits = "0123456789abcdefABCDEF";
+        StringBuilder long8191 = new StringBuilder();
+        for (int i = 0; long8191.length() < 20_000; i++) {
+            long8191.append(digits.charAt(i % digits.length()));
+        }
+        List<String> strings = new ArrayList<>(List.of("<48656C6C6F>", "<4 8\t6\r5\n6\fC\b6C 6F>", "<ABC>", "<A>", "<>",
+                "<4142\u000043>", "<41 42 X 43 44>", "<414 X 43>", "<41%>", "<ab CD ef>", "<41 >", "< 41>"));
+        // a string ending just before, at and after the end of a block of the fast reader (it reads 8192 bytes after '<')
+        for (int length : new int[] {8190, 8191, 8192, 8193, 16_383, 16_384, 20_000}) {
+            strings.add("<" + long8191.substring(0, length) + ">");
+        }
+        Pdf f = new Pdf();
+        f.raw("%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n");
+        f.obj(1, "<< /Type /Catalog /Pages 2 0 R /Strings 4 0 R /Last <4C617374> >>");
+        f.obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+        f.obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>");
+        f.obj(4, "[" + String.join(" ", strings) + " /After]"); // what follows each string is read from where it ends
+        byte[] pdf = f.finish(f.table(f.rows(0, 1, 2, 3, 4), "<< /Size 5 /Root 1 0 R /ID [<0102> <0304>] >>"));
+        Counting source = new Counting(pdf);
+        try (PDDocument fast = IntactChainParser.load(source, ""); PDDocument pdfBox = Loader.loadPDF(pdf)) {
+            assertEquals(1, source.opens.get(), "read as written");
+            org.apache.pdfbox.cos.COSArray ours = (org.apache.pdfbox.cos.COSArray) fast.getDocumentCatalog().getCOSObject()
+                    .getDictionaryObject(COSName.getPDFName("Strings"));
+            org.apache.pdfbox.cos.COSArray theirs = (org.apache.pdfbox.cos.COSArray) pdfBox.getDocumentCatalog().getCOSObject()
+                    .getDictionaryObject(COSName.getPDFName("Strings"));
+            assertEquals(strings.size() + 1, theirs.size());
+            assertEquals(theirs.size(), ours.size());
+            for (int i = 0; i < strings.size(); i++) {
+                String what = strings.get(i).length() > 40 ? strings.get(i).length() - 2 + " digits" : strings.get(i);
+                assertArrayEquals(((org.apache.pdfbox.cos.COSString) theirs.getObject(i)).getBytes(),
+                        ((org.apache.pdfbox.cos.COSString) ours.getObject(i)).getBytes(), what);
+            }
+            assertArrayEquals(new byte[] {'H', 'e', 'l', 'l', 'o'}, ((org.apache.pdfbox.cos.COSString) ours.getObject(0)).getBytes());
+            assertArrayEquals(new byte[] {(byte) 0xAB, (byte) 0xC0}, ((org.apache.pdfbox.cos.COSString) ours.getObject(2)).getBytes());
+            assertArrayEquals(new byte[] {'A', 'B'}, ((org.apache.pdfbox.cos.COSString) ours.getObject(6)).getBytes());
+            assertArrayEquals(new byte[] {'A'}, ((org.apache.pdfbox.cos.COSString) ours.getObject(7)).getBytes());
+            assertEquals(COSName.getPDFName("After"), ours.getObject(strings.size()));
+            assertEquals("Last", fast.getDocumentCatalog().getCOSObject().getString(COSName.getPDFName("Last")));
+            assertArrayEquals(new byte[] {3, 4}, ((org.apache.pdfbox.cos.COSString) ((org.apache.pdfbox.cos.COSArray)
+                    fast.getDocument().getTrailer().getDictionaryObject(COSName.ID)).getObject(1)).getBytes());
         }
     }
 

@@ -467,11 +467,11 @@ public final class PipelineBenchmark {
                 Stats[] s;
                 if (inMemory) {
                     byte[] pdf = Files.readAllBytes(file);
-                    s = measure(mode.smallWarmup(), mode.smallRuns(), () -> floor(pdf, profile), () -> raw(pdf, profile),
+                    s = measureRawApart(mode.smallWarmup(), mode.smallRuns(), () -> floor(pdf, profile), () -> raw(pdf, profile),
                             () -> engine(production, pdf, profile, SignatureLevel.SES, seal()));
                 } else {
                     boolean huge = size >= 100 * MB;
-                    s = measure(huge ? 1 : mode.largeWarmup(), huge ? mode.hugeRuns() : mode.largeRuns(),
+                    s = measureRawApart(huge ? 1 : mode.largeWarmup(), huge ? mode.hugeRuns() : mode.largeRuns(),
                             () -> floor(file, out.resolve("floor.pdf"), profile), () -> raw(file, out.resolve("raw.pdf"), profile),
                             () -> {
                                 engine(production, file, out.resolve("engine.pdf"), profile);
@@ -486,7 +486,10 @@ public final class PipelineBenchmark {
             }
         }
         table.note("floor = SHA-256 of the input + 1 ECDSA signature + (B-T) 1 TSA token + 1 copy to the output; "
-                + "1/10 pages: SamplePdfs.multiPage, byte[] -> OutputStream; large: PdfVector.large, file -> file");
+                + "1/10 pages: SamplePdfs.multiPage, byte[] -> OutputStream; large: PdfVector.large, file -> file; "
+                + "floor and engine interleaved, raw DSS in a block of its own after them (a full GC, untimed, before each "
+                + "block): interleaved, the young collections of raw DSS's garbage (megabytes per one-page signature) "
+                + "landed in the engine's runs");
         table.print();
         if (inputs.containsKey("20 MB")) {
             allocation(inputs.get("20 MB"));
@@ -1097,6 +1100,21 @@ public final class PipelineBenchmark {
     }
 
     // ------------------------------------------------------------------------------------------ measurement
+
+    /**
+     * {@link #measure} of {@code floor} and {@code engine} interleaved, then of {@code raw} on its own, with an untimed
+     * full GC before each block, so that neither pays for collecting the other's garbage.
+     *
+     * @return the stats of floor, raw and engine, in that order
+     */
+    private static Stats[] measureRawApart(int warmup, int iterations, Op floor, Op raw, Op engine) throws Exception {
+        System.gc();
+        Stats[] ours = measure(warmup, iterations, floor, engine);
+        System.gc();
+        Stats[] theirs = measure(warmup, iterations, raw);
+        System.gc();
+        return new Stats[] {ours[0], theirs[0], ours[1]};
+    }
 
     private static Stats[] measure(int warmup, int iterations, Op... ops) throws Exception {
         for (int i = 0; i < warmup; i++) {
