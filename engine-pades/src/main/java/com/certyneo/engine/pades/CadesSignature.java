@@ -127,7 +127,7 @@ final class CadesSignature {
             byte[] der = encoded(certificate);
             if (seen.stream().noneMatch(b -> Arrays.equals(b, der))) {
                 seen.add(der);
-                certificates.add(Certificate.getInstance(der));
+                certificates.add(seen.size() == 1 ? signerStructure : Certificate.getInstance(der)); // the signer's is read
             }
         }
         return new CadesSignature(signer, algorithm,

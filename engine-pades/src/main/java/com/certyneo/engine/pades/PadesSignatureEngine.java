@@ -728,14 +728,23 @@ public final class PadesSignatureEngine implements SignatureEngine {
         mode.requireOwn(chain, what);
     }
 
-    /** @return the CN of the subject, or the whole subject DN when it has none */
+    /**
+     * @return the CN of the subject (the first in the RFC 2253 form, unescaped: {@code CN=Doe\, John} is
+     *         {@code Doe, John}), or the whole subject DN when it has none (or a CN that is not a string)
+     */
     static String commonName(X509Certificate certificate) {
-        for (String part : certificate.getSubjectX500Principal().getName().split(",(?=(?:[^\\\\]|\\\\.)*$)")) {
-            if (part.trim().startsWith("CN=")) {
-                return part.trim().substring(3);
+        String name = certificate.getSubjectX500Principal().getName();
+        try {
+            List<javax.naming.ldap.Rdn> rdns = new javax.naming.ldap.LdapName(name).getRdns(); // rightmost first
+            for (int i = rdns.size() - 1; i >= 0; i--) {
+                if ("CN".equalsIgnoreCase(rdns.get(i).getType())) {
+                    return rdns.get(i).getValue() instanceof String value ? value : name;
+                }
             }
+        } catch (javax.naming.InvalidNameException e) {
+            // the JDK wrote it: not expected; the whole name stands in
         }
-        return certificate.getSubjectX500Principal().getName();
+        return name;
     }
 
     /** A failure of an operation on the engine's own pipeline, in the engine's taxonomy ({@link DssFailures#operation}). */

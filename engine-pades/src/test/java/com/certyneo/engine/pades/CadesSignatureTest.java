@@ -330,6 +330,22 @@ class CadesSignatureTest {
     }
 
     @Test
+    void theSealNameIsTheCommonNameUnescaped() throws Exception {
+        java.security.KeyPair pair = X509Builder.newEcKeyPair();
+        java.util.Map<String, String> expected = new java.util.LinkedHashMap<>();
+        expected.put("CN=Acme\\, Inc. Seal,O=Acme,C=FR", "Acme, Inc. Seal");
+        expected.put("CN=Plain Seal", "Plain Seal");
+        expected.put("CN=Quote \\\"Q\\\" \\+ Plus,O=X", "Quote \"Q\" + Plus");
+        expected.put("CN=\u00c9lise Seal,O=\u00c9tat", "\u00c9lise Seal");
+        for (var entry : expected.entrySet()) {
+            X509Certificate certificate = X509Builder.of(new X500Name(entry.getKey()), pair.getPublic()).selfSigned(pair.getPrivate());
+            assertEquals(entry.getValue(), PadesSignatureEngine.commonName(certificate), entry.getKey());
+        }
+        X509Certificate noCn = X509Builder.of(new X500Name("O=Acme,C=FR"), pair.getPublic()).selfSigned(pair.getPrivate());
+        assertEquals(noCn.getSubjectX500Principal().getName(), PadesSignatureEngine.commonName(noCn));
+    }
+
+    @Test
     void aPlanOverAnotherDigestIsThePlanOfThatDigest() {
         byte[] digest = Digests.sha256("another range".getBytes(StandardCharsets.US_ASCII));
         Instant time = Instant.now();
