@@ -82,15 +82,31 @@ final class IntactChainParser extends PDFParser {
         private final boolean xrefStream;
         /** The key of the page tree root, an indirect object found to be a dictionary, or null. */
         private final COSObjectKey pages;
+        /**
+         * The top-level signature fields (indirect, without /Kids or /Parent) with an indirect /V: the field's key and
+         * its value's.
+         */
+        private final Map<COSObjectKey, COSObjectKey> signedFields;
 
         private Prefix(long length, long startxref, Map<COSObjectKey, Long> offsets, COSDictionary trailer,
-                       boolean xrefStream, COSObjectKey pages) {
+                       boolean xrefStream, COSObjectKey pages, Map<COSObjectKey, COSObjectKey> signedFields) {
             this.length = length;
             this.startxref = startxref;
             this.offsets = offsets;
             this.trailer = trailer;
             this.xrefStream = xrefStream;
             this.pages = pages;
+            this.signedFields = signedFields;
+        }
+
+        /**
+         * @param field a key of the document {@code xref} describes, a file that begins with this prefix
+         * @return the key of the /V of the top-level signed field this prefix's load read at {@code field}, when that
+         *         field is still the object it read (at the same offset: the same bytes), else null
+         */
+        COSObjectKey signedFieldValue(COSObjectKey field, Map<COSObjectKey, Long> xref) {
+            COSObjectKey value = signedFields.get(field);
+            return value != null && unmoved(this, xref, field) ? value : null;
         }
 
         /** @return the length of the document it describes */
@@ -120,7 +136,51 @@ final class IntactChainParser extends PDFParser {
         COSDictionary detached = (COSDictionary) detach(trailer);
         return detached == null ? null
                 : new Prefix(loaded.length, cos.getStartXref(), Map.copyOf(cos.getXrefTable()), detached, cos.isXRefStream(),
-                        loaded.pages);
+                        loaded.pages, signedFields(loaded));
+    }
+
+    /**
+     * The top-level signed fields of a loaded document (see {@link Prefix#signedFields}): those of the prefix its chain
+     * was read after that are still the objects it read, and the others parsed now (a signing load parses them next
+     * anyway; a self-check's, only its new field).
+     */
+    private static Map<COSObjectKey, COSObjectKey> signedFields(Loaded loaded) {
+        Map<COSObjectKey, COSObjectKey> fields = new HashMap<>();
+        try {
+            COSDictionary root = loaded.getDocument().getTrailer().getCOSDictionary(COSName.ROOT);
+            if (root != null && root.getDictionaryObject(COSName.ACRO_FORM) instanceof COSDictionary form
+                    && form.getDictionaryObject(COSName.FIELDS) instanceof COSArray array) {
+                Map<COSObjectKey, Long> xref = loaded.getDocument().getXrefTable();
+                for (int i = 0; i < array.size(); i++) {
+                    if (!(array.get(i) instanceof COSObject reference) || reference.getKey() == null) {
+                        continue;
+                    }
+                    COSObjectKey value = loaded.known == null ? null : loaded.known.signedFieldValue(reference.getKey(), xref);
+                    if (value == null && reference.getObject() instanceof COSDictionary field
+                            && COSName.SIG.equals(field.getCOSName(COSName.FT)) && !field.containsKey(COSName.KIDS)
+                            && !field.containsKey(COSName.PARENT) && field.getItem(COSName.V) instanceof COSObject v) {
+                        value = v.getKey();
+                    }
+                    if (value != null) {
+                        fields.put(reference.getKey(), value);
+                    }
+                }
+            }
+        } catch (RuntimeException unreadable) {
+            return Map.of(); // nothing is known of the fields: a later self-check parses them all
+        }
+        return Map.copyOf(fields);
+    }
+
+    /**
+     * @param document a document loaded by this parser
+     * @param field    the key of one of its objects
+     * @return the key of the field's /V when the prefix its chain was read after ({@link #load(Source, String, Prefix)})
+     *         knows that object, unchanged, as a top-level signed field ({@link Prefix#signedFieldValue}); else null
+     */
+    static COSObjectKey signedFieldValue(PDDocument document, COSObjectKey field) {
+        return document instanceof Loaded loaded && loaded.known != null
+                ? loaded.known.signedFieldValue(field, loaded.getDocument().getXrefTable()) : null;
     }
 
     /** @return whether {@code document}'s chain was read from a {@link Prefix} and the sections after it */
@@ -133,20 +193,23 @@ final class IntactChainParser extends PDFParser {
         private final long length;
         private final boolean readAfterKnown;
         private final COSObjectKey pages;
+        /** The prefix the chain was read after, or null. */
+        private final Prefix known;
 
         Loaded(COSDocument document, RandomAccessRead source,
-               org.apache.pdfbox.pdmodel.encryption.AccessPermission permission, long length, boolean readAfterKnown,
+               org.apache.pdfbox.pdmodel.encryption.AccessPermission permission, long length, Prefix readAfter,
                COSObjectKey pages) {
             super(document, source, permission);
             this.length = length;
-            this.readAfterKnown = readAfterKnown;
+            this.readAfterKnown = readAfter != null;
+            this.known = readAfter;
             this.pages = pages;
         }
     }
 
     @Override
     protected PDDocument createDocument() throws IOException {
-        return new Loaded(document, source, getAccessPermission(), fileLen, readAfterKnown, pagesChecked);
+        return new Loaded(document, source, getAccessPermission(), fileLen, readAfterKnown ? known : null, pagesChecked);
     }
 
     /** The key of the page tree root {@link #checkPages} found (or took from {@link #known}) to be a dictionary. */
@@ -162,7 +225,7 @@ final class IntactChainParser extends PDFParser {
     @Override
     protected void checkPages(COSDictionary root) throws IOException {
         COSObjectKey key = root.getItem(COSName.PAGES) instanceof COSObject reference ? reference.getKey() : null;
-        if (readAfterKnown && key != null && key.equals(known.pages) && unmoved(key)) {
+        if (readAfterKnown && key != null && key.equals(known.pages) && unmoved(known, document.getXrefTable(), key)) {
             pagesChecked = key;
             return;
         }
@@ -170,19 +233,23 @@ final class IntactChainParser extends PDFParser {
         pagesChecked = key;
     }
 
-    /** Whether the object (and the object stream holding it, if it is compressed) has the offset the prefix had. */
-    private boolean unmoved(COSObjectKey key) {
+    /**
+     * Whether the object (and the object stream holding it, if it is compressed) has in {@code xref}, the table of a
+     * file that begins with {@code known}'s, the offset it had in {@code known}'s: it is then the same bytes.
+     */
+    private static boolean unmoved(Prefix known, Map<COSObjectKey, Long> xref, COSObjectKey key) {
         Long before = known.offsets.get(key);
-        Long now = document.getXrefTable().get(key);
+        Long now = xref.get(key);
         if (before == null || !before.equals(now)) {
             return false;
         }
         if (before >= 0) {
-            return true;
+            return before < known.length;
         }
         COSObjectKey stream = new COSObjectKey(-before, 0); // PDFBox's entry for a compressed object: -(stream number)
         Long streamBefore = known.offsets.get(stream);
-        return streamBefore != null && streamBefore >= 0 && streamBefore.equals(document.getXrefTable().get(stream));
+        return streamBefore != null && streamBefore >= 0 && streamBefore < known.length
+                && streamBefore.equals(xref.get(stream));
     }
 
     /** Deepest trailer value copied ({@code /ID}, {@code /W}, {@code /DecodeParms}: one or two levels in practice). */

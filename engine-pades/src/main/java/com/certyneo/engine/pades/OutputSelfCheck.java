@@ -497,7 +497,10 @@ final class OutputSelfCheck {
     /**
      * @param withEarlier whether the earlier signatures' dictionaries are read too (an extension checks them); when
      *                    not, a signature dictionary that the cross-reference table places in the input is skipped
-     *                    without being parsed, so the check costs the same however many signatures came before
+     *                    without being parsed, and so is a top-level signed field that the load of the input found
+     *                    with such a value and that is still the object it read ({@link
+     *                    IntactChainParser#signedFieldValue}), so the check costs the same however many signatures came
+     *                    before
      */
     private static List<SignatureDictionary> signatureDictionaries(PDDocument document, Map<COSObjectKey, Long> xref,
                                                                    long inputLength, boolean withEarlier) {
@@ -506,7 +509,7 @@ final class OutputSelfCheck {
         if (form == null) {
             return result;
         }
-        for (PDField field : form.getFieldTree()) {
+        for (PDField field : fieldTree(document, form, xref, inputLength, withEarlier)) {
             if (!(field instanceof PDSignatureField)) {
                 continue;
             }
@@ -554,6 +557,50 @@ final class OutputSelfCheck {
             result.add(new SignatureDictionary(field.getFullyQualifiedName(), dictionary, isNew, range, problem));
         }
         return result;
+    }
+
+    /**
+     * The form's fields as {@code PDFieldTree} lists them (each top-level field, then the fields below it, a field met
+     * twice taken once), but for the top-level signed fields of the input that {@link #signatureDictionaries} skips
+     * unless {@code withEarlier}: those are left unparsed (at the 30th signature of a document, parsing the 29 earlier
+     * fields was a seventh of the self-check).
+     */
+    private static List<PDField> fieldTree(PDDocument document, PDAcroForm form, Map<COSObjectKey, Long> xref,
+                                           long inputLength, boolean withEarlier) {
+        COSArray fields = form.getCOSObject().getCOSArray(COSName.FIELDS);
+        List<PDField> tree = new ArrayList<>();
+        if (fields == null) {
+            return tree;
+        }
+        java.util.Set<COSDictionary> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (int i = 0; i < fields.size(); i++) {
+            if (!withEarlier && fields.get(i) instanceof COSObject reference && reference.getKey() != null) {
+                COSObjectKey value = IntactChainParser.signedFieldValue(document, reference.getKey());
+                Long at = value == null ? null : xref.get(value);
+                if (at != null && at >= 0 && at < inputLength) {
+                    continue; // the input's field, unchanged, with the input's signature: skipped below anyway
+                }
+            }
+            if (fields.getObject(i) instanceof COSDictionary dictionary) {
+                PDField field = org.apache.pdfbox.pdmodel.interactive.form.PDFieldFactory.createField(form, dictionary, null);
+                if (field != null) {
+                    addWithKids(field, tree, seen);
+                }
+            }
+        }
+        return tree;
+    }
+
+    private static void addWithKids(PDField field, List<PDField> tree, java.util.Set<COSDictionary> seen) {
+        tree.add(field);
+        seen.add(field.getCOSObject());
+        if (field instanceof org.apache.pdfbox.pdmodel.interactive.form.PDNonTerminalField parent) {
+            for (PDField kid : parent.getChildren()) {
+                if (!seen.contains(kid.getCOSObject())) {
+                    addWithKids(kid, tree, seen);
+                }
+            }
+        }
     }
 
     /** @return the file offset of an object (of its object stream when compressed), or -1 when unknown */

@@ -160,6 +160,24 @@ class IntactChainParserTest {
         return String.valueOf(value);
     }
 
+    /** @return the top-level indirect signature fields without /Kids or /Parent whose /V is indirect: key to /V key */
+    private static Map<COSObjectKey, COSObjectKey> signedFields(PDDocument document) {
+        Map<COSObjectKey, COSObjectKey> signed = new java.util.HashMap<>();
+        COSDictionary root = document.getDocument().getTrailer().getCOSDictionary(COSName.ROOT);
+        if (root.getDictionaryObject(COSName.ACRO_FORM) instanceof COSDictionary form
+                && form.getDictionaryObject(COSName.FIELDS) instanceof org.apache.pdfbox.cos.COSArray fields) {
+            for (int i = 0; i < fields.size(); i++) {
+                if (fields.get(i) instanceof org.apache.pdfbox.cos.COSObject reference
+                        && fields.getObject(i) instanceof COSDictionary field && COSName.SIG.equals(field.getCOSName(COSName.FT))
+                        && !field.containsKey(COSName.KIDS) && !field.containsKey(COSName.PARENT)
+                        && field.getItem(COSName.V) instanceof org.apache.pdfbox.cos.COSObject value) {
+                    signed.put(reference.getKey(), value.getKey());
+                }
+            }
+        }
+        return signed;
+    }
+
     /** @return the key of the catalog's indirect {@code /Pages}, or null */
     private static COSObjectKey pagesKey(PDDocument document) {
         return document.getDocument().getTrailer().getCOSDictionary(COSName.ROOT).getItem(COSName.PAGES)
@@ -171,6 +189,7 @@ class IntactChainParserTest {
         IntactChainParser.Prefix prefix;
         Map<COSObjectKey, Long> inputOffsets;
         COSObjectKey inputPages;
+        Map<COSObjectKey, COSObjectKey> inputSigned;
         try (PDDocument loaded = IntactChainParser.load(() -> new ArrayRead(input), "")) {
             prefix = IntactChainParser.prefix(loaded);
             if (loaded.isEncrypted() || loaded.getDocument().hasHybridXRef()) {
@@ -179,6 +198,7 @@ class IntactChainParserTest {
             }
             inputOffsets = Map.copyOf(loaded.getDocument().getXrefTable());
             inputPages = pagesKey(loaded);
+            inputSigned = signedFields(loaded);
         }
         assertTrue(prefix != null, "a strict, unencrypted load describes its chain");
         assertEquals(input.length, prefix.length());
@@ -194,6 +214,16 @@ class IntactChainParserTest {
                     offsets.get(new COSObjectKey(-at, 0))));
             assertEquals(!unmoved, pages == null || ((org.apache.pdfbox.cos.COSObject) after.getDocument().getTrailer()
                     .getCOSDictionary(COSName.ROOT).getItem(COSName.PAGES)).isDereferenced(), "page tree root parsed by the load");
+            // the input's top-level signed fields the output leaves where they were are known with their value, no other
+            for (COSObjectKey field : signedFields(whole).keySet()) {
+                Long was = inputOffsets.get(field);
+                boolean same = inputSigned.containsKey(field) && was != null && was.equals(offsets.get(field))
+                        && (was >= 0 || java.util.Objects.equals(inputOffsets.get(new COSObjectKey(-was, 0)),
+                        offsets.get(new COSObjectKey(-was, 0))));
+                assertEquals(same ? inputSigned.get(field) : null, IntactChainParser.signedFieldValue(after, field),
+                        "signed field " + field);
+                assertEquals(null, IntactChainParser.signedFieldValue(whole, field), "a load read whole knows no field");
+            }
             assertTrue(!IntactChainParser.readAfterPrefix(whole));
             assertEquals(new TreeMap<>(whole.getDocument().getXrefTable()), new TreeMap<>(after.getDocument().getXrefTable()));
             assertEquals(canonical(whole.getDocument().getTrailer()), canonical(after.getDocument().getTrailer()));
