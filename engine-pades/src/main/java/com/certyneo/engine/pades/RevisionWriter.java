@@ -638,7 +638,11 @@ final class RevisionWriter implements Closeable {
 
     /** FlateDecode-encodes {@code data} (zlib, best compression: deterministic for a given JDK). */
     static byte[] deflate(byte[] data) {
-        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
+        Deflater deflater = IDLE_DEFLATERS.poll();
+        if (deflater == null) {
+            deflater = new Deflater(Deflater.BEST_COMPRESSION);
+        }
+        boolean done = false;
         try {
             deflater.setInput(data);
             deflater.finish();
@@ -648,11 +652,26 @@ final class RevisionWriter implements Closeable {
                 int n = deflater.deflate(chunk);
                 out.write(chunk, 0, n);
             }
+            done = true;
             return out.toByteArray();
         } finally {
-            deflater.end();
+            if (done && IDLE_DEFLATERS.size() < MAX_IDLE_DEFLATERS) {
+                deflater.reset(); // as new: the same level, so the same output
+                IDLE_DEFLATERS.offer(deflater);
+            } else {
+                deflater.end();
+            }
         }
     }
+
+    /**
+     * Deflaters between two {@link #deflate} calls: setting one up at the best compression level (its window and hash
+     * tables) cost more than deflating a cross-reference stream or a certificate, and a B-LT signature deflates half a
+     * dozen of them. At most {@link #MAX_IDLE_DEFLATERS} are kept (about 300 KB of native memory each).
+     */
+    private static final java.util.concurrent.ConcurrentLinkedQueue<Deflater> IDLE_DEFLATERS =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final int MAX_IDLE_DEFLATERS = 8;
 
     // ------------------------------------------------------------------------------------------------
     // The original's last section

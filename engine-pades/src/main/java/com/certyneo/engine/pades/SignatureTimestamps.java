@@ -71,7 +71,9 @@ final class SignatureTimestamps {
         byte[] value = assembled.get().value();
         byte[] imprint = Digests.sha256(value);
         Budget.check(); // no time-stamp request once the operation is out of time
-        return plan.withSignatureTimestamp(value, checkedToken(source.timestamp(DIGEST, imprint), imprint, source.describe()));
+        byte[] token = source.timestamp(DIGEST, imprint);
+        return plan.withSignatureTimestamp(value, checkedToken(token, imprint, source.describe(),
+                source instanceof SigningPipeline.Recorder recorder ? recorder.parsed(token) : null));
     }
 
     /**
@@ -124,16 +126,39 @@ final class SignatureTimestamps {
      * @throws SignatureEngineException {@link ErrorCode#TSA_RESPONSE_INVALID} naming {@code who}
      */
     static void requireImprint(byte[] token, byte[] imprint, String who) {
-        checkedToken(token, imprint, who);
+        checkedToken(token, imprint, who, null);
+    }
+
+    /**
+     * {@link #requireImprint(byte[], byte[], String)} of a token already parsed.
+     *
+     * @param parsed {@code token} parsed (the same bytes), or null to parse it here
+     */
+    static void requireImprint(byte[] token, byte[] imprint, String who, TimeStampToken parsed) {
+        checkedToken(token, imprint, who, parsed);
     }
 
     /** Parses the token and checks that its imprint is SHA-256 over {@code imprint}. */
     private static ContentInfo checkedToken(byte[] token, byte[] imprint, String who) {
+        return checkedToken(token, imprint, who, null);
+    }
+
+    /**
+     * Checks that the token's imprint is SHA-256 over {@code imprint}.
+     *
+     * @param parsed {@code token} parsed (the same bytes), or null to parse it here
+     */
+    private static ContentInfo checkedToken(byte[] token, byte[] imprint, String who, TimeStampToken parsed) {
         TimeStampTokenInfo info;
         ContentInfo contentInfo;
         try {
-            contentInfo = ContentInfo.getInstance(ASN1Primitive.fromByteArray(token));
-            info = new TimeStampToken(new CMSSignedData(contentInfo)).getTimeStampInfo();
+            if (parsed != null) {
+                contentInfo = parsed.toCMSSignedData().toASN1Structure();
+                info = parsed.getTimeStampInfo();
+            } else {
+                contentInfo = ContentInfo.getInstance(ASN1Primitive.fromByteArray(token));
+                info = new TimeStampToken(new CMSSignedData(contentInfo)).getTimeStampInfo();
+            }
         } catch (Exception e) {
             throw invalid(who, "it is not an RFC 3161 TimeStampToken (" + e.getMessage() + ")", e);
         }

@@ -919,7 +919,7 @@ final class SigningPipeline {
         try (OutputStream out = sink.next(revision.length())) {
             byte[] imprint = revision.writeHead(out, known).digest();
             byte[] token = recorder.timestamp("SHA-256", imprint);
-            SignatureTimestamps.requireImprint(token, imprint, recorder.describe());
+            SignatureTimestamps.requireImprint(token, imprint, recorder.describe(), recorder.parsed(token));
             revision.writeTail(out, token);
         }
         return recorder.last().orElseThrow();
@@ -1379,10 +1379,12 @@ final class SigningPipeline {
                 rooms.saw(token.length);
             }
             try {
-                Instant time = new TimeStampToken(new CMSSignedData(token)).getTimeStampInfo().getGenTime().toInstant();
+                TimeStampToken parsed = new TimeStampToken(new CMSSignedData(token));
+                Instant time = parsed.getTimeStampInfo().getGenTime().toInstant();
                 synchronized (times) {
                     times.add(time);
                 }
+                last = new ParsedToken(token, token.clone(), parsed);
             } catch (Exception e) {
                 throw new SignatureEngineException(ErrorCode.TSA_RESPONSE_INVALID, "The time-stamp authority "
                         + source.describe() + " returned a token that cannot be read: " + e.getMessage(),
@@ -1394,6 +1396,23 @@ final class SigningPipeline {
         @Override
         public String describe() {
             return source.describe();
+        }
+
+        /** The last token returned (the array, and a copy of its bytes then), and how it was parsed. */
+        private record ParsedToken(byte[] token, byte[] bytes, TimeStampToken parsed) {
+        }
+
+        private volatile ParsedToken last;
+
+        /**
+         * @param token a token this recorder returned
+         * @return the token as parsed when it was returned (the checks that follow need not parse it again: a tenth of
+         *         a one-page B-T signature went to parsing each token twice), when it is the last one returned and
+         *         unchanged; else null
+         */
+        TimeStampToken parsed(byte[] token) {
+            ParsedToken known = last;
+            return known != null && known.token() == token && Arrays.equals(known.bytes(), token) ? known.parsed() : null;
         }
 
         Optional<Instant> first() {

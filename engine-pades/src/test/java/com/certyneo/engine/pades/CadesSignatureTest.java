@@ -346,6 +346,49 @@ class CadesSignatureTest {
     }
 
     @Test
+    void aRecorderHandsOnItsLastTokenParsedOnlyForThoseVeryBytes() throws Exception {
+        SigningPipeline.Recorder recorder = new SigningPipeline.Recorder(tsa);
+        byte[] imprint = Digests.sha256(new byte[] {3});
+        byte[] token = recorder.timestamp("SHA-256", imprint);
+        org.bouncycastle.tsp.TimeStampToken parsed = recorder.parsed(token);
+        assertArrayEquals(token, parsed.getEncoded());
+        assertArrayEquals(imprint, parsed.getTimeStampInfo().getMessageImprintDigest());
+        assertEquals(parsed.getTimeStampInfo().getGenTime().toInstant(), recorder.last().orElseThrow());
+        assertNull(recorder.parsed(token.clone()), "another array, even with the same bytes");
+        byte[] second = recorder.timestamp("SHA-256", imprint);
+        assertNull(recorder.parsed(token), "no longer the last token");
+        second[second.length - 1] ^= 1;
+        assertNull(recorder.parsed(second), "changed since it was returned");
+        second[second.length - 1] ^= 1;
+        SignatureTimestamps.requireImprint(second, imprint, "a test", recorder.parsed(second)); // passes
+        assertEquals(ErrorCode.TSA_RESPONSE_INVALID, assertThrows(SignatureEngineException.class,
+                () -> SignatureTimestamps.requireImprint(second, Digests.sha256(new byte[] {4}), "a test",
+                        recorder.parsed(second))).code());
+    }
+
+    @Test
+    void aPooledDeflaterDeflatesAsANewOne() throws Exception {
+        byte[] data = new byte[20_000];
+        new java.util.Random(7).nextBytes(data);
+        for (int i = 0; i < data.length; i += 3) {
+            data[i] = 'x';
+        }
+        java.util.zip.Deflater fresh = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION);
+        fresh.setInput(data);
+        fresh.finish();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        byte[] chunk = new byte[4096];
+        while (!fresh.finished()) {
+            expected.write(chunk, 0, fresh.deflate(chunk));
+        }
+        fresh.end();
+        for (int i = 0; i < 20; i++) { // the first calls set deflaters up, the later ones take them from the pool
+            assertArrayEquals(expected.toByteArray(), RevisionWriter.deflate(data), "call " + i);
+            assertArrayEquals(RevisionWriter.deflate(new byte[] {1, 2, 3}), RevisionWriter.deflate(new byte[] {1, 2, 3}));
+        }
+    }
+
+    @Test
     void aPlanOverAnotherDigestIsThePlanOfThatDigest() {
         byte[] digest = Digests.sha256("another range".getBytes(StandardCharsets.US_ASCII));
         Instant time = Instant.now();
