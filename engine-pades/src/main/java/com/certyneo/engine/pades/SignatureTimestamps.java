@@ -58,17 +58,19 @@ final class SignatureTimestamps {
      * CadesSignature#assemble}): the same bytes, built from the plan rather than by parsing the CMS again.
      *
      * @param plan the plan that assembled {@code cms}
-     * @param cms  the DER CMS it returned (taken apart only when the plan holds no assembled value)
+     * @param cms  the DER CMS it returned (taken apart when the plan holds no assembled value, or another one)
      * @param source where the token comes from
      * @return the DER CMS with the signature time-stamp
      * @throws SignatureEngineException as {@link #add(byte[], TimestampSource)}
      */
     static byte[] add(CadesSignature plan, byte[] cms, TimestampSource source) {
         java.util.Optional<SignatureValues.Verified> assembled = plan.verified();
-        if (assembled.isEmpty()) {
+        byte[] value = assembled.map(SignatureValues.Verified::value).orElse(null);
+        // a CMS the plan assembled ends with its value (the last field of its only SignerInfo, no unsigned attributes)
+        if (value == null || cms.length < value.length
+                || !Arrays.equals(cms, cms.length - value.length, cms.length, value, 0, value.length)) {
             return add(cms, source);
         }
-        byte[] value = assembled.get().value();
         byte[] imprint = Digests.sha256(value);
         Budget.check(); // no time-stamp request once the operation is out of time
         byte[] token = source.timestamp(DIGEST, imprint);

@@ -301,6 +301,10 @@ class CadesSignatureTest {
             // a plan that assembled nothing takes the CMS apart, as before
             CadesSignature unassembled = CadesSignature.plan(key.chain(), Digests.sha256(new byte[] {1}), null, algorithm);
             assertArrayEquals(fromPlan, SignatureTimestamps.add(unassembled, cms, fixed));
+            // a plan assembled again since (another value): the CMS given is taken apart, not the plan's last value
+            CadesSignature reassembled = CadesSignature.plan(key.chain(), Digests.sha256(new byte[] {1}), null, algorithm);
+            reassembled.assemble(key.signingKey().sign(reassembled.toBeSigned(), reassembled.jcaAlgorithm()));
+            assertArrayEquals(fromPlan, SignatureTimestamps.add(reassembled, cms, fixed)); // ECDSA and PSS: random values
             // a token over another value is refused on the plan's path too
             TimestampSource wrongImprint = (digestAlgorithm, digest) -> tsa.timestamp(digestAlgorithm, Digests.sha256(digest));
             assertEquals(ErrorCode.TSA_RESPONSE_INVALID, assertThrows(SignatureEngineException.class,
