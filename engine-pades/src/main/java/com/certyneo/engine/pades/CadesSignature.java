@@ -184,7 +184,17 @@ final class CadesSignature {
      * @return the bound in bytes (twice as many hex digits in {@code /Contents})
      */
     static int estimateSize(List<X509Certificate> chain, CmsSignatureAlgorithm algorithm, int timestampTokenSize) {
-        return plan(chain, new byte[SHA256_LENGTH], null, algorithm).estimateSize(timestampTokenSize);
+        return shape(chain, algorithm).estimateSize(timestampTokenSize);
+    }
+
+    /**
+     * The plan of a chain before the byte range is hashed (over a zero digest, the signing time not checked yet):
+     * what sizes the placeholder ({@link #estimateSize(int)}) and becomes the signing plan ({@link #withContentDigest}).
+     *
+     * @throws SignatureEngineException as {@link #plan}
+     */
+    static CadesSignature shape(List<X509Certificate> chain, CmsSignatureAlgorithm algorithm) {
+        return plan(chain, new byte[SHA256_LENGTH], null, algorithm);
     }
 
     /**

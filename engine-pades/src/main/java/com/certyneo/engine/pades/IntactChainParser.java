@@ -185,15 +185,14 @@ final class IntactChainParser extends PDFParser {
 
     /** @return whether {@code document}'s chain was read from a {@link Prefix} and the sections after it */
     static boolean readAfterPrefix(PDDocument document) {
-        return document instanceof Loaded loaded && loaded.readAfterKnown;
+        return document instanceof Loaded loaded && loaded.known != null;
     }
 
     /** A document this parser read strictly, the length of the file it read, and how it read the chain. */
     private static final class Loaded extends PDDocument {
         private final long length;
-        private final boolean readAfterKnown;
         private final COSObjectKey pages;
-        /** The prefix the chain was read after, or null. */
+        /** The prefix the chain was read after, or null (the whole chain was read). */
         private final Prefix known;
 
         Loaded(COSDocument document, RandomAccessRead source,
@@ -201,7 +200,6 @@ final class IntactChainParser extends PDFParser {
                COSObjectKey pages) {
             super(document, source, permission);
             this.length = length;
-            this.readAfterKnown = readAfter != null;
             this.known = readAfter;
             this.pages = pages;
         }
@@ -567,8 +565,7 @@ final class IntactChainParser extends PDFParser {
                 if (skipping) {
                     continue;
                 }
-                int value = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                        : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+                int value = PdfSyntax.Parser.hex(c);
                 if (value >= 0) {
                     if (high < 0) {
                         high = value;

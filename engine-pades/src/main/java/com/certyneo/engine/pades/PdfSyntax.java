@@ -751,7 +751,8 @@ final class PdfSyntax {
             return new Str(out.toByteArray());
         }
 
-        private static int hex(int c) {
+        /** @return the value of the hex digit {@code c}, or -1 when it is none */
+        static int hex(int c) {
             if (c >= '0' && c <= '9') {
                 return c - '0';
             }

@@ -59,11 +59,11 @@ final class SignatureTimestamps {
      *
      * @param plan the plan that assembled {@code cms}
      * @param cms  the DER CMS it returned (taken apart when the plan holds no assembled value, or another one)
-     * @param source where the token comes from
+     * @param source where the token comes from (it hands on the token as it parsed it: not parsed again here)
      * @return the DER CMS with the signature time-stamp
      * @throws SignatureEngineException as {@link #add(byte[], TimestampSource)}
      */
-    static byte[] add(CadesSignature plan, byte[] cms, TimestampSource source) {
+    static byte[] add(CadesSignature plan, byte[] cms, SigningPipeline.Recorder source) {
         java.util.Optional<SignatureValues.Verified> assembled = plan.verified();
         byte[] value = assembled.map(SignatureValues.Verified::value).orElse(null);
         // a CMS the plan assembled ends with its value (the last field of its only SignerInfo, no unsigned attributes)
@@ -74,8 +74,7 @@ final class SignatureTimestamps {
         byte[] imprint = Digests.sha256(value);
         Budget.check(); // no time-stamp request once the operation is out of time
         byte[] token = source.timestamp(DIGEST, imprint);
-        return plan.withSignatureTimestamp(value, checkedToken(token, imprint, source.describe(),
-                source instanceof SigningPipeline.Recorder recorder ? recorder.parsed(token) : null));
+        return plan.withSignatureTimestamp(value, checkedToken(token, imprint, source.describe(), source.parsed(token)));
     }
 
     /**
@@ -105,7 +104,7 @@ final class SignatureTimestamps {
 
     /** Checks the token's imprint and rebuilds the CMS with the token appended to the unsigned attributes. */
     private static byte[] embed(Parsed parsed, byte[] token, byte[] imprint, String who) {
-        ContentInfo tokenInfo = checkedToken(token, imprint, who);
+        ContentInfo tokenInfo = checkedToken(token, imprint, who, null);
         ASN1EncodableVector unsigned = new ASN1EncodableVector();
         ASN1Set existing = parsed.signerInfo.getUnauthenticatedAttributes();
         if (existing != null) {
@@ -125,24 +124,11 @@ final class SignatureTimestamps {
      * Checks a document time-stamp token before it is embedded: an RFC 3161 token whose imprint is
      * {@code imprint} (SHA-256 of the document time-stamp's byte range).
      *
-     * @throws SignatureEngineException {@link ErrorCode#TSA_RESPONSE_INVALID} naming {@code who}
-     */
-    static void requireImprint(byte[] token, byte[] imprint, String who) {
-        checkedToken(token, imprint, who, null);
-    }
-
-    /**
-     * {@link #requireImprint(byte[], byte[], String)} of a token already parsed.
-     *
      * @param parsed {@code token} parsed (the same bytes), or null to parse it here
+     * @throws SignatureEngineException {@link ErrorCode#TSA_RESPONSE_INVALID} naming {@code who}
      */
     static void requireImprint(byte[] token, byte[] imprint, String who, TimeStampToken parsed) {
         checkedToken(token, imprint, who, parsed);
-    }
-
-    /** Parses the token and checks that its imprint is SHA-256 over {@code imprint}. */
-    private static ContentInfo checkedToken(byte[] token, byte[] imprint, String who) {
-        return checkedToken(token, imprint, who, null);
     }
 
     /**

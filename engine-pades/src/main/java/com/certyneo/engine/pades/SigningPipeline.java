@@ -573,7 +573,7 @@ final class SigningPipeline {
                                List<String> warnings) throws IOException {
         List<X509Certificate> chain = spec.key().certificateChain();
         CmsSignatureAlgorithm algorithm = CmsSignatureAlgorithm.forCertificate(chain.get(0), spec.rsaPss());
-        CadesSignature shape = CadesSignature.plan(chain, new byte[32], null, algorithm); // the signing time is checked with the digest
+        CadesSignature shape = CadesSignature.shape(chain, algorithm);
         int room = shape.estimateSize(spec.profile().needsTimestamp() ? tokenRoom : 0) + SLACK;
         requireBoundedDepth(document, name);
         if (document.getNumberOfPages() < 1) {

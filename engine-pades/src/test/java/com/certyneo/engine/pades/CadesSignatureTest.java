@@ -295,7 +295,7 @@ class CadesSignatureTest {
             CadesSignature plan = CadesSignature.plan(key.chain(), Digests.sha256(new byte[] {1}), null, algorithm);
             byte[] cms = plan.sign(key.signingKey());
             byte[] token = tsa.timestamp("SHA-256", SignatureTimestamps.imprint(cms));
-            TimestampSource fixed = (digestAlgorithm, digest) -> token;
+            SigningPipeline.Recorder fixed = new SigningPipeline.Recorder((digestAlgorithm, digest) -> token);
             byte[] fromPlan = SignatureTimestamps.add(plan, cms, fixed);
             assertArrayEquals(SignatureTimestamps.add(cms, token, "a test"), fromPlan, key.chain().get(0).getSigAlgName());
             // a plan that assembled nothing takes the CMS apart, as before
@@ -306,7 +306,8 @@ class CadesSignatureTest {
             reassembled.assemble(key.signingKey().sign(reassembled.toBeSigned(), reassembled.jcaAlgorithm()));
             assertArrayEquals(fromPlan, SignatureTimestamps.add(reassembled, cms, fixed)); // ECDSA and PSS: random values
             // a token over another value is refused on the plan's path too
-            TimestampSource wrongImprint = (digestAlgorithm, digest) -> tsa.timestamp(digestAlgorithm, Digests.sha256(digest));
+            SigningPipeline.Recorder wrongImprint = new SigningPipeline.Recorder(
+                    (digestAlgorithm, digest) -> tsa.timestamp(digestAlgorithm, Digests.sha256(digest)));
             assertEquals(ErrorCode.TSA_RESPONSE_INVALID, assertThrows(SignatureEngineException.class,
                     () -> SignatureTimestamps.add(plan, cms, wrongImprint)).code());
         }
