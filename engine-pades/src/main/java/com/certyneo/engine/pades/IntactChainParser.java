@@ -536,19 +536,30 @@ final class IntactChainParser extends PDFParser {
      * </ul>
      * Anything else (a literal string) is PDFBox's to read.
      */
+    /** The first block {@link #parseCOSString} reads of a hex string, and the largest (each block doubles). */
+    static final int FIRST_BLOCK = 80;
+    static final int MAX_BLOCK = 8192;
+
     @Override
     protected COSString parseCOSString() throws IOException {
         if (source.peek() != '<') {
             return super.parseCOSString();
         }
         source.read();
-        byte[] bytes = new byte[256];
+        byte[] bytes = new byte[64];
         int length = 0;
-        byte[] block = new byte[8192];
+        // blocks of FIRST_BLOCK bytes, doubled up to MAX_BLOCK: most hex strings are short (an /ID's 32 digits, read in
+        // every cross-reference stream of the chain), and each block read copies that many bytes
+        int size = FIRST_BLOCK;
+        byte[] block = new byte[size];
         int high = -1; // the first digit of a pair, while the second is awaited
         boolean skipping = false; // after a foreign character: up to '>'
         while (true) {
-            int n = source.read(block, 0, block.length);
+            if (block.length < size) {
+                block = new byte[size];
+            }
+            int n = source.read(block, 0, size);
+            size = Math.min(2 * size, MAX_BLOCK);
             if (n <= 0) {
                 throw new IOException("Missing closing bracket for hex string. Reached EOS.");
             }
@@ -565,7 +576,7 @@ final class IntactChainParser extends PDFParser {
                 if (skipping) {
                     continue;
                 }
-                int value = PdfSyntax.Parser.hex(c);
+                int value = PdfSyntax.hexValue(c);
                 if (value >= 0) {
                     if (high < 0) {
                         high = value;

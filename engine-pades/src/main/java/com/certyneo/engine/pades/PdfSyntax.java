@@ -158,6 +158,11 @@ final class PdfSyntax {
         }
     }
 
+    /** @return the value of the hex digit {@code c} (a byte, 0-255), else -1: a table look-up */
+    static int hexValue(int c) {
+        return HEX_VALUE[c];
+    }
+
     /** A little-endian view of a byte array as longs, for {@link #hexDigitWords}. */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long HIGH_BITS = 0x8080808080808080L;

@@ -292,15 +292,23 @@ class IntactChainParserTest {
     @Test
     void hexStringsReadABlockAtATimeAreWhatPdfBoxReads() throws Exception {
         String digits = "0123456789abcdefABCDEF";
-        StringBuilder long8191 = new StringBuilder();
-        for (int i = 0; long8191.length() < 20_000; i++) {
-            long8191.append(digits.charAt(i % digits.length()));
+        StringBuilder longDigits = new StringBuilder();
+        for (int i = 0; longDigits.length() < 20_000; i++) {
+            longDigits.append(digits.charAt(i % digits.length()));
         }
         List<String> strings = new ArrayList<>(List.of("<48656C6C6F>", "<4 8\t6\r5\n6\fC\b6C 6F>", "<ABC>", "<A>", "<>",
                 "<4142\u000043>", "<41 42 X 43 44>", "<414 X 43>", "<41%>", "<ab CD ef>", "<41 >", "< 41>"));
-        // a string ending just before, at and after the end of a block of the fast reader (it reads 8192 bytes after '<')
-        for (int length : new int[] {8190, 8191, 8192, 8193, 16_383, 16_384, 20_000}) {
-            strings.add("<" + long8191.substring(0, length) + ">");
+        // a string ending just before, at and after the end of each block of the fast reader (the blocks it reads after
+        // '<' double from FIRST_BLOCK bytes up to MAX_BLOCK)
+        java.util.SortedSet<Integer> lengths = new java.util.TreeSet<>(List.of(20_000));
+        for (int end = 0, size = IntactChainParser.FIRST_BLOCK; end < 20_000; size = Math.min(2 * size, IntactChainParser.MAX_BLOCK)) {
+            end += size;
+            for (int length = end - 2; length <= end + 1; length++) {
+                lengths.add(Math.min(length, 20_000));
+            }
+        }
+        for (int length : lengths) {
+            strings.add("<" + longDigits.substring(0, length) + ">");
         }
         Pdf f = new Pdf();
         f.raw("%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n");
