@@ -1,5 +1,6 @@
 package com.certyneo.engine.pades;
 
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -11,24 +12,33 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The SHA-256 of the whole input decides, so a document that differs in a single byte is never taken for one
  * of them; the engine hashes its input once anyway (the byte-range digest goes on from that state). Bounded: at
- * most {@link #ENTRIES} outputs and {@link #OBJECTS} objects in all are held, and the whole memo is dropped when
- * either is reached (an engine signing many unrelated documents keeps nothing long): about 20 MB at most, a few
- * kilobytes for the documents of an envelope. Thread-safe, without a lock.
+ * most {@link #ENTRIES} outputs and {@link #OBJECTS} objects in all are held, about 20 MB at most, a few kilobytes
+ * for the documents of an envelope. Beyond either, the chains used least recently are forgotten first: on an engine
+ * that signs for many envelopes at once, the output that the next signer of an envelope signs stays known while
+ * outputs nobody signed again are forgotten (the whole memo was dropped at the limit before, so that a busy engine
+ * hardly ever found a chain). Thread-safe, without a lock (under concurrent puts the bounds hold within a few
+ * entries).
  */
 final class SignedChains {
     static final int ENTRIES = 64;
     static final long OBJECTS = 250_000;
 
-    private final ConcurrentHashMap<String, IntactChainParser.Prefix> byDigest = new ConcurrentHashMap<>();
+    /** A chain, and when it was last stored or found ({@link #clock}'s count). */
+    private record Entry(IntactChainParser.Prefix chain, AtomicLong used) {
+    }
+
+    private final ConcurrentHashMap<String, Entry> byDigest = new ConcurrentHashMap<>();
     private final AtomicLong objects = new AtomicLong();
+    private final AtomicLong clock = new AtomicLong();
     private final AtomicLong found = new AtomicLong();
 
     /** @return the chain of the output whose SHA-256 (hex) is {@code sha256} and whose length is {@code length}, or null */
     IntactChainParser.Prefix get(String sha256, long length) {
-        IntactChainParser.Prefix chain = byDigest.get(sha256);
-        if (chain != null && chain.length() == length) {
+        Entry entry = byDigest.get(sha256);
+        if (entry != null && entry.chain().length() == length) {
+            entry.used().set(clock.incrementAndGet());
             found.incrementAndGet();
-            return chain;
+            return entry.chain();
         }
         return null;
     }
@@ -49,10 +59,22 @@ final class SignedChains {
         if (chain.objects() > OBJECTS / 4) {
             return; // a document this large is signed rarely enough, and its entry would crowd out the rest
         }
-        if (byDigest.size() >= ENTRIES || objects.addAndGet(chain.objects()) > OBJECTS) {
-            byDigest.clear();
-            objects.set(chain.objects());
+        Entry fresh = new Entry(chain, new AtomicLong(clock.incrementAndGet()));
+        Entry replaced = byDigest.put(sha256, fresh);
+        objects.addAndGet(chain.objects() - (replaced == null ? 0 : replaced.chain().objects()));
+        while (byDigest.size() > ENTRIES || objects.get() > OBJECTS) {
+            Map.Entry<String, Entry> oldest = null;
+            for (Map.Entry<String, Entry> e : byDigest.entrySet()) {
+                if (e.getValue() != fresh && (oldest == null || e.getValue().used().get() < oldest.getValue().used().get())) {
+                    oldest = e;
+                }
+            }
+            if (oldest == null) {
+                break; // only the new chain is left
+            }
+            if (byDigest.remove(oldest.getKey(), oldest.getValue())) {
+                objects.addAndGet(-oldest.getValue().chain().objects());
+            }
         }
-        byDigest.put(sha256, chain);
     }
 }

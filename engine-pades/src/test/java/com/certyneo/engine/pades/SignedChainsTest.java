@@ -10,6 +10,7 @@ import com.certyneo.engine.Signer;
 import com.certyneo.engine.ValidationOptions;
 import com.certyneo.engine.ValidationReport;
 import com.certyneo.testvectors.SamplePdfs;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -21,6 +22,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -111,5 +114,27 @@ class SignedChainsTest {
         byte[] other = sign(memo, changed, profile);
         assertEquals(before, memo.signedChains().found(), "a different SHA-256: nothing found");
         assertValid(other, fixture, profile, 3);
+    }
+
+    @Test
+    void theChainsUsedLeastRecentlyAreForgottenFirst() throws Exception {
+        byte[] pdf = SamplePdfs.minimal();
+        IntactChainParser.Prefix chain;
+        try (org.apache.pdfbox.pdmodel.PDDocument document = IntactChainParser.load(() -> new ArrayRead(pdf), "")) {
+            chain = IntactChainParser.prefix(document);
+        }
+        SignedChains memo = new SignedChains();
+        for (int i = 0; i < SignedChains.ENTRIES; i++) {
+            memo.put("output-" + i, chain);
+        }
+        assertSame(chain, memo.get("output-0", chain.length())); // the oldest, found: used most recently now
+        memo.put("next", chain); // one too many
+        assertNull(memo.get("output-1", chain.length()), "the one used least recently is forgotten");
+        assertSame(chain, memo.get("output-0", chain.length()));
+        assertSame(chain, memo.get("next", chain.length()));
+        for (int i = 2; i < SignedChains.ENTRIES; i++) {
+            assertSame(chain, memo.get("output-" + i, chain.length()), "output-" + i);
+        }
+        assertNull(memo.get("next", chain.length() + 1), "another length: not that output");
     }
 }
