@@ -20,7 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * entries).
  */
 final class SignedChains {
-    static final int ENTRIES = 64;
+    /**
+     * Outputs held at most: enough for the envelopes of a busy engine (a 30-signer B-LTA document lists under 300
+     * objects, so {@link #OBJECTS} is reached first with long chains); finding the least recently used one among them
+     * takes a few microseconds, only when the memo is full.
+     */
+    static final int ENTRIES = 1024;
     static final long OBJECTS = 250_000;
 
     /** A chain, and when it was last stored or found ({@link #clock}'s count). */
