@@ -75,7 +75,8 @@ final class Budget {
      */
     static final class Worker implements Runnable {
         private static final ConcurrentLinkedDeque<Worker> IDLE = new ConcurrentLinkedDeque<>();
-        private static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(60);
+        /** How long an idle thread waits for work before it ends: a minute (tests shorten it). */
+        static volatile long keepAliveNanos = TimeUnit.SECONDS.toNanos(60);
         private static final int WAITING = 0;
         private static final int ASSIGNED = 1;
         private static final int ENDED = 2;
@@ -144,9 +145,9 @@ final class Budget {
             }
         }
 
-        /** Waits for a task; false when none came for {@link #KEEP_ALIVE_NANOS} and the thread ends. */
+        /** Waits for a task; false when none came for {@link #keepAliveNanos} and the thread ends. */
         private boolean awaitTask() {
-            long until = System.nanoTime() + KEEP_ALIVE_NANOS;
+            long until = System.nanoTime() + keepAliveNanos;
             while (task == null) {
                 Thread.interrupted(); // no operation runs: an interrupt now is stale, and would keep park from parking
                 long left = until - System.nanoTime();
@@ -155,7 +156,7 @@ final class Budget {
                         IDLE.remove(this);
                         return false;
                     }
-                    until = System.nanoTime() + KEEP_ALIVE_NANOS; // assigned meanwhile: its task is on the way
+                    until = System.nanoTime() + keepAliveNanos; // assigned meanwhile: its task is on the way
                     continue;
                 }
                 LockSupport.parkNanos(this, left);

@@ -398,6 +398,28 @@ class ResourceLimitsTest {
     }
 
     @Test
+    void idleWorkerThreadsEndAndTheNextOperationGetsAnotherOne() throws Exception {
+        long minute = Budget.Worker.keepAliveNanos;
+        Budget.Worker.keepAliveNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
+        try {
+            Thread first = Budget.run("one.pdf", ResourceLimits.defaults(), Thread::currentThread);
+            first.join(5_000); // idle for the shortened keep-alive, it ends
+            assertTrue(!first.isAlive(), "an idle worker thread ends after its keep-alive");
+            Thread second = Budget.run("two.pdf", ResourceLimits.defaults(), Thread::currentThread);
+            assertTrue(second != first && second.getName().startsWith("certyneo-worker-"));
+            // and many idle ends racing with new operations never leave an operation without a thread
+            for (int i = 0; i < 200; i++) {
+                assertEquals("done", Budget.run("race.pdf", ResourceLimits.defaults(), () -> "done"));
+                if (i % 20 == 0) {
+                    Thread.sleep(100);
+                }
+            }
+        } finally {
+            Budget.Worker.keepAliveNanos = minute;
+        }
+    }
+
+    @Test
     void failuresOfTheWorkReachTheCallerAsTheyAre() {
         SignatureEngineException invalid = new SignatureEngineException(ErrorCode.INVALID_PDF, "bad", "fix");
         assertTrue(invalid == assertThrows(SignatureEngineException.class,
