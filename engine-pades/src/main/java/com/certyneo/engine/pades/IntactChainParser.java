@@ -521,6 +521,10 @@ final class IntactChainParser extends PDFParser {
         }
     }
 
+    /** The first block {@link #parseCOSString} reads of a hex string, and the largest (each block doubles). */
+    static final int FIRST_BLOCK = 80;
+    static final int MAX_BLOCK = 8192;
+
     /**
      * A hex string read a block at a time, where PDFBox reads it a character at a time through a string builder: the
      * {@code /Contents} of a signature is the longest string of most signed documents, and each is read by every load
@@ -536,10 +540,6 @@ final class IntactChainParser extends PDFParser {
      * </ul>
      * Anything else (a literal string) is PDFBox's to read.
      */
-    /** The first block {@link #parseCOSString} reads of a hex string, and the largest (each block doubles). */
-    static final int FIRST_BLOCK = 80;
-    static final int MAX_BLOCK = 8192;
-
     @Override
     protected COSString parseCOSString() throws IOException {
         if (source.peek() != '<') {
