@@ -756,8 +756,7 @@ final class PdfSyntax {
             return new Str(out.toByteArray());
         }
 
-        /** @return the value of the hex digit {@code c}, or -1 when it is none */
-        static int hex(int c) {
+        private static int hex(int c) {
             if (c >= '0' && c <= '9') {
                 return c - '0';
             }
