@@ -128,11 +128,14 @@ class SignedChainsTest {
             memo.put("output-" + i, chain);
         }
         assertSame(chain, memo.get("output-0", chain.length())); // the oldest, found: used most recently now
-        memo.put("next", chain); // one too many
-        assertNull(memo.get("output-1", chain.length()), "the one used least recently is forgotten");
+        memo.put("next", chain); // one too many: an eighth of the memo, the chains used least recently, goes
+        int kept = SignedChains.ENTRIES - SignedChains.ENTRIES / 8;
+        for (int i = 1; i <= SignedChains.ENTRIES - kept + 1; i++) {
+            assertNull(memo.get("output-" + i, chain.length()), "used least recently, forgotten: output-" + i);
+        }
         assertSame(chain, memo.get("output-0", chain.length()));
         assertSame(chain, memo.get("next", chain.length()));
-        for (int i = 2; i < SignedChains.ENTRIES; i++) {
+        for (int i = SignedChains.ENTRIES - kept + 2; i < SignedChains.ENTRIES; i++) {
             assertSame(chain, memo.get("output-" + i, chain.length()), "output-" + i);
         }
         assertNull(memo.get("next", chain.length() + 1), "another length: not that output");
