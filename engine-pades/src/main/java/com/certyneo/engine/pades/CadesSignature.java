@@ -194,8 +194,38 @@ final class CadesSignature {
      * @throws SignatureEngineException as {@link #plan}
      */
     static CadesSignature shape(List<X509Certificate> chain, CmsSignatureAlgorithm algorithm) {
-        return plan(chain, new byte[SHA256_LENGTH], null, algorithm);
+        if (chain == null || chain.stream().anyMatch(Objects::isNull)) {
+            return plan(chain, new byte[SHA256_LENGTH], null, algorithm); // refused there
+        }
+        ShapeKey key = new ShapeKey(List.copyOf(chain), algorithm);
+        CadesSignature known = SHAPES.get(key);
+        if (known != null) {
+            return known;
+        }
+        CadesSignature shape = plan(key.chain(), new byte[SHA256_LENGTH], null, algorithm);
+        if (SHAPES.size() >= SHAPES_HELD) {
+            SHAPES.clear(); // one-time certificates: a chain per signature, never planned again
+        }
+        SHAPES.put(key, shape);
+        return shape;
     }
+
+    /**
+     * Shapes planned before, by chain (certificates are equal when their encodings are) and algorithm: an engine's
+     * seal or qualified key signs with the same chain every time, and planning it (parsing the signing certificate,
+     * building its signing-certificate-v2 attribute and the certificate set) was a tenth of the fixed cost of a
+     * one-page signature. A shape is immutable and never assembled itself ({@link #withContentDigest} plans the
+     * signature), so one shape serves every thread.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<ShapeKey, CadesSignature> SHAPES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    static final int SHAPES_HELD = 64;
+
+    private record ShapeKey(List<X509Certificate> chain, CmsSignatureAlgorithm algorithm) {
+    }
+
+    /** The last {@link #estimateSize(int)} of this plan: the token room in the high half, the size in the low half. */
+    private volatile long lastEstimate = -1;
 
     /**
      * {@link #estimateSize(List, CmsSignatureAlgorithm, int)} for this plan's chain and algorithm (the content digest
@@ -208,6 +238,10 @@ final class CadesSignature {
         if (timestampTokenSize < 0) {
             throw new IllegalArgumentException("timestampTokenSize must not be negative");
         }
+        long last = lastEstimate;
+        if (last >= 0 && (int) (last >>> 32) == timestampTokenSize) {
+            return (int) last; // a shape's estimate, again for the same room
+        }
         byte[] longestValue = new byte[algorithm.maxSignatureLength(signingCertificate)];
         ASN1Set unsigned = null;
         if (timestampTokenSize > 0) {
@@ -215,7 +249,9 @@ final class CadesSignature {
             unsigned = new DERSet(new Attribute(PKCSObjectIdentifiers.id_aa_signatureTimeStampToken,
                     new DERSet(new DEROctetString(new byte[timestampTokenSize]))));
         }
-        return encode(longestValue, unsigned).length;
+        int size = encode(longestValue, unsigned).length;
+        lastEstimate = (long) timestampTokenSize << 32 | size;
+        return size;
     }
 
     /** @return the DER SET OF signed attributes, the exact bytes the key signs (a copy) */

@@ -257,6 +257,29 @@ class CadesSignatureTest {
     }
 
     @Test
+    void aChainIsShapedOnceAndItsShapeSizesAsAFreshPlan() throws Exception {
+        List<X509Certificate> reparsed = new ArrayList<>();
+        for (X509Certificate c : ec.chain()) { // equal certificates, other objects: the same chain
+            reparsed.add((X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(c.getEncoded())));
+        }
+        CadesSignature shape = CadesSignature.shape(ec.chain(), CmsSignatureAlgorithm.ECDSA_SHA256);
+        assertTrue(shape == CadesSignature.shape(reparsed, CmsSignatureAlgorithm.ECDSA_SHA256), "planned once");
+        assertFalse(shape == CadesSignature.shape(rsa.chain(), CmsSignatureAlgorithm.RSA_PSS_SHA256));
+        assertFalse(shape == CadesSignature.shape(ec.chain().subList(0, 1), CmsSignatureAlgorithm.ECDSA_SHA256),
+                "another chain (the signing certificate alone)");
+        for (int room : new int[] {0, 4096, 0, 9000, 9000}) { // each estimate as a plan never sized before gives it
+            CadesSignature fresh = CadesSignature.plan(ec.chain(), new byte[32], null, CmsSignatureAlgorithm.ECDSA_SHA256);
+            assertEquals(fresh.estimateSize(room), shape.estimateSize(room), "room " + room);
+        }
+        assertTrue(shape.estimateSize(9000) > shape.estimateSize(4096));
+        assertEquals(ErrorCode.SIGNING_KEY_ERROR, assertThrows(SignatureEngineException.class,
+                () -> CadesSignature.shape(ec.chain(), CmsSignatureAlgorithm.RSA_PSS_SHA256)).code(), "refused, not kept");
+        assertEquals(ErrorCode.SIGNING_KEY_ERROR, assertThrows(SignatureEngineException.class,
+                () -> CadesSignature.shape(ec.chain(), CmsSignatureAlgorithm.RSA_PSS_SHA256)).code(), "refused again");
+    }
+
+    @Test
     void plansRefuseWhatCannotBeSigned() {
         byte[] digest = new byte[32];
         assertEquals(ErrorCode.SIGNING_KEY_ERROR, assertThrows(SignatureEngineException.class,
