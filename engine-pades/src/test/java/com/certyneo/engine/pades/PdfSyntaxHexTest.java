@@ -124,6 +124,37 @@ class PdfSyntaxHexTest {
     }
 
     @Test
+    void prefixesOfLongHexStringsAreTheirFirstBytesWordByWordAndAcrossWhiteSpace() {
+        Random random = new Random(11);
+        for (int round = 0; round < 3_000; round++) {
+            byte[] value = new byte[random.nextInt(300)];
+            random.nextBytes(value);
+            if (random.nextBoolean()) {
+                java.util.Arrays.fill(value, random.nextInt(value.length + 1), value.length, (byte) 0); // placeholder padding
+            }
+            StringBuilder hex = new StringBuilder(" <".substring(random.nextInt(2))); // the string at offset 0 or 1
+            int at = hex.length() - 1;
+            int spaces = random.nextInt(3) * 50; // none, or now and then: runs of 8 digits at every alignment
+            for (char c : HexFormat.of().formatHex(value).toCharArray()) {
+                if (spaces > 0 && random.nextInt(spaces) == 0) {
+                    hex.append(" \n\r\t\f".charAt(random.nextInt(5)));
+                }
+                hex.append(random.nextInt(3) == 0 ? Character.toUpperCase(c) : c);
+            }
+            hex.append(">");
+            byte[] pdf = hex.toString().getBytes(StandardCharsets.US_ASCII);
+            if (random.nextBoolean()) { // the string ends the array: no word may be read past it
+                pdf = java.util.Arrays.copyOf(pdf, pdf.length - 1);
+            }
+            PdfSyntax.Hex string = new PdfSyntax.Hex(new PdfSyntax.ArrayInput(pdf), at);
+            for (int max : new int[] {0, 1, 3, 4, 5, 8, 9, random.nextInt(value.length + 1), value.length, value.length + 7}) {
+                assertArrayEquals(java.util.Arrays.copyOf(value, Math.min(max, value.length)), string.decodePrefix(max),
+                        hex + " max " + max);
+            }
+        }
+    }
+
+    @Test
     void aForeignByteDeepInsideALongHexStringIsStillRefused() {
         String hex = "0".repeat(20_000);
         for (int at : new int[] {0, 7, 8, 9999, 10_000, 19_999}) {
