@@ -87,9 +87,12 @@ final class IntactChainParser extends PDFParser {
          * its value's.
          */
         private final Map<COSObjectKey, COSObjectKey> signedFields;
+        /** What the signing pipeline read of the signature dictionaries of this file, by key (possibly none). */
+        private final Map<COSObjectKey, SigningPipeline.EarlierSignature.Facts> signatures;
 
         private Prefix(long length, long startxref, Map<COSObjectKey, Long> offsets, COSDictionary trailer,
-                       boolean xrefStream, COSObjectKey pages, Map<COSObjectKey, COSObjectKey> signedFields) {
+                       boolean xrefStream, COSObjectKey pages, Map<COSObjectKey, COSObjectKey> signedFields,
+                       Map<COSObjectKey, SigningPipeline.EarlierSignature.Facts> signatures) {
             this.length = length;
             this.startxref = startxref;
             this.offsets = offsets;
@@ -97,6 +100,25 @@ final class IntactChainParser extends PDFParser {
             this.xrefStream = xrefStream;
             this.pages = pages;
             this.signedFields = signedFields;
+            this.signatures = signatures;
+        }
+
+        /**
+         * @param read what the signing pipeline read of this file's signature dictionaries (the file's own bytes)
+         * @return this prefix with them, for the next signer of exactly this file
+         */
+        Prefix withSignatures(Map<COSObjectKey, SigningPipeline.EarlierSignature.Facts> read) {
+            return new Prefix(length, startxref, offsets, trailer, xrefStream, pages, signedFields, Map.copyOf(read));
+        }
+
+        /** @return the keys of the values of the top-level signed fields its load read */
+        java.util.Collection<COSObjectKey> signedFieldValues() {
+            return signedFields.values();
+        }
+
+        /** @return the offset of an object in the file it describes (negative: compressed), or null */
+        Long offset(COSObjectKey key) {
+            return offsets.get(key);
         }
 
         /**
@@ -136,7 +158,7 @@ final class IntactChainParser extends PDFParser {
         COSDictionary detached = (COSDictionary) detach(trailer);
         return detached == null ? null
                 : new Prefix(loaded.length, cos.getStartXref(), Map.copyOf(cos.getXrefTable()), detached, cos.isXRefStream(),
-                        loaded.pages, signedFields(loaded));
+                        loaded.pages, signedFields(loaded), Map.of());
     }
 
     /**
@@ -181,6 +203,24 @@ final class IntactChainParser extends PDFParser {
     static COSObjectKey signedFieldValue(PDDocument document, COSObjectKey field) {
         return document instanceof Loaded loaded && loaded.known != null
                 ? loaded.known.signedFieldValue(field, loaded.getDocument().getXrefTable()) : null;
+    }
+
+    /**
+     * @param document a document loaded by this parser
+     * @param value    the key of one of its objects
+     * @return what the signing pipeline read of that signature dictionary in the file the prefix its chain was read
+     *         after describes ({@link Prefix#withSignatures}), when the object is still where it was (the same bytes);
+     *         else null
+     */
+    static SigningPipeline.EarlierSignature.Facts signatureRead(PDDocument document, COSObjectKey value) {
+        if (document instanceof Loaded loaded && loaded.known != null) {
+            SigningPipeline.EarlierSignature.Facts facts = loaded.known.signatures.get(value);
+            if (facts != null && unmoved(loaded.known, loaded.getDocument().getXrefTable(), value)
+                    && Long.valueOf(facts.offset()).equals(loaded.known.offsets.get(value))) {
+                return facts;
+            }
+        }
+        return null;
     }
 
     /** @return whether {@code document}'s chain was read from a {@link Prefix} and the sections after it */

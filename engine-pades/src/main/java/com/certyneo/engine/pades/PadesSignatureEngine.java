@@ -278,7 +278,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
                 .verify(output, outputLength, prepared, name, digests.prefixes()); // before anything is written
         Budget.commit(); // past this point the output is written even if the time limit passes
         request.output().write(out -> out.write(output, 0, outputLength));
-        fingerprints.chain().ifPresent(read -> signedChains.put(fingerprints.output(), read));
+        fingerprints.chain().ifPresent(read -> signedChains.put(fingerprints.output(), read.withSignatures(
+                SigningPipeline.EarlierSignature.facts(read, output, outputLength, signed.earlier()))));
         return new SigningResult(request.level(), profile, chain, signingTime, signed.timestampTime(),
                 digests.input(fingerprints), fingerprints.prefix(prepared.length), fingerprints.output(),
                 request.output().path(), mode.isSandbox(), signed.warnings());

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * What the output self-checks of an engine's latest signatures resolved of each output's cross-reference chain
  * ({@link IntactChainParser.Prefix}), by the output's SHA-256: when the next signer of an envelope signs exactly
  * that output, it is loaded from what its self-check read, not parsed again section by section (the chain grows
- * with every signature: the 30th B-LTA signature of a document parsed some ninety sections, twice).
+ * with every signature: the 30th B-LTA signature of a document parsed some ninety sections, twice), and its earlier
+ * signature dictionaries are taken from what signing read of them ({@link SigningPipeline.EarlierSignature.Facts}).
  *
  * <p>The SHA-256 of the whole input decides, so a document that differs in a single byte is never taken for one
  * of them; the engine hashes its input once anyway (the byte-range digest goes on from that state). Bounded: at

@@ -127,7 +127,8 @@ final class SigningPipeline {
      *                 strictly): the self-check's load of the output, which begins with it, reads only what follows
      */
     record Signed(Optional<Instant> timestampTime, List<String> warnings, Optional<SignatureValues.Verified> verified,
-                  PrefixDigests prefixes, Optional<IntactChainParser.Prefix> chain) {
+                  PrefixDigests prefixes, Optional<IntactChainParser.Prefix> chain,
+                  Map<org.apache.pdfbox.cos.COSObjectKey, EarlierSignature.Facts> earlier) {
     }
 
     /** Where a stage's output goes: the heap or a temporary file, read back by the next stage. */
@@ -473,7 +474,7 @@ final class SigningPipeline {
                  MessageDigest digest = Digests.sha256();
                  revision.digest(digest);
                  planned[0] = shape.withContentDigest(digest.digest(), spec.signingTime());
-             }, new ArrayList<>())) {
+             }, new ArrayList<>(), new java.util.HashMap<>())) {
             return planned[0];
         }
     }
@@ -501,6 +502,7 @@ final class SigningPipeline {
         SignatureValues.Verified[] verified = new SignatureValues.Verified[1];
         PrefixDigests[] prefixes = {PrefixDigests.none()};
         IntactChainParser.Prefix loaded;
+        Map<org.apache.pdfbox.cos.COSObjectKey, EarlierSignature.Facts> earlierRead = new java.util.HashMap<>();
         // One PDFBox load per signature: the validation data and document time-stamp revisions are written on the
         // document the signature revision was laid out on, each chaining to the revision before it
         // (RevisionWriter#following), so the growing file's cross-reference chain is not parsed again.
@@ -529,7 +531,7 @@ final class SigningPipeline {
                     revision.writeTail(out, signed);
                     cms[0] = signed;
                 }
-            }, warnings);
+            }, warnings, earlierRead);
             try {
                 if (spec.profile().needsRevocationData()) {
                     ValidationMaterial material = new ValidationMaterialCollector(revocation, trustAnchors)
@@ -546,7 +548,7 @@ final class SigningPipeline {
             }
         }
         return new Signed(recorder == null ? Optional.empty() : recorder.first(), warnings,
-                Optional.ofNullable(verified[0]), prefixes[0], Optional.ofNullable(loaded));
+                Optional.ofNullable(verified[0]), prefixes[0], Optional.ofNullable(loaded), Map.copyOf(earlierRead));
     }
 
     /**
@@ -567,10 +569,13 @@ final class SigningPipeline {
      *
      * @param document  the document {@code sink} holds, loaded
      * @param tokenRoom the room for the signature time-stamp token (from B-T)
+     * @param earlierRead filled with what was read of the earlier signature dictionaries ({@link EarlierSignature.Facts})
      * @return the writer of the signature revision, written (open: the caller closes it)
      */
     private RevisionWriter lay(PDDocument document, Sink sink, String name, Spec spec, int tokenRoom, RevisionUse use,
-                               List<String> warnings) throws IOException {
+                               List<String> warnings,
+                               Map<org.apache.pdfbox.cos.COSObjectKey, EarlierSignature.Facts> earlierRead)
+            throws IOException {
         List<X509Certificate> chain = spec.key().certificateChain();
         CmsSignatureAlgorithm algorithm = CmsSignatureAlgorithm.forCertificate(chain.get(0), spec.rsaPss());
         CadesSignature shape = CadesSignature.shape(chain, algorithm);
@@ -582,6 +587,11 @@ final class SigningPipeline {
                     + "uncorrupted PDF (re-export or repair it, for example with qpdf '" + name + "' repaired.pdf).", null);
         }
         List<EarlierSignature> earlier = EarlierSignature.of(document, sink.heapBytes());
+        for (EarlierSignature signature : earlier) {
+            if (signature.facts() != null) {
+                earlierRead.put(signature.facts().value(), signature.facts());
+            }
+        }
         requireSignable(document, name, spec.field(), earlier);
         DocumentPasswords.requireSignable(document, name, spec.field().isEmpty(), false);
         requireWellFormedSignatures(earlier, name);
@@ -926,15 +936,6 @@ final class SigningPipeline {
     }
 
     /**
-     * Refuses a document whose certification or field locks forbid a new signature (ISO 32000-1 §12.8.2.2
-     * and §12.7.4.5): a DocMDP certification with {@code /P 1}; a FieldMDP transform of an earlier signature,
-     * or a {@code /Lock} of a signature field, that locks every field, names the field to sign
-     * ({@code /Include}), or does not name it ({@code /Exclude}; a new field is never named), or that carries
-     * {@code /P 1}.
-     *
-     * @throws SignatureEngineException {@link ErrorCode#DOCUMENT_LOCKED}
-     */
-    /**
      * A signature dictionary already in the document, as far as signing needs it. PDFBox parses a whole signature
      * dictionary, its /Contents (most of it) included, once per load, so walking the earlier signatures through it
      * cost more with every signature (the 80th signature of a document spent a fifth of its time there); when the
@@ -950,9 +951,57 @@ final class SigningPipeline {
      * @param references whether it has a /Reference entry (DocMDP, FieldMDP)
      * @param byteRangeWellFormed whether its /ByteRange is four non-negative integers
      * @param dictionary PDFBox's view, resolved only on demand
+     * @param facts      what was read, for the memo of signed chains; {@code null} when PDFBox read it or its
+     *                   /Contents is a literal string
      */
     record EarlierSignature(String type, Object contents, boolean references, boolean byteRangeWellFormed,
-                            java.util.function.Supplier<COSDictionary> dictionary) {
+                            java.util.function.Supplier<COSDictionary> dictionary, Facts facts) {
+
+        /**
+         * What the engine's parser read of a signature dictionary written uncompressed at {@code offset}: kept with
+         * the chain of an output in the memo of signed chains ({@link IntactChainParser.Prefix#withSignatures}), so
+         * that the next signer of exactly that output does not scan every earlier /Contents again (a tenth of a
+         * 30th signature). Valid for the bytes it was read from, and the object only where it still is.
+         *
+         * @param value    the dictionary's object key
+         * @param offset   where the object starts
+         * @param contents where its /Contents hex string starts, or -1 when it has none
+         */
+        record Facts(org.apache.pdfbox.cos.COSObjectKey value, long offset, String type, long contents,
+                     boolean references, boolean byteRangeWellFormed) {
+
+            /** @return the signature these facts describe, its /Contents read from {@code input} */
+            EarlierSignature signature(PdfSyntax.Input input, java.util.function.Supplier<COSDictionary> pdfBox) {
+                return new EarlierSignature(type, contents < 0 ? null : new PdfSyntax.Hex(input, contents), references,
+                        byteRangeWellFormed, pdfBox, this);
+            }
+        }
+
+        /**
+         * What is known of the signature dictionaries of an output (the values of the top-level signed fields its
+         * self-check read, {@code read}): the facts read of its input where the object is still at the same offset
+         * (the output begins with the input), the others read now from the output's bytes.
+         *
+         * @param earlier the facts read of the input while signing it, by key
+         */
+        static Map<org.apache.pdfbox.cos.COSObjectKey, Facts> facts(IntactChainParser.Prefix read, byte[] output, int length,
+                                                                    Map<org.apache.pdfbox.cos.COSObjectKey, Facts> earlier) {
+            PdfSyntax.ArrayInput input = new PdfSyntax.ArrayInput(output, length);
+            Map<org.apache.pdfbox.cos.COSObjectKey, Facts> all = new java.util.HashMap<>();
+            for (org.apache.pdfbox.cos.COSObjectKey value : read.signedFieldValues()) {
+                Long at = read.offset(value);
+                if (at == null || at < 0 || at >= length) {
+                    continue; // compressed, or not in this file: parsed when signed
+                }
+                Facts known = earlier.get(value);
+                EarlierSignature parsed = known != null && known.offset() == at ? null : parse(input, at, value, () -> null);
+                Facts facts = known != null && known.offset() == at ? known : parsed == null ? null : parsed.facts();
+                if (facts != null) {
+                    all.put(value, facts);
+                }
+            }
+            return all;
+        }
 
         /**
          * The first bytes of a CMS read to find its signing certificate, in turn (a short chain fits the first); a
@@ -1014,7 +1063,9 @@ final class SigningPipeline {
                 if (input != null && fieldDictionary.getItem(COSName.V) instanceof COSObject o && o.getKey() != null) {
                     Long at = xref.get(o.getKey());
                     if (at != null && at >= 0 && at < raw.length) {
-                        parsed = parse(input, at, o.getKey().getNumber(), pdfBox);
+                        Facts known = IntactChainParser.signatureRead(document, o.getKey());
+                        parsed = known != null && known.offset() == at ? known.signature(input, pdfBox)
+                                : parse(input, at, o.getKey(), pdfBox);
                     }
                 }
                 if (parsed == null) {
@@ -1025,7 +1076,7 @@ final class SigningPipeline {
                     parsed = new EarlierSignature(d.getNameAsString(COSName.TYPE),
                             d.getDictionaryObject(COSName.CONTENTS) instanceof COSString c ? new PdfSyntax.Str(c.getBytes()) : null,
                             d.getItem(COSName.REFERENCE) != null, wellFormed(d.getDictionaryObject(COSName.BYTERANGE)),
-                            () -> d);
+                            () -> d, null);
                 }
                 result.add(parsed);
             }
@@ -1044,11 +1095,11 @@ final class SigningPipeline {
         }
 
         /** The dictionary at {@code offset} read by {@link PdfSyntax}, or {@code null} to ask PDFBox. */
-        private static EarlierSignature parse(PdfSyntax.Input input, long offset, long number,
+        private static EarlierSignature parse(PdfSyntax.Input input, long offset, org.apache.pdfbox.cos.COSObjectKey key,
                                               java.util.function.Supplier<COSDictionary> pdfBox) {
             try {
                 PdfSyntax.Parser parser = new PdfSyntax.Parser(input, offset).skipHexStrings();
-                if (parser.objectHeader() != number || !(parser.readObject() instanceof Map<?, ?> map)) {
+                if (parser.objectHeader() != key.getNumber() || !(parser.readObject() instanceof Map<?, ?> map)) {
                     return null;
                 }
                 Object type = map.get("Type");
@@ -1059,15 +1110,26 @@ final class SigningPipeline {
                     return null; // indirect or unexpected values: PDFBox resolves them
                 }
                 boolean wellFormed = range instanceof List<?> l && l.size() == 4 && l.stream().allMatch(x -> (Long) x >= 0);
-                return new EarlierSignature(type == null ? null : ((PdfSyntax.Name) type).value(),
-                        contents, map.containsKey("Reference"),
-                        wellFormed, pdfBox);
+                String typeName = type == null ? null : ((PdfSyntax.Name) type).value();
+                boolean references = map.containsKey("Reference");
+                Facts facts = contents instanceof PdfSyntax.Str ? null : new Facts(key, offset, typeName,
+                        contents == null ? -1 : ((PdfSyntax.Hex) contents).offset(), references, wellFormed);
+                return new EarlierSignature(typeName, contents, references, wellFormed, pdfBox, facts);
             } catch (RuntimeException e) {
                 return null; // PDFBox decides what it makes of it
             }
         }
     }
 
+    /**
+     * Refuses a document whose certification or field locks forbid a new signature (ISO 32000-1 §12.8.2.2
+     * and §12.7.4.5): a DocMDP certification with {@code /P 1}; a FieldMDP transform of an earlier signature,
+     * or a {@code /Lock} of a signature field, that locks every field, names the field to sign
+     * ({@code /Include}), or does not name it ({@code /Exclude}; a new field is never named), or that carries
+     * {@code /P 1}.
+     *
+     * @throws SignatureEngineException {@link ErrorCode#DOCUMENT_LOCKED}
+     */
     static void requireSignable(PDDocument document, String name, Optional<String> field, List<EarlierSignature> earlier) {
         COSDictionary catalog = document.getDocumentCatalog().getCOSObject();
         if (catalog.getDictionaryObject(COSName.PERMS) instanceof COSDictionary perms

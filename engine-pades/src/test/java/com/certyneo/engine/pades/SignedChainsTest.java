@@ -117,6 +117,62 @@ class SignedChainsTest {
     }
 
     @Test
+    void theSignatureDictionariesKeptForAnOutputAreWhatParsingItAgainReads() throws Exception {
+        ProductionFixture fixture = ProductionFixture.create();
+        PadesSignatureEngine memo = engine(fixture);
+        // a certification (a /Reference), a signature, a field lock (another /Reference), each with a document
+        // time-stamp (B-LTA): every kind of signature dictionary an earlier signer leaves
+        byte[] pdf = SamplePdfs.minimal();
+        for (int i = 0; i < 3; i++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            SignRequest.Builder request = SignRequest.builder().document(DocumentSource.of(pdf, "in.pdf"))
+                    .output(DocumentTarget.of(out)).signer(Signer.of("Ops", "ops@example.com"))
+                    .level(SignatureLevel.SES).profile(PadesProfile.B_LTA);
+            if (i == 0) {
+                request.certify(com.certyneo.engine.CertificationLevel.FORM_FILL);
+            } else if (i == 2) {
+                request.lockFields(com.certyneo.engine.FieldLock.include("Other"));
+            }
+            memo.sign(request.build());
+            pdf = out.toByteArray();
+        }
+        byte[] last = pdf;
+        IntactChainParser.Prefix known = memo.signedChains().get(Digests.sha256Hex(last), last.length);
+        List<SigningPipeline.EarlierSignature> kept;
+        List<SigningPipeline.EarlierSignature.Facts> inMemo = new ArrayList<>();
+        List<SigningPipeline.EarlierSignature> parsed;
+        try (var document = IntactChainParser.load(() -> new ArrayRead(last), "", known)) {
+            kept = SigningPipeline.EarlierSignature.of(document, last);
+            for (SigningPipeline.EarlierSignature e : kept) {
+                inMemo.add(IntactChainParser.signatureRead(document, e.facts().value()));
+            }
+        }
+        try (var document = IntactChainParser.load(() -> new ArrayRead(last), "")) {
+            parsed = SigningPipeline.EarlierSignature.of(document, last);
+        }
+        assertEquals(6, parsed.size(), "three signatures and three document time-stamps");
+        assertEquals(parsed.size(), kept.size());
+        for (int i = 0; i < parsed.size(); i++) {
+            SigningPipeline.EarlierSignature a = kept.get(i);
+            SigningPipeline.EarlierSignature b = parsed.get(i);
+            assertTrue(inMemo.get(i) != null && a.facts() == inMemo.get(i),
+                    "signature " + i + ": taken from the memo, not parsed again");
+            assertEquals(b.facts(), a.facts(), "signature " + i);
+            assertEquals(b.type(), a.type());
+            assertEquals(b.references(), a.references());
+            assertEquals(b.byteRangeWellFormed(), a.byteRangeWellFormed());
+            assertEquals(((PdfSyntax.Hex) b.contents()).offset(), ((PdfSyntax.Hex) a.contents()).offset());
+            assertTrue(java.util.Arrays.equals(((PdfSyntax.Hex) b.contents()).decode(), ((PdfSyntax.Hex) a.contents()).decode()));
+        }
+        assertEquals(2, parsed.stream().filter(SigningPipeline.EarlierSignature::references).count(),
+                "the certification and the lock");
+        assertEquals(3, parsed.stream().filter(e -> "DocTimeStamp".equals(e.type())).count());
+
+        // the next signer of that output signs a document whose locks and certification still hold
+        assertValid(sign(memo, last, PadesProfile.B_LTA), fixture, PadesProfile.B_LTA, 4);
+    }
+
+    @Test
     void theChainsUsedLeastRecentlyAreForgottenFirst() throws Exception {
         byte[] pdf = SamplePdfs.minimal();
         IntactChainParser.Prefix chain;
