@@ -92,6 +92,55 @@ class IntactChainParserTest {
     }
 
     /**
+     * Compressed objects (in object streams, which this parser reads with PDFBox's object stream parser but its own
+     * key cache) are PDFBox's objects: every object of the table resolves to what the lenient load resolves it to,
+     * asked for from the first to the last and from the last to the first (the objects of a stream parsed whole
+     * wait for their turn), in documents of one large and of many small object streams, signed over, and with one
+     * object stream whose data cannot be inflated (its objects are null in both loads).
+     */
+    @Test
+    void compressedObjectsAreThoseOfTheLenientLoad() throws Exception {
+        byte[] manyStreams;
+        try (PDDocument document = Loader.loadPDF(SamplePdfs.multiPage(60))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            document.save(out, new org.apache.pdfbox.pdfwriter.compress.CompressParameters(7)); // 7 objects per stream
+            manyStreams = out.toByteArray();
+        }
+        byte[] oneStream = SamplePdfs.multiPage(40);
+        byte[] broken = manyStreams.clone();
+        String text = latin1(broken);
+        int objectStream = text.lastIndexOf("/ObjStm"); // the last: not the one with the catalog and the page tree
+        int data = text.indexOf("stream", text.indexOf(">>", objectStream)) + "stream\r\n".length();
+        for (int i = data + 4; i < data + 12; i++) {
+            broken[i] = (byte) 0xAB; // inside the deflated data: inflating the stream fails
+        }
+        for (byte[] pdf : List.of(oneStream, manyStreams, signedTwice(manyStreams), broken)) {
+            assertTrue(CrossReferenceCheck.inspect(pdf).damage().isEmpty(), "a fixture with an intact chain");
+            for (boolean reversed : new boolean[] {false, true}) {
+                try (PDDocument loaded = IntactChainParser.load(new Counting(pdf), "");
+                     PDDocument lenient = Loader.loadPDF(pdf)) {
+                    List<COSObjectKey> keys = new ArrayList<>(new TreeMap<>(lenient.getDocument().getXrefTable()).keySet());
+                    if (reversed) {
+                        java.util.Collections.reverse(keys);
+                    }
+                    int compressed = 0;
+                    int nulls = 0;
+                    for (COSObjectKey key : keys) {
+                        Long offset = lenient.getDocument().getXrefTable().get(key);
+                        compressed += offset != null && offset < 0 ? 1 : 0;
+                        org.apache.pdfbox.cos.COSBase expected = lenient.getDocument().getObjectFromPool(key).getObject();
+                        org.apache.pdfbox.cos.COSBase actual = loaded.getDocument().getObjectFromPool(key).getObject();
+                        nulls += expected == null ? 1 : 0;
+                        assertEquals(canonical(expected), canonical(actual), key + (reversed ? ", last to first" : ""));
+                    }
+                    assertTrue(compressed >= 30, "compressed objects: " + compressed);
+                    assertEquals(pdf == broken, nulls > 0, "objects of an unreadable object stream are null: " + nulls);
+                }
+            }
+        }
+    }
+
+    /**
      * Every test vector with an intact chain (linearized, hybrid, incrementally updated, encrypted with the empty user
      * password, ...) loads as the lenient load has it, and those three shapes are read as written.
      */

@@ -229,6 +229,7 @@ public final class PipelineBenchmark {
         Map<String, Path> files = new LinkedHashMap<>();
         files.put("1 page", small(BENCH.resolve("pages-1.pdf"), 1));
         files.put("10 pages", small(BENCH.resolve("pages-10.pdf"), 10));
+        files.put(OBJECT_HEAVY, small(BENCH.resolve("pages-1000.pdf"), 1000));
         files.put("20 MB", large(20));
         if (mode.full()) {
             files.put("150 MB", large(150));
@@ -236,6 +237,14 @@ public final class PipelineBenchmark {
         }
         return files;
     }
+
+    /**
+     * A document whose cost is its objects, not its bytes (no target: the issue's sizes are 1 and 10 pages, 20 and
+     * 150 MB): 1,000 pages of PDFBox's writing, 5,025 objects, 4,002 of them in 21 object streams. The engine parses
+     * every object (its depth check walks them all), so its time grows with the objects where the floor's grows
+     * with the bytes.
+     */
+    private static final String OBJECT_HEAVY = "1,000 pages";
 
     private static Path small(Path file, int pages) throws IOException {
         if (!Files.exists(file)) {
@@ -481,12 +490,14 @@ public final class PipelineBenchmark {
                     requireSigned(out.resolve("engine.pdf"), size);
                 }
                 double ratio = s[2].median / s[0].median;
+                boolean target = !input.getKey().equals(OBJECT_HEAVY);
                 table.row(String.format("%s (%s, %s) %s", input.getKey(), kb(size), inMemory ? "bytes" : "Path->Path", profile),
-                        s[0].cell(), s[1].cell(), s[2].cell(), x(ratio), x(s[1].median / s[0].median), "<= 2.0x", verdict(ratio <= 2.0));
+                        s[0].cell(), s[1].cell(), s[2].cell(), x(ratio), x(s[1].median / s[0].median),
+                        target ? "<= 2.0x" : "(no target)", target ? verdict(ratio <= 2.0) : "-");
             }
         }
         table.note("floor = SHA-256 of the input + 1 ECDSA signature + (B-T) 1 TSA token + 1 copy to the output; "
-                + "1/10 pages: SamplePdfs.multiPage, byte[] -> OutputStream; large: PdfVector.large, file -> file; "
+                + "1/10/1,000 pages: SamplePdfs.multiPage, byte[] -> OutputStream (1,000 pages: 5,025 objects, 4,002 in 21 object streams; the engine parses every object, the floor none); large: PdfVector.large, file -> file; "
                 + "floor and engine interleaved, raw DSS in a block of its own after them (a full GC, untimed, before each "
                 + "block): interleaved, the young collections of raw DSS's garbage (megabytes per one-page signature) "
                 + "landed in the engine's runs");
