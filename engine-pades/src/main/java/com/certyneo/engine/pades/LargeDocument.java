@@ -55,7 +55,7 @@ final class LargeDocument implements AutoCloseable {
         PdfPreparation.FilePrepared preparation = null;
         try {
             Path prepared = work.resolve("certyneo-prepared.pdf");
-            preparation = PdfPreparation.prepareFile(file, prepared, name, mark, work);
+            preparation = PdfPreparation.prepareFile(file, prepared, name, mark);
             if (!preparation.revision()) {
                 Files.deleteIfExists(prepared);
                 return new LargeDocument(work, file, file, name, null, Files.size(file), preparation.untouched());

@@ -1,7 +1,6 @@
 package com.certyneo.engine.pades;
 
 import com.certyneo.engine.SignatureEngineException;
-import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 
 import java.io.ByteArrayOutputStream;
@@ -146,8 +145,8 @@ final class PdfPreparation {
     }
 
     /**
-     * The file variant for large documents: PDFBox reads through temporary files and the new revision
-     * is streamed to {@code target}. A damaged cross-reference chain is refused first, reading the file
+     * The file variant for large documents: PDFBox reads the file where it lies (never whole in memory) and the new
+     * revision is streamed to {@code target}. A damaged cross-reference chain is refused first, reading the file
      * in small pieces.
      *
      * <p>Refuses encrypted documents, applies the sandbox mark when asked and completes missing annotation
@@ -156,11 +155,13 @@ final class PdfPreparation {
      * @return whether a revision was written to {@code target} and, when none was and the load is untouched,
      *         PDFBox's load of the input for the signing pass
      */
-    static FilePrepared prepareFile(java.nio.file.Path source, java.nio.file.Path target, String name, boolean mark,
-                                    java.nio.file.Path scratch) throws IOException {
+    static FilePrepared prepareFile(java.nio.file.Path source, java.nio.file.Path target, String name, boolean mark)
+            throws IOException {
         PdfInputs.requireIntact(source, name); // before PDFBox, which would silently rebuild a damaged xref
-        PDDocument document = open(() -> Loader.loadPDF(source.toFile(),
-                org.apache.pdfbox.io.MemoryUsageSetting.setupTempFileOnly().setTempDir(scratch.toFile()).streamCache), name);
+        // the chain is intact (checked above): read as written, with the object streams' keys found in one cache
+        // (IntactChainParser), from the file; the streams PDFBox creates here (a mark, appearances) are small
+        PDDocument document = open(() -> DocumentPasswords.loadIntact(
+                () -> new org.apache.pdfbox.io.RandomAccessReadBufferedFile(source.toFile())), name);
         try {
             if (document.isEncrypted()) {
                 throw PdfInputs.encrypted(name, null);

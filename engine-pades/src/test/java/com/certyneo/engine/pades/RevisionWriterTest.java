@@ -668,7 +668,7 @@ class RevisionWriterTest {
                 try {
                     if (fromDisk) {
                         PdfPreparation.FilePrepared prepared = PdfPreparation.prepareFile(file,
-                                scratch.resolve("prepared-" + inputs + ".pdf"), input.name(), false, scratch);
+                                scratch.resolve("prepared-" + inputs + ".pdf"), input.name(), false);
                         untouched = prepared.revision() ? null : prepared.untouched();
                     } else {
                         try (PdfPreparation.Prepared prepared = PdfPreparation.prepareLoaded(pdf, input.name(), false)) {
