@@ -596,11 +596,6 @@ final class IntactChainParser extends PDFParser {
         return object;
     }
 
-    /** @return the object key PDFBox's cache holds for {@code number, generation} (see {@link #parseObjectStreamObject}) */
-    private COSObjectKey cachedKey(long number, int generation) {
-        return getObjectKey(number, generation);
-    }
-
     /** PDFBox's parser of an object stream, taking object keys from the document parser's cache. */
     private static final class ObjectStreamParser extends org.apache.pdfbox.pdfparser.PDFObjectStreamParser {
         private final IntactChainParser keys;
@@ -612,7 +607,7 @@ final class IntactChainParser extends PDFParser {
 
         @Override
         protected COSObjectKey getObjectKey(long number, int generation) {
-            return keys.cachedKey(number, generation);
+            return keys.getObjectKey(number, generation); // the document parser's cache
         }
     }
 

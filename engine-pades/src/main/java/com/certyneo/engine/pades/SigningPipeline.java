@@ -993,9 +993,11 @@ final class SigningPipeline {
                 if (at == null || at < 0 || at >= length) {
                     continue; // compressed, or not in this file: parsed when signed
                 }
-                Facts known = earlier.get(value);
-                EarlierSignature parsed = known != null && known.offset() == at ? null : parse(input, at, value, () -> null);
-                Facts facts = known != null && known.offset() == at ? known : parsed == null ? null : parsed.facts();
+                Facts facts = earlier.get(value);
+                if (facts == null || facts.offset() != at) {
+                    EarlierSignature parsed = parse(input, at, value, () -> null);
+                    facts = parsed == null ? null : parsed.facts();
+                }
                 if (facts != null) {
                     all.put(value, facts);
                 }

@@ -7,7 +7,6 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,16 +46,8 @@ class BoundedDepthTest {
 
     /** {@code arrays} arrays chained by references, the last one {@code last} (or holding a reference to 42). */
     private static byte[] chain(int arrays, String last) {
-        List<String> objects = new ArrayList<>(List.of("<< /Type /Catalog /Pages 2 0 R /X 5 0 R >>",
-                HostilePdfs.PAGES, HostilePdfs.PAGE, HostilePdfs.CONTENT));
-        boolean indirect = last.startsWith("a reference");
-        for (int i = 1; i <= arrays; i++) {
-            int next = 5 + i;
-            objects.add(i < arrays ? "[" + next + " 0 R]" : indirect ? "[" + next + " 0 R]" : last);
-        }
-        if (indirect) {
-            objects.add("42");
-        }
-        return HostilePdfs.build(objects);
+        return last.startsWith("a reference")
+                ? HostilePdfs.chained(arrays, "[" + (5 + arrays + 1) + " 0 R]", List.of("42"))
+                : HostilePdfs.chained(arrays, last, List.of());
     }
 }

@@ -57,12 +57,23 @@ final class HostilePdfs {
      * the next, hung off the catalog: nested {@code depth} levels deep through references.
      */
     static byte[] chained(int depth, boolean arrays) {
+        return arrays ? chained(depth, "[]", List.of()) : chained(depth, "<< /A %d 0 R >>", "<< >>", List.of());
+    }
+
+    /**
+     * A chain of {@code depth} arrays as {@link #chained(int, boolean)}, the last one {@code last} (which may refer
+     * to the objects of {@code after}, numbered from {@code 5 + depth + 1}).
+     */
+    static byte[] chained(int depth, String last, List<String> after) {
+        return chained(depth, "[%d 0 R]", last, after);
+    }
+
+    private static byte[] chained(int depth, String link, String last, List<String> after) {
         List<String> objects = new ArrayList<>(List.of("<< /Type /Catalog /Pages 2 0 R /X 5 0 R >>", PAGES, PAGE, CONTENT));
         for (int i = 0; i < depth; i++) {
-            int next = 5 + i + 1;
-            boolean last = i == depth - 1;
-            objects.add(arrays ? (last ? "[]" : "[" + next + " 0 R]") : (last ? "<< >>" : "<< /A " + next + " 0 R >>"));
+            objects.add(i == depth - 1 ? last : String.format(link, 5 + i + 1));
         }
+        objects.addAll(after);
         return build(objects);
     }
 
