@@ -395,6 +395,13 @@ if [ -n "$BASE" ]; then
   record qpdf-qdf.pdf qpdf "qpdf --qdf of $BASE_NAME: QDF form (uncompressed streams, %QDF comments, indirect /Length objects)" --text
   qpdf --rotate=+90:1 --rotate=180:2-z "$BASE" "$OUT/qpdf-rotated.pdf" || die "qpdf --rotate=+90:1 --rotate=180:2-z failed"
   record qpdf-rotated.pdf qpdf "qpdf --rotate of $BASE_NAME: /Rotate 90 on page 1 and 180 on the other pages" --text
+  # Owner password only (empty user password, every permission): readers open them without a password, and so does
+  # the engine; its document time-stamps there are the case where readers disagree (see ReaderPanel).
+  qpdf --encrypt "" corpus-owner 256 -- "$BASE" "$OUT/qpdf-owner-aes256.pdf" || die "qpdf --encrypt 256 failed"
+  record qpdf-owner-aes256.pdf qpdf "qpdf --encrypt of $BASE_NAME with an owner password only: AES-256 (V 5, R 6), empty user password, all permissions" --text
+  qpdf --allow-weak-crypto --encrypt "" corpus-owner 128 --use-aes=n -- "$BASE" "$OUT/qpdf-owner-rc4.pdf" \
+    || die "qpdf --encrypt 128 --use-aes=n failed"
+  record qpdf-owner-rc4.pdf qpdf "qpdf --encrypt of $BASE_NAME with an owner password only: RC4-128 (V 2, R 3), empty user password, all permissions" --text
 
   if [ -x "$PY" ] && python_ok pikepdf; then
     "$PY" "$SRC/hybrid.py" "$OUT/qpdf-classic.pdf" "$OUT/handmade-hybrid.pdf" || die "hybrid.py failed"

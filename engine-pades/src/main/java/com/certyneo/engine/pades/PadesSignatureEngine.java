@@ -466,8 +466,9 @@ public final class PadesSignatureEngine implements SignatureEngine {
                                     com.certyneo.engine.DocumentPassword password) {
         return augment(document, output, null, mode.isSandbox(), password, (sink, name, recorder) -> {
             int signatures = SigningPipeline.signatures(sink, name);
-            SigningPipeline.appendDocumentTimestamp(sink, name, recorder);
-            return new SigningPipeline.Augmented(signatures, List.of());
+            List<String> warnings = new java.util.ArrayList<>();
+            SigningPipeline.appendDocumentTimestamp(sink, name, recorder, warnings);
+            return new SigningPipeline.Augmented(signatures, warnings);
         });
     }
 

@@ -541,7 +541,7 @@ final class SigningPipeline {
                 }
                 if (spec.profile() == PadesProfile.B_LTA) {
                     writer = next(sink, writer);
-                    appendDocumentTimestamp(writer, sink, recorder, prefixes[0]);
+                    appendDocumentTimestamp(writer, sink, recorder, prefixes[0], warnings);
                 }
             } finally {
                 writer.close();
@@ -666,18 +666,18 @@ final class SigningPipeline {
             throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "'" + name + "' has no signature to extend",
                     "Sign it first, or add a document time-stamp with timestamp().");
         }
+        List<String> warnings = new ArrayList<>();
         if (profile.needsTimestamp() && before.stream().anyMatch(s -> !s.documentTimestamp() && s.proofOfExistence(before) == null
                 && !hasSignatureTimestamp(s.contents()))) {
-            appendDocumentTimestamp(sink, name, recorder);
+            appendDocumentTimestamp(sink, name, recorder, warnings);
         }
-        List<String> warnings = new ArrayList<>();
         if (profile.needsRevocationData()) {
             Set<String> earlier = new HashSet<>();
             before.forEach(s -> earlier.add(s.field()));
             appendValidationData(sink, name, lacking(sink, name, earlier, warnings));
         }
         if (profile == PadesProfile.B_LTA) {
-            appendDocumentTimestamp(sink, name, recorder);
+            appendDocumentTimestamp(sink, name, recorder, warnings);
         }
         return new Augmented((int) signatures, warnings);
     }
@@ -905,23 +905,44 @@ final class SigningPipeline {
         }
     }
 
-    /** Appends a document time-stamp revision ({@code /DocTimeStamp}, {@code ETSI.RFC3161}). */
-    static Instant appendDocumentTimestamp(Sink sink, String name, TimestampSource timestamps) throws IOException {
+    /**
+     * The warning of an operation that added a document time-stamp to an encrypted document. Its {@code /Contents} is
+     * written in clear, as ISO 32000-2 §7.6.2 requires for the {@code /Contents} of every signature dictionary (Table
+     * 255: {@code /Type /Sig} or {@code /DocTimeStamp}) and as PDFBox (so DSS) and iText read it; poppler, MuPDF and
+     * pdfium exempt only {@code /Type /Sig} dictionaries from decryption and decrypt the token into noise. No single
+     * output reads alike in both groups, and DSS must validate it.
+     */
+    static final String ENCRYPTED_DOCUMENT_TIMESTAMP = "A document time-stamp was added to an encrypted PDF: its /Contents "
+            + "is in clear, as ISO 32000-2 (7.6.2) requires for every signature dictionary, and DSS, PDFBox and iText read "
+            + "it; poppler (pdfsig), MuPDF and pdfium decrypt the /Contents of any dictionary whose /Type is not /Sig, so "
+            + "they cannot read this time-stamp (the document and its signatures still open and verify there). Sign at "
+            + "B-LT if those readers must show every time-stamp.";
+
+    /**
+     * Appends a document time-stamp revision ({@code /DocTimeStamp}, {@code ETSI.RFC3161}).
+     *
+     * @param warnings where {@link #ENCRYPTED_DOCUMENT_TIMESTAMP} goes (once) when the document is encrypted
+     */
+    static Instant appendDocumentTimestamp(Sink sink, String name, TimestampSource timestamps, List<String> warnings)
+            throws IOException {
         Budget.check();
         try (PDDocument document = sink.load(name); RevisionWriter writer = sink.writer(document, name)) {
-            return appendDocumentTimestamp(writer, sink, timestamps, PrefixDigests.none());
+            return appendDocumentTimestamp(writer, sink, timestamps, PrefixDigests.none(), warnings);
         }
     }
 
     /**
-     * As {@link #appendDocumentTimestamp(Sink, String, TimestampSource)} with {@code writer} over the sink's stage.
+     * As {@link #appendDocumentTimestamp(Sink, String, TimestampSource, List)} with {@code writer} over the sink's stage.
      *
      * @param known SHA-256 states of the stage's first bytes (the signature revision's copy of its input): the
      *              time-stamp's byte-range digest goes on from the longest, instead of hashing the document again
      */
     private static Instant appendDocumentTimestamp(RevisionWriter writer, Sink sink, TimestampSource timestamps,
-                                                   PrefixDigests known) throws IOException {
+                                                   PrefixDigests known, List<String> warnings) throws IOException {
         Budget.check();
+        if (writer.document().isEncrypted() && !warnings.contains(ENCRYPTED_DOCUMENT_TIMESTAMP)) {
+            warnings.add(ENCRYPTED_DOCUMENT_TIMESTAMP);
+        }
         Recorder recorder = timestamps instanceof Recorder r ? r : new Recorder(timestamps);
         SignatureRevision.addSignature(writer, new SignatureRevision.Options(newFieldName(writer.document()))
                 .kind(SignatureRevision.Kind.DOCUMENT_TIMESTAMP).contentsSize(recorder.room() + SLACK));

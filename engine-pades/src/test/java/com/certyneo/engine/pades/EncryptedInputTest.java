@@ -1,6 +1,7 @@
 package com.certyneo.engine.pades;
 
 import com.certyneo.engine.DocumentPassword;
+import com.certyneo.engine.DocumentResult;
 import com.certyneo.engine.DocumentSource;
 import com.certyneo.engine.DocumentTarget;
 import com.certyneo.engine.ErrorCode;
@@ -105,10 +106,16 @@ class EncryptedInputTest {
     void signsWithTheUserPasswordAndKeepsTheEncryption(Scheme scheme, PadesProfile profile) throws Exception {
         Path in = encrypt(scheme, USER, OWNER, List.of());
         Path out = dir.resolve("signed.pdf");
-        engine.sign(request(in, out, profile).password(USER.toCharArray()).build());
+        var result = engine.sign(request(in, out, profile).password(USER.toCharArray()).build());
         assertKeepsEncryption(in, out, scheme, USER);
         assertPasses(out, profile, USER);
         assertOpensInOtherReaders(out, USER);
+        // the archive time-stamp's token is in clear (ISO 32000-2 7.6.2), which poppler, MuPDF and pdfium do not read
+        assertEquals(profile == PadesProfile.B_LTA, result.warnings().contains(SigningPipeline.ENCRYPTED_DOCUMENT_TIMESTAMP),
+                result.warnings().toString());
+        if (profile == PadesProfile.B_LTA) {
+            assertLastRevisionHoldsATokenInClear(out);
+        }
     }
 
     @Test
@@ -315,9 +322,12 @@ class EncryptedInputTest {
         Path signed = dir.resolve("b-t.pdf");
         engine.sign(request(in, signed, PadesProfile.B_T).password(USER.toCharArray()).build());
         Path out = dir.resolve("extended.pdf");
-        onlyWithThePassword(out, password -> engine.extend(DocumentSource.of(signed), DocumentTarget.of(out),
+        DocumentResult[] result = new DocumentResult[1];
+        onlyWithThePassword(out, password -> result[0] = engine.extend(DocumentSource.of(signed), DocumentTarget.of(out),
                 PadesProfile.B_LTA, password));
         assertEncryptedSignedOutput(in, out, scheme, PadesProfile.B_LTA);
+        assertEquals(List.of(SigningPipeline.ENCRYPTED_DOCUMENT_TIMESTAMP), result[0].warnings());
+        assertLastRevisionHoldsATokenInClear(out);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -325,7 +335,10 @@ class EncryptedInputTest {
     void documentTimestampWithTheUserPassword(Scheme scheme) throws Exception {
         Path in = encrypt(scheme, USER, OWNER, List.of());
         Path out = dir.resolve("stamped.pdf");
-        onlyWithThePassword(out, password -> engine.timestamp(DocumentSource.of(in), DocumentTarget.of(out), password));
+        DocumentResult[] result = new DocumentResult[1];
+        onlyWithThePassword(out, password -> result[0] = engine.timestamp(DocumentSource.of(in), DocumentTarget.of(out), password));
+        assertEquals(List.of(SigningPipeline.ENCRYPTED_DOCUMENT_TIMESTAMP), result[0].warnings());
+        assertLastRevisionHoldsATokenInClear(out);
         assertKeepsEncryption(in, out, scheme, USER);
         ValidationReport report = engine.validate(DocumentSource.of(out),
                 ValidationOptions.sandbox().withPassword(USER.toCharArray()));
@@ -363,6 +376,34 @@ class EncryptedInputTest {
     private static void onlyWithThePassword(Path out, java.util.function.Consumer<DocumentPassword> operation) {
         assertRefusedWithoutThePassword(out, operation);
         operation.accept(DocumentPassword.of(USER.toCharArray()));
+    }
+
+    /**
+     * The last revision of {@code out} is a document time-stamp whose /Contents, read from the bytes as written (not
+     * through a PDF library's decryption), is a time-stamp token over its /ByteRange: in clear, as ISO 32000-2 §7.6.2
+     * requires for the /Contents of every signature dictionary, /Type /DocTimeStamp included.
+     */
+    private static void assertLastRevisionHoldsATokenInClear(Path out) throws Exception {
+        byte[] pdf = Files.readAllBytes(out);
+        String text = new String(pdf, StandardCharsets.ISO_8859_1);
+        int type = text.lastIndexOf("/Type /DocTimeStamp");
+        assertTrue(type > 0 && type > text.lastIndexOf("/Type /Sig"), "the last signature dictionary is a document time-stamp");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("/ByteRange \\[(\\d+) (\\d+) (\\d+) (\\d+)\\s*\\]")
+                .matcher(text);
+        assertTrue(m.find(type), "its /ByteRange");
+        int a = Integer.parseInt(m.group(1));
+        int b = Integer.parseInt(m.group(2));
+        int c = Integer.parseInt(m.group(3));
+        int d = Integer.parseInt(m.group(4));
+        assertEquals(pdf.length, c + d, "the time-stamp covers the whole file");
+        String hex = text.substring(a + b + 1, c - 1); // between < and >
+        byte[] contents = HexFormat.of().parseHex(hex); // the token, then the placeholder's zeros (DER reads past them)
+        org.bouncycastle.tsp.TimeStampToken token =
+                new org.bouncycastle.tsp.TimeStampToken(new org.bouncycastle.cms.CMSSignedData(contents));
+        java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+        sha256.update(pdf, a, b);
+        sha256.update(pdf, c, d);
+        assertArrayEquals(sha256.digest(), token.getTimeStampInfo().getMessageImprintDigest());
     }
 
     /** The output keeps the input's encryption, passes at {@code profile} and opens in the other readers. */

@@ -225,8 +225,9 @@ public final class ReaderPanel {
             Path in = c.input().toAbsolutePath().normalize();
             Path out = c.output().toAbsolutePath().normalize();
             List<Finding> f = new ArrayList<>();
+            int clearTimestamps = av.has(PDFSIG) || av.has(MUTOOL) ? clearTimestampsOfEncrypted(c, f) : 0;
             if (av.has(PDFSIG)) {
-                pdfsig(c, r.get(PDFSIG, in), r.get(PDFSIG, out), f);
+                pdfsig(c, r.get(PDFSIG, in), r.get(PDFSIG, out), clearTimestamps, f);
             }
             if (av.has(PDFTOTEXT)) {
                 poppler(c, in, out, r, f);
@@ -235,7 +236,7 @@ public final class ReaderPanel {
                 qpdf(in, out, r.get(QPDF, in), r.get(QPDF, out), f);
             }
             if (av.has(MUTOOL)) {
-                mutool(in, out, r, f);
+                mutool(in, out, r, clearTimestamps, f);
             }
             int filled = av.has(PDFJS) || av.has(PYPDF) ? filledFields(c) : 0;
             if (av.has(PDFJS)) {
@@ -276,7 +277,68 @@ public final class ReaderPanel {
         }
     }
 
-    private static void pdfsig(Case c, Run in, Run out, List<Finding> f) {
+    /** What pdfsig says of a document time-stamp whose token it decrypted into noise (see {@link #clearTimestampsOfEncrypted}). */
+    static final String PDFSIG_UNPARSABLE = "Internal Error (0): Input couldn't be parsed as a CMS signature";
+    /** What MuPDF says of the same token, AES-decrypted (RC4 turns it into noise without a word). */
+    static final List<String> MUTOOL_UNDECRYPTABLE = List.of("warning: invalid string length for aes encryption",
+            "warning: aes padding out of range");
+
+    /**
+     * The document time-stamps of an encrypted output whose {@code /Contents} is a time-stamp token in clear. ISO 32000-2
+     * §7.6.2 exempts the {@code /Contents} of every signature dictionary from encryption, {@code /Type /DocTimeStamp}
+     * included (Table 255), and PDFBox (so DSS) and iText read it so; poppler and MuPDF (and pdfium, by its source) exempt
+     * only {@code /Type /Sig} dictionaries and decrypt such a token into noise: pdfsig cannot parse it
+     * ({@link #PDFSIG_UNPARSABLE}) and MuPDF warns ({@link #MUTOOL_UNDECRYPTABLE}). That many of those lines are the
+     * readers' reading, not the output's defect; any more are findings. A document time-stamp of an encrypted output
+     * whose token is not in clear is a finding itself.
+     *
+     * @return how many such time-stamps the output has (0 for an unencrypted output)
+     */
+    static int clearTimestampsOfEncrypted(Case c, List<Finding> f) {
+        try (org.apache.pdfbox.pdmodel.PDDocument document = load(c.output(), c.password())) {
+            if (!document.isEncrypted()) {
+                return 0;
+            }
+            int clear = 0;
+            for (var signature : document.getSignatureDictionaries()) {
+                if (!org.apache.pdfbox.cos.COSName.DOC_TIME_STAMP.equals(signature.getCOSObject().getCOSName(
+                        org.apache.pdfbox.cos.COSName.TYPE))) {
+                    continue;
+                }
+                try {
+                    new org.bouncycastle.tsp.TimeStampToken(new org.bouncycastle.cms.CMSSignedData(signature.getContents()));
+                    clear++;
+                } catch (Exception e) {
+                    f.add(new Finding("PDFBox", "the /Contents of document time-stamp '" + signature.getName()
+                            + "' in the encrypted output is not a time-stamp token in clear: " + e.getMessage()));
+                }
+            }
+            return clear;
+        } catch (IOException e) {
+            f.add(new Finding("PDFBox", "cannot open the output to count its document time-stamps: " + e.getMessage()));
+            return 0;
+        }
+    }
+
+    /** {@code text} without its first {@code max} lines equal to one of {@code lines} (trimmed). */
+    static String withoutLines(String text, List<String> lines, int max) {
+        StringBuilder kept = new StringBuilder();
+        int dropped = 0;
+        for (String line : text.split("\n", -1)) {
+            if (dropped < max && lines.contains(line.trim())) {
+                dropped++;
+            } else {
+                kept.append(line).append('\n');
+            }
+        }
+        return kept.toString();
+    }
+
+    /**
+     * @param clearTimestamps document time-stamps of an encrypted output that pdfsig decrypts into noise
+     *                        ({@link #clearTimestampsOfEncrypted}): as many {@link #PDFSIG_UNPARSABLE} lines are not findings
+     */
+    private static void pdfsig(Case c, Run in, Run out, int clearTimestamps, List<Finding> f) {
         List<PdfsigSignature> before = pdfsigSignatures(in);
         List<PdfsigSignature> after = pdfsigSignatures(out);
         if (after == null) {
@@ -332,7 +394,7 @@ public final class ReaderPanel {
                 f.add(new Finding(PDFSIG, "new signature '" + s.field() + "' (" + s.type() + "): '" + s.validation() + "'"));
             }
         }
-        String err = out.err();
+        String err = withoutLines(out.err(), List.of(PDFSIG_UNPARSABLE), clearTimestamps);
         if (timestamps) {
             // What poppler says about the document time-stamps it cannot verify.
             err = err.replaceAll("(?m)^Unimplemented Feature.*Unable to validate this type of signature.*$", "");
@@ -459,7 +521,12 @@ public final class ReaderPanel {
     // ------------------------------------------------------------------------------------------------
     // MuPDF
 
-    private static void mutool(Path inPath, Path outPath, Results r, List<Finding> f) {
+    /**
+     * @param clearTimestamps document time-stamps of an encrypted output that MuPDF decrypts into noise
+     *                        ({@link #clearTimestampsOfEncrypted}): as many {@link #MUTOOL_UNDECRYPTABLE} lines per run are
+     *                        not findings
+     */
+    private static void mutool(Path inPath, Path outPath, Results r, int clearTimestamps, List<Finding> f) {
         Run infoIn = r.get("mutool info", inPath);
         Run infoOut = r.get("mutool info", outPath);
         Run drawIn = r.get("mutool draw", inPath);
@@ -481,7 +548,7 @@ public final class ReaderPanel {
         }
         Set<String> seen = normalisedLines(infoIn.err() + "\n" + infoIn.out() + "\n" + drawIn.err(), inPath);
         for (Run run : List.of(infoOut, drawOut)) {
-            String text = run.err() + "\n" + (run == infoOut ? run.out() : "");
+            String text = withoutLines(run.err(), MUTOOL_UNDECRYPTABLE, clearTimestamps) + "\n" + (run == infoOut ? run.out() : "");
             for (String line : text.split("\n")) {
                 String lower = line.trim().toLowerCase(java.util.Locale.ROOT);
                 if ((lower.startsWith("error") || lower.startsWith("warning")) && !seen.contains(normalise(line, outPath))) {

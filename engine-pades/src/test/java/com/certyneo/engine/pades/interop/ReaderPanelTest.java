@@ -131,6 +131,66 @@ class ReaderPanelTest {
                         + "(XRef entry 5|xref num 5|No font in show|font resource is not a dictionary|Unknown font tag).*");
     }
 
+    /**
+     * A document time-stamp in an encrypted document (here AES-256, owner password only): its /Contents is the token
+     * in clear, as ISO 32000-2 §7.6.2 requires for every signature dictionary, and PDFBox, DSS and iText read it so;
+     * poppler and MuPDF decrypt it into noise. The panel takes their complaint for theirs only as often as the output
+     * has such tokens in clear: a token that is not in clear is a finding, and so is any complaint beyond that count.
+     */
+    @Test
+    void documentTimestampsOfEncryptedOutputsAreReadAsTheStandardSays() throws Exception {
+        if (!CI) {
+            assumeTrue(ReaderPanel.onPath("qpdf"), "qpdf not installed");
+        }
+        Path plain = dir.resolve("owner-only-plain.pdf");
+        Files.write(plain, PdfVector.MULTI_PAGE.bytes());
+        Path in = dir.resolve("owner-only-aes256.pdf");
+        ReaderPanel.Run encrypt = ReaderPanel.exec(List.of("qpdf", "--encrypt", "", "owner-pw", "256", "--",
+                plain.toString(), in.toString()), Map.of(), ReaderPanel.TIMEOUT, null);
+        assertTrue(encrypt.ok(), encrypt.toString());
+        Path out = sign(in, "Jane Doe <jane@example.com>", PadesProfile.B_LTA);
+        Case c = new Case(in, out, 1, true);
+
+        List<Finding> findings = new ArrayList<>();
+        assertEquals(1, ReaderPanel.clearTimestampsOfEncrypted(c, findings));
+        assertEquals(List.of(), findings);
+        assertEquals(0, ReaderPanel.clearTimestampsOfEncrypted(new Case(plain, sign(plain, "Jane Doe <jane@example.com>",
+                PadesProfile.B_LTA), 1, true), findings), "an unencrypted output");
+        if (ReaderPanel.readers().contains(ReaderPanel.PDFSIG)) {
+            // the readers' side is real: without the count the panel would flag pdfsig
+            ReaderPanel.Run pdfsig = ReaderPanel.exec(List.of("pdfsig", "-nocert", out.toString()), Map.of(),
+                    ReaderPanel.TIMEOUT, null);
+            assertTrue(pdfsig.err().contains(ReaderPanel.PDFSIG_UNPARSABLE), pdfsig.toString());
+        }
+        Map<Case, List<Finding>> result = ReaderPanel.check(List.of(c));
+        report(result);
+        assertEquals(List.of(), result.get(c));
+
+        // The same file with the time-stamp's token overwritten: nothing in clear to count, and every reader's complaint
+        // about it stays a finding.
+        byte[] bytes = Files.readAllBytes(out);
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        int token = text.indexOf("<", text.indexOf("/Contents", text.lastIndexOf("/Type /DocTimeStamp"))) + 1;
+        for (int i = token; i < token + 64; i++) {
+            bytes[i] = 'F';
+        }
+        Path noise = dir.resolve("owner-only-aes256-noise.pdf");
+        Files.write(noise, bytes);
+        Case broken = new Case(in, noise, 1, true);
+        List<Finding> brokenFindings = new ArrayList<>();
+        assertEquals(0, ReaderPanel.clearTimestampsOfEncrypted(broken, brokenFindings));
+        assertTrue(brokenFindings.stream().anyMatch(f -> f.message().contains("not a time-stamp token in clear")),
+                brokenFindings.toString());
+    }
+
+    @Test
+    void withoutLinesDropsAtMostTheCount() {
+        List<String> lines = List.of("warning: x", "warning: y");
+        assertEquals("a\nb\nwarning: x\n", ReaderPanel.withoutLines("a\nwarning: x\nb\nwarning: x", lines, 1));
+        assertEquals("a\nb\n", ReaderPanel.withoutLines("a\n  warning: y\nb\nwarning: x", lines, 2));
+        assertEquals("warning: x\n", ReaderPanel.withoutLines("warning: x", lines, 0));
+    }
+
     /** Every corpus file, compared with itself, passes (when the corpus has been generated). */
     @Test
     void realProducerCorpusAgainstItself() throws IOException {
