@@ -2,7 +2,8 @@
 # Producer corpus: generate.sh OUTDIR
 #
 # Writes real-world PDFs made by the third-party programs installed on this machine (LibreOffice, Chromium,
-# Ghostscript, cairo, ReportLab, ImageMagick, qpdf, pdf-lib) plus a few hand-made structural edge cases
+# Ghostscript, cairo, ReportLab, ImageMagick, qpdf, pdf-lib, PDFKit, jsPDF, WeasyPrint, wkhtmltopdf, groff, img2pdf,
+# pdftk) plus a few hand-made structural edge cases
 # (hybrid-reference, incremental updates, page geometry) into OUTDIR as <producer>-<variant>.pdf, and
 # OUTDIR/manifest.tsv (file, producer, description). Every file is checked with qpdf --check and pdfinfo; a
 # broken file fails the script. Afterwards corpus/foreign.sh OUTDIR runs if it exists and is executable.
@@ -13,6 +14,7 @@
 #
 # Debian packages: libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui python3-uno chromium
 # ghostscript poppler-utils qpdf imagemagick python3-pikepdf python3-reportlab nodejs npm fonts-dejavu-core
+# weasyprint wkhtmltopdf groff img2pdf pdftk-java
 # (python3-uno, which LibreOffice recommends, lets one soffice process export every LibreOffice variant; without
 # it each set of export options costs a LibreOffice start-up). npm: corpus/package.json, installed by `npm ci`.
 #
@@ -315,6 +317,71 @@ produce_pdflib() {
   record pdflib-classic.pdf pdf-lib "pdf-lib: the same document saved with useObjectStreams: false" --form --pages 2 --text
 }
 
+# ---------------------------------------------------------------- PDFKit and jsPDF (node)
+
+produce_npm_writers() {
+  have node || { missing pdfkit/jspdf "node not found (Debian: nodejs)"; return 0; }
+  [ -d "$HERE/node_modules/pdfkit" ] && [ -d "$HERE/node_modules/jspdf" ] \
+    || { missing pdfkit/jspdf "corpus/node_modules lacks pdfkit or jspdf (npm ci --prefix corpus)"; return 0; }
+  node "$SRC/npm-writers.mjs" "$OUT" || die "npm-writers.mjs failed"
+  record pdfkit-text.pdf pdfkit "PDFKit: three pages (one landscape), DejaVu Sans embedded and subset, Greek and Cyrillic text, a link annotation" --pages 3 --text
+  record pdfkit-form.pdf pdfkit "PDFKit: an AcroForm from its form API (text field, check box, push button)" --form --pages 1 --text
+  record pdfkit-owner-aes.pdf pdfkit "PDFKit's own encryption: owner password only (empty user password), AES-128 (V 4, R 4), every permission but high-resolution printing" --pages 1 --text
+  record jspdf-text.pdf jspdf "jsPDF: two pages (the second landscape), standard 14 font, uncompressed content streams" --pages 2 --text
+  record jspdf-owner-rc4.pdf jspdf "jsPDF's own encryption: owner password only, RC4 40-bit (V 1, R 2), printing and modifying allowed" --pages 1 --text
+}
+
+# ---------------------------------------------------------------- WeasyPrint, wkhtmltopdf, groff, img2pdf, pdftk
+
+produce_debian_writers() {
+  if have weasyprint; then
+    weasyprint "$SRC/chromium-page.html" "$OUT/weasyprint-page.pdf" 2>> "$WORK/weasyprint.log" \
+      || { cat "$WORK/weasyprint.log" >&2; die "weasyprint failed"; }
+    record weasyprint-page.pdf weasyprint "WeasyPrint (Python, pydyf): the Chromium test page's HTML, fonts embedded as subsets, link annotation" --pages 2 --text
+  else
+    missing weasyprint "weasyprint not found (Debian: weasyprint)"
+  fi
+  if have wkhtmltopdf; then
+    QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR=$WORK timeout 120 wkhtmltopdf -q "$SRC/chromium-page.html" \
+      "$OUT/wkhtmltopdf-page.pdf" 2>> "$WORK/wkhtmltopdf.log" || { cat "$WORK/wkhtmltopdf.log" >&2; die "wkhtmltopdf failed"; }
+    record wkhtmltopdf-page.pdf wkhtmltopdf "wkhtmltopdf (Qt WebKit): the Chromium test page's HTML, outline, link annotation" --text
+  else
+    missing wkhtmltopdf "wkhtmltopdf not found (Debian: wkhtmltopdf)"
+  fi
+  if have groff; then
+    groff -ms -Tpdf "$SRC/groff-doc.ms" > "$OUT/groff-ms.pdf" 2>> "$WORK/groff.log" \
+      || { cat "$WORK/groff.log" >&2; die "groff -Tpdf failed"; }
+    record groff-ms.pdf groff "groff -ms -Tpdf (gropdf, groff's own PDF writer): two pages, Type 1 standard fonts embedded" --pages 2 --text
+  else
+    missing groff "groff not found (Debian: groff)"
+  fi
+  if have img2pdf && have convert; then
+    convert -size 600x400 xc:white -fill black -pointsize 28 -draw "text 40,200 'img2pdf scan'" "$WORK/img2pdf.png" \
+      || die "convert failed for img2pdf.png"
+    img2pdf "$WORK/img2pdf.png" -o "$OUT/img2pdf-scan.pdf" || die "img2pdf failed"
+    record img2pdf-scan.pdf img2pdf "img2pdf: a PNG embedded losslessly as the only content of its page (no text)" --pages 1
+  else
+    missing img2pdf "img2pdf or ImageMagick's convert not found (Debian: img2pdf, imagemagick)"
+  fi
+  if have pdftk; then
+    local first="" second=""
+    for candidate in reportlab-plain.pdf ghostscript-plain.pdf; do
+      [ -f "$OUT/$candidate" ] && { if [ -z "$first" ]; then first=$OUT/$candidate; else second=$OUT/$candidate; fi; }
+    done
+    if [ -n "$first" ] && [ -n "$second" ]; then
+      pdftk "$first" "$second" cat output "$OUT/pdftk-cat.pdf" || die "pdftk cat failed"
+      record pdftk-cat.pdf pdftk "pdftk (pdftk-java, iText 2 based): $(basename "$first") and $(basename "$second") concatenated" --text
+      pdftk "$first" output "$OUT/pdftk-owner.pdf" owner_pw corpus-owner allow AllFeatures 2>> "$WORK/pdftk.log" \
+        || { cat "$WORK/pdftk.log" >&2; die "pdftk owner_pw failed"; }
+      record pdftk-owner.pdf pdftk "pdftk: $(basename "$first") with an owner password only and every permission (AES-128, V 4, R 4)" --text
+    else
+      die "pdftk: no ReportLab and Ghostscript files to combine"
+    fi
+  else
+    missing pdftk "pdftk not found (Debian: pdftk-java)"
+  fi
+}
+
 # ---------------------------------------------------------------- handmade page geometry
 
 produce_geometry() {
@@ -338,7 +405,9 @@ timed produce_ghostscript
 timed produce_reportlab
 timed produce_imagemagick
 timed produce_pdflib
+timed produce_npm_writers
 timed produce_geometry
+timed produce_debian_writers
 
 # ---------------------------------------------------------------- LibreOffice results
 
