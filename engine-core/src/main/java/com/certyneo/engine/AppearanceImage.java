@@ -65,8 +65,8 @@ public final class AppearanceImage {
     }
 
     /**
+     * {@return the image}
      * @param bytes the PNG or JPEG file's bytes (copied)
-     * @return the image
      * @throws SignatureEngineException {@link ErrorCode#INVALID_REQUEST} for bytes that are not PNG or JPEG, more than
      *                                  {@link #MAX_BYTES} bytes, or an image larger than {@link #MAX_SIDE} pixels
      */
@@ -75,8 +75,8 @@ public final class AppearanceImage {
     }
 
     /**
+     * {@return the image}
      * @param file a PNG or JPEG file, read now
-     * @return the image
      * @throws SignatureEngineException {@link ErrorCode#INVALID_REQUEST} for a file that cannot be read, is not PNG
      *                                  or JPEG, or is larger than the limits
      */
@@ -96,27 +96,27 @@ public final class AppearanceImage {
         }
     }
 
-    /** @return a copy of the image file's bytes */
+    /** {@return a copy of the image file's bytes} */
     public byte[] bytes() {
         return bytes.clone();
     }
 
-    /** @return the image's format, from its header */
+    /** {@return the image's format, from its header} */
     public Format format() {
         return format;
     }
 
-    /** @return the width in pixels, from its header */
+    /** {@return the width in pixels, from its header} */
     public int width() {
         return width;
     }
 
-    /** @return the height in pixels, from its header */
+    /** {@return the height in pixels, from its header} */
     public int height() {
         return height;
     }
 
-    /** @return how errors name this image ("the appearance image" or "the appearance image PATH") */
+    /** {@return how errors name this image ("the appearance image" or "the appearance image PATH")} */
     public String name() {
         return name;
     }

@@ -29,19 +29,19 @@ public record AuthenticationEvidence(AuthenticationMethod method, Instant verifi
     }
 
     /**
+     * {@return evidence without a reference}
      * @param method how the signer authenticated
      * @param verifiedAt when the authentication succeeded
-     * @return evidence without a reference
      */
     public static AuthenticationEvidence of(AuthenticationMethod method, Instant verifiedAt) {
         return new AuthenticationEvidence(method, verifiedAt, "");
     }
 
     /**
+     * {@return the evidence}
      * @param method how the signer authenticated
      * @param verifiedAt when the authentication succeeded
      * @param reference an opaque reference into the caller's records (transaction or check id), may be empty
-     * @return the evidence
      */
     public static AuthenticationEvidence of(AuthenticationMethod method, Instant verifiedAt, String reference) {
         return new AuthenticationEvidence(method, verifiedAt, reference);

@@ -16,6 +16,8 @@ public final class BatchSigningException extends SignatureEngineException {
     private final String documentName;
 
     /**
+     * A batch failure naming the document that failed; its code and hint are those of {@code cause}.
+     *
      * @param index the index of the failing document in the batch (0-based)
      * @param documentName its name
      * @param size how many documents the batch has
@@ -28,12 +30,12 @@ public final class BatchSigningException extends SignatureEngineException {
         this.documentName = documentName;
     }
 
-    /** @return the index of the failing document in the batch (0-based, the order of the requests) */
+    /** {@return the index of the failing document in the batch (0-based, the order of the requests)} */
     public int index() {
         return index;
     }
 
-    /** @return the name of the failing document */
+    /** {@return the name of the failing document} */
     public String documentName() {
         return documentName;
     }

@@ -22,19 +22,19 @@ public enum CertificationLevel {
         this.permission = permission;
     }
 
-    /** @return the DocMDP {@code /P} value: 1, 2 or 3 */
+    /** {@return the DocMDP {@code /P} value: 1, 2 or 3} */
     public int permission() {
         return permission;
     }
 
-    /** @return the CLI spelling: {@code no-changes}, {@code form-fill} or {@code annotate} */
+    /** {@return the CLI spelling: {@code no-changes}, {@code form-fill} or {@code annotate}} */
     public String cliName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /**
+     * {@return the level}
      * @param text {@code no-changes}, {@code form-fill} or {@code annotate} (or 1, 2, 3), case-insensitive
-     * @return the level
      * @throws SignatureEngineException with {@link ErrorCode#INVALID_REQUEST} for anything else
      */
     public static CertificationLevel parse(String text) {
@@ -49,8 +49,8 @@ public enum CertificationLevel {
     }
 
     /**
+     * {@return the level, or {@link #FORM_FILL} (the default of ISO 32000-1) for a value out of range}
      * @param permission a DocMDP {@code /P} value
-     * @return the level, or {@link #FORM_FILL} (the default of ISO 32000-1) for a value out of range
      */
     public static CertificationLevel ofPermission(int permission) {
         for (CertificationLevel level : values()) {

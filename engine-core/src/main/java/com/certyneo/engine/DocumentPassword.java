@@ -22,8 +22,8 @@ public final class DocumentPassword {
     }
 
     /**
+     * {@return a password holding a copy of {@code password}}
      * @param password the password (copied; may be empty)
-     * @return a password holding a copy of {@code password}
      */
     public static DocumentPassword of(char[] password) {
         Objects.requireNonNull(password, "password");
@@ -31,7 +31,7 @@ public final class DocumentPassword {
     }
 
     /**
-     * @return a copy of the characters (the caller clears it after use)
+     * {@return a copy of the characters (the caller clears it after use)}
      * @throws IllegalStateException when the password has been destroyed
      */
     public char[] toCharArray() {
@@ -51,7 +51,7 @@ public final class DocumentPassword {
         }
     }
 
-    /** @return whether {@link #destroy()} has run */
+    /** {@return whether {@link #destroy()} has run} */
     public boolean isDestroyed() {
         return destroyed;
     }

@@ -55,13 +55,13 @@ public record DocumentResult(Optional<PadesProfile> profile, int signatureCount,
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
     }
 
-    /** @return the warnings (an unmodifiable copy) */
+    /** {@return the warnings (an unmodifiable copy)} */
     @Override
     public List<String> warnings() {
         return warnings;
     }
 
-    /** @return a builder with no value set (the hashes are required) */
+    /** {@return a builder with no value set (the hashes are required)} */
     public static Builder builder() {
         return new Builder();
     }
@@ -81,6 +81,8 @@ public record DocumentResult(Optional<PadesProfile> profile, int signatureCount,
         }
 
         /**
+         * Sets the profile the signatures were extended to, or {@code null}.
+         *
          * @param profile the profile the signatures were extended to, or {@code null}
          * @return this
          */
@@ -90,6 +92,8 @@ public record DocumentResult(Optional<PadesProfile> profile, int signatureCount,
         }
 
         /**
+         * Sets the number of signatures in the document.
+         *
          * @param count the number of signatures in the document
          * @return this
          */
@@ -99,6 +103,8 @@ public record DocumentResult(Optional<PadesProfile> profile, int signatureCount,
         }
 
         /**
+         * Sets the time of the document time-stamp added, or {@code null} for none.
+         *
          * @param time the time of the document time-stamp added, or {@code null} for none
          * @return this
          */
@@ -108,6 +114,8 @@ public record DocumentResult(Optional<PadesProfile> profile, int signatureCount,
         }
 
         /**
+         * Sets the hex SHA-256 of the input.
+         *
          * @param sha256 hex SHA-256 of the input
          * @return this
          */
@@ -117,6 +125,8 @@ public record DocumentResult(Optional<PadesProfile> profile, int signatureCount,
         }
 
         /**
+         * Sets the hex SHA-256 of the output.
+         *
          * @param sha256 hex SHA-256 of the output
          * @return this
          */
@@ -126,6 +136,8 @@ public record DocumentResult(Optional<PadesProfile> profile, int signatureCount,
         }
 
         /**
+         * Sets the output file, or {@code null} when the target was not a file.
+         *
          * @param file the output file, or {@code null} when the target was not a file
          * @return this
          */
@@ -135,6 +147,8 @@ public record DocumentResult(Optional<PadesProfile> profile, int signatureCount,
         }
 
         /**
+         * Sets whether a sandbox engine produced it (default {@code false}).
+         *
          * @param sandbox whether a sandbox engine produced it (default {@code false})
          * @return this
          */
@@ -144,6 +158,8 @@ public record DocumentResult(Optional<PadesProfile> profile, int signatureCount,
         }
 
         /**
+         * Sets what could not be done (default none).
+         *
          * @param warnings what could not be done (default none)
          * @return this
          */
@@ -153,7 +169,7 @@ public record DocumentResult(Optional<PadesProfile> profile, int signatureCount,
         }
 
         /**
-         * @return the result
+         * {@return the result}
          * @throws NullPointerException when a hash is missing
          */
         public DocumentResult build() {

@@ -15,17 +15,17 @@ import java.util.Optional;
 public sealed interface DocumentSource permits DocumentSource.FileSource, DocumentSource.BytesSource {
 
     /**
+     * {@return a source reading that file}
      * @param path a PDF file; it is read when the operation runs, not now
-     * @return a source reading that file
      */
     static DocumentSource of(Path path) {
         return new FileSource(path);
     }
 
     /**
+     * {@return a source over a copy of the bytes}
      * @param bytes the PDF bytes (copied)
      * @param name a file name used in reports and as the document name inside the signature process
-     * @return a source over a copy of the bytes
      */
     static DocumentSource of(byte[] bytes, String name) {
         return new BytesSource(bytes.clone(), name);
@@ -64,20 +64,20 @@ public sealed interface DocumentSource permits DocumentSource.FileSource, Docume
         }
     }
 
-    /** @return a name for the document (its file name for files) */
+    /** {@return a name for the document (its file name for files)} */
     String name();
 
-    /** @return the file behind this source, when it is a file */
+    /** {@return the file behind this source, when it is a file} */
     Optional<Path> path();
 
     /**
-     * @return all bytes of the document
+     * {@return all bytes of the document}
      * @throws SignatureEngineException with {@link ErrorCode#IO_ERROR} when a file cannot be read
      */
     byte[] readAllBytes();
 
     /**
-     * @return a new stream over the document; the caller closes it
+     * {@return a new stream over the document; the caller closes it}
      * @throws IOException when a file cannot be opened
      */
     InputStream openStream() throws IOException;
@@ -142,7 +142,7 @@ public sealed interface DocumentSource permits DocumentSource.FileSource, Docume
             name = name == null || name.isBlank() ? "document.pdf" : name;
         }
 
-        /** @return a copy of the document bytes */
+        /** {@return a copy of the document bytes} */
         @Override
         public byte[] bytes() {
             return bytes.clone();

@@ -42,7 +42,7 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
         return new StreamTarget(out);
     }
 
-    /** @return the output file, for file targets */
+    /** {@return the output file, for file targets} */
     Optional<Path> path();
 
     /**
@@ -97,6 +97,8 @@ public sealed interface DocumentTarget permits DocumentTarget.FileTarget, Docume
     @FunctionalInterface
     interface ContentWriter {
         /**
+         * Writes the output bytes.
+         *
          * @param out the stream to write to (not to be closed by the writer)
          * @throws IOException on failure
          */

@@ -82,7 +82,7 @@ public enum ErrorCode {
         this.category = category;
     }
 
-    /** @return the category of this code */
+    /** {@return the category of this code} */
     public Category category() {
         return category;
     }

@@ -45,30 +45,30 @@ public record FieldLock(Action action, List<String> fields) {
         }
     }
 
-    /** @return a lock of every field */
+    /** {@return a lock of every field} */
     public static FieldLock all() {
         return new FieldLock(Action.ALL, List.of());
     }
 
     /**
+     * {@return a lock of the named fields}
      * @param fields the fields to lock
-     * @return a lock of the named fields
      */
     public static FieldLock include(String... fields) {
         return new FieldLock(Action.INCLUDE, Arrays.asList(fields));
     }
 
     /**
+     * {@return a lock of every field but the named ones}
      * @param fields the fields left unlocked
-     * @return a lock of every field but the named ones
      */
     public static FieldLock exclude(String... fields) {
         return new FieldLock(Action.EXCLUDE, Arrays.asList(fields));
     }
 
     /**
+     * {@return whether this lock covers it}
      * @param field a fully qualified field name
-     * @return whether this lock covers it
      */
     public boolean covers(String field) {
         return switch (action) {
@@ -79,8 +79,8 @@ public record FieldLock(Action action, List<String> fields) {
     }
 
     /**
+     * {@return the lock}
      * @param text {@code all}, {@code include:a,b} or {@code exclude:a,b}
-     * @return the lock
      * @throws SignatureEngineException with {@link ErrorCode#INVALID_REQUEST} for anything else
      */
     public static FieldLock parse(String text) {

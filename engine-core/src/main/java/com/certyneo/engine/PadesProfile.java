@@ -19,17 +19,17 @@ public enum PadesProfile {
         this.label = label;
     }
 
-    /** @return the short ETSI label, such as {@code "B-T"} */
+    /** {@return the short ETSI label, such as {@code "B-T"}} */
     public String label() {
         return label;
     }
 
-    /** @return whether this profile needs a time-stamp authority */
+    /** {@return whether this profile needs a time-stamp authority} */
     public boolean needsTimestamp() {
         return this != B_B;
     }
 
-    /** @return whether this profile needs revocation data (B-LT and B-LTA) */
+    /** {@return whether this profile needs revocation data (B-LT and B-LTA)} */
     public boolean needsRevocationData() {
         return this == B_LT || this == B_LTA;
     }

@@ -122,12 +122,12 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         return text == null ? Optional.empty() : text.map(String::strip).filter(t -> !t.isEmpty());
     }
 
-    /** @return the signing certificate */
+    /** {@return the signing certificate} */
     public X509Certificate signingCertificate() {
         return certificateChain.get(0);
     }
 
-    /** @return a new builder with level {@link SignatureLevel#AES} */
+    /** {@return a new builder with level {@link SignatureLevel#AES}} */
     public static Builder builder() {
         return new Builder();
     }
@@ -179,6 +179,8 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         }
 
         /**
+         * Sets the PDF to sign.
+         *
          * @param document the PDF to sign
          * @return this
          */
@@ -188,6 +190,8 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         }
 
         /**
+         * Sets who signs.
+         *
          * @param signer who signs
          * @return this
          */
@@ -197,6 +201,8 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         }
 
         /**
+         * Sets the eIDAS level (default AES).
+         *
          * @param level the eIDAS level (default AES)
          * @return this
          */
@@ -206,6 +212,8 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         }
 
         /**
+         * Sets the PAdES profile, or {@code null} for the level's default.
+         *
          * @param profile the PAdES profile, or {@code null} for the level's default
          * @return this
          */
@@ -215,6 +223,8 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         }
 
         /**
+         * Sets the reason for signing.
+         *
          * @param reason the reason for signing
          * @return this
          */
@@ -224,6 +234,8 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         }
 
         /**
+         * Sets where the signing happens.
+         *
          * @param location where the signing happens
          * @return this
          */
@@ -233,6 +245,8 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         }
 
         /**
+         * Sets how to contact the signer.
+         *
          * @param contactInfo how to contact the signer
          * @return this
          */
@@ -242,6 +256,8 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         }
 
         /**
+         * Sets the certificate chain: the signing certificate first, then its issuers.
+         *
          * @param chain the signing certificate first, then its issuers
          * @return this
          */
@@ -251,6 +267,9 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         }
 
         /**
+         * Sets whether an RSA key signs with RSASSA-PSS (the default, as in one-step signing) or, when
+         * {@code false}, PKCS#1 v1.5 (for external signers that only have that).
+         *
          * @param rsaPss whether an RSA key signs with RSASSA-PSS (the default, as in one-step signing) or, when
          *               {@code false}, PKCS#1 v1.5 (for external signers that only have that)
          * @return this
@@ -261,6 +280,8 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         }
 
         /**
+         * Sets the fully qualified name of an existing, empty signature field to sign into.
+         *
          * @param fieldName the fully qualified name of an existing, empty signature field to sign into
          * @return this
          */
@@ -270,6 +291,8 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         }
 
         /**
+         * Sets a visible signature box, or {@code null} for an invisible signature.
+         *
          * @param appearance a visible signature box, or {@code null} for an invisible signature
          * @return this
          */
@@ -279,6 +302,8 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         }
 
         /**
+         * Sets the certification level: certify the document at this level (DocMDP, only for its first signature), or {@code null}.
+         *
          * @param level certify the document at this level (DocMDP, only for its first signature), or {@code null}
          * @return this
          */
@@ -288,6 +313,8 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
         }
 
         /**
+         * Sets the fields this signature locks (FieldMDP), or {@code null}.
+         *
          * @param lock the fields this signature locks (FieldMDP), or {@code null}
          * @return this
          */
@@ -310,7 +337,7 @@ public record PrepareRequest(DocumentSource document, Signer signer, SignatureLe
             return this;
         }
 
-        /** @return the request */
+        /** {@return the request} */
         public PrepareRequest build() {
             return new PrepareRequest(document, signer, level, Optional.ofNullable(profile), Optional.ofNullable(reason),
                     Optional.ofNullable(location), Optional.ofNullable(contactInfo), chain, rsaPss, Optional.ofNullable(field),

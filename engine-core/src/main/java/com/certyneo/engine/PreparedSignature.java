@@ -58,30 +58,30 @@ public record PreparedSignature(byte[] dataToSign, byte[] digest, String digestA
         state = Objects.requireNonNull(state, "state").clone();
     }
 
-    /** @return a copy of the data to sign */
+    /** {@return a copy of the data to sign} */
     @Override
     public byte[] dataToSign() {
         return dataToSign.clone();
     }
 
-    /** @return a copy of the digest to sign */
+    /** {@return a copy of the digest to sign} */
     @Override
     public byte[] digest() {
         return digest.clone();
     }
 
-    /** @return a copy of the opaque state for {@code complete} */
+    /** {@return a copy of the opaque state for {@code complete}} */
     @Override
     public byte[] state() {
         return state.clone();
     }
 
-    /** @return the digest as lower-case hex */
+    /** {@return the digest as lower-case hex} */
     public String digestHex() {
         return HexFormat.of().formatHex(digest);
     }
 
-    /** @return a builder with no value set (every value is required) */
+    /** {@return a builder with no value set (every value is required)} */
     public static Builder builder() {
         return new Builder();
     }
@@ -99,6 +99,8 @@ public record PreparedSignature(byte[] dataToSign, byte[] digest, String digestA
         }
 
         /**
+         * Sets the DER-encoded CMS signed attributes (copied when built).
+         *
          * @param dataToSign the DER-encoded CMS signed attributes (copied when built)
          * @return this
          */
@@ -108,6 +110,8 @@ public record PreparedSignature(byte[] dataToSign, byte[] digest, String digestA
         }
 
         /**
+         * Sets the digest of the data to sign (copied when built).
+         *
          * @param digest the digest of the data to sign (copied when built)
          * @return this
          */
@@ -117,6 +121,8 @@ public record PreparedSignature(byte[] dataToSign, byte[] digest, String digestA
         }
 
         /**
+         * Sets the JCA digest name, such as {@code SHA-256}.
+         *
          * @param digestAlgorithm the JCA digest name, such as {@code SHA-256}
          * @return this
          */
@@ -126,6 +132,8 @@ public record PreparedSignature(byte[] dataToSign, byte[] digest, String digestA
         }
 
         /**
+         * Sets the JCA signature name, such as {@code SHA256withECDSA}.
+         *
          * @param signatureAlgorithm the JCA signature name, such as {@code SHA256withECDSA}
          * @return this
          */
@@ -135,6 +143,8 @@ public record PreparedSignature(byte[] dataToSign, byte[] digest, String digestA
         }
 
         /**
+         * Sets the certificate chain: the signing certificate first, then its issuers.
+         *
          * @param chain the signing certificate first, then its issuers
          * @return this
          */
@@ -144,6 +154,8 @@ public record PreparedSignature(byte[] dataToSign, byte[] digest, String digestA
         }
 
         /**
+         * Sets the opaque state for step 2 (copied when built).
+         *
          * @param state the opaque state for step 2 (copied when built)
          * @return this
          */
@@ -153,7 +165,7 @@ public record PreparedSignature(byte[] dataToSign, byte[] digest, String digestA
         }
 
         /**
-         * @return the prepared signature
+         * {@return the prepared signature}
          * @throws NullPointerException when a value is missing
          */
         public PreparedSignature build() {

@@ -68,30 +68,30 @@ public record ResourceLimits(Duration timePerDocument, long maxObjects, int maxR
         }
     }
 
-    /** @return the defaults: 60 s, 500,000 objects, 10 rendered pages */
+    /** {@return the defaults: 60 s, 500,000 objects, 10 rendered pages} */
     public static ResourceLimits defaults() {
         return new ResourceLimits(DEFAULT_TIME_PER_DOCUMENT, DEFAULT_MAX_OBJECTS, DEFAULT_MAX_RENDERED_PAGES);
     }
 
     /**
+     * {@return these limits with {@code time} per document}
      * @param time the new time per document; positive
-     * @return these limits with {@code time} per document
      */
     public ResourceLimits withTimePerDocument(Duration time) {
         return new ResourceLimits(Objects.requireNonNull(time, "time"), maxObjects, maxRenderedPages);
     }
 
     /**
+     * {@return these limits with {@code count} objects at most}
      * @param count the new maximum number of objects per document; positive
-     * @return these limits with {@code count} objects at most
      */
     public ResourceLimits withMaxObjects(long count) {
         return new ResourceLimits(timePerDocument, count, maxRenderedPages);
     }
 
     /**
+     * {@return these limits with {@code pages} rendered pages at most}
      * @param pages the new maximum number of pages rendered for the visual comparison; 0 turns it off
-     * @return these limits with {@code pages} rendered pages at most
      */
     public ResourceLimits withMaxRenderedPages(int pages) {
         return new ResourceLimits(timePerDocument, maxObjects, pages);

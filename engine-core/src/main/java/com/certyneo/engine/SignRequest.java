@@ -113,7 +113,7 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         return text == null ? Optional.empty() : text.map(String::strip).filter(t -> !t.isEmpty());
     }
 
-    /** @return a new builder with level {@link SignatureLevel#AES} */
+    /** {@return a new builder with level {@link SignatureLevel#AES}} */
     public static Builder builder() {
         return new Builder();
     }
@@ -138,6 +138,8 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         }
 
         /**
+         * Sets the PDF to sign.
+         *
          * @param document the PDF to sign
          * @return this
          */
@@ -147,6 +149,8 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         }
 
         /**
+         * Sets where the signed PDF goes.
+         *
          * @param output where the signed PDF goes
          * @return this
          */
@@ -156,6 +160,8 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         }
 
         /**
+         * Sets who signs.
+         *
          * @param signer who signs
          * @return this
          */
@@ -165,6 +171,8 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         }
 
         /**
+         * Sets the eIDAS level (default AES).
+         *
          * @param level the eIDAS level (default AES)
          * @return this
          */
@@ -174,6 +182,8 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         }
 
         /**
+         * Sets the PAdES profile, or {@code null} for the engine's default.
+         *
          * @param profile the PAdES profile, or {@code null} for the engine's default
          * @return this
          */
@@ -183,6 +193,8 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         }
 
         /**
+         * Sets the reason for signing.
+         *
          * @param reason the reason for signing
          * @return this
          */
@@ -192,6 +204,8 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         }
 
         /**
+         * Sets where the signing happens.
+         *
          * @param location where the signing happens
          * @return this
          */
@@ -201,6 +215,8 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         }
 
         /**
+         * Sets how to contact the signer.
+         *
          * @param contactInfo how to contact the signer
          * @return this
          */
@@ -210,6 +226,8 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         }
 
         /**
+         * Sets the fully qualified name of an existing, empty signature field to sign into.
+         *
          * @param fieldName the fully qualified name of an existing, empty signature field to sign into
          * @return this
          */
@@ -219,6 +237,8 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         }
 
         /**
+         * Sets a visible signature box, or {@code null} for an invisible signature.
+         *
          * @param appearance a visible signature box, or {@code null} for an invisible signature
          * @return this
          */
@@ -228,6 +248,8 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         }
 
         /**
+         * Sets the certification level: certify the document at this level (DocMDP, only for its first signature), or {@code null}.
+         *
          * @param level certify the document at this level (DocMDP, only for its first signature), or {@code null}
          * @return this
          */
@@ -237,6 +259,8 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         }
 
         /**
+         * Sets the fields this signature locks (FieldMDP), or {@code null}.
+         *
          * @param lock the fields this signature locks (FieldMDP), or {@code null}
          * @return this
          */
@@ -259,7 +283,7 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
             return this;
         }
 
-        /** @return the request */
+        /** {@return the request} */
         public SignRequest build() {
             return new SignRequest(document, output, signer, level, Optional.ofNullable(profile),
                     Optional.ofNullable(reason), Optional.ofNullable(location), Optional.ofNullable(contactInfo),

@@ -17,6 +17,8 @@ public class SignatureEngineException extends RuntimeException {
     private final String hint;
 
     /**
+     * A failure without an underlying cause.
+     *
      * @param code the machine-readable code
      * @param message what went wrong
      * @param hint what the caller can do about it
@@ -26,6 +28,8 @@ public class SignatureEngineException extends RuntimeException {
     }
 
     /**
+     * A failure caused by another one.
+     *
      * @param code the machine-readable code
      * @param message what went wrong
      * @param hint what the caller can do about it
@@ -37,12 +41,12 @@ public class SignatureEngineException extends RuntimeException {
         this.hint = hint == null ? "" : hint;
     }
 
-    /** @return the stable error code */
+    /** {@return the stable error code} */
     public ErrorCode code() {
         return code;
     }
 
-    /** @return a one-line suggestion of what to do, possibly empty */
+    /** {@return a one-line suggestion of what to do, possibly empty} */
     public String hint() {
         return hint;
     }

@@ -65,29 +65,29 @@ public record SignatureField(String name, int page, Optional<Box> box, Optional<
     }
 
     /**
+     * {@return an invisible field on page 1}
      * @param name the field name
-     * @return an invisible field on page 1
      */
     public static SignatureField invisible(String name) {
         return new SignatureField(name, 1, Optional.empty(), Optional.empty());
     }
 
     /**
+     * {@return a field drawn at that box}
      * @param name the field name
      * @param page the 1-based page
      * @param x distance in points from the left edge of the page (as displayed)
      * @param y distance in points from the top edge of the page (as displayed)
      * @param width box width in points
      * @param height box height in points
-     * @return a field drawn at that box
      */
     public static SignatureField placed(String name, int page, float x, float y, float width, float height) {
         return new SignatureField(name, page, Optional.of(new Box(x, y, width, height)), Optional.empty());
     }
 
     /**
+     * {@return this field with {@code /Lock}}
      * @param lock the fields the field's signature will lock
-     * @return this field with {@code /Lock}
      */
     public SignatureField withLock(FieldLock lock) {
         return new SignatureField(name, page, box, Optional.of(lock));

@@ -35,14 +35,14 @@ public enum SignatureLevel {
     }
 
     /**
-     * @return the baseline default profile of this level (B-T); an engine with revocation data raises
-     *         it to B-LT (see {@code PadesSignatureEngine#defaultProfile})
+     * {@return the baseline default profile of this level (B-T); an engine with revocation data raises
+     * it to B-LT (see {@code PadesSignatureEngine#defaultProfile})}
      */
     public PadesProfile defaultProfile() {
         return defaultProfile;
     }
 
-    /** @return the level as written in documents and on the command line: {@code SES}, {@code AES}, {@code AES-Q}, {@code QES} */
+    /** {@return the level as written in documents and on the command line: {@code SES}, {@code AES}, {@code AES-Q}, {@code QES}} */
     public String label() {
         return name().replace('_', '-');
     }

@@ -246,12 +246,12 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * {@return the value}
          * @param status what the data says
          * @param source {@code "OCSP"} or {@code "CRL"}, or {@code null}
          * @param producedAt when the data was produced, or {@code null}
          * @param revokedAt when the certificate was revoked, or {@code null}
          * @param reason the revocation reason, or {@code null}
-         * @return the value
          */
         public static Revocation of(Status status, String source, Instant producedAt, Instant revokedAt, String reason) {
             return new Revocation(status, Optional.ofNullable(source), Optional.ofNullable(producedAt),
@@ -259,17 +259,17 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
     }
 
-    /** @return whether the indication is TOTAL_PASSED */
+    /** {@return whether the indication is TOTAL_PASSED} */
     public boolean passed() {
         return indication == Indication.TOTAL_PASSED;
     }
 
-    /** @return a builder holding every value of this entry, to build a changed copy */
+    /** {@return a builder holding every value of this entry, to build a changed copy} */
     public Builder toBuilder() {
         return new Builder().from(this);
     }
 
-    /** @return a builder with no value set (id and indication are required) */
+    /** {@return a builder with no value set (id and indication are required)} */
     public static Builder builder() {
         return new Builder();
     }
@@ -303,8 +303,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * {@return this, with every value of {@code entry}}
          * @param entry an entry to start from
-         * @return this, with every value of {@code entry}
          */
         public Builder from(SignatureValidation entry) {
             id = entry.id;
@@ -333,6 +333,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the qualification at validation time (default "NA").
+         *
          * @param qualificationAtValidation the qualification at validation time (default "NA")
          * @return this
          */
@@ -342,6 +344,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the trusted-list service that supports the qualification, or {@code null}.
+         *
          * @param trustService the trusted-list service that supports the qualification, or {@code null}
          * @return this
          */
@@ -351,6 +355,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the validator's identifier of the signature (required).
+         *
          * @param id the validator's identifier of the signature (required)
          * @return this
          */
@@ -360,6 +366,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the PDF signature field name.
+         *
          * @param fieldName the PDF signature field name
          * @return this
          */
@@ -369,6 +377,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets whether this is a document time-stamp rather than a signature.
+         *
          * @param documentTimestamp whether this is a document time-stamp rather than a signature
          * @return this
          */
@@ -378,6 +388,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the main indication (required).
+         *
          * @param indication the main indication (required)
          * @return this
          */
@@ -387,6 +399,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the ETSI sub-indication, or {@code null}.
+         *
          * @param subIndication the ETSI sub-indication, or {@code null}
          * @return this
          */
@@ -396,6 +410,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the format reached, such as {@code PAdES-BASELINE-T}.
+         *
          * @param format the format reached, such as {@code PAdES-BASELINE-T}
          * @return this
          */
@@ -405,6 +421,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the PAdES-BASELINE profile reached, or {@code null}.
+         *
          * @param profile the PAdES-BASELINE profile reached, or {@code null}
          * @return this
          */
@@ -414,6 +432,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the signer's subject common name.
+         *
          * @param signedBy the signer's subject common name
          * @return this
          */
@@ -423,6 +443,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the full subject DN of the signing certificate.
+         *
          * @param signerSubject the full subject DN of the signing certificate
          * @return this
          */
@@ -432,6 +454,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the time the signer claims, or {@code null}.
+         *
          * @param claimedSigningTime the time the signer claims, or {@code null}
          * @return this
          */
@@ -441,6 +465,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the earliest time the signature is proven to have existed, or {@code null}.
+         *
          * @param bestSignatureTime the earliest time the signature is proven to have existed, or {@code null}
          * @return this
          */
@@ -450,6 +476,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the production times of the signature time-stamps.
+         *
          * @param timestampTimes the production times of the signature time-stamps
          * @return this
          */
@@ -459,6 +487,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the qualification (default "NA").
+         *
          * @param qualification the qualification (default "NA")
          * @return this
          */
@@ -468,6 +498,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets whether the signing certificate chains to the sandbox root.
+         *
          * @param sandbox whether the signing certificate chains to the sandbox root
          * @return this
          */
@@ -477,6 +509,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the validation errors.
+         *
          * @param errors validation errors
          * @return this
          */
@@ -486,6 +520,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the validation warnings.
+         *
          * @param warnings validation warnings
          * @return this
          */
@@ -495,6 +531,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the subject DNs of the signing certificate's chain, signing certificate first.
+         *
          * @param certificateChain subject DNs of the signing certificate's chain, signing certificate first
          * @return this
          */
@@ -504,6 +542,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the signing certificate's revocation status.
+         *
          * @param revocationStatus the signing certificate's revocation status
          * @return this
          */
@@ -513,6 +553,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the signing certificate's revocation status as a value.
+         *
          * @param revocation the signing certificate's revocation status as a value
          * @return this
          */
@@ -522,6 +564,8 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
+         * Sets the changes made to the document after this signature.
+         *
          * @param modifications changes made to the document after this signature
          * @return this
          */
@@ -531,7 +575,7 @@ public record SignatureValidation(String id, String fieldName, boolean documentT
         }
 
         /**
-         * @return the entry
+         * {@return the entry}
          * @throws NullPointerException when the id or the indication is missing
          */
         public SignatureValidation build() {

@@ -50,9 +50,9 @@ public record Signer(String name, String email, Optional<String> phone, List<Aut
     }
 
     /**
+     * {@return a signer without phone and without authentication evidence}
      * @param name verified full name
      * @param email e-mail address
-     * @return a signer without phone and without authentication evidence
      */
     public static Signer of(String name, String email) {
         return new Signer(name, email, Optional.empty(), List.of());
@@ -79,16 +79,16 @@ public record Signer(String name, String email, Optional<String> phone, List<Aut
     }
 
     /**
+     * {@return a copy with the phone number set}
      * @param phoneNumber the phone number (E.164)
-     * @return a copy with the phone number set
      */
     public Signer withPhone(String phoneNumber) {
         return new Signer(name, email, Optional.ofNullable(phoneNumber), authentications);
     }
 
     /**
+     * {@return a copy with the evidence appended}
      * @param evidence one more successful authentication
-     * @return a copy with the evidence appended
      */
     public Signer authenticatedBy(AuthenticationEvidence evidence) {
         List<AuthenticationEvidence> all = new ArrayList<>(authentications);
@@ -97,15 +97,15 @@ public record Signer(String name, String email, Optional<String> phone, List<Aut
     }
 
     /**
+     * {@return a copy with the evidence appended}
      * @param method how the signer authenticated
      * @param verifiedAt when
-     * @return a copy with the evidence appended
      */
     public Signer authenticatedBy(AuthenticationMethod method, Instant verifiedAt) {
         return authenticatedBy(AuthenticationEvidence.of(method, verifiedAt));
     }
 
-    /** @return whether at least one authentication was recorded */
+    /** {@return whether at least one authentication was recorded} */
     public boolean isAuthenticated() {
         return !authentications.isEmpty();
     }

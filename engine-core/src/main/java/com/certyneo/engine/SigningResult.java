@@ -71,23 +71,23 @@ public record SigningResult(SignatureLevel level, PadesProfile profile, List<X50
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
     }
 
-    /** @return the warnings (an unmodifiable copy) */
+    /** {@return the warnings (an unmodifiable copy)} */
     @Override
     public List<String> warnings() {
         return warnings;
     }
 
-    /** @return the signing certificate */
+    /** {@return the signing certificate} */
     public X509Certificate signingCertificate() {
         return certificateChain.get(0);
     }
 
-    /** @return a builder with no value set (signing time, chain, hashes, level and profile are required) */
+    /** {@return a builder with no value set (signing time, chain, hashes, level and profile are required)} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return a builder pre-filled with this result's values */
+    /** {@return a builder pre-filled with this result's values} */
     public Builder toBuilder() {
         return new Builder().level(level).profile(profile).certificateChain(certificateChain).signingTime(signingTime)
                 .timestampTime(timestampTime.orElse(null)).inputSha256(inputSha256).preparedSha256(preparedSha256)
@@ -112,6 +112,8 @@ public record SigningResult(SignatureLevel level, PadesProfile profile, List<X50
         }
 
         /**
+         * Sets the eIDAS level signed at.
+         *
          * @param level the eIDAS level signed at
          * @return this
          */
@@ -121,6 +123,8 @@ public record SigningResult(SignatureLevel level, PadesProfile profile, List<X50
         }
 
         /**
+         * Sets the PAdES profile reached.
+         *
          * @param profile the PAdES profile reached
          * @return this
          */
@@ -130,6 +134,8 @@ public record SigningResult(SignatureLevel level, PadesProfile profile, List<X50
         }
 
         /**
+         * Sets the certificate chain: the signing certificate first, then its issuers.
+         *
          * @param chain the signing certificate first, then its issuers
          * @return this
          */
@@ -139,6 +145,8 @@ public record SigningResult(SignatureLevel level, PadesProfile profile, List<X50
         }
 
         /**
+         * Sets the claimed signing time.
+         *
          * @param signingTime the claimed signing time
          * @return this
          */
@@ -148,6 +156,8 @@ public record SigningResult(SignatureLevel level, PadesProfile profile, List<X50
         }
 
         /**
+         * Sets the signature time-stamp's time, or {@code null} for none.
+         *
          * @param timestampTime the signature time-stamp's time, or {@code null} for none
          * @return this
          */
@@ -157,6 +167,8 @@ public record SigningResult(SignatureLevel level, PadesProfile profile, List<X50
         }
 
         /**
+         * Sets the hex SHA-256 of the input document.
+         *
          * @param sha256 hex SHA-256 of the input document
          * @return this
          */
@@ -166,6 +178,8 @@ public record SigningResult(SignatureLevel level, PadesProfile profile, List<X50
         }
 
         /**
+         * Sets the hex SHA-256 of the document as prepared for signing.
+         *
          * @param sha256 hex SHA-256 of the document as prepared for signing
          * @return this
          */
@@ -175,6 +189,8 @@ public record SigningResult(SignatureLevel level, PadesProfile profile, List<X50
         }
 
         /**
+         * Sets the hex SHA-256 of the signed document.
+         *
          * @param sha256 hex SHA-256 of the signed document
          * @return this
          */
@@ -184,6 +200,8 @@ public record SigningResult(SignatureLevel level, PadesProfile profile, List<X50
         }
 
         /**
+         * Sets the output file, or {@code null} when the target was not a file.
+         *
          * @param file the output file, or {@code null} when the target was not a file
          * @return this
          */
@@ -193,6 +211,8 @@ public record SigningResult(SignatureLevel level, PadesProfile profile, List<X50
         }
 
         /**
+         * Sets whether a sandbox engine signed (default {@code false}).
+         *
          * @param sandbox whether a sandbox engine signed (default {@code false})
          * @return this
          */
@@ -202,6 +222,8 @@ public record SigningResult(SignatureLevel level, PadesProfile profile, List<X50
         }
 
         /**
+         * Sets what the caller should know (default none).
+         *
          * @param warnings what the caller should know (default none)
          * @return this
          */
@@ -211,7 +233,7 @@ public record SigningResult(SignatureLevel level, PadesProfile profile, List<X50
         }
 
         /**
-         * @return the result
+         * {@return the result}
          * @throws NullPointerException when a required value is missing
          * @throws IllegalArgumentException when the chain is empty
          */

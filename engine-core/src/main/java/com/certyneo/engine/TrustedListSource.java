@@ -77,9 +77,9 @@ public record TrustedListSource(Path cacheDirectory, String lotlUrl, List<X509Ce
     }
 
     /**
+     * {@return a copy that refreshes the cache over HTTP(S) before use}
      * @param timeout the connect and read timeout of each download
      * @param maxAge how old a cached list may be before it is downloaded again
-     * @return a copy that refreshes the cache over HTTP(S) before use
      */
     public TrustedListSource refreshedOnline(Duration timeout, Duration maxAge) {
         return new TrustedListSource(cacheDirectory, lotlUrl, lotlSigningCertificates, true,

@@ -71,22 +71,22 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
         this(trustAnchors, trustSandbox, validationTime, false);
     }
 
-    /** @return options trusting only the engine's sandbox root */
+    /** {@return options trusting only the engine's sandbox root} */
     public static ValidationOptions sandbox() {
         return new ValidationOptions(List.of(), true, Optional.empty());
     }
 
     /**
+     * {@return options trusting exactly these roots}
      * @param roots the roots to trust
-     * @return options trusting exactly these roots
      */
     public static ValidationOptions trusting(List<X509Certificate> roots) {
         return new ValidationOptions(roots, false, Optional.empty());
     }
 
     /**
+     * {@return a copy that also trusts {@code root}}
      * @param root one more root to trust
-     * @return a copy that also trusts {@code root}
      */
     public ValidationOptions alsoTrusting(X509Certificate root) {
         List<X509Certificate> all = new ArrayList<>(trustAnchors);
@@ -95,35 +95,35 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
     }
 
     /**
+     * {@return a copy that does, or does not, trust the sandbox root}
      * @param trust whether to trust the engine's sandbox root (and use its in-process revocation service)
-     * @return a copy that does, or does not, trust the sandbox root
      */
     public ValidationOptions withSandbox(boolean trust) {
         return new ValidationOptions(trustAnchors, trust, validationTime, xmlReports, trustedLists, password);
     }
 
     /**
+     * {@return a copy validating at {@code time}}
      * @param time the validation time
-     * @return a copy validating at {@code time}
      */
     public ValidationOptions at(Instant time) {
         return new ValidationOptions(trustAnchors, trustSandbox, Optional.of(time), xmlReports, trustedLists, password);
     }
 
     /**
+     * {@return a copy that does, or does not, produce them}
      * @param include whether the report should also carry the ETSI TS 119 102-2 validation report and DSS's
      *                detailed report as XML ({@link ValidationReport#etsiReport()},
      *                {@link ValidationReport#detailedReport()})
-     * @return a copy that does, or does not, produce them
      */
     public ValidationOptions withXmlReports(boolean include) {
         return new ValidationOptions(trustAnchors, trustSandbox, validationTime, include, trustedLists, password);
     }
 
     /**
+     * {@return a copy that qualifies signatures against them}
      * @param source the trusted lists to decide qualification against (the EU LOTL and the national TLs, or a
      *               test LOTL)
-     * @return a copy that qualifies signatures against them
      */
     public ValidationOptions withTrustedLists(TrustedListSource source) {
         return new ValidationOptions(trustAnchors, trustSandbox, validationTime, xmlReports,
@@ -131,9 +131,9 @@ public record ValidationOptions(List<X509Certificate> trustAnchors, boolean trus
     }
 
     /**
+     * {@return a copy that opens the document with {@code password}}
      * @param password the password that opens an encrypted document (its user or owner password; copied: the
      *                 caller may clear its array), or {@code null} for none
-     * @return a copy that opens the document with {@code password}
      */
     public ValidationOptions withPassword(char[] password) {
         return new ValidationOptions(trustAnchors, trustSandbox, validationTime, xmlReports, trustedLists,

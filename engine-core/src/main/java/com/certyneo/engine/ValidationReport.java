@@ -64,27 +64,27 @@ public record ValidationReport(String documentName, String documentSha256, Insta
         this(documentName, documentSha256, validationTime, signatures, warnings, Optional.empty(), Optional.empty());
     }
 
-    /** @return a copy of the ETSI TS 119 102-2 validation report (XML), if it was asked for */
+    /** {@return a copy of the ETSI TS 119 102-2 validation report (XML), if it was asked for} */
     @Override
     public Optional<byte[]> etsiXml() {
         return etsiXml.map(byte[]::clone);
     }
 
-    /** @return a copy of DSS's detailed report (XML), if it was asked for */
+    /** {@return a copy of DSS's detailed report (XML), if it was asked for} */
     @Override
     public Optional<byte[]> detailedXml() {
         return detailedXml.map(byte[]::clone);
     }
 
     /**
-     * @return the ETSI TS 119 102-2 validation report as XML text, if it was asked for with
-     *         {@link ValidationOptions#withXmlReports(boolean)}
+     * {@return the ETSI TS 119 102-2 validation report as XML text, if it was asked for with
+     * {@link ValidationOptions#withXmlReports(boolean)}}
      */
     public Optional<String> etsiReport() {
         return etsiXml.map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    /** @return DSS's detailed report as XML text, if it was asked for */
+    /** {@return DSS's detailed report as XML text, if it was asked for} */
     public Optional<String> detailedReport() {
         return detailedXml.map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8));
     }
@@ -134,7 +134,7 @@ public record ValidationReport(String documentName, String documentSha256, Insta
                 && signatures.stream().noneMatch(s -> s.indication() == Indication.TOTAL_FAILED);
     }
 
-    /** @return a builder with no value set (name, hash and validation time are required) */
+    /** {@return a builder with no value set (name, hash and validation time are required)} */
     public static Builder builder() {
         return new Builder();
     }
@@ -151,6 +151,8 @@ public record ValidationReport(String documentName, String documentSha256, Insta
         }
 
         /**
+         * Sets the name of the validated document.
+         *
          * @param name the name of the validated document
          * @return this
          */
@@ -160,6 +162,8 @@ public record ValidationReport(String documentName, String documentSha256, Insta
         }
 
         /**
+         * Sets the hex SHA-256 of the validated bytes.
+         *
          * @param sha256 hex SHA-256 of the validated bytes
          * @return this
          */
@@ -169,6 +173,8 @@ public record ValidationReport(String documentName, String documentSha256, Insta
         }
 
         /**
+         * Sets the time validation was performed at.
+         *
          * @param time the time validation was performed at
          * @return this
          */
@@ -178,6 +184,8 @@ public record ValidationReport(String documentName, String documentSha256, Insta
         }
 
         /**
+         * Sets the entries, one per signature and document time-stamp, in document order.
+         *
          * @param signatures one entry per signature and document time-stamp, in document order
          * @return this
          */
@@ -187,6 +195,8 @@ public record ValidationReport(String documentName, String documentSha256, Insta
         }
 
         /**
+         * Sets the findings about the document as a whole (default none).
+         *
          * @param warnings findings about the document as a whole (default none)
          * @return this
          */
@@ -196,7 +206,7 @@ public record ValidationReport(String documentName, String documentSha256, Insta
         }
 
         /**
-         * @return the report
+         * {@return the report}
          * @throws NullPointerException when a required value is missing
          */
         public ValidationReport build() {

@@ -43,12 +43,12 @@ public record VisibleAppearance(int page, float x, float y, float width, float h
     }
 
     /**
+     * {@return the appearance}
      * @param page the 1-based page number
      * @param x distance in points from the left edge of the page (as displayed) to the box
      * @param y distance in points from the top edge of the page (as displayed) to the box
      * @param width box width in points, at least 36
      * @param height box height in points, at least 18
-     * @return the appearance
      * @throws SignatureEngineException with {@link ErrorCode#INVALID_REQUEST} for a page below 1, a negative position
      *                                  or a smaller box
      */
@@ -57,17 +57,17 @@ public record VisibleAppearance(int page, float x, float y, float width, float h
     }
 
     /**
+     * {@return this box with that image}
      * @param image the image to draw in the box with the text (replacing any image this box has), or {@code null}
      *              for none
-     * @return this box with that image
      */
     public VisibleAppearance withImage(AppearanceImage image) {
         return new VisibleAppearance(page, x, y, width, height, java.util.Optional.ofNullable(image));
     }
 
     /**
+     * {@return this box with that image}
      * @param file a PNG or JPEG file, read now ({@link AppearanceImage#of(java.nio.file.Path)})
-     * @return this box with that image
      * @throws SignatureEngineException {@link ErrorCode#INVALID_REQUEST} for a file that cannot be read, is not PNG
      *                                  or JPEG, or is larger than {@link AppearanceImage}'s limits
      */

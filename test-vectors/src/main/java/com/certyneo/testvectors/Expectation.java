@@ -51,12 +51,12 @@ public record Expectation(String vector, Operation operation, Outcome outcome, S
         }
     }
 
-    /** @return whether the operation is expected to be refused */
+    /** {@return whether the operation is expected to be refused} */
     public boolean refused() {
         return outcome == Outcome.REFUSED;
     }
 
-    /** @return {@code "<vector>/<operation>"} */
+    /** {@return {@code "<vector>/<operation>"}} */
     public String key() {
         return vector + "/" + operation;
     }

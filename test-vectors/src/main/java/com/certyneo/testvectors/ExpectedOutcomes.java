@@ -36,53 +36,53 @@ public final class ExpectedOutcomes {
     private ExpectedOutcomes() {
     }
 
-    /** @return every entry, signer vectors first, in a stable order */
+    /** {@return every entry, signer vectors first, in a stable order} */
     public static List<Expectation> all() {
         return ALL;
     }
 
     /**
+     * {@return the entry, if the catalog has one}
      * @param vector a vector name ({@link PdfVector} name or {@code SIGNER_<KIND>_<KEYTYPE>})
      * @param operation the operation
-     * @return the entry, if the catalog has one
      */
     public static Optional<Expectation> find(String vector, Operation operation) {
         return ALL.stream().filter(e -> e.vector().equals(vector) && e.operation() == operation).findFirst();
     }
 
     /**
+     * {@return the entry for that vector (signed by the GOOD EC P-256 signer), if the catalog has one}
      * @param vector a PDF vector
      * @param operation the operation
-     * @return the entry for that vector (signed by the GOOD EC P-256 signer), if the catalog has one
      */
     public static Optional<Expectation> find(PdfVector vector, Operation operation) {
         return find(vector.name(), operation);
     }
 
     /**
+     * {@return the entry for that signer signing {@link PdfVector#MINIMAL} (every signer has one for every
+     * operation)}
      * @param kind the signer's life-cycle state
      * @param type the signer's key type
      * @param operation the operation
-     * @return the entry for that signer signing {@link PdfVector#MINIMAL} (every signer has one for every
-     *         operation)
      */
     public static Expectation forSigner(Kind kind, KeyType type, Operation operation) {
         return find(signerVector(kind, type), operation).orElseThrow();
     }
 
     /**
+     * {@return the catalog name of that signer's vector, e.g. {@code SIGNER_GOOD_EC_P256}}
      * @param kind the signer's life-cycle state
      * @param type the signer's key type
-     * @return the catalog name of that signer's vector, e.g. {@code SIGNER_GOOD_EC_P256}
      */
     public static String signerVector(Kind kind, KeyType type) {
         return "SIGNER_" + kind.name() + "_" + type.name();
     }
 
     /**
+     * {@return the /M time of the signature used for VALIDATE of that kind's signer vectors: inside the
+     * certificate's validity (2025-03-01 for GOOD and REVOKED, i.e. before the revocation)}
      * @param kind a signer kind
-     * @return the /M time of the signature used for VALIDATE of that kind's signer vectors: inside the
-     *         certificate's validity (2025-03-01 for GOOD and REVOKED, i.e. before the revocation)
      */
     public static java.time.Instant claimedSigningTime(Kind kind) {
         return switch (kind) {
@@ -149,7 +149,7 @@ public final class ExpectedOutcomes {
         return new Expectation(vector, op, Outcome.REFUSED, null, null, errorCode, dssMessage, false);
     }
 
-    /** @return the catalog as a JSON array of objects (the content of {@code expected-outcomes.json}) */
+    /** {@return the catalog as a JSON array of objects (the content of {@code expected-outcomes.json})} */
     public static String toJson() {
         StringBuilder json = new StringBuilder("[\n");
         for (int i = 0; i < ALL.size(); i++) {
@@ -179,7 +179,7 @@ public final class ExpectedOutcomes {
         return json.append("]\n").toString();
     }
 
-    /** @return the catalog as CSV with a header line (the content of {@code expected-outcomes.csv}) */
+    /** {@return the catalog as CSV with a header line (the content of {@code expected-outcomes.csv})} */
     public static String toCsv() {
         StringBuilder csv = new StringBuilder("vector,operation,outcome,subIndication,format,errorCode,reason,engineRule\n");
         for (Expectation e : ALL) {

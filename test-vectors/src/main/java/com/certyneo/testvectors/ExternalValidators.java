@@ -18,13 +18,18 @@ public final class ExternalValidators {
     private ExternalValidators() {
     }
 
-    /** The outcome of running a tool. */
+    /**
+     * The outcome of running a tool.
+     *
+     * @param exitCode the process's exit code
+     * @param output   what it wrote (standard output and standard error)
+     */
     public record Run(int exitCode, String output) {
     }
 
     /**
+     * {@return whether it is on the PATH}
      * @param tool an executable name such as {@code pdfsig}
-     * @return whether it is on the PATH
      * @throws IllegalStateException when it is missing and the environment says {@code CI=true}
      */
     public static boolean require(String tool) {
@@ -37,16 +42,16 @@ public final class ExternalValidators {
     }
 
     /**
+     * {@return {@code qpdf --check} output; exit code 0 means clean (3 means warnings)}
      * @param pdf a PDF file
-     * @return {@code qpdf --check} output; exit code 0 means clean (3 means warnings)
      */
     public static Run qpdfCheck(Path pdf) {
         return run(List.of("qpdf", "--check", pdf.toString()));
     }
 
     /**
+     * {@return {@code pdfsig} output (no online checks)}
      * @param pdf a PDF file
-     * @return {@code pdfsig} output (no online checks)
      */
     public static Run pdfsig(Path pdf) {
         return run(List.of("pdfsig", "-nocert", pdf.toString()));

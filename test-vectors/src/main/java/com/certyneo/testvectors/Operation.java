@@ -19,12 +19,12 @@ public enum Operation {
         this.targetFormat = targetFormat;
     }
 
-    /** @return the signature format a successful signing produces, or {@code null} for {@link #VALIDATE} */
+    /** {@return the signature format a successful signing produces, or {@code null} for {@link #VALIDATE}} */
     public String targetFormat() {
         return targetFormat;
     }
 
-    /** @return the operations that sign */
+    /** {@return the operations that sign} */
     public static java.util.List<Operation> signing() {
         return java.util.List.of(SIGN_B_B, SIGN_B_T, SIGN_B_LT, SIGN_B_LTA);
     }

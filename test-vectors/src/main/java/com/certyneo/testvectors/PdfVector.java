@@ -82,42 +82,42 @@ public enum PdfVector {
         this.deterministic = deterministic;
     }
 
-    /** @return what the file is and how it was made */
+    /** {@return what the file is and how it was made} */
     public String description() {
         return description;
     }
 
-    /** @return the producer layout (xref table/stream, hybrid, linearized, encrypted, ...) */
+    /** {@return the producer layout (xref table/stream, hybrid, linearized, encrypted, ...)} */
     public Set<PdfLayout> layout() {
         return layout;
     }
 
-    /** @return whether two calls of {@link #bytes()} return identical bytes */
+    /** {@return whether two calls of {@link #bytes()} return identical bytes} */
     public boolean deterministic() {
         return deterministic;
     }
 
-    /** @return whether this vector needs a PKI (its bytes embed certificates) */
+    /** {@return whether this vector needs a PKI (its bytes embed certificates)} */
     public boolean needsPki() {
         return this == ALREADY_SIGNED;
     }
 
-    /** @return the file name used in reports and by {@code writeTo}, e.g. {@code "pdf_a_2b.pdf"} */
+    /** {@return the file name used in reports and by {@code writeTo}, e.g. {@code "pdf_a_2b.pdf"}} */
     public String fileName() {
         return name().toLowerCase(java.util.Locale.ROOT) + ".pdf";
     }
 
     /**
-     * @return the bytes; {@link #ALREADY_SIGNED} is signed by the {@linkplain TestPki#create() default PKI}
-     *         (whose URLs do not resolve: validate it with {@link #bytes(TestPki)} against a served PKI)
+     * {@return the bytes; {@link #ALREADY_SIGNED} is signed by the {@linkplain TestPki#create() default PKI}
+     *         (whose URLs do not resolve: validate it with {@link #bytes(TestPki)} against a served PKI)}
      */
     public byte[] bytes() {
         return bytes(needsPki() ? TestPki.create() : null);
     }
 
     /**
+     * {@return the bytes}
      * @param pki the PKI whose GOOD EC P-256 signer signs {@link #ALREADY_SIGNED}; ignored by the others
-     * @return the bytes
      */
     public byte[] bytes(TestPki pki) {
         return switch (this) {

@@ -23,14 +23,14 @@ public final class SamplePdfs {
     private SamplePdfs() {
     }
 
-    /** @return a one-page A4 document with a line of text */
+    /** {@return a one-page A4 document with a line of text} */
     public static byte[] minimal() {
         return pages(1, 0);
     }
 
     /**
-     * @return a one-page document written with a classic cross-reference table and no object streams
-     *         (the layout of many producers, e.g. LibreOffice, Chrome, Ghostscript)
+     * {@return a one-page document written with a classic cross-reference table and no object streams
+     * (the layout of many producers, e.g. LibreOffice, Chrome, Ghostscript)}
      */
     public static byte[] minimalClassicXref() {
         try (PDDocument document = new PDDocument()) {
@@ -47,8 +47,8 @@ public final class SamplePdfs {
     }
 
     /**
+     * {@return an A4 document with {@code count} pages, each with its page number}
      * @param count number of pages (at least 1)
-     * @return an A4 document with {@code count} pages, each with its page number
      */
     public static byte[] multiPage(int count) {
         if (count < 1) {
@@ -57,7 +57,7 @@ public final class SamplePdfs {
         return pages(count, 0);
     }
 
-    /** @return a three-page document whose pages have /Rotate 0, 90 and 270 and a landscape media box */
+    /** {@return a three-page document whose pages have /Rotate 0, 90 and 270 and a landscape media box} */
     public static byte[] rotatedPages() {
         try (PDDocument document = new PDDocument()) {
             int[] rotations = {0, 90, 270};
@@ -74,21 +74,21 @@ public final class SamplePdfs {
     }
 
     /**
+     * {@return a one-page document encrypted with AES-256 that cannot be opened without the password}
      * @param userPassword the password needed to open the document
-     * @return a one-page document encrypted with AES-256 that cannot be opened without the password
      */
     public static byte[] encryptedWithUserPassword(String userPassword) {
         return encrypted(userPassword, "owner-" + userPassword);
     }
 
-    /** @return a one-page document encrypted with an owner password only (opens without a password) */
+    /** {@return a one-page document encrypted with an owner password only (opens without a password)} */
     public static byte[] encryptedOwnerPasswordOnly() {
         return encrypted("", "owner-secret");
     }
 
     /**
+     * {@return the first half of its bytes, a truncated PDF}
      * @param pdf a complete PDF
-     * @return the first half of its bytes, a truncated PDF
      */
     public static byte[] truncated(byte[] pdf) {
         return Arrays.copyOf(pdf, pdf.length / 2);

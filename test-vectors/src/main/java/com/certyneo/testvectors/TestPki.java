@@ -106,12 +106,12 @@ public final class TestPki {
             this.notAfter = Instant.parse(notAfter);
         }
 
-        /** @return the certificate's notBefore */
+        /** {@return the certificate's notBefore} */
         public Instant notBefore() {
             return notBefore;
         }
 
-        /** @return the certificate's notAfter */
+        /** {@return the certificate's notAfter} */
         public Instant notAfter() {
             return notAfter;
         }
@@ -134,7 +134,7 @@ public final class TestPki {
             this.signatureAlgorithm = signatureAlgorithm;
         }
 
-        /** @return the JCA signature algorithm to sign with this key */
+        /** {@return the JCA signature algorithm to sign with this key} */
         public String signatureAlgorithm() {
             return signatureAlgorithm;
         }
@@ -161,15 +161,15 @@ public final class TestPki {
             chain = List.copyOf(chain);
         }
 
-        /** @return the end-entity certificate */
+        /** {@return the end-entity certificate} */
         public X509Certificate certificate() {
             return chain.get(0);
         }
 
         /**
-         * @return the signature algorithm of this key, {@code SHA256withECDSA} or
-         *         {@code SHA256withRSAandMGF1} (RSASSA-PSS, SHA-256, MGF1-SHA-256, salt 32; the JDK
-         *         calls it {@code RSASSA-PSS} with a {@code PSSParameterSpec})
+         * {@return the signature algorithm of this key, {@code SHA256withECDSA} or
+         * {@code SHA256withRSAandMGF1} (RSASSA-PSS, SHA-256, MGF1-SHA-256, salt 32; the JDK
+         * calls it {@code RSASSA-PSS} with a {@code PSSParameterSpec})}
          */
         public String signatureAlgorithm() {
             return DeterministicSigner.jcaAlgorithm(key);
@@ -213,14 +213,14 @@ public final class TestPki {
             Objects.requireNonNull(url, "url");
         }
 
-        /** @return the TSU certificate */
+        /** {@return the TSU certificate} */
         public X509Certificate certificate() {
             return chain.get(0);
         }
 
         /**
+         * {@return an in-process RFC 3161 authority for this unit (engine-tsp), accuracy one second}
          * @param clock the clock giving {@code genTime}
-         * @return an in-process RFC 3161 authority for this unit (engine-tsp), accuracy one second
          */
         public TimestampAuthority authority(Clock clock) {
             return TimestampAuthority.builder().key(key, chain).policy(policyOid)
@@ -302,42 +302,42 @@ public final class TestPki {
         }
     }
 
-    /** @return a PKI with the default seed, base URL and the system clock */
+    /** {@return a PKI with the default seed, base URL and the system clock} */
     public static TestPki create() {
         return builder().build();
     }
 
-    /** @return a builder with the defaults {@link #DEFAULT_SEED}, {@link #DEFAULT_BASE_URL}, system UTC clock */
+    /** {@return a builder with the defaults {@link #DEFAULT_SEED}, {@link #DEFAULT_BASE_URL}, system UTC clock} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return a builder preset with this PKI's seed, base URL and clock */
+    /** {@return a builder preset with this PKI's seed, base URL and clock} */
     public Builder toBuilder() {
         return new Builder().seed(seed).baseUrl(baseUrl).clock(clock);
     }
 
-    /** @return the seed the keys were derived from */
+    /** {@return the seed the keys were derived from} */
     public String seed() {
         return seed;
     }
 
-    /** @return the base URL of every CRL, OCSP, caIssuers and TSA URL, ending with {@code /} */
+    /** {@return the base URL of every CRL, OCSP, caIssuers and TSA URL, ending with {@code /}} */
     public String baseUrl() {
         return baseUrl;
     }
 
-    /** @return the clock for online revocation data and TSA time */
+    /** {@return the clock for online revocation data and TSA time} */
     public Clock clock() {
         return clock;
     }
 
-    /** @return the self-signed root CA certificate (the only trust anchor) */
+    /** {@return the self-signed root CA certificate (the only trust anchor)} */
     public X509Certificate root() {
         return rootCredential.certificate();
     }
 
-    /** @return the issuing (intermediate) CA certificate */
+    /** {@return the issuing (intermediate) CA certificate} */
     public X509Certificate intermediate() {
         return intermediateCredential.certificate();
     }
@@ -367,33 +367,33 @@ public final class TestPki {
         return intermediateCredential;
     }
 
-    /** @return the trust anchors to configure in a validator: the root only */
+    /** {@return the trust anchors to configure in a validator: the root only} */
     public List<X509Certificate> trustAnchors() {
         return List.of(root());
     }
 
     /**
+     * {@return the signer's key and chain (signer, intermediate, root)}
      * @param kind the life-cycle state
      * @param type the key type
-     * @return the signer's key and chain (signer, intermediate, root)
      */
     public Credential signer(Kind kind, KeyType type) {
         return signers.get(Objects.requireNonNull(type, "type")).get(Objects.requireNonNull(kind, "kind"));
     }
 
-    /** @return the good EC P-256 signer, the usual choice */
+    /** {@return the good EC P-256 signer, the usual choice} */
     public Credential goodSigner() {
         return signer(Kind.GOOD, KeyType.EC_P256);
     }
 
-    /** @return the delegated OCSP responder's key and chain */
+    /** {@return the delegated OCSP responder's key and chain} */
     public Credential ocspResponder() {
         return ocspResponder;
     }
 
     /**
+     * {@return the time-stamp unit}
      * @param number 1 or 2
-     * @return the time-stamp unit
      */
     public Tsa tsa(int number) {
         if (number < 1 || number > tsas.size()) {
@@ -402,7 +402,7 @@ public final class TestPki {
         return tsas.get(number - 1);
     }
 
-    /** @return every certificate of the PKI (CAs, responder, TSAs, signers), for certificate stores */
+    /** {@return every certificate of the PKI (CAs, responder, TSAs, signers), for certificate stores} */
     public List<X509Certificate> certificates() {
         List<X509Certificate> all = new ArrayList<>(List.of(root(), intermediate(), ocspResponder.certificate()));
         tsas.forEach(t -> all.add(t.certificate()));
@@ -410,24 +410,24 @@ public final class TestPki {
         return List.copyOf(all);
     }
 
-    /** @return the OCSP URL in the end-entity certificates (POST, or GET with the base64 request appended) */
+    /** {@return the OCSP URL in the end-entity certificates (POST, or GET with the base64 request appended)} */
     public String ocspUrl() {
         return baseUrl + "ocsp";
     }
 
-    /** @return the CRL URL of the issuing CA, in the end-entity certificates */
+    /** {@return the CRL URL of the issuing CA, in the end-entity certificates} */
     public String crlUrl() {
         return baseUrl + "crl/intermediate.crl";
     }
 
-    /** @return the CRL URL of the root CA, in the intermediate certificate */
+    /** {@return the CRL URL of the root CA, in the intermediate certificate} */
     public String rootCrlUrl() {
         return baseUrl + "crl/root.crl";
     }
 
     /**
+     * {@return the RFC 3161 endpoint of that TSA}
      * @param number 1 or 2
-     * @return the RFC 3161 endpoint of that TSA
      */
     public String tsaUrl(int number) {
         if (number < 1 || number > 2) {
@@ -436,7 +436,7 @@ public final class TestPki {
         return baseUrl + "tsa/" + number;
     }
 
-    /** @return the root certificate in PEM */
+    /** {@return the root certificate in PEM} */
     public String rootPem() {
         return pem(root());
     }
@@ -456,8 +456,8 @@ public final class TestPki {
     }
 
     /**
+     * {@return it in PEM ({@code -----BEGIN CERTIFICATE-----}, 64 columns, LF)}
      * @param certificate a certificate
-     * @return it in PEM ({@code -----BEGIN CERTIFICATE-----}, 64 columns, LF)
      */
     public static String pem(X509Certificate certificate) {
         try {
@@ -469,8 +469,8 @@ public final class TestPki {
     }
 
     /**
+     * {@return when it was revoked, or empty if never}
      * @param certificate a certificate of this PKI
-     * @return when it was revoked, or empty if never
      */
     public Optional<Instant> revocationTime(X509Certificate certificate) {
         for (Map<Kind, Credential> byKind : signers.values()) {
@@ -613,9 +613,9 @@ public final class TestPki {
     }
 
     /**
+     * {@return the CRL of its issuer that covers it}
      * @param certificate a certificate of this PKI other than the root
      * @param thisUpdate the issue time
-     * @return the CRL of its issuer that covers it
      */
     public byte[] crlFor(X509Certificate certificate, Instant thisUpdate) {
         X509Certificate issuer = certificate.getIssuerX500Principal().equals(root().getSubjectX500Principal())
@@ -661,6 +661,8 @@ public final class TestPki {
         }
 
         /**
+         * Sets the seed, any string; the same seed gives the same keys.
+         *
          * @param seed any string; the same seed gives the same keys
          * @return this
          */
@@ -670,6 +672,9 @@ public final class TestPki {
         }
 
         /**
+         * Sets an absolute http(s) URL under which the PKI's endpoints live; a missing
+         * trailing {@code /} is added.
+         *
          * @param baseUrl an absolute http(s) URL under which the PKI's endpoints live; a missing
          *                trailing {@code /} is added
          * @return this
@@ -684,6 +689,8 @@ public final class TestPki {
         }
 
         /**
+         * Sets the clock for online revocation data and TSA time (default system UTC).
+         *
          * @param clock the clock for online revocation data and TSA time (default system UTC)
          * @return this
          */
@@ -692,7 +699,7 @@ public final class TestPki {
             return this;
         }
 
-        /** @return the PKI (RSA keys are derived once per seed and JVM, about a second each) */
+        /** {@return the PKI (RSA keys are derived once per seed and JVM, about a second each)} */
         public TestPki build() {
             return new TestPki(this);
         }

@@ -86,45 +86,45 @@ public final class TestPkiServer implements AutoCloseable, BeforeAllCallback, Af
         server.start();
     }
 
-    /** @return a started server for the PKI with the default seed and the system clock */
+    /** {@return a started server for the PKI with the default seed and the system clock} */
     public static TestPkiServer start() {
         return start(TestPki.builder());
     }
 
     /**
+     * {@return a started server for that PKI}
      * @param seed the PKI seed
-     * @return a started server for that PKI
      */
     public static TestPkiServer start(String seed) {
         return start(TestPki.builder().seed(seed));
     }
 
     /**
+     * {@return a started server}
      * @param template seed and clock of the PKI; its base URL is replaced by this server's
-     * @return a started server
      */
     public static TestPkiServer start(TestPki.Builder template) {
         return new TestPkiServer(Objects.requireNonNull(template, "template"));
     }
 
-    /** @return the served PKI, whose URLs point at this server */
+    /** {@return the served PKI, whose URLs point at this server} */
     public TestPki pki() {
         return pki;
     }
 
-    /** @return {@code http://127.0.0.1:<port>/} */
+    /** {@return {@code http://127.0.0.1:<port>/}} */
     public String baseUrl() {
         return pki.baseUrl();
     }
 
-    /** @return the bound port */
+    /** {@return the bound port} */
     public int port() {
         return server.getAddress().getPort();
     }
 
     /**
+     * {@return how many requests that endpoint has answered so far}
      * @param endpoint {@code "ocsp"}, {@code "crl"}, {@code "ca"} or {@code "tsa"}
-     * @return how many requests that endpoint has answered so far
      */
     public long requestCount(String endpoint) {
         AtomicLong n = hits.get(endpoint);

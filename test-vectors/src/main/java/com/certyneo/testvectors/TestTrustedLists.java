@@ -76,7 +76,7 @@ public final class TestTrustedLists {
     public record Published(Path cacheDirectory, String lotlUrl, String tlUrl, Path pinKeystore,
                             X509Certificate lotlSigningCertificate, X509Certificate tlSigningCertificate) {
 
-        /** @return the LOTL signing certificates to pin */
+        /** {@return the LOTL signing certificates to pin} */
         public List<X509Certificate> pins() {
             return List.of(lotlSigningCertificate);
         }
@@ -85,14 +85,14 @@ public final class TestTrustedLists {
     private TestTrustedLists() {
     }
 
-    /** @return a builder of valid lists with no service yet */
+    /** {@return a builder of valid lists with no service yet} */
     public static Builder builder() {
         return new Builder();
     }
 
     /**
+     * {@return the name DSS's file cache keeps it under (every non-word character becomes {@code _})}
      * @param url a list's URL
-     * @return the name DSS's file cache keeps it under (every non-word character becomes {@code _})
      */
     public static String cacheFileName(String url) {
         return url.replaceAll("\\W", "_");
@@ -130,6 +130,8 @@ public final class TestTrustedLists {
         }
 
         /**
+         * Sets the seed the lists' signing keys derive from (default {@link TestPki#DEFAULT_SEED}).
+         *
          * @param seed the seed the lists' signing keys derive from (default {@link TestPki#DEFAULT_SEED})
          * @return this
          */
@@ -139,6 +141,8 @@ public final class TestTrustedLists {
         }
 
         /**
+         * Sets what is wrong with the lists (default {@link Variant#VALID}).
+         *
          * @param variant what is wrong with the lists (default {@link Variant#VALID})
          * @return this
          */
@@ -189,6 +193,8 @@ public final class TestTrustedLists {
         }
 
         /**
+         * Adds a service.
+         *
          * @param service any service
          * @return this
          */

@@ -29,7 +29,7 @@ public enum AuditCheck {
         this.label = label;
     }
 
-    /** @return a short human-readable label */
+    /** {@return a short human-readable label} */
     public String label() {
         return label;
     }

@@ -41,7 +41,7 @@ public final class AuditTrail {
         this.clock = b.clock;
     }
 
-    /** @return a builder: profile B-LTA, system UTC clock, no engine (render only) */
+    /** {@return a builder: profile B-LTA, system UTC clock, no engine (render only)} */
     public static Builder builder() {
         return new Builder();
     }
@@ -158,6 +158,8 @@ public final class AuditTrail {
         }
 
         /**
+         * Sets the engine whose platform seal seals and validates trails.
+         *
          * @param engine the engine whose platform seal seals and validates trails
          * @return this
          */
@@ -167,6 +169,8 @@ public final class AuditTrail {
         }
 
         /**
+         * Sets the seal profile (default B-LTA; B-T is used when the engine cannot do long-term).
+         *
          * @param profile the seal profile (default B-LTA; B-T is used when the engine cannot do long-term)
          * @return this
          */
@@ -176,6 +180,8 @@ public final class AuditTrail {
         }
 
         /**
+         * Sets the clock for generation and verification times (default system UTC).
+         *
          * @param clock the clock for generation and verification times (default system UTC)
          * @return this
          */
@@ -184,7 +190,7 @@ public final class AuditTrail {
             return this;
         }
 
-        /** @return the audit-trail service */
+        /** {@return the audit-trail service} */
         public AuditTrail build() {
             return new AuditTrail(this);
         }

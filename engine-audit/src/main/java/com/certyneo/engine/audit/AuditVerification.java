@@ -46,21 +46,21 @@ public record AuditVerification(String trailName, String trailSha256, Instant ve
         sealReport = Objects.requireNonNullElse(sealReport, Optional.empty());
     }
 
-    /** @return whether no check failed and the seal check passed */
+    /** {@return whether no check failed and the seal check passed} */
     public boolean passed() {
         return checks.stream().noneMatch(c -> c.status() == CheckStatus.FAILED)
                 && check(AuditCheck.SEAL_VALID).map(c -> c.status() == CheckStatus.PASSED).orElse(false);
     }
 
     /**
+     * {@return its result, if it was recorded}
      * @param check a check
-     * @return its result, if it was recorded
      */
     public Optional<CheckResult> check(AuditCheck check) {
         return checks.stream().filter(c -> c.check() == check).findFirst();
     }
 
-    /** @return the checks that failed */
+    /** {@return the checks that failed} */
     public List<CheckResult> failures() {
         return checks.stream().filter(c -> c.status() == CheckStatus.FAILED).toList();
     }

@@ -39,26 +39,26 @@ public record AuthenticationRecord(AuthenticationMethod method, AuthenticationRe
     }
 
     /**
+     * {@return a successful authentication without provider or reference}
      * @param method the method
      * @param at when it succeeded
-     * @return a successful authentication without provider or reference
      */
     public static AuthenticationRecord success(AuthenticationMethod method, Instant at) {
         return new AuthenticationRecord(method, AuthenticationResult.SUCCESS, at, Optional.empty(), Optional.empty());
     }
 
     /**
+     * {@return a failed authentication without provider or reference}
      * @param method the method
      * @param at when it failed
-     * @return a failed authentication without provider or reference
      */
     public static AuthenticationRecord failure(AuthenticationMethod method, Instant at) {
         return new AuthenticationRecord(method, AuthenticationResult.FAILURE, at, Optional.empty(), Optional.empty());
     }
 
     /**
+     * {@return the same as evidence}
      * @param evidence a successful authentication as recorded by the engine API
-     * @return the same as evidence
      */
     public static AuthenticationRecord of(AuthenticationEvidence evidence) {
         return new AuthenticationRecord(evidence.method(), AuthenticationResult.SUCCESS, evidence.verifiedAt(),

@@ -47,8 +47,8 @@ public record CertificateEvidence(String serialNumber, String sha256, String sub
     }
 
     /**
+     * {@return its evidence}
      * @param certificate the certificate
-     * @return its evidence
      * @throws SignatureEngineException with {@link ErrorCode#INVALID_REQUEST} when it cannot be encoded
      */
     public static CertificateEvidence of(X509Certificate certificate) {

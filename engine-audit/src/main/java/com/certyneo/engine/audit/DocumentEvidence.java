@@ -86,16 +86,16 @@ public record DocumentEvidence(String name, int pages, long size, String origina
     }
 
     /**
+     * {@return a copy with the prepared digest set}
      * @param sha256 SHA-256 of the prepared revision
-     * @return a copy with the prepared digest set
      */
     public DocumentEvidence withPreparedSha256(String sha256) {
         return new DocumentEvidence(name, pages, size, originalSha256, Optional.of(sha256), signedSha256);
     }
 
     /**
+     * {@return a copy with the signed digest set}
      * @param sha256 SHA-256 of the final signed file
-     * @return a copy with the signed digest set
      */
     public DocumentEvidence withSignedSha256(String sha256) {
         return new DocumentEvidence(name, pages, size, originalSha256, preparedSha256, Optional.of(sha256));

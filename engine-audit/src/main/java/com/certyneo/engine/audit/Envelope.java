@@ -41,26 +41,26 @@ public record Envelope(String id, String title, EnvelopeMode mode, Party sender,
     }
 
     /**
+     * {@return an envelope that is not complete yet}
      * @param id envelope id
      * @param title title
      * @param mode production or sandbox
      * @param sender sender
      * @param createdAt creation time
-     * @return an envelope that is not complete yet
      */
     public static Envelope of(String id, String title, EnvelopeMode mode, Party sender, Instant createdAt) {
         return new Envelope(id, title, mode, sender, createdAt, Optional.empty());
     }
 
     /**
+     * {@return a copy completed at {@code time}}
      * @param time completion time
-     * @return a copy completed at {@code time}
      */
     public Envelope completedAt(Instant time) {
         return new Envelope(id, title, mode, sender, createdAt, Optional.of(time));
     }
 
-    /** @return whether this is a sandbox envelope */
+    /** {@return whether this is a sandbox envelope} */
     public boolean sandbox() {
         return mode == EnvelopeMode.SANDBOX;
     }

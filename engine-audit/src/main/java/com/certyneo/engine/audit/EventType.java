@@ -42,8 +42,8 @@ public record EventType(String name) {
     }
 
     /**
+     * {@return the type}
      * @param name a well-known or custom type name
-     * @return the type
      */
     public static EventType of(String name) {
         return new EventType(name);

@@ -63,7 +63,7 @@ public record Evidence(Envelope envelope, List<DocumentEvidence> documents, List
         }
     }
 
-    /** @return a new builder */
+    /** {@return a new builder} */
     public static Builder builder() {
         return new Builder();
     }
@@ -88,25 +88,25 @@ public record Evidence(Envelope envelope, List<DocumentEvidence> documents, List
         }
     }
 
-    /** @return {@code evidence.json}: UTF-8, indented, members in a fixed order, with every event's hashes and the chain head */
+    /** {@return {@code evidence.json}: UTF-8, indented, members in a fixed order, with every event's hashes and the chain head} */
     public byte[] toJson() {
         return EvidenceJson.write(this);
     }
 
-    /** @return the hash chain, one link per event */
+    /** {@return the hash chain, one link per event} */
     public List<ChainLink> chain() {
         return HashChain.compute(events);
     }
 
-    /** @return the chain head: lower-case hex of the last event's hash */
+    /** {@return the chain head: lower-case hex of the last event's hash} */
     public String chainHead() {
         List<ChainLink> chain = chain();
         return chain.get(chain.size() - 1).hash();
     }
 
     /**
+     * {@return the signer with that id}
      * @param id a signer id
-     * @return the signer with that id
      */
     public Optional<SignerEvidence> signer(String id) {
         return signers.stream().filter(s -> s.id().equals(id)).findFirst();
@@ -125,6 +125,8 @@ public record Evidence(Envelope envelope, List<DocumentEvidence> documents, List
         }
 
         /**
+         * Sets the envelope.
+         *
          * @param envelope the envelope
          * @return this
          */
@@ -134,6 +136,8 @@ public record Evidence(Envelope envelope, List<DocumentEvidence> documents, List
         }
 
         /**
+         * Adds one more document.
+         *
          * @param document one more document
          * @return this
          */
@@ -143,6 +147,8 @@ public record Evidence(Envelope envelope, List<DocumentEvidence> documents, List
         }
 
         /**
+         * Adds one more signer.
+         *
          * @param signer one more signer
          * @return this
          */
@@ -181,7 +187,7 @@ public record Evidence(Envelope envelope, List<DocumentEvidence> documents, List
             return this;
         }
 
-        /** @return the evidence */
+        /** {@return the evidence} */
         public Evidence build() {
             return new Evidence(envelope, documents, signers, events);
         }

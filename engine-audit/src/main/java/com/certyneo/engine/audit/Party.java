@@ -26,17 +26,17 @@ public record Party(String name, String email, Optional<String> organization) {
     }
 
     /**
+     * {@return a party without organisation}
      * @param name display name
      * @param email e-mail address
-     * @return a party without organisation
      */
     public static Party of(String name, String email) {
         return new Party(name, email, Optional.empty());
     }
 
     /**
+     * {@return a copy with the organisation set}
      * @param organization the organisation
-     * @return a copy with the organisation set
      */
     public Party withOrganization(String organization) {
         return new Party(name, email, Optional.of(Objects.requireNonNull(organization, "organization")));

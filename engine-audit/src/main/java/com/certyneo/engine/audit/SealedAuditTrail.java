@@ -36,7 +36,7 @@ public record SealedAuditTrail(SigningResult seal, PadesProfile requestedProfile
         Checks.sha256Hex(unsealedSha256, "unsealed SHA-256");
     }
 
-    /** @return the profile the seal reached */
+    /** {@return the profile the seal reached} */
     public PadesProfile profile() {
         return seal.profile();
     }

@@ -61,8 +61,8 @@ public record SignerEvidence(String id, String name, String email, Optional<Stri
     }
 
     /**
+     * {@return a copy with the record appended}
      * @param record one more authentication
-     * @return a copy with the record appended
      */
     public SignerEvidence withAuthentication(AuthenticationRecord record) {
         List<AuthenticationRecord> all = new ArrayList<>(authentications);
@@ -71,8 +71,8 @@ public record SignerEvidence(String id, String name, String email, Optional<Stri
     }
 
     /**
+     * {@return a copy with the certificate evidence set}
      * @param signingCertificate the certificate the signer's signature was made with
-     * @return a copy with the certificate evidence set
      */
     public SignerEvidence withCertificate(X509Certificate signingCertificate) {
         return new SignerEvidence(id, name, email, maskedPhone, level, authentications,

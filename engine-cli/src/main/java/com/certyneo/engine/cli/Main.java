@@ -57,6 +57,10 @@ public final class Main implements Runnable {
     /** Whether a person watches standard error: {@link Progress} is shown only then. */
     boolean terminal;
 
+    /** The top-level command, with no subcommand chosen yet: {@link #main(String[])} builds and runs it. */
+    public Main() {
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");

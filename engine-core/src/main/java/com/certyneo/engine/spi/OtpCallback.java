@@ -14,8 +14,8 @@ import java.util.Objects;
 public interface OtpCallback {
 
     /**
+     * {@return the OTP the signer entered}
      * @param request who must enter an OTP, for which credential
-     * @return the OTP the signer entered
      */
     char[] otp(Request request);
 
@@ -43,10 +43,10 @@ public interface OtpCallback {
         }
 
         /**
+         * {@return the request}
          * @param signer the signer who received the OTP
          * @param credentialId the credential being authorised
          * @param label the service's label for the OTP, possibly empty
-         * @return the request
          */
         public static Request of(Signer signer, String credentialId, String label) {
             return new Request(signer, credentialId, label);

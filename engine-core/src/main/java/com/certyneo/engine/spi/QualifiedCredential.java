@@ -32,16 +32,16 @@ public record QualifiedCredential(String id, List<X509Certificate> certificateCh
     }
 
     /**
+     * {@return the credential}
      * @param id the provider's credential identifier (not a secret)
      * @param certificateChain the qualified certificate first, then its issuers
-     * @return the credential
      * @throws IllegalArgumentException when the chain is empty
      */
     public static QualifiedCredential of(String id, List<X509Certificate> certificateChain) {
         return new QualifiedCredential(id, certificateChain);
     }
 
-    /** @return the qualified certificate */
+    /** {@return the qualified certificate} */
     public X509Certificate certificate() {
         return certificateChain.get(0);
     }

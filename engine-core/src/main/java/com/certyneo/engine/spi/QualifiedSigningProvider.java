@@ -89,7 +89,7 @@ public interface QualifiedSigningProvider {
         return values;
     }
 
-    /** @return a short description for error messages, such as the service URL */
+    /** {@return a short description for error messages, such as the service URL} */
     default String describe() {
         return getClass().getSimpleName();
     }

@@ -10,16 +10,16 @@ import java.util.Optional;
 public interface RevocationSource {
 
     /**
+     * {@return a DER-encoded OCSPResponse about {@code certificate}, if available}
      * @param certificate the certificate whose status is needed
      * @param issuer its issuer
-     * @return a DER-encoded OCSPResponse about {@code certificate}, if available
      */
     Optional<byte[]> ocspResponse(X509Certificate certificate, X509Certificate issuer);
 
     /**
+     * {@return a DER-encoded CRL issued by {@code issuer} covering {@code certificate}, if available}
      * @param certificate the certificate whose status is needed
      * @param issuer its issuer (the CRL signer)
-     * @return a DER-encoded CRL issued by {@code issuer} covering {@code certificate}, if available
      */
     Optional<byte[]> crl(X509Certificate certificate, X509Certificate issuer);
 }

@@ -17,10 +17,10 @@ import java.util.Objects;
  */
 public interface SigningKey {
 
-    /** @return the signing certificate first, then its issuers up to (optionally) the root */
+    /** {@return the signing certificate first, then its issuers up to (optionally) the root} */
     List<X509Certificate> certificateChain();
 
-    /** @return the signing certificate */
+    /** {@return the signing certificate} */
     default X509Certificate certificate() {
         return certificateChain().get(0);
     }

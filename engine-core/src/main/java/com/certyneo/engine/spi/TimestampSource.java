@@ -21,7 +21,7 @@ public interface TimestampSource {
      */
     byte[] timestamp(String digestAlgorithm, byte[] digest);
 
-    /** @return a short description for error messages, such as the TSA URL */
+    /** {@return a short description for error messages, such as the TSA URL} */
     default String describe() {
         return getClass().getSimpleName();
     }

@@ -51,7 +51,7 @@ public final class OneTimeCertificateAuthority implements CertificateIssuer {
         }
     }
 
-    /** @return a builder; the CA key, chain and at least one revocation pointer are required */
+    /** {@return a builder; the CA key, chain and at least one revocation pointer are required} */
     public static Builder builder() {
         return new Builder();
     }
@@ -67,7 +67,7 @@ public final class OneTimeCertificateAuthority implements CertificateIssuer {
                 .build();
     }
 
-    /** @return the issuing CA certificate */
+    /** {@return the issuing CA certificate} */
     public X509Certificate caCertificate() {
         return caChain.get(0);
     }
@@ -114,6 +114,8 @@ public final class OneTimeCertificateAuthority implements CertificateIssuer {
         }
 
         /**
+         * Sets the issuing CA's private key.
+         *
          * @param key the issuing CA's private key
          * @param chain the issuing CA certificate first, then its issuers
          * @return this
@@ -125,6 +127,8 @@ public final class OneTimeCertificateAuthority implements CertificateIssuer {
         }
 
         /**
+         * Sets how long issued certificates are valid (default 24 hours).
+         *
          * @param validity how long issued certificates are valid (default 24 hours)
          * @return this
          */
@@ -134,6 +138,8 @@ public final class OneTimeCertificateAuthority implements CertificateIssuer {
         }
 
         /**
+         * Adds a certificate policy OID to put in issued certificates.
+         *
          * @param oid a certificate policy OID to put in issued certificates
          * @return this
          */
@@ -143,6 +149,8 @@ public final class OneTimeCertificateAuthority implements CertificateIssuer {
         }
 
         /**
+         * Sets the O= attribute for the subject, or {@code null}.
+         *
          * @param organization an O= attribute for the subject, or {@code null}
          * @return this
          */
@@ -152,6 +160,8 @@ public final class OneTimeCertificateAuthority implements CertificateIssuer {
         }
 
         /**
+         * Sets the CRL distribution point URL, or {@code null}.
+         *
          * @param crl the CRL distribution point URL, or {@code null}
          * @param ocsp the OCSP responder URL, or {@code null}
          * @param caIssuers the URL of the issuing CA certificate (AIA caIssuers), or {@code null}
@@ -164,7 +174,7 @@ public final class OneTimeCertificateAuthority implements CertificateIssuer {
             return this;
         }
 
-        /** @return the authority */
+        /** {@return the authority} */
         public OneTimeCertificateAuthority build() {
             return new OneTimeCertificateAuthority(this);
         }

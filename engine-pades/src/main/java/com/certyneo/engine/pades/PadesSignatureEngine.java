@@ -135,17 +135,17 @@ public final class PadesSignatureEngine implements SignatureEngine {
         Validation.preload();
     }
 
-    /** @return a builder for a production engine (or a customised sandbox one) */
+    /** {@return a builder for a production engine (or a customised sandbox one)} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return whether this engine is a sandbox engine */
+    /** {@return whether this engine is a sandbox engine} */
     public boolean isSandbox() {
         return mode.isSandbox();
     }
 
-    /** @return the sandbox PKI, for sandbox engines */
+    /** {@return the sandbox PKI, for sandbox engines} */
     public Optional<SandboxPki> sandboxPki() {
         return mode.sandbox().map(Sandbox::pki);
     }
@@ -777,6 +777,10 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
 
         /**
+         * Sets the remote qualified signing provider used at QES, such as a
+         * {@code com.certyneo.engine.pades.csc.CscSigningProvider}; a sandbox engine without one
+         * uses its in-process sandbox CSC service.
+         *
          * @param provider the remote qualified signing provider used at QES, such as a
          *                 {@code com.certyneo.engine.pades.csc.CscSigningProvider}; a sandbox engine without one
          *                 uses its in-process sandbox CSC service
@@ -847,6 +851,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
 
         /**
+         * Sets the platform seal key used at SES.
+         *
          * @param key the platform seal key used at SES
          * @return this
          */
@@ -856,6 +862,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
 
         /**
+         * Sets the certificate issuer that issues the one-time certificates used at AES.
+         *
          * @param issuer issues the one-time certificates used at AES
          * @return this
          */
@@ -865,6 +873,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
 
         /**
+         * Sets the time-stamp source for B-T and above.
+         *
          * @param source the time-stamp source for B-T and above
          * @return this
          */
@@ -874,6 +884,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
 
         /**
+         * Adds a root certificate to trust when signing and validating.
+         *
          * @param root a root certificate to trust when signing and validating
          * @return this
          */
@@ -988,6 +1000,8 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
 
         /**
+         * Sets the clock for signing times (default system UTC).
+         *
          * @param clock the clock for signing times (default system UTC)
          * @return this
          */
@@ -997,7 +1011,7 @@ public final class PadesSignatureEngine implements SignatureEngine {
         }
 
         /**
-         * @return the engine
+         * {@return the engine}
          * @throws SignatureEngineException with {@link ErrorCode#MODE_MISMATCH} when sandbox and
          *                                  production material are mixed
          */

@@ -33,9 +33,9 @@ public final class RevocationCache {
     }
 
     /**
+     * {@return a cache in an embedded H2 database in that file}
      * @param file the database file, such as {@code ~/.certyneo/revocation-cache} (H2 adds {@code .mv.db}); its
      *             directory is created when first used
-     * @return a cache in an embedded H2 database in that file
      */
     public static RevocationCache file(Path file) {
         Objects.requireNonNull(file, "file");
@@ -43,9 +43,9 @@ public final class RevocationCache {
     }
 
     /**
+     * {@return a cache in that database}
      * @param dataSource the database (the caller's pool, e.g. of PostgreSQL); the engine borrows one connection per
      *                   lookup or update and closes it
-     * @return a cache in that database
      */
     public static RevocationCache jdbc(DataSource dataSource) {
         return new RevocationCache(new JdbcRevocationStore(Objects.requireNonNull(dataSource, "dataSource"),
@@ -53,9 +53,9 @@ public final class RevocationCache {
     }
 
     /**
+     * {@return a copy of this cache with that freshness}
      * @param freshness how long an entry without {@code nextUpdate} is reused after it was produced (default zero:
      *                  never; RFC 6960 says such a responder always has newer information)
-     * @return a copy of this cache with that freshness
      */
     public RevocationCache withFreshnessWithoutNextUpdate(Duration freshness) {
         if (freshness.isNegative()) {

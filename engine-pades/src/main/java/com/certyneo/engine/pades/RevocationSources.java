@@ -127,7 +127,11 @@ final class RevocationSources {
         }
     }
 
-    /** Asks each OCSP source in turn. */
+    /**
+     * Asks each OCSP source in turn.
+     *
+     * @param sources the sources, in the order they are asked
+     */
     private record FirstOcsp(List<OCSPSource> sources) implements RecentOcspSource {
         @Override
         public OCSPToken getRevocationToken(CertificateToken certificate, CertificateToken issuer,
@@ -156,7 +160,11 @@ final class RevocationSources {
         }
     }
 
-    /** Asks each CRL source in turn. */
+    /**
+     * Asks each CRL source in turn.
+     *
+     * @param sources the sources, in the order they are asked
+     */
     private record FirstCrl(List<CRLSource> sources) implements RecentCrlSource {
         @Override
         public CRLToken getRevocationToken(CertificateToken certificate, CertificateToken issuer,
@@ -183,7 +191,11 @@ final class RevocationSources {
         }
     }
 
-    /** A caller-supplied OCSP response, parsed for DSS. */
+    /**
+     * A caller-supplied OCSP response, parsed for DSS.
+     *
+     * @param source the caller's source
+     */
     private record SuppliedOcsp(RevocationSource source) implements OCSPSource {
         @Override
         public OCSPToken getRevocationToken(CertificateToken certificate, CertificateToken issuer) {
@@ -220,7 +232,11 @@ final class RevocationSources {
         }
     }
 
-    /** A caller-supplied CRL, parsed for DSS. */
+    /**
+     * A caller-supplied CRL, parsed for DSS.
+     *
+     * @param source the caller's source
+     */
     private record SuppliedCrl(RevocationSource source) implements CRLSource {
         @Override
         public CRLToken getRevocationToken(CertificateToken certificate, CertificateToken issuer) {
@@ -263,6 +279,10 @@ final class RevocationSources {
      * The online OCSP source behind the revocation cache: a cached response that is still valid and recent enough
      * for the caller (see {@link JdbcRevocationStore#fresh}) is used as is; otherwise the responder is asked and its
      * (valid) answer stored. The database failing means asking the responder.
+     *
+     * @param online the source asked when the cache has no usable answer
+     * @param store  the revocation cache
+     * @param clock  the clock that tells whether a cached answer is fresh
      */
     private record CachedOcsp(OCSPSource online, JdbcRevocationStore store, java.time.Clock clock)
             implements RecentOcspSource {
@@ -277,7 +297,13 @@ final class RevocationSources {
         }
     }
 
-    /** The online CRL source behind the revocation cache, as {@link CachedOcsp}. */
+    /**
+     * The online CRL source behind the revocation cache, as {@link CachedOcsp}.
+     *
+     * @param online the source asked when the cache has no usable answer
+     * @param store  the revocation cache
+     * @param clock  the clock that tells whether a cached answer is fresh
+     */
     private record CachedCrl(CRLSource online, JdbcRevocationStore store, java.time.Clock clock)
             implements RecentCrlSource {
         @Override

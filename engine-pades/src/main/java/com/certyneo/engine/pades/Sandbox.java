@@ -58,13 +58,13 @@ public final class Sandbox {
         return new Sandbox(Objects.requireNonNull(home, "home"));
     }
 
-    /** @return the Certyneo home directory this sandbox keeps its material in (under {@code sandbox/}) */
+    /** {@return the Certyneo home directory this sandbox keeps its material in (under {@code sandbox/})} */
     public Path home() {
         return home;
     }
 
     /**
-     * @return the sandbox root certificate: the trust anchor of every sandbox signature and time-stamp
+     * {@return the sandbox root certificate: the trust anchor of every sandbox signature and time-stamp}
      * @throws SignatureEngineException with {@link ErrorCode#IO_ERROR} when the home cannot be used
      */
     public X509Certificate rootCertificate() {
@@ -72,8 +72,8 @@ public final class Sandbox {
     }
 
     /**
-     * @return the sandbox time-stamp authority (in-process, system clock), for embedders that time-stamp
-     *         outside an engine; sandbox engines use it on their own clock
+     * {@return the sandbox time-stamp authority (in-process, system clock), for embedders that time-stamp
+     * outside an engine; sandbox engines use it on their own clock}
      * @throws SignatureEngineException with {@link ErrorCode#IO_ERROR} when the home cannot be used
      */
     public TimestampSource timestampSource() {

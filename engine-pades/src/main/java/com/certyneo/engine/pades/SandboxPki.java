@@ -102,12 +102,12 @@ public final class SandboxPki {
         }
     }
 
-    /** @return the directory holding the sandbox PKI */
+    /** {@return the directory holding the sandbox PKI} */
     public Path directory() {
         return directory;
     }
 
-    /** @return the sandbox root certificate, the trust anchor for sandbox signatures */
+    /** {@return the sandbox root certificate, the trust anchor for sandbox signatures} */
     public X509Certificate rootCertificate() {
         return root.certificate();
     }
@@ -139,8 +139,8 @@ public final class SandboxPki {
     }
 
     /**
+     * {@return whether it carries the sandbox policy OID or a SANDBOX name}
      * @param certificate any certificate
-     * @return whether it carries the sandbox policy OID or a SANDBOX name
      */
     public static boolean isSandboxCertificate(X509Certificate certificate) {
         Boolean known = SANDBOX_ANSWERS.get(certificate);

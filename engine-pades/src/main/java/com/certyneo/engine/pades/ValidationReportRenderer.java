@@ -39,9 +39,9 @@ public final class ValidationReportRenderer {
         PDF;
 
         /**
+         * {@return the format its extension names ({@code .html} or {@code .htm}: HTML, {@code .pdf}: PDF, in any
+         * case), or empty for any other name}
          * @param fileName a file name such as {@code report.html}
-         * @return the format its extension names ({@code .html} or {@code .htm}: HTML, {@code .pdf}: PDF, in any
-         *         case), or empty for any other name
          */
         public static Optional<Format> forFileName(String fileName) {
             String name = Objects.requireNonNull(fileName, "fileName").toLowerCase(Locale.ROOT);
@@ -56,9 +56,9 @@ public final class ValidationReportRenderer {
     }
 
     /**
+     * {@return the HTML report, UTF-8}
      * @param document the validated document (the same bytes the report is about)
      * @param report the engine's validation report of {@code document}
-     * @return the HTML report, UTF-8
      * @throws SignatureEngineException IO_ERROR when the document cannot be read; INVALID_REQUEST when it is not
      *         the document the report is about
      */
@@ -67,9 +67,9 @@ public final class ValidationReportRenderer {
     }
 
     /**
+     * {@return the PDF/A-2u report}
      * @param document the validated document (the same bytes the report is about)
      * @param report the engine's validation report of {@code document}
-     * @return the PDF/A-2u report
      * @throws SignatureEngineException IO_ERROR when the document cannot be read; INVALID_REQUEST when it is not
      *         the document the report is about
      */

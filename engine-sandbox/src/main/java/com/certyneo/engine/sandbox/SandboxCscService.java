@@ -249,32 +249,32 @@ public final class SandboxCscService implements AutoCloseable {
         http.start();
     }
 
-    /** @return a builder; every setting has a default */
+    /** {@return a builder; every setting has a default} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return {@code http://127.0.0.1:PORT/csc/v2/} */
+    /** {@return {@code http://127.0.0.1:PORT/csc/v2/}} */
     public URI v2() {
         return URI.create(root() + "/csc/v2/");
     }
 
-    /** @return {@code http://127.0.0.1:PORT/csc/v1/} */
+    /** {@return {@code http://127.0.0.1:PORT/csc/v1/}} */
     public URI v1() {
         return URI.create(root() + "/csc/v1/");
     }
 
-    /** @return the OAuth client ID the server accepts */
+    /** {@return the OAuth client ID the server accepts} */
     public String clientId() {
         return clientId;
     }
 
-    /** @return the OAuth client secret the server accepts (test material) */
+    /** {@return the OAuth client secret the server accepts (test material)} */
     public String clientSecret() {
         return clientSecret;
     }
 
-    /** @return the issuing CA certificate first, then its issuers */
+    /** {@return the issuing CA certificate first, then its issuers} */
     public List<X509Certificate> caChain() {
         return caChain;
     }
@@ -337,32 +337,32 @@ public final class SandboxCscService implements AutoCloseable {
     }
 
     /**
+     * {@return the credential ID (EC P-256, OTP only)}
      * @param userId a user ID
      * @param commonName the name for the certificate
      * @param phone where OTPs go
-     * @return the credential ID (EC P-256, OTP only)
      */
     public String enrol(String userId, String commonName, String phone) {
         return enrol(userId, commonName, phone, "EC", null);
     }
 
     /**
+     * {@return the credential's certificate chain, or an empty list for an unknown credential}
      * @param credentialId a credential ID returned by {@code enrol}
-     * @return the credential's certificate chain, or an empty list for an unknown credential
      */
     public List<X509Certificate> certificateChain(String credentialId) {
         Credential c = credentials.get(credentialId);
         return c == null ? List.of() : c.chain();
     }
 
-    /** @return the OTPs sent so far, oldest first (sandbox and tests only) */
+    /** {@return the OTPs sent so far, oldest first (sandbox and tests only)} */
     public List<SentOtp> outbox() {
         return List.copyOf(outbox);
     }
 
     /**
+     * {@return the latest OTP sent for it (sandbox and tests only)}
      * @param credentialId a credential
-     * @return the latest OTP sent for it (sandbox and tests only)
      */
     public Optional<String> latestOtp(String credentialId) {
         SentOtp found = null;
@@ -398,8 +398,8 @@ public final class SandboxCscService implements AutoCloseable {
     }
 
     /**
+     * {@return how many access tokens were issued through that grant}
      * @param grantType such as {@code client_credentials}, {@code authorization_code} or {@code refresh_token}
-     * @return how many access tokens were issued through that grant
      */
     public int grants(String grantType) {
         AtomicInteger n = grants.get(grantType);
@@ -419,8 +419,8 @@ public final class SandboxCscService implements AutoCloseable {
     }
 
     /**
+     * {@return how many times it was called (including failed calls)}
      * @param method such as {@code credentials/extendTransaction}
-     * @return how many times it was called (including failed calls)
      */
     public int calls(String method) {
         AtomicInteger n = calls.get(method);
@@ -1016,6 +1016,8 @@ public final class SandboxCscService implements AutoCloseable {
         }
 
         /**
+         * Sets the issuing CA's private key.
+         *
          * @param key the issuing CA's private key
          * @param chain the issuing CA certificate first, then its issuers
          * @return this
@@ -1027,6 +1029,8 @@ public final class SandboxCscService implements AutoCloseable {
         }
 
         /**
+         * Adds one more certificate policy for issued certificates (QCP-n-qscd is always there).
+         *
          * @param oid one more certificate policy for issued certificates (QCP-n-qscd is always there)
          * @return this
          */
@@ -1036,6 +1040,8 @@ public final class SandboxCscService implements AutoCloseable {
         }
 
         /**
+         * Sets the CRL distribution point URL, or {@code null}.
+         *
          * @param crl CRL distribution point URL, or {@code null}
          * @param ocsp OCSP URL, or {@code null}
          * @param caIssuers CA issuers URL, or {@code null}
@@ -1049,6 +1055,8 @@ public final class SandboxCscService implements AutoCloseable {
         }
 
         /**
+         * Sets the OAuth client ID.
+         *
          * @param id the OAuth client ID
          * @param secret the client secret
          * @return this
@@ -1060,6 +1068,8 @@ public final class SandboxCscService implements AutoCloseable {
         }
 
         /**
+         * Sets the access token lifetime (default 30 minutes).
+         *
          * @param lifetime access token lifetime (default 30 minutes)
          * @return this
          */
@@ -1069,6 +1079,8 @@ public final class SandboxCscService implements AutoCloseable {
         }
 
         /**
+         * Sets the SAD lifetime (default 5 minutes).
+         *
          * @param lifetime SAD lifetime (default 5 minutes)
          * @return this
          */
@@ -1078,6 +1090,8 @@ public final class SandboxCscService implements AutoCloseable {
         }
 
         /**
+         * Sets the multisign limit of every credential (default 5).
+         *
          * @param max the multisign limit of every credential (default 5)
          * @return this
          */
@@ -1087,6 +1101,8 @@ public final class SandboxCscService implements AutoCloseable {
         }
 
         /**
+         * Sets whether to return ECDSA signatures as raw r‖s instead of DER.
+         *
          * @param raw return ECDSA signatures as raw r‖s instead of DER
          * @return this
          */
@@ -1096,6 +1112,9 @@ public final class SandboxCscService implements AutoCloseable {
         }
 
         /**
+         * Sets whether to use the camelCase spellings some servers use ({@code conformanceLevels},
+         * {@code errorDescription}) and add unknown fields.
+         *
          * @param alternate use camelCase spellings some servers use ({@code conformanceLevels},
          *                  {@code errorDescription}) and add unknown fields
          * @return this
@@ -1106,6 +1125,8 @@ public final class SandboxCscService implements AutoCloseable {
         }
 
         /**
+         * Sets the clock for expiries and certificate validity.
+         *
          * @param clock the clock for expiries and certificate validity
          * @return this
          */

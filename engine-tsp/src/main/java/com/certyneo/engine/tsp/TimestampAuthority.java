@@ -148,22 +148,22 @@ public final class TimestampAuthority implements TimestampSource {
         }
     }
 
-    /** @return a builder; key, chain and policy are required */
+    /** {@return a builder; key, chain and policy are required} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return the TSU certificate chain, TSU certificate first */
+    /** {@return the TSU certificate chain, TSU certificate first} */
     public List<X509Certificate> certificateChain() {
         return chain;
     }
 
-    /** @return the policy OID put in every token */
+    /** {@return the policy OID put in every token} */
     public String policyOid() {
         return policyOid;
     }
 
-    /** @return the accuracy claimed in every token */
+    /** {@return the accuracy claimed in every token} */
     public Duration accuracy() {
         return accuracy;
     }
@@ -308,6 +308,8 @@ public final class TimestampAuthority implements TimestampSource {
         }
 
         /**
+         * Sets the TSU private key (EC, RSA or Ed25519).
+         *
          * @param key the TSU private key (EC, RSA or Ed25519)
          * @param chain the TSU certificate (with critical id-kp-timeStamping EKU) first, then its issuers
          * @return this
@@ -319,6 +321,8 @@ public final class TimestampAuthority implements TimestampSource {
         }
 
         /**
+         * Sets the TSA policy OID, such as {@code 0.4.0.2023.1.1}.
+         *
          * @param policyOid the TSA policy OID, such as {@code 0.4.0.2023.1.1}
          * @return this
          */
@@ -328,6 +332,8 @@ public final class TimestampAuthority implements TimestampSource {
         }
 
         /**
+         * Sets the accuracy claimed in tokens, positive (default one second).
+         *
          * @param accuracy the accuracy claimed in tokens, positive (default one second)
          * @return this
          */
@@ -337,6 +343,8 @@ public final class TimestampAuthority implements TimestampSource {
         }
 
         /**
+         * Sets the clock giving genTime (default system UTC).
+         *
          * @param clock the clock giving genTime (default system UTC)
          * @return this
          */
@@ -346,7 +354,7 @@ public final class TimestampAuthority implements TimestampSource {
         }
 
         /**
-         * @return the authority
+         * {@return the authority}
          * @throws IllegalArgumentException when the key or certificate cannot issue time-stamp tokens
          */
         public TimestampAuthority build() {

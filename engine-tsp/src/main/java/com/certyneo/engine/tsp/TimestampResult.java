@@ -35,7 +35,7 @@ public record TimestampResult(String tsa, byte[] token, TimestampInfo info, bool
         Objects.requireNonNull(info, "info");
     }
 
-    /** @return a copy of the DER TimeStampToken */
+    /** {@return a copy of the DER TimeStampToken} */
     @Override
     public byte[] token() {
         return token.clone();

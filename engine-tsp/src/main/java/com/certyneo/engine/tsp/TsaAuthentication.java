@@ -13,29 +13,29 @@ import java.util.Optional;
 public sealed interface TsaAuthentication permits TsaAuthentication.None, TsaAuthentication.Basic,
         TsaAuthentication.Bearer {
 
-    /** @return no authentication */
+    /** {@return no authentication} */
     static TsaAuthentication none() {
         return None.INSTANCE;
     }
 
     /**
+     * {@return HTTP basic authentication}
      * @param user the user name (must not contain {@code :})
      * @param password the password
-     * @return HTTP basic authentication
      */
     static TsaAuthentication basic(String user, String password) {
         return new Basic(user, password);
     }
 
     /**
+     * {@return bearer authentication}
      * @param token the bearer token
-     * @return bearer authentication
      */
     static TsaAuthentication bearer(String token) {
         return new Bearer(token);
     }
 
-    /** @return the value of the {@code Authorization} header, if any */
+    /** {@return the value of the {@code Authorization} header, if any} */
     Optional<String> authorizationHeader();
 
     /** No authentication. */

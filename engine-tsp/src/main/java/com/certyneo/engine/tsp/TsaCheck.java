@@ -66,12 +66,12 @@ public enum TsaCheck {
         this.code = code;
     }
 
-    /** @return a short human-readable name of the check, used in messages */
+    /** {@return a short human-readable name of the check, used in messages} */
     public String label() {
         return label;
     }
 
-    /** @return the error code a failure of this check carries */
+    /** {@return the error code a failure of this check carries} */
     public ErrorCode code() {
         return code;
     }

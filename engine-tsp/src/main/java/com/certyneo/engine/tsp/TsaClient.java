@@ -95,12 +95,12 @@ public final class TsaClient implements TimestampSource {
                 .collect(Collectors.joining(", ", "TSA client [", "]"));
     }
 
-    /** @return a builder with defaults: one retry after 250 ms, 2 min clock skew, no policy allow-list, no anchors */
+    /** {@return a builder with defaults: one retry after 250 ms, 2 min clock skew, no policy allow-list, no anchors} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return the endpoints, in failover order */
+    /** {@return the endpoints, in failover order} */
     public List<TsaEndpoint> endpoints() {
         return lanes.stream().map(Lane::endpoint).toList();
     }
@@ -310,6 +310,8 @@ public final class TsaClient implements TimestampSource {
         }
 
         /**
+         * Adds a TSA, tried after those added before it.
+         *
          * @param endpoint a TSA, tried after those added before it
          * @return this
          */
@@ -319,6 +321,8 @@ public final class TsaClient implements TimestampSource {
         }
 
         /**
+         * Adds a TSA URL with default settings, tried after those added before it.
+         *
          * @param url a TSA URL with default settings, tried after those added before it
          * @return this
          */
@@ -327,6 +331,9 @@ public final class TsaClient implements TimestampSource {
         }
 
         /**
+         * Sets the TSA policy OIDs accepted in tokens, such as {@code 0.4.0.2023.1.1}; empty (the
+         * default) accepts any policy.
+         *
          * @param policyOids the TSA policy OIDs accepted in tokens, such as {@code 0.4.0.2023.1.1}; empty (the
          *                   default) accepts any policy
          * @return this
@@ -340,6 +347,9 @@ public final class TsaClient implements TimestampSource {
         }
 
         /**
+         * Sets the root (or pinned TSU) certificates the TSU certificate must chain to; empty (the default)
+         * skips the trust check and results report {@code chainTrusted=false}.
+         *
          * @param anchors root (or pinned TSU) certificates the TSU certificate must chain to; empty (the default)
          *                skips the trust check and results report {@code chainTrusted=false}
          * @return this
@@ -351,6 +361,8 @@ public final class TsaClient implements TimestampSource {
         }
 
         /**
+         * Sets the largest accepted distance between genTime and the local clock (default 2 min).
+         *
          * @param skew the largest accepted distance between genTime and the local clock (default 2 min)
          * @return this
          */
@@ -363,6 +375,8 @@ public final class TsaClient implements TimestampSource {
         }
 
         /**
+         * Sets the retries per TSA after a transport failure or a transient TSA status, 0 to 5 (default 1).
+         *
          * @param count retries per TSA after a transport failure or a transient TSA status, 0 to 5 (default 1)
          * @return this
          */
@@ -375,6 +389,8 @@ public final class TsaClient implements TimestampSource {
         }
 
         /**
+         * Sets the pause before the first retry, growing linearly after (default 250 ms).
+         *
          * @param delay the pause before the first retry, growing linearly after (default 250 ms)
          * @return this
          */
@@ -401,6 +417,8 @@ public final class TsaClient implements TimestampSource {
         }
 
         /**
+         * Sets the local clock genTime is compared with (default system UTC).
+         *
          * @param clock the local clock genTime is compared with (default system UTC)
          * @return this
          */
@@ -409,7 +427,7 @@ public final class TsaClient implements TimestampSource {
             return this;
         }
 
-        /** @return the client */
+        /** {@return the client} */
         public TsaClient build() {
             return new TsaClient(this);
         }

@@ -78,16 +78,16 @@ public record TsaEndpoint(URI uri, Duration connectTimeout, Duration readTimeout
     }
 
     /**
+     * {@return an endpoint with default timeouts, no authentication, the default TLS context and no requested policy}
      * @param url the TSA URL
-     * @return an endpoint with default timeouts, no authentication, the default TLS context and no requested policy
      */
     public static TsaEndpoint of(String url) {
         return of(URI.create(url));
     }
 
     /**
+     * {@return an endpoint with defaults, as {@link #of(String)}}
      * @param uri the TSA URL
-     * @return an endpoint with defaults, as {@link #of(String)}
      */
     public static TsaEndpoint of(URI uri) {
         return new TsaEndpoint(uri, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, TsaAuthentication.none(),
@@ -95,25 +95,25 @@ public record TsaEndpoint(URI uri, Duration connectTimeout, Duration readTimeout
     }
 
     /**
+     * {@return a copy with these timeouts}
      * @param connect connect timeout
      * @param read read timeout
-     * @return a copy with these timeouts
      */
     public TsaEndpoint withTimeouts(Duration connect, Duration read) {
         return new TsaEndpoint(uri, connect, read, authentication, sslContext, requestPolicy, pinnedCertificates);
     }
 
     /**
+     * {@return a copy using it}
      * @param auth the authentication
-     * @return a copy using it
      */
     public TsaEndpoint withAuthentication(TsaAuthentication auth) {
         return new TsaEndpoint(uri, connectTimeout, readTimeout, auth, sslContext, requestPolicy, pinnedCertificates);
     }
 
     /**
+     * {@return a copy using it}
      * @param context the TLS context (trust store, client certificate)
-     * @return a copy using it
      */
     public TsaEndpoint withSslContext(SSLContext context) {
         return new TsaEndpoint(uri, connectTimeout, readTimeout, authentication, Optional.of(context), requestPolicy,
@@ -121,8 +121,8 @@ public record TsaEndpoint(URI uri, Duration connectTimeout, Duration readTimeout
     }
 
     /**
+     * {@return a copy sending it as {@code reqPolicy}}
      * @param policyOid the policy OID to request
-     * @return a copy sending it as {@code reqPolicy}
      */
     public TsaEndpoint withRequestPolicy(String policyOid) {
         return new TsaEndpoint(uri, connectTimeout, readTimeout, authentication, sslContext, Optional.of(policyOid),
@@ -146,7 +146,7 @@ public record TsaEndpoint(URI uri, Duration connectTimeout, Duration readTimeout
                 List.copyOf(pins));
     }
 
-    /** @return the URL as shown in messages: scheme, host, port and path only */
+    /** {@return the URL as shown in messages: scheme, host, port and path only} */
     public String displayName() {
         return redact(uri);
     }

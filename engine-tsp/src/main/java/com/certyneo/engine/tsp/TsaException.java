@@ -48,17 +48,17 @@ public final class TsaException extends SignatureEngineException {
         return new TsaException(code(), check, tsa, getMessage(), hint(), getCause(), attempts, value);
     }
 
-    /** @return the check that failed ({@link TsaCheck#ALL_TSAS} after a failed failover) */
+    /** {@return the check that failed ({@link TsaCheck#ALL_TSAS} after a failed failover)} */
     public TsaCheck check() {
         return check;
     }
 
-    /** @return the URL of the TSA that failed, without credentials or query, or a list of them after failover */
+    /** {@return the URL of the TSA that failed, without credentials or query, or a list of them after failover} */
     public String tsa() {
         return tsa;
     }
 
-    /** @return the last failure of each TSA tried, in order, when several were configured; else empty */
+    /** {@return the last failure of each TSA tried, in order, when several were configured; else empty} */
     public List<TsaException> attempts() {
         return attempts == null ? List.of() : attempts;
     }

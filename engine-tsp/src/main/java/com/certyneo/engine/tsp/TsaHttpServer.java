@@ -189,19 +189,19 @@ public final class TsaHttpServer implements AutoCloseable {
     }
 
     /**
+     * {@return a builder for a server on loopback, on a free port, with the default limits}
      * @param authority the TSA to serve
-     * @return a builder for a server on loopback, on a free port, with the default limits
      */
     public static Builder builder(TimestampAuthority authority) {
         return new Builder(authority);
     }
 
-    /** @return the bound TCP port */
+    /** {@return the bound TCP port} */
     public int port() {
         return listener.getLocalPort();
     }
 
-    /** @return the URL clients post requests to, such as {@code http://127.0.0.1:41234/} */
+    /** {@return the URL clients post requests to, such as {@code http://127.0.0.1:41234/}} */
     public URI uri() {
         return uri;
     }
@@ -820,6 +820,8 @@ public final class TsaHttpServer implements AutoCloseable {
         }
 
         /**
+         * Sets the local address to bind (default: loopback).
+         *
          * @param address the local address to bind (default: loopback)
          * @return this builder
          */
@@ -829,6 +831,8 @@ public final class TsaHttpServer implements AutoCloseable {
         }
 
         /**
+         * Sets the TCP port, or 0 (the default) for a free one.
+         *
          * @param port the TCP port, or 0 (the default) for a free one
          * @return this builder
          */
@@ -841,6 +845,8 @@ public final class TsaHttpServer implements AutoCloseable {
         }
 
         /**
+         * Sets the listen backlog (default 128).
+         *
          * @param backlog the listen backlog (default 128)
          * @return this builder
          */
@@ -850,6 +856,9 @@ public final class TsaHttpServer implements AutoCloseable {
         }
 
         /**
+         * Sets how long a whole request, headers and body, may take to arrive, from its first
+         * byte (from the accept for a connection's first request); default 10 s.
+         *
          * @param timeout how long a whole request, headers and body, may take to arrive, from its first
          *     byte (from the accept for a connection's first request); default 10 s
          * @return this builder
@@ -860,6 +869,9 @@ public final class TsaHttpServer implements AutoCloseable {
         }
 
         /**
+         * Sets how long a client may take to read its reply, enforced by closing the connection;
+         * default 10 s.
+         *
          * @param timeout how long a client may take to read its reply, enforced by closing the connection;
          *     default 10 s
          * @return this builder
@@ -870,6 +882,8 @@ public final class TsaHttpServer implements AutoCloseable {
         }
 
         /**
+         * Sets how long a keep-alive connection may wait for its next request; default 30 s.
+         *
          * @param timeout how long a keep-alive connection may wait for its next request; default 30 s
          * @return this builder
          */
@@ -879,6 +893,9 @@ public final class TsaHttpServer implements AutoCloseable {
         }
 
         /**
+         * Sets the most connections served at once (one thread each); beyond it, idle keep-alive
+         * connections are closed to make room, else new connections get 503; default 256.
+         *
          * @param max the most connections served at once (one thread each); beyond it, idle keep-alive
          *     connections are closed to make room, else new connections get 503; default 256
          * @return this builder
@@ -889,6 +906,8 @@ public final class TsaHttpServer implements AutoCloseable {
         }
 
         /**
+         * Sets the most bytes of request line and header fields (431 beyond); default 16 KiB.
+         *
          * @param max the most bytes of request line and header fields (431 beyond); default 16 KiB
          * @return this builder
          */
@@ -901,7 +920,7 @@ public final class TsaHttpServer implements AutoCloseable {
         }
 
         /**
-         * @return the running server
+         * {@return the running server}
          * @throws UncheckedIOException when the port cannot be bound
          */
         public TsaHttpServer start() {

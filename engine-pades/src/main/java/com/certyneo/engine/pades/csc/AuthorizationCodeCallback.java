@@ -10,8 +10,8 @@ import java.net.URI;
 public interface AuthorizationCodeCallback {
 
     /**
+     * {@return the full redirect URI the service sent the browser to, or the bare authorization code}
      * @param authorizationUrl the URL to open (carries PKCE S256 and a state value)
-     * @return the full redirect URI the service sent the browser to, or the bare authorization code
      */
     String authorize(URI authorizationUrl);
 }

@@ -115,17 +115,17 @@ public final class CscClient {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    /** @return a builder; the base URI and the client ID are required */
+    /** {@return a builder; the base URI and the client ID are required} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return the base URI of the API, such as {@code https://qtsp.example/csc/v2/} */
+    /** {@return the base URI of the API, such as {@code https://qtsp.example/csc/v2/}} */
     public URI baseUri() {
         return baseUri;
     }
 
-    /** @return the dialect spoken */
+    /** {@return the dialect spoken} */
     public CscDialect dialect() {
         return dialect;
     }
@@ -771,6 +771,8 @@ public final class CscClient {
         }
 
         /**
+         * Sets the API base, such as {@code https://qtsp.example/csc/v2/}.
+         *
          * @param uri the API base, such as {@code https://qtsp.example/csc/v2/}
          * @return this
          */
@@ -780,6 +782,8 @@ public final class CscClient {
         }
 
         /**
+         * Sets the API version (default {@link CscDialect#V2}).
+         *
          * @param dialect the API version (default {@link CscDialect#V2})
          * @return this
          */
@@ -817,6 +821,8 @@ public final class CscClient {
         }
 
         /**
+         * Sets the OAuth 2.0 server base ({@code info.oauth2}); default the API base.
+         *
          * @param base the OAuth 2.0 server base ({@code info.oauth2}); default the API base
          * @return this
          */
@@ -826,6 +832,8 @@ public final class CscClient {
         }
 
         /**
+         * Sets the connect and request timeout (default 30 s).
+         *
          * @param timeout connect and request timeout (default 30 s)
          * @return this
          */
@@ -835,6 +843,8 @@ public final class CscClient {
         }
 
         /**
+         * Sets the clock for token and SAD expiry.
+         *
          * @param clock the clock for token and SAD expiry
          * @return this
          */
@@ -843,7 +853,7 @@ public final class CscClient {
             return this;
         }
 
-        /** @return the client */
+        /** {@return the client} */
         public CscClient build() {
             return new CscClient(this);
         }

@@ -38,30 +38,30 @@ public final class CscException extends SignatureEngineException {
         this.cscError = cscError;
     }
 
-    /** @return the CSC call that failed, such as {@code credentials/authorize} or {@code oauth2/token} */
+    /** {@return the CSC call that failed, such as {@code credentials/authorize} or {@code oauth2/token}} */
     public String call() {
         return call;
     }
 
-    /** @return the URL that failed */
+    /** {@return the URL that failed} */
     public String endpoint() {
         return endpoint;
     }
 
-    /** @return the HTTP status, or 0 when no response was received */
+    /** {@return the HTTP status, or 0 when no response was received} */
     public int httpStatus() {
         return httpStatus;
     }
 
     /**
-     * @return the CSC {@code error} value, such as {@code invalid_otp}, when the service sent one; the same as
-     *         {@link #cscError()}
+     * {@return the CSC {@code error} value, such as {@code invalid_otp}, when the service sent one; the same as
+     * {@link #cscError()}}
      */
     public Optional<String> error() {
         return Optional.ofNullable(cscError);
     }
 
-    /** @return the CSC {@code error} value, such as {@code invalid_otp}, when the service sent one */
+    /** {@return the CSC {@code error} value, such as {@code invalid_otp}, when the service sent one} */
     public Optional<String> cscError() {
         return Optional.ofNullable(cscError);
     }

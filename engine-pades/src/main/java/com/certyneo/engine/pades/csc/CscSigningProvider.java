@@ -77,7 +77,7 @@ public final class CscSigningProvider implements QualifiedSigningProvider {
         this.clock = b.clock;
     }
 
-    /** @return a builder; the client and the OTP callback are required */
+    /** {@return a builder; the client and the OTP callback are required} */
     public static Builder builder() {
         return new Builder();
     }
@@ -346,6 +346,8 @@ public final class CscSigningProvider implements QualifiedSigningProvider {
         }
 
         /**
+         * Sets the CSC client.
+         *
          * @param client the CSC client
          * @return this
          */
@@ -355,6 +357,8 @@ public final class CscSigningProvider implements QualifiedSigningProvider {
         }
 
         /**
+         * Sets the OTP source that obtains the OTP the signer received.
+         *
          * @param callback obtains the OTP the signer received
          * @return this
          */
@@ -364,6 +368,8 @@ public final class CscSigningProvider implements QualifiedSigningProvider {
         }
 
         /**
+         * Sets the CSC userID of a signer (default: the e-mail address).
+         *
          * @param mapping the CSC userID of a signer (default: the e-mail address)
          * @return this
          */
@@ -373,6 +379,8 @@ public final class CscSigningProvider implements QualifiedSigningProvider {
         }
 
         /**
+         * Sets the PIN of a signer when the credential needs one (returned arrays are wiped).
+         *
          * @param supplier the PIN of a signer when the credential needs one (returned arrays are wiped)
          * @return this
          */
@@ -382,6 +390,9 @@ public final class CscSigningProvider implements QualifiedSigningProvider {
         }
 
         /**
+         * Sets how many sequential signatures one OTP authorises (bounded by the credential's
+         * multisign; default 1).
+         *
          * @param count how many sequential signatures one OTP authorises (bounded by the credential's
          *              multisign; default 1)
          * @return this
@@ -395,6 +406,8 @@ public final class CscSigningProvider implements QualifiedSigningProvider {
         }
 
         /**
+         * Sets the clock for SAD expiry.
+         *
          * @param clock the clock for SAD expiry
          * @return this
          */
@@ -403,7 +416,7 @@ public final class CscSigningProvider implements QualifiedSigningProvider {
             return this;
         }
 
-        /** @return the provider */
+        /** {@return the provider} */
         public CscSigningProvider build() {
             return new CscSigningProvider(this);
         }

@@ -43,18 +43,18 @@ public final class Pkcs11Token implements AutoCloseable {
         this.description = description;
     }
 
-    /** @return a builder; the library and the PIN are required */
+    /** {@return a builder; the library and the PIN are required} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** @return a description of the token for messages: library and slot */
+    /** {@return a description of the token for messages: library and slot} */
     public String describe() {
         return description;
     }
 
     /**
-     * @return the labels (aliases) of the private keys with a certificate, with their subjects
+     * {@return the labels (aliases) of the private keys with a certificate, with their subjects}
      * @throws SignatureEngineException with {@link ErrorCode#SIGNING_KEY_ERROR} when the token cannot be listed
      */
     public List<String> keys() {
@@ -145,6 +145,8 @@ public final class Pkcs11Token implements AutoCloseable {
         }
 
         /**
+         * Sets the PKCS#11 module, such as {@code /usr/lib/softhsm/libsofthsm2.so}.
+         *
          * @param library the PKCS#11 module, such as {@code /usr/lib/softhsm/libsofthsm2.so}
          * @return this
          */
@@ -154,6 +156,8 @@ public final class Pkcs11Token implements AutoCloseable {
         }
 
         /**
+         * Sets the PKCS#11 slot ID.
+         *
          * @param slotId the PKCS#11 slot ID
          * @return this
          */
@@ -164,6 +168,8 @@ public final class Pkcs11Token implements AutoCloseable {
         }
 
         /**
+         * Sets the index in the list of slots that hold a token (default 0).
+         *
          * @param index the index in the list of slots that hold a token (default 0)
          * @return this
          */
@@ -174,6 +180,8 @@ public final class Pkcs11Token implements AutoCloseable {
         }
 
         /**
+         * Sets the user PIN (copied; wipe your copy).
+         *
          * @param pin the user PIN (copied; wipe your copy)
          * @return this
          */
