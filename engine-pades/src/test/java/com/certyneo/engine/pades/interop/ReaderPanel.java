@@ -39,13 +39,15 @@ import java.util.regex.Pattern;
  * not checked: {@code -nocert}), new document time-stamps are valid or, as poppler 22.12 cannot verify
  * RFC 3161 time-stamps, "not yet verified"; the old ones keep the validation text they had on the input;
  * empty signature fields ("not signed") are not signatures, and each one of the input is still listed, empty
- * or signed now;</li>
+ * or signed now; in an encrypted output, as many "cannot parse" lines as it has document time-stamps whose token is
+ * in clear are poppler's reading, not findings ({@link #clearTimestampsOfEncrypted});</li>
  * <li>{@code pdftotext} and {@code pdfinfo} (poppler): work, agree on the page count, and, for sandbox
  * output, extract "SANDBOX" from every page;</li>
  * <li>{@code qpdf --check}: exit 0 (or the input's own non-error exit) and no line the input did not
  * have;</li>
  * <li>MuPDF {@code mutool info} and {@code mutool draw} (rendering every page at 36 dpi): succeed, no
- * error or warning the input did not produce, the same page count as pdfinfo;</li>
+ * error or warning the input did not produce (but the AES warnings about those time-stamp tokens, as many), the same
+ * page count as pdfinfo;</li>
  * <li>pdf.js ({@code corpus/panel/pdfjs-check.mjs}, one node process per batch): loads, same page count
  * as the input, at least the input's signature fields plus the new ones that did not fill an empty field of
  * the input, no new warning;</li>
