@@ -73,6 +73,7 @@ final class FieldPreparation {
                 throw PdfInputs.encrypted(name, null);
             }
             requireNotCertifiedNoChanges(document, name);
+            PdfInputs.requireNotDynamicXfa(document, name);
             List<Placed> placed = check(document, name, fields);
             RevisionWriter writer = RevisionWriter.of(pdf, document, name);
             try (writer) {

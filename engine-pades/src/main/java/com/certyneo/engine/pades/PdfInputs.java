@@ -43,6 +43,32 @@ final class PdfInputs {
     }
 
     /**
+     * Refuses a dynamic XFA form: a catalog with {@code /NeedsRendering true} (ISO 32000-1 §7.7.2) asks the viewer to
+     * draw every page from the XFA template in {@code /AcroForm /XFA}. Adobe viewers do; the others (and the
+     * engine's own validation) show the PDF pages instead, which such forms fill with a placeholder ("Please
+     * wait..."). A signature field, a visible signature box or the SANDBOX mark added to those pages is not shown
+     * where the form is drawn, and a signer who is shown the PDF pages has not seen what Acrobat shows. XFA is
+     * deprecated by ISO 32000-2; a static or hybrid form (without {@code /NeedsRendering}) is signed as usual.
+     *
+     * @throws SignatureEngineException {@link ErrorCode#INVALID_PDF} with the way to a plain PDF
+     */
+    static void requireNotDynamicXfa(org.apache.pdfbox.pdmodel.PDDocument document, String name) {
+        org.apache.pdfbox.cos.COSDictionary catalog = document.getDocumentCatalog().getCOSObject();
+        if (catalog.getDictionaryObject(NEEDS_RENDERING) instanceof org.apache.pdfbox.cos.COSBoolean needs
+                && needs.getValue()) {
+            throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is a dynamic XFA form "
+                    + "(/NeedsRendering true): Adobe viewers draw its pages from the XFA template and other readers show "
+                    + "placeholder pages, so neither a signature box nor a signer who sees the PDF pages would match "
+                    + "what Acrobat shows",
+                    "Make it a plain PDF first (in Acrobat: fill it, then print it to PDF, or save it as a static form), "
+                            + "and sign that.", null);
+        }
+    }
+
+    private static final org.apache.pdfbox.cos.COSName NEEDS_RENDERING =
+            org.apache.pdfbox.cos.COSName.getPDFName("NeedsRendering");
+
+    /**
      * Refuses a damaged document: one whose cross-reference chain cannot be followed as written, so that
      * readers (PDFBox silently) must rebuild it by scanning the file. Signing such a file would append a
      * revision chained to a broken section. See {@link CrossReferenceCheck}.

@@ -70,6 +70,9 @@ final class PdfPreparation {
                 : DocumentPasswords.loadIntact(pdf), name);
         try {
             DocumentPasswords.requireSignable(document, name, false, mark);
+            if (mark) {
+                PdfInputs.requireNotDynamicXfa(document, name); // the SANDBOX mark would not be shown
+            }
             AnnotationAppearances.Outcome changes = applyChanges(document, mark);
             if (changes != AnnotationAppearances.Outcome.COMPLETED) {
                 if (changes == AnnotationAppearances.Outcome.UNTOUCHED) {
@@ -165,6 +168,9 @@ final class PdfPreparation {
         try {
             if (document.isEncrypted()) {
                 throw PdfInputs.encrypted(name, null);
+            }
+            if (mark) {
+                PdfInputs.requireNotDynamicXfa(document, name); // the SANDBOX mark would not be shown
             }
             AnnotationAppearances.Outcome changes = applyChanges(document, mark);
             if (changes != AnnotationAppearances.Outcome.COMPLETED) {

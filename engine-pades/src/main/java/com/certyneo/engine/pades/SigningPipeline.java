@@ -593,6 +593,7 @@ final class SigningPipeline {
             }
         }
         requireSignable(document, name, spec.field(), earlier);
+        PdfInputs.requireNotDynamicXfa(document, name);
         DocumentPasswords.requireSignable(document, name, spec.field().isEmpty(), false);
         requireWellFormedSignatures(earlier, name);
         if (spec.field().isPresent() && document.getSignatureFields().stream()
