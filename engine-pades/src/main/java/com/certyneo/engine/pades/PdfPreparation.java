@@ -70,10 +70,7 @@ final class PdfPreparation {
                 : DocumentPasswords.loadIntact(pdf), name);
         try {
             DocumentPasswords.requireSignable(document, name, false, mark);
-            if (mark) {
-                PdfInputs.requireNotDynamicXfa(document, name); // the SANDBOX mark would not be shown
-            }
-            AnnotationAppearances.Outcome changes = applyChanges(document, mark);
+            AnnotationAppearances.Outcome changes = applyChanges(document, name, mark);
             if (changes != AnnotationAppearances.Outcome.COMPLETED) {
                 if (changes == AnnotationAppearances.Outcome.UNTOUCHED) {
                     return new Prepared(pdf, document);
@@ -98,12 +95,17 @@ final class PdfPreparation {
     }
 
     /**
-     * Applies the sandbox mark when asked, then completes missing annotation appearances.
+     * Applies the sandbox mark when asked (never to a dynamic XFA form, where it would not be shown:
+     * {@link PdfInputs#requireNotDynamicXfa}), then completes missing annotation appearances.
      *
      * @return {@link AnnotationAppearances.Outcome#COMPLETED} when either changed the document (a revision is to be
      *         written), else whether PDFBox's load of it is still untouched
      */
-    private static AnnotationAppearances.Outcome applyChanges(PDDocument document, boolean mark) throws IOException {
+    private static AnnotationAppearances.Outcome applyChanges(PDDocument document, String name, boolean mark)
+            throws IOException {
+        if (mark) {
+            PdfInputs.requireNotDynamicXfa(document, name);
+        }
         boolean marked = mark && SandboxMarker.mark(document);
         AnnotationAppearances.Outcome appearances = AnnotationAppearances.complete(document);
         return marked ? AnnotationAppearances.Outcome.COMPLETED : appearances;
@@ -169,10 +171,7 @@ final class PdfPreparation {
             if (document.isEncrypted()) {
                 throw PdfInputs.encrypted(name, null);
             }
-            if (mark) {
-                PdfInputs.requireNotDynamicXfa(document, name); // the SANDBOX mark would not be shown
-            }
-            AnnotationAppearances.Outcome changes = applyChanges(document, mark);
+            AnnotationAppearances.Outcome changes = applyChanges(document, name, mark);
             if (changes != AnnotationAppearances.Outcome.COMPLETED) {
                 if (changes == AnnotationAppearances.Outcome.UNTOUCHED) {
                     return new FilePrepared(false, document);
