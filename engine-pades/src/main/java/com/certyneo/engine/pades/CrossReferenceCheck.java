@@ -100,8 +100,13 @@ final class CrossReferenceCheck {
     /**
      * What one check found: the first damage, if any, and the number of objects the chain lists (distinct
      * object numbers with an in-use or compressed entry; when damaged, those read before the damage).
+     *
+     * @param damage the first damage found, if any
+     * @param objects the number of objects listed
+     * @param contradiction whether the damage is a chain that reads without repair but whose sections contradict
+     *                      each other (no rebuilt table settles what it means)
      */
-    record Inspection(Optional<String> damage, long objects) {
+    record Inspection(Optional<String> damage, long objects, boolean contradiction) {
     }
 
     /** {@link #damage(byte[])}, with the number of objects listed. */
@@ -126,6 +131,11 @@ final class CrossReferenceCheck {
     }
 
     /** {@link #damage(Path)}, with the number of objects listed. */
+    /** {@link #inspect(byte[])} of bytes already open for reading. */
+    static Inspection inspect(Input input) {
+        return run(input);
+    }
+
     static Inspection inspect(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             return run(new ChannelInput(channel));
@@ -138,15 +148,15 @@ final class CrossReferenceCheck {
         Checker checker = new Checker(input);
         try {
             checker.run();
-            return new Inspection(Optional.empty(), checker.objects());
+            return new Inspection(Optional.empty(), checker.objects(), false);
         } catch (Damage d) {
-            return new Inspection(Optional.of(d.getMessage()), checker.objects());
+            return new Inspection(Optional.of(d.getMessage()), checker.objects(), d instanceof Contradiction);
         } catch (UncheckedIOException e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {
             // Bounded parsing should not get here; if hostile bytes do, the chain is not followable.
             return new Inspection(Optional.of("its cross-reference data cannot be followed ("
-                    + e.getClass().getSimpleName() + ")"), checker.objects());
+                    + e.getClass().getSimpleName() + ")"), checker.objects(), false);
         }
     }
 
@@ -154,11 +164,20 @@ final class CrossReferenceCheck {
     // The check
 
     /** The damage found, thrown to stop at the first one. */
-    private static final class Damage extends RuntimeException {
+    private static class Damage extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         Damage(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /** Sections that each read as written but contradict one another. */
+    private static final class Contradiction extends Damage {
+        private static final long serialVersionUID = 1L;
+
+        Contradiction(String message) {
+            super(message);
         }
     }
 
@@ -218,6 +237,8 @@ final class CrossReferenceCheck {
             String via = "its last 'startxref'";
             boolean newest = true;
             Ref root = null;
+            boolean newestEncrypted = false;
+            long newestOffset = offset;
             while (true) {
                 if (!visited.add(offset)) {
                     throw new Damage(via + " loops back to the cross-reference section at offset " + offset);
@@ -229,6 +250,14 @@ final class CrossReferenceCheck {
                                 + " of its newest section (offset " + offset + ") has no /Root reference");
                     }
                     root = r;
+                    newestEncrypted = dict.containsKey("Encrypt");
+                } else if (!newestEncrypted && dict.containsKey("Encrypt")) {
+                    // ISO 32000-1 §7.5.6: an update's trailer repeats every entry of the previous one but /Prev
+                    throw new Contradiction("the " + (isStream(newestOffset) ? "cross-reference stream" : "trailer")
+                            + " of its newest section (offset " + newestOffset + ") drops the /Encrypt of the section at "
+                            + "offset " + offset + ", so PDFBox (and DSS) read the document as encrypted and qpdf, MuPDF "
+                            + "and pdf.js as not encrypted, each decoding its strings and streams differently (an "
+                            + "incremental writer that ignored the encryption wrote the newest revision)");
                 }
                 newest = false;
                 Object prev = dict.get("Prev");

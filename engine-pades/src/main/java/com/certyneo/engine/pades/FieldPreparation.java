@@ -77,7 +77,7 @@ final class FieldPreparation {
             List<Placed> placed = check(document, name, fields);
             RevisionWriter writer = RevisionWriter.of(pdf, document, name);
             try (writer) {
-                if (mark && SandboxMarker.mark(document)) {
+                if (mark && SandboxMarker.mark(document, name)) {
                     takeIncrement(writer, document);
                 }
                 addFields(writer, document, placed);
@@ -139,6 +139,7 @@ final class FieldPreparation {
             PDRectangle rect = null;
             if (field.box().isPresent()) {
                 SignatureField.Box box = field.box().get();
+                PdfInputs.requireRectangularBoxes(page, field.page(), name, "the box of field '" + field.name() + "'");
                 PDRectangle crop = page.getCropBox();
                 int rotation = rotation(page);
                 boolean sideways = rotation == 90 || rotation == 270;
@@ -207,6 +208,7 @@ final class FieldPreparation {
         }
         // the interactive form: indirect, direct in the catalog, or new
         COSBase formItem = catalog.getItem(COSName.ACRO_FORM);
+        SignatureRevision.requireFormReadable(writer, formItem);
         COSDictionary form;
         Runnable touchForm;
         if (formItem instanceof COSObject o && o.getObject() instanceof COSDictionary d) {

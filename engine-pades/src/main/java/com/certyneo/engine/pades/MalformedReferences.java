@@ -31,18 +31,24 @@ final class MalformedReferences {
 
     /**
      * Checks the objects PDFBox's incremental save of {@code document} is about to write (its increment, as
-     * PDFBox computes it from the objects changed since the load).
+     * PDFBox computes it from the objects changed since the load): no bare reference, and the original's bytes of
+     * each object written again parse ({@link #requireParsable}).
      *
+     * @param original the bytes PDFBox loaded {@code document} from
      * @throws SignatureEngineException {@link ErrorCode#INVALID_PDF} naming the first such object
      */
-    static void requireNoneInIncrement(PDDocument document, String name) {
+    static void requireNoneInIncrement(PDDocument document, PdfSyntax.Input original, String name) {
         COSDictionary trailer = document.getDocument().getTrailer();
+        java.util.Map<COSObjectKey, Long> xref = document.getDocument().getXrefTable();
         // (the trailer itself: a bare R there fails the cross-reference check before PDFBox loads the document)
         for (COSBase object : trailer.toIncrement().exclude(trailer)) {
             COSBase body = object instanceof COSObject o ? o.getObject() : object;
+            COSObjectKey key = object.getKey() != null ? object.getKey() : body != null ? body.getKey() : null;
             if (body != null && holdsBareReference(body)) {
-                COSObjectKey key = object.getKey() != null ? object.getKey() : body.getKey();
                 throw refusal(name, key == null ? "a changed object" : "object " + key.getNumber() + " " + key.getGeneration());
+            }
+            if (key != null) {
+                requireParsable(original, xref, key, name);
             }
         }
     }
@@ -79,6 +85,44 @@ final class MalformedReferences {
             }
         }
         return false;
+    }
+
+    /**
+     * Refuses to write again an object of the original whose bytes do not parse as PDF syntax: an unknown token
+     * ({@code /Fields [EO 0 R 30 0 R]}, as a faulty incremental writer leaves it), a stray delimiter, an unterminated
+     * string. PDFBox's lenient parser reads something there (a {@code null}, a shortened array) and would write that
+     * back as if it were the document's; MuPDF, qpdf and pdf.js each read something else, and a strict reader none
+     * of it. Only objects stored at an offset of the file are read (an object stream's members were written by a
+     * whole-file writer, whose output the cross-reference check has already read), and only their value: what
+     * follows it is not the revision's to judge.
+     *
+     * @param in the original (the offsets of {@code xref} are into it)
+     * @param xref PDFBox's table of the original: object key to offset (negative or absent: in an object stream)
+     * @param key the object about to be written again
+     * @throws SignatureEngineException {@link ErrorCode#INVALID_PDF} naming the object and what does not parse
+     */
+    static void requireParsable(PdfSyntax.Input in, java.util.Map<COSObjectKey, Long> xref, COSObjectKey key,
+                                String name) {
+        Long offset = xref.get(key);
+        if (offset == null || offset <= 0 || offset >= in.length()) {
+            return;
+        }
+        PdfSyntax.Parser parser = new PdfSyntax.Parser(in, offset);
+        parser.skipWhite();
+        if (parser.objectHeader() != key.getNumber()) {
+            return; // not what the cross-reference check vouched for: PDFBox's table, not this object's bytes
+        }
+        try {
+            parser.readObject();
+        } catch (PdfSyntax.BeyondBounds e) {
+            // deep or large, not wrong: PDFBox reads such objects as written
+        } catch (PdfSyntax.Malformed e) {
+            throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is malformed: object "
+                    + key.getNumber() + " " + key.getGeneration() + ", which this operation has to write again, does "
+                    + "not parse (" + e.getMessage() + "); readers disagree on what it holds",
+                    "Repair it first, for example with: qpdf '" + name + "' repaired.pdf - then use the repaired file.",
+                    null);
+        }
     }
 
     /** The refusal of {@code name}, whose {@code where} holds a bare reference. */

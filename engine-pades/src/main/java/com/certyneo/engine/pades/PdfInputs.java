@@ -65,6 +65,40 @@ final class PdfInputs {
         }
     }
 
+    /**
+     * Refuses to draw on a page whose {@code /MediaBox} or {@code /CropBox} (its own or inherited) is not an array
+     * of four numbers: PDFBox takes the first four numbers of a longer array, pdf.js the US Letter default and a
+     * strict reader nothing, so a mark or signature box placed from PDFBox's reading is not where every reader shows
+     * the page. ({@code @signpdf/placeholder-plain} leaves {@code /MediaBox [0 0 595 842 << /Type /Annot … >>]}
+     * behind when it adds its widget to a page that has no {@code /Annots}.) A page with no {@code /MediaBox} at all
+     * is not refused: every reader gives it the same default.
+     *
+     * @param number the page's number, from 1
+     * @param what what would be drawn, for the message ("the SANDBOX mark", "the signature box")
+     * @throws SignatureEngineException {@link ErrorCode#INVALID_PDF} naming the page and the box
+     */
+    static void requireRectangularBoxes(org.apache.pdfbox.pdmodel.PDPage page, int number, String name, String what) {
+        for (org.apache.pdfbox.cos.COSName key : new org.apache.pdfbox.cos.COSName[] {
+                org.apache.pdfbox.cos.COSName.MEDIA_BOX, org.apache.pdfbox.cos.COSName.CROP_BOX}) {
+            org.apache.pdfbox.cos.COSBase box = org.apache.pdfbox.pdmodel.PDPageTree.getInheritableAttribute(
+                    page.getCOSObject(), key);
+            if (box == null) {
+                continue;
+            }
+            boolean rectangle = box instanceof org.apache.pdfbox.cos.COSArray array && array.size() == 4;
+            for (int i = 0; rectangle && i < 4; i++) {
+                rectangle = ((org.apache.pdfbox.cos.COSArray) box).getObject(i) instanceof org.apache.pdfbox.cos.COSNumber;
+            }
+            if (!rectangle) {
+                throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is malformed: the /"
+                        + key.getName() + " of page " + number + " is not a rectangle of four numbers, so readers "
+                        + "disagree on the page's size and " + what + " would not be where each of them shows the page",
+                        "Repair the page first (its /" + key.getName() + " must be [x1 y1 x2 y2]), for example by "
+                                + "printing the document to a new PDF, then sign that.", null);
+            }
+        }
+    }
+
     private static final org.apache.pdfbox.cos.COSName NEEDS_RENDERING =
             org.apache.pdfbox.cos.COSName.getPDFName("NeedsRendering");
 
@@ -78,7 +112,7 @@ final class PdfInputs {
     static void requireIntact(byte[] pdf, String name) {
         CrossReferenceCheck.Inspection inspection = CrossReferenceCheck.inspect(pdf);
         if (inspection.damage().isPresent()) {
-            throw damaged(name, inspection.damage().get());
+            throw damaged(name, inspection);
         }
         Budget.requireObjects(inspection.objects(), name); // before PDFBox, whose heap grows with the count
     }
@@ -99,7 +133,7 @@ final class PdfInputs {
                     "Check that the file exists and is readable.", e);
         }
         if (inspection.damage().isPresent()) {
-            throw damaged(name, inspection.damage().get());
+            throw damaged(name, inspection);
         }
         Budget.requireObjects(inspection.objects(), name); // before PDFBox, whose heap grows with the count
     }
@@ -169,7 +203,13 @@ final class PdfInputs {
         return c == 0 || c == 9 || c == 10 || c == 12 || c == 13 || c == 32;
     }
 
-    private static SignatureEngineException damaged(String name, String what) {
+    private static SignatureEngineException damaged(String name, CrossReferenceCheck.Inspection inspection) {
+        String what = inspection.damage().orElseThrow();
+        if (inspection.contradiction()) {
+            return new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is damaged: " + what,
+                    "Ask for the document as its producer wrote it, before the tool that added the newest revision "
+                            + "changed it, and sign that.", null);
+        }
         return new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is damaged: " + what
                 + " (readers must rebuild its cross-reference table to open it)",
                 "Repair it first, for example with: qpdf '" + name + "' repaired.pdf - then sign the repaired file.",

@@ -84,7 +84,7 @@ final class PdfPreparation {
                 // generator, seeded with the input, so that the same input gives the same revision (two-step signing)
                 document.getEncryption().getSecurityHandler().setCustomSecureRandom(seeded(pdf));
             }
-            MalformedReferences.requireNoneInIncrement(document, name);
+            MalformedReferences.requireNoneInIncrement(document, new PdfSyntax.ArrayInput(pdf), name);
             document.saveIncremental(out); // copies the original bytes, then appends the revision
             document.close();
             return new Prepared(out.toByteArray(), null);
@@ -106,7 +106,7 @@ final class PdfPreparation {
         if (mark) {
             PdfInputs.requireNotDynamicXfa(document, name);
         }
-        boolean marked = mark && SandboxMarker.mark(document);
+        boolean marked = mark && SandboxMarker.mark(document, name);
         AnnotationAppearances.Outcome appearances = AnnotationAppearances.complete(document);
         return marked ? AnnotationAppearances.Outcome.COMPLETED : appearances;
     }
@@ -179,7 +179,9 @@ final class PdfPreparation {
                 document.close();
                 return new FilePrepared(false, null);
             }
-            MalformedReferences.requireNoneInIncrement(document, name);
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(source)) {
+                MalformedReferences.requireNoneInIncrement(document, new PdfSyntax.ChannelInput(channel), name);
+            }
             try (java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(target))) {
                 document.saveIncremental(out);
             }

@@ -34,11 +34,23 @@ final class PdfSyntax {
     }
 
     /** Malformed syntax; callers turn it into their own kind of finding, with context. */
-    static final class Malformed extends RuntimeException {
+    static class Malformed extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         Malformed(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Syntax beyond the parser's bounds ({@link #MAX_DEPTH}, {@link Parser#MAX_TOKENS}, {@link #MAX_STRING}) rather
+     * than wrong: callers that judge whether bytes are well-formed do not count it against a document.
+     */
+    static final class BeyondBounds extends Malformed {
+        private static final long serialVersionUID = 1L;
+
+        BeyondBounds(String message) {
+            super(message);
         }
     }
 
@@ -496,10 +508,10 @@ final class PdfSyntax {
                 throw new Malformed("unexpected end of file");
             }
             if (++tokens > MAX_TOKENS) {
-                throw new Malformed("more than " + MAX_TOKENS + " objects in one dictionary");
+                throw new BeyondBounds("more than " + MAX_TOKENS + " objects in one dictionary");
             }
             if (++depth > MAX_DEPTH) {
-                throw new Malformed("objects nested too deeply at offset " + pos);
+                throw new BeyondBounds("objects nested too deeply at offset " + pos);
             }
             try {
                 return readObjectInner();
@@ -634,7 +646,7 @@ final class PdfSyntax {
             int x;
             while ((x = in.at(pos++)) >= 0) {
                 if (out.size() > MAX_STRING) {
-                    throw new Malformed("a string longer than " + MAX_STRING + " bytes at offset " + start);
+                    throw new BeyondBounds("a string longer than " + MAX_STRING + " bytes at offset " + start);
                 }
                 if (x == '\\') {
                     int e = in.at(pos++);
@@ -703,7 +715,7 @@ final class PdfSyntax {
                 }
                 pos = i;
                 if (digits > 2L * MAX_STRING + 1) {
-                    throw new Malformed("a string longer than " + MAX_STRING + " bytes at offset " + start);
+                    throw new BeyondBounds("a string longer than " + MAX_STRING + " bytes at offset " + start);
                 }
                 return new Hex(in, start);
             }
@@ -714,7 +726,7 @@ final class PdfSyntax {
                 }
                 if (hex(x) >= 0) {
                     if (++digits > 2L * MAX_STRING + 1) {
-                        throw new Malformed("a string longer than " + MAX_STRING + " bytes at offset " + start);
+                        throw new BeyondBounds("a string longer than " + MAX_STRING + " bytes at offset " + start);
                     }
                 } else if (!isWhite(x)) {
                     throw new Malformed("a hex string with '" + (char) x + "' at offset " + start);
@@ -746,7 +758,7 @@ final class PdfSyntax {
                     out.write(high * 16 + h);
                     high = -1;
                     if (out.size() > MAX_STRING) {
-                        throw new Malformed("a string longer than " + MAX_STRING + " bytes at offset " + start);
+                        throw new BeyondBounds("a string longer than " + MAX_STRING + " bytes at offset " + start);
                     }
                 }
             }

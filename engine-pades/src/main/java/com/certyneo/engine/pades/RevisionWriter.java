@@ -278,6 +278,22 @@ final class RevisionWriter implements Closeable {
     }
 
     /** @return the document */
+    /**
+     * Requires that an object of the original the revision relies on reads as PDF syntax where the document defines
+     * it ({@link MalformedReferences#requireParsable}); nothing when the original does not define it.
+     */
+    void requireParsable(COSObjectKey key) {
+        MalformedReferences.requireParsable(original.input(), document.getDocument().getXrefTable(), key, name);
+    }
+
+    /**
+     * Whether the original defines object {@code key} (an in-use or compressed cross-reference entry): a reference to
+     * an object it does not define reads as null, one it defines but that PDFBox could not read is damage.
+     */
+    boolean defines(COSObjectKey key) {
+        return key != null && document.getDocument().getXrefTable().containsKey(key);
+    }
+
     PDDocument document() {
         return document;
     }
@@ -441,10 +457,14 @@ final class RevisionWriter implements Closeable {
             }
         });
         Map<Long, long[]> entries = new TreeMap<>(); // number -> {offset, generation}
+        Map<COSObjectKey, Long> xref = document.getDocument().getXrefTable(); // offsets into the original
         for (Pending p : objects.values()) {
             entries.put(p.key().getNumber(), new long[] {w.position(), p.key().getGeneration()});
             try {
                 w.writeIndirect(p.key(), p.body());
+                if (!p.fresh()) {
+                    MalformedReferences.requireParsable(original.input(), xref, p.key(), name);
+                }
             } catch (CosWriter.BareReference e) {
                 throw MalformedReferences.refusal(name, "object " + p.key().getNumber() + " " + p.key().getGeneration());
             }

@@ -61,12 +61,19 @@ final class SandboxMarker {
      * Marks every page of a loaded document, unless an earlier sandbox engine already did.
      *
      * @param document the loaded, unencrypted document
+     * @param name the document's name, for errors
      * @return whether the document was changed
      * @throws IOException when the font cannot be loaded or a page cannot be written
+     * @throws com.certyneo.engine.SignatureEngineException INVALID_PDF for a page whose size readers disagree on
+     *         ({@link PdfInputs#requireRectangularBoxes}), before any page is drawn on
      */
-    static boolean mark(PDDocument document) throws IOException {
+    static boolean mark(PDDocument document, String name) throws IOException {
         if (isMarked(document)) {
             return false;
+        }
+        int number = 0;
+        for (PDPage page : document.getPages()) {
+            PdfInputs.requireRectangularBoxes(page, ++number, name, "the SANDBOX mark");
         }
         Template template = Template.get();
         PDFormXObject line = new PDFormXObject(template.copyInto(document.getDocument()));

@@ -139,6 +139,7 @@ final class SignatureAppearance {
             throw unplaceable(name, "the box " + describe(box) + " has no area", "Give a positive width and height.");
         }
         PDPage page = document.getPage(box.page() - 1);
+        PdfInputs.requireRectangularBoxes(page, box.page(), name, "the signature box");
         PDRectangle crop = page.getCropBox();
         int rotation = page.getRotation();
         boolean sideways = rotation == 90 || rotation == 270;

@@ -253,6 +253,7 @@ final class SignatureRevision {
         PDDocument document = writer.document();
         Held catalog = catalog(writer);
         Held acroForm = child(catalog, COSName.ACRO_FORM);
+        requireFormReadable(writer, catalog.dictionary().getItem(COSName.ACRO_FORM));
         if (acroForm != null && acroForm.dictionary() == null) {
             throw invalidPdf("its /AcroForm is not a dictionary");
         }
@@ -764,6 +765,20 @@ final class SignatureRevision {
     }
 
     /** The error for a document whose structure cannot take the new objects. */
+    /**
+     * Refuses a form the document defines but PDFBox could not read (it resolves the reference to null): treated as
+     * absent, a new form would replace it and drop every field it lists, the earlier signatures' among them.
+     */
+    static void requireFormReadable(RevisionWriter writer, COSBase formItem) {
+        if (formItem instanceof COSObject reference
+                && (reference.getObject() == null || reference.getObject() instanceof org.apache.pdfbox.cos.COSNull)
+                && writer.defines(reference.getKey())) {
+            writer.requireParsable(reference.getKey()); // names what does not parse, when that is the cause
+            throw invalidPdf("its /AcroForm, object " + reference.getKey().getNumber() + " "
+                    + reference.getKey().getGeneration() + ", cannot be read");
+        }
+    }
+
     private static SignatureEngineException invalidPdf(String what) {
         return new SignatureEngineException(ErrorCode.INVALID_PDF, "The document cannot take a signature: " + what,
                 "Repair it first, for example with qpdf.", null);

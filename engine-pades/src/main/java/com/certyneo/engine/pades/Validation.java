@@ -373,6 +373,12 @@ final class Validation {
         if (garbage != null) {
             documentWarnings.add(garbage);
         }
+        CrossReferenceCheck.Inspection chain = CrossReferenceCheck.inspect(input);
+        if (chain.contradiction()) {
+            // e.g. an update that drops /Encrypt: DSS reads one document, other readers another
+            documentWarnings.add("The document's revisions contradict each other: " + chain.damage().orElseThrow()
+                    + "; what this report says of the signatures is PDFBox's reading, which other readers do not share");
+        }
         return new ValidationReport(name, sha256, at, inRevisionOrder(results, ends), documentWarnings);
     }
 

@@ -17,12 +17,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What raw DSS 6.2 (its default policy, no engine logic on top) says of each signature and document
+ * {@code wholeFileFindings}: the findings DSS reports for the signature or time-stamp that covers the whole file
+ * (see {@link #of(byte[], List, eu.europa.esig.dss.spi.x509.revocation.ocsp.OCSPSource, String)}).
+ *
+ * <p>What raw DSS 6.2 (its default policy, no engine logic on top) says of each signature and document
  * time-stamp of a PDF: the indications a third party running DSS would see, and every modification
  * finding DSS reports after it (page differences, rendered differences, annotation overlaps,
  * annotation and undefined object changes).
  */
-record DssFindings(List<Entry> entries) {
+record DssFindings(List<Entry> entries, List<String> wholeFileFindings) {
 
     /**
      * @param id DSS's id
@@ -86,7 +89,20 @@ record DssFindings(List<Entry> entries) {
                     simple.getSubIndication(id) == null ? "" : simple.getSubIndication(id).name(), "",
                     findings(timestamp.getPDFRevision())));
         }
-        return new DssFindings(List.copyOf(entries));
+        // DSS's findings for a signature or time-stamp whose byte range ends where the file does: nothing follows it,
+        // so they come from how DSS reads the document's content (annotations without appearance streams that it
+        // draws and compares differently per load), and DSS repeats them for any signature added later
+        List<String> whole = new ArrayList<>();
+        List<PDFRevisionWrapper> revisions = new ArrayList<>();
+        diagnostic.getSignatures().forEach(sw -> revisions.add(sw.getPDFRevision()));
+        diagnostic.getTimestampList().forEach(t -> revisions.add(t.getPDFRevision()));
+        for (PDFRevisionWrapper revision : revisions) {
+            List<java.math.BigInteger> range = revision == null ? null : revision.getSignatureByteRange();
+            if (range != null && range.size() == 4 && range.get(2).add(range.get(3)).longValue() == pdf.length) {
+                whole.addAll(findings(revision));
+            }
+        }
+        return new DssFindings(List.copyOf(entries), List.copyOf(whole));
     }
 
     private static List<String> findings(PDFRevisionWrapper revision) {

@@ -209,8 +209,8 @@ class SandboxMarkTest {
         byte[] input = document(new Geometry("A4", 595, 842, p -> { }));
         byte[] second;
         try (PDDocument a = Loader.loadPDF(input); PDDocument b = Loader.loadPDF(input)) {
-            assertTrue(SandboxMarker.mark(a));
-            assertTrue(SandboxMarker.mark(b));
+            assertTrue(SandboxMarker.mark(a, "a.pdf"));
+            assertTrue(SandboxMarker.mark(b, "b.pdf"));
             a.close();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             b.saveIncremental(out);
