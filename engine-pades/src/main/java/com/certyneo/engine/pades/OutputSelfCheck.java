@@ -129,6 +129,7 @@ final class OutputSelfCheck {
     private static final COSName CRLS = COSName.getPDFName("CRLs");
     private static final String CADES = "ETSI.CAdES.detached";
     private static final String RFC3161 = "ETSI.RFC3161";
+    private static final String X509_RSA_SHA1 = "adbe.x509.rsa_sha1";
     private static final String FAULT = "Nothing was written. This is a fault of the engine or of a provider it calls; "
             + "report it with the document and the engine configuration.";
 
@@ -487,6 +488,15 @@ final class OutputSelfCheck {
         boolean isDocumentTimestamp() {
             return DOC_TIME_STAMP.equals(dictionary.getCOSName(COSName.TYPE))
                     || RFC3161.equals(dictionary.getNameAsString(COSName.SUB_FILTER));
+        }
+
+        /**
+         * Whether /Contents is a bare PKCS#1 signature value, its certificate in /Cert (/SubFilter adbe.x509.rsa_sha1,
+         * ISO 32000-1 §12.8.3.2, which OpenPDF and iText 2 still write): no CMS, so nothing an extension can add
+         * a time-stamp or validation data to; the engine leaves such a signature as it is and names it.
+         */
+        boolean isX509RsaSha1() {
+            return X509_RSA_SHA1.equals(dictionary.getNameAsString(COSName.SUB_FILTER));
         }
 
         String what() {
@@ -986,7 +996,7 @@ final class OutputSelfCheck {
         long lastTimestampEnd = all.stream().filter(SignatureDictionary::isDocumentTimestamp)
                 .filter(t -> t.byteRange != null).mapToLong(t -> t.byteRange.end()).max().orElse(-1);
         for (SignatureDictionary s : all) {
-            if (s.isDocumentTimestamp()) {
+            if (s.isDocumentTimestamp() || s.isX509RsaSha1()) {
                 continue;
             }
             if (s.byteRange != null && lastTimestampEnd > s.byteRange.end()) {
@@ -1022,7 +1032,7 @@ final class OutputSelfCheck {
     private static List<X509CertificateHolder> extendedSigners(List<SignatureDictionary> all, Failures failures) {
         List<X509CertificateHolder> result = new ArrayList<>();
         for (SignatureDictionary s : all) {
-            if (s.isDocumentTimestamp()) {
+            if (s.isDocumentTimestamp() || s.isX509RsaSha1()) {
                 continue;
             }
             CMSSignedData cms = cms(s, failures);

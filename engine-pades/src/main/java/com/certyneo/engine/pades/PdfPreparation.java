@@ -85,6 +85,7 @@ final class PdfPreparation {
                 document.getEncryption().getSecurityHandler().setCustomSecureRandom(seeded(pdf));
             }
             MalformedReferences.requireNoneInIncrement(document, new PdfSyntax.ArrayInput(pdf), name);
+            numberNewObjectsFromSize(document);
             document.saveIncremental(out); // copies the original bytes, then appends the revision
             document.close();
             return new Prepared(out.toByteArray(), null);
@@ -182,6 +183,7 @@ final class PdfPreparation {
             try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(source)) {
                 MalformedReferences.requireNoneInIncrement(document, new PdfSyntax.ChannelInput(channel), name);
             }
+            numberNewObjectsFromSize(document);
             try (java.io.OutputStream out = new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(target))) {
                 document.saveIncremental(out);
             }
@@ -190,6 +192,22 @@ final class PdfPreparation {
         } catch (IOException | RuntimeException | Error e) {
             document.close();
             throw e;
+        }
+    }
+
+    /**
+     * Makes PDFBox's incremental save number its new objects from the trailer's /Size up, as the engine's own writer
+     * does ({@link RevisionWriter}). PDFBox counts from the highest object number its cross-reference table lists in
+     * use, and a section may list below /Size a number it marks free for good: OpenPDF 2 lists its own
+     * cross-reference stream's number as free with generation 65535, which ISO 32000-1 §7.5.4 forbids reusing.
+     * PDFBox then gave that number to a mark object, and pypdf's strict reader read the cross-reference stream's
+     * data as that object and refused the output.
+     */
+    static void numberNewObjectsFromSize(PDDocument document) {
+        org.apache.pdfbox.cos.COSDocument cos = document.getDocument();
+        long size = cos.getTrailer().getLong(org.apache.pdfbox.cos.COSName.SIZE, 0);
+        if (size - 1 > cos.getHighestXRefObjectNumber()) {
+            cos.setHighestXRefObjectNumber(size - 1);
         }
     }
 

@@ -253,9 +253,10 @@ final class RevisionDiff {
      *                         their own object comparison
      * @param certification the DocMDP {@code /P} it certifies the document with (its {@code /Reference}'s, or 2 when
      *                      only the catalog's {@code /Perms /DocMDP} names it), 0 when it does not certify
+     * @param subFilter its {@code /SubFilter}, or "" when it has none
      */
     record SignatureDictionary(String field, boolean documentTimestamp, List<Long> byteRange, boolean restrictsChanges,
-                               int certification) {
+                               int certification, String subFilter) {
     }
 
     /**
@@ -333,7 +334,8 @@ final class RevisionDiff {
                     && named.num() == own.num()) {
                 permission = 2; // ISO 32000-1 Table 254: /P defaults to 2
             }
-            found.add(new SignatureDictionary(name, timestamp, range, restricts, permission));
+            found.add(new SignatureDictionary(name, timestamp, range, restricts, permission,
+                    vm.get("SubFilter") instanceof Name sub ? sub.value() : ""));
         }
         if (parentName != null && world.resolve(field.get("Kids")) instanceof List<?> kids) {
             for (Object kid : kids) {

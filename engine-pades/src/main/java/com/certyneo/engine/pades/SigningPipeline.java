@@ -703,6 +703,12 @@ final class SigningPipeline {
             if (signature.contents() == null) {
                 continue;
             }
+            if (signature.bareRsaValue() && earlier.contains(signature.field())) {
+                warnings.add(signature.describe() + " was left exactly as it was, without long-term validation data: it "
+                        + "is an adbe.x509.rsa_sha1 signature (a bare RSA value and its certificate, no CMS), to which no "
+                        + "time-stamp or validation data can be attached");
+                continue;
+            }
             ValidationMaterial known = present.plus(added);
             try {
                 Instant poe = signature.documentTimestamp() || hasSignatureTimestamp(signature.contents()) ? null
@@ -733,7 +739,15 @@ final class SigningPipeline {
      * @param contents its {@code /Contents} (DER, zero padded), or {@code null} when it has none
      * @param end      where its {@code /ByteRange} ends, or -1 when it has none
      */
-    record Signature(String field, boolean documentTimestamp, byte[] contents, long end) {
+    record Signature(String field, boolean documentTimestamp, byte[] contents, long end, String subFilter) {
+
+        /**
+         * Whether it is an adbe.x509.rsa_sha1 signature (ISO 32000-1 §12.8.3.2: a bare RSA value, its certificate
+         * in /Cert, no CMS; OpenPDF and iText 2 still write it): nothing can be attached to it.
+         */
+        boolean bareRsaValue() {
+            return "adbe.x509.rsa_sha1".equals(subFilter);
+        }
 
         /**
          * The generation time of the earliest document time-stamp of {@code all} that covers this signature, or
@@ -802,7 +816,8 @@ final class SigningPipeline {
                 end = offset.longValue() + length.longValue();
             }
             String name = field.getFullyQualifiedName();
-            result.add(new Signature(name != null ? name : "(unnamed " + ++unnamed + ")", timestamp, contents, end));
+            result.add(new Signature(name != null ? name : "(unnamed " + ++unnamed + ")", timestamp, contents, end,
+                    dictionary.getNameAsString(COSName.SUB_FILTER)));
         }
         return result;
     }

@@ -423,7 +423,12 @@ final class Validation {
             String field = d.field().isEmpty() ? "an unnamed field" : "field '" + d.field() + "'";
             String error = "The " + what + " in " + field + " cannot be validated: its "
                     + (d.byteRange().isEmpty() ? "/ByteRange is missing or invalid"
-                    : d.documentTimestamp() ? "time-stamp token cannot be read" : "CMS signature cannot be read")
+                    : d.documentTimestamp() ? "time-stamp token cannot be read"
+                    // ISO 32000-1 §12.8.3.2 (deprecated by ISO 32000-2): a bare RSA value and /Cert, no CMS
+                    : "adbe.x509.rsa_sha1".equals(d.subFilter()) ? "/SubFilter is adbe.x509.rsa_sha1 (a bare RSA "
+                            + "signature value and its certificate, no CMS), which is no AdES format: this validation "
+                            + "does not verify it (DSS leaves it out of its report)"
+                    : "CMS signature cannot be read")
                     + ".";
             if (d.documentTimestamp()) {
                 results.replaceAll(s -> s.documentTimestamp() || s.bestSignatureTime().isEmpty() ? s

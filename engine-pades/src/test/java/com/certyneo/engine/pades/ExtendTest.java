@@ -192,6 +192,63 @@ class ExtendTest {
         assertEquals("PAdES-BASELINE-LTA", ours.format(), ours.toString());
     }
 
+    /**
+     * An earlier adbe.x509.rsa_sha1 signature (a bare RSA value over the SHA-1 of its byte range, the certificate in
+     * /Cert, no CMS; OpenPDF and iText 2 still write it). The extension's self-check read every earlier signature as a
+     * CMS, so extending a document that had one failed (SIGNING_FAILED, nothing written). It is left as it is and
+     * named now; validation reports it as no AdES format, and the engine's own signature reaches B-LTA.
+     */
+    @Test
+    void anEarlierAdbeX509RsaSha1SignatureIsNamedAndLeftAsItIs() throws Exception {
+        TestPki foreign = TestPki.create();
+        TestPki.Credential rsa = foreign.signer(TestPki.Kind.GOOD, TestPki.KeyType.RSA_PSS_3072);
+        byte[] legacy = x509RsaSha1Signed(SamplePdfs.minimal(), rsa);
+        byte[] both = sign(engine, legacy, SignatureLevel.SES, PadesProfile.B_T);
+        List<String> warnings = new java.util.ArrayList<>();
+        byte[] out = extend(engine, both, PadesProfile.B_LTA, warnings);
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("adbe.x509.rsa_sha1") && w.contains("left exactly as it was")),
+                warnings.toString());
+        List<DssFindings.Entry> after = DssFindings.of(out, anchors).signatures();
+        DssFindings.Entry ours = after.get(after.size() - 1);
+        assertEquals("TOTAL_PASSED", ours.indication(), ours.toString());
+        assertEquals("PAdES-BASELINE-LTA", ours.format(), ours.toString());
+        ValidationReport report = engine.validate(DocumentSource.of(out, "out.pdf"), ValidationOptions.sandbox());
+        SignatureValidation old = report.signatures().stream().filter(v -> "Legacy".equals(v.fieldName()))
+                .findFirst().orElseThrow(() -> new AssertionError(report.signatures().toString()));
+        assertEquals(Indication.TOTAL_FAILED, old.indication());
+        assertTrue(old.errors().stream().anyMatch(e -> e.contains("adbe.x509.rsa_sha1") && e.contains("no AdES format")),
+                old.errors().toString());
+    }
+
+    /** {@code pdf} with an invisible adbe.x509.rsa_sha1 signature in field "Legacy", made with PDFBox. */
+    private static byte[] x509RsaSha1Signed(byte[] pdf, TestPki.Credential signer) throws Exception {
+        try (org.apache.pdfbox.pdmodel.PDDocument document = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            var signature = new org.apache.pdfbox.pdmodel.interactive.digitalsignature.PDSignature();
+            signature.setFilter(org.apache.pdfbox.pdmodel.interactive.digitalsignature.PDSignature.FILTER_ADOBE_PPKLITE);
+            signature.setSubFilter(org.apache.pdfbox.pdmodel.interactive.digitalsignature.PDSignature
+                    .SUBFILTER_ADBE_X509_RSA_SHA1);
+            signature.setSignDate(java.util.Calendar.getInstance());
+            signature.getCOSObject().setItem(org.apache.pdfbox.cos.COSName.getPDFName("Cert"),
+                    new org.apache.pdfbox.cos.COSString(signer.certificate().getEncoded()));
+            var options = new org.apache.pdfbox.pdmodel.interactive.digitalsignature.SignatureOptions();
+            document.addSignature(signature, content -> {
+                try {
+                    java.security.Signature rsa = java.security.Signature.getInstance("SHA1withRSA");
+                    rsa.initSign(signer.key());
+                    rsa.update(content.readAllBytes());
+                    return new org.bouncycastle.asn1.DEROctetString(rsa.sign()).getEncoded();
+                } catch (java.security.GeneralSecurityException e) {
+                    throw new java.io.IOException(e);
+                }
+            }, options);
+            document.getSignatureFields().get(0).setPartialName("Legacy");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            document.saveIncremental(out);
+            options.close();
+            return out.toByteArray();
+        }
+    }
+
     /** A signature under the engine's own trust anchor whose certificate is now revoked: refused, named, nothing written. */
     @Test
     void aTrustedSignatureThatCannotGetItsDataFailsNamingIt() throws Exception {
