@@ -3,7 +3,9 @@
 #
 # PDFs already signed by a FOREIGN signer - an implementation other than the project's
 # (Java/PDFBox/DSS): corpus/foreign/sign_pdf.py (Python, incremental update written by hand,
-# CMS by `openssl cms`) and poppler's `pdfsig -add-signature` (NSS). A throw-away PKI (root CA,
+# CMS by `openssl cms`), poppler's `pdfsig -add-signature` (NSS), @signpdf/signpdf (Node) and iText 9
+# and OpenPDF 2 (Java, corpus/producers/ITextSign.java and OpenPdfSign.java, run only when $CERTYNEO_JAVA_CP
+# names a class path with both). A throw-away PKI (root CA,
 # intermediate, end-entity signers) is generated with openssl in a temp dir on every run; its
 # CRL DP / AIA OCSP / caIssuers URLs point at http://127.0.0.1:9/ where nothing listens.
 #
@@ -13,7 +15,9 @@
 # PDF of OUTDIR (see foreign/pick_base.py), else one made with reportlab.
 #
 # Files: foreign-untrusted.pdf, foreign-cades.pdf, foreign-expired.pdf, foreign-revoked.pdf, foreign-signpdf.pdf,
-#        foreign-pkcs7-sha1.pdf, foreign-two-signatures.pdf, foreign-poppler.pdf, foreign-signpdf-pdflib.pdf
+#        foreign-pkcs7-sha1.pdf, foreign-two-signatures.pdf, foreign-poppler.pdf, foreign-signpdf-pdflib.pdf,
+#        foreign-itext.pdf, foreign-itext-certified.pdf, foreign-itext-rewrite.pdf, foreign-openpdf-x509.pdf,
+#        foreign-openpdf-pkcs7.pdf
 # Every file is checked with pdfsig, qpdf --check, pypdf (strict, silent), mutool info and, with
 # the foreign root as the only trust anchor, `openssl cms -verify` (foreign/check_sigs.py: the
 # expired one also at its claimed signing time, the revoked one with the CRLs of its /DSS); a
@@ -66,7 +70,8 @@ awk -F'\t' 'NR == 1 || $1 !~ /^foreign-.*\.pdf$/' "$MANIFEST" >"$WORK/manifest"
 cat "$WORK/manifest" >"$MANIFEST"
 FOREIGN_FILES=(foreign-untrusted.pdf foreign-cades.pdf foreign-expired.pdf foreign-revoked.pdf
                foreign-pkcs7-sha1.pdf foreign-two-signatures.pdf foreign-poppler.pdf foreign-signpdf.pdf
-               foreign-signpdf-pdflib.pdf)
+               foreign-signpdf-pdflib.pdf foreign-itext.pdf foreign-itext-certified.pdf foreign-itext-rewrite.pdf
+               foreign-openpdf-x509.pdf foreign-openpdf-pkcs7.pdf)
 for f in "${FOREIGN_FILES[@]}"; do rm -f "${OUTDIR:?}/$f"; done   # files of an earlier run
 manifest() { # manifest FILE PRODUCER DESCRIPTION
   printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$MANIFEST"
@@ -186,14 +191,20 @@ signer revoked   ec  "Foreign Signer Revoked (EC P-256)"
 signer sha1      rsa "Foreign Signer SHA-1 (RSA 2048)"
 signer first     rsa "Foreign Signer One (RSA 2048)"
 signer second    ec  "Foreign Signer Two (EC P-256)"
+signer itext     ec  "Foreign Signer iText (EC P-256)"
 signer poppler   rsa "Foreign Signer Poppler (RSA 2048)"
-# node-forge (@signpdf) reads RSA certificates signed with RSA only: this signer is issued by the (RSA) root
-newkey "$PKI/signpdf.key" rsa
-ssl req -new -config "$PKI/openssl.cnf" -key "$PKI/signpdf.key" -subj "$SUBJ_O/CN=Foreign Signer signpdf (RSA 2048)" \
-  -out "$PKI/signpdf.csr"
-CADIR="$PKI/root" ssl ca -batch -config "$PKI/openssl.cnf" -cert "$PKI/root.pem" -keyfile "$PKI/root.key" \
-  -in "$PKI/signpdf.csr" -out "$PKI/signpdf.pem" -notext -extensions v3_signer \
-  -startdate "$(utc '-1 day')" -enddate "$(utc '+2 years')"
+# root_signer NAME CN: an RSA signer issued by the (RSA) root itself, for the signers that read RSA only: node-forge
+# (@signpdf) parses neither EC keys nor EC-signed certificates, OpenPDF signs with RSA
+root_signer() {
+  newkey "$PKI/$1.key" rsa
+  ssl req -new -config "$PKI/openssl.cnf" -key "$PKI/$1.key" -subj "$SUBJ_O/CN=$2" -out "$PKI/$1.csr"
+  CADIR="$PKI/root" ssl ca -batch -config "$PKI/openssl.cnf" -cert "$PKI/root.pem" -keyfile "$PKI/root.key" \
+    -in "$PKI/$1.csr" -out "$PKI/$1.pem" -notext -extensions v3_signer \
+    -startdate "$(utc '-1 day')" -enddate "$(utc '+2 years')"
+  cat "$PKI/$1.pem" "$PKI/root.pem" >"$PKI/$1-chain.pem"
+}
+root_signer signpdf "Foreign Signer signpdf (RSA 2048)"
+root_signer openpdf "Foreign Signer OpenPDF (RSA 2048)"
 
 # revoke the "revoked" signer (keyCompromise), dated one hour ago so that it precedes the signature
 CADIR="$PKI/intermediate" ssl ca -config "$PKI/openssl.cnf" -cert "$PKI/intermediate.pem" \
@@ -320,6 +331,40 @@ if need node "foreign-signpdf*.pdf"; then
   fi
 fi
 
+# iText 9's PdfSigner (Java), run as a source file (corpus/producers/ITextSign.java) on the JVM and class path the
+# corpus tests hand over: engine-pades' test class path holds iText (AGPL, tests only) and BouncyCastle
+if [ -n "${CERTYNEO_JAVA_CP:-}" ]; then
+  JAVA=${CERTYNEO_JAVA:-java}
+  ITEXT_VER=$(tr ':' '\n' <<<"$CERTYNEO_JAVA_CP" | sed -n 's|.*/com/itextpdf/sign/\([^/]*\)/.*|\1|p' | head -1)
+  cat "$PKI/itext.pem" "$PKI/chain.pem" >"$PKI/itext-chain.pem"
+  itext() { # itext MODE IN OUT REASON
+    "$JAVA" -cp "$CERTYNEO_JAVA_CP" "$HERE/producers/ITextSign.java" "$1" "$2" "$3" "$PKI/itext.key" \
+      "$PKI/itext-chain.pem" "$4" >"$WORK/itext.log" 2>&1 || { cat "$WORK/itext.log" >&2; echo "foreign.sh: ITextSign $1 failed" >&2; exit 1; }
+  }
+  itext approval "$BASE_STREAM" "$T/foreign-itext.pdf" "Foreign approval signature by iText"
+  manifest foreign-itext.pdf "iText ${ITEXT_VER} PdfSigner" "$ON_STREAM + 1 incremental update written by iText (append mode): invisible approval signature, ETSI.CAdES.detached, CMS by iText with BouncyCastle (SHA-256, ECDSA, signing-certificate-v2), EC P-256 signer of the untrusted foreign chain"
+  itext certify "$BASE_TABLE" "$T/foreign-itext-certified.pdf" "Foreign certification by iText"
+  manifest foreign-itext-certified.pdf "iText ${ITEXT_VER} PdfSigner" "$ON_TABLE + 1 incremental update written by iText (append mode): certification signature, DocMDP P=2 (form filling and signing allowed), ETSI.CAdES.detached, a visible box on page 1 with iText's appearance, EC P-256 signer of the untrusted foreign chain"
+  itext rewrite "$BASE" "$T/foreign-itext-rewrite.pdf" "Foreign signature by iText, file written again"
+  manifest foreign-itext-rewrite.pdf "iText ${ITEXT_VER} PdfSigner" "$BASE_NAME written again by iText as one revision (not in append mode) with an invisible approval signature, adbe.pkcs7.detached, EC P-256 signer of the untrusted foreign chain"
+  # OpenPDF 2 (the fork of iText 2.1.7 older Java applications sign with), PdfStamper.createSignature, append mode
+  OPENPDF_VER=$(tr ':' '\n' <<<"$CERTYNEO_JAVA_CP" | sed -n 's|.*/com/github/librepdf/openpdf/\([^/]*\)/.*|\1|p' | head -1)
+  openpdf() { # openpdf MODE IN OUT REASON
+    "$JAVA" -cp "$CERTYNEO_JAVA_CP" "$HERE/producers/OpenPdfSign.java" "$1" "$2" "$3" "$PKI/openpdf.key" \
+      "$PKI/openpdf-chain.pem" "$4" >"$WORK/openpdf.log" 2>&1 || { cat "$WORK/openpdf.log" >&2; echo "foreign.sh: OpenPdfSign $1 failed" >&2; exit 1; }
+  }
+  openpdf x509 "$BASE_STREAM" "$T/foreign-openpdf-x509.pdf" "Foreign adbe.x509.rsa_sha1 signature by OpenPDF"
+  manifest foreign-openpdf-x509.pdf "OpenPDF ${OPENPDF_VER} PdfStamper" "$ON_STREAM + 1 incremental update written by OpenPDF (append mode; its cross-reference stream lists its own object number as free, generation 65535): invisible signature, SubFilter adbe.x509.rsa_sha1 (a bare RSA value over the SHA-1 of the byte range, no CMS; pdfsig does not verify it), RSA 2048 signer issued by the untrusted foreign root"
+  openpdf pkcs7 "$BASE_TABLE" "$T/foreign-openpdf-pkcs7.pdf" "Foreign adbe.pkcs7.sha1 signature by OpenPDF"
+  manifest foreign-openpdf-pkcs7.pdf "OpenPDF ${OPENPDF_VER} PdfStamper" "$ON_TABLE + 1 incremental update written by OpenPDF (append mode): SubFilter adbe.pkcs7.sha1, a visible box on page 1 drawn by OpenPDF, RSA 2048 signer issued by the untrusted foreign root"
+else
+  if is_ci; then
+    echo "foreign.sh: ERROR: CERTYNEO_JAVA_CP is not set: foreign-itext*.pdf are made by iText on engine-pades' test class path (the corpus tests set it)" >&2
+    exit 1
+  fi
+  echo "SKIP foreign-itext*.pdf: CERTYNEO_JAVA_CP is not set (the corpus tests set it to engine-pades' test class path)" >&2
+fi
+
 # poppler's pdfsig -add-signature through an NSS database
 if need pdfsig "foreign-poppler.pdf" && need certutil "foreign-poppler.pdf (libnss3-tools)" \
    && need pk12util "foreign-poppler.pdf (libnss3-tools)"; then
@@ -356,6 +401,8 @@ fi
 # checks: pdfsig, qpdf --check, pypdf strict, mutool
 # --------------------------------------------------------------------------------------------
 declare -A NSIG=([foreign-two-signatures.pdf]=2)
+# signatures pdfsig does not verify ("Signature has not yet been verified."): adbe.x509.rsa_sha1
+declare -A PDFSIG_UNVERIFIED=([foreign-openpdf-x509.pdf]=1)
 # what pdfsig must say of the certificate (poppler 22.12 with no NSS database of ours)
 declare -A PDFSIG_CERT=([foreign-untrusted.pdf]="Certificate issuer isn't Trusted" [foreign-expired.pdf]="Certificate has Expired")
 # what a producer does wrong that the checks below must find exactly (and nothing else): @signpdf's placeholder-plain
@@ -379,7 +426,9 @@ for f in "${MADE[@]}"; do
     n=$(grep -c '^Signature #' <<<"$out" || true)
     [ "$n" = "${NSIG[$f]:-1}" ] || fail "$f: pdfsig lists $n signature(s), expected ${NSIG[$f]:-1}"
     v=$(grep -c 'Signature Validation: Signature is Valid' <<<"$out" || true)
-    [ "$v" = "$n" ] || fail "$f: pdfsig: not every signature is valid: $out"
+    u=$(grep -c 'Signature Validation: Signature has not yet been verified' <<<"$out" || true)
+    [ "$u" = "${PDFSIG_UNVERIFIED[$f]:-0}" ] || fail "$f: pdfsig leaves $u signature(s) unverified, expected ${PDFSIG_UNVERIFIED[$f]:-0}"
+    [ "$((v + u))" = "$n" ] || fail "$f: pdfsig: not every signature is valid: $out"
     want=${PDFSIG_CERT[$f]:-}
     if [ -n "$want" ] && [ "$(grep -c "Certificate Validation: $want" <<<"$out" || true)" != "$n" ]; then
       fail "$f: pdfsig does not say '$want': $out"

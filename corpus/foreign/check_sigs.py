@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """check_sigs.py FILE ROOT.pem [--attime EPOCH] [--crl-from-dss]
 
-Independent check of the signatures of FILE with `openssl cms -verify`, the foreign root being the
-only trust anchor: for every signed signature field, print one line
+Independent check of the signatures of FILE with `openssl cms -verify` (adbe.x509.rsa_sha1: `openssl dgst
+-verify` of the RSA value, then `openssl verify` of its certificate), the foreign root being the only
+trust anchor: for every signed signature field, print one line
     <field name>\t<SubFilter>\t<covers: whole|partial>\t<OK | openssl's reason>
 --attime EPOCH verifies the certificates at that time; --crl-from-dss adds the CRLs of the
 document's /DSS and turns on CRL checking of the whole chain (-crl_check_all).
@@ -77,6 +78,27 @@ def main():
             p_cms, p_data, p_out = (os.path.join(td, n) for n in ("sig.der", "data.bin", "out.bin"))
             open(p_cms, "wb").write(cms)
             open(p_data, "wb").write(signed)
+            covers = "whole" if br[2] + br[3] == len(data) else "partial"
+            if sub == "adbe.x509.rsa_sha1":
+                # ISO 32000-1 12.8.3.2: /Contents is a DER OCTET STRING holding the PKCS#1 v1.5 RSA signature of
+                # the byte range (SHA-1), /Cert the signer's certificate (a string, or an array starting with it)
+                certs = v.Cert if isinstance(v.Cert, pikepdf.Array) else [v.Cert]
+                p_cert, p_key, p_sig = (os.path.join(td, n) for n in ("cert.pem", "key.pem", "sig.bin"))
+                open(p_cert, "w").write(pem("CERTIFICATE", bytes(certs[0])))
+                value = cms[2:] if cms[1] < 0x80 else cms[2 + (cms[1] & 0x7F):]
+                open(p_sig, "wb").write(value)
+                subprocess.run(["openssl", "x509", "-in", p_cert, "-pubkey", "-noout", "-out", p_key], check=True)
+                r = subprocess.run(["openssl", "dgst", "-sha1", "-verify", p_key, "-signature", p_sig, p_data],
+                                   capture_output=True, text=True)
+                result = "OK" if r.returncode == 0 else "RSA signature value does not verify"
+                if result == "OK":
+                    cmd = ["openssl", "verify", "-CAfile", store] + (["-attime", str(a.attime)] if a.attime else []) + [p_cert]
+                    r = subprocess.run(cmd, capture_output=True, text=True)
+                    if r.returncode != 0:
+                        m = re.search(r"error \d+ at \d+ depth lookup:\s*(.*)", r.stdout + r.stderr)
+                        result = m.group(1).strip() if m else (r.stdout + r.stderr).strip().splitlines()[-1]
+                print("%s\t%s\t%s\t%s" % (f.get("/T"), sub, covers, result))
+                continue
             cmd = ["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", p_cms, "-CAfile", store, "-out", p_out]
             if sub != "adbe.pkcs7.sha1":
                 cmd += ["-content", p_data]
@@ -92,7 +114,6 @@ def main():
             else:
                 m = re.search(r"Verify error:\s*(.*)", r.stderr)
                 result = m.group(1).strip() if m else r.stderr.strip().splitlines()[-1]
-            covers = "whole" if br[2] + br[3] == len(data) else "partial"
             print("%s\t%s\t%s\t%s" % (f.get("/T"), sub, covers, result))
 
 

@@ -890,7 +890,9 @@ class RevisionWriterTest {
         assertEquals(expected, formAt(output, r.startxref()), name + ": the new section's form");
         assertEquals(r.startxref(), lastStartxref(output), name + ": startxref names the new section");
         assertEquals(Optional.empty(), CrossReferenceCheck.damage(output), name);
-        assertEquals(List.of(), XrefLinter.lint(output), name);
+        // (what the linter finds in the input's own sections stays: OpenPDF lists its xref stream's number as free)
+        List<String> inputLint = XrefLinter.lint(in);
+        assertEquals(List.of(), XrefLinter.lint(output).stream().filter(p -> !inputLint.contains(p)).toList(), name);
         String tail = new String(output, output.length - 7, 7, StandardCharsets.US_ASCII);
         assertTrue(tail.endsWith("%%EOF\n"), name + ": ends with %%EOF: " + tail);
         try (PDDocument doc = Loader.loadPDF(output)) {
@@ -1026,7 +1028,8 @@ class RevisionWriterTest {
         while (pdf[i] == ' ' || pdf[i] == '\n' || pdf[i] == '\r') {
             i++;
         }
-        String head = new String(pdf, i, Math.min(200, pdf.length - i), StandardCharsets.ISO_8859_1);
+        // (iText writes /Type /XRef after a long /ID)
+        String head = new String(pdf, i, Math.min(2000, pdf.length - i), StandardCharsets.ISO_8859_1);
         if (head.startsWith("xref")) {
             return XrefForm.TABLE;
         }

@@ -59,8 +59,13 @@ public final class Corpus {
             assumeTrue(false, "corpus/generate.sh is missing");
         }
         try {
-            Process process = new ProcessBuilder("bash", script.toString(), dir.toString())
-                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), dir.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
+            // the Java producers (corpus/producers/*.java: iText's signer) run as source files on this JVM, with the
+            // test class path, which holds iText and BouncyCastle
+            builder.environment().put("CERTYNEO_JAVA", ProcessHandle.current().info().command().orElse("java"));
+            builder.environment().put("CERTYNEO_JAVA_CP", System.getProperty("java.class.path"));
+            Process process = builder.start();
             if (!process.waitFor(15, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
                 fail("corpus/generate.sh did not finish in 15 minutes");

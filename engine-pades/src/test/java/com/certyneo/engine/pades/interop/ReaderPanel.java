@@ -59,7 +59,8 @@ import java.util.regex.Pattern;
  * it did not rebuild for the input; every signature that verified on the input
  * ({@code verifySignatureIntegrityAndAuthenticity}) is still listed and verifies, at least the new signatures are
  * listed more and every new one (document time-stamps included) verifies;</li>
- * <li>{@link XrefLinter}: no finding at all on the output.</li>
+ * <li>{@link XrefLinter}: no finding on the output that it does not also make on the input (a producer's own
+ * sections, which the output keeps byte for byte: OpenPDF lists its cross-reference stream's own number as free).</li>
  * </ol>
  * An encrypted pair ({@link Case#password()}) is opened with its user password by every reader.
  * A reader whose tool is missing is skipped (and logged), except under {@code CI=true}, where that is
@@ -205,9 +206,7 @@ public final class ReaderPanel {
                 if (av.has(ITEXT)) {
                     jobs.add(pool.submit(() -> r.itext.put(p, timed(ITEXT, r, () -> itextSafely(p, password)))));
                 }
-                if (outputs.contains(p)) {
-                    jobs.add(pool.submit(() -> r.lint.put(p, timed(LINTER, r, () -> lintSafely(p)))));
-                }
+                jobs.add(pool.submit(() -> r.lint.put(p, timed(LINTER, r, () -> lintSafely(p)))));
             }
             for (Future<?> job : jobs) {
                 job.get();
@@ -250,8 +249,12 @@ public final class ReaderPanel {
             if (av.has(ITEXT)) {
                 itext(c, r.itext.get(in), r.itext.get(out), f);
             }
+            // what the linter finds in the input's own sections (a producer's) the output keeps byte for byte
+            List<String> inputLint = r.lint.getOrDefault(in, List.of());
             for (String problem : r.lint.getOrDefault(out, List.of())) {
-                f.add(new Finding(LINTER, problem));
+                if (!inputLint.contains(problem)) {
+                    f.add(new Finding(LINTER, problem));
+                }
             }
             findings.put(c, List.copyOf(f));
         }
