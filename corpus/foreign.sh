@@ -359,10 +359,10 @@ if [ -n "${CERTYNEO_JAVA_CP:-}" ]; then
   manifest foreign-openpdf-pkcs7.pdf "OpenPDF ${OPENPDF_VER} PdfStamper" "$ON_TABLE + 1 incremental update written by OpenPDF (append mode): SubFilter adbe.pkcs7.sha1, a visible box on page 1 drawn by OpenPDF, RSA 2048 signer issued by the untrusted foreign root"
 else
   if is_ci; then
-    echo "foreign.sh: ERROR: CERTYNEO_JAVA_CP is not set: foreign-itext*.pdf are made by iText on engine-pades' test class path (the corpus tests set it)" >&2
+    echo "foreign.sh: ERROR: CERTYNEO_JAVA_CP is not set: foreign-itext*.pdf and foreign-openpdf*.pdf are made by iText and OpenPDF on engine-pades' test class path (the corpus tests set it)" >&2
     exit 1
   fi
-  echo "SKIP foreign-itext*.pdf: CERTYNEO_JAVA_CP is not set (the corpus tests set it to engine-pades' test class path)" >&2
+  echo "SKIP foreign-itext*.pdf, foreign-openpdf*.pdf: CERTYNEO_JAVA_CP is not set (the corpus tests set it to engine-pades' test class path)" >&2
 fi
 
 # poppler's pdfsig -add-signature through an NSS database
