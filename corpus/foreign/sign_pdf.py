@@ -5,8 +5,9 @@ It exists to produce "foreign" signed PDFs for the test corpus: signatures made 
 implementation (Python + the openssl command line) than the project's Java/PDFBox/DSS code.
 
 Subcommands
-  sign     append one incremental update holding a new invisible signature field + signature
-  add-dss  append one incremental update holding a /DSS dictionary (PAdES LTV: /Certs, /CRLs, /OCSPs)
+  sign       append one incremental update holding a new invisible signature field + signature
+  add-field  append one incremental update holding an empty signature field on page 1 (prints its number)
+  add-dss    append one incremental update holding a /DSS dictionary (PAdES LTV: /Certs, /CRLs, /OCSPs)
 
 pikepdf is only used to READ the input (catalog, first page, /AcroForm, /Annots, object numbers,
 /Size, trailer /Info and /ID). The bytes of the appended revision - objects, cross-reference
@@ -424,30 +425,8 @@ def open_input(path):
         die("cannot read %s: %s" % (path, e))
 
 
-def cmd_sign(args):
-    data = open(args.input, "rb").read()
-    pdf = open_input(args.input)
-    if pdf.is_encrypted:
-        die("encrypted input is not supported")
-    if len(pdf.pages) == 0:
-        die("input has no page")
-    rev = Revision(data, pdf)
-    root = pdf.Root
-    page = pdf.pages[0].obj
-    if not page.is_indirect:
-        die("first page is not an indirect object")
-
-    when = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-    if args.signing_time:
-        when = datetime.datetime.fromisoformat(args.signing_time.replace("Z", "+00:00"))
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=datetime.timezone.utc)
-
-    sig_num = rev.alloc()
-    field_num = rev.alloc()
-    field_ref = b"%d 0 R" % field_num
-    fname = unique_field_name(pdf, args.field_name)
-
+def attach_widget(rev, root, page, field_ref):
+    """Puts the merged field/widget field_ref on the page's /Annots and the form's /Fields (made when missing)."""
     # --- page /Annots --------------------------------------------------------------------
     annots = page.get("/Annots")
     if annots is None:
@@ -479,6 +458,56 @@ def cmd_sign(args):
             catalog_over["/AcroForm"] = ser_dict(acro, over)
     if catalog_over:
         rev.put(*root.objgen, ser_dict(root, catalog_over))
+
+
+def cmd_add_field(args):
+    """An empty signature field with a widget on page 1 (for signers that fill existing fields: mutool sign)."""
+    data = open(args.input, "rb").read()
+    pdf = open_input(args.input)
+    if pdf.is_encrypted or len(pdf.pages) == 0 or not pdf.pages[0].obj.is_indirect:
+        die("the input must be unencrypted, with an indirect first page")
+    rev = Revision(data, pdf)
+    page = pdf.pages[0].obj
+    field_num = rev.alloc()
+    attach_widget(rev, pdf.Root, page, b"%d 0 R" % field_num)
+    rect = [Decimal(x) for x in args.rect.split()]
+    if len(rect) != 4:
+        die("--rect takes four numbers")
+    rev.put(field_num, 0, ser_dict(None, {
+        "/Type": b"/Annot", "/Subtype": b"/Widget", "/FT": b"/Sig",
+        "/T": ser_literal(unique_field_name(pdf, args.field_name)), "/P": ref(page.objgen),
+        "/Rect": b"[" + b" ".join(ser_number(x) for x in rect) + b"]", "/F": b"4",
+    }))
+    with open(args.output, "wb") as f:
+        f.write(rev.build())
+    print(field_num)
+
+
+def cmd_sign(args):
+    data = open(args.input, "rb").read()
+    pdf = open_input(args.input)
+    if pdf.is_encrypted:
+        die("encrypted input is not supported")
+    if len(pdf.pages) == 0:
+        die("input has no page")
+    rev = Revision(data, pdf)
+    root = pdf.Root
+    page = pdf.pages[0].obj
+    if not page.is_indirect:
+        die("first page is not an indirect object")
+
+    when = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    if args.signing_time:
+        when = datetime.datetime.fromisoformat(args.signing_time.replace("Z", "+00:00"))
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=datetime.timezone.utc)
+
+    sig_num = rev.alloc()
+    field_num = rev.alloc()
+    field_ref = b"%d 0 R" % field_num
+    fname = unique_field_name(pdf, args.field_name)
+
+    attach_widget(rev, root, page, field_ref)
 
     # --- field/widget and signature dictionary -------------------------------------------
     rev.put(field_num, 0, ser_dict(None, {
@@ -605,6 +634,12 @@ def main():
     s.add_argument("--signing-time", help="ISO 8601 time for /M and the CMS signing-time (default: now)")
     s.add_argument("--reserve", type=int, default=16384, help="bytes reserved for the CMS")
     s.set_defaults(func=cmd_sign)
+    f = sub.add_parser("add-field", help="append an empty signature field on page 1; prints its object number")
+    f.add_argument("input")
+    f.add_argument("output")
+    f.add_argument("--field-name", default="ForeignField")
+    f.add_argument("--rect", default="36 36 236 86", help="the widget's /Rect on page 1 (four numbers)")
+    f.set_defaults(func=cmd_add_field)
     d = sub.add_parser("add-dss", help="append a /DSS dictionary (PAdES LTV)")
     d.add_argument("input")
     d.add_argument("output")
