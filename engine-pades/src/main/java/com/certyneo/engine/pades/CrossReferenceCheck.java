@@ -238,7 +238,6 @@ final class CrossReferenceCheck {
             boolean newest = true;
             Ref root = null;
             boolean newestEncrypted = false;
-            long newestOffset = offset;
             while (true) {
                 if (!visited.add(offset)) {
                     throw new Damage(via + " loops back to the cross-reference section at offset " + offset);
@@ -253,8 +252,8 @@ final class CrossReferenceCheck {
                     newestEncrypted = dict.containsKey("Encrypt");
                 } else if (!newestEncrypted && dict.containsKey("Encrypt")) {
                     // ISO 32000-1 §7.5.6: an update's trailer repeats every entry of the previous one but /Prev
-                    throw new Contradiction("the " + (isStream(newestOffset) ? "cross-reference stream" : "trailer")
-                            + " of its newest section (offset " + newestOffset + ") drops the /Encrypt of the section at "
+                    throw new Contradiction("the " + (isStream(start) ? "cross-reference stream" : "trailer")
+                            + " of its newest section (offset " + start + ") drops the /Encrypt of the section at "
                             + "offset " + offset + ", so PDFBox (and DSS) read the document as encrypted and qpdf, MuPDF "
                             + "and pdf.js as not encrypted, each decoding its strings and streams differently (an "
                             + "incremental writer that ignored the encryption wrote the newest revision)");

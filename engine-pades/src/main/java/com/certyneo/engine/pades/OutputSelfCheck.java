@@ -129,7 +129,6 @@ final class OutputSelfCheck {
     private static final COSName CRLS = COSName.getPDFName("CRLs");
     private static final String CADES = "ETSI.CAdES.detached";
     private static final String RFC3161 = "ETSI.RFC3161";
-    private static final String X509_RSA_SHA1 = "adbe.x509.rsa_sha1";
     private static final String FAULT = "Nothing was written. This is a fault of the engine or of a provider it calls; "
             + "report it with the document and the engine configuration.";
 
@@ -496,7 +495,7 @@ final class OutputSelfCheck {
          * a time-stamp or validation data to; the engine leaves such a signature as it is and names it.
          */
         boolean isX509RsaSha1() {
-            return X509_RSA_SHA1.equals(dictionary.getNameAsString(COSName.SUB_FILTER));
+            return SigningPipeline.Signature.BARE_RSA_SUB_FILTER.equals(dictionary.getNameAsString(COSName.SUB_FILTER));
         }
 
         String what() {

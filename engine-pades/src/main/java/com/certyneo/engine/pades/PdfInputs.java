@@ -85,11 +85,8 @@ final class PdfInputs {
             if (box == null) {
                 continue;
             }
-            boolean rectangle = box instanceof org.apache.pdfbox.cos.COSArray array && array.size() == 4;
-            for (int i = 0; rectangle && i < 4; i++) {
-                rectangle = ((org.apache.pdfbox.cos.COSArray) box).getObject(i) instanceof org.apache.pdfbox.cos.COSNumber;
-            }
-            if (!rectangle) {
+            if (!(box instanceof org.apache.pdfbox.cos.COSArray array && array.size() == 4 && java.util.stream.IntStream
+                    .range(0, 4).allMatch(i -> array.getObject(i) instanceof org.apache.pdfbox.cos.COSNumber))) {
                 throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is malformed: the /"
                         + key.getName() + " of page " + number + " is not a rectangle of four numbers, so readers "
                         + "disagree on the page's size and " + what + " would not be where each of them shows the page",

@@ -457,13 +457,12 @@ final class RevisionWriter implements Closeable {
             }
         });
         Map<Long, long[]> entries = new TreeMap<>(); // number -> {offset, generation}
-        Map<COSObjectKey, Long> xref = document.getDocument().getXrefTable(); // offsets into the original
         for (Pending p : objects.values()) {
             entries.put(p.key().getNumber(), new long[] {w.position(), p.key().getGeneration()});
             try {
                 w.writeIndirect(p.key(), p.body());
                 if (!p.fresh()) {
-                    MalformedReferences.requireParsable(original.input(), xref, p.key(), name);
+                    requireParsable(p.key());
                 }
             } catch (CosWriter.BareReference e) {
                 throw MalformedReferences.refusal(name, "object " + p.key().getNumber() + " " + p.key().getGeneration());

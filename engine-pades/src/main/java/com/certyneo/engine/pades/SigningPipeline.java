@@ -746,8 +746,11 @@ final class SigningPipeline {
          * in /Cert, no CMS; OpenPDF and iText 2 still write it): nothing can be attached to it.
          */
         boolean bareRsaValue() {
-            return "adbe.x509.rsa_sha1".equals(subFilter);
+            return BARE_RSA_SUB_FILTER.equals(subFilter);
         }
+
+        /** The /SubFilter of a signature that is a bare RSA value (ISO 32000-1 §12.8.3.2), with no CMS. */
+        static final String BARE_RSA_SUB_FILTER = "adbe.x509.rsa_sha1";
 
         /**
          * The generation time of the earliest document time-stamp of {@code all} that covers this signature, or

@@ -425,7 +425,7 @@ final class Validation {
                     + (d.byteRange().isEmpty() ? "/ByteRange is missing or invalid"
                     : d.documentTimestamp() ? "time-stamp token cannot be read"
                     // ISO 32000-1 §12.8.3.2 (deprecated by ISO 32000-2): a bare RSA value and /Cert, no CMS
-                    : "adbe.x509.rsa_sha1".equals(d.subFilter()) ? "/SubFilter is adbe.x509.rsa_sha1 (a bare RSA "
+                    : SigningPipeline.Signature.BARE_RSA_SUB_FILTER.equals(d.subFilter()) ? "/SubFilter is adbe.x509.rsa_sha1 (a bare RSA "
                             + "signature value and its certificate, no CMS), which is no AdES format: this validation "
                             + "does not verify it (DSS leaves it out of its report)"
                     : "CMS signature cannot be read")
