@@ -325,12 +325,32 @@ public final class ReaderPanel {
         }
     }
 
-    /** {@code text} without its first {@code max} lines equal to one of {@code lines} (trimmed). */
+    /**
+     * MuPDF's line for a message printed again straight after itself: {@code fz_warn} prints the first and then, for a
+     * run of the same message, this line with the run's whole length (so "repeated 2 times" is one more copy).
+     */
+    private static final Pattern MUTOOL_REPEATED = Pattern.compile("warning: \\.\\.\\. repeated (\\d+) times\\.\\.\\.");
+
+    /**
+     * {@code text} without its first {@code max} lines equal to one of {@code lines} (trimmed). A MuPDF repeat line
+     * ({@link #MUTOOL_REPEATED}) right after a dropped line counts as the copies it stands for: dropped while they fit
+     * within {@code max}, else kept (a finding).
+     */
     static String withoutLines(String text, List<String> lines, int max) {
         StringBuilder kept = new StringBuilder();
         int dropped = 0;
+        boolean afterDropped = false;
         for (String line : text.split("\n", -1)) {
-            if (dropped < max && lines.contains(line.trim())) {
+            Matcher repeated = MUTOOL_REPEATED.matcher(line.trim());
+            if (afterDropped && repeated.matches()) {
+                int more = Integer.parseInt(repeated.group(1)) - 1;
+                if (dropped + more <= max) {
+                    dropped += more;
+                    continue;
+                }
+            }
+            afterDropped = dropped < max && lines.contains(line.trim());
+            if (afterDropped) {
                 dropped++;
             } else {
                 kept.append(line).append('\n');

@@ -189,6 +189,13 @@ class ReaderPanelTest {
         assertEquals("a\nb\nwarning: x\n", ReaderPanel.withoutLines("a\nwarning: x\nb\nwarning: x", lines, 1));
         assertEquals("a\nb\n", ReaderPanel.withoutLines("a\n  warning: y\nb\nwarning: x", lines, 2));
         assertEquals("warning: x\n", ReaderPanel.withoutLines("warning: x", lines, 0));
+        // MuPDF prints a message once and then the length of its run: "repeated 2 times" is the second copy
+        String run = "warning: x\nwarning: ... repeated 2 times...\nerror: z";
+        assertEquals("error: z\n", ReaderPanel.withoutLines(run, lines, 2));
+        assertEquals("warning: ... repeated 2 times...\nerror: z\n", ReaderPanel.withoutLines(run, lines, 1),
+                "one copy more than the count stays a finding");
+        assertEquals("a\nwarning: ... repeated 2 times...\n",
+                ReaderPanel.withoutLines("a\nwarning: ... repeated 2 times...", lines, 5), "a run of a line that is not dropped");
     }
 
     /** Every corpus file, compared with itself, passes (when the corpus has been generated). */
