@@ -3,9 +3,9 @@
 #
 # PDFs already signed by a FOREIGN signer - an implementation other than the project's
 # (Java/PDFBox/DSS): corpus/foreign/sign_pdf.py (Python, incremental update written by hand,
-# CMS by `openssl cms`), poppler's `pdfsig -add-signature` (NSS), MuPDF's `mutool sign`, @signpdf/signpdf (Node), iText 9
-# and OpenPDF 2 (Java, corpus/producers/ITextSign.java and OpenPdfSign.java, run only when $CERTYNEO_JAVA_CP
-# names a class path with both). A throw-away PKI (root CA,
+# CMS by `openssl cms`), poppler's `pdfsig -add-signature` (NSS), MuPDF's `mutool sign`, @signpdf/signpdf (Node), iText 9,
+# OpenPDF 2, Apache PDFBox 3 and DSS 6.2 (Java, corpus/producers/ITextSign.java, OpenPdfSign.java, PdfBoxSign.java
+# and DssSign.java, run only when $CERTYNEO_JAVA_CP names a class path with them). A throw-away PKI (root CA,
 # intermediate, end-entity signers) is generated with openssl in a temp dir on every run; its
 # CRL DP / AIA OCSP / caIssuers URLs point at http://127.0.0.1:9/ where nothing listens.
 #
@@ -17,7 +17,7 @@
 # Files: foreign-untrusted.pdf, foreign-cades.pdf, foreign-expired.pdf, foreign-revoked.pdf, foreign-signpdf.pdf,
 #        foreign-pkcs7-sha1.pdf, foreign-two-signatures.pdf, foreign-poppler.pdf, foreign-signpdf-pdflib.pdf,
 #        foreign-itext.pdf, foreign-itext-certified.pdf, foreign-itext-rewrite.pdf, foreign-openpdf-x509.pdf,
-#        foreign-openpdf-pkcs7.pdf, foreign-mupdf.pdf
+#        foreign-openpdf-pkcs7.pdf, foreign-pdfbox-encrypted.pdf, foreign-dss-lta.pdf, foreign-mupdf.pdf
 # Every file is checked with pdfsig, qpdf --check, pypdf (strict, silent), mutool info and, with
 # the foreign root as the only trust anchor, `openssl cms -verify` (foreign/check_sigs.py: the
 # expired one also at its claimed signing time, the revoked one with the CRLs of its /DSS); a
@@ -133,6 +133,14 @@ authorityKeyIdentifier = keyid:always
 crlDistributionPoints  = URI:$URL/crl/foreign-root.crl
 authorityInfoAccess    = OCSP;URI:$URL/ocsp/foreign-root, caIssuers;URI:$URL/ca/foreign-root.cer
 
+[ v3_tsa ]
+basicConstraints       = critical, CA:false
+keyUsage               = critical, digitalSignature
+extendedKeyUsage       = critical, timeStamping
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+crlDistributionPoints  = URI:$URL/crl/foreign-intermediate.crl
+
 [ v3_signer ]
 basicConstraints       = critical, CA:false
 keyUsage               = critical, digitalSignature, nonRepudiation
@@ -204,6 +212,13 @@ root_signer() {
     -startdate "$(utc '-1 day')" -enddate "$(utc '+2 years')"
   cat "$PKI/$1.pem" "$PKI/root.pem" >"$PKI/$1-chain.pem"
 }
+# a time-stamping unit of the foreign PKI (DSS's KeyEntityTSPSource signs foreign-dss-lta.pdf's tokens with it)
+newkey "$PKI/tsa.key" ec
+ssl req -new -config "$PKI/openssl.cnf" -key "$PKI/tsa.key" -subj "$SUBJ_O/CN=Foreign Test TSA (EC P-256)" -out "$PKI/tsa.csr"
+CADIR="$PKI/intermediate" ssl ca -batch -config "$PKI/openssl.cnf" -cert "$PKI/intermediate.pem" \
+  -keyfile "$PKI/intermediate.key" -in "$PKI/tsa.csr" -out "$PKI/tsa.pem" -notext -extensions v3_tsa \
+  -startdate "$(utc '-1 day')" -enddate "$(utc '+2 years')"
+cat "$PKI/tsa.pem" "$PKI/chain.pem" >"$PKI/tsa-chain.pem"
 root_signer signpdf "Foreign Signer signpdf (RSA 2048)"
 root_signer openpdf "Foreign Signer OpenPDF (RSA 2048)"
 root_signer mupdf "Foreign Signer MuPDF (RSA 2048)"   # mutool sign embeds the signer's certificate only
@@ -359,12 +374,30 @@ if [ -n "${CERTYNEO_JAVA_CP:-}" ]; then
   manifest foreign-openpdf-x509.pdf "OpenPDF ${OPENPDF_VER} PdfStamper" "$ON_STREAM + 1 incremental update written by OpenPDF (append mode; its cross-reference stream lists its own object number as free, generation 65535): invisible signature, SubFilter adbe.x509.rsa_sha1 (a bare RSA value over the SHA-1 of the byte range, no CMS; pdfsig does not verify it), RSA 2048 signer issued by the untrusted foreign root"
   openpdf pkcs7 "$BASE_TABLE" "$T/foreign-openpdf-pkcs7.pdf" "Foreign adbe.pkcs7.sha1 signature by OpenPDF"
   manifest foreign-openpdf-pkcs7.pdf "OpenPDF ${OPENPDF_VER} PdfStamper" "$ON_TABLE + 1 incremental update written by OpenPDF (append mode): SubFilter adbe.pkcs7.sha1, a visible box on page 1 drawn by OpenPDF, RSA 2048 signer issued by the untrusted foreign root"
+  # Apache PDFBox 3 (addSignature + saveIncremental, as Java back ends sign) on an owner-password-only AES-256 file:
+  # PDFBox opens it without a password and writes its update encrypted
+  PDFBOX_VER=$(tr ':' '\n' <<<"$CERTYNEO_JAVA_CP" | sed -n 's|.*/org/apache/pdfbox/pdfbox/\([^/]*\)/.*|\1|p' | head -1)
+  cat "$PKI/second.pem" "$PKI/chain.pem" >"$PKI/second-chain.pem"
+  if need qpdf "foreign-pdfbox-encrypted.pdf (its owner-password base)"; then
+    qpdf --encrypt "" foreign-owner 256 -- "$BASE_STREAM" "$WORK/base-owner-aes256.pdf"
+    "$JAVA" -cp "$CERTYNEO_JAVA_CP" "$HERE/producers/PdfBoxSign.java" visible "$WORK/base-owner-aes256.pdf" \
+      "$T/foreign-pdfbox-encrypted.pdf" "$PKI/second.key" "$PKI/second-chain.pem" "Foreign signature by PDFBox" \
+      >"$WORK/pdfbox.log" 2>&1 || { cat "$WORK/pdfbox.log" >&2; echo "foreign.sh: PdfBoxSign failed" >&2; exit 1; }
+    manifest foreign-pdfbox-encrypted.pdf "Apache PDFBox ${PDFBOX_VER} saveIncremental" "$ON_STREAM encrypted by qpdf (AES-256, owner password only) + 1 incremental update written by PDFBox, encrypted (addSignature with a visual signature template, saveIncremental): approval signature in a new field with a box on page 1, adbe.pkcs7.detached, CMS by BouncyCastle's CMSSignedDataGenerator, EC P-256 signer of the untrusted foreign chain"
+  fi
+  # DSS 6.2 PAdES-BASELINE-LTA (the eIDAS reference implementation): signature with a signature time-stamp and a
+  # visible box, /DSS with chains and CRLs, document time-stamp; TSA and CRLs of the foreign PKI
+  DSS_VER=$(tr ':' '\n' <<<"$CERTYNEO_JAVA_CP" | sed -n 's|.*/eu/europa/ec/joinup/sd-dss/dss-pades/\([^/]*\)/.*|\1|p' | head -1)
+  "$JAVA" -cp "$CERTYNEO_JAVA_CP" "$HERE/producers/DssSign.java" "$BASE_TABLE" "$T/foreign-dss-lta.pdf" \
+    "$PKI/second.key" "$PKI/second-chain.pem" "$PKI" \
+    >"$WORK/dss.log" 2>&1 || { cat "$WORK/dss.log" >&2; echo "foreign.sh: DssSign failed" >&2; exit 1; }
+  manifest foreign-dss-lta.pdf "DSS ${DSS_VER} PAdESService" "$ON_TABLE + 3 incremental updates written by DSS (PDFBox): PAdES-BASELINE-LTA by the foreign PKI, ETSI.CAdES.detached with a signature time-stamp and DSS's text box on page 1, a /DSS (certificates, the root and intermediate CRLs), a document time-stamp (ETSI.RFC3161) by the foreign TSA; EC P-256 signer of the untrusted foreign chain"
 else
   if is_ci; then
-    echo "foreign.sh: ERROR: CERTYNEO_JAVA_CP is not set: foreign-itext*.pdf and foreign-openpdf*.pdf are made by iText and OpenPDF on engine-pades' test class path (the corpus tests set it)" >&2
+    echo "foreign.sh: ERROR: CERTYNEO_JAVA_CP is not set: foreign-itext*.pdf, foreign-openpdf*.pdf, foreign-pdfbox*.pdf and foreign-dss*.pdf are made by iText, OpenPDF, PDFBox and DSS on engine-pades' test class path (the corpus tests set it)" >&2
     exit 1
   fi
-  echo "SKIP foreign-itext*.pdf, foreign-openpdf*.pdf: CERTYNEO_JAVA_CP is not set (the corpus tests set it to engine-pades' test class path)" >&2
+  echo "SKIP foreign-itext*.pdf, foreign-openpdf*.pdf, foreign-pdfbox*.pdf, foreign-dss*.pdf: CERTYNEO_JAVA_CP is not set (the corpus tests set it to engine-pades' test class path)" >&2
 fi
 
 # poppler's pdfsig -add-signature through an NSS database
@@ -419,9 +452,10 @@ fi
 # --------------------------------------------------------------------------------------------
 # checks: pdfsig, qpdf --check, pypdf strict, mutool
 # --------------------------------------------------------------------------------------------
-declare -A NSIG=([foreign-two-signatures.pdf]=2)
-# signatures pdfsig does not verify ("Signature has not yet been verified."): adbe.x509.rsa_sha1
-declare -A PDFSIG_UNVERIFIED=([foreign-openpdf-x509.pdf]=1)
+declare -A NSIG=([foreign-two-signatures.pdf]=2 [foreign-dss-lta.pdf]=2)
+# signatures pdfsig does not verify ("Signature has not yet been verified."): adbe.x509.rsa_sha1, and a document
+# time-stamp (poppler 22.12: type "unknown")
+declare -A PDFSIG_UNVERIFIED=([foreign-openpdf-x509.pdf]=1 [foreign-dss-lta.pdf]=1)
 # what pdfsig must say of the certificate (poppler 22.12 with no NSS database of ours)
 declare -A PDFSIG_CERT=([foreign-untrusted.pdf]="Certificate issuer isn't Trusted" [foreign-expired.pdf]="Certificate has Expired")
 # what a producer does wrong that the checks below must find exactly (and nothing else): @signpdf's placeholder-plain
@@ -506,6 +540,6 @@ if [ "$FAIL" != 0 ]; then
 fi
 for f in "${MADE[@]}"; do
   cp "$T/$f" "$OUTDIR/$f"
-  printf 'foreign.sh: %-27s %-40s xref %-6s pdfsig: %s\n' "$f" "${SUBF[$f]}" "${XFORM[$f]}" "${PDFSIG_SAYS[$f]:-(not checked)}" >&2
+  printf 'foreign.sh: %-29s %-40s xref %-6s pdfsig: %s\n' "$f" "${SUBF[$f]}" "${XFORM[$f]}" "${PDFSIG_SAYS[$f]:-(not checked)}" >&2
 done
 echo "foreign.sh: wrote ${#MADE[@]} file(s) to $OUTDIR: ${MADE[*]}" >&2

@@ -2,7 +2,8 @@
 """check_sigs.py FILE ROOT.pem [--attime EPOCH] [--crl-from-dss]
 
 Independent check of the signatures of FILE with `openssl cms -verify` (adbe.x509.rsa_sha1: `openssl dgst
--verify` of the RSA value, then `openssl verify` of its certificate), the foreign root being the only
+-verify` of the RSA value, then `openssl verify` of its certificate; a document time-stamp, ETSI.RFC3161:
+`openssl ts -verify` of the token against the byte range), the foreign root being the only
 trust anchor: for every signed signature field, print one line
     <field name>\t<SubFilter>\t<covers: whole|partial>\t<OK | openssl's reason>
 --attime EPOCH verifies the certificates at that time; --crl-from-dss adds the CRLs of the
@@ -97,6 +98,20 @@ def main():
                     if r.returncode != 0:
                         m = re.search(r"error \d+ at \d+ depth lookup:\s*(.*)", r.stdout + r.stderr)
                         result = m.group(1).strip() if m else (r.stdout + r.stderr).strip().splitlines()[-1]
+                print("%s\t%s\t%s\t%s" % (f.get("/T"), sub, covers, result))
+                continue
+            if sub == "ETSI.RFC3161":
+                # a document time-stamp (ISO 32000-2 12.8.5): a time-stamp token over the byte range, checked by
+                # `openssl ts -verify` (message imprint, TSA signature, chain to the root, timeStamping EKU)
+                cmd = ["openssl", "ts", "-verify", "-data", p_data, "-in", p_cms, "-token_in", "-CAfile", store]
+                if a.attime:
+                    cmd += ["-attime", str(a.attime)]
+                r = subprocess.run(cmd, capture_output=True, text=True)
+                if r.returncode == 0:
+                    result = "OK"
+                else:
+                    m = re.search(r"Verify error:\s*(.*)", r.stdout + r.stderr)
+                    result = m.group(1).strip() if m else (r.stdout + r.stderr).strip().splitlines()[-1]
                 print("%s\t%s\t%s\t%s" % (f.get("/T"), sub, covers, result))
                 continue
             cmd = ["openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", p_cms, "-CAfile", store, "-out", p_out]
