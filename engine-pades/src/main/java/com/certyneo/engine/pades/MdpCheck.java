@@ -23,7 +23,10 @@ import org.apache.pdfbox.cos.COSBase;
 import org.apache.pdfbox.cos.COSDictionary;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.cos.COSObject;
+import org.apache.pdfbox.cos.COSNumber;
 import org.apache.pdfbox.cos.COSObjectKey;
+import org.apache.pdfbox.cos.COSStream;
+import org.apache.pdfbox.cos.COSString;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.interactive.form.PDAcroForm;
@@ -57,7 +60,7 @@ final class MdpCheck {
     }
 
     /** What one revision holds, as far as the rules go. */
-    private record State(List<COSObjectKey> pages, Map<String, Long> annotations, Map<String, String> values,
+    private record State(List<COSObjectKey> pages, Map<String, String> annotations, Map<String, String> values,
                          Set<String> signatureFields, Map<String, Boolean> signatures, Map<COSObjectKey, Long> offsets) {
     }
 
@@ -178,8 +181,8 @@ final class MdpCheck {
             changes.add(after.pages().size() > before.pages().size() ? "adds a page" : "adds, removes or reorders pages");
         }
         if (r.permission() <= 2) {
-            for (Map.Entry<String, Long> a : after.annotations().entrySet()) {
-                Long old = before.annotations().get(a.getKey());
+            for (Map.Entry<String, String> a : after.annotations().entrySet()) {
+                String old = before.annotations().get(a.getKey());
                 if (old == null) {
                     changes.add("adds an annotation (" + a.getKey().replaceFirst("@.*", "") + ")");
                 } else if (!old.equals(a.getValue())) {
@@ -337,12 +340,64 @@ final class MdpCheck {
         }
     }
 
+    /**
+     * What an annotation says, for telling a changed annotation from one written again unchanged: the SHA-256 of its
+     * entries, references as object keys (what they point to is RevisionDiff's to compare), without a /Type /Annot
+     * (ISO 32000-2 Table 166: optional, and that is its only value). An indirect annotation's offset changed whenever
+     * a writer wrote it again: PDFBox (and DSS) writes every annotation of the page it adds a widget to again, with
+     * /Type /Annot added where it was left out. A direct annotation's PDFBox text spelled out what its references
+     * resolve to: a link's /Dest printed its page, /Annots and all, so any later signature on that page, the engine's
+     * own too, "changed" the link under a P=2 certification.
+     */
+    private static String fingerprint(COSDictionary annotation) {
+        StringBuilder text = new StringBuilder();
+        describe(annotation, text, 0, true);
+        return Digests.sha256Hex(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static void describe(COSBase value, StringBuilder text, int depth, boolean top) {
+        if (depth > 32) {
+            text.append("...");
+        } else if (value instanceof COSObject o) {
+            text.append("R(").append(o.getKey()).append(')');
+        } else if (value instanceof COSStream) {
+            text.append("stream"); // a direct stream is not valid PDF: written as an object of its own
+        } else if (value instanceof COSDictionary d) {
+            text.append("<<");
+            java.util.TreeMap<String, COSBase> sorted = new java.util.TreeMap<>();
+            d.entrySet().forEach(e -> sorted.put(e.getKey().getName(), e.getValue()));
+            if (top && COSName.ANNOT.equals(sorted.get("Type"))) {
+                sorted.remove("Type");
+            }
+            sorted.forEach((k, v) -> {
+                text.append('/').append(k).append(' ');
+                describe(v, text, depth + 1, false);
+                text.append(' ');
+            });
+            text.append(">>");
+        } else if (value instanceof COSArray a) {
+            text.append('[');
+            for (COSBase item : a) {
+                describe(item, text, depth + 1, false);
+                text.append(' ');
+            }
+            text.append(']');
+        } else if (value instanceof COSString str) {
+            text.append('<').append(java.util.HexFormat.of().formatHex(str.getBytes())).append('>');
+        } else if (value instanceof COSNumber n) {
+            text.append(n instanceof org.apache.pdfbox.cos.COSInteger i ? Long.toString(i.longValue())
+                    : new java.math.BigDecimal(Float.toString(n.floatValue())).stripTrailingZeros().toPlainString());
+        } else {
+            text.append(value); // names, booleans, null
+        }
+    }
+
     /** {@link #state(RandomAccessRead)} of a loaded revision. */
     private static State state(PDDocument document) {
         try {
             Map<COSObjectKey, Long> offsets = document.getDocument().getXrefTable();
             List<COSObjectKey> pages = new ArrayList<>();
-            Map<String, Long> annotations = new LinkedHashMap<>();
+            Map<String, String> annotations = new LinkedHashMap<>();
             int pageNumber = 0;
             for (PDPage page : document.getPages()) {
                 pageNumber++;
@@ -361,10 +416,9 @@ final class MdpCheck {
                     }
                     String kind = String.valueOf(annotation.getNameAsString(COSName.SUBTYPE)) + " on page " + pageNumber;
                     if (item instanceof COSObject o) {
-                        annotations.put(kind + "@" + o.getKey(), offsets.getOrDefault(o.getKey(), -1L));
+                        annotations.put(kind + "@" + o.getKey(), fingerprint(annotation));
                     } else {
-                        annotations.put(kind + "@direct" + i + "@" + page.getCOSObject().getKey(),
-                                (long) annotation.toString().hashCode());
+                        annotations.put(kind + "@direct" + i + "@" + page.getCOSObject().getKey(), fingerprint(annotation));
                     }
                 }
             }

@@ -402,6 +402,8 @@ final class PdfSyntax {
         long pos;
         private int depth;
         private int tokens;
+        /** The generation of the last object header read ({@link #objectHeader}). */
+        private long generation = -1;
         private boolean skipHex;
 
         Parser(Input in, long pos) {
@@ -485,11 +487,16 @@ final class PdfSyntax {
         /** Reads {@code N G obj}; returns N and leaves pos after {@code obj}, or returns -1. */
         long objectHeader() {
             long num = digits();
-            if (num < 0 || !white() || digits() < 0 || !white() || !startsWithKeyword("obj")) {
+            if (num < 0 || !white() || (generation = digits()) < 0 || !white() || !startsWithKeyword("obj")) {
                 return -1;
             }
             pos += 3;
             return num;
+        }
+
+        /** The generation number of the object header {@link #objectHeader} read last. */
+        long generation() {
+            return generation;
         }
 
         long readUnsigned(String what) {

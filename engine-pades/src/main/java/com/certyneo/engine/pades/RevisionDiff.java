@@ -165,8 +165,44 @@ final class RevisionDiff {
          */
         private final Map<Long, Scanned> parsed = new HashMap<>();
 
+        /** The document's encryption, to compare what readers decrypt; {@code null}: compared as written. */
+        private final RevisionEncryption decryption;
+        /** The number of the /Encrypt dictionary's object (never encrypted), once known; -1: none. */
+        private long encryptNumber = -2;
+
         Session(Input in) {
+            this(in, null);
+        }
+
+        /**
+         * @param decryption the encryption of the document {@code in} holds (its file key from the password), or
+         *                   {@code null}: strings and streams are compared as written. Under AES a writer that
+         *                   writes an unchanged object again (PDFBox does, for every signature field of the form it
+         *                   signs into) encrypts it with a new initialisation vector: the same value, other bytes.
+         */
+        Session(Input in, RevisionEncryption decryption) {
             this.in = in;
+            this.decryption = decryption;
+        }
+
+        /** @return whether the final trailer names an /Encrypt dictionary (false when the chain cannot be read) */
+        boolean encrypted() {
+            return encryptNumber() >= 0;
+        }
+
+        /** @return the object number of the final trailer's /Encrypt, or -1 */
+        private long encryptNumber() {
+            if (encryptNumber == -2) {
+                encryptNumber = -1;
+                try {
+                    if (finalTable().trailer.get("Encrypt") instanceof Ref r) {
+                        encryptNumber = r.num();
+                    }
+                } catch (RuntimeException e) {
+                    // no final table: nothing is decrypted without knowing which object must not be
+                }
+            }
+            return encryptNumber;
         }
 
         /** The final revision's cross-reference chain (read once; its failure is rethrown each time). */
@@ -729,7 +765,61 @@ final class RevisionDiff {
         if (found != num) {
             return Unreadable.VALUE;
         }
-        return body(in, p, world);
+        return decrypted(body(in, p, world), num, p.generation(), world == null ? null : world.session);
+    }
+
+    /**
+     * An object of an encrypted document as a reader decrypts it (ISO 32000-2 §7.6.2): its strings, and its stream's
+     * data, with the key of object {@code num} {@code gen}. Not decrypted: the /Encrypt dictionary, the /Contents of a
+     * signature dictionary (/Type /Sig or /DocTimeStamp, or with a /ByteRange, as PDFBox reads it), a cross-reference
+     * stream, metadata the document leaves in clear, and what does not decrypt (kept as written). Objects of an object
+     * stream are read from its decrypted data and are not decrypted again.
+     */
+    private static Object decrypted(Object value, long num, long gen, Session session) {
+        if (session == null || session.decryption == null || num < 0 || gen < 0 || gen > 65535
+                || num == session.encryptNumber()) {
+            return value;
+        }
+        return decrypted(value, new org.apache.pdfbox.cos.COSObjectKey(num, (int) gen), session.decryption, 0);
+    }
+
+    private static Object decrypted(Object value, org.apache.pdfbox.cos.COSObjectKey key, RevisionEncryption decryption,
+                                    int depth) {
+        if (depth > 64) {
+            return value; // as deep as the parser lets it be; compared as written below this
+        }
+        if (value instanceof PdfSyntax.Str str) {
+            byte[] plain = decryption.decryptString(key, str.bytes());
+            return plain == null ? value : new PdfSyntax.Str(plain);
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            for (Object item : list) {
+                out.add(decrypted(item, key, decryption, depth + 1));
+            }
+            return out;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> dict = cast(map);
+            boolean signature = new Name("Sig").equals(dict.get("Type")) || new Name("DocTimeStamp").equals(dict.get("Type"))
+                    || dict.get("Contents") instanceof PdfSyntax.Str && dict.get("ByteRange") instanceof List<?>;
+            Map<String, Object> out = new LinkedHashMap<>();
+            dict.forEach((k, v) -> out.put(k, signature && k.equals("Contents") ? v : decrypted(v, key, decryption, depth + 1)));
+            return out;
+        }
+        if (value instanceof Stream stream) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> dict = (Map<String, Object>) decrypted(stream.dict(), key, decryption, depth + 1);
+            Object filter = dict.get("Filter");
+            boolean crypt = new Name("Crypt").equals(filter) || filter instanceof List<?> l && l.contains(new Name("Crypt"));
+            if (crypt || stream.length() > MAX_DECODED) {
+                return new Stream(dict, stream.source(), stream.start(), stream.length());
+            }
+            byte[] plain = decryption.decryptStream(key, dict.get("Type") instanceof Name t ? t.value() : null, stream.raw());
+            return plain == null ? new Stream(dict, stream.source(), stream.start(), stream.length())
+                    : new Stream(dict, new PdfSyntax.ArrayInput(plain), 0, plain.length);
+        }
+        return value;
     }
 
     /** The value after an object header, with its stream data if it has some. */
@@ -1138,7 +1228,7 @@ final class RevisionDiff {
                         Object value = null;
                         if (num >= 0) {
                             try {
-                                value = body(in, p, after);
+                                value = decrypted(body(in, p, after), num, p.generation(), session);
                             } catch (Malformed e) {
                                 value = Unreadable.VALUE;
                             }
@@ -1433,10 +1523,11 @@ final class RevisionDiff {
             keys.addAll(cast(om).keySet());
             keys.addAll(cast(nm).keySet());
             boolean ok = true;
+            boolean impliedType = impliedTypeAdded(om, nm);
             for (String key : keys) {
                 Object o = om.get(key);
                 Object n = nm.get(key);
-                if (same(o, n, before, after)) {
+                if (same(o, n, before, after) || impliedType && key.equals("Type")) {
                     continue;
                 }
                 if (!free.contains(key)) {
@@ -1671,10 +1762,16 @@ final class RevisionDiff {
             return sa.sameAs(sb);
         }
         if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
-            if (!ma.keySet().equals(mb.keySet())) {
+            Set<Object> keys = new HashSet<>(ma.keySet());
+            Set<Object> others = new HashSet<>(mb.keySet());
+            if (impliedTypeAdded(ma, mb)) {
+                keys.remove("Type");
+                others.remove("Type");
+            }
+            if (!keys.equals(others)) {
                 return false;
             }
-            for (Object k : ma.keySet()) {
+            for (Object k : keys) {
                 if (!same(ma.get(k), mb.get(k), wa, wb)) {
                     return false;
                 }
@@ -1702,6 +1799,33 @@ final class RevisionDiff {
             return y != null && x.compareTo(y) == 0;
         }
         return a.equals(b);
+    }
+
+    /** Annotation subtypes (ISO 32000-2 Table 171): a dictionary with one of them is an annotation. */
+    private static final Set<String> ANNOTATION_SUBTYPES = Set.of("Text", "Link", "FreeText", "Line", "Square",
+            "Circle", "Polygon", "PolyLine", "Highlight", "Underline", "Squiggly", "StrikeOut", "Caret", "Stamp", "Ink",
+            "Popup", "FileAttachment", "Sound", "Movie", "Screen", "Widget", "PrinterMark", "TrapNet", "Watermark",
+            "3D", "Redact", "Projection", "RichMedia");
+
+    /**
+     * Whether one of two dictionaries has a /Type the other lacks, and that /Type is the one value the dictionary's
+     * /Subtype allows: /Annot for an annotation (ISO 32000-2 Table 166: "if present, shall be Annot"), /XObject for a
+     * form or image XObject (Tables 89 and 93). Stating it changes nothing for any reader; PDFBox adds /Type /Annot to
+     * every widget of the form it signs into, and writes the signed fields of others again with it.
+     */
+    private static boolean impliedTypeAdded(Map<?, ?> a, Map<?, ?> b) {
+        Object typeA = a.get("Type");
+        Object typeB = b.get("Type");
+        if ((typeA == null) == (typeB == null)) {
+            return false;
+        }
+        Object stated = typeA != null ? typeA : typeB;
+        if (!(a.get("Subtype") instanceof Name subtype) || !subtype.equals(b.get("Subtype"))) {
+            return false;
+        }
+        String implied = ANNOTATION_SUBTYPES.contains(subtype.value()) ? "Annot"
+                : subtype.value().equals("Form") || subtype.value().equals("Image") ? "XObject" : null;
+        return implied != null && new Name(implied).equals(stated);
     }
 
     private static String keyDiff(Object old, Object value) {

@@ -188,6 +188,54 @@ final class RevisionEncryption {
         return encrypt(streams, key, "stream", raw);
     }
 
+    /**
+     * @return the plain bytes of a string of object {@code key} as a reader decrypts it, or {@code null} when they
+     *         cannot be decrypted (an AES string too short or badly padded)
+     */
+    byte[] decryptString(COSObjectKey key, byte[] written) {
+        return decrypt(strings, key, written);
+    }
+
+    /**
+     * @param type the stream's /Type, or null
+     * @return the (still filtered) data of a stream of object {@code key} as a reader decrypts it: {@code written} for
+     *         a stream that is not encrypted (see {@link #encryptsStream}), {@code null} when it cannot be decrypted
+     */
+    byte[] decryptStream(COSObjectKey key, String type, byte[] written) {
+        if ("XRef".equals(type) || streams == Method.NONE || !metadata && "Metadata".equals(type)) {
+            return written;
+        }
+        return decrypt(streams, key, written);
+    }
+
+    private byte[] decrypt(Method method, COSObjectKey key, byte[] written) {
+        try {
+            switch (method) {
+                case NONE:
+                    return written;
+                case RC4: {
+                    Cipher rc4 = Cipher.getInstance("ARCFOUR");
+                    rc4.init(Cipher.DECRYPT_MODE, new SecretKeySpec(objectKey(key, false), "ARCFOUR"));
+                    return rc4.doFinal(written);
+                }
+                default: {
+                    if (written.length < 32 || written.length % 16 != 0) {
+                        return null; // an initialisation vector and at least one (padding) block
+                    }
+                    byte[] aesKey = method == Method.AES_256 ? fileKey : objectKey(key, true);
+                    Cipher aes = Cipher.getInstance("AES/CBC/PKCS5Padding");
+                    aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(aesKey, "AES"),
+                            new IvParameterSpec(written, 0, 16));
+                    return aes.doFinal(written, 16, written.length - 16);
+                }
+            }
+        } catch (javax.crypto.BadPaddingException | javax.crypto.IllegalBlockSizeException e) {
+            return null;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot decrypt with " + method + ": " + e, e);
+        }
+    }
+
     private byte[] encrypt(Method method, COSObjectKey key, String where, byte[] plain) {
         try {
             switch (method) {

@@ -103,7 +103,8 @@ final class Validation {
             // rendered-page comparison (the costliest part of validation, and only ever an informative
             // warning here) is done only for documents where something changed after a signature.
             List<RevisionDiff.SignatureDictionary> dictionaries = RevisionDiff.signatureDictionaries(structure.input());
-            Diffs diffs = new Diffs(structure.input(), RevisionDiff.Allowed.of(dictionaries));
+            Diffs diffs = new Diffs(structure.input(), RevisionDiff.Allowed.of(dictionaries),
+                    () -> encryptionOf(bytes, file, name));
             dictionaries.stream().filter(d -> d.byteRange().size() == 4)
                     .forEach(d -> diffs.after(d.byteRange().get(2) + d.byteRange().get(3)));
             boolean changed = diffs.anyModified();
@@ -182,9 +183,16 @@ final class Validation {
         private final Map<Long, RevisionDiff.Outcome> byEnd = new HashMap<>();
         private final RevisionDiff.Allowed allowed;
 
-        /** @param allowed what the document's certification lets later revisions change */
-        Diffs(PdfSyntax.Input input, RevisionDiff.Allowed allowed) {
-            this.session = new RevisionDiff.Session(input);
+        /**
+         * @param allowed    what the document's certification lets later revisions change
+         * @param encryption the encryption of an encrypted document (asked only for one), or null: its strings and
+         *                   streams are compared as written
+         */
+        Diffs(PdfSyntax.Input input, RevisionDiff.Allowed allowed,
+              java.util.function.Supplier<RevisionEncryption> encryption) {
+            RevisionDiff.Session plain = new RevisionDiff.Session(input);
+            RevisionEncryption decryption = plain.encrypted() ? encryption.get() : null;
+            this.session = decryption == null ? plain : new RevisionDiff.Session(input, decryption);
             this.allowed = allowed;
         }
 
@@ -194,6 +202,20 @@ final class Validation {
 
         boolean anyModified() {
             return byEnd.values().stream().anyMatch(o -> !o.modifications().isEmpty());
+        }
+    }
+
+    /**
+     * The encryption of an encrypted document, from PDFBox opening it with the current password: what the structural
+     * comparison decrypts strings and streams with. {@code null} when PDFBox cannot open it or the engine does not
+     * read its security handler (then compared as written, as DSS reports on it anyway).
+     */
+    private static RevisionEncryption encryptionOf(byte[] bytes, java.nio.file.Path file, String name) {
+        try (org.apache.pdfbox.pdmodel.PDDocument document = bytes != null ? DocumentPasswords.load(bytes)
+                : DocumentPasswords.load(new org.apache.pdfbox.io.RandomAccessReadBufferedFile(file))) {
+            return RevisionEncryption.of(document, name);
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
         }
     }
 

@@ -234,6 +234,23 @@ class RevisionDiffTest {
                 annotate.warnings().toString());
     }
 
+    @Test
+    void statingAnAnnotationsOnlyTypeIsNoChange() {
+        // PDFBox writes the annotations of a page it signs on again, with /Type /Annot where it was left out
+        Map<Integer, String> base = new TreeMap<>(BASE);
+        base.put(5, "<< /Subtype /Square /Rect [10 90 190 120] /F 4 /IC [1 1 1] >>");
+        Pdf stated = Pdf.base(base).update(Map.of(5,
+                "<< /Type /Annot /Subtype /Square /Rect [10 90 190 120] /F 4 /IC [1 1 1] >>"), true);
+        assertEquals(List.of(), RevisionDiff.after(stated.bytes(), stated.signedEnd).modifications());
+        // any other /Type, or a /Type with another change, is a change
+        Pdf other = Pdf.base(base).update(Map.of(5,
+                "<< /Type /Widget /Subtype /Square /Rect [10 90 190 120] /F 4 /IC [1 1 1] >>"), true);
+        assertModified(other, "object 5");
+        Pdf moved = Pdf.base(base).update(Map.of(5,
+                "<< /Type /Annot /Subtype /Square /Rect [10 90 190 121] /F 4 /IC [1 1 1] >>"), true);
+        assertModified(moved, "object 5");
+    }
+
     private static void assertModified(Pdf pdf, String expected) {
         List<String> modifications = RevisionDiff.after(pdf.bytes(), pdf.signedEnd).modifications();
         assertTrue(modifications.stream().anyMatch(m -> m.contains(expected)),
