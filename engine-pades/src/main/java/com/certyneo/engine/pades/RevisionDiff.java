@@ -1311,10 +1311,14 @@ final class RevisionDiff {
                 case VALIDATION_DATA, INFO, METADATA, DEFAULT_RESOURCES, DEFAULT_RESOURCE_DICTIONARY:
                     return true;
                 case CATALOG:
-                    return keysChanged(what, old, value, Set.of("AcroForm", "DSS", "Extensions", "Metadata", "Version"),
+                    return keysChanged(what, old, value, Set.of("AcroForm", "DSS", "Extensions", "Metadata", "Version",
+                                    "OutputIntents"),
                             (key, o, n) -> {
                                 if (key.equals("AcroForm")) {
                                     return acroForm(what + " /AcroForm", before.resolve(o), after.resolve(n));
+                                }
+                                if (key.equals("OutputIntents")) {
+                                    return outputIntentAdded(what, before.resolve(o), after.resolve(n));
                                 }
                                 if (key.equals("DSS") && o != null && n == null) {
                                     warnings.add("a later revision removed the /DSS dictionary (the validation data "
@@ -1448,6 +1452,34 @@ final class RevisionDiff {
         }
 
         /** A change the document's certification permits: reported, since it changes what readers show. */
+        /**
+         * An /OutputIntents array given to a catalog that had none, every intent a PDF/A one (/S /GTS_PDFA1) with a
+         * three-component (RGB) ICC profile: DSS adds an sRGB one with every visible signature it draws on a document
+         * that has none, so that the document can stay PDF/A. Reported as a warning; changing or removing an output
+         * intent the signed revision had, or adding any other, is a modification (an output intent tells
+         * colour-managed viewers how to show the page's device colours).
+         */
+        private boolean outputIntentAdded(String what, Object old, Object value) {
+            if (old != null && old != Keyword.NULL) {
+                modified(what + " changed /OutputIntents");
+                return false;
+            }
+            boolean pdfaRgb = value instanceof List<?> intents && !intents.isEmpty();
+            for (Object item : pdfaRgb ? (List<?>) value : List.of()) {
+                pdfaRgb &= after.resolve(item) instanceof Map<?, ?> intent
+                        && new Name("GTS_PDFA1").equals(after.resolve(intent.get("S")))
+                        && after.resolve(intent.get("DestOutputProfile")) instanceof Stream profile
+                        && Long.valueOf(3).equals(after.resolve(profile.dict().get("N")));
+            }
+            if (!pdfaRgb) {
+                modified(what + " gained /OutputIntents other than PDF/A output intents with an RGB profile");
+                return false;
+            }
+            warnings.add("a later revision adds a PDF/A output intent with an RGB colour profile to the document"
+                    + " catalog (as DSS does with a visible signature)");
+            return true;
+        }
+
         private void permitted(String change) {
             warnings.add("a later revision " + change + " (" + (allowed.annotations()
                     ? "the certification allows form filling and annotations" : "form filling is allowed") + ")");

@@ -251,6 +251,29 @@ class RevisionDiffTest {
         assertModified(moved, "object 5");
     }
 
+    @Test
+    void aPdfaRgbOutputIntentMayBeAddedAsDssDoesWithAVisibleSignature() {
+        String catalog = "<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R /OutputIntents [8 0 R] >>";
+        Map<Integer, String> update = new TreeMap<>(Map.of(1, catalog,
+                8, "<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB) /DestOutputProfile 9 0 R >>",
+                9, "<< /N 3 /Length 4 >>\nstream\nicc!\nendstream"));
+        Pdf added = Pdf.base(BASE).update(update, true);
+        RevisionDiff.Outcome outcome = RevisionDiff.after(added.bytes(), added.signedEnd);
+        assertEquals(List.of(), outcome.modifications());
+        assertTrue(outcome.warnings().stream().anyMatch(w -> w.contains("adds a PDF/A output intent")), outcome.warnings().toString());
+
+        // a CMYK profile (N 4) is not what DSS adds: a modification
+        update.put(9, "<< /N 4 /Length 4 >>\nstream\nicc!\nendstream");
+        assertModified(Pdf.base(BASE).update(update, true), "/OutputIntents other than PDF/A");
+        // and an output intent the signed revision had may not change
+        Map<Integer, String> base = new TreeMap<>(BASE);
+        base.put(1, catalog);
+        base.put(8, "<< /Type /OutputIntent /S /GTS_PDFA1 /OutputConditionIdentifier (sRGB) /DestOutputProfile 9 0 R >>");
+        base.put(9, "<< /N 3 /Length 4 >>\nstream\nicc!\nendstream");
+        assertModified(Pdf.base(base).update(Map.of(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R /OutputIntents [10 0 R] >>",
+                10, "<< /Type /OutputIntent /S /GTS_PDFA1 /DestOutputProfile 9 0 R >>"), true), "changed /OutputIntents");
+    }
+
     private static void assertModified(Pdf pdf, String expected) {
         List<String> modifications = RevisionDiff.after(pdf.bytes(), pdf.signedEnd).modifications();
         assertTrue(modifications.stream().anyMatch(m -> m.contains(expected)),

@@ -43,13 +43,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A document the engine signed, then signed by another party's product built on Apache PDFBox ({@code addSignature}
- * and {@code saveIncremental}, as Java back ends and DSS sign): the engine's signature keeps its indication. PDFBox
+ * and {@code saveIncremental}, as Java back ends sign) or on DSS: the engine's signature keeps its indication. PDFBox
  * writes every signature field of the form again, and every annotation of the page it adds its widget to, adding
  * /Type /Annot where it was left out; in an AES-encrypted document it encrypts them again with new initialisation
- * vectors. None of that changes what the document says, and the engine's validation once reported the engine's own
- * signature TOTAL_FAILED for it (MODIFIED_AFTER_SIGNING, or CERTIFICATION_VIOLATED under a P=2 certification).
+ * vectors. DSS's visible signature gives a catalog without output intents an sRGB PDF/A one. None of that changes
+ * what the document says, and the engine's validation once reported the engine's own signature TOTAL_FAILED for it
+ * (MODIFIED_AFTER_SIGNING, or CERTIFICATION_VIOLATED under a P=2 certification).
  */
-class SignedAfterByPdfBoxTest {
+class SignedAfterByOthersTest {
 
     @TempDir
     static Path home;
@@ -72,6 +73,47 @@ class SignedAfterByPdfBoxTest {
         SignatureValidation now = engineSignature(after);
         assertEquals(Indication.TOTAL_PASSED, now.indication(), now.errors() + " " + now.modifications());
         assertEquals(List.of(), now.modifications());
+    }
+
+    @Test
+    void aVisibleDssSignatureAfterTheEngineKeepsTheEngineSignatureValid() throws Exception {
+        byte[] ours = sign(SamplePdfs.minimal(), null);
+        eu.europa.esig.dss.pades.PAdESSignatureParameters parameters = new eu.europa.esig.dss.pades.PAdESSignatureParameters();
+        parameters.setSignatureLevel(eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_B);
+        parameters.setDigestAlgorithm(eu.europa.esig.dss.enumerations.DigestAlgorithm.SHA256);
+        List<eu.europa.esig.dss.model.x509.CertificateToken> chain = other.chain().stream()
+                .map(eu.europa.esig.dss.model.x509.CertificateToken::new).toList();
+        parameters.setSigningCertificate(chain.get(0));
+        parameters.setCertificateChain(chain);
+        eu.europa.esig.dss.pades.SignatureImageTextParameters text = new eu.europa.esig.dss.pades.SignatureImageTextParameters();
+        text.setText("Signed by the other party");
+        eu.europa.esig.dss.pades.SignatureFieldParameters box = new eu.europa.esig.dss.pades.SignatureFieldParameters();
+        box.setOriginX(40);
+        box.setOriginY(40);
+        box.setWidth(180);
+        box.setHeight(40);
+        eu.europa.esig.dss.pades.SignatureImageParameters image = new eu.europa.esig.dss.pades.SignatureImageParameters();
+        image.setTextParameters(text);
+        image.setFieldParameters(box);
+        parameters.setImageParameters(image);
+        eu.europa.esig.dss.pades.signature.PAdESService service = new eu.europa.esig.dss.pades.signature.PAdESService(
+                new eu.europa.esig.dss.spi.validation.CommonCertificateVerifier());
+        eu.europa.esig.dss.model.DSSDocument document = new eu.europa.esig.dss.model.InMemoryDocument(ours, "ours.pdf");
+        eu.europa.esig.dss.model.ToBeSigned toBeSigned = service.getDataToSign(document, parameters);
+        java.security.Signature ecdsa = java.security.Signature.getInstance("SHA256withECDSA");
+        ecdsa.initSign(other.key());
+        ecdsa.update(toBeSigned.getBytes());
+        eu.europa.esig.dss.model.SignatureValue value = new eu.europa.esig.dss.model.SignatureValue(
+                eu.europa.esig.dss.enumerations.SignatureAlgorithm.ECDSA_SHA256, ecdsa.sign());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        service.signDocument(document, parameters, value).writeTo(out);
+        byte[] after = out.toByteArray();
+        try (PDDocument signed = Loader.loadPDF(after)) {
+            assertTrue(signed.getDocumentCatalog().getCOSObject().containsKey(COSName.OUTPUT_INTENTS),
+                    "DSS added an output intent (the case under test)");
+        }
+        SignatureValidation now = engineSignature(after);
+        assertEquals(Indication.TOTAL_PASSED, now.indication(), now.errors() + " " + now.modifications());
     }
 
     @Test
