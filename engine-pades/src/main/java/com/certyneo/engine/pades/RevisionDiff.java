@@ -896,14 +896,21 @@ final class RevisionDiff {
          */
         DEFAULT_RESOURCES,
         /** A resource dictionary of {@code /DR} ({@code /Font}, {@code /XObject} …). */
-        DEFAULT_RESOURCE_DICTIONARY
+        DEFAULT_RESOURCE_DICTIONARY,
+        /** The catalog's {@code /StructTreeRoot} (the logical structure of a tagged document). */
+        STRUCT_TREE_ROOT,
+        /** A structure element, or a kid dictionary of one, reached through the structure tree's {@code /K}. */
+        STRUCT_ELEM,
+        /** A node of the structure tree's {@code /ParentTree} (a number tree), or an array it maps a key to. */
+        PARENT_TREE
     }
 
     private static final Set<Role> APPEARANCES = EnumSet.of(Role.FORM_APPEARANCE, Role.ANNOTATION_APPEARANCE);
 
     /** Roles whose rule inspects every key of the object, so CONTENT adds nothing to them. */
     private static final Set<Role> STRUCTURAL = EnumSet.of(Role.CATALOG, Role.PAGE_TREE, Role.PAGE, Role.ANNOTS,
-            Role.ANNOTATION, Role.ACRO_FORM, Role.FIELDS, Role.FIELD, Role.SIGNATURE);
+            Role.ANNOTATION, Role.ACRO_FORM, Role.FIELDS, Role.FIELD, Role.SIGNATURE, Role.STRUCT_TREE_ROOT,
+            Role.STRUCT_ELEM, Role.PARENT_TREE);
 
     /** The signed revision walked from its trailer: every object it reaches, with its roles. */
     private static final class Roles {
@@ -983,8 +990,15 @@ final class RevisionDiff {
                         case "AcroForm" -> Role.ACRO_FORM;
                         case "DSS" -> Role.VALIDATION_DATA;
                         case "Metadata" -> Role.METADATA;
+                        case "StructTreeRoot" -> Role.STRUCT_TREE_ROOT;
                         default -> Role.CONTENT;
                     };
+                    case STRUCT_TREE_ROOT -> key.equals("K") ? Role.STRUCT_ELEM
+                            : key.equals("ParentTree") ? Role.PARENT_TREE : Role.CONTENT;
+                    // /Pg and an OBJR's /Obj name pages and annotations: reached, judged where they are shown
+                    case STRUCT_ELEM -> key.equals("K") ? Role.STRUCT_ELEM : key.equals("P") ? null : Role.CONTENT;
+                    // the elements it maps to are walked through /K (as elements, not as tree nodes)
+                    case PARENT_TREE -> key.equals("Kids") || key.equals("Nums") ? Role.PARENT_TREE : Role.CONTENT;
                     case PAGE_TREE -> key.equals("Kids") ? Role.PAGE_TREE : key.equals("Parent") ? null : Role.CONTENT;
                     case PAGE -> key.equals("Annots") ? Role.ANNOTS : key.equals("Parent") ? null : Role.CONTENT;
                     case ANNOTATION -> switch (key) {
@@ -1036,7 +1050,11 @@ final class RevisionDiff {
         }
 
         private void direct(Deque<Object[]> queue, World world, Object v, Role role) {
-            if (role == Role.CONTENT && v instanceof Ref r && structural(world.resolve(v))) {
+            if (role == Role.PARENT_TREE && v instanceof Ref r && structureElement(world.resolve(v))) {
+                if (r.num() >= 0 && r.num() <= MAX_OBJECT_NUMBER) {
+                    reached.set((int) r.num()); // an element: walked through /K as one
+                }
+            } else if (role == Role.CONTENT && v instanceof Ref r && structural(world.resolve(v))) {
                 // A page or annotation named by content (an outline's or link's destination, a structure element's
                 // /Pg or /Obj, an action) is judged as what it is, through the page tree and /Annots, where it is
                 // shown; walking it as content would make its whole subtree (the page tree through /Parent, every
@@ -1054,6 +1072,12 @@ final class RevisionDiff {
         EnumSet<Role> of(long num) {
             return roles.getOrDefault(num, EnumSet.noneOf(Role.class));
         }
+    }
+
+    /** Whether a value is a structure element (ISO 32000-2 14.7.2: /Type /StructElem, or a dictionary with /S and /P). */
+    private static boolean structureElement(Object value) {
+        return value instanceof Map<?, ?> m && (new Name("StructElem").equals(m.get("Type"))
+                || m.get("S") instanceof Name && m.get("P") instanceof Ref);
     }
 
     /** Whether a value is a page, a page tree node or an annotation (a dictionary with /Subtype and /Rect). */
@@ -1333,9 +1357,34 @@ final class RevisionDiff {
                 case ANNOTS:
                     return superset(what, old, value, 0);
                 case PAGE:
-                    return keysChanged(what, old, value, Set.of("Annots"),
-                            (key, o, n) -> superset(what + " /Annots", before.resolve(o), after.resolve(n),
+                    return keysChanged(what, old, value, Set.of("Annots", "Tabs"),
+                            (key, o, n) -> key.equals("Tabs") ? tabsAdded(what, o, n)
+                                    : superset(what + " /Annots", before.resolve(o), after.resolve(n),
                                     roles.pageNumbers.getOrDefault(num, 0)));
+                case STRUCT_TREE_ROOT:
+                    return keysChanged(what, old, value, Set.of("K", "ParentTree", "ParentTreeNextKey", "RoleMap"),
+                            (key, o, n) -> switch (key) {
+                                case "K" -> kidsAppended(what + " /K", o, n);
+                                case "ParentTree" -> parentTreeGrown(what + " /ParentTree", before.resolve(o), after.resolve(n));
+                                case "ParentTreeNextKey" -> {
+                                    boolean grew = n instanceof Long nk && (o == null || o instanceof Long ok && nk >= ok);
+                                    if (!grew) {
+                                        modified(what + " changed /ParentTreeNextKey");
+                                    }
+                                    yield grew;
+                                }
+                                default -> { // RoleMap: an empty one added, nothing mapped anew
+                                    boolean same = entries(before.resolve(o)).equals(entries(after.resolve(n)));
+                                    if (!same) {
+                                        modified(what + " changed /RoleMap");
+                                    }
+                                    yield same;
+                                }
+                            });
+                case STRUCT_ELEM:
+                    return keysChanged(what, old, value, Set.of("K"), (key, o, n) -> kidsAppended(what + " /K", o, n));
+                case PARENT_TREE:
+                    return parentTreeGrown(what, old, value);
                 case FIELD, ANNOTATION:
                     if (old instanceof Map<?, ?> m && isSignatureField(before, cast(m))) {
                         return signatureFieldFilled(what, cast(m), value);
@@ -1452,6 +1501,129 @@ final class RevisionDiff {
         }
 
         /** A change the document's certification permits: reported, since it changes what readers show. */
+        /**
+         * A page's /Tabs set to /S (structure order) where it had none: the tab order a tagged document's new widget
+         * asks for (PDF/UA; iText sets it when it adds a signature field to a tagged document).
+         */
+        private boolean tabsAdded(String what, Object old, Object value) {
+            if (old == null && new Name("S").equals(value)) {
+                return true;
+            }
+            modified(what + " changed /Tabs");
+            return false;
+        }
+
+        /** The entries of a dictionary with references as written (an absent or empty one: none). */
+        private static Map<String, Object> entries(Object value) {
+            return value instanceof Map<?, ?> m ? new HashMap<>(cast(m)) : Map.of();
+        }
+
+        /**
+         * A structure element's (or the structure tree root's) /K grown only at its end, by elements that tag new
+         * signature widgets ({@link #tagsNewSignatureWidget}): what a signer adds to the structure of a tagged
+         * document with its field. Kids the signed revision had stay, in their order.
+         */
+        private boolean kidsAppended(String what, Object old, Object value) {
+            List<Object> was = kids(old);
+            List<Object> now = kids(value);
+            boolean ok = now.size() > was.size();
+            for (int i = 0; ok && i < was.size(); i++) {
+                ok = same(was.get(i), now.get(i), before, after);
+            }
+            for (int i = was.size(); ok && i < now.size(); i++) {
+                ok = now.get(i) instanceof Ref r && before.resolve(r) == Keyword.NULL && tagsNewSignatureWidget(r);
+            }
+            if (!ok) {
+                modified(what + " changed (kids other than a new signature field's tag)");
+            }
+            return ok;
+        }
+
+        /** /K as a list of kids: an array's items, a single kid, or none. */
+        private List<Object> kids(Object k) {
+            Object resolved = k instanceof Ref r && after.resolve(r) instanceof List<?> ? after.resolve(r) : k;
+            return resolved == null || resolved == Keyword.NULL ? List.of()
+                    : resolved instanceof List<?> l ? new ArrayList<>(l) : List.of(resolved);
+        }
+
+        /**
+         * Whether {@code element} (an object the signed revision did not have) is a structure element whose kids are
+         * all object references to signature widgets the signed revision did not have either: the tag of a new
+         * signature field (ISO 32000-2 14.7.5, a /Form element with an OBJR).
+         */
+        private boolean tagsNewSignatureWidget(Object element) {
+            if (!(after.resolve(element) instanceof Map<?, ?> m) || !structureElement(m)) {
+                return false;
+            }
+            List<Object> kids = kids(m.get("K"));
+            boolean ok = !kids.isEmpty();
+            for (Object kid : kids) {
+                ok &= after.resolve(kid) instanceof Map<?, ?> objr && new Name("OBJR").equals(objr.get("Type"))
+                        && objr.get("Obj") instanceof Ref widget && before.resolve(widget) == Keyword.NULL
+                        && after.resolve(widget) instanceof Map<?, ?> w && isSignatureField(after, cast(w));
+            }
+            return ok;
+        }
+
+        /**
+         * A parent tree (number tree) whose every key keeps what it mapped to (the same references, or an array of
+         * the same references written as a new object), grown only by keys that map to the tag of a new signature
+         * widget: what a signer writes when it tags its field.
+         */
+        private boolean parentTreeGrown(String what, Object old, Object value) {
+            Map<Long, Object> was = numberTree(before, old);
+            Map<Long, Object> now = numberTree(after, value);
+            boolean ok = was != null && now != null && now.keySet().containsAll(was.keySet());
+            for (Map.Entry<Long, Object> e : ok ? was.entrySet() : Set.<Map.Entry<Long, Object>>of()) {
+                Object n = now.get(e.getKey());
+                ok &= same(e.getValue(), n, before, after)
+                        || same(before.resolve(e.getValue()), after.resolve(n), before, after);
+            }
+            for (Map.Entry<Long, Object> e : ok ? now.entrySet() : Set.<Map.Entry<Long, Object>>of()) {
+                if (!was.containsKey(e.getKey())) {
+                    ok &= e.getValue() instanceof Ref r && before.resolve(r) == Keyword.NULL && tagsNewSignatureWidget(r);
+                }
+            }
+            if (!ok) {
+                modified(what + " changed (entries other than a new signature field's tag)");
+            }
+            return ok;
+        }
+
+        /** The key-value pairs of a number tree (/Nums of its leaves through /Kids), or null when it cannot be read. */
+        private static Map<Long, Object> numberTree(World world, Object root) {
+            Map<Long, Object> out = new HashMap<>();
+            Deque<Object> nodes = new ArrayDeque<>(List.of(root == null ? Keyword.NULL : root));
+            Set<Long> seen = new HashSet<>();
+            while (!nodes.isEmpty()) {
+                Object node = nodes.pop();
+                if (node instanceof Ref r && !seen.add(r.num()) || seen.size() > 10_000) {
+                    return null;
+                }
+                Object resolved = world.resolve(node);
+                if (resolved == Keyword.NULL) {
+                    continue;
+                }
+                if (!(resolved instanceof Map<?, ?> m)) {
+                    return null;
+                }
+                if (world.resolve(m.get("Nums")) instanceof List<?> nums) {
+                    if (nums.size() % 2 != 0) {
+                        return null;
+                    }
+                    for (int i = 0; i < nums.size(); i += 2) {
+                        if (!(nums.get(i) instanceof Long key) || out.put(key, nums.get(i + 1)) != null) {
+                            return null;
+                        }
+                    }
+                }
+                if (world.resolve(m.get("Kids")) instanceof List<?> kids) {
+                    kids.forEach(nodes::push);
+                }
+            }
+            return out;
+        }
+
         /**
          * An /OutputIntents array given to a catalog that had none, every intent a PDF/A one (/S /GTS_PDFA1) with a
          * three-component (RGB) ICC profile: DSS adds an sRGB one with every visible signature it draws on a document
@@ -1771,6 +1943,9 @@ final class RevisionDiff {
                 case DEFAULT_RESOURCES -> "the form's default resources";
                 case DEFAULT_RESOURCE_DICTIONARY -> "a resource dictionary of the form's default resources";
                 case ANNOTATION_APPEARANCE -> "the appearance of an annotation";
+                case STRUCT_TREE_ROOT -> "the structure tree root";
+                case STRUCT_ELEM -> "a structure element";
+                case PARENT_TREE -> "the structure tree's parent tree";
             };
             return name + " (object " + num + ")";
         }

@@ -274,6 +274,63 @@ class RevisionDiffTest {
                 10, "<< /Type /OutputIntent /S /GTS_PDFA1 /DestOutputProfile 9 0 R >>"), true), "changed /OutputIntents");
     }
 
+    /** BASE, tagged: structure tree 9, document element 10, paragraph 11 (marked content 0 on page 3), parent tree 12. */
+    private static Map<Integer, String> taggedBase() {
+        Map<Integer, String> base = new TreeMap<>(BASE);
+        base.put(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R /StructTreeRoot 9 0 R /MarkInfo << /Marked true >> >>");
+        base.put(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Annots [5 0 R] /StructParents 0 >>");
+        base.put(9, "<< /Type /StructTreeRoot /K 10 0 R /ParentTree 12 0 R /ParentTreeNextKey 1 >>");
+        base.put(10, "<< /Type /StructElem /S /Document /P 9 0 R /K [11 0 R] >>");
+        base.put(11, "<< /Type /StructElem /S /P /P 10 0 R /Pg 3 0 R /K 0 /Alt (Amount due: 1000 EUR) >>");
+        base.put(12, "<< /Type /ParentTree /Nums [0 13 0 R] >>");
+        base.put(13, "[11 0 R]");
+        return base;
+    }
+
+    /** A new signature field 7 tagged as iText tags it: element 14, the parent tree written again as 15 (16 a copy of 13). */
+    private static Map<Integer, String> taggedField(String objr) {
+        Map<Integer, String> update = new TreeMap<>();
+        update.put(7, "<< /Type /Annot /Subtype /Widget /FT /Sig /T (Approver) /F 132 /Rect [0 0 0 0] /P 3 0 R /StructParent 1 >>");
+        update.put(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Annots [5 0 R 7 0 R] "
+                + "/StructParents 0 /Tabs /S >>");
+        update.put(6, "<< /Fields [7 0 R] /SigFlags 1 >>");
+        update.put(9, "<< /Type /StructTreeRoot /K 10 0 R /ParentTree 15 0 R /ParentTreeNextKey 2 /RoleMap << >> >>");
+        update.put(10, "<< /Type /StructElem /S /Document /P 9 0 R /K [11 0 R 14 0 R] >>");
+        update.put(14, "<< /Type /StructElem /S /Form /P 10 0 R /Pg 3 0 R /K << /Type /OBJR /Obj " + objr + " >> >>");
+        update.put(15, "<< /Nums [0 16 0 R 1 14 0 R] >>");
+        update.put(16, "[11 0 R]");
+        return update;
+    }
+
+    @Test
+    void aSignatureFieldTaggedInTheStructureTreeIsNoChange() {
+        Pdf pdf = Pdf.base(taggedBase()).update(taggedField("7 0 R"), true);
+        assertEquals(List.of(), RevisionDiff.after(pdf.bytes(), pdf.signedEnd).modifications());
+    }
+
+    @Test
+    void theStructureTreeMayOnlyGrowByTheTagOfANewSignatureField() {
+        // the new element tags the existing Square annotation, not the new field
+        assertModified(Pdf.base(taggedBase()).update(taggedField("5 0 R"), true), "a structure element");
+        // an entry of the parent tree now points elsewhere
+        Map<Integer, String> moved = taggedField("7 0 R");
+        moved.put(16, "[14 0 R]");
+        assertModified(Pdf.base(taggedBase()).update(moved, true), "/ParentTree changed");
+        // what an existing element says to a screen reader changes
+        Map<Integer, String> alt = taggedField("7 0 R");
+        alt.put(11, "<< /Type /StructElem /S /P /P 10 0 R /Pg 3 0 R /K 0 /Alt (Amount due: 10 EUR) >>");
+        assertModified(Pdf.base(taggedBase()).update(alt, true), "(object 11) changed /Alt");
+        // a role map entry appears (elements of a custom type would read as another)
+        Map<Integer, String> roleMap = taggedField("7 0 R");
+        roleMap.put(9, "<< /Type /StructTreeRoot /K 10 0 R /ParentTree 15 0 R /ParentTreeNextKey 2 /RoleMap << /P /Figure >> >>");
+        assertModified(Pdf.base(taggedBase()).update(roleMap, true), "changed /RoleMap");
+        // a tab order other than the structure's
+        Map<Integer, String> tabs = taggedField("7 0 R");
+        tabs.put(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Annots [5 0 R 7 0 R] "
+                + "/StructParents 0 /Tabs /R >>");
+        assertModified(Pdf.base(taggedBase()).update(tabs, true), "changed /Tabs");
+    }
+
     private static void assertModified(Pdf pdf, String expected) {
         List<String> modifications = RevisionDiff.after(pdf.bytes(), pdf.signedEnd).modifications();
         assertTrue(modifications.stream().anyMatch(m -> m.contains(expected)),
