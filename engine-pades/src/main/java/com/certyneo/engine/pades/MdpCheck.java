@@ -181,19 +181,23 @@ final class MdpCheck {
             changes.add(after.pages().size() > before.pages().size() ? "adds a page" : "adds, removes or reorders pages");
         }
         if (r.permission() <= 2) {
+            // an annotation that left its place and came back identical elsewhere (a direct dictionary written as an
+            // object of its own, as iText does) is the same annotation: its kind and entries say so
+            List<String> gone = new ArrayList<>();
+            before.annotations().forEach((key, print) -> {
+                if (!after.annotations().containsKey(key)) {
+                    gone.add(kindOf(key) + "#" + print);
+                }
+            });
             for (Map.Entry<String, String> a : after.annotations().entrySet()) {
                 String old = before.annotations().get(a.getKey());
-                if (old == null) {
-                    changes.add("adds an annotation (" + a.getKey().replaceFirst("@.*", "") + ")");
-                } else if (!old.equals(a.getValue())) {
-                    changes.add("changes an annotation (" + a.getKey().replaceFirst("@.*", "") + ")");
+                if (old == null && !gone.remove(kindOf(a.getKey()) + "#" + a.getValue())) {
+                    changes.add("adds an annotation (" + kindOf(a.getKey()) + ")");
+                } else if (old != null && !old.equals(a.getValue())) {
+                    changes.add("changes an annotation (" + kindOf(a.getKey()) + ")");
                 }
             }
-            for (String a : before.annotations().keySet()) {
-                if (!after.annotations().containsKey(a)) {
-                    changes.add("removes an annotation (" + a.replaceFirst("@.*", "") + ")");
-                }
-            }
+            gone.forEach(a -> changes.add("removes an annotation (" + a.replaceFirst("#.*", "") + ")"));
         }
         if (r.permission() == 1) {
             changedValues(before, after).forEach((field, what) -> changes.add(what + " field '" + field + "'"));
@@ -207,6 +211,11 @@ final class MdpCheck {
             found.add(new Violation(SignatureValidation.CERTIFICATION_VIOLATED, where + " " + change + ", which "
                     + rule + " forbids"));
         }
+    }
+
+    /** @return the kind and page of an annotation's key in {@link State#annotations} ("Link on page 1") */
+    private static String kindOf(String key) {
+        return key.replaceFirst("@.*", "");
     }
 
     /** Fields whose value differs, with what happened ("signs", "fills in", "changes the value of"). */
@@ -343,15 +352,21 @@ final class MdpCheck {
     /**
      * What an annotation says, for telling a changed annotation from one written again unchanged: the SHA-256 of its
      * entries, references as object keys (what they point to is RevisionDiff's to compare), without a /Type /Annot
-     * (ISO 32000-2 Table 166: optional, and that is its only value). An indirect annotation's offset changed whenever
+     * (ISO 32000-2 Table 166: optional, and that is its only value) and without a /P naming the page it is on (optional
+     * too; iText adds it to the annotations it writes). An indirect annotation's offset changed whenever
      * a writer wrote it again: PDFBox (and DSS) writes every annotation of the page it adds a widget to again, with
      * /Type /Annot added where it was left out. A direct annotation's PDFBox text spelled out what its references
      * resolve to: a link's /Dest printed its page, /Annots and all, so any later signature on that page, the engine's
      * own too, "changed" the link under a P=2 certification.
      */
-    private static String fingerprint(COSDictionary annotation) {
+    private static String fingerprint(COSDictionary annotation, COSObjectKey page) {
+        COSDictionary entries = annotation;
+        if (page != null && annotation.getItem(COSName.P) instanceof COSObject p && page.equals(p.getKey())) {
+            entries = new COSDictionary(annotation);
+            entries.removeItem(COSName.P);
+        }
         StringBuilder text = new StringBuilder();
-        describe(annotation, text, 0, true);
+        describe(entries, text, 0, true);
         return Digests.sha256Hex(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
@@ -416,9 +431,10 @@ final class MdpCheck {
                     }
                     String kind = String.valueOf(annotation.getNameAsString(COSName.SUBTYPE)) + " on page " + pageNumber;
                     if (item instanceof COSObject o) {
-                        annotations.put(kind + "@" + o.getKey(), fingerprint(annotation));
+                        annotations.put(kind + "@" + o.getKey(), fingerprint(annotation, page.getCOSObject().getKey()));
                     } else {
-                        annotations.put(kind + "@direct" + i + "@" + page.getCOSObject().getKey(), fingerprint(annotation));
+                        annotations.put(kind + "@direct" + i + "@" + page.getCOSObject().getKey(),
+                                fingerprint(annotation, page.getCOSObject().getKey()));
                     }
                 }
             }

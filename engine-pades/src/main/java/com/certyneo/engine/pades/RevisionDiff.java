@@ -1781,6 +1781,18 @@ final class RevisionDiff {
                         break;
                     }
                 }
+                if (!found && element instanceof Map<?, ?> direct) {
+                    // the same dictionary, now an object of its own (iText writes direct annotations as objects, with
+                    // a /P naming their page)
+                    Long page = annotations ? pageObject(annotationsOfPage) : null;
+                    for (int i = 0; i < remaining.size() && !found; i++) {
+                        if (remaining.get(i) instanceof Ref r && before.resolve(r) == Keyword.NULL
+                                && sameEverywhere(direct, r, page)) {
+                            remaining.remove(i);
+                            found = true;
+                        }
+                    }
+                }
                 if (!found && annotations && allowed.annotations()
                         && before.resolve(element) instanceof Map<?, ?> lost && isMarkup(cast(lost))) {
                     permitted("removes " + annotation(cast(lost), element instanceof Ref r ? r.num() : -1, annotationsOfPage));
@@ -1796,6 +1808,37 @@ final class RevisionDiff {
                 ok &= newSignatureField(what, added, annotationsOfPage);
             }
             return ok;
+        }
+
+        /**
+         * Whether every definition of new object {@code r} in the bytes after the signed revision (the one the final
+         * cross-reference table names, and any other a reader rebuilding the file could take) is {@code direct}, but
+         * for a /P naming {@code page} (the object number of the page whose /Annots lists it, or null).
+         */
+        private boolean sameEverywhere(Map<?, ?> direct, Ref r, Long page) {
+            List<Object> values = new ArrayList<>();
+            values.add(after.resolve(r));
+            values.addAll(candidates.getOrDefault(r.num(), List.of()));
+            return values.stream().allMatch(v -> {
+                Object compared = v;
+                if (page != null && !direct.containsKey("P") && v instanceof Map<?, ?> m
+                        && m.get("P") instanceof Ref p && p.num() == page) {
+                    Map<Object, Object> copy = new LinkedHashMap<>(m);
+                    copy.remove("P"); // /P naming the page the annotation is on (optional, ISO 32000-2 Table 166)
+                    compared = copy;
+                }
+                return same(direct, compared, before, after);
+            });
+        }
+
+        /** @return the object number of page {@code pageNumber} (1-based) of the signed revision, or null */
+        private Long pageObject(Integer pageNumber) {
+            for (Map.Entry<Long, Integer> e : roles.pageNumbers.entrySet()) {
+                if (e.getValue().equals(pageNumber)) {
+                    return e.getKey();
+                }
+            }
+            return null;
         }
 
         /** An added field or annotation: a signature field or widget that is signed, or draws nothing. */

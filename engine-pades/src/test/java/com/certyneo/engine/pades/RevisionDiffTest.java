@@ -274,6 +274,26 @@ class RevisionDiffTest {
                 10, "<< /Type /OutputIntent /S /GTS_PDFA1 /DestOutputProfile 9 0 R >>"), true), "changed /OutputIntents");
     }
 
+    @Test
+    void aDirectAnnotationWrittenAsAnObjectOfItsOwnIsNoChange() {
+        // iText writes the direct annotations of a page it signs on as objects of their own
+        Map<Integer, String> base = new TreeMap<>(BASE);
+        String square = "<< /Type /Annot /Subtype /Square /Rect [10 90 190 120] /F 4 /IC [1 1 1] >>";
+        base.put(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Annots [" + square + "] >>");
+        base.remove(5);
+        Map<Integer, String> update = new TreeMap<>(emptyField(BASE.get(1), "[0 0 0 0]", ""));
+        update.put(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Annots [8 0 R 7 0 R] >>");
+        update.put(8, square.replace(">>", "/P 3 0 R >>")); // and with a /P naming its page
+        Pdf moved = Pdf.base(base).update(update, true);
+        assertEquals(List.of(), RevisionDiff.after(moved.bytes(), moved.signedEnd).modifications());
+        // a /P naming another object is another dictionary
+        update.put(8, square.replace(">>", "/P 4 0 R >>"));
+        assertModified(Pdf.base(base).update(update, true), "lost annotation");
+        // the object says something else: the direct annotation is gone
+        update.put(8, "<< /Type /Annot /Subtype /Square /Rect [10 90 190 120] /F 2 /IC [1 1 1] >>");
+        assertModified(Pdf.base(base).update(update, true), "lost annotation");
+    }
+
     /** BASE, tagged: structure tree 9, document element 10, paragraph 11 (marked content 0 on page 3), parent tree 12. */
     private static Map<Integer, String> taggedBase() {
         Map<Integer, String> base = new TreeMap<>(BASE);

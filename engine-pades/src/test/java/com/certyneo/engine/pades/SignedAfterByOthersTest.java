@@ -43,10 +43,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A document the engine signed, then signed by another party's product built on Apache PDFBox ({@code addSignature}
- * and {@code saveIncremental}, as Java back ends sign) or on DSS: the engine's signature keeps its indication. PDFBox
+ * and {@code saveIncremental}, as Java back ends sign), on DSS or on iText: the engine's signature keeps its
+ * indication. PDFBox
  * writes every signature field of the form again, and every annotation of the page it adds its widget to, adding
  * /Type /Annot where it was left out; in an AES-encrypted document it encrypts them again with new initialisation
- * vectors. DSS's visible signature gives a catalog without output intents an sRGB PDF/A one. None of that changes
+ * vectors. DSS's visible signature gives a catalog without output intents an sRGB PDF/A one. iText writes direct
+ * annotations as objects of their own. None of that changes
  * what the document says, and the engine's validation once reported the engine's own signature TOTAL_FAILED for it
  * (MODIFIED_AFTER_SIGNING, or CERTIFICATION_VIOLATED under a P=2 certification).
  */
@@ -112,6 +114,29 @@ class SignedAfterByOthersTest {
             assertTrue(signed.getDocumentCatalog().getCOSObject().containsKey(COSName.OUTPUT_INTENTS),
                     "DSS added an output intent (the case under test)");
         }
+        SignatureValidation now = engineSignature(after);
+        assertEquals(Indication.TOTAL_PASSED, now.indication(), now.errors() + " " + now.modifications());
+    }
+
+    @Test
+    void anITextSignatureAfterTheEngineKeepsAFormFillCertificationOfAPageWithDirectAnnotations() throws Exception {
+        // iText writes the page's direct annotations as objects of their own, and adds /Type /Annot to the link
+        byte[] ours = sign(directAnnotations(), CertificationLevel.FORM_FILL);
+        if (java.security.Security.getProvider("BC") == null) {
+            java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        com.itextpdf.signatures.PdfSigner signer = new com.itextpdf.signatures.PdfSigner(
+                new com.itextpdf.kernel.pdf.PdfReader(new java.io.ByteArrayInputStream(ours)), out,
+                new com.itextpdf.kernel.pdf.StampingProperties().useAppendMode());
+        signer.setSignerProperties(new com.itextpdf.signatures.SignerProperties().setFieldName("OtherParty"));
+        signer.signDetached(new com.itextpdf.signatures.BouncyCastleDigest(),
+                new com.itextpdf.signatures.PrivateKeySignature(other.key(), "SHA-256", "BC"),
+                other.chain().toArray(new java.security.cert.Certificate[0]), null, null, null, 0,
+                com.itextpdf.signatures.PdfSigner.CryptoStandard.CADES);
+        byte[] after = out.toByteArray();
+        assertTrue(!new String(after, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .substring(ours.length).contains("/Annots[<<"), "iText wrote the annotations as objects (the case under test)");
         SignatureValidation now = engineSignature(after);
         assertEquals(Indication.TOTAL_PASSED, now.indication(), now.errors() + " " + now.modifications());
     }
