@@ -1357,10 +1357,13 @@ final class RevisionDiff {
                 case ANNOTS:
                     return superset(what, old, value, 0);
                 case PAGE:
-                    return keysChanged(what, old, value, Set.of("Annots", "Tabs"),
+                    return keysChanged(what, old, value, Set.of("Annots", "Tabs", "Parent"),
                             (key, o, n) -> key.equals("Tabs") ? tabsAdded(what, o, n)
+                                    : key.equals("Parent") ? samePages(what + " /Parent")
                                     : superset(what + " /Annots", before.resolve(o), after.resolve(n),
                                     roles.pageNumbers.getOrDefault(num, 0)));
+                case PAGE_TREE:
+                    return keysChanged(what, old, value, Set.of("Kids", "Count"), (key, o, n) -> samePages(what + " /" + key));
                 case STRUCT_TREE_ROOT:
                     return keysChanged(what, old, value, Set.of("K", "ParentTree", "ParentTreeNextKey", "RoleMap"),
                             (key, o, n) -> switch (key) {
@@ -1501,6 +1504,90 @@ final class RevisionDiff {
         }
 
         /** A change the document's certification permits: reported, since it changes what readers show. */
+        /** Whether the page tree was rebuilt around the same pages ({@link #pageList}), once computed. */
+        private Boolean samePages;
+
+        /**
+         * A page tree rebuilt around the same pages: iText puts a new intermediate /Pages node above a page it signs
+         * on when the page's siblings are nodes. Allowed when both revisions list the same pages in the same order,
+         * each with the same inherited /MediaBox, /CropBox, /Resources and /Rotate, and the new nodes carry nothing
+         * else; reported otherwise.
+         */
+        private boolean samePages(String what) {
+            if (samePages == null) {
+                List<Object[]> was = pageList(before, false);
+                List<Object[]> now = pageList(after, true);
+                boolean same = was != null && now != null && was.size() == now.size();
+                for (int i = 0; same && i < was.size(); i++) {
+                    for (int k = 0; same && k < was.get(i).length; k++) {
+                        same = same(was.get(i)[k], now.get(i)[k], before, after);
+                    }
+                }
+                samePages = same;
+            }
+            if (!samePages) {
+                modified(what + " changed (the pages, their order or what they inherit)");
+            }
+            return samePages;
+        }
+
+        private static final List<String> INHERITED = List.of("MediaBox", "CropBox", "Resources", "Rotate");
+
+        /**
+         * The pages of a revision in order, each as {its reference, then its effective {@link #INHERITED} values}; null
+         * when the tree cannot be read, a /Parent does not name the node whose /Kids list the page or node, or
+         * ({@code newNodesChecked}) a node the signed revision did not have carries a key other than /Type, /Kids,
+         * /Count, /Parent and the inherited ones.
+         */
+        private List<Object[]> pageList(World world, boolean newNodesChecked) {
+            Object catalog = world.resolve(world.table.trailer == null ? null : world.table.trailer.get("Root"));
+            if (!(catalog instanceof Map<?, ?> c) || !(c.get("Pages") instanceof Ref root)) {
+                return null;
+            }
+            List<Object[]> pages = new ArrayList<>();
+            Set<Long> seen = new HashSet<>();
+            Deque<Object[]> stack = new ArrayDeque<>(); // {reference, inherited values, parent reference}
+            stack.push(new Object[] {root, new Object[INHERITED.size()], null});
+            while (!stack.isEmpty()) {
+                Object[] item = stack.pop();
+                Ref ref = (Ref) item[0];
+                if (!seen.add(ref.num()) || seen.size() > 100_000 || !(world.resolve(ref) instanceof Map<?, ?> m)) {
+                    return null;
+                }
+                // readers look inherited attributes up through /Parent: it must name the node that lists this one
+                if (item[2] != null && !(m.get("Parent") instanceof Ref parent && parent.num() == ((Ref) item[2]).num())) {
+                    return null;
+                }
+                Object[] inherited = ((Object[]) item[1]).clone();
+                for (int k = 0; k < INHERITED.size(); k++) {
+                    if (m.containsKey(INHERITED.get(k))) {
+                        inherited[k] = m.get(INHERITED.get(k));
+                    }
+                }
+                if (!(m.get("Kids") instanceof List<?> kids)) {
+                    Object[] page = new Object[INHERITED.size() + 1];
+                    page[0] = ref;
+                    System.arraycopy(inherited, 0, page, 1, inherited.length);
+                    pages.add(page);
+                    continue;
+                }
+                if (newNodesChecked && before.resolve(ref) == Keyword.NULL) {
+                    for (Object key : m.keySet()) {
+                        if (!Set.of("Type", "Kids", "Count", "Parent").contains(key) && !INHERITED.contains(key)) {
+                            return null;
+                        }
+                    }
+                }
+                for (int i = kids.size() - 1; i >= 0; i--) {
+                    if (!(kids.get(i) instanceof Ref kid)) {
+                        return null;
+                    }
+                    stack.push(new Object[] {kid, inherited, ref});
+                }
+            }
+            return pages;
+        }
+
         /**
          * A page's /Tabs set to /S (structure order) where it had none: the tab order a tagged document's new widget
          * asks for (PDF/UA; iText sets it when it adds a signature field to a tagged document).

@@ -294,6 +294,28 @@ class RevisionDiffTest {
         assertModified(Pdf.base(base).update(update, true), "lost annotation");
     }
 
+    @Test
+    void aPageTreeRebuiltAroundTheSamePagesIsNoChange() {
+        // page 3 inherits its box from node 2; iText puts a new node 8 between them when it signs on the page
+        Map<Integer, String> base = new TreeMap<>(BASE);
+        base.put(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 200 200] /Rotate 90 >>");
+        base.put(3, "<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Annots [5 0 R] >>");
+        Map<Integer, String> update = new TreeMap<>(Map.of(
+                2, "<< /Type /Pages /Kids [8 0 R] /Count 1 /MediaBox [0 0 200 200] /Rotate 90 >>",
+                8, "<< /Type /Pages /Kids [3 0 R] /Count 1 /Parent 2 0 R >>",
+                3, "<< /Type /Page /Parent 8 0 R /Contents 4 0 R /Annots [5 0 R] >>"));
+        Pdf rebuilt = Pdf.base(base).update(update, true);
+        assertEquals(List.of(), RevisionDiff.after(rebuilt.bytes(), rebuilt.signedEnd).modifications());
+        // the new node changes what the page inherits
+        update.put(8, "<< /Type /Pages /Kids [3 0 R] /Count 1 /Parent 2 0 R /Rotate 0 >>");
+        assertModified(Pdf.base(base).update(update, true), "what they inherit");
+        // the page's /Parent names a node that does not list it (readers inherit through /Parent)
+        update.put(8, "<< /Type /Pages /Kids [3 0 R] /Count 1 /Parent 2 0 R >>");
+        update.put(9, "<< /Type /Pages /Kids [] /Count 0 /Parent 2 0 R /Rotate 0 >>");
+        update.put(3, "<< /Type /Page /Parent 9 0 R /Contents 4 0 R /Annots [5 0 R] >>");
+        assertModified(Pdf.base(base).update(update, true), "what they inherit");
+    }
+
     /** BASE, tagged: structure tree 9, document element 10, paragraph 11 (marked content 0 on page 3), parent tree 12. */
     private static Map<Integer, String> taggedBase() {
         Map<Integer, String> base = new TreeMap<>(BASE);
