@@ -1611,8 +1611,8 @@ final class RevisionDiff {
          * document with its field. Kids the signed revision had stay, in their order.
          */
         private boolean kidsAppended(String what, Object old, Object value) {
-            List<Object> was = kids(old);
-            List<Object> now = kids(value);
+            List<Object> was = kids(before, old);
+            List<Object> now = kids(after, value);
             boolean ok = now.size() > was.size();
             for (int i = 0; ok && i < was.size(); i++) {
                 ok = same(was.get(i), now.get(i), before, after);
@@ -1626,9 +1626,9 @@ final class RevisionDiff {
             return ok;
         }
 
-        /** /K as a list of kids: an array's items, a single kid, or none. */
-        private List<Object> kids(Object k) {
-            Object resolved = k instanceof Ref r && after.resolve(r) instanceof List<?> ? after.resolve(r) : k;
+        /** /K as {@code world} reads it, as a list of kids: an array's items, a single kid, or none. */
+        private static List<Object> kids(World world, Object k) {
+            Object resolved = k instanceof Ref r && world.resolve(r) instanceof List<?> ? world.resolve(r) : k;
             return resolved == null || resolved == Keyword.NULL ? List.of()
                     : resolved instanceof List<?> l ? new ArrayList<>(l) : List.of(resolved);
         }
@@ -1642,7 +1642,7 @@ final class RevisionDiff {
             if (!(after.resolve(element) instanceof Map<?, ?> m) || !structureElement(m)) {
                 return false;
             }
-            List<Object> kids = kids(m.get("K"));
+            List<Object> kids = kids(after, m.get("K"));
             boolean ok = !kids.isEmpty();
             for (Object kid : kids) {
                 ok &= after.resolve(kid) instanceof Map<?, ?> objr && new Name("OBJR").equals(objr.get("Type"))
