@@ -19,14 +19,6 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.interactive.annotation.PDAnnotationLink;
-import org.apache.pdfbox.pdmodel.interactive.digitalsignature.PDSignature;
-import org.apache.pdfbox.pdmodel.interactive.digitalsignature.SignatureOptions;
-import org.bouncycastle.cert.jcajce.JcaCertStore;
-import org.bouncycastle.cms.CMSProcessableByteArray;
-import org.bouncycastle.cms.CMSSignedDataGenerator;
-import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +27,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Calendar;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,7 +62,7 @@ class SignedAfterByOthersTest {
         SignatureValidation before = engineSignature(ours);
         assertEquals(Indication.TOTAL_PASSED, before.indication(), before.toString());
 
-        byte[] after = signWithPdfBox(ours);
+        byte[] after = OtherSigners.pdfBox(ours, other);
         SignatureValidation now = engineSignature(after);
         assertEquals(Indication.TOTAL_PASSED, now.indication(), now.errors() + " " + now.modifications());
         assertEquals(List.of(), now.modifications());
@@ -80,36 +71,7 @@ class SignedAfterByOthersTest {
     @Test
     void aVisibleDssSignatureAfterTheEngineKeepsTheEngineSignatureValid() throws Exception {
         byte[] ours = sign(SamplePdfs.minimal(), null);
-        eu.europa.esig.dss.pades.PAdESSignatureParameters parameters = new eu.europa.esig.dss.pades.PAdESSignatureParameters();
-        parameters.setSignatureLevel(eu.europa.esig.dss.enumerations.SignatureLevel.PAdES_BASELINE_B);
-        parameters.setDigestAlgorithm(eu.europa.esig.dss.enumerations.DigestAlgorithm.SHA256);
-        List<eu.europa.esig.dss.model.x509.CertificateToken> chain = other.chain().stream()
-                .map(eu.europa.esig.dss.model.x509.CertificateToken::new).toList();
-        parameters.setSigningCertificate(chain.get(0));
-        parameters.setCertificateChain(chain);
-        eu.europa.esig.dss.pades.SignatureImageTextParameters text = new eu.europa.esig.dss.pades.SignatureImageTextParameters();
-        text.setText("Signed by the other party");
-        eu.europa.esig.dss.pades.SignatureFieldParameters box = new eu.europa.esig.dss.pades.SignatureFieldParameters();
-        box.setOriginX(40);
-        box.setOriginY(40);
-        box.setWidth(180);
-        box.setHeight(40);
-        eu.europa.esig.dss.pades.SignatureImageParameters image = new eu.europa.esig.dss.pades.SignatureImageParameters();
-        image.setTextParameters(text);
-        image.setFieldParameters(box);
-        parameters.setImageParameters(image);
-        eu.europa.esig.dss.pades.signature.PAdESService service = new eu.europa.esig.dss.pades.signature.PAdESService(
-                new eu.europa.esig.dss.spi.validation.CommonCertificateVerifier());
-        eu.europa.esig.dss.model.DSSDocument document = new eu.europa.esig.dss.model.InMemoryDocument(ours, "ours.pdf");
-        eu.europa.esig.dss.model.ToBeSigned toBeSigned = service.getDataToSign(document, parameters);
-        java.security.Signature ecdsa = java.security.Signature.getInstance("SHA256withECDSA");
-        ecdsa.initSign(other.key());
-        ecdsa.update(toBeSigned.getBytes());
-        eu.europa.esig.dss.model.SignatureValue value = new eu.europa.esig.dss.model.SignatureValue(
-                eu.europa.esig.dss.enumerations.SignatureAlgorithm.ECDSA_SHA256, ecdsa.sign());
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        service.signDocument(document, parameters, value).writeTo(out);
-        byte[] after = out.toByteArray();
+        byte[] after = OtherSigners.dssVisible(ours, other);
         try (PDDocument signed = Loader.loadPDF(after)) {
             assertTrue(signed.getDocumentCatalog().getCOSObject().containsKey(COSName.OUTPUT_INTENTS),
                     "DSS added an output intent (the case under test)");
@@ -122,19 +84,7 @@ class SignedAfterByOthersTest {
     void anITextSignatureAfterTheEngineKeepsAFormFillCertificationOfAPageWithDirectAnnotations() throws Exception {
         // iText writes the page's direct annotations as objects of their own, and adds /Type /Annot to the link
         byte[] ours = sign(directAnnotations(), CertificationLevel.FORM_FILL);
-        if (java.security.Security.getProvider("BC") == null) {
-            java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        com.itextpdf.signatures.PdfSigner signer = new com.itextpdf.signatures.PdfSigner(
-                new com.itextpdf.kernel.pdf.PdfReader(new java.io.ByteArrayInputStream(ours)), out,
-                new com.itextpdf.kernel.pdf.StampingProperties().useAppendMode());
-        signer.setSignerProperties(new com.itextpdf.signatures.SignerProperties().setFieldName("OtherParty"));
-        signer.signDetached(new com.itextpdf.signatures.BouncyCastleDigest(),
-                new com.itextpdf.signatures.PrivateKeySignature(other.key(), "SHA-256", "BC"),
-                other.chain().toArray(new java.security.cert.Certificate[0]), null, null, null, 0,
-                com.itextpdf.signatures.PdfSigner.CryptoStandard.CADES);
-        byte[] after = out.toByteArray();
+        byte[] after = OtherSigners.iText(ours, other, "OtherParty");
         assertTrue(!new String(after, java.nio.charset.StandardCharsets.ISO_8859_1)
                 .substring(ours.length).contains("/Annots[<<"), "iText wrote the annotations as objects (the case under test)");
         SignatureValidation now = engineSignature(after);
@@ -182,7 +132,7 @@ class SignedAfterByOthersTest {
         byte[] ours = sign(directAnnotations(), CertificationLevel.FORM_FILL);
         assertEquals(Indication.TOTAL_PASSED, engineSignature(ours).indication());
 
-        byte[] after = signWithPdfBox(ours);
+        byte[] after = OtherSigners.pdfBox(ours, other);
         try (PDDocument document = Loader.loadPDF(after)) {
             assertEquals(COSName.ANNOT, document.getPage(0).getAnnotations().get(1).getCOSObject().getCOSName(COSName.TYPE),
                     "PDFBox stated the link's /Type (part of the case under test)");
@@ -285,32 +235,5 @@ class SignedAfterByOthersTest {
     private static SignatureValidation engineSignature(byte[] pdf) {
         return engine.validate(DocumentSource.of(pdf, "signed.pdf"), ValidationOptions.sandbox()).signatures().stream()
                 .filter(s -> s.fieldName().equals("Signature1")).findFirst().orElseThrow();
-    }
-
-    /** An invisible approval signature by {@link #other}, the way a PDFBox-based product adds one. */
-    private static byte[] signWithPdfBox(byte[] pdf) throws IOException {
-        try (PDDocument document = Loader.loadPDF(pdf); SignatureOptions options = new SignatureOptions()) {
-            PDSignature signature = new PDSignature();
-            signature.setFilter(PDSignature.FILTER_ADOBE_PPKLITE);
-            signature.setSubFilter(PDSignature.SUBFILTER_ADBE_PKCS7_DETACHED);
-            signature.setName("Other Party");
-            signature.setSignDate(Calendar.getInstance());
-            options.setPreferredSignatureSize(12_000);
-            document.addSignature(signature, content -> {
-                try {
-                    CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-                    generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
-                            new JcaDigestCalculatorProviderBuilder().build())
-                            .build(new JcaContentSignerBuilder("SHA256withECDSA").build(other.key()), other.chain().get(0)));
-                    generator.addCertificates(new JcaCertStore(other.chain()));
-                    return generator.generate(new CMSProcessableByteArray(content.readAllBytes()), false).getEncoded();
-                } catch (Exception e) {
-                    throw new IOException(e);
-                }
-            }, options);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            document.saveIncremental(out);
-            return out.toByteArray();
-        }
     }
 }

@@ -1,0 +1,144 @@
+package com.certyneo.engine.pades;
+
+import com.certyneo.engine.AuthenticationMethod;
+import com.certyneo.engine.CertificationLevel;
+import com.certyneo.engine.DocumentSource;
+import com.certyneo.engine.DocumentTarget;
+import com.certyneo.engine.PadesProfile;
+import com.certyneo.engine.SignRequest;
+import com.certyneo.engine.SignatureEngineException;
+import com.certyneo.engine.SignatureLevel;
+import com.certyneo.engine.SignatureValidation;
+import com.certyneo.engine.Signer;
+import com.certyneo.engine.ValidationOptions;
+import com.certyneo.testvectors.TestPki;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The envelope case where the next recipient signs in another product: every PDF of the producer corpus is signed by
+ * the engine (AES B-LTA, and SES B-T certified P=2), then signed again by PDFBox, by DSS with a visible box and by
+ * iText ({@link OtherSigners}). Each signature the engine made must keep the indication (and sub-indication) the
+ * engine's validation gave it before the other signature. A document the engine refuses is not this test's business;
+ * one the other product refuses (iText will not open an owner-password file without that password, DSS will not draw
+ * outside a tiny page) is counted, and at least nine in ten attempts must complete.
+ */
+class SignedAfterEngineGateTest {
+
+    @TempDir
+    Path home;
+
+    @Test
+    void theEngineSignatureKeepsItsIndicationWhenOthersSignAfterIt() throws Exception {
+        Path corpus = com.certyneo.engine.pades.interop.Corpus.directory();
+        List<Path> inputs;
+        try (Stream<Path> files = Files.list(corpus)) {
+            inputs = files.filter(p -> p.getFileName().toString().endsWith(".pdf")).sorted().toList();
+        }
+        assumeTrue(!inputs.isEmpty() || "true".equalsIgnoreCase(System.getenv("CI")), "empty corpus");
+        assertTrue(inputs.size() >= 20, "the corpus has only " + inputs.size() + " files");
+        PadesSignatureEngine engine = PadesSignatureEngine.sandbox(home);
+        TestPki.Credential other = TestPki.create().signer(TestPki.Kind.GOOD, TestPki.KeyType.EC_P256);
+
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicInteger completed = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Future<?>> jobs = new ArrayList<>();
+        for (Path input : inputs) {
+            for (CertificationLevel certification : new CertificationLevel[] {null, CertificationLevel.FORM_FILL}) {
+                jobs.add(pool.submit(() -> {
+                    String name = input.getFileName() + (certification == null ? " AES B-LTA" : " SES B-T P=2");
+                    byte[] ours;
+                    try {
+                        ours = sign(engine, Files.readAllBytes(input), certification);
+                    } catch (SignatureEngineException refused) {
+                        return null; // the interop gate judges the engine's refusals
+                    }
+                    Map<String, SignatureValidation> before = engineSignatures(engine, ours);
+                    for (String product : List.of("PDFBox", "DSS", "iText")) {
+                        attempts.incrementAndGet();
+                        byte[] after;
+                        try {
+                            after = switch (product) {
+                                case "PDFBox" -> OtherSigners.pdfBox(ours, other);
+                                case "DSS" -> OtherSigners.dssVisible(ours, other);
+                                default -> OtherSigners.iText(ours, other, "OtherParty");
+                            };
+                        } catch (Exception | LinkageError refused) {
+                            continue; // the other product's refusal
+                        }
+                        completed.incrementAndGet();
+                        Map<String, SignatureValidation> now = engineSignatures(engine, after);
+                        before.forEach((field, was) -> {
+                            SignatureValidation is = now.get(field);
+                            if (is == null || is.indication() != was.indication()
+                                    || !is.subIndication().equals(was.subIndication())) {
+                                failures.add(name + " + " + product + ": " + field + " " + was.indication()
+                                        + was.subIndication().map(s -> "/" + s).orElse("") + " -> "
+                                        + (is == null ? "gone" : is.indication() + is.subIndication().map(s -> "/" + s).orElse("")
+                                        + " " + is.errors() + " " + is.modifications()));
+                            }
+                        });
+                    }
+                    return null;
+                }));
+            }
+        }
+        pool.shutdown();
+        for (Future<?> job : jobs) {
+            job.get(30, TimeUnit.MINUTES);
+        }
+        System.out.printf("signed after the engine: %d of %d attempts completed by the other product, %d failures%n",
+                completed.get(), attempts.get(), failures.size());
+        if (!failures.isEmpty()) {
+            fail(failures.size() + " engine signatures changed indication:\n" + String.join("\n", failures));
+        }
+        assertTrue(completed.get() * 10 >= attempts.get() * 9,
+                "only " + completed.get() + " of " + attempts.get() + " signatures after the engine's completed");
+    }
+
+    private static byte[] sign(PadesSignatureEngine engine, byte[] pdf, CertificationLevel certification) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SignRequest.Builder request = SignRequest.builder().document(DocumentSource.of(pdf, "in.pdf"))
+                .output(DocumentTarget.of(out)).signer(Signer.parse("Jane Doe <jane@example.com>")
+                        .authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()));
+        if (certification == null) {
+            request.level(SignatureLevel.AES).profile(PadesProfile.B_LTA);
+        } else {
+            request.level(SignatureLevel.SES).profile(PadesProfile.B_T).certify(certification);
+        }
+        engine.sign(request.build());
+        return out.toByteArray();
+    }
+
+    /** The engine's validation of every signature and time-stamp in {@code pdf}, by field name. */
+    private static Map<String, SignatureValidation> engineSignatures(PadesSignatureEngine engine, byte[] pdf) {
+        Map<String, SignatureValidation> byField = new LinkedHashMap<>();
+        for (SignatureValidation s : engine.validate(DocumentSource.of(pdf, "signed.pdf"), ValidationOptions.sandbox())
+                .signatures()) {
+            byField.put(s.fieldName() + (s.documentTimestamp() ? " (time-stamp)" : ""), s);
+        }
+        return byField;
+    }
+}
