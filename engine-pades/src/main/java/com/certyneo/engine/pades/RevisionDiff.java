@@ -2130,10 +2130,13 @@ final class RevisionDiff {
             return ra.num() == rb.num() && ra.gen() == rb.gen();
         }
         if (a instanceof Long || a instanceof Real) {
-            // 612 and 612.0 are the same number to every reader
+            // 612 and 612.0 are the same number to every reader; so are two reals the readers that keep reals in single
+            // precision (PDFBox, MuPDF) read as one float: poppler writes a page again with its reals shortened to ten
+            // decimals (595.303937007874 becomes 595.3039370079), a difference far below any device's resolution
             java.math.BigDecimal x = a instanceof Long l ? java.math.BigDecimal.valueOf(l) : ((Real) a).value();
             java.math.BigDecimal y = b instanceof Long l ? java.math.BigDecimal.valueOf(l) : b instanceof Real r ? r.value() : null;
-            return y != null && x.compareTo(y) == 0;
+            return y != null && (x.compareTo(y) == 0
+                    || (a instanceof Real || b instanceof Real) && x.floatValue() == y.floatValue());
         }
         return a.equals(b);
     }

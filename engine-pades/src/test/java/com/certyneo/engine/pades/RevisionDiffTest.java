@@ -275,6 +275,20 @@ class RevisionDiffTest {
     }
 
     @Test
+    void realsWrittenAgainWithFewerDecimalsAreNoChange() {
+        // poppler's pdfsig writes the page it signs on again with ten decimals
+        Map<Integer, String> base = new TreeMap<>(BASE);
+        base.put(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.303937007874 841.889763779528] /Contents 4 0 R /Annots [5 0 R] >>");
+        Pdf shortened = Pdf.base(base).update(Map.of(3,
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.3039370079 841.8897637795] /Contents 4 0 R /Annots [5 0 R] >>"), true);
+        assertEquals(List.of(), RevisionDiff.after(shortened.bytes(), shortened.signedEnd).modifications());
+        // a hundredth of a point is a change
+        assertModified(Pdf.base(base).update(Map.of(3,
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595.31 841.889763779528] /Contents 4 0 R /Annots [5 0 R] >>"), true),
+                "changed /MediaBox");
+    }
+
+    @Test
     void aDirectAnnotationWrittenAsAnObjectOfItsOwnIsNoChange() {
         // iText writes the direct annotations of a page it signs on as objects of their own
         Map<Integer, String> base = new TreeMap<>(BASE);
