@@ -430,12 +430,9 @@ final class MdpCheck {
                         continue; // form fields' widgets change with their fields
                     }
                     String kind = String.valueOf(annotation.getNameAsString(COSName.SUBTYPE)) + " on page " + pageNumber;
-                    if (item instanceof COSObject o) {
-                        annotations.put(kind + "@" + o.getKey(), fingerprint(annotation, page.getCOSObject().getKey()));
-                    } else {
-                        annotations.put(kind + "@direct" + i + "@" + page.getCOSObject().getKey(),
-                                fingerprint(annotation, page.getCOSObject().getKey()));
-                    }
+                    String where = item instanceof COSObject o ? "@" + o.getKey()
+                            : "@direct" + i + "@" + page.getCOSObject().getKey();
+                    annotations.put(kind + where, fingerprint(annotation, page.getCOSObject().getKey()));
                 }
             }
             Map<String, String> values = new LinkedHashMap<>();

@@ -165,38 +165,37 @@ final class RevisionDiff {
          */
         private final Map<Long, Scanned> parsed = new HashMap<>();
 
-        /** The document's encryption, to compare what readers decrypt; {@code null}: compared as written. */
-        private final RevisionEncryption decryption;
+        /** Gives the document's encryption when it has one (asked once, then {@link #decryption}). */
+        private final java.util.function.Supplier<RevisionEncryption> encryption;
+        /** The document's encryption, to compare what readers decrypt, once asked; {@code null}: compared as written. */
+        private RevisionEncryption decryption;
         /** The number of the /Encrypt dictionary's object (never encrypted), once known; -1: none. */
         private long encryptNumber = -2;
 
         Session(Input in) {
-            this(in, null);
+            this(in, () -> null);
         }
 
         /**
-         * @param decryption the encryption of the document {@code in} holds (its file key from the password), or
-         *                   {@code null}: strings and streams are compared as written. Under AES a writer that
-         *                   writes an unchanged object again (PDFBox does, for every signature field of the form it
-         *                   signs into) encrypts it with a new initialisation vector: the same value, other bytes.
+         * @param encryption gives the encryption of the document {@code in} holds (its file key from the password),
+         *                   asked only when the final trailer names an /Encrypt dictionary; {@code null} from it:
+         *                   strings and streams are compared as written. Under AES a writer that writes an unchanged
+         *                   object again (PDFBox does, for every signature field of the form it signs into) encrypts it
+         *                   with a new initialisation vector: the same value, other bytes.
          */
-        Session(Input in, RevisionEncryption decryption) {
+        Session(Input in, java.util.function.Supplier<RevisionEncryption> encryption) {
             this.in = in;
-            this.decryption = decryption;
+            this.encryption = encryption;
         }
 
-        /** @return whether the final trailer names an /Encrypt dictionary (false when the chain cannot be read) */
-        boolean encrypted() {
-            return encryptNumber() >= 0;
-        }
-
-        /** @return the object number of the final trailer's /Encrypt, or -1 */
+        /** @return the object number of the final trailer's /Encrypt, or -1 (its encryption asked for the first time) */
         private long encryptNumber() {
             if (encryptNumber == -2) {
                 encryptNumber = -1;
                 try {
                     if (finalTable().trailer.get("Encrypt") instanceof Ref r) {
                         encryptNumber = r.num();
+                        decryption = encryption.get();
                     }
                 } catch (RuntimeException e) {
                     // no final table: nothing is decrypted without knowing which object must not be
@@ -776,8 +775,8 @@ final class RevisionDiff {
      * stream are read from its decrypted data and are not decrypted again.
      */
     private static Object decrypted(Object value, long num, long gen, Session session) {
-        if (session == null || session.decryption == null || num < 0 || gen < 0 || gen > 65535
-                || num == session.encryptNumber()) {
+        if (session == null || num < 0 || gen < 0 || gen > 65535 || num == session.encryptNumber()
+                || session.decryption == null) {
             return value;
         }
         return decrypted(value, new org.apache.pdfbox.cos.COSObjectKey(num, (int) gen), session.decryption, 0);
@@ -812,10 +811,8 @@ final class RevisionDiff {
             Map<String, Object> dict = (Map<String, Object>) decrypted(stream.dict(), key, decryption, depth + 1);
             Object filter = dict.get("Filter");
             boolean crypt = new Name("Crypt").equals(filter) || filter instanceof List<?> l && l.contains(new Name("Crypt"));
-            if (crypt || stream.length() > MAX_DECODED) {
-                return new Stream(dict, stream.source(), stream.start(), stream.length());
-            }
-            byte[] plain = decryption.decryptStream(key, dict.get("Type") instanceof Name t ? t.value() : null, stream.raw());
+            byte[] plain = crypt || stream.length() > MAX_DECODED ? null
+                    : decryption.decryptStream(key, dict.get("Type") instanceof Name t ? t.value() : null, stream.raw());
             return plain == null ? new Stream(dict, stream.source(), stream.start(), stream.length())
                     : new Stream(dict, new PdfSyntax.ArrayInput(plain), 0, plain.length);
         }
@@ -1503,7 +1500,6 @@ final class RevisionDiff {
             return names;
         }
 
-        /** A change the document's certification permits: reported, since it changes what readers show. */
         /** Whether the page tree was rebuilt around the same pages ({@link #pageList}), once computed. */
         private Boolean samePages;
 
@@ -1739,6 +1735,7 @@ final class RevisionDiff {
             return true;
         }
 
+        /** A change the document's certification permits: reported, since it changes what readers show. */
         private void permitted(String change) {
             warnings.add("a later revision " + change + " (" + (allowed.annotations()
                     ? "the certification allows form filling and annotations" : "form filling is allowed") + ")");

@@ -177,10 +177,12 @@ final class RevisionEncryption {
     /** @return whether the data of {@code stream} is encrypted (not for a cross-reference or unencrypted metadata stream) */
     boolean encryptsStream(COSDictionary stream) {
         COSName type = stream.getCOSName(COSName.TYPE);
-        if (COSName.XREF.equals(type)) {
-            return false;
-        }
-        return streams != Method.NONE && (metadata || !COSName.METADATA.equals(type));
+        return encryptsStream(type == null ? null : type.getName());
+    }
+
+    /** @return whether the data of a stream whose /Type is {@code type} (or null) is encrypted */
+    private boolean encryptsStream(String type) {
+        return !"XRef".equals(type) && streams != Method.NONE && (metadata || !"Metadata".equals(type));
     }
 
     /** @return the stream's (still filtered) data as written in the file */
@@ -202,10 +204,7 @@ final class RevisionEncryption {
      *         a stream that is not encrypted (see {@link #encryptsStream}), {@code null} when it cannot be decrypted
      */
     byte[] decryptStream(COSObjectKey key, String type, byte[] written) {
-        if ("XRef".equals(type) || streams == Method.NONE || !metadata && "Metadata".equals(type)) {
-            return written;
-        }
-        return decrypt(streams, key, written);
+        return encryptsStream(type) ? decrypt(streams, key, written) : written;
     }
 
     private byte[] decrypt(Method method, COSObjectKey key, byte[] written) {

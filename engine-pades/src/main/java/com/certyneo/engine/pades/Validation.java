@@ -190,9 +190,7 @@ final class Validation {
          */
         Diffs(PdfSyntax.Input input, RevisionDiff.Allowed allowed,
               java.util.function.Supplier<RevisionEncryption> encryption) {
-            RevisionDiff.Session plain = new RevisionDiff.Session(input);
-            RevisionEncryption decryption = plain.encrypted() ? encryption.get() : null;
-            this.session = decryption == null ? plain : new RevisionDiff.Session(input, decryption);
+            this.session = new RevisionDiff.Session(input, encryption);
             this.allowed = allowed;
         }
 
