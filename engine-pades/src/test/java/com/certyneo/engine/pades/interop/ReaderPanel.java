@@ -48,6 +48,11 @@ import java.util.regex.Pattern;
  * <li>MuPDF {@code mutool info} and {@code mutool draw} (rendering every page at 36 dpi): succeed, no
  * error or warning the input did not produce (but the AES warnings about those time-stamp tokens, as many), the same
  * page count as pdfinfo;</li>
+ * <li>MuPDF {@code mutool sign -v} (its own CMS check, on OpenSSL): every signature it verified on the input still
+ * verifies (its "edits since signing" is still valid: MuPDF only compares the byte range's end with the file's), every
+ * other verdict of the input is kept, empty fields stay empty or verify now, every new signature verifies; MuPDF
+ * calls a {@code /Type /DocTimeStamp} "not signed", so new entries saying that are exactly the new document
+ * time-stamps;</li>
  * <li>pdf.js ({@code corpus/panel/pdfjs-check.mjs}, one node process per batch): loads, same page count
  * as the input, at least the input's signature fields plus the new ones that did not fill an empty field of
  * the input, no new warning;</li>
@@ -108,6 +113,8 @@ public final class ReaderPanel {
     public static final String PDFTOTEXT = "pdftotext";
     public static final String QPDF = "qpdf";
     public static final String MUTOOL = "mutool";
+    /** MuPDF's signature check, run and reported with {@link #MUTOOL} (the same tool). */
+    static final String MUTOOL_SIGN = "mutool sign";
     public static final String PDFJS = "pdf.js";
     public static final String PYPDF = "pypdf";
     public static final String PIKEPDF = "pikepdf";
@@ -202,6 +209,8 @@ public final class ReaderPanel {
                             run("mutool info", r, p, with(mpw, "mutool", "info", p.toString())))));
                     jobs.add(pool.submit(() -> r.put("mutool draw", p,
                             run("mutool draw", r, p, with(mpw, "mutool", "draw", "-r", "36", p.toString())))));
+                    jobs.add(pool.submit(() -> r.put(MUTOOL_SIGN, p,
+                            run(MUTOOL_SIGN, r, p, with(mpw, "mutool", "sign", "-v", p.toString())))));
                 }
                 if (av.has(ITEXT)) {
                     jobs.add(pool.submit(() -> r.itext.put(p, timed(ITEXT, r, () -> itextSafely(p, password)))));
@@ -238,6 +247,7 @@ public final class ReaderPanel {
             }
             if (av.has(MUTOOL)) {
                 mutool(in, out, r, clearTimestamps, f);
+                mutoolSign(c, r.get(MUTOOL_SIGN, in), r.get(MUTOOL_SIGN, out), clearTimestamps, f);
             }
             int filled = av.has(PDFJS) || av.has(PYPDF) ? filledFields(c) : 0;
             if (av.has(PDFJS)) {
@@ -580,6 +590,139 @@ public final class ReaderPanel {
                     f.add(new Finding(MUTOOL, (run == infoOut ? "info: " : "draw: ") + line.trim()));
                 }
             }
+        }
+    }
+
+    /** MuPDF's verdicts on a signature that verifies: unchanged since, or followed by later revisions. */
+    static final List<String> MUTOOL_VALID = List.of("The document is unchanged since signing.",
+            "The signature is valid but there have been edits since signing.");
+    /** MuPDF's verdict on an empty signature field, and on a document time-stamp (not /Type /Sig). */
+    static final String MUTOOL_NOT_SIGNED = "Signature is not signed.";
+
+    /**
+     * One entry of {@code mutool sign -v}.
+     *
+     * @param object  the object number of the signature field
+     * @param verdict "valid" for {@link #MUTOOL_VALID}, else the line that says what MuPDF found (its digest error
+     *                first, the "not signed" line, or the last line)
+     */
+    record MupdfSignature(int object, String verdict) {
+        boolean valid() {
+            return verdict.equals("valid");
+        }
+
+        boolean unsigned() {
+            return verdict.equals(MUTOOL_NOT_SIGNED);
+        }
+    }
+
+    private static final Pattern MUTOOL_ENTRY = Pattern.compile("^Verifying signature (\\d+):\\s*$");
+
+    /** @return the entries {@code mutool sign -v} listed, in order, or null when it failed */
+    static List<MupdfSignature> mupdfSignatures(Run run) {
+        if (run == null || !run.ok()) {
+            return null;
+        }
+        List<MupdfSignature> entries = new ArrayList<>();
+        Integer object = null;
+        List<String> lines = new ArrayList<>();
+        for (String line : (run.out() + "\nVerifying signature 0:").split("\n")) {
+            Matcher entry = MUTOOL_ENTRY.matcher(line.trim());
+            if (entry.matches()) {
+                if (object != null) {
+                    entries.add(new MupdfSignature(object, mupdfVerdict(lines)));
+                }
+                object = Integer.parseInt(entry.group(1));
+                lines.clear();
+            } else if (object != null && !line.isBlank()) {
+                lines.add(line.trim());
+            }
+        }
+        return entries;
+    }
+
+    private static String mupdfVerdict(List<String> lines) {
+        for (String line : lines) {
+            if (line.startsWith("Digest error")) {
+                return line;
+            }
+        }
+        for (String line : lines) {
+            if (MUTOOL_VALID.contains(line)) {
+                return "valid";
+            }
+            if (line.equals(MUTOOL_NOT_SIGNED)) {
+                return line;
+            }
+        }
+        return lines.isEmpty() ? "(nothing)" : lines.get(lines.size() - 1);
+    }
+
+    /**
+     * @param clearTimestamps document time-stamps of an encrypted output that MuPDF decrypts into noise
+     *                        ({@link #clearTimestampsOfEncrypted}): as many {@link #MUTOOL_UNDECRYPTABLE} lines are
+     *                        not findings
+     */
+    private static void mutoolSign(Case c, Run in, Run out, int clearTimestamps, List<Finding> f) {
+        List<MupdfSignature> before = mupdfSignatures(in);
+        List<MupdfSignature> after = mupdfSignatures(out);
+        if (after == null) {
+            f.add(new Finding(MUTOOL, "sign -v failed: " + out.describe()));
+            return;
+        }
+        if (before == null) {
+            before = List.of();
+            f.add(new Finding(MUTOOL, "sign -v cannot read the input, so old signatures are not compared: " + in.describe()));
+        }
+        Map<Integer, MupdfSignature> now = new LinkedHashMap<>();
+        after.forEach(s -> now.put(s.object(), s));
+        int filled = 0;
+        for (MupdfSignature old : before) {
+            MupdfSignature kept = now.remove(old.object());
+            if (kept == null) {
+                f.add(new Finding(MUTOOL, "sign -v: signature field " + old.object() + " of the input is not listed any more"));
+            } else if (old.unsigned() && kept.valid()) {
+                filled++; // an empty field, signed now
+            } else if (!old.verdict().equals(kept.verdict())) {
+                f.add(new Finding(MUTOOL, "sign -v: signature field " + old.object() + " was '" + old.verdict()
+                        + "' in the input, is now '" + kept.verdict() + "'"));
+            }
+        }
+        long freshValid = now.values().stream().filter(MupdfSignature::valid).count();
+        long freshUnsigned = now.values().stream().filter(MupdfSignature::unsigned).count();
+        for (MupdfSignature s : now.values()) {
+            if (!s.valid() && !s.unsigned()) {
+                f.add(new Finding(MUTOOL, "sign -v: new signature field " + s.object() + ": '" + s.verdict() + "'"));
+            }
+        }
+        int timestamps = newDocumentTimestamps(c, f);
+        if (freshValid + filled != c.newSignatures() || timestamps >= 0 && freshUnsigned != timestamps) {
+            f.add(new Finding(MUTOOL, "sign -v: " + (freshValid + filled) + " new signatures verify (expected "
+                    + c.newSignatures() + "), " + freshUnsigned + " new entries are 'not signed' (" + timestamps
+                    + " new document time-stamps)"));
+        }
+        newLines(MUTOOL, "sign -v: ", in.err(), withoutLines(out.err(), MUTOOL_UNDECRYPTABLE, clearTimestamps),
+                in.file(), out.file(), f);
+    }
+
+    /** @return how many more /Type /DocTimeStamp dictionaries the output has than the input (PDFBox), or -1 */
+    private static int newDocumentTimestamps(Case c, List<Finding> f) {
+        try {
+            return documentTimestamps(c.output(), c.password()) - documentTimestamps(c.input(), c.password());
+        } catch (IOException | RuntimeException e) {
+            f.add(new Finding("PDFBox", "cannot count the document time-stamps: " + e.getMessage()));
+            return -1;
+        }
+    }
+
+    private static int documentTimestamps(Path file, String password) throws IOException {
+        try (org.apache.pdfbox.pdmodel.PDDocument document = load(file, password)) {
+            int n = 0;
+            for (var signature : document.getSignatureDictionaries()) {
+                n += org.apache.pdfbox.cos.COSName.DOC_TIME_STAMP.equals(
+                        signature.getCOSObject().getCOSName(org.apache.pdfbox.cos.COSName.TYPE)) ? 1 : 0;
+            }
+            return n;
         }
     }
 

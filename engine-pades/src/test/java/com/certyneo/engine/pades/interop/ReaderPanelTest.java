@@ -222,6 +222,34 @@ class ReaderPanelTest {
     }
 
     @Test
+    void mupdfVerdictsAreReadPerSignatureField() {
+        String out = String.join("\n",
+                "Verifying signature 23:",
+                "\tDistinguished name: cn=Foreign Signer, o=Foreign Test PKI, ou=, email=, c=ZZ",
+                "\tCertificate error: Self-signed certificate in chain.",
+                "\tThe signature is valid but there have been edits since signing.",
+                "Verifying signature 55:",
+                "\tCertificate error: Self-signed certificate in chain.",
+                "\tThe document is unchanged since signing.",
+                "Verifying signature 67:",
+                "\tSignature is not signed.",
+                "Verifying signature 70:",
+                "\tSignature information missing.",
+                "\tCertificate error: Unknown error.",
+                "\tDigest error: Unknown error.",
+                "");
+        ReaderPanel.Run run = new ReaderPanel.Run(dir.resolve("x.pdf"), 0, out, "", false, null, 1);
+        assertEquals(List.of(new ReaderPanel.MupdfSignature(23, "valid"), new ReaderPanel.MupdfSignature(55, "valid"),
+                        new ReaderPanel.MupdfSignature(67, ReaderPanel.MUTOOL_NOT_SIGNED),
+                        new ReaderPanel.MupdfSignature(70, "Digest error: Unknown error.")),
+                ReaderPanel.mupdfSignatures(run));
+        assertEquals(List.of(), ReaderPanel.mupdfSignatures(new ReaderPanel.Run(dir.resolve("x.pdf"), 0, "", "", false,
+                null, 1)));
+        assertEquals(null, ReaderPanel.mupdfSignatures(new ReaderPanel.Run(dir.resolve("x.pdf"), 1, "", "error: x", false,
+                null, 1)));
+    }
+
+    @Test
     void brokenOutputsAreFlagged() throws IOException {
         Path in = dir.resolve("broken-input.pdf");
         Files.write(in, PdfVector.CLASSIC_XREF.bytes());
@@ -266,7 +294,13 @@ class ReaderPanelTest {
         assertEquals(List.of(), result.get(cGood));
         assertFlaggedBy(result.get(cTruncated), ReaderPanel.LINTER, ReaderPanel.QPDF, ReaderPanel.PDFSIG);
         assertFlaggedBy(result.get(cOffByOne), ReaderPanel.LINTER, ReaderPanel.QPDF, ReaderPanel.MUTOOL);
-        assertFlaggedBy(result.get(cDigest), ReaderPanel.PDFSIG, ReaderPanel.ITEXT);
+        assertFlaggedBy(result.get(cDigest), ReaderPanel.PDFSIG, ReaderPanel.ITEXT, ReaderPanel.MUTOOL);
+        if (ReaderPanel.readers().contains(ReaderPanel.MUTOOL)) {
+            // MuPDF's own CMS check, not only its parser
+            assertTrue(result.get(cDigest).stream().anyMatch(f -> f.reader().equals(ReaderPanel.MUTOOL)
+                    && f.message().startsWith("sign -v: new signature field") && f.message().contains("Digest error")),
+                    result.get(cDigest).toString());
+        }
         assertFlaggedBy(result.get(cUnmarked), ReaderPanel.PDFSIG, ReaderPanel.PDFTOTEXT, ReaderPanel.PDFJS,
                 ReaderPanel.PYPDF);
         if (ReaderPanel.readers().contains(ReaderPanel.PDFSIG)) {
