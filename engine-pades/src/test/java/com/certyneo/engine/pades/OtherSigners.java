@@ -17,12 +17,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Calendar;
 import java.util.List;
+import java.nio.file.Path;
 
 /**
  * Other products signing after the engine, each the way an integrator writes it with that library: Apache PDFBox
  * ({@code addSignature} and {@code saveIncremental}, an invisible approval signature), DSS 6.2 (PAdES B-B with DSS's
- * visible text box) and iText 9 ({@code PdfSigner} in append mode, an invisible CAdES signature). The signer is an EC
- * P-256 credential of the test PKI.
+ * visible text box), iText 9 ({@code PdfSigner} in append mode, an invisible CAdES signature, or a visible one with
+ * iText's text appearance) and poppler ({@code pdfsig -add-signature}, NSS making the CMS; {@link Poppler}). The signer
+ * is an EC P-256 credential of the test PKI.
  */
 final class OtherSigners {
 
@@ -92,6 +94,14 @@ final class OtherSigners {
 
     /** @return {@code pdf} with an invisible CAdES signature in field {@code field} added by iText in append mode */
     static byte[] iText(byte[] pdf, TestPki.Credential other, String field) throws Exception {
+        return iText(pdf, other, field, false);
+    }
+
+    /**
+     * @param visible whether the signature gets iText's text appearance in a 200 x 50 box at (36, 36) on page 1
+     * @return {@code pdf} with a CAdES signature in field {@code field} added by iText in append mode
+     */
+    static byte[] iText(byte[] pdf, TestPki.Credential other, String field, boolean visible) throws Exception {
         if (java.security.Security.getProvider("BC") == null) {
             java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
         }
@@ -99,11 +109,89 @@ final class OtherSigners {
         com.itextpdf.signatures.PdfSigner signer = new com.itextpdf.signatures.PdfSigner(
                 new com.itextpdf.kernel.pdf.PdfReader(new ByteArrayInputStream(pdf)), out,
                 new com.itextpdf.kernel.pdf.StampingProperties().useAppendMode());
-        signer.setSignerProperties(new com.itextpdf.signatures.SignerProperties().setFieldName(field));
+        com.itextpdf.signatures.SignerProperties properties = new com.itextpdf.signatures.SignerProperties().setFieldName(field);
+        if (visible) {
+            properties.setPageNumber(1).setPageRect(new com.itextpdf.kernel.geom.Rectangle(36, 36, 200, 50))
+                    .setSignatureAppearance(new com.itextpdf.forms.form.element.SignatureFieldAppearance(field)
+                            .setContent("Signed by the other party with iText"));
+        }
+        signer.setSignerProperties(properties);
         signer.signDetached(new com.itextpdf.signatures.BouncyCastleDigest(),
                 new com.itextpdf.signatures.PrivateKeySignature(other.key(), "SHA-256", "BC"),
                 other.chain().toArray(new java.security.cert.Certificate[0]), null, null, null, 0,
                 com.itextpdf.signatures.PdfSigner.CryptoStandard.CADES);
         return out.toByteArray();
+    }
+
+    /**
+     * poppler's {@code pdfsig -add-signature} with a credential in an NSS database of its own: an invisible
+     * adbe.pkcs7.detached signature whose CMS NSS makes, written as poppler writes its incremental update (it rewrites
+     * the page it signs on and adds a font to {@code /AcroForm /DR}).
+     */
+    static final class Poppler {
+        private static final String NICK = "other-party";
+        private final Path directory;
+
+        private Poppler(Path directory) {
+            this.directory = directory;
+        }
+
+        /**
+         * @return a signer with {@code other}'s key and chain in a new NSS database under {@code directory}, or
+         *         {@code null} when pdfsig, certutil or pk12util is not installed (poppler-utils, libnss3-tools)
+         */
+        static Poppler create(Path directory, TestPki.Credential other) throws Exception {
+            for (String tool : List.of("pdfsig", "certutil", "pk12util")) {
+                if (!onPath(tool)) {
+                    return null;
+                }
+            }
+            Path nss = java.nio.file.Files.createDirectories(directory.resolve("nssdb"));
+            run(List.of("certutil", "-N", "-d", "sql:" + nss, "--empty-password"));
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] password = "other".toCharArray();
+            store.setKeyEntry(NICK, other.key(), password, other.chain().toArray(new java.security.cert.Certificate[0]));
+            Path p12 = directory.resolve("other.p12");
+            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(p12)) {
+                store.store(out, password);
+            }
+            run(List.of("pk12util", "-i", p12.toString(), "-d", "sql:" + nss, "-W", "other", "-K", ""));
+            return new Poppler(nss);
+        }
+
+        /** @return {@code pdf} signed by pdfsig in a new field {@code field} */
+        byte[] sign(byte[] pdf, String field) throws Exception {
+            Path in = java.nio.file.Files.createTempFile(directory.getParent(), "pdfsig-in", ".pdf");
+            Path out = in.resolveSibling(in.getFileName().toString().replace("-in", "-out"));
+            try {
+                java.nio.file.Files.write(in, pdf);
+                run(List.of("pdfsig", "-nssdir", "sql:" + directory, "-add-signature", "-nick", NICK, "-digest", "SHA256",
+                        "-new-signature-field-name", field, in.toString(), out.toString()));
+                return java.nio.file.Files.readAllBytes(out);
+            } finally {
+                java.nio.file.Files.deleteIfExists(in);
+                java.nio.file.Files.deleteIfExists(out);
+            }
+        }
+
+        private static void run(List<String> command) throws Exception {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            byte[] output = process.getInputStream().readAllBytes();
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException(command.get(0) + " timed out");
+            }
+            if (process.exitValue() != 0) {
+                throw new IOException(String.join(" ", command) + " failed (exit " + process.exitValue() + "): "
+                        + new String(output, java.nio.charset.StandardCharsets.UTF_8).trim());
+            }
+        }
+
+        private static boolean onPath(String tool) {
+            String path = System.getenv("PATH");
+            return path != null && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
+                    .anyMatch(dir -> java.nio.file.Files.isExecutable(Path.of(dir, tool)));
+        }
     }
 }
