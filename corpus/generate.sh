@@ -224,6 +224,11 @@ produce_ghostscript() {
   gs -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=pdfwrite -sOutputFile="$OUT/ghostscript-plain.pdf" \
     "$SRC/ghostscript-doc.ps" || die "gs pdfwrite failed"
   record ghostscript-plain.pdf ghostscript "Ghostscript pdfwrite from hand-written PostScript: two pages, standard fonts embedded as subsets" --pages 2 --text
+  # PDF 2.0 (ISO 32000-2): the header says 2.0, and a signer must neither downgrade it nor lean on 1.x extensions
+  gs -q -dSAFER -dBATCH -dNOPAUSE -sDEVICE=pdfwrite -dCompatibilityLevel=2.0 -sOutputFile="$OUT/ghostscript-pdf20.pdf" \
+    "$SRC/ghostscript-doc.ps" >/dev/null || die "gs pdfwrite -dCompatibilityLevel=2.0 failed"
+  [ "$(head -c 8 "$OUT/ghostscript-pdf20.pdf")" = "%PDF-2.0" ] || die "ghostscript-pdf20.pdf: no %PDF-2.0 header"
+  record ghostscript-pdf20.pdf ghostscript "Ghostscript pdfwrite -dCompatibilityLevel=2.0 from hand-written PostScript: a PDF 2.0 file (header %PDF-2.0)" --pages 2 --text
   local icc=""
   for candidate in /usr/share/ghostscript/*/iccprofiles/srgb.icc /usr/share/color/icc/ghostscript/srgb.icc; do
     [ -f "$candidate" ] && { icc=$candidate; break; }
@@ -462,6 +467,11 @@ if [ -n "$BASE" ]; then
   record qpdf-linearized.pdf qpdf "qpdf --linearize of $BASE_NAME: linearized (fast web view), first-page xref section and hint stream" --text
   qpdf --qdf "$BASE" "$OUT/qpdf-qdf.pdf" || die "qpdf --qdf failed"
   record qpdf-qdf.pdf qpdf "qpdf --qdf of $BASE_NAME: QDF form (uncompressed streams, %QDF comments, indirect /Length objects)" --text
+  if grep -q "^libreoffice-writer-form.pdf	" "$MANIFEST_BODY"; then
+    qpdf --force-version=2.0 --object-streams=generate "$OUT/libreoffice-writer-form.pdf" "$OUT/qpdf-pdf20-form.pdf" \
+      || die "qpdf --force-version=2.0 failed"
+    record qpdf-pdf20-form.pdf qpdf "qpdf --force-version=2.0 --object-streams=generate of libreoffice-writer-form.pdf: a PDF 2.0 file with an AcroForm (text field and check box), object streams" --form --pages 1 --text
+  fi
   qpdf --rotate=+90:1 --rotate=180:2-z "$BASE" "$OUT/qpdf-rotated.pdf" || die "qpdf --rotate=+90:1 --rotate=180:2-z failed"
   record qpdf-rotated.pdf qpdf "qpdf --rotate of $BASE_NAME: /Rotate 90 on page 1 and 180 on the other pages" --text
   # Owner password only (empty user password, every permission): readers open them without a password, and so does
