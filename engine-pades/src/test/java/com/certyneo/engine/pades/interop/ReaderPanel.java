@@ -56,6 +56,13 @@ import java.util.regex.Pattern;
  * <li>pdf.js ({@code corpus/panel/pdfjs-check.mjs}, one node process per batch): loads, same page count
  * as the input, at least the input's signature fields plus the new ones that did not fill an empty field of
  * the input, no new warning;</li>
+ * <li>PDFium, Chrome's PDF engine ({@code corpus/panel/pdfium-check.mjs}: @hyzyla/pdfium, PDFium as WebAssembly, one
+ * node process per batch): loads, does not rebuild a cross-reference table it did not rebuild for the input
+ * ({@code FPDF_DocumentHasValidCrossReferenceTable}), the same page count and header version as the input, renders
+ * every page, one more revision at least when it has a new signature ({@code FPDF_GetTrailerEnds}); lists every signature of the input with the
+ * same {@code /Contents} and every new one (signatures and document time-stamps) with a well-formed /ByteRange whose gap
+ * is exactly its /Contents, and an ETSI sub-filter (PDFium decrypts the token of a document time-stamp in an encrypted
+ * file, as MuPDF does: as many of those as {@link #clearTimestampsOfEncrypted} counts are not held to the gap);</li>
  * <li>pypdf in strict mode and pikepdf ({@code corpus/panel/pypdf-check.py}, one Debian
  * {@code /usr/bin/python3} process per batch): no exception or problem the input did not have, same
  * page count, enough /Sig fields;</li>
@@ -116,6 +123,7 @@ public final class ReaderPanel {
     /** MuPDF's signature check, run and reported with {@link #MUTOOL} (the same tool). */
     static final String MUTOOL_SIGN = "mutool sign";
     public static final String PDFJS = "pdf.js";
+    public static final String PDFIUM = "pdfium";
     public static final String PYPDF = "pypdf";
     public static final String PIKEPDF = "pikepdf";
     public static final String ITEXT = "iText";
@@ -186,6 +194,11 @@ public final class ReaderPanel {
             if (av.has(PYPDF)) {
                 jobs.add(pool.submit(() -> r.pypdf.putAll(batch(PYPDF, r, batch, pypdfCommand(av, batch), passwordEnv))));
             }
+            if (av.has(PDFIUM)) {
+                List<String> command = new ArrayList<>(List.of("node", av.root.resolve("corpus/panel/pdfium-check.mjs").toString()));
+                batch.forEach(p -> command.add(p.toString()));
+                jobs.add(pool.submit(() -> r.pdfium.putAll(batch(PDFIUM, r, batch, command, passwordEnv))));
+            }
             for (Path p : all) {
                 String password = passwords.get(p);
                 List<String> upw = password == null ? List.of() : List.of("-upw", password);
@@ -255,6 +268,9 @@ public final class ReaderPanel {
             }
             if (av.has(PYPDF)) {
                 pypdf(c, filled, r.pypdf.get(in), r.pypdf.get(out), f);
+            }
+            if (av.has(PDFIUM)) {
+                pdfium(c, clearTimestamps, r.pdfium.get(in), r.pdfium.get(out), f);
             }
             if (av.has(ITEXT)) {
                 itext(c, r.itext.get(in), r.itext.get(out), f);
@@ -727,6 +743,97 @@ public final class ReaderPanel {
     }
 
     // ------------------------------------------------------------------------------------------------
+    // PDFium
+
+    /** The sub-filters of what the engine adds (ETSI EN 319 142-1): CAdES signatures and document time-stamps. */
+    private static final Set<String> ETSI_SUB_FILTERS = Set.of("ETSI.CAdES.detached", "ETSI.RFC3161");
+
+    /**
+     * @param clearTimestamps document time-stamps of an encrypted output whose token PDFium decrypts
+     *                        ({@link #clearTimestampsOfEncrypted}): that many new ETSI.RFC3161 entries are not held to
+     *                        the /ByteRange gap
+     */
+    static void pdfium(Case c, int clearTimestamps, JsonNode in, JsonNode out, List<Finding> f) {
+        if (out == null) {
+            f.add(new Finding(PDFIUM, "no result for the output (the batch failed or timed out)"));
+            return;
+        }
+        if (!out.path("ok").asBoolean()) {
+            f.add(new Finding(PDFIUM, "load failed: " + out.path("error").asText()));
+            return;
+        }
+        boolean inOk = in != null && in.path("ok").asBoolean();
+        int pages = out.path("numPages").asInt();
+        if (out.path("rendered").asInt() != pages) {
+            f.add(new Finding(PDFIUM, "rendered " + out.path("rendered").asInt() + " of " + pages + " pages"));
+        }
+        if (inOk) {
+            if (in.path("validXref").asBoolean() && !out.path("validXref").asBoolean()) {
+                f.add(new Finding(PDFIUM, "rebuilt the cross-reference table (FPDF_DocumentHasValidCrossReferenceTable), "
+                        + "which it read as written in the input"));
+            }
+            if (pages != in.path("numPages").asInt()) {
+                f.add(new Finding(PDFIUM, pages + " pages, the input has " + in.path("numPages").asInt()));
+            }
+            if (out.path("version").asInt() != in.path("version").asInt()) {
+                f.add(new Finding(PDFIUM, "header version " + out.path("version") + ", the input's is " + in.path("version")));
+            }
+            int more = out.path("revisions").asInt() - in.path("revisions").asInt();
+            if (more < 0 || more == 0 && c.newSignatures() > 0) {
+                f.add(new Finding(PDFIUM, out.path("revisions").asInt() + " revisions, the input has "
+                        + in.path("revisions").asInt()));
+            }
+        }
+        List<String> fresh = new ArrayList<>();
+        List<JsonNode> freshNodes = new ArrayList<>();
+        out.path("signatures").forEach(s -> {
+            fresh.add(s.path("contentsSha256").asText());
+            freshNodes.add(s);
+        });
+        if (inOk) {
+            for (JsonNode old : in.path("signatures")) {
+                int at = fresh.indexOf(old.path("contentsSha256").asText());
+                if (at < 0) {
+                    f.add(new Finding(PDFIUM, "the input's " + old.path("subFilter").asText() + " signature with /ByteRange "
+                            + old.path("byteRange") + " is not listed with the same /Contents any more"));
+                } else {
+                    fresh.remove(at);
+                    freshNodes.remove(at);
+                }
+            }
+        }
+        long size;
+        try {
+            size = Files.size(c.output());
+        } catch (IOException e) {
+            f.add(new Finding(PDFIUM, "cannot read the output's size: " + e.getMessage()));
+            return;
+        }
+        int timestamps = newDocumentTimestamps(c, f);
+        if (inOk && timestamps >= 0 && freshNodes.size() != c.newSignatures() + timestamps) {
+            f.add(new Finding(PDFIUM, "lists " + freshNodes.size() + " new signatures, expected " + c.newSignatures()
+                    + " and " + timestamps + " document time-stamps"));
+        }
+        int undecrypted = 0;
+        for (JsonNode s : freshNodes) {
+            String subFilter = s.path("subFilter").asText();
+            List<Long> range = new ArrayList<>();
+            s.path("byteRange").forEach(n -> range.add(n.asLong()));
+            if (!ETSI_SUB_FILTERS.contains(subFilter)) {
+                f.add(new Finding(PDFIUM, "new signature with sub-filter '" + subFilter + "'"));
+            }
+            if (range.size() != 4 || range.get(0) != 0 || range.get(1) >= range.get(2) || range.get(2) + range.get(3) > size) {
+                f.add(new Finding(PDFIUM, "new " + subFilter + " signature: /ByteRange " + range + " in a file of " + size
+                        + " bytes"));
+            } else if (range.get(2) - range.get(1) != 2 * s.path("contentsLength").asLong() + 2
+                    && !(subFilter.equals("ETSI.RFC3161") && undecrypted++ < clearTimestamps)) {
+                f.add(new Finding(PDFIUM, "new " + subFilter + " signature: its /ByteRange gap of " + (range.get(2)
+                        - range.get(1)) + " bytes is not its /Contents of " + s.path("contentsLength").asLong() + " bytes"));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
     // pdf.js
 
     private static List<String> pdfjsCommand(Availability av, List<Path> files) {
@@ -958,6 +1065,7 @@ public final class ReaderPanel {
         final Map<String, Map<Path, Run>> runs = new ConcurrentHashMap<>();
         final Map<Path, JsonNode> pdfjs = new ConcurrentHashMap<>();
         final Map<Path, JsonNode> pypdf = new ConcurrentHashMap<>();
+        final Map<Path, JsonNode> pdfium = new ConcurrentHashMap<>();
         final Map<Path, List<String>> lint = new ConcurrentHashMap<>();
         /** An {@link ITextCheck}, or the message of what stopped iText from opening the file. */
         final Map<Path, Object> itext = new ConcurrentHashMap<>();
@@ -1189,6 +1297,10 @@ public final class ReaderPanel {
                 : root == null ? "corpus/panel/pypdf-check.py (project root not found)"
                 : !pythonHasModules() ? "pypdf/pikepdf for " + PYTHON + " (apt-get install python3-pypdf python3-pikepdf)"
                 : null;
+        require(av, missing, PDFIUM, !onPath("node") ? "node (apt-get install nodejs)"
+                : root == null ? "corpus/panel/pdfium-check.mjs (project root not found)"
+                : !Files.isRegularFile(root.resolve("corpus/node_modules/@hyzyla/pdfium/package.json"))
+                ? "@hyzyla/pdfium (npm ci --prefix corpus)" : null);
         require(av, missing, PYPDF, pyProblem);
         require(av, missing, PIKEPDF, pyProblem);
         require(av, missing, ITEXT, itextPresent() ? null : "iText 9 kernel + sign on the test class path (engine-pades pom)");
