@@ -67,8 +67,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Visible signatures people expect: names in every script the engine ships fonts for render with real glyphs (never
  * .notdef) and extract back as the characters signed; a PNG with alpha or a JPEG sits beside the text keeping its
- * aspect ratio; the box reads upright on rotated pages; the three readers (poppler, MuPDF, pdf.js) draw the box
- * alike; bad images are refused before anything is written; every output validates TOTAL_PASSED under DSS.
+ * aspect ratio; the box reads upright on rotated pages; the four readers (poppler, MuPDF, pdf.js and PDFium,
+ * Chrome's engine) draw the box alike; bad images are refused before anything is written; every output validates TOTAL_PASSED under DSS.
  */
 class VisibleSignatureRenderTest {
 
@@ -418,11 +418,11 @@ class VisibleSignatureRenderTest {
         return images;
     }
 
-    /** The box's crop from poppler, MuPDF and (when installed) pdf.js. */
+    /** The box's crop from poppler, MuPDF and (when installed) pdf.js and PDFium. */
     private Map<String, BufferedImage> renderAll(Path pdf, int page, VisibleAppearance box, int unused) throws Exception {
         assumeTrue(ExternalValidators.require("pdftoppm") & ExternalValidators.require("mutool"), "poppler or mupdf missing");
         Map<String, BufferedImage> crops = new java.util.LinkedHashMap<>();
-        for (String renderer : List.of("poppler", "mupdf", "pdfjs")) {
+        for (String renderer : List.of("poppler", "mupdf", "pdfjs", "pdfium")) {
             BufferedImage image = render(renderer, pdf, page);
             if (image != null) {
                 crops.put(renderer, crop(image, box));
@@ -441,13 +441,26 @@ class VisibleSignatureRenderTest {
             }
             case "mupdf" -> run("mutool", "draw", "-q", "-r", String.valueOf(72 * SCALE), "-o", png.toString(), pdf.toString(),
                     String.valueOf(page));
+            case "pdfium" -> {
+                Path root = projectRoot();
+                if (root == null || !ExternalValidators.require("node")
+                        || !Files.isDirectory(root.resolve("corpus/node_modules/@hyzyla/pdfium"))) {
+                    if ("true".equalsIgnoreCase(System.getenv("CI"))) { // CI compares all four, never fewer
+                        throw new AssertionError("PDFium is required under CI=true: run npm ci --prefix corpus");
+                    }
+                    System.out.println("PDFium not installed (npm ci --prefix corpus): not compared");
+                    return null;
+                }
+                run("node", root.resolve("corpus/panel/pdfium-render.mjs").toString(), pdf.toString(), String.valueOf(page),
+                        String.valueOf(SCALE), png.toString());
+            }
             default -> {
                 Path root = projectRoot();
                 String dist = System.getenv("PDFJS_DIST");
                 Path node = root == null ? null : root.resolve("corpus/node_modules/pdfjs-dist");
                 if (root == null || !ExternalValidators.require("node")
                         || (dist == null && !Files.isDirectory(node))) {
-                    if ("true".equalsIgnoreCase(System.getenv("CI"))) { // CI compares all three, never fewer
+                    if ("true".equalsIgnoreCase(System.getenv("CI"))) { // CI compares all four, never fewer
                         throw new AssertionError("pdf.js is required under CI=true: run npm ci --prefix corpus");
                     }
                     System.out.println("pdf.js not installed (npm ci --prefix corpus, or PDFJS_DIST): compared poppler and MuPDF only");
