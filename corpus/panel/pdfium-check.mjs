@@ -3,7 +3,8 @@
 //   {"file", "ok", "version", "validXref", "numPages", "rendered", "revisions", "signatures": [{"subFilter",
 //    "byteRange", "contentsLength", "contentsSha256", "docMdp"}], "error", "millis"}
 // validXref: FPDF_DocumentHasValidCrossReferenceTable (false when PDFium had to rebuild the table by scanning the
-// file); revisions: FPDF_GetTrailerEnds; rendered: pages rendered (every page, at a tenth of its size, form fields
+// file); revisions: FPDF_GetTrailerEnds; signatures: every signature field, an empty one with no contents and no byte
+// range; rendered: pages rendered (every page, at a tenth of its size, form fields
 // included). Encrypted files: $PANEL_PASSWORDS is a JSON object from file path to user password.
 import { readFile } from "node:fs/promises";
 import { createHash } from "node:crypto";

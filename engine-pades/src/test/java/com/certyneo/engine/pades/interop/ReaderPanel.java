@@ -51,8 +51,8 @@ import java.util.regex.Pattern;
  * <li>MuPDF {@code mutool sign -v} (its own CMS check, on OpenSSL): every signature it verified on the input still
  * verifies (its "edits since signing" is still valid: MuPDF only compares the byte range's end with the file's), every
  * other verdict of the input is kept, empty fields stay empty or verify now, every new signature verifies; MuPDF
- * calls a {@code /Type /DocTimeStamp} "not signed", so new entries saying that are exactly the new document
- * time-stamps;</li>
+ * calls a {@code /Type /DocTimeStamp} "not signed", as it does an empty field, so new entries saying that are exactly the
+ * new document time-stamps and new empty signature fields;</li>
  * <li>pdf.js ({@code corpus/panel/pdfjs-check.mjs}, one node process per batch): loads, same page count
  * as the input, at least the input's signature fields plus the new ones that did not fill an empty field of
  * the input, no new warning;</li>
@@ -711,11 +711,17 @@ public final class ReaderPanel {
                 f.add(new Finding(MUTOOL, "sign -v: new signature field " + s.object() + ": '" + s.verdict() + "'"));
             }
         }
-        int timestamps = newDocumentTimestamps(c, f);
-        if (freshValid + filled != c.newSignatures() || timestamps >= 0 && freshUnsigned != timestamps) {
+        SignatureCounts in0 = signatureCounts(c.input(), c.password(), f);
+        SignatureCounts out0 = signatureCounts(c.output(), c.password(), f);
+        int timestamps = in0 == null || out0 == null ? -1 : out0.documentTimestamps() - in0.documentTimestamps();
+        // new empty fields (prepared for later signers) are 'not signed' too: those of the output, less the input's
+        // that are still empty
+        int emptyFields = in0 == null || out0 == null ? -1 : out0.emptyFields() - (in0.emptyFields() - filled);
+        if (freshValid + filled != c.newSignatures()
+                || timestamps >= 0 && emptyFields >= 0 && freshUnsigned != timestamps + emptyFields) {
             f.add(new Finding(MUTOOL, "sign -v: " + (freshValid + filled) + " new signatures verify (expected "
                     + c.newSignatures() + "), " + freshUnsigned + " new entries are 'not signed' (" + timestamps
-                    + " new document time-stamps)"));
+                    + " new document time-stamps, " + emptyFields + " new empty signature fields)"));
         }
         newLines(MUTOOL, "sign -v: ", in.err(), withoutLines(out.err(), MUTOOL_UNDECRYPTABLE, clearTimestamps),
                 in.file(), out.file(), f);
@@ -723,22 +729,36 @@ public final class ReaderPanel {
 
     /** @return how many more /Type /DocTimeStamp dictionaries the output has than the input (PDFBox), or -1 */
     private static int newDocumentTimestamps(Case c, List<Finding> f) {
-        try {
-            return documentTimestamps(c.output(), c.password()) - documentTimestamps(c.input(), c.password());
-        } catch (IOException | RuntimeException e) {
-            f.add(new Finding("PDFBox", "cannot count the document time-stamps: " + e.getMessage()));
-            return -1;
-        }
+        SignatureCounts in = signatureCounts(c.input(), c.password(), f);
+        SignatureCounts out = signatureCounts(c.output(), c.password(), f);
+        return in == null || out == null ? -1 : out.documentTimestamps() - in.documentTimestamps();
     }
 
-    private static int documentTimestamps(Path file, String password) throws IOException {
+    /**
+     * What PDFBox counts in a file.
+     *
+     * @param documentTimestamps its /Type /DocTimeStamp dictionaries
+     * @param emptyFields        its signature fields without a value
+     */
+    private record SignatureCounts(int documentTimestamps, int emptyFields) {
+    }
+
+    /** @return what PDFBox counts in {@code file}, or null (and a finding) when it cannot read it */
+    private static SignatureCounts signatureCounts(Path file, String password, List<Finding> f) {
         try (org.apache.pdfbox.pdmodel.PDDocument document = load(file, password)) {
-            int n = 0;
+            int timestamps = 0;
             for (var signature : document.getSignatureDictionaries()) {
-                n += org.apache.pdfbox.cos.COSName.DOC_TIME_STAMP.equals(
+                timestamps += org.apache.pdfbox.cos.COSName.DOC_TIME_STAMP.equals(
                         signature.getCOSObject().getCOSName(org.apache.pdfbox.cos.COSName.TYPE)) ? 1 : 0;
             }
-            return n;
+            int empty = 0;
+            for (var field : document.getSignatureFields()) {
+                empty += field.getCOSObject().getDictionaryObject(org.apache.pdfbox.cos.COSName.V) == null ? 1 : 0;
+            }
+            return new SignatureCounts(timestamps, empty);
+        } catch (IOException | RuntimeException e) {
+            f.add(new Finding("PDFBox", "cannot count the signatures of " + file.getFileName() + ": " + e.getMessage()));
+            return null;
         }
     }
 
@@ -786,12 +806,18 @@ public final class ReaderPanel {
         }
         List<String> fresh = new ArrayList<>();
         List<JsonNode> freshNodes = new ArrayList<>();
+        // PDFium lists empty signature fields too (no /V: no contents, no byte range); they are not signatures
         out.path("signatures").forEach(s -> {
-            fresh.add(s.path("contentsSha256").asText());
-            freshNodes.add(s);
+            if (s.path("contentsLength").asLong() > 0) {
+                fresh.add(s.path("contentsSha256").asText());
+                freshNodes.add(s);
+            }
         });
         if (inOk) {
             for (JsonNode old : in.path("signatures")) {
+                if (old.path("contentsLength").asLong() == 0) {
+                    continue;
+                }
                 int at = fresh.indexOf(old.path("contentsSha256").asText());
                 if (at < 0) {
                     f.add(new Finding(PDFIUM, "the input's " + old.path("subFilter").asText() + " signature with /ByteRange "
