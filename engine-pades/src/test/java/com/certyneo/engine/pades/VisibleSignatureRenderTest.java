@@ -441,34 +441,25 @@ class VisibleSignatureRenderTest {
             }
             case "mupdf" -> run("mutool", "draw", "-q", "-r", String.valueOf(72 * SCALE), "-o", png.toString(), pdf.toString(),
                     String.valueOf(page));
-            case "pdfium" -> {
+            case "pdfium", "pdfjs" -> {
+                boolean pdfjs = renderer.equals("pdfjs");
                 Path root = projectRoot();
-                if (root == null || !ExternalValidators.require("node")
-                        || !Files.isDirectory(root.resolve("corpus/node_modules/@hyzyla/pdfium"))) {
+                boolean installed = root != null && ExternalValidators.require("node") && (pdfjs
+                        ? System.getenv("PDFJS_DIST") != null || Files.isDirectory(root.resolve("corpus/node_modules/pdfjs-dist"))
+                        : Files.isDirectory(root.resolve("corpus/node_modules/@hyzyla/pdfium")));
+                String name = pdfjs ? "pdf.js" : "PDFium";
+                if (!installed) {
                     if ("true".equalsIgnoreCase(System.getenv("CI"))) { // CI compares all four, never fewer
-                        throw new AssertionError("PDFium is required under CI=true: run npm ci --prefix corpus");
+                        throw new AssertionError(name + " is required under CI=true: run npm ci --prefix corpus");
                     }
-                    System.out.println("PDFium not installed (npm ci --prefix corpus): not compared");
+                    System.out.println(name + " not installed (npm ci --prefix corpus" + (pdfjs ? ", or PDFJS_DIST" : "")
+                            + "): not compared");
                     return null;
                 }
-                run("node", root.resolve("corpus/panel/pdfium-render.mjs").toString(), pdf.toString(), String.valueOf(page),
-                        String.valueOf(SCALE), png.toString());
+                run("node", root.resolve("corpus/panel/" + (pdfjs ? "pdfjs" : "pdfium") + "-render.mjs").toString(),
+                        pdf.toString(), String.valueOf(page), String.valueOf(SCALE), png.toString());
             }
-            default -> {
-                Path root = projectRoot();
-                String dist = System.getenv("PDFJS_DIST");
-                Path node = root == null ? null : root.resolve("corpus/node_modules/pdfjs-dist");
-                if (root == null || !ExternalValidators.require("node")
-                        || (dist == null && !Files.isDirectory(node))) {
-                    if ("true".equalsIgnoreCase(System.getenv("CI"))) { // CI compares all four, never fewer
-                        throw new AssertionError("pdf.js is required under CI=true: run npm ci --prefix corpus");
-                    }
-                    System.out.println("pdf.js not installed (npm ci --prefix corpus, or PDFJS_DIST): compared poppler and MuPDF only");
-                    return null;
-                }
-                run("node", root.resolve("corpus/panel/pdfjs-render.mjs").toString(), pdf.toString(), String.valueOf(page),
-                        String.valueOf(SCALE), png.toString());
-            }
+            default -> throw new IllegalArgumentException(renderer);
         }
         return ImageIO.read(png.toFile());
     }
