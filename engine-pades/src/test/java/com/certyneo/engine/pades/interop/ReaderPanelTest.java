@@ -222,6 +222,40 @@ class ReaderPanelTest {
         assertEquals(Map.of(), unexpected);
     }
 
+    /** PDFium (Chrome) reads the engine's certification: the /P of its DocMDP transform, for each level. */
+    @Test
+    void pdfiumReadsTheCertificationLevel() throws Exception {
+        if (!ReaderPanel.readers().contains(ReaderPanel.PDFIUM)) {
+            assumeTrue(CI, "PDFium is not installed (npm ci --prefix corpus)");
+        }
+        Path in = dir.resolve("certify-input.pdf");
+        Files.write(in, PdfVector.MINIMAL.bytes());
+        Map<Path, Integer> expected = new LinkedHashMap<>();
+        for (com.certyneo.engine.CertificationLevel level : com.certyneo.engine.CertificationLevel.values()) {
+            Path out = dir.resolve("certified-" + level + ".pdf");
+            engine.sign(SignRequest.builder().document(DocumentSource.of(in)).output(DocumentTarget.of(out))
+                    .signer(Signer.parse("Jane Doe <jane@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()))
+                    .certify(level).build());
+            expected.put(out, switch (level) {
+                case NO_CHANGES -> 1;
+                case FORM_FILL -> 2;
+                case ANNOTATE -> 3;
+            });
+        }
+        List<String> command = new ArrayList<>(List.of("node", ReaderPanel.projectRoot().resolve("corpus/panel/pdfium-check.mjs")
+                .toString()));
+        expected.keySet().forEach(p -> command.add(p.toString()));
+        ReaderPanel.Run run = ReaderPanel.exec(command, Map.of(), java.time.Duration.ofSeconds(120), null);
+        assertTrue(run.ok(), run.toString());
+        Map<Path, Integer> read = new LinkedHashMap<>();
+        for (String line : run.out().split("\n")) {
+            com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+            assertEquals(1, node.path("signatures").size(), line);
+            read.put(Path.of(node.path("file").asText()), node.path("signatures").get(0).path("docMdp").asInt());
+        }
+        assertEquals(expected, read);
+    }
+
     @Test
     void mupdfVerdictsAreReadPerSignatureField() {
         String out = String.join("\n",
