@@ -3,7 +3,8 @@
 #
 # PDFs already signed by a FOREIGN signer - an implementation other than the project's
 # (Java/PDFBox/DSS): corpus/foreign/sign_pdf.py (Python, incremental update written by hand,
-# CMS by `openssl cms`), poppler's `pdfsig -add-signature` (NSS), MuPDF's `mutool sign`, @signpdf/signpdf (Node), iText 9,
+# CMS by `openssl cms`), poppler's `pdfsig -add-signature` (NSS), MuPDF's `mutool sign`, LibreOffice's signed PDF
+# export (NSS), @signpdf/signpdf (Node), iText 9,
 # OpenPDF 2, Apache PDFBox 3 and DSS 6.2 (Java, corpus/producers/ITextSign.java, OpenPdfSign.java, PdfBoxSign.java
 # and DssSign.java, run only when $CERTYNEO_JAVA_CP names a class path with them). A throw-away PKI (root CA,
 # intermediate, end-entity signers) is generated with openssl in a temp dir on every run; its
@@ -17,7 +18,8 @@
 # Files: foreign-untrusted.pdf, foreign-cades.pdf, foreign-expired.pdf, foreign-revoked.pdf, foreign-signpdf.pdf,
 #        foreign-pkcs7-sha1.pdf, foreign-two-signatures.pdf, foreign-poppler.pdf, foreign-signpdf-pdflib.pdf,
 #        foreign-itext.pdf, foreign-itext-certified.pdf, foreign-itext-rewrite.pdf, foreign-openpdf-x509.pdf,
-#        foreign-openpdf-pkcs7.pdf, foreign-pdfbox-encrypted.pdf, foreign-dss-lta.pdf, foreign-mupdf.pdf
+#        foreign-openpdf-pkcs7.pdf, foreign-pdfbox-encrypted.pdf, foreign-dss-lta.pdf, foreign-mupdf.pdf,
+#        foreign-libreoffice.pdf
 # Every file is checked with pdfsig, qpdf --check, pypdf (strict, silent), mutool info and, with
 # the foreign root as the only trust anchor, `openssl cms -verify` (foreign/check_sigs.py: the
 # expired one also at its claimed signing time, the revoked one with the CRLs of its /DSS); a
@@ -71,7 +73,7 @@ cat "$WORK/manifest" >"$MANIFEST"
 FOREIGN_FILES=(foreign-untrusted.pdf foreign-cades.pdf foreign-expired.pdf foreign-revoked.pdf
                foreign-pkcs7-sha1.pdf foreign-two-signatures.pdf foreign-poppler.pdf foreign-signpdf.pdf
                foreign-signpdf-pdflib.pdf foreign-itext.pdf foreign-itext-certified.pdf foreign-itext-rewrite.pdf
-               foreign-openpdf-x509.pdf foreign-openpdf-pkcs7.pdf foreign-mupdf.pdf)
+               foreign-openpdf-x509.pdf foreign-openpdf-pkcs7.pdf foreign-mupdf.pdf foreign-libreoffice.pdf)
 for f in "${FOREIGN_FILES[@]}"; do rm -f "${OUTDIR:?}/$f"; done   # files of an earlier run
 manifest() { # manifest FILE PRODUCER DESCRIPTION
   printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$MANIFEST"
@@ -201,6 +203,7 @@ signer first     rsa "Foreign Signer One (RSA 2048)"
 signer second    ec  "Foreign Signer Two (EC P-256)"
 signer itext     ec  "Foreign Signer iText (EC P-256)"
 signer poppler   rsa "Foreign Signer Poppler (RSA 2048)"
+signer libreoffice rsa "Foreign Signer LibreOffice (RSA 2048)"
 # root_signer NAME CN: an RSA signer issued by the (RSA) root itself, for the signers that read RSA only: node-forge
 # (@signpdf) parses neither EC keys nor EC-signed certificates, OpenPDF signs with RSA; and for MuPDF, whose CMS
 # carries no issuer certificate, so that the root alone verifies it
@@ -445,6 +448,40 @@ if need mutool "foreign-mupdf.pdf"; then
   else
     cat "$WORK/mutool-sign.log" >&2
     echo "foreign.sh: ERROR: mutool sign failed" >&2
+    exit 1
+  fi
+fi
+
+# LibreOffice signing its own PDF export (xmlsecurity, CMS by NSS; 7.4's SignPDF and SignCertificateSubjectName export
+# options), the signer's key in an NSS database that a private LibreOffice profile names as its certificate directory
+if need soffice "foreign-libreoffice.pdf (libreoffice-writer-nogui)" && need certutil "foreign-libreoffice.pdf (libnss3-tools)" \
+   && need pk12util "foreign-libreoffice.pdf (libnss3-tools)"; then
+  LO_NSS="$WORK/lo-nssdb"
+  LO_PROFILE="$WORK/lo-profile"
+  mkdir -p "$LO_NSS" "$LO_PROFILE/user" "$WORK/lo-out"
+  certutil -N -d "sql:$LO_NSS" --empty-password
+  ssl pkcs12 -export -inkey "$PKI/libreoffice.key" -in "$PKI/libreoffice.pem" -certfile "$PKI/chain.pem" \
+    -name foreign-libreoffice -passout pass:foreign -out "$PKI/libreoffice.p12"
+  pk12util -i "$PKI/libreoffice.p12" -d "sql:$LO_NSS" -W foreign -K "" >/dev/null
+  cat >"$LO_PROFILE/user/registrymodifications.xcu" <<XCU
+<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="CertDir" oor:op="fuse"><value>$LO_NSS</value></prop></item>
+</oor:items>
+XCU
+  # LibreOffice finds the certificate by its subject as an RFC 2253 string
+  LO_SUBJECT=$(openssl x509 -in "$PKI/libreoffice.pem" -noout -subject -nameopt RFC2253 | sed 's/^subject=//')
+  LO_VER=$(soffice --version 2>/dev/null | awk 'NR==1{print $2}' || true)
+  cp "$HERE/producers/libreoffice-writer.fodt" "$WORK/lo-out/libreoffice-signed.fodt"
+  if timeout 180 soffice -env:UserInstallation="file://$LO_PROFILE" --headless --convert-to \
+       "pdf:writer_pdf_Export:{\"SignPDF\":{\"type\":\"boolean\",\"value\":\"true\"},\"SignCertificateSubjectName\":{\"type\":\"string\",\"value\":\"$LO_SUBJECT\"}}" \
+       --outdir "$WORK/lo-out" "$WORK/lo-out/libreoffice-signed.fodt" >"$WORK/lo-sign.log" 2>&1 \
+     && [ -s "$WORK/lo-out/libreoffice-signed.pdf" ]; then
+    mv "$WORK/lo-out/libreoffice-signed.pdf" "$T/foreign-libreoffice.pdf"
+    manifest foreign-libreoffice.pdf "LibreOffice ${LO_VER} (NSS)" "LibreOffice Writer's PDF export of corpus/producers/libreoffice-writer.fodt signed by LibreOffice itself (SignPDF, SignCertificateSubjectName): one revision (the export is signed as it is written), adbe.pkcs7.detached, CMS by NSS with the signer and the intermediate but not the root, RSA 2048 signer of the untrusted foreign chain"
+  else
+    cat "$WORK/lo-sign.log" >&2
+    echo "foreign.sh: ERROR: LibreOffice's signed PDF export failed" >&2
     exit 1
   fi
 fi
