@@ -23,8 +23,8 @@ import java.nio.file.Path;
  * Other products signing after the engine, each the way an integrator writes it with that library: Apache PDFBox
  * ({@code addSignature} and {@code saveIncremental}, an invisible approval signature), DSS 6.2 (PAdES B-B with DSS's
  * visible text box), iText 9 ({@code PdfSigner} in append mode, an invisible CAdES signature, or a visible one with
- * iText's text appearance) and poppler ({@code pdfsig -add-signature}, NSS making the CMS; {@link Poppler}). The signer
- * is an EC P-256 credential of the test PKI.
+ * iText's text appearance), poppler ({@code pdfsig -add-signature}, NSS making the CMS; {@link Poppler}) and MuPDF
+ * ({@code mutool sign} into a prepared field; {@link MuPdf}). The signer is a credential of the test PKI.
  */
 final class OtherSigners {
 
@@ -124,6 +124,63 @@ final class OtherSigners {
     }
 
     /**
+     * MuPDF's {@code mutool sign} filling an empty signature field another party prepared (MuPDF signs existing
+     * fields only), with its own incremental writer and OpenSSL making the CMS.
+     */
+    static final class MuPdf {
+        private final Path directory;
+
+        private MuPdf(Path directory) {
+            this.directory = directory;
+        }
+
+        /** @return a signer with {@code other}'s key and chain in a PKCS#12 file under {@code directory}, or null without mutool */
+        static MuPdf create(Path directory, TestPki.Credential other) throws Exception {
+            if (!Poppler.onPath("mutool")) {
+                return null;
+            }
+            java.nio.file.Files.createDirectories(directory);
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            char[] password = "other".toCharArray();
+            store.setKeyEntry("other-party", other.key(), password, other.chain().toArray(new java.security.cert.Certificate[0]));
+            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(directory.resolve("other.p12"))) {
+                store.store(out, password);
+            }
+            return new MuPdf(directory);
+        }
+
+        /**
+         * @return {@code pdf} with its empty signature field {@code field} signed by MuPDF (named by its object number:
+         *         MuPDF lists a document time-stamp as "not signed" too, and would sign over it)
+         */
+        byte[] sign(byte[] pdf, String field) throws Exception {
+            Path in = java.nio.file.Files.createTempFile(directory, "mutool-in", ".pdf");
+            Path out = in.resolveSibling(in.getFileName().toString().replace("-in", "-out"));
+            try {
+                java.nio.file.Files.write(in, pdf);
+                org.apache.pdfbox.cos.COSObjectKey key = null;
+                try (PDDocument document = Loader.loadPDF(pdf)) {
+                    for (var f : document.getSignatureFields()) {
+                        if (f.getFullyQualifiedName().equals(field)) {
+                            key = f.getCOSObject().getKey();
+                        }
+                    }
+                }
+                if (key == null) {
+                    throw new IOException("no signature field '" + field + "' in an object of its own");
+                }
+                Poppler.run(List.of("mutool", "sign", "-s", directory.resolve("other.p12").toString(), "-P", "other",
+                        "-o", out.toString(), in.toString(), String.valueOf(key.getNumber())));
+                return java.nio.file.Files.readAllBytes(out);
+            } finally {
+                java.nio.file.Files.deleteIfExists(in);
+                java.nio.file.Files.deleteIfExists(out);
+            }
+        }
+    }
+
+    /**
      * poppler's {@code pdfsig -add-signature} with a credential in an NSS database of its own: an invisible
      * adbe.pkcs7.detached signature whose CMS NSS makes, written as poppler writes its incremental update (it rewrites
      * the page it signs on and adds a font to {@code /AcroForm /DR}).
@@ -175,7 +232,8 @@ final class OtherSigners {
             }
         }
 
-        private static void run(List<String> command) throws Exception {
+        /** @return what {@code command} printed (standard output and error); fails unless it exits 0 in a minute */
+        static String run(List<String> command) throws Exception {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             byte[] output = process.getInputStream().readAllBytes();
             if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -186,9 +244,10 @@ final class OtherSigners {
                 throw new IOException(String.join(" ", command) + " failed (exit " + process.exitValue() + "): "
                         + new String(output, java.nio.charset.StandardCharsets.UTF_8).trim());
             }
+            return new String(output, java.nio.charset.StandardCharsets.UTF_8);
         }
 
-        private static boolean onPath(String tool) {
+        static boolean onPath(String tool) {
             String path = System.getenv("PATH");
             return path != null && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
                     .anyMatch(dir -> java.nio.file.Files.isExecutable(Path.of(dir, tool)));

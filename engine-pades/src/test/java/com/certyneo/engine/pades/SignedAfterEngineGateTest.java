@@ -41,9 +41,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * engine's validation gave it before the other signature. A document the engine refuses is not this test's business;
  * one the other product refuses (iText will not open an owner-password file without that password, DSS will not draw
  * outside a tiny page) is counted, and at least nine in ten attempts must complete. The other products: PDFBox, DSS
- * with a visible box, iText invisible and visible, and poppler's {@code pdfsig -add-signature} (NSS; it rewrites the
- * page it signs on with its reals shortened, which once failed the engine's signature in 80 of 190 outputs). Under
- * {@code CI=true} a missing pdfsig, certutil or pk12util fails the test.
+ * with a visible box, iText invisible and visible, poppler's {@code pdfsig -add-signature} (NSS; it rewrites the
+ * page it signs on with its reals shortened, which once failed the engine's signature in 80 of 190 outputs), and MuPDF's
+ * {@code mutool sign} filling an empty field the engine prepared before it signed. Under {@code CI=true} a missing
+ * pdfsig, certutil, pk12util or mutool fails the test.
  */
 class SignedAfterEngineGateTest {
 
@@ -65,11 +66,19 @@ class SignedAfterEngineGateTest {
         boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
         assertTrue(poppler != null || !ci, "pdfsig, certutil or pk12util is missing (apt-get install poppler-utils "
                 + "libnss3-tools)");
+        OtherSigners.MuPdf mupdf = OtherSigners.MuPdf.create(home.resolve("mupdf"),
+                pki.signer(TestPki.Kind.GOOD, TestPki.KeyType.RSA_PSS_3072));
+        assertTrue(mupdf != null || !ci, "mutool is missing (apt-get install mupdf-tools)");
         List<String> products = new ArrayList<>(List.of("PDFBox", "DSS", "iText", "iText visible"));
         if (poppler != null) {
             products.add("poppler");
         } else {
             System.out.println("SKIP poppler after the engine: pdfsig, certutil or pk12util is missing");
+        }
+        if (mupdf != null) {
+            products.add("MuPDF");
+        } else {
+            System.out.println("SKIP MuPDF after the engine: mutool is missing");
         }
 
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
@@ -89,13 +98,23 @@ class SignedAfterEngineGateTest {
                     } catch (SignatureEngineException refused) {
                         return null; // the interop gate judges the engine's refusals
                     }
-                    Map<String, SignatureValidation> before = engineSignatures(engine, ours);
+                    Map<String, SignatureValidation> oursBefore = engineSignatures(engine, ours);
                     for (String product : products) {
+                        // MuPDF signs only a field someone prepared: the engine prepares one first, then signs as before
+                        byte[] base;
+                        try {
+                            base = product.equals("MuPDF") ? sign(engine, prepared(engine, Files.readAllBytes(input)),
+                                    certification) : ours;
+                        } catch (SignatureEngineException refused) {
+                            continue; // the interop gate judges the engine's refusals
+                        }
+                        Map<String, SignatureValidation> before = base == ours ? oursBefore : engineSignatures(engine, base);
                         attempts.incrementAndGet();
                         byte[] after;
                         try {
                             after = switch (product) {
                                 case "PDFBox" -> OtherSigners.pdfBox(ours, other);
+                                case "MuPDF" -> mupdf.sign(base, "OtherParty");
                                 case "DSS" -> OtherSigners.dssVisible(ours, other);
                                 case "iText" -> OtherSigners.iText(ours, other, "OtherParty");
                                 case "iText visible" -> OtherSigners.iText(ours, other, "OtherPartyVisible", true);
@@ -149,6 +168,14 @@ class SignedAfterEngineGateTest {
             request.level(SignatureLevel.SES).profile(PadesProfile.B_T).certify(certification);
         }
         engine.sign(request.build());
+        return out.toByteArray();
+    }
+
+    /** @return {@code pdf} with an empty, invisible signature field "OtherParty" the engine prepared */
+    private static byte[] prepared(PadesSignatureEngine engine, byte[] pdf) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        engine.prepareFields(DocumentSource.of(pdf, "in.pdf"), DocumentTarget.of(out),
+                com.certyneo.engine.SignatureField.invisible("OtherParty"));
         return out.toByteArray();
     }
 
