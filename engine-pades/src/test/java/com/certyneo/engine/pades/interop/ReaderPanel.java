@@ -258,9 +258,12 @@ public final class ReaderPanel {
             if (av.has(QPDF)) {
                 qpdf(in, out, r.get(QPDF, in), r.get(QPDF, out), f);
             }
+            // what PDFBox counts in both files, for MuPDF's and PDFium's listings (null when it cannot read one)
+            SignatureCounts inCounts = av.has(MUTOOL) || av.has(PDFIUM) ? signatureCounts(c.input(), c.password(), f) : null;
+            SignatureCounts outCounts = av.has(MUTOOL) || av.has(PDFIUM) ? signatureCounts(c.output(), c.password(), f) : null;
             if (av.has(MUTOOL)) {
                 mutool(in, out, r, clearTimestamps, f);
-                mutoolSign(c, r.get(MUTOOL_SIGN, in), r.get(MUTOOL_SIGN, out), clearTimestamps, f);
+                mutoolSign(c, r.get(MUTOOL_SIGN, in), r.get(MUTOOL_SIGN, out), clearTimestamps, inCounts, outCounts, f);
             }
             int filled = av.has(PDFJS) || av.has(PYPDF) ? filledFields(c) : 0;
             if (av.has(PDFJS)) {
@@ -270,7 +273,7 @@ public final class ReaderPanel {
                 pypdf(c, filled, r.pypdf.get(in), r.pypdf.get(out), f);
             }
             if (av.has(PDFIUM)) {
-                pdfium(c, clearTimestamps, r.pdfium.get(in), r.pdfium.get(out), f);
+                pdfium(c, clearTimestamps, newDocumentTimestamps(inCounts, outCounts), r.pdfium.get(in), r.pdfium.get(out), f);
             }
             if (av.has(ITEXT)) {
                 itext(c, r.itext.get(in), r.itext.get(out), f);
@@ -679,7 +682,8 @@ public final class ReaderPanel {
      *                        ({@link #clearTimestampsOfEncrypted}): as many {@link #MUTOOL_UNDECRYPTABLE} lines are
      *                        not findings
      */
-    private static void mutoolSign(Case c, Run in, Run out, int clearTimestamps, List<Finding> f) {
+    private static void mutoolSign(Case c, Run in, Run out, int clearTimestamps, SignatureCounts in0, SignatureCounts out0,
+                                   List<Finding> f) {
         List<MupdfSignature> before = mupdfSignatures(in);
         List<MupdfSignature> after = mupdfSignatures(out);
         if (after == null) {
@@ -711,9 +715,7 @@ public final class ReaderPanel {
                 f.add(new Finding(MUTOOL, "sign -v: new signature field " + s.object() + ": '" + s.verdict() + "'"));
             }
         }
-        SignatureCounts in0 = signatureCounts(c.input(), c.password(), f);
-        SignatureCounts out0 = signatureCounts(c.output(), c.password(), f);
-        int timestamps = in0 == null || out0 == null ? -1 : out0.documentTimestamps() - in0.documentTimestamps();
+        int timestamps = newDocumentTimestamps(in0, out0);
         // new empty fields (prepared for later signers) are 'not signed' too: those of the output, less the input's
         // that are still empty
         int emptyFields = in0 == null || out0 == null ? -1 : out0.emptyFields() - (in0.emptyFields() - filled);
@@ -727,10 +729,8 @@ public final class ReaderPanel {
                 in.file(), out.file(), f);
     }
 
-    /** @return how many more /Type /DocTimeStamp dictionaries the output has than the input (PDFBox), or -1 */
-    private static int newDocumentTimestamps(Case c, List<Finding> f) {
-        SignatureCounts in = signatureCounts(c.input(), c.password(), f);
-        SignatureCounts out = signatureCounts(c.output(), c.password(), f);
+    /** @return how many more /Type /DocTimeStamp dictionaries the output has than the input, or -1 when unknown */
+    private static int newDocumentTimestamps(SignatureCounts in, SignatureCounts out) {
         return in == null || out == null ? -1 : out.documentTimestamps() - in.documentTimestamps();
     }
 
@@ -740,7 +740,7 @@ public final class ReaderPanel {
      * @param documentTimestamps its /Type /DocTimeStamp dictionaries
      * @param emptyFields        its signature fields without a value
      */
-    private record SignatureCounts(int documentTimestamps, int emptyFields) {
+    record SignatureCounts(int documentTimestamps, int emptyFields) {
     }
 
     /** @return what PDFBox counts in {@code file}, or null (and a finding) when it cannot read it */
@@ -772,8 +772,9 @@ public final class ReaderPanel {
      * @param clearTimestamps document time-stamps of an encrypted output whose token PDFium decrypts
      *                        ({@link #clearTimestampsOfEncrypted}): that many new ETSI.RFC3161 entries are not held to
      *                        the /ByteRange gap
+     * @param timestamps      how many more document time-stamps the output has than the input (PDFBox), or -1
      */
-    static void pdfium(Case c, int clearTimestamps, JsonNode in, JsonNode out, List<Finding> f) {
+    static void pdfium(Case c, int clearTimestamps, int timestamps, JsonNode in, JsonNode out, List<Finding> f) {
         if (out == null) {
             f.add(new Finding(PDFIUM, "no result for the output (the batch failed or timed out)"));
             return;
@@ -835,7 +836,6 @@ public final class ReaderPanel {
             f.add(new Finding(PDFIUM, "cannot read the output's size: " + e.getMessage()));
             return;
         }
-        int timestamps = newDocumentTimestamps(c, f);
         if (inOk && timestamps >= 0 && freshNodes.size() != c.newSignatures() + timestamps) {
             f.add(new Finding(PDFIUM, "lists " + freshNodes.size() + " new signatures, expected " + c.newSignatures()
                     + " and " + timestamps + " document time-stamps"));
