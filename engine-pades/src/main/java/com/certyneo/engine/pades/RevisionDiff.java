@@ -165,9 +165,9 @@ final class RevisionDiff {
          */
         private final Map<Long, Scanned> parsed = new HashMap<>();
 
-        /** Gives the document's encryption when it has one (asked once, then {@link #decryption}). */
+        /** Gives the document's encryption when it has one (asked once, by {@link #encryptNumber}). */
         private final java.util.function.Supplier<RevisionEncryption> encryption;
-        /** The document's encryption, to compare what readers decrypt, once asked; {@code null}: compared as written. */
+        /** What {@link #encryption} gave, once asked ({@link #decryption()}); {@code null}: compared as written. */
         private RevisionEncryption decryption;
         /** The number of the /Encrypt dictionary's object (never encrypted), once known; -1: none. */
         private long encryptNumber = -2;
@@ -202,6 +202,12 @@ final class RevisionDiff {
                 }
             }
             return encryptNumber;
+        }
+
+        /** @return the document's encryption, to compare what readers decrypt, or {@code null}: compared as written */
+        private RevisionEncryption decryption() {
+            encryptNumber(); // asks for it when the final trailer names /Encrypt
+            return decryption;
         }
 
         /** The final revision's cross-reference chain (read once; its failure is rethrown each time). */
@@ -775,11 +781,11 @@ final class RevisionDiff {
      * stream are read from its decrypted data and are not decrypted again.
      */
     private static Object decrypted(Object value, long num, long gen, Session session) {
-        if (session == null || num < 0 || gen < 0 || gen > 65535 || num == session.encryptNumber()
-                || session.decryption == null) {
+        RevisionEncryption decryption = session == null ? null : session.decryption();
+        if (decryption == null || num < 0 || gen < 0 || gen > 65535 || num == session.encryptNumber()) {
             return value;
         }
-        return decrypted(value, new org.apache.pdfbox.cos.COSObjectKey(num, (int) gen), session.decryption, 0);
+        return decrypted(value, new org.apache.pdfbox.cos.COSObjectKey(num, (int) gen), decryption, 0);
     }
 
     private static Object decrypted(Object value, org.apache.pdfbox.cos.COSObjectKey key, RevisionEncryption decryption,
