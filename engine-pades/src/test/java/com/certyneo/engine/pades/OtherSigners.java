@@ -1,5 +1,6 @@
 package com.certyneo.engine.pades;
 
+import com.certyneo.testvectors.ExternalValidators;
 import com.certyneo.testvectors.TestPki;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -128,26 +129,21 @@ final class OtherSigners {
      * fields only), with its own incremental writer and OpenSSL making the CMS.
      */
     static final class MuPdf {
-        private final Path directory;
+        private final Path p12;
 
-        private MuPdf(Path directory) {
-            this.directory = directory;
+        private MuPdf(Path p12) {
+            this.p12 = p12;
         }
 
-        /** @return a signer with {@code other}'s key and chain in a PKCS#12 file under {@code directory}, or null without mutool */
+        /**
+         * @return a signer with {@code other}'s key and chain in a PKCS#12 file under {@code directory}, or null without
+         *         mutool ({@link ExternalValidators#require}: under {@code CI=true} a missing tool is an error)
+         */
         static MuPdf create(Path directory, TestPki.Credential other) throws Exception {
-            if (!Poppler.onPath("mutool")) {
+            if (!ExternalValidators.require("mutool")) {
                 return null;
             }
-            java.nio.file.Files.createDirectories(directory);
-            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            char[] password = "other".toCharArray();
-            store.setKeyEntry("other-party", other.key(), password, other.chain().toArray(new java.security.cert.Certificate[0]));
-            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(directory.resolve("other.p12"))) {
-                store.store(out, password);
-            }
-            return new MuPdf(directory);
+            return new MuPdf(pkcs12(other, java.nio.file.Files.createDirectories(directory).resolve("other.p12")));
         }
 
         /**
@@ -155,28 +151,20 @@ final class OtherSigners {
          *         MuPDF lists a document time-stamp as "not signed" too, and would sign over it)
          */
         byte[] sign(byte[] pdf, String field) throws Exception {
-            Path in = java.nio.file.Files.createTempFile(directory, "mutool-in", ".pdf");
-            Path out = in.resolveSibling(in.getFileName().toString().replace("-in", "-out"));
-            try {
-                java.nio.file.Files.write(in, pdf);
-                org.apache.pdfbox.cos.COSObjectKey key = null;
-                try (PDDocument document = Loader.loadPDF(pdf)) {
-                    for (var f : document.getSignatureFields()) {
-                        if (f.getFullyQualifiedName().equals(field)) {
-                            key = f.getCOSObject().getKey();
-                        }
+            org.apache.pdfbox.cos.COSObjectKey key = null;
+            try (PDDocument document = Loader.loadPDF(pdf)) {
+                for (var f : document.getSignatureFields()) {
+                    if (f.getFullyQualifiedName().equals(field)) {
+                        key = f.getCOSObject().getKey();
                     }
                 }
-                if (key == null) {
-                    throw new IOException("no signature field '" + field + "' in an object of its own");
-                }
-                Poppler.run(List.of("mutool", "sign", "-s", directory.resolve("other.p12").toString(), "-P", "other",
-                        "-o", out.toString(), in.toString(), String.valueOf(key.getNumber())));
-                return java.nio.file.Files.readAllBytes(out);
-            } finally {
-                java.nio.file.Files.deleteIfExists(in);
-                java.nio.file.Files.deleteIfExists(out);
             }
+            if (key == null) {
+                throw new IOException("no signature field '" + field + "' in an object of its own");
+            }
+            String number = String.valueOf(key.getNumber());
+            return throughFiles(p12.getParent(), pdf, (in, out) -> List.of("mutool", "sign", "-s", p12.toString(), "-P",
+                    PKCS12_PASSWORD, "-o", out.toString(), in.toString(), number));
         }
     }
 
@@ -186,7 +174,6 @@ final class OtherSigners {
      * the page it signs on and adds a font to {@code /AcroForm /DR}).
      */
     static final class Poppler {
-        private static final String NICK = "other-party";
         private final Path directory;
 
         private Poppler(Path directory) {
@@ -195,62 +182,77 @@ final class OtherSigners {
 
         /**
          * @return a signer with {@code other}'s key and chain in a new NSS database under {@code directory}, or
-         *         {@code null} when pdfsig, certutil or pk12util is not installed (poppler-utils, libnss3-tools)
+         *         {@code null} when pdfsig, certutil or pk12util is not installed (poppler-utils, libnss3-tools; under
+         *         {@code CI=true} a missing tool is an error, {@link ExternalValidators#require})
          */
         static Poppler create(Path directory, TestPki.Credential other) throws Exception {
             for (String tool : List.of("pdfsig", "certutil", "pk12util")) {
-                if (!onPath(tool)) {
+                if (!ExternalValidators.require(tool)) {
                     return null;
                 }
             }
             Path nss = java.nio.file.Files.createDirectories(directory.resolve("nssdb"));
             run(List.of("certutil", "-N", "-d", "sql:" + nss, "--empty-password"));
-            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            char[] password = "other".toCharArray();
-            store.setKeyEntry(NICK, other.key(), password, other.chain().toArray(new java.security.cert.Certificate[0]));
-            Path p12 = directory.resolve("other.p12");
-            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(p12)) {
-                store.store(out, password);
-            }
-            run(List.of("pk12util", "-i", p12.toString(), "-d", "sql:" + nss, "-W", "other", "-K", ""));
+            Path p12 = pkcs12(other, directory.resolve("other.p12"));
+            run(List.of("pk12util", "-i", p12.toString(), "-d", "sql:" + nss, "-W", PKCS12_PASSWORD, "-K", ""));
             return new Poppler(nss);
         }
 
         /** @return {@code pdf} signed by pdfsig in a new field {@code field} */
         byte[] sign(byte[] pdf, String field) throws Exception {
-            Path in = java.nio.file.Files.createTempFile(directory.getParent(), "pdfsig-in", ".pdf");
-            Path out = in.resolveSibling(in.getFileName().toString().replace("-in", "-out"));
-            try {
-                java.nio.file.Files.write(in, pdf);
-                run(List.of("pdfsig", "-nssdir", "sql:" + directory, "-add-signature", "-nick", NICK, "-digest", "SHA256",
-                        "-new-signature-field-name", field, in.toString(), out.toString()));
-                return java.nio.file.Files.readAllBytes(out);
-            } finally {
-                java.nio.file.Files.deleteIfExists(in);
-                java.nio.file.Files.deleteIfExists(out);
-            }
+            return throughFiles(directory.getParent(), pdf, (in, out) -> List.of("pdfsig", "-nssdir", "sql:" + directory,
+                    "-add-signature", "-nick", ALIAS, "-digest", "SHA256", "-new-signature-field-name", field,
+                    in.toString(), out.toString()));
         }
+    }
 
-        /** @return what {@code command} printed (standard output and error); fails unless it exits 0 in a minute */
-        static String run(List<String> command) throws Exception {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IOException(command.get(0) + " timed out");
-            }
-            if (process.exitValue() != 0) {
-                throw new IOException(String.join(" ", command) + " failed (exit " + process.exitValue() + "): "
-                        + new String(output, java.nio.charset.StandardCharsets.UTF_8).trim());
-            }
-            return new String(output, java.nio.charset.StandardCharsets.UTF_8);
+    /** The alias and password of the other party's key in the PKCS#12 files (and NSS database) made here. */
+    private static final String ALIAS = "other-party";
+    private static final String PKCS12_PASSWORD = "other";
+
+    /** @return {@code file}, a new PKCS#12 file with {@code other}'s key and chain under {@link #ALIAS} */
+    private static Path pkcs12(TestPki.Credential other, Path file) throws Exception {
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        char[] password = PKCS12_PASSWORD.toCharArray();
+        store.setKeyEntry(ALIAS, other.key(), password, other.chain().toArray(new java.security.cert.Certificate[0]));
+        try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(file)) {
+            store.store(out, password);
         }
+        return file;
+    }
 
-        static boolean onPath(String tool) {
-            String path = System.getenv("PATH");
-            return path != null && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
-                    .anyMatch(dir -> java.nio.file.Files.isExecutable(Path.of(dir, tool)));
+    /**
+     * Runs a command line tool that reads {@code pdf} from one file and writes its result to another, both temporary
+     * files in {@code directory}, deleted after.
+     *
+     * @return what the tool wrote
+     */
+    private static byte[] throughFiles(Path directory, byte[] pdf,
+                                       java.util.function.BiFunction<Path, Path, List<String>> command) throws Exception {
+        Path in = java.nio.file.Files.createTempFile(directory, "other-in", ".pdf");
+        Path out = in.resolveSibling(in.getFileName().toString().replace("-in", "-out"));
+        try {
+            java.nio.file.Files.write(in, pdf);
+            run(command.apply(in, out));
+            return java.nio.file.Files.readAllBytes(out);
+        } finally {
+            java.nio.file.Files.deleteIfExists(in);
+            java.nio.file.Files.deleteIfExists(out);
+        }
+    }
+
+    /** Runs {@code command}; fails unless it exits 0 within a minute. */
+    private static void run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException(command.get(0) + " timed out");
+        }
+        if (process.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " failed (exit " + process.exitValue() + "): "
+                    + new String(output, java.nio.charset.StandardCharsets.UTF_8).trim());
         }
     }
 }

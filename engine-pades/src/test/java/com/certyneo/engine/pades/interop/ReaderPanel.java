@@ -805,12 +805,10 @@ public final class ReaderPanel {
                         + in.path("revisions").asInt()));
             }
         }
-        List<String> fresh = new ArrayList<>();
         List<JsonNode> freshNodes = new ArrayList<>();
         // PDFium lists empty signature fields too (no /V: no contents, no byte range); they are not signatures
         out.path("signatures").forEach(s -> {
             if (s.path("contentsLength").asLong() > 0) {
-                fresh.add(s.path("contentsSha256").asText());
                 freshNodes.add(s);
             }
         });
@@ -819,12 +817,14 @@ public final class ReaderPanel {
                 if (old.path("contentsLength").asLong() == 0) {
                     continue;
                 }
-                int at = fresh.indexOf(old.path("contentsSha256").asText());
+                int at = -1;
+                for (int i = 0; i < freshNodes.size() && at < 0; i++) {
+                    at = freshNodes.get(i).path("contentsSha256").asText().equals(old.path("contentsSha256").asText()) ? i : -1;
+                }
                 if (at < 0) {
                     f.add(new Finding(PDFIUM, "the input's " + old.path("subFilter").asText() + " signature with /ByteRange "
                             + old.path("byteRange") + " is not listed with the same /Contents any more"));
                 } else {
-                    fresh.remove(at);
                     freshNodes.remove(at);
                 }
             }
