@@ -775,12 +775,7 @@ public final class ReaderPanel {
      * @param timestamps      how many more document time-stamps the output has than the input (PDFBox), or -1
      */
     static void pdfium(Case c, int clearTimestamps, int timestamps, JsonNode in, JsonNode out, List<Finding> f) {
-        if (out == null) {
-            f.add(new Finding(PDFIUM, "no result for the output (the batch failed or timed out)"));
-            return;
-        }
-        if (!out.path("ok").asBoolean()) {
-            f.add(new Finding(PDFIUM, "load failed: " + out.path("error").asText()));
+        if (!loaded(PDFIUM, out, f)) {
             return;
         }
         boolean inOk = in != null && in.path("ok").asBoolean();
@@ -904,13 +899,21 @@ public final class ReaderPanel {
                 : org.apache.pdfbox.Loader.loadPDF(file.toFile(), password);
     }
 
-    private static void pdfjs(Case c, int filled, JsonNode in, JsonNode out, List<Finding> f) {
+    /** @return whether a batch reader's result for the output says it loaded; else a finding says why not */
+    private static boolean loaded(String reader, JsonNode out, List<Finding> f) {
         if (out == null) {
-            f.add(new Finding(PDFJS, "no result for the output (the batch failed or timed out)"));
-            return;
+            f.add(new Finding(reader, "no result for the output (the batch failed or timed out)"));
+            return false;
         }
         if (!out.path("ok").asBoolean()) {
-            f.add(new Finding(PDFJS, "load failed: " + out.path("error").asText()));
+            f.add(new Finding(reader, "load failed: " + out.path("error").asText()));
+            return false;
+        }
+        return true;
+    }
+
+    private static void pdfjs(Case c, int filled, JsonNode in, JsonNode out, List<Finding> f) {
+        if (!loaded(PDFJS, out, f)) {
             return;
         }
         boolean inOk = in != null && in.path("ok").asBoolean();
