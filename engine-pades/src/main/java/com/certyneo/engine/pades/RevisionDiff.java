@@ -69,7 +69,10 @@ import static com.certyneo.engine.pades.PdfSyntax.isWhite;
  * content and resources, other annotations and their flags, form values, optional content, other
  * signatures) is a modification; certification and field locks are enforced on top of these rules by
  * {@link MdpCheck}. A changed {@code /Root} or {@code /Encrypt}, a chain that cannot be
- * followed, and objects that cannot be read are modifications too: when unsure, the answer is "modified".
+ * followed, and objects that cannot be read are modifications too: when unsure, the answer is "modified". A final
+ * chain that does not lead back to the signed revision's (a later writer listed the whole document again, without
+ * {@code /Prev}) is not in itself a modification: its table is what every reader reads, and it is compared entry by
+ * entry like any other; it is reported as a warning.
  *
  * <p>Written from ISO 32000-1 (§7.5, §12.7, §12.8) and sharing no code with PDFBox or DSS.
  */
@@ -1182,7 +1185,12 @@ final class RevisionDiff {
                 newest = null;
             }
             if (newest != null && !newest.sections.contains(old.sections.get(0))) {
-                modified("the final cross-reference chain does not lead back to the signed revision's");
+                // A later writer that lists every object again in a section without /Prev (PoDoFo 0.9 does, after a
+                // revision with a cross-reference stream) breaks ISO 32000-1 §7.5.6, yet every reader reads that table
+                // alone, and it is compared below entry by entry with the signed one, as any other final table: an
+                // entry it drops, moves or points back into signed bytes is a candidate like any other change.
+                warnings.add("a later revision's cross-reference section does not chain back (/Prev) to the signed "
+                        + "revision's: it lists the whole document again, and every object was compared as it defines it");
             }
             after = newest == null ? null : session.finalWorld();
             if (after != null) {

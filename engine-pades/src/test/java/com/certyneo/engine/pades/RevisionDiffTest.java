@@ -387,6 +387,48 @@ class RevisionDiffTest {
         assertModified(Pdf.base(taggedBase()).update(tabs, true), "changed /Tabs");
     }
 
+    // A later writer that lists the whole document again in a section without /Prev (PoDoFo 0.9 after a revision with
+    // a cross-reference stream): its table is what every reader reads, so it is compared entry by entry, and the missing
+    // chain is only a warning.
+
+    private static final String UNCHAINED = "does not chain back (/Prev)";
+
+    @Test
+    void aWholeTableWithoutPrevListingTheSameObjectsIsOnlyAWarning() {
+        Pdf pdf = Pdf.base(BASE).unchained(Map.of(), Map.of(), List.of());
+        RevisionDiff.Outcome outcome = RevisionDiff.after(pdf.bytes(), pdf.signedEnd);
+        assertEquals(List.of(), outcome.modifications());
+        assertTrue(outcome.warnings().stream().anyMatch(w -> w.contains(UNCHAINED)), outcome.warnings().toString());
+    }
+
+    @Test
+    void aWholeTableWithoutPrevMayAddAnEmptyInvisibleSignatureField() {
+        Pdf pdf = Pdf.base(BASE).unchained(emptyField(BASE.get(1), "[0 0 0 0]", ""), Map.of(), List.of());
+        assertEquals(List.of(), RevisionDiff.after(pdf.bytes(), pdf.signedEnd).modifications());
+    }
+
+    @Test
+    void aWholeTableWithoutPrevThatChangesPageContentIsAModification() {
+        Pdf pdf = Pdf.base(BASE).unchained(Map.of(4, stream("BT /F1 12 Tf 20 100 Td (PAID IN FULL) Tj ET")), Map.of(),
+                List.of());
+        assertModified(pdf, "object 4");
+    }
+
+    @Test
+    void aWholeTableWithoutPrevThatLeavesOutAnAnnotationIsAModification() {
+        Pdf pdf = Pdf.base(BASE).unchained(Map.of(), Map.of(), List.of(5));
+        assertModified(pdf, "(object 5) was deleted");
+    }
+
+    @Test
+    void aWholeTableWithoutPrevThatPointsBackAtAnOlderSignedDefinitionIsAModification() {
+        Pdf pdf = Pdf.base(BASE);
+        long first = pdf.offset(4);
+        pdf.update(Map.of(4, stream("BT /F1 12 Tf 20 100 Td (Amount due: 1 EUR) Tj ET")), true).signHere();
+        pdf.unchained(Map.of(), Map.of(4, first), List.of()); // object 4 as it was before the signed revision changed it
+        assertModified(pdf, "object 4");
+    }
+
     private static void assertModified(Pdf pdf, String expected) {
         List<String> modifications = RevisionDiff.after(pdf.bytes(), pdf.signedEnd).modifications();
         assertTrue(modifications.stream().anyMatch(m -> m.contains(expected)),
@@ -414,6 +456,8 @@ class RevisionDiffTest {
         private long signedEnd;
         private long lastXref;
         private int size;
+        /** Where each object is defined now (its newest definition). */
+        private final Map<Integer, Long> current = new TreeMap<>();
 
         static Pdf base(Map<Integer, String> objects) {
             Pdf pdf = new Pdf();
@@ -439,6 +483,38 @@ class RevisionDiffTest {
             return this;
         }
 
+        /** The signature covers everything written so far. */
+        Pdf signHere() {
+            signedEnd = out.size();
+            return this;
+        }
+
+        long offset(int number) {
+            return current.get(number);
+        }
+
+        /**
+         * A revision whose cross-reference section lists the whole document again, with no {@code /Prev}: the new
+         * {@code objects}, every other object at its current offset, or at {@code pointAt}'s, and {@code leftOut} free.
+         */
+        Pdf unchained(Map<Integer, String> objects, Map<Integer, Long> pointAt, List<Integer> leftOut) {
+            size = Math.max(size, objects.keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1);
+            for (Map.Entry<Integer, String> e : new TreeMap<>(objects).entrySet()) {
+                current.put(e.getKey(), (long) out.size());
+                append(e.getKey() + " 0 obj\n" + e.getValue() + "\nendobj\n");
+            }
+            long xref = out.size();
+            StringBuilder table = new StringBuilder("xref\n0 " + size + "\n0000000000 65535 f \n");
+            for (int i = 1; i < size; i++) {
+                Long at = leftOut.contains(i) ? null : pointAt.getOrDefault(i, current.get(i));
+                table.append(at == null ? "0000000000 00001 f \n" : String.format("%010d 00000 n \n", at));
+            }
+            append(table.toString());
+            append("trailer\n<< /Size " + size + " /Root 1 0 R >>\nstartxref\n" + xref + "\n%%EOF\n");
+            lastXref = xref;
+            return this;
+        }
+
         /** A revision whose cross-reference section only marks {@code number} free. */
         Pdf freeOnly(int number) {
             long xref = out.size();
@@ -453,6 +529,7 @@ class RevisionDiffTest {
             Map<Integer, Long> offsets = new TreeMap<>();
             for (Map.Entry<Integer, String> e : objects.entrySet()) {
                 offsets.put(e.getKey(), (long) out.size());
+                current.put(e.getKey(), (long) out.size());
                 append(e.getKey() + " " + generation + " obj\n" + e.getValue() + "\nendobj\n");
             }
             long xref = out.size();
