@@ -19,7 +19,7 @@
 #        foreign-pkcs7-sha1.pdf, foreign-two-signatures.pdf, foreign-poppler.pdf, foreign-signpdf-pdflib.pdf,
 #        foreign-itext.pdf, foreign-itext-certified.pdf, foreign-itext-rewrite.pdf, foreign-openpdf-x509.pdf,
 #        foreign-openpdf-pkcs7.pdf, foreign-pdfbox-encrypted.pdf, foreign-dss-lta.pdf, foreign-mupdf.pdf,
-#        foreign-libreoffice.pdf
+#        foreign-libreoffice.pdf, foreign-podofo.pdf
 # Every file is checked with pdfsig, qpdf --check, pypdf (strict, silent), mutool info and, with
 # the foreign root as the only trust anchor, `openssl cms -verify` (foreign/check_sigs.py: the
 # expired one also at its claimed signing time, the revoked one with the CRLs of its /DSS); a
@@ -73,7 +73,8 @@ cat "$WORK/manifest" >"$MANIFEST"
 FOREIGN_FILES=(foreign-untrusted.pdf foreign-cades.pdf foreign-expired.pdf foreign-revoked.pdf
                foreign-pkcs7-sha1.pdf foreign-two-signatures.pdf foreign-poppler.pdf foreign-signpdf.pdf
                foreign-signpdf-pdflib.pdf foreign-itext.pdf foreign-itext-certified.pdf foreign-itext-rewrite.pdf
-               foreign-openpdf-x509.pdf foreign-openpdf-pkcs7.pdf foreign-mupdf.pdf foreign-libreoffice.pdf)
+               foreign-openpdf-x509.pdf foreign-openpdf-pkcs7.pdf foreign-mupdf.pdf foreign-libreoffice.pdf
+               foreign-podofo.pdf)
 for f in "${FOREIGN_FILES[@]}"; do rm -f "${OUTDIR:?}/$f"; done   # files of an earlier run
 manifest() { # manifest FILE PRODUCER DESCRIPTION
   printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$MANIFEST"
@@ -225,6 +226,7 @@ cat "$PKI/tsa.pem" "$PKI/chain.pem" >"$PKI/tsa-chain.pem"
 root_signer signpdf "Foreign Signer signpdf (RSA 2048)"
 root_signer openpdf "Foreign Signer OpenPDF (RSA 2048)"
 root_signer mupdf "Foreign Signer MuPDF (RSA 2048)"   # mutool sign embeds the signer's certificate only
+root_signer podofo "Foreign Signer PoDoFo (RSA 2048)" # so does podofosign
 
 # revoke the "revoked" signer (keyCompromise), dated one hour ago so that it precedes the signature
 CADIR="$PKI/intermediate" ssl ca -config "$PKI/openssl.cnf" -cert "$PKI/intermediate.pem" \
@@ -482,6 +484,23 @@ XCU
   else
     cat "$WORK/lo-sign.log" >&2
     echo "foreign.sh: ERROR: LibreOffice's signed PDF export failed" >&2
+    exit 1
+  fi
+fi
+
+# PoDoFo's podofosign (C++, CMS by OpenSSL with the signer's certificate only), a visible box on page 1. On a file
+# with cross-reference streams its incremental update lists the whole document again in a classic table without /Prev
+# (ISO 32000-1 §7.5.6 asks an update for /Prev): every reader reads that table alone
+if need podofosign "foreign-podofo.pdf (libpodofo-utils)"; then
+  PODOFO_VER=$(dpkg-query -W -f='${Version}' libpodofo-utils 2>/dev/null | sed 's/[+-].*//' || true)
+  if podofosign -in "$BASE_STREAM" -out "$T/foreign-podofo.pdf" -cert "$PKI/podofo.pem" -pkey "$PKI/podofo.key" \
+       -digest SHA256 -sigsize 8192 -field-name PoDoFoSignature -reason "Foreign signature by PoDoFo" \
+       -annot-units mm -annot-position 1,15,15,60,15 -annot-print -annot-text 2,4,"Signed with PoDoFo" \
+       >"$WORK/podofo-sign.log" 2>&1 && [ -s "$T/foreign-podofo.pdf" ]; then
+    manifest foreign-podofo.pdf "PoDoFo ${PODOFO_VER} podofosign (OpenSSL)" "$ON_STREAM + 1 update written by PoDoFo (podofosign): a classic cross-reference table listing every object again, with no /Prev, after the xref stream; a visible box on page 1 with PoDoFo's appearance (Helvetica, not embedded); adbe.pkcs7.detached, CMS by OpenSSL with the signer certificate only, RSA 2048 signer issued by the untrusted foreign root"
+  else
+    cat "$WORK/podofo-sign.log" >&2
+    echo "foreign.sh: ERROR: podofosign failed" >&2
     exit 1
   fi
 fi

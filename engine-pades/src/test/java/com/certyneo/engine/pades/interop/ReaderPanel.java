@@ -71,6 +71,9 @@ import java.util.regex.Pattern;
  * it did not rebuild for the input; every signature that verified on the input
  * ({@code verifySignatureIntegrityAndAuthenticity}) is still listed and verifies, at least the new signatures are
  * listed more and every new one (document time-stamps included) verifies;</li>
+ * <li>PoDoFo 0.9 ({@code podofopdfinfo}, C++, no cross-reference reconstruction): opens the output if it opened the
+ * input, no new error line, the same version, page count, media boxes and rotations, every annotation of the input
+ * on its page, neither hidden nor unprinted now;</li>
  * <li>{@link XrefLinter}: no finding on the output that it does not also make on the input (a producer's own
  * sections, which the output keeps byte for byte: OpenPDF lists its cross-reference stream's own number as free).</li>
  * </ol>
@@ -127,6 +130,7 @@ public final class ReaderPanel {
     public static final String PYPDF = "pypdf";
     public static final String PIKEPDF = "pikepdf";
     public static final String ITEXT = "iText";
+    public static final String PODOFO = "PoDoFo";
     public static final String LINTER = "XrefLinter";
 
     static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -228,6 +232,9 @@ public final class ReaderPanel {
                 if (av.has(ITEXT)) {
                     jobs.add(pool.submit(() -> r.itext.put(p, timed(ITEXT, r, () -> itextSafely(p, password)))));
                 }
+                if (av.has(PODOFO)) {
+                    jobs.add(pool.submit(() -> r.put(PODOFO, p, run(PODOFO, r, p, "podofopdfinfo", p.toString()))));
+                }
                 jobs.add(pool.submit(() -> r.lint.put(p, timed(LINTER, r, () -> lintSafely(p)))));
             }
             for (Future<?> job : jobs) {
@@ -277,6 +284,9 @@ public final class ReaderPanel {
             }
             if (av.has(ITEXT)) {
                 itext(c, r.itext.get(in), r.itext.get(out), f);
+            }
+            if (av.has(PODOFO)) {
+                podofo(in, out, r.get(PODOFO, in), r.get(PODOFO, out), f);
             }
             // what the linter finds in the input's own sections (a producer's) the output keeps byte for byte
             List<String> inputLint = r.lint.getOrDefault(in, List.of());
@@ -568,6 +578,135 @@ public final class ReaderPanel {
             String n = normalise(line, outPath);
             if (!QPDF_INFO.matcher(line).matches() && !seen.contains(n)) {
                 f.add(new Finding(QPDF, "new: " + line.replace(outPath.toString(), "OUTPUT").trim()));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // PoDoFo
+
+    /**
+     * What {@code podofopdfinfo} reports of a file: its version, page count, and each page's media box, rotation and
+     * annotation blocks (subtype number, contents, title, flags, rectangle), in page order.
+     */
+    record PodofoInfo(String version, String pages, List<String> boxes, List<List<String>> annotations) {
+        private static final Pattern VERSION = Pattern.compile("(?m)^\\s*PDF Version: (.*)$");
+        private static final Pattern PAGE_COUNT = Pattern.compile("(?m)^\\s*Page Count: (.*)$");
+
+        /** Annotation flags Hidden, NoView (ISO 32000-1 §12.5.3), and Print. */
+        static final long HIDING = 2 | 32;
+        static final long PRINT = 4;
+
+        /**
+         * Whether two annotation blocks are the same annotation: subtype, contents and title. The flags are compared on
+         * their own, and the rectangle is not: before the first signature the engine gives an annotation without an
+         * appearance the one a viewer would draw ({@code AnnotationAppearances}: a note gets its 18 pt icon, NoZoom and
+         * NoRotate, as ISO 32000-1 §12.5.6.4 says a viewer shows it anyway).
+         */
+        static boolean same(String a, String b) {
+            return field(a, "Type").equals(field(b, "Type")) && field(a, "Contents").equals(field(b, "Contents"))
+                    && field(a, "Title").equals(field(b, "Title"));
+        }
+
+        static long flags(String block) {
+            try {
+                return Long.parseLong(field(block, "Flags"));
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+
+        private static String field(String block, String name) {
+            for (String part : block.split("; ")) {
+                if (part.startsWith(name + ":")) {
+                    return part.substring(name.length() + 1).strip();
+                }
+            }
+            return "";
+        }
+
+        static PodofoInfo of(String out) {
+            Matcher v = VERSION.matcher(out);
+            Matcher n = PAGE_COUNT.matcher(out);
+            List<String> boxes = new ArrayList<>();
+            List<List<String>> annotations = new ArrayList<>();
+            StringBuilder annotation = null;
+            int pageInfo = out.indexOf("\nPage Info\n");
+            for (String raw : (pageInfo < 0 ? "" : out.substring(pageInfo)).split("\n")) {
+                String line = raw.strip();
+                if (line.matches("Page \\d+:")) {
+                    annotation = null;
+                    boxes.add("");
+                    annotations.add(new ArrayList<>());
+                } else if (boxes.isEmpty()) {
+                    continue;
+                } else if (line.startsWith("MediaBox:") || line.startsWith("Rotation:")) {
+                    int last = boxes.size() - 1;
+                    boxes.set(last, (boxes.get(last) + " " + line).strip());
+                } else if (line.matches("Annotation \\d+")) {
+                    annotation = new StringBuilder();
+                    annotations.get(annotations.size() - 1).add("");
+                } else if (annotation != null && !line.isEmpty() && !line.startsWith("Outlines")) {
+                    List<String> page = annotations.get(annotations.size() - 1);
+                    annotation.append(annotation.length() == 0 ? "" : "; ").append(line);
+                    page.set(page.size() - 1, annotation.toString());
+                } else if (line.startsWith("Outlines") || line.startsWith("Names")) {
+                    break;
+                }
+            }
+            return new PodofoInfo(v.find() ? v.group(1).strip() : "?", n.find() ? n.group(1).strip() : "?", boxes,
+                    annotations);
+        }
+    }
+
+    /**
+     * PoDoFo 0.9 ({@code podofopdfinfo}: C++, a parser of its own that does not rebuild a cross-reference table, so
+     * an object offset that misses its object fails the load): an output of an input it opens must open, with no
+     * error line the input did not give, the same version, page count, media boxes and rotations, and every
+     * annotation of the input on the same page (subtype, contents, title), neither hidden nor unprinted now; new
+     * annotations are allowed. An input it cannot open (a password it cannot be given, a producer's own damage) is not compared.
+     */
+    private static void podofo(Path inPath, Path outPath, Run in, Run out, List<Finding> f) {
+        if (!in.ok()) {
+            return;
+        }
+        if (!out.ok()) {
+            f.add(new Finding(PODOFO, "cannot open the output, which it opened the input: " + out.describe()));
+            return;
+        }
+        Set<String> seen = normalisedLines(in.err(), inPath);
+        for (String line : out.err().split("\n")) {
+            if (!line.isBlank() && !seen.contains(normalise(line, outPath))) {
+                f.add(new Finding(PODOFO, "new: " + line.replace(outPath.toString(), "OUTPUT").trim()));
+            }
+        }
+        PodofoInfo a = PodofoInfo.of(in.out());
+        PodofoInfo b = PodofoInfo.of(out.out());
+        if (!a.version().equals(b.version()) || !a.pages().equals(b.pages())) {
+            f.add(new Finding(PODOFO, "version " + a.version() + " and " + a.pages() + " pages became " + b.version()
+                    + " and " + b.pages()));
+            return;
+        }
+        for (int page = 0; page < Math.min(a.boxes().size(), b.boxes().size()); page++) {
+            if (!a.boxes().get(page).equals(b.boxes().get(page))) {
+                f.add(new Finding(PODOFO, "page " + (page + 1) + ": " + a.boxes().get(page) + " became "
+                        + b.boxes().get(page)));
+            }
+            List<String> left = new ArrayList<>(b.annotations().get(page));
+            for (String annotation : a.annotations().get(page)) {
+                String kept = left.stream().filter(o -> PodofoInfo.same(annotation, o)).findFirst().orElse(null);
+                if (kept == null) {
+                    f.add(new Finding(PODOFO, "page " + (page + 1) + ": annotation [" + annotation
+                            + "] of the input is not in the output"));
+                    continue;
+                }
+                left.remove(kept);
+                long was = PodofoInfo.flags(annotation);
+                long is = PodofoInfo.flags(kept);
+                if ((is & ~was & PodofoInfo.HIDING) != 0 || (was & ~is & PodofoInfo.PRINT) != 0) {
+                    f.add(new Finding(PODOFO, "page " + (page + 1) + ": annotation [" + annotation + "] has flags " + is
+                            + " in the output (hidden, or no longer printed)"));
+                }
             }
         }
     }
@@ -1333,6 +1472,7 @@ public final class ReaderPanel {
         require(av, missing, PYPDF, pyProblem);
         require(av, missing, PIKEPDF, pyProblem);
         require(av, missing, ITEXT, itextPresent() ? null : "iText 9 kernel + sign on the test class path (engine-pades pom)");
+        require(av, missing, PODOFO, onPath("podofopdfinfo") ? null : "podofopdfinfo (apt-get install libpodofo-utils)");
         av.readers.add(LINTER);
         if (!missing.isEmpty()) {
             if (ci) {

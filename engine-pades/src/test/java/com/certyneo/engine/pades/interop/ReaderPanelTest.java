@@ -314,6 +314,12 @@ class ReaderPanelTest {
         Path digest = dir.resolve("broken-digest.pdf");
         Files.write(digest, tampered);
 
+        // A comment line inserted after the header: every object offset misses its object by 16 bytes.
+        Path shifted = dir.resolve("broken-shifted.pdf");
+        int header = text.indexOf('\n') + 1;
+        Files.write(shifted, (text.substring(0, header) + "% sixteen bytes\n" + text.substring(header))
+                .getBytes(StandardCharsets.ISO_8859_1));
+
         // Not sandbox-marked: the sandbox expectation itself must fire.
         Path unmarked = dir.resolve("broken-unmarked.pdf");
         Files.copy(in, unmarked);
@@ -322,8 +328,10 @@ class ReaderPanelTest {
         Case cOffByOne = new Case(in, offByOne, 1, true);
         Case cDigest = new Case(in, digest, 1, true);
         Case cUnmarked = new Case(in, unmarked, 1, true);
+        Case cShifted = new Case(in, shifted, 1, true);
         Case cGood = new Case(in, good, 1, true);
-        Map<Case, List<Finding>> result = ReaderPanel.check(List.of(cTruncated, cOffByOne, cDigest, cUnmarked, cGood));
+        Map<Case, List<Finding>> result = ReaderPanel.check(List.of(cTruncated, cOffByOne, cDigest, cUnmarked, cShifted,
+                cGood));
         report(result);
 
         assertEquals(List.of(), result.get(cGood));
@@ -335,6 +343,12 @@ class ReaderPanelTest {
                     && f.message().startsWith("rebuilt the cross-reference table")), result.get(cOffByOne).toString());
         }
         assertFlaggedBy(result.get(cDigest), ReaderPanel.PDFSIG, ReaderPanel.ITEXT, ReaderPanel.MUTOOL);
+        assertFlaggedBy(result.get(cShifted), ReaderPanel.LINTER, ReaderPanel.QPDF, ReaderPanel.PODOFO);
+        if (ReaderPanel.readers().contains(ReaderPanel.PODOFO)) {
+            // PoDoFo does not rebuild the table: it cannot open the file at all
+            assertTrue(result.get(cShifted).stream().anyMatch(f -> f.reader().equals(ReaderPanel.PODOFO)
+                    && f.message().startsWith("cannot open the output")), result.get(cShifted).toString());
+        }
         if (ReaderPanel.readers().contains(ReaderPanel.MUTOOL)) {
             // MuPDF's own CMS check, not only its parser
             assertTrue(result.get(cDigest).stream().anyMatch(f -> f.reader().equals(ReaderPanel.MUTOOL)
