@@ -25,7 +25,8 @@ import java.nio.file.Path;
  * ({@code addSignature} and {@code saveIncremental}, an invisible approval signature), DSS 6.2 (PAdES B-B with DSS's
  * visible text box), iText 9 ({@code PdfSigner} in append mode, an invisible CAdES signature, or a visible one with
  * iText's text appearance), poppler ({@code pdfsig -add-signature}, NSS making the CMS; {@link Poppler}) and MuPDF
- * ({@code mutool sign} into a prepared field; {@link MuPdf}). The signer is a credential of the test PKI.
+ * ({@code mutool sign} into a prepared field; {@link MuPdf}) and PoDoFo ({@code podofosign}, visible or into a prepared
+ * field; {@link PoDoFo}). The signer is a credential of the test PKI.
  */
 final class OtherSigners {
 
@@ -203,6 +204,60 @@ final class OtherSigners {
             return throughFiles(directory.getParent(), pdf, (in, out) -> List.of("pdfsig", "-nssdir", "sql:" + directory,
                     "-add-signature", "-nick", ALIAS, "-digest", "SHA256", "-new-signature-field-name", field,
                     in.toString(), out.toString()));
+        }
+    }
+
+    /**
+     * PoDoFo's {@code podofosign} (PoDoFo 0.9, C++, OpenSSL making the CMS): its own parser reads the engine's output
+     * and its own writer appends an incremental update, with a new field (visible: a widget with PoDoFo's appearance,
+     * added to the page's {@code /Annots}) or into an existing empty field.
+     */
+    static final class PoDoFo {
+        /**
+         * The /Contents room: podofosign derives its default from the sizes of the certificate and key files, which for
+         * a P-256 key is too small for its own CMS ("requires at least 2486 bytes ... reserved is only 2246").
+         */
+        private static final String SIZE = "8192";
+        private final Path certificate;
+        private final Path key;
+
+        private PoDoFo(Path certificate, Path key) {
+            this.certificate = certificate;
+            this.key = key;
+        }
+
+        /**
+         * @return a signer with {@code other}'s key and certificate in PEM files under {@code directory}, or null without
+         *         podofosign ({@link ExternalValidators#require}: under {@code CI=true} a missing tool is an error)
+         */
+        static PoDoFo create(Path directory, TestPki.Credential other) throws Exception {
+            if (!ExternalValidators.require("podofosign")) {
+                return null;
+            }
+            Path dir = java.nio.file.Files.createDirectories(directory);
+            java.util.Base64.Encoder base64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            Path certificate = dir.resolve("other.crt.pem");
+            java.nio.file.Files.writeString(certificate, "-----BEGIN CERTIFICATE-----\n"
+                    + base64.encodeToString(other.chain().get(0).getEncoded()) + "\n-----END CERTIFICATE-----\n");
+            Path key = dir.resolve("other.key.pem");
+            java.nio.file.Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
+                    + base64.encodeToString(other.key().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+            return new PoDoFo(certificate, key);
+        }
+
+        /** @return {@code pdf} signed by podofosign in a new field {@code field}, visible on page 1 */
+        byte[] signVisible(byte[] pdf, String field) throws Exception {
+            return throughFiles(key.getParent(), pdf, (in, out) -> List.of("podofosign", "-in", in.toString(), "-out",
+                    out.toString(), "-cert", certificate.toString(), "-pkey", key.toString(), "-digest", "SHA256", "-sigsize", SIZE,
+                    "-field-name", field, "-annot-units", "mm", "-annot-position", "1,5,5,40,12", "-annot-print",
+                    "-annot-text", "1,2,Signed with PoDoFo \u00e9\u00e8 \u0416"));
+        }
+
+        /** @return {@code pdf} with its existing empty signature field {@code field} signed by podofosign */
+        byte[] signField(byte[] pdf, String field) throws Exception {
+            return throughFiles(key.getParent(), pdf, (in, out) -> List.of("podofosign", "-in", in.toString(), "-out",
+                    out.toString(), "-cert", certificate.toString(), "-pkey", key.toString(), "-digest", "SHA256", "-sigsize", SIZE,
+                    "-field-name", field, "-field-use-existing"));
         }
     }
 

@@ -42,9 +42,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * one the other product refuses (iText will not open an owner-password file without that password, DSS will not draw
  * outside a tiny page) is counted, and at least nine in ten attempts must complete. The other products: PDFBox, DSS
  * with a visible box, iText invisible and visible, poppler's {@code pdfsig -add-signature} (NSS; it rewrites the
- * page it signs on with its reals shortened, which once failed the engine's signature in 80 of 190 outputs), and MuPDF's
- * {@code mutool sign} filling an empty field the engine prepared before it signed. Under {@code CI=true} a missing
- * pdfsig, certutil, pk12util or mutool fails the test.
+ * page it signs on with its reals shortened, which once failed the engine's signature in 80 of 190 outputs), MuPDF's
+ * {@code mutool sign} filling an empty field the engine prepared before it signed, and PoDoFo's {@code podofosign}, with
+ * a visible box of its own or into that prepared field. Then the engine signs once more (AES B-T), as the recipient
+ * after that one: every signature so far, the other product's included, must keep its indication, and the new one must
+ * pass; an engine refusal there is a failure. Under {@code CI=true} a missing pdfsig, certutil, pk12util, mutool or
+ * podofosign fails the test.
  */
 class SignedAfterEngineGateTest {
 
@@ -69,6 +72,8 @@ class SignedAfterEngineGateTest {
         OtherSigners.MuPdf mupdf = OtherSigners.MuPdf.create(home.resolve("mupdf"),
                 pki.signer(TestPki.Kind.GOOD, TestPki.KeyType.RSA_PSS_3072));
         assertTrue(mupdf != null || !ci, "mutool is missing (apt-get install mupdf-tools)");
+        OtherSigners.PoDoFo podofo = OtherSigners.PoDoFo.create(home.resolve("podofo"), other);
+        assertTrue(podofo != null || !ci, "podofosign is missing (apt-get install libpodofo-utils)");
         List<String> products = new ArrayList<>(List.of("PDFBox", "DSS", "iText", "iText visible"));
         if (poppler != null) {
             products.add("poppler");
@@ -80,10 +85,16 @@ class SignedAfterEngineGateTest {
         } else {
             System.out.println("SKIP MuPDF after the engine: mutool is missing");
         }
+        if (podofo != null) {
+            products.addAll(List.of("PoDoFo visible", "PoDoFo field"));
+        } else {
+            System.out.println("SKIP PoDoFo after the engine: podofosign is missing");
+        }
 
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger attempts = new AtomicInteger();
         AtomicInteger completed = new AtomicInteger();
+        AtomicInteger againCompleted = new AtomicInteger();
         Map<String, Integer> refusals = new java.util.concurrent.ConcurrentSkipListMap<>();
         Map<String, String> reasons = new java.util.concurrent.ConcurrentSkipListMap<>(); // first file per reason
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -99,22 +110,33 @@ class SignedAfterEngineGateTest {
                         return null; // the interop gate judges the engine's refusals
                     }
                     Map<String, SignatureValidation> oursBefore = engineSignatures(engine, ours);
+                    byte[] withField = null; // signed by the engine after it prepared an empty field "OtherParty"
+                    Map<String, SignatureValidation> withFieldBefore = null;
                     for (String product : products) {
-                        // MuPDF signs only a field someone prepared: the engine prepares one first, then signs as before
-                        byte[] base;
-                        try {
-                            base = product.equals("MuPDF") ? sign(engine, prepared(engine, Files.readAllBytes(input)),
-                                    certification) : ours;
-                        } catch (SignatureEngineException refused) {
-                            continue; // the interop gate judges the engine's refusals
+                        // MuPDF signs only a field someone prepared, and PoDoFo signs one too: the engine prepares one
+                        // first, then signs as before
+                        byte[] base = ours;
+                        Map<String, SignatureValidation> before = oursBefore;
+                        if (product.equals("MuPDF") || product.equals("PoDoFo field")) {
+                            if (withField == null) {
+                                try {
+                                    withField = sign(engine, prepared(engine, Files.readAllBytes(input)), certification);
+                                } catch (SignatureEngineException refused) {
+                                    continue; // the interop gate judges the engine's refusals
+                                }
+                                withFieldBefore = engineSignatures(engine, withField);
+                            }
+                            base = withField;
+                            before = withFieldBefore;
                         }
-                        Map<String, SignatureValidation> before = base == ours ? oursBefore : engineSignatures(engine, base);
                         attempts.incrementAndGet();
                         byte[] after;
                         try {
                             after = switch (product) {
                                 case "PDFBox" -> OtherSigners.pdfBox(ours, other);
                                 case "MuPDF" -> mupdf.sign(base, "OtherParty");
+                                case "PoDoFo visible" -> podofo.signVisible(ours, "OtherPartyPoDoFo");
+                                case "PoDoFo field" -> podofo.signField(base, "OtherParty");
                                 case "DSS" -> OtherSigners.dssVisible(ours, other);
                                 case "iText" -> OtherSigners.iText(ours, other, "OtherParty");
                                 case "iText visible" -> OtherSigners.iText(ours, other, "OtherPartyVisible", true);
@@ -128,14 +150,24 @@ class SignedAfterEngineGateTest {
                         }
                         completed.incrementAndGet();
                         Map<String, SignatureValidation> now = engineSignatures(engine, after);
-                        before.forEach((field, was) -> {
-                            SignatureValidation is = now.get(field);
-                            if (is == null || is.indication() != was.indication()
-                                    || !is.subIndication().equals(was.subIndication())) {
-                                failures.add(name + " + " + product + ": " + field + " " + was.indication()
-                                        + was.subIndication().map(s -> "/" + s).orElse("") + " -> "
-                                        + (is == null ? "gone" : is.indication() + is.subIndication().map(s -> "/" + s).orElse("")
-                                        + " " + is.errors() + " " + is.modifications()));
+                        kept(name + " + " + product, before, now, failures);
+                        // the recipient after that one signs with the engine again (AES B-T, an approval signature):
+                        // every signature so far, the other product's too, keeps its indication, and the new one passes
+                        byte[] again;
+                        try {
+                            again = sign(engine, after, null, PadesProfile.B_T);
+                        } catch (SignatureEngineException refused) {
+                            failures.add(name + " + " + product + " + the engine again: refused: " + refused.getMessage());
+                            continue;
+                        }
+                        againCompleted.incrementAndGet();
+                        Map<String, SignatureValidation> last = engineSignatures(engine, again);
+                        kept(name + " + " + product + " + the engine again", now, last, failures);
+                        last.forEach((field, is) -> {
+                            if (!now.containsKey(field) && is.indication() != com.certyneo.engine.Indication.TOTAL_PASSED) {
+                                failures.add(name + " + " + product + " + the engine again: its new signature " + field
+                                        + " is " + is.indication() + is.subIndication().map(x -> "/" + x).orElse("") + " "
+                                        + is.errors() + " " + is.modifications());
                             }
                         });
                     }
@@ -148,7 +180,8 @@ class SignedAfterEngineGateTest {
             job.get(30, TimeUnit.MINUTES);
         }
         System.out.printf("signed after the engine: %d of %d attempts completed by the other product, %d failures; "
-                + "refused by %s%n", completed.get(), attempts.get(), failures.size(), refusals);
+                + "refused by %s; then signed by the engine again: %d%n", completed.get(), attempts.get(), failures.size(),
+                refusals, againCompleted.get());
         reasons.forEach((reason, file) -> System.out.println("  refused: " + reason + " (first: " + file + ")"));
         if (!failures.isEmpty()) {
             fail(failures.size() + " engine signatures changed indication:\n" + String.join("\n", failures));
@@ -157,15 +190,35 @@ class SignedAfterEngineGateTest {
                 "only " + completed.get() + " of " + attempts.get() + " signatures after the engine's completed");
     }
 
+    /** Fails each signature of {@code before} whose indication or sub-indication is not the same in {@code after}. */
+    private static void kept(String name, Map<String, SignatureValidation> before, Map<String, SignatureValidation> after,
+                             List<String> failures) {
+        before.forEach((field, was) -> {
+            SignatureValidation is = after.get(field);
+            if (is == null || is.indication() != was.indication() || !is.subIndication().equals(was.subIndication())) {
+                failures.add(name + ": " + field + " " + was.indication()
+                        + was.subIndication().map(s -> "/" + s).orElse("") + " -> "
+                        + (is == null ? "gone" : is.indication() + is.subIndication().map(s -> "/" + s).orElse("")
+                        + " " + is.errors() + " " + is.modifications()));
+            }
+        });
+    }
+
     private static byte[] sign(PadesSignatureEngine engine, byte[] pdf, CertificationLevel certification) {
+        return sign(engine, pdf, certification, certification == null ? PadesProfile.B_LTA : PadesProfile.B_T);
+    }
+
+    /** AES at {@code profile}, or, with a certification level, a certifying SES signature at {@code profile}. */
+    private static byte[] sign(PadesSignatureEngine engine, byte[] pdf, CertificationLevel certification,
+                               PadesProfile profile) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SignRequest.Builder request = SignRequest.builder().document(DocumentSource.of(pdf, "in.pdf"))
                 .output(DocumentTarget.of(out)).signer(Signer.parse("Jane Doe <jane@example.com>")
                         .authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()));
         if (certification == null) {
-            request.level(SignatureLevel.AES).profile(PadesProfile.B_LTA);
+            request.level(SignatureLevel.AES).profile(profile);
         } else {
-            request.level(SignatureLevel.SES).profile(PadesProfile.B_T).certify(certification);
+            request.level(SignatureLevel.SES).profile(profile).certify(certification);
         }
         engine.sign(request.build());
         return out.toByteArray();
