@@ -298,14 +298,20 @@ final class RevisionDiff {
      * @param certification the DocMDP {@code /P} it certifies the document with (its {@code /Reference}'s, or 2 when
      *                      only the catalog's {@code /Perms /DocMDP} names it), 0 when it does not certify
      * @param subFilter its {@code /SubFilter}, or "" when it has none
+     * @param inForm whether it was reached from the form's {@code /Fields}; false: only from a page's {@code /Annots}
+     *               (a widget whose field is not in the form that PDFBox and DSS read)
      */
     record SignatureDictionary(String field, boolean documentTimestamp, List<Long> byteRange, boolean restrictsChanges,
-                               int certification, String subFilter) {
+                               int certification, String subFilter, boolean inForm) {
+        SignatureDictionary(String field, boolean documentTimestamp, List<Long> byteRange, boolean restrictsChanges,
+                            int certification, String subFilter) {
+            this(field, documentTimestamp, byteRange, restrictsChanges, certification, subFilter, true);
+        }
     }
 
     /**
      * Every signature dictionary reached from the final revision's form fields and page widgets, in the
-     * order of the fields. Best effort: a file whose structure cannot be read yields what was found so far.
+     * order of the fields (those reached from the fields first: {@link SignatureDictionary#inForm}). Best effort: a file whose structure cannot be read yields what was found so far.
      */
     static List<SignatureDictionary> signatureDictionaries(Input in) {
         List<SignatureDictionary> found = new ArrayList<>();
@@ -379,7 +385,7 @@ final class RevisionDiff {
                 permission = 2; // ISO 32000-1 Table 254: /P defaults to 2
             }
             found.add(new SignatureDictionary(name, timestamp, range, restricts, permission,
-                    vm.get("SubFilter") instanceof Name sub ? sub.value() : ""));
+                    vm.get("SubFilter") instanceof Name sub ? sub.value() : "", parentName != null));
         }
         if (parentName != null && world.resolve(field.get("Kids")) instanceof List<?> kids) {
             for (Object kid : kids) {

@@ -422,13 +422,30 @@ final class Validation {
                 : byteRange.get(2).longValue() + byteRange.get(3).longValue();
     }
 
-    /** Removes from {@code unreported} the dictionary DSS reported with this byte range or field. */
+    /**
+     * Removes from {@code unreported} the one dictionary DSS reported with this byte range, or, when DSS gives no byte
+     * range or no dictionary has it, one of the field DSS names whose own byte range could not be read or is DSS's.
+     * Two signatures never share a byte range, but may share a field name: @signpdf's plain placeholder names its
+     * field "Signature1" whatever the form holds, and a name match then hid the engine's own "Signature1" from the
+     * report.
+     */
     private static void reported(List<RevisionDiff.SignatureDictionary> unreported, List<BigInteger> byteRange,
                                  PDFRevisionWrapper revision) {
         List<Long> range = byteRange == null ? List.of() : byteRange.stream().map(BigInteger::longValue).toList();
+        for (java.util.Iterator<RevisionDiff.SignatureDictionary> it = unreported.iterator(); it.hasNext(); ) {
+            if (!range.isEmpty() && it.next().byteRange().equals(range)) {
+                it.remove();
+                return;
+            }
+        }
         List<String> fields = revision == null || revision.getSignatureFieldNames() == null ? List.of() : revision.getSignatureFieldNames();
-        unreported.removeIf(d -> !d.byteRange().isEmpty() && d.byteRange().equals(range)
-                || !d.field().isEmpty() && fields.contains(d.field()));
+        for (java.util.Iterator<RevisionDiff.SignatureDictionary> it = unreported.iterator(); it.hasNext(); ) {
+            RevisionDiff.SignatureDictionary d = it.next();
+            if (!d.field().isEmpty() && fields.contains(d.field()) && (d.byteRange().isEmpty() || range.isEmpty())) {
+                it.remove();
+                return;
+            }
+        }
     }
 
     /**
@@ -442,7 +459,11 @@ final class Validation {
             String what = d.documentTimestamp() ? "document time-stamp" : "signature";
             String field = d.field().isEmpty() ? "an unnamed field" : "field '" + d.field() + "'";
             String error = "The " + what + " in " + field + " cannot be validated: its "
-                    + (d.byteRange().isEmpty() ? "/ByteRange is missing or invalid"
+                    + (!d.inForm() ? "field is not in the document's form (/AcroForm /Fields), only among a page's "
+                            + "annotations: a later revision took it out of the form, or wrote the form so that readers "
+                            + "disagree on it, and a validator that reads the form (PDFBox and DSS do) does not see this "
+                            + what + " at all"
+                    : d.byteRange().isEmpty() ? "/ByteRange is missing or invalid"
                     : d.documentTimestamp() ? "time-stamp token cannot be read"
                     // ISO 32000-1 §12.8.3.2 (deprecated by ISO 32000-2): a bare RSA value and /Cert, no CMS
                     : SigningPipeline.Signature.BARE_RSA_SUB_FILTER.equals(d.subFilter()) ? "/SubFilter is adbe.x509.rsa_sha1 (a bare RSA "
@@ -451,9 +472,16 @@ final class Validation {
                     : "CMS signature cannot be read")
                     + ".";
             if (d.documentTimestamp()) {
-                results.replaceAll(s -> s.documentTimestamp() || s.bestSignatureTime().isEmpty() ? s
-                        : withWarning(s, "The document time-stamp in " + field + " is damaged, so this signature's "
-                        + "long-term protection stops before it (it reaches " + s.format() + " only)."));
+                // only the signatures it would have covered: those whose revision ends before its own
+                long covers = d.byteRange().size() == 4 ? d.byteRange().get(2) + d.byteRange().get(3) : Long.MAX_VALUE;
+                for (int i = 0; i < results.size(); i++) {
+                    SignatureValidation s = results.get(i);
+                    if (!s.documentTimestamp() && s.bestSignatureTime().isPresent() && ends.get(i) < covers) {
+                        results.set(i, withWarning(s, "The document time-stamp in " + field + " cannot be validated, so "
+                                + "this signature's long-term protection stops before it (it reaches " + s.format()
+                                + " only)."));
+                    }
+                }
             }
             ends.add(d.byteRange().size() == 4 ? d.byteRange().get(2) + d.byteRange().get(3) : Long.MAX_VALUE);
             results.add(new SignatureValidation("UNREADABLE-" + (d.field().isEmpty() ? results.size() : d.field()),

@@ -25,8 +25,8 @@ import java.nio.file.Path;
  * ({@code addSignature} and {@code saveIncremental}, an invisible approval signature), DSS 6.2 (PAdES B-B with DSS's
  * visible text box), iText 9 ({@code PdfSigner} in append mode, an invisible CAdES signature, or a visible one with
  * iText's text appearance), poppler ({@code pdfsig -add-signature}, NSS making the CMS; {@link Poppler}) and MuPDF
- * ({@code mutool sign} into a prepared field; {@link MuPdf}) and PoDoFo ({@code podofosign}, visible or into a prepared
- * field; {@link PoDoFo}). The signer is a credential of the test PKI.
+ * ({@code mutool sign} into a prepared field; {@link MuPdf}), PoDoFo ({@code podofosign}, visible or into a prepared
+ * field; {@link PoDoFo}) and the Node signer {@code @signpdf} ({@link SignPdf}). The signer is a credential of the test PKI.
  */
 final class OtherSigners {
 
@@ -258,6 +258,59 @@ final class OtherSigners {
             return throughFiles(key.getParent(), pdf, (in, out) -> List.of("podofosign", "-in", in.toString(), "-out",
                     out.toString(), "-cert", certificate.toString(), "-pkey", key.toString(), "-digest", "SHA256", "-sigsize", SIZE,
                     "-field-name", field, "-field-use-existing"));
+        }
+    }
+
+    /**
+     * The Node signer {@code @signpdf/signpdf} with {@code @signpdf/placeholder-plain} ({@code corpus/producers/signpdf.mjs
+     * plain}): its own regular-expression reading of the trailer and its own incremental update (a classic table, a
+     * new field with an invisible widget on page 1), the CMS by node-forge. node-forge reads only RSA keys and
+     * RSA-signed certificates from a legacy-encrypted PKCS#12 file, so the other party here is a self-signed RSA 2048
+     * certificate made with openssl.
+     */
+    static final class SignPdf {
+        private final Path script;
+        private final Path p12;
+
+        private SignPdf(Path script, Path p12) {
+            this.script = script;
+            this.p12 = p12;
+        }
+
+        /**
+         * @return the signer, or null without node, openssl or the corpus's npm packages ({@code npm ci --prefix
+         *         corpus}; under {@code CI=true} each is an error)
+         */
+        static SignPdf create(Path directory) throws Exception {
+            if (!ExternalValidators.require("node") || !ExternalValidators.require("openssl")) {
+                return null;
+            }
+            Path script = null;
+            for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
+                if (java.nio.file.Files.isRegularFile(p.resolve("corpus/node_modules/@signpdf/signpdf/package.json"))) {
+                    script = p.resolve("corpus/producers/signpdf.mjs");
+                    break;
+                }
+            }
+            if (script == null) {
+                if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                    throw new IllegalStateException("corpus/node_modules has no @signpdf (npm ci --prefix corpus)");
+                }
+                return null;
+            }
+            Path dir = java.nio.file.Files.createDirectories(directory);
+            run(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", dir.resolve("key.pem").toString(),
+                    "-out", dir.resolve("cert.pem").toString(), "-days", "30", "-subj", "/CN=Other Party signpdf"));
+            Path p12 = dir.resolve("other.p12");
+            run(List.of("openssl", "pkcs12", "-export", "-legacy", "-inkey", dir.resolve("key.pem").toString(), "-in",
+                    dir.resolve("cert.pem").toString(), "-passout", "pass:" + PKCS12_PASSWORD, "-out", p12.toString()));
+            return new SignPdf(script, p12);
+        }
+
+        /** @return {@code pdf} with an invisible adbe.pkcs7.detached signature in a new field */
+        byte[] sign(byte[] pdf) throws Exception {
+            return throughFiles(p12.getParent(), pdf, (in, out) -> List.of("node", script.toString(), "plain", in.toString(),
+                    out.toString(), p12.toString(), PKCS12_PASSWORD, "Other party (signpdf)"));
         }
     }
 

@@ -44,7 +44,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * with a visible box, iText invisible and visible, poppler's {@code pdfsig -add-signature} (NSS; it rewrites the
  * page it signs on with its reals shortened, which once failed the engine's signature in 80 of 190 outputs), MuPDF's
  * {@code mutool sign} filling an empty field the engine prepared before it signed, and PoDoFo's {@code podofosign}, with
- * a visible box of its own or into that prepared field. Then the engine signs once more (AES B-T), as the recipient
+ * a visible box of its own or into that prepared field. (The Node signer {@code @signpdf} is not among them: its plain
+ * placeholder writes a form of its own over any existing one, see {@link SignaturesOutsideTheFormTest}.) Then the engine signs once more (AES B-T), as the recipient
  * after that one: every signature so far, the other product's included, must keep its indication, and the new one must
  * pass; an engine refusal there is a failure. Under {@code CI=true} a missing pdfsig, certutil, pk12util, mutool or
  * podofosign fails the test.

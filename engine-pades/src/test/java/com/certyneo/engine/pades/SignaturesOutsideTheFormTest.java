@@ -1,0 +1,106 @@
+package com.certyneo.engine.pades;
+
+import com.certyneo.engine.AuthenticationMethod;
+import com.certyneo.engine.DocumentSource;
+import com.certyneo.engine.DocumentTarget;
+import com.certyneo.engine.Indication;
+import com.certyneo.engine.PadesProfile;
+import com.certyneo.engine.SignRequest;
+import com.certyneo.engine.SignatureLevel;
+import com.certyneo.engine.SignatureValidation;
+import com.certyneo.engine.Signer;
+import com.certyneo.engine.ValidationOptions;
+import com.certyneo.testvectors.PdfVector;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSArray;
+import org.apache.pdfbox.cos.COSDictionary;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A signature whose field a later revision takes out of the form is still in the report, failed, and two signatures
+ * whose fields share a name are two entries. Validators that read the form (PDFBox, so DSS) do not see the first at
+ * all; the engine finds it among the page's widgets. Both came from a real product: @signpdf's plain placeholder,
+ * signing after the engine, writes a new /AcroForm holding only its own field, named "Signature1" whatever the form
+ * holds, into a catalog that keeps the old /AcroForm too (the key twice). The engine's report then left out its own
+ * "Signature1" (taken for @signpdf's, by name) and called its document time-stamp unreadable.
+ */
+class SignaturesOutsideTheFormTest {
+
+    private static final String OUTSIDE = "field is not in the document's form (/AcroForm /Fields)";
+
+    @TempDir
+    Path home;
+
+    @Test
+    void aSignatureWhoseFieldALaterRevisionTakesOutOfTheFormIsReportedFailed() throws Exception {
+        PadesSignatureEngine engine = PadesSignatureEngine.sandbox(home);
+        byte[] signed = sign(engine, PdfVector.CLASSIC_XREF.bytes(), PadesProfile.B_T);
+        assertEquals(List.of(Indication.TOTAL_PASSED), validate(engine, signed).stream().map(SignatureValidation::indication)
+                .toList());
+
+        // a later writer (PDFBox here) empties /Fields and leaves the widget on the page
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PDDocument document = Loader.loadPDF(signed)) {
+            COSDictionary catalog = document.getDocumentCatalog().getCOSObject();
+            COSDictionary form = catalog.getCOSDictionary(COSName.ACRO_FORM);
+            form.setItem(COSName.FIELDS, new COSArray());
+            form.setNeedToBeUpdated(true);
+            catalog.setNeedToBeUpdated(true);
+            document.saveIncremental(out);
+        }
+        List<SignatureValidation> after = validate(engine, out.toByteArray());
+        assertEquals(1, after.size(), after.toString());
+        SignatureValidation ours = after.get(0);
+        assertEquals(Indication.TOTAL_FAILED, ours.indication());
+        assertTrue(ours.errors().stream().anyMatch(e -> e.contains(OUTSIDE)), ours.errors().toString());
+    }
+
+    @Test
+    void signpdfAfterTheEngineLeavesTheEngineSignatureInTheReportFailed() throws Exception {
+        OtherSigners.SignPdf signpdf = OtherSigners.SignPdf.create(home.resolve("signpdf"));
+        assumeTrue(signpdf != null, "node, openssl or corpus/node_modules/@signpdf is missing");
+        PadesSignatureEngine engine = PadesSignatureEngine.sandbox(home.resolve("engine"));
+        byte[] ours = sign(engine, PdfVector.CLASSIC_XREF.bytes(), PadesProfile.B_LTA);
+        byte[] after = signpdf.sign(ours);
+
+        List<SignatureValidation> report = validate(engine, after);
+        // the engine's signature and document time-stamp, and @signpdf's signature, also named "Signature1"
+        assertEquals(3, report.size(), report.toString());
+        assertEquals(2, report.stream().filter(s -> s.fieldName().equals("Signature1")).count(), report.toString());
+        List<SignatureValidation> outside = report.stream()
+                .filter(s -> s.errors().stream().anyMatch(e -> e.contains(OUTSIDE))).toList();
+        assertEquals(2, outside.size(), report.toString());
+        assertTrue(outside.stream().allMatch(s -> s.indication() == Indication.TOTAL_FAILED), outside.toString());
+        assertEquals(1, outside.stream().filter(SignatureValidation::documentTimestamp).count(), outside.toString());
+        SignatureValidation theirs = report.stream().filter(s -> !outside.contains(s)).findFirst().orElseThrow();
+        assertEquals("Signature1", theirs.fieldName());
+        assertEquals(Indication.INDETERMINATE, theirs.indication(), theirs.toString()); // a self-signed certificate
+        // the engine's document time-stamp came before it: its loss takes nothing from @signpdf's signature
+        assertTrue(theirs.warnings().stream().noneMatch(w -> w.contains("long-term protection")), theirs.toString());
+    }
+
+    private static byte[] sign(PadesSignatureEngine engine, byte[] pdf, PadesProfile profile) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        engine.sign(SignRequest.builder().document(DocumentSource.of(pdf, "in.pdf")).output(DocumentTarget.of(out))
+                .signer(Signer.parse("Jane Doe <jane@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP,
+                        Instant.now()))
+                .level(SignatureLevel.AES).profile(profile).build());
+        return out.toByteArray();
+    }
+
+    private static List<SignatureValidation> validate(PadesSignatureEngine engine, byte[] pdf) {
+        return engine.validate(DocumentSource.of(pdf, "signed.pdf"), ValidationOptions.sandbox()).signatures();
+    }
+}
