@@ -920,6 +920,12 @@ final class RevisionDiff {
     private static final Set<Role> APPEARANCES = EnumSet.of(Role.FORM_APPEARANCE, Role.ANNOTATION_APPEARANCE);
 
     /** Roles whose rule inspects every key of the object, so CONTENT adds nothing to them. */
+    /** A page's attributes its descendants inherit (ISO 32000-1 Table 30), compared by their effective values. */
+    private static final Set<String> INHERITABLE = Set.of("Resources", "MediaBox", "CropBox", "Rotate");
+    /** What a later revision may change in a page dictionary, under the rules of {@code judge}. */
+    private static final Set<String> PAGE_FREE = Set.of("Annots", "Tabs", "Parent", "Resources", "MediaBox", "CropBox",
+            "Rotate");
+
     private static final Set<Role> STRUCTURAL = EnumSet.of(Role.CATALOG, Role.PAGE_TREE, Role.PAGE, Role.ANNOTS,
             Role.ANNOTATION, Role.ACRO_FORM, Role.FIELDS, Role.FIELD, Role.SIGNATURE, Role.STRUCT_TREE_ROOT,
             Role.STRUCT_ELEM, Role.PARENT_TREE);
@@ -1374,9 +1380,10 @@ final class RevisionDiff {
                 case ANNOTS:
                     return superset(what, old, value, 0);
                 case PAGE:
-                    return keysChanged(what, old, value, Set.of("Annots", "Tabs", "Parent"),
+                    return keysChanged(what, old, value, PAGE_FREE,
                             (key, o, n) -> key.equals("Tabs") ? tabsAdded(what, o, n)
                                     : key.equals("Parent") ? samePages(what + " /Parent")
+                                    : INHERITABLE.contains(key) ? sameEffective(what, key, old, value)
                                     : superset(what + " /Annots", before.resolve(o), after.resolve(n),
                                     roles.pageNumbers.getOrDefault(num, 0)));
                 case PAGE_TREE:
@@ -1452,25 +1459,15 @@ final class RevisionDiff {
         private static final long NAMES_BUDGET = 256L * 1024 * 1024;
 
         /**
-         * Whether a dictionary only gained entries whose names no stream of the signed revision uses: a form filler
-         * adding its default fonts (/Helv, /ZaDb) to a font dictionary that pages share with the form's default
-         * resources (LibreOffice writes them so). What the signed content draws cannot change by a name it never
+         * Whether a dictionary only gained entries whose names no stream of the signed revision uses ({@link
+         * #onlyGained}): a form filler adding its default fonts (/Helv, /ZaDb) to a font dictionary that pages share
+         * with the form's default resources (LibreOffice writes them so), or OpenPDF its signature appearance to a page's
+         * /XObject resources. What the signed content draws cannot change by a name it never
          * uses; a name it does use (even a dangling one) is a modification.
          */
         private boolean unusedNamesAdded(Object old, Object value) {
-            if (!(old instanceof Map<?, ?> om) || !(value instanceof Map<?, ?> nm)) {
-                return false;
-            }
             List<String> added = new ArrayList<>();
-            for (Map.Entry<?, ?> e : nm.entrySet()) {
-                Object previous = om.get(e.getKey());
-                if (previous == null) {
-                    added.add(String.valueOf(e.getKey()));
-                } else if (!same(previous, e.getValue(), before, after)) {
-                    return false;
-                }
-            }
-            if (added.isEmpty() || !nm.keySet().containsAll(om.keySet())) {
+            if (!onlyGained(old, value, added, 0) || added.isEmpty()) {
                 return false;
             }
             Set<String> used = namesInContent();
@@ -1479,6 +1476,28 @@ final class RevisionDiff {
             }
             warnings.add("a later revision adds " + String.join(", ", added.stream().map(n -> "/" + n).toList())
                     + " to a resource dictionary of the signed content, which uses none of them");
+            return true;
+        }
+
+        /**
+         * Whether dictionary {@code value} (after) holds every entry of {@code old} (before) unchanged or, one level down
+         * at most, a dictionary that itself only gained entries (a resource dictionary's /XObject or /Font written
+         * again with one more name: OpenPDF adds its signature appearance so), collecting the names gained.
+         */
+        private boolean onlyGained(Object old, Object value, List<String> added, int depth) {
+            if (!(before.resolve(old) instanceof Map<?, ?> om) || !(after.resolve(value) instanceof Map<?, ?> nm)
+                    || !nm.keySet().containsAll(om.keySet())) {
+                return false;
+            }
+            for (Map.Entry<?, ?> e : nm.entrySet()) {
+                Object previous = om.get(e.getKey());
+                if (previous == null) {
+                    added.add(String.valueOf(e.getKey()));
+                } else if (!same(previous, e.getValue(), before, after)
+                        && !(depth < 1 && onlyGained(previous, e.getValue(), added, depth + 1))) {
+                    return false;
+                }
+            }
             return true;
         }
 
@@ -1815,6 +1834,35 @@ final class RevisionDiff {
             String subtype = dict.get("Subtype") instanceof Name n ? n.value() : "unknown";
             int page = dict.get("P") instanceof Ref r ? roles.pageNumbers.getOrDefault(r.num(), listedOn) : listedOn;
             return "a " + subtype + " annotation " + (page > 0 ? "on page " + page : "(object " + num + ")");
+        }
+
+        /**
+         * Whether a page's inheritable attribute (ISO 32000-1 Table 30: /Resources, /MediaBox, /CropBox, /Rotate) has the
+         * same effective value before and after: its own, else its nearest ancestor's, else the default (/Rotate 0,
+         * /CropBox the media box). OpenPDF and iText 2 write the inherited values into each page they touch; the
+         * page is the same page.
+         */
+        private boolean sameEffective(String what, String key, Object oldPage, Object newPage) {
+            if (same(effective(before, oldPage, key), effective(after, newPage, key), before, after)) {
+                return true;
+            }
+            modified(what + " changed /" + key);
+            return false;
+        }
+
+        private static Object effective(World world, Object page, String key) {
+            Object node = world.resolve(page);
+            for (int depth = 0; node instanceof Map<?, ?> m && depth < 32; depth++) {
+                if (m.get(key) != null) {
+                    return m.get(key);
+                }
+                node = world.resolve(m.get("Parent"));
+            }
+            return switch (key) {
+                case "Rotate" -> 0L;
+                case "CropBox" -> effective(world, page, "MediaBox");
+                default -> null;
+            };
         }
 
         private interface KeyRule {

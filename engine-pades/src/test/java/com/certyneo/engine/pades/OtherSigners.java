@@ -26,7 +26,7 @@ import java.nio.file.Path;
  * visible text box), iText 9 ({@code PdfSigner} in append mode, an invisible CAdES signature, or a visible one with
  * iText's text appearance), poppler ({@code pdfsig -add-signature}, NSS making the CMS; {@link Poppler}) and MuPDF
  * ({@code mutool sign} into a prepared field; {@link MuPdf}), PoDoFo ({@code podofosign}, visible or into a prepared
- * field; {@link PoDoFo}) and the Node signer {@code @signpdf} ({@link SignPdf}). The signer is a credential of the test PKI.
+ * field; {@link PoDoFo}), OpenPDF ({@link #openPdf}) and the Node signer {@code @signpdf} ({@link SignPdf}). The signer is a credential of the test PKI.
  */
 final class OtherSigners {
 
@@ -204,6 +204,32 @@ final class OtherSigners {
             return throughFiles(directory.getParent(), pdf, (in, out) -> List.of("pdfsig", "-nssdir", "sql:" + directory,
                     "-add-signature", "-nick", ALIAS, "-digest", "SHA256", "-new-signature-field-name", field,
                     in.toString(), out.toString()));
+        }
+    }
+
+    /**
+     * OpenPDF 2 (the fork of iText 2.1.7 that older Java applications and report engines sign with):
+     * {@code PdfStamper.createSignature} in append mode, its own parser and incremental writer, a visible box on page 1
+     * drawn by OpenPDF, /SubFilter adbe.pkcs7.sha1 (OpenPDF signs with RSA only).
+     *
+     * @param rsa an RSA credential
+     * @return {@code pdf} with OpenPDF's signature in a new field {@code field}
+     */
+    static byte[] openPdf(byte[] pdf, TestPki.Credential rsa, String field) throws Exception {
+        com.lowagie.text.pdf.PdfReader reader = new com.lowagie.text.pdf.PdfReader(pdf);
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            com.lowagie.text.pdf.PdfStamper stamper = com.lowagie.text.pdf.PdfStamper.createSignature(reader, out, '\0',
+                    null, true);
+            com.lowagie.text.pdf.PdfSignatureAppearance appearance = stamper.getSignatureAppearance();
+            appearance.setReason("Other party (OpenPDF)");
+            appearance.setVisibleSignature(new com.lowagie.text.Rectangle(36, 36, 236, 86), 1, field);
+            appearance.setCrypto(rsa.key(), rsa.chain().toArray(new java.security.cert.Certificate[0]), null,
+                    com.lowagie.text.pdf.PdfSignatureAppearance.WINCER_SIGNED);
+            stamper.close();
+            return out.toByteArray();
+        } finally {
+            reader.close();
         }
     }
 

@@ -387,6 +387,65 @@ class RevisionDiffTest {
         assertModified(Pdf.base(taggedBase()).update(tabs, true), "changed /Tabs");
     }
 
+    // OpenPDF and iText 2 write the attributes a page inherits (ISO 32000-1 Table 30) into each page they touch.
+
+    /** BASE with the media box and resources on the page tree, inherited by the page. */
+    private static Map<Integer, String> inheritedBase() {
+        Map<Integer, String> base = new TreeMap<>(BASE);
+        base.put(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 200 200] /Resources << /Font << >> >> >>");
+        base.put(3, "<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Annots [5 0 R] >>");
+        return base;
+    }
+
+    @Test
+    void inheritedAttributesWrittenIntoThePageAreNoChange() {
+        Pdf pdf = Pdf.base(inheritedBase()).update(Map.of(3, "<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Annots [5 0 R] "
+                + "/MediaBox [0 0 200 200] /CropBox [0 0 200 200] /Rotate 0 /Resources << /Font << >> >> >>"), true);
+        assertEquals(List.of(), RevisionDiff.after(pdf.bytes(), pdf.signedEnd).modifications());
+    }
+
+    @Test
+    void anInheritedAttributeWrittenIntoThePageWithAnotherValueIsAModification() {
+        String page = "<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Annots [5 0 R] /Resources << /Font << >> >> ";
+        assertModified(Pdf.base(inheritedBase()).update(Map.of(3, page + "/MediaBox [0 0 200 100] >>"), true),
+                "changed /MediaBox");
+        assertModified(Pdf.base(inheritedBase()).update(Map.of(3, page + "/Rotate 90 >>"), true), "changed /Rotate");
+        assertModified(Pdf.base(inheritedBase()).update(Map.of(3, page + "/CropBox [0 0 100 100] >>"), true),
+                "changed /CropBox");
+    }
+
+    /** BASE with page resources 7 (an /XObject dictionary with /X1, an empty /Font dictionary) and form XObject 8. */
+    private static Map<Integer, String> resourcesBase() {
+        Map<Integer, String> base = new TreeMap<>(BASE);
+        base.put(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Annots [5 0 R] "
+                + "/Resources 7 0 R >>");
+        base.put(7, "<< /XObject << /X1 8 0 R >> /Font << >> >>");
+        base.put(8, "<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length 0 >>\nstream\n\nendstream");
+        return base;
+    }
+
+    @Test
+    void aNameTheSignedContentDoesNotUseMayBeAddedOneLevelDownInPageResources() {
+        // OpenPDF adds its signature appearance, /FRM, to the page's /XObject resources
+        Map<Integer, String> update = new TreeMap<>();
+        update.put(7, "<< /XObject << /X1 8 0 R /FRM 9 0 R >> /Font << >> >>");
+        update.put(9, "<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Length 0 >>\nstream\n\nendstream");
+        RevisionDiff.Outcome outcome = RevisionDiff.after(Pdf.base(resourcesBase()).update(update, true).bytes(),
+                Pdf.base(resourcesBase()).signedEnd);
+        assertEquals(List.of(), outcome.modifications());
+        assertTrue(outcome.warnings().stream().anyMatch(w -> w.contains("/FRM")), outcome.warnings().toString());
+    }
+
+    @Test
+    void aNameTheSignedContentUsesCannotBeAddedOneLevelDownInPageResources() {
+        // the signed content draws with /F1, which the signed revision does not define: defining it changes the page
+        assertModified(Pdf.base(resourcesBase()).update(Map.of(7, "<< /XObject << /X1 8 0 R >> /Font << /F1 << /Type "
+                + "/Font /Subtype /Type1 /BaseFont /Helvetica >> >> >>"), true), "object 7");
+        // an entry that is there already, given another value one level down
+        assertModified(Pdf.base(resourcesBase()).update(Map.of(7, "<< /XObject << /X1 5 0 R >> /Font << >> >>"), true),
+                "object 7");
+    }
+
     // A later writer that lists the whole document again in a section without /Prev (PoDoFo 0.9 after a revision with
     // a cross-reference stream): its table is what every reader reads, so it is compared entry by entry, and the missing
     // chain is only a warning.

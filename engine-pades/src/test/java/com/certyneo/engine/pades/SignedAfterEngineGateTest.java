@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * engine's validation gave it before the other signature. A document the engine refuses is not this test's business;
  * one the other product refuses (iText will not open an owner-password file without that password, DSS will not draw
  * outside a tiny page) is counted, and at least nine in ten attempts must complete. The other products: PDFBox, DSS
- * with a visible box, iText invisible and visible, poppler's {@code pdfsig -add-signature} (NSS; it rewrites the
+ * with a visible box, iText invisible and visible, OpenPDF with its visible box (append mode), poppler's {@code pdfsig -add-signature} (NSS; it rewrites the
  * page it signs on with its reals shortened, which once failed the engine's signature in 80 of 190 outputs), MuPDF's
  * {@code mutool sign} filling an empty field the engine prepared before it signed, and PoDoFo's {@code podofosign}, with
  * a visible box of its own or into that prepared field. (The Node signer {@code @signpdf} is not among them: its plain
@@ -75,7 +75,8 @@ class SignedAfterEngineGateTest {
         assertTrue(mupdf != null || !ci, "mutool is missing (apt-get install mupdf-tools)");
         OtherSigners.PoDoFo podofo = OtherSigners.PoDoFo.create(home.resolve("podofo"), other);
         assertTrue(podofo != null || !ci, "podofosign is missing (apt-get install libpodofo-utils)");
-        List<String> products = new ArrayList<>(List.of("PDFBox", "DSS", "iText", "iText visible"));
+        TestPki.Credential rsa = pki.signer(TestPki.Kind.GOOD, TestPki.KeyType.RSA_PSS_3072);
+        List<String> products = new ArrayList<>(List.of("PDFBox", "DSS", "iText", "iText visible", "OpenPDF"));
         if (poppler != null) {
             products.add("poppler");
         } else {
@@ -141,6 +142,7 @@ class SignedAfterEngineGateTest {
                                 case "DSS" -> OtherSigners.dssVisible(ours, other);
                                 case "iText" -> OtherSigners.iText(ours, other, "OtherParty");
                                 case "iText visible" -> OtherSigners.iText(ours, other, "OtherPartyVisible", true);
+                                case "OpenPDF" -> OtherSigners.openPdf(ours, rsa, "OtherPartyOpenPdf");
                                 default -> poppler.sign(ours, "OtherPartyPoppler");
                             };
                         } catch (Exception | LinkageError refused) {
