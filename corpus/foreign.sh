@@ -80,6 +80,19 @@ manifest() { # manifest FILE PRODUCER DESCRIPTION
   printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$MANIFEST"
   MADE+=("$1")
 }
+# signed_by FILE PRODUCER DESCRIPTION COMMAND...: runs COMMAND, which writes $T/FILE (its output goes to a log), and
+# records FILE in the manifest; when it fails or writes nothing, prints the log and stops the script
+signed_by() {
+  local file=$1 producer=$2 description=$3 log="$WORK/${1%.pdf}.log"
+  shift 3
+  if "$@" >"$log" 2>&1 && [ -s "$T/$file" ]; then
+    manifest "$file" "$producer" "$description"
+  else
+    cat "$log" >&2
+    echo "foreign.sh: ERROR: $1 failed to make $file" >&2
+    exit 1
+  fi
+}
 
 # --------------------------------------------------------------------------------------------
 # foreign PKI (openssl): root CA -> intermediate CA -> end-entity signers
@@ -444,14 +457,8 @@ if need mutool "foreign-mupdf.pdf"; then
     -name foreign-mupdf -passout pass:foreign -out "$PKI/mupdf.p12"
   MUPDF_FIELD=$("$PY" "$SIGNER" add-field "$BASE_TABLE" "$WORK/mupdf-field.pdf" --field-name MuPdfSignature)
   MUPDF_VER=$(mutool -v 2>&1 | awk 'NR==1{print $3}' || true)
-  if mutool sign -s "$PKI/mupdf.p12" -P foreign -o "$T/foreign-mupdf.pdf" "$WORK/mupdf-field.pdf" "$MUPDF_FIELD" \
-       >"$WORK/mutool-sign.log" 2>&1 && [ -s "$T/foreign-mupdf.pdf" ]; then
-    manifest foreign-mupdf.pdf "MuPDF mutool sign ${MUPDF_VER}" "$ON_TABLE + an empty signature field with a box on page 1 (sign_pdf.py add-field) + 1 incremental update written by MuPDF filling it (mutool sign: its appearance in the box, its cross-reference table's first subsection not at object 0, which pypdf's strict mode warns about; adbe.pkcs7.detached, CMS by OpenSSL with the signer certificate only), RSA 2048 signer issued by the untrusted foreign root"
-  else
-    cat "$WORK/mutool-sign.log" >&2
-    echo "foreign.sh: ERROR: mutool sign failed" >&2
-    exit 1
-  fi
+  signed_by foreign-mupdf.pdf "MuPDF mutool sign ${MUPDF_VER}" "$ON_TABLE + an empty signature field with a box on page 1 (sign_pdf.py add-field) + 1 incremental update written by MuPDF filling it (mutool sign: its appearance in the box, its cross-reference table's first subsection not at object 0, which pypdf's strict mode warns about; adbe.pkcs7.detached, CMS by OpenSSL with the signer certificate only), RSA 2048 signer issued by the untrusted foreign root" \
+    mutool sign -s "$PKI/mupdf.p12" -P foreign -o "$T/foreign-mupdf.pdf" "$WORK/mupdf-field.pdf" "$MUPDF_FIELD"
 fi
 
 # LibreOffice signing its own PDF export (xmlsecurity, CMS by NSS; 7.4's SignPDF and SignCertificateSubjectName export
@@ -493,16 +500,10 @@ fi
 # (ISO 32000-1 §7.5.6 asks an update for /Prev): every reader reads that table alone
 if need podofosign "foreign-podofo.pdf (libpodofo-utils)"; then
   PODOFO_VER=$(dpkg-query -W -f='${Version}' libpodofo-utils 2>/dev/null | sed 's/[+-].*//' || true)
-  if podofosign -in "$BASE_STREAM" -out "$T/foreign-podofo.pdf" -cert "$PKI/podofo.pem" -pkey "$PKI/podofo.key" \
-       -digest SHA256 -sigsize 8192 -field-name PoDoFoSignature -reason "Foreign signature by PoDoFo" \
-       -annot-units mm -annot-position 1,15,15,60,15 -annot-print -annot-text 2,4,"Signed with PoDoFo" \
-       >"$WORK/podofo-sign.log" 2>&1 && [ -s "$T/foreign-podofo.pdf" ]; then
-    manifest foreign-podofo.pdf "PoDoFo ${PODOFO_VER} podofosign (OpenSSL)" "$ON_STREAM + 1 update written by PoDoFo (podofosign): a classic cross-reference table listing every object again, with no /Prev, after the xref stream; a visible box on page 1 with PoDoFo's appearance (Helvetica, not embedded); adbe.pkcs7.detached, CMS by OpenSSL with the signer certificate only, RSA 2048 signer issued by the untrusted foreign root"
-  else
-    cat "$WORK/podofo-sign.log" >&2
-    echo "foreign.sh: ERROR: podofosign failed" >&2
-    exit 1
-  fi
+  signed_by foreign-podofo.pdf "PoDoFo ${PODOFO_VER} podofosign (OpenSSL)" "$ON_STREAM + 1 update written by PoDoFo (podofosign): a classic cross-reference table listing every object again, with no /Prev, after the xref stream; a visible box on page 1 with PoDoFo's appearance (Helvetica, not embedded); adbe.pkcs7.detached, CMS by OpenSSL with the signer certificate only, RSA 2048 signer issued by the untrusted foreign root" \
+    podofosign -in "$BASE_STREAM" -out "$T/foreign-podofo.pdf" -cert "$PKI/podofo.pem" -pkey "$PKI/podofo.key" \
+      -digest SHA256 -sigsize 8192 -field-name PoDoFoSignature -reason "Foreign signature by PoDoFo" \
+      -annot-units mm -annot-position 1,15,15,60,15 -annot-print -annot-text 2,4,"Signed with PoDoFo"
 fi
 
 # --------------------------------------------------------------------------------------------
