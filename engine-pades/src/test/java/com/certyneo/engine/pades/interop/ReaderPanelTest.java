@@ -64,7 +64,7 @@ class ReaderPanelTest {
         if (CI) {
             assertEquals(List.of(ReaderPanel.PDFSIG, ReaderPanel.PDFTOTEXT, ReaderPanel.QPDF, ReaderPanel.MUTOOL,
                     ReaderPanel.PDFJS, ReaderPanel.PDFIUM, ReaderPanel.PYPDF, ReaderPanel.PIKEPDF, ReaderPanel.ITEXT,
-                    ReaderPanel.LINTER), readers);
+                    ReaderPanel.PODOFO, ReaderPanel.LINTER), readers);
         }
     }
 
