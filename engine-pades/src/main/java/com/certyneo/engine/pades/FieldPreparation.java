@@ -218,9 +218,13 @@ final class FieldPreparation {
             form = d;
             touchForm = d.getKey() != null ? () -> writer.update(d.getKey(), d) : () -> writer.update(catalogKey, catalog);
         } else {
-            form = new COSDictionary();
-            catalog.setItem(COSName.ACRO_FORM, form);
-            touchForm = () -> writer.update(catalogKey, catalog);
+            // a new form is an object of its own (see SignatureRevision.addSignature: poppler)
+            COSDictionary fresh = new COSDictionary();
+            writer.add(fresh);
+            catalog.setItem(COSName.ACRO_FORM, fresh);
+            writer.update(catalogKey, catalog);
+            form = fresh;
+            touchForm = () -> writer.update(fresh.getKey(), fresh);
         }
         COSBase fieldsItem = form.getItem(COSName.FIELDS);
         COSArray fields;

@@ -279,11 +279,15 @@ final class SignatureRevision {
         SignaturePlaceholder placeholder = writer.reserveSignature(signature, options.contentsBytes);
 
         if (acroForm == null) {
+            // an object of its own, as most producers write it: poppler's pdfsig, signing next, adds its field to an
+            // indirect form but loses it from a form written inside the catalog (the field is then only on its page,
+            // and PDFBox, DSS and every reader of the form miss that signature)
             COSDictionary form = new COSDictionary();
             form.setItem(COSName.FIELDS, new COSArray());
+            COSObjectKey formKey = writer.add(form);
             catalog.dictionary().setItem(COSName.ACRO_FORM, form);
             catalog.touch(writer);
-            acroForm = new Held(form, catalog.ownerKey(), catalog.owner());
+            acroForm = new Held(form, formKey, form);
         }
         if (existing != null) {
             existing.dictionary().setItem(COSName.V, signature);

@@ -35,6 +35,15 @@ final class OtherSigners {
 
     /** @return {@code pdf} with an approval signature added by PDFBox */
     static byte[] pdfBox(byte[] pdf, TestPki.Credential other) throws IOException {
+        return pdfBox(pdf, other, null);
+    }
+
+    /**
+     * @param fieldName the name to give PDFBox's new field, even one the form holds already (a writer that does not
+     *                  check), or null for PDFBox's own
+     * @return {@code pdf} with an approval signature added by PDFBox
+     */
+    static byte[] pdfBox(byte[] pdf, TestPki.Credential other, String fieldName) throws IOException {
         try (PDDocument document = Loader.loadPDF(pdf); SignatureOptions options = new SignatureOptions()) {
             PDSignature signature = new PDSignature();
             signature.setFilter(PDSignature.FILTER_ADOBE_PPKLITE);
@@ -54,6 +63,13 @@ final class OtherSigners {
                     throw new IOException(e);
                 }
             }, options);
+            if (fieldName != null) {
+                for (var field : document.getSignatureFields()) {
+                    if (field.getCOSObject().getCOSDictionary(org.apache.pdfbox.cos.COSName.V) == signature.getCOSObject()) {
+                        field.setPartialName(fieldName);
+                    }
+                }
+            }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             document.saveIncremental(out);
             return out.toByteArray();
