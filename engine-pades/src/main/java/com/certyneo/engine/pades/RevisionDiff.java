@@ -303,15 +303,12 @@ final class RevisionDiff {
      */
     record SignatureDictionary(String field, boolean documentTimestamp, List<Long> byteRange, boolean restrictsChanges,
                                int certification, String subFilter, boolean inForm) {
-        SignatureDictionary(String field, boolean documentTimestamp, List<Long> byteRange, boolean restrictsChanges,
-                            int certification, String subFilter) {
-            this(field, documentTimestamp, byteRange, restrictsChanges, certification, subFilter, true);
-        }
     }
 
     /**
      * Every signature dictionary reached from the final revision's form fields and page widgets, in the
-     * order of the fields (those reached from the fields first: {@link SignatureDictionary#inForm}). Best effort: a file whose structure cannot be read yields what was found so far.
+     * order of the fields (those reached from the fields first: {@link SignatureDictionary#inForm}). Best effort: a
+     * file whose structure cannot be read yields what was found so far.
      */
     static List<SignatureDictionary> signatureDictionaries(Input in) {
         List<SignatureDictionary> found = new ArrayList<>();
@@ -919,13 +916,13 @@ final class RevisionDiff {
 
     private static final Set<Role> APPEARANCES = EnumSet.of(Role.FORM_APPEARANCE, Role.ANNOTATION_APPEARANCE);
 
-    /** Roles whose rule inspects every key of the object, so CONTENT adds nothing to them. */
     /** A page's attributes its descendants inherit (ISO 32000-1 Table 30), compared by their effective values. */
     private static final Set<String> INHERITABLE = Set.of("Resources", "MediaBox", "CropBox", "Rotate");
     /** What a later revision may change in a page dictionary, under the rules of {@code judge}. */
-    private static final Set<String> PAGE_FREE = Set.of("Annots", "Tabs", "Parent", "Resources", "MediaBox", "CropBox",
-            "Rotate");
+    private static final Set<String> PAGE_FREE = java.util.stream.Stream.concat(java.util.stream.Stream.of("Annots", "Tabs", "Parent"),
+            INHERITABLE.stream()).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
+    /** Roles whose rule inspects every key of the object, so CONTENT adds nothing to them. */
     private static final Set<Role> STRUCTURAL = EnumSet.of(Role.CATALOG, Role.PAGE_TREE, Role.PAGE, Role.ANNOTS,
             Role.ANNOTATION, Role.ACRO_FORM, Role.FIELDS, Role.FIELD, Role.SIGNATURE, Role.STRUCT_TREE_ROOT,
             Role.STRUCT_ELEM, Role.PARENT_TREE);

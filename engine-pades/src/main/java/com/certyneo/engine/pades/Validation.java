@@ -432,20 +432,27 @@ final class Validation {
     private static void reported(List<RevisionDiff.SignatureDictionary> unreported, List<BigInteger> byteRange,
                                  PDFRevisionWrapper revision) {
         List<Long> range = byteRange == null ? List.of() : byteRange.stream().map(BigInteger::longValue).toList();
-        for (java.util.Iterator<RevisionDiff.SignatureDictionary> it = unreported.iterator(); it.hasNext(); ) {
-            if (!range.isEmpty() && it.next().byteRange().equals(range)) {
-                it.remove();
-                return;
-            }
+        if (!range.isEmpty() && removeFirst(unreported, d -> d.byteRange().equals(range))) {
+            return;
         }
         List<String> fields = revision == null || revision.getSignatureFieldNames() == null ? List.of() : revision.getSignatureFieldNames();
-        for (java.util.Iterator<RevisionDiff.SignatureDictionary> it = unreported.iterator(); it.hasNext(); ) {
-            RevisionDiff.SignatureDictionary d = it.next();
-            if (!d.field().isEmpty() && fields.contains(d.field()) && (d.byteRange().isEmpty() || range.isEmpty())) {
+        removeFirst(unreported, d -> !d.field().isEmpty() && fields.contains(d.field())
+                && (d.byteRange().isEmpty() || range.isEmpty()));
+    }
+
+    /**
+     * Removes the first element that {@code match} accepts.
+     *
+     * @return whether there was one
+     */
+    private static <T> boolean removeFirst(List<T> list, java.util.function.Predicate<T> match) {
+        for (java.util.Iterator<T> it = list.iterator(); it.hasNext(); ) {
+            if (match.test(it.next())) {
                 it.remove();
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     /**
@@ -471,19 +478,19 @@ final class Validation {
                             + "does not verify it (DSS leaves it out of its report)"
                     : "CMS signature cannot be read")
                     + ".";
+            long end = d.byteRange().size() == 4 ? d.byteRange().get(2) + d.byteRange().get(3) : Long.MAX_VALUE;
             if (d.documentTimestamp()) {
                 // only the signatures it would have covered: those whose revision ends before its own
-                long covers = d.byteRange().size() == 4 ? d.byteRange().get(2) + d.byteRange().get(3) : Long.MAX_VALUE;
                 for (int i = 0; i < results.size(); i++) {
                     SignatureValidation s = results.get(i);
-                    if (!s.documentTimestamp() && s.bestSignatureTime().isPresent() && ends.get(i) < covers) {
+                    if (!s.documentTimestamp() && s.bestSignatureTime().isPresent() && ends.get(i) < end) {
                         results.set(i, withWarning(s, "The document time-stamp in " + field + " cannot be validated, so "
                                 + "this signature's long-term protection stops before it (it reaches " + s.format()
                                 + " only)."));
                     }
                 }
             }
-            ends.add(d.byteRange().size() == 4 ? d.byteRange().get(2) + d.byteRange().get(3) : Long.MAX_VALUE);
+            ends.add(end);
             results.add(new SignatureValidation("UNREADABLE-" + (d.field().isEmpty() ? results.size() : d.field()),
                     d.field(), d.documentTimestamp(), Indication.TOTAL_FAILED,
                     Optional.of(SubIndication.FORMAT_FAILURE.name()), "unreadable", Optional.empty(), "", "",

@@ -284,7 +284,7 @@ class FormFillingTest {
         assertEquals(List.of(0), dictionaries.stream().map(RevisionDiff.SignatureDictionary::certification).toList());
         List<RevisionDiff.SignatureDictionary> claimed = new java.util.ArrayList<>(dictionaries);
         claimed.add(new RevisionDiff.SignatureDictionary("late", false, List.of(0L, 10L, 20L, (long) bytes.length - 20),
-                true, 3, "ETSI.CAdES.detached"));
+                true, 3, "ETSI.CAdES.detached", true));
         assertEquals(RevisionDiff.Allowed.FORM_FILL, RevisionDiff.Allowed.of(claimed));
         assertEquals(new RevisionDiff.Allowed(true, true), RevisionDiff.Allowed.byCertification(3));
         assertEquals(new RevisionDiff.Allowed(false, false), RevisionDiff.Allowed.byCertification(1));

@@ -26,7 +26,8 @@ import java.nio.file.Path;
  * visible text box), iText 9 ({@code PdfSigner} in append mode, an invisible CAdES signature, or a visible one with
  * iText's text appearance), poppler ({@code pdfsig -add-signature}, NSS making the CMS; {@link Poppler}) and MuPDF
  * ({@code mutool sign} into a prepared field; {@link MuPdf}), PoDoFo ({@code podofosign}, visible or into a prepared
- * field; {@link PoDoFo}), OpenPDF ({@link #openPdf}) and the Node signer {@code @signpdf} ({@link SignPdf}). The signer is a credential of the test PKI.
+ * field; {@link PoDoFo}), OpenPDF ({@link #openPdf}) and the Node signer {@code @signpdf} ({@link SignPdf}). The
+ * signer is a credential of the test PKI.
  */
 final class OtherSigners {
 
@@ -277,10 +278,8 @@ final class OtherSigners {
                 return null;
             }
             Path dir = java.nio.file.Files.createDirectories(directory);
+            Path certificate = java.nio.file.Files.writeString(dir.resolve("other.crt.pem"), TestPki.pem(other.chain().get(0)));
             java.util.Base64.Encoder base64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            Path certificate = dir.resolve("other.crt.pem");
-            java.nio.file.Files.writeString(certificate, "-----BEGIN CERTIFICATE-----\n"
-                    + base64.encodeToString(other.chain().get(0).getEncoded()) + "\n-----END CERTIFICATE-----\n");
             Path key = dir.resolve("other.key.pem");
             java.nio.file.Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
                     + base64.encodeToString(other.key().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
@@ -289,17 +288,23 @@ final class OtherSigners {
 
         /** @return {@code pdf} signed by podofosign in a new field {@code field}, visible on page 1 */
         byte[] signVisible(byte[] pdf, String field) throws Exception {
-            return throughFiles(key.getParent(), pdf, (in, out) -> List.of("podofosign", "-in", in.toString(), "-out",
-                    out.toString(), "-cert", certificate.toString(), "-pkey", key.toString(), "-digest", "SHA256", "-sigsize", SIZE,
-                    "-field-name", field, "-annot-units", "mm", "-annot-position", "1,5,5,40,12", "-annot-print",
-                    "-annot-text", "1,2,Signed with PoDoFo \u00e9\u00e8 \u0416"));
+            return podofosign(pdf, field, "-annot-units", "mm", "-annot-position", "1,5,5,40,12", "-annot-print",
+                    "-annot-text", "1,2,Signed with PoDoFo \u00e9\u00e8 \u0416");
         }
 
         /** @return {@code pdf} with its existing empty signature field {@code field} signed by podofosign */
         byte[] signField(byte[] pdf, String field) throws Exception {
-            return throughFiles(key.getParent(), pdf, (in, out) -> List.of("podofosign", "-in", in.toString(), "-out",
-                    out.toString(), "-cert", certificate.toString(), "-pkey", key.toString(), "-digest", "SHA256", "-sigsize", SIZE,
-                    "-field-name", field, "-field-use-existing"));
+            return podofosign(pdf, field, "-field-use-existing");
+        }
+
+        private byte[] podofosign(byte[] pdf, String field, String... options) throws Exception {
+            return throughFiles(key.getParent(), pdf, (in, out) -> {
+                List<String> command = new java.util.ArrayList<>(List.of("podofosign", "-in", in.toString(), "-out",
+                        out.toString(), "-cert", certificate.toString(), "-pkey", key.toString(), "-digest", "SHA256",
+                        "-sigsize", SIZE, "-field-name", field));
+                command.addAll(List.of(options));
+                return command;
+            });
         }
     }
 
@@ -327,14 +332,9 @@ final class OtherSigners {
             if (!ExternalValidators.require("node") || !ExternalValidators.require("openssl")) {
                 return null;
             }
-            Path script = null;
-            for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
-                if (java.nio.file.Files.isRegularFile(p.resolve("corpus/node_modules/@signpdf/signpdf/package.json"))) {
-                    script = p.resolve("corpus/producers/signpdf.mjs");
-                    break;
-                }
-            }
-            if (script == null) {
+            Path root = com.certyneo.engine.pades.interop.ReaderPanel.projectRoot();
+            if (root == null || !java.nio.file.Files.isRegularFile(root.resolve(
+                    "corpus/node_modules/@signpdf/signpdf/package.json"))) {
                 if ("true".equalsIgnoreCase(System.getenv("CI"))) {
                     throw new IllegalStateException("corpus/node_modules has no @signpdf (npm ci --prefix corpus)");
                 }
@@ -346,7 +346,7 @@ final class OtherSigners {
             Path p12 = dir.resolve("other.p12");
             run(List.of("openssl", "pkcs12", "-export", "-legacy", "-inkey", dir.resolve("key.pem").toString(), "-in",
                     dir.resolve("cert.pem").toString(), "-passout", "pass:" + PKCS12_PASSWORD, "-out", p12.toString()));
-            return new SignPdf(script, p12);
+            return new SignPdf(root.resolve("corpus/producers/signpdf.mjs"), p12);
         }
 
         /** @return {@code pdf} with an invisible adbe.pkcs7.detached signature in a new field */

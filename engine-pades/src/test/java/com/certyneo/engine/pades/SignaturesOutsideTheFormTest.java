@@ -1,16 +1,13 @@
 package com.certyneo.engine.pades;
 
-import com.certyneo.engine.AuthenticationMethod;
 import com.certyneo.engine.DocumentSource;
 import com.certyneo.engine.DocumentTarget;
 import com.certyneo.engine.Indication;
 import com.certyneo.engine.PadesProfile;
-import com.certyneo.engine.SignRequest;
-import com.certyneo.engine.SignatureLevel;
 import com.certyneo.engine.SignatureValidation;
-import com.certyneo.engine.Signer;
 import com.certyneo.engine.ValidationOptions;
 import com.certyneo.testvectors.PdfVector;
+import com.certyneo.testvectors.TestPki;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.cos.COSArray;
 import org.apache.pdfbox.cos.COSDictionary;
@@ -21,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,9 +92,8 @@ class SignaturesOutsideTheFormTest {
         // form as an object of its own); PDFBox does here what it is told
         PadesSignatureEngine engine = PadesSignatureEngine.sandbox(home.resolve("engine"));
         byte[] ours = sign(engine, PdfVector.CLASSIC_XREF.bytes(), PadesProfile.B_T);
-        com.certyneo.testvectors.TestPki pki = com.certyneo.testvectors.TestPki.create();
-        byte[] after = OtherSigners.pdfBox(ours, pki.signer(com.certyneo.testvectors.TestPki.Kind.GOOD,
-                com.certyneo.testvectors.TestPki.KeyType.EC_P256), "Signature1");
+        byte[] after = OtherSigners.pdfBox(ours, TestPki.create().signer(TestPki.Kind.GOOD, TestPki.KeyType.EC_P256),
+                "Signature1");
         List<SignatureValidation> report = validate(engine, after);
         assertEquals(2, report.size(), report.toString());
         assertEquals(List.of("Signature1", "Signature1"), report.stream().map(SignatureValidation::fieldName).toList());
@@ -144,7 +139,8 @@ class SignaturesOutsideTheFormTest {
                 assertTrue(document.getDocumentCatalog().getCOSObject().getItem(COSName.ACRO_FORM)
                         instanceof org.apache.pdfbox.cos.COSObject, "the /AcroForm is written inside the catalog");
             }
-            TestPkiHolder.Signer poppler = TestPkiHolder.poppler(home.resolve("poppler-" + prepared));
+            OtherSigners.Poppler poppler = OtherSigners.Poppler.create(home.resolve("poppler-" + prepared),
+                    TestPki.create().signer(TestPki.Kind.GOOD, TestPki.KeyType.RSA_PSS_3072)); // RSA: see the gate
             assumeTrue(poppler != null, "pdfsig, certutil or pk12util is missing");
             byte[] after = poppler.sign(ours, "Next");
             try (PDDocument document = Loader.loadPDF(after)) {
@@ -158,27 +154,9 @@ class SignaturesOutsideTheFormTest {
         }
     }
 
-    /** poppler's signer with a credential of the test PKI (RSA: see SignedAfterEngineGateTest). */
-    private static final class TestPkiHolder {
-        interface Signer {
-            byte[] sign(byte[] pdf, String field) throws Exception;
-        }
-
-        static Signer poppler(Path dir) throws Exception {
-            com.certyneo.testvectors.TestPki pki = com.certyneo.testvectors.TestPki.create();
-            OtherSigners.Poppler poppler = OtherSigners.Poppler.create(dir, pki.signer(
-                    com.certyneo.testvectors.TestPki.Kind.GOOD, com.certyneo.testvectors.TestPki.KeyType.RSA_PSS_3072));
-            return poppler == null ? null : poppler::sign;
-        }
-    }
-
+    /** AES at {@code profile}, signed by Jane Doe as the signed-after gate signs. */
     private static byte[] sign(PadesSignatureEngine engine, byte[] pdf, PadesProfile profile) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        engine.sign(SignRequest.builder().document(DocumentSource.of(pdf, "in.pdf")).output(DocumentTarget.of(out))
-                .signer(Signer.parse("Jane Doe <jane@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP,
-                        Instant.now()))
-                .level(SignatureLevel.AES).profile(profile).build());
-        return out.toByteArray();
+        return SignedAfterEngineGateTest.sign(engine, pdf, null, profile);
     }
 
     private static List<SignatureValidation> validate(PadesSignatureEngine engine, byte[] pdf) {

@@ -674,12 +674,7 @@ public final class ReaderPanel {
             f.add(new Finding(PODOFO, "cannot open the output, which it opened the input: " + out.describe()));
             return;
         }
-        Set<String> seen = normalisedLines(in.err(), inPath);
-        for (String line : out.err().split("\n")) {
-            if (!line.isBlank() && !seen.contains(normalise(line, outPath))) {
-                f.add(new Finding(PODOFO, "new: " + line.replace(outPath.toString(), "OUTPUT").trim()));
-            }
-        }
+        newLines(PODOFO, "new: ", in.err(), out.err(), inPath, outPath, f);
         PodofoInfo a = PodofoInfo.of(in.out());
         PodofoInfo b = PodofoInfo.of(out.out());
         if (!a.version().equals(b.version()) || !a.pages().equals(b.pages())) {
@@ -1492,8 +1487,8 @@ public final class ReaderPanel {
         }
     }
 
-    /** The directory holding {@code corpus/panel}, searched upwards from the working directory. */
-    static Path projectRoot() {
+    /** @return the directory holding {@code corpus/panel}, searched upwards from the working directory, or null */
+    public static Path projectRoot() {
         for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve("corpus/panel/pdfjs-check.mjs"))) {
                 return p;
