@@ -106,7 +106,43 @@ final class CrossReferenceCheck {
      * @param contradiction whether the damage is a chain that reads without repair but whose sections contradict
      *                      each other (no rebuilt table settles what it means)
      */
-    record Inspection(Optional<String> damage, long objects, boolean contradiction) {
+    record Inspection(Optional<String> damage, long objects, boolean contradiction, Chain chain) {
+
+        Inspection(Optional<String> damage, long objects, boolean contradiction) {
+            this(damage, objects, contradiction, null);
+        }
+
+        /** @return the chain as PDFBox resolves it, when the check read one it can tell ({@link Chain}) */
+        Optional<Chain> resolved() {
+            return Optional.ofNullable(chain);
+        }
+    }
+
+    /**
+     * The cross-reference chain of an intact file as PDFBox's strict reading resolves it ({@code COSParser.parseXref}
+     * and {@code XrefTrailerResolver}), read by this check on its way. Told only where both readings take the same
+     * sections, the same bytes and the same entries: no hybrid {@code /XRefStm}, no {@code /Encrypt}, no literal
+     * string or comment in a section's dictionary, and each section either
+     * <ul>
+     *   <li>a cross-reference stream whose data is exactly its {@code /Length} (not 0), FlateDecode or unfiltered, its
+     *   entries of types 0 to 2, its {@code /Index} ranges apart and its {@code /W} within PDFBox's 20 bytes; or</li>
+     *   <li>a classic table laid out as ISO 32000-1 §7.5.4 lays it out ({@link Checker#laidOut}).</li>
+     * </ul>
+     * Anything else is left to PDFBox, which reads the chain itself.
+     *
+     * <p>{@code entries} holds four numbers per entry, in the order PDFBox merges them (the oldest section first,
+     * each section's entries in order): the object number; the generation (0 for a compressed object); the offset,
+     * or minus the number of the object stream holding it; the index in that object stream, or -1 for an offset.
+     * A later entry for the same number and generation replaces the value, as {@code Map.putAll} does. Free entries
+     * are left out, as PDFBox leaves them out.
+     *
+     * @param startxref the offset the final {@code startxref} names (the newest section)
+     * @param stream    whether the newest section is a cross-reference stream (else a table)
+     * @param entries   the entries, four numbers each
+     * @param trailer   every section's dictionary merged, the newer entries over the older ones (as PDFBox merges
+     *                  its trailers; an xref stream's dictionary is its section's trailer)
+     */
+    record Chain(long startxref, boolean stream, long[] entries, Map<String, Object> trailer) {
     }
 
     /** {@link #damage(byte[])}, with the number of objects listed. */
@@ -148,7 +184,7 @@ final class CrossReferenceCheck {
         Checker checker = new Checker(input);
         try {
             checker.run();
-            return new Inspection(Optional.empty(), checker.objects(), false);
+            return new Inspection(Optional.empty(), checker.objects(), false, checker.chain());
         } catch (Damage d) {
             return new Inspection(Optional.of(d.getMessage()), checker.objects(), d instanceof Contradiction);
         } catch (UncheckedIOException e) {
@@ -203,10 +239,45 @@ final class CrossReferenceCheck {
         private int sections;
         /** Whether a section's entries could not be read (an xref stream filter this check does not decode). */
         private boolean entriesUnread;
+        /** The offset the final {@code startxref} names. */
+        private long start = -1;
+        /** Whether the newest section is a cross-reference stream. */
+        private boolean newestStream;
+        /**
+         * The sections read, newest first, as PDFBox resolves them ({@link Chain}): each one's dictionary and entries;
+         * null once a section is one whose PDFBox reading this check does not tell.
+         */
+        private List<Map<String, Object>> chainTrailers = new ArrayList<>();
+        private List<long[]> chainEntries = new ArrayList<>();
+        /** The entries told so far (four numbers each in {@link #chainEntries}). */
+        private long chainEntryCount;
 
         Checker(Input in) {
             this.in = in;
             this.length = in.length();
+        }
+
+        /** @return the chain read, as PDFBox resolves it ({@link Chain}), or null when it is not one this check tells */
+        Chain chain() {
+            if (chainTrailers == null || start < 0) {
+                return null;
+            }
+            long[] all = new long[Math.toIntExact(4 * chainEntryCount)];
+            int at = 0;
+            Map<String, Object> trailer = new java.util.LinkedHashMap<>();
+            for (int i = chainEntries.size() - 1; i >= 0; i--) { // oldest first, as PDFBox merges them
+                long[] section = chainEntries.get(i);
+                System.arraycopy(section, 0, all, at, section.length);
+                at += section.length;
+                trailer.putAll(chainTrailers.get(i));
+            }
+            return new Chain(start, newestStream, all, trailer);
+        }
+
+        /** The chain is not one whose PDFBox reading this check tells (see {@link Chain}). */
+        private void untold() {
+            chainTrailers = null;
+            chainEntries = null;
         }
 
         /** @return the distinct objects with an in-use or compressed entry in the sections read so far */
@@ -232,6 +303,7 @@ final class CrossReferenceCheck {
                 throw new Damage("its last 'startxref' (at offset " + sx + ") is not followed by an offset");
             }
             requireSameStartAsPdfBox(sx, start);
+            this.start = start;
             Set<Long> visited = new HashSet<>();
             long offset = start;
             String via = "its last 'startxref'";
@@ -244,6 +316,7 @@ final class CrossReferenceCheck {
                 }
                 Map<String, Object> dict = section(offset, via, false);
                 if (newest) {
+                    newestStream = isStream(offset);
                     if (!(dict.get("Root") instanceof Ref r)) {
                         throw new Damage("the " + (isStream(offset) ? "cross-reference stream" : "trailer")
                                 + " of its newest section (offset " + offset + ") has no /Root reference");
@@ -375,6 +448,15 @@ final class CrossReferenceCheck {
                 throw new Damage(label + " has no trailer dictionary");
             }
             Object xrefStm = dict.get("XRefStm");
+            long[] told = xrefStm == null && chainEntries != null && !dict.containsKey("Encrypt")
+                    ? laidOut(at, p.pos) : null;
+            if (told == null) {
+                untold(); // a hybrid file, or a table PDFBox's line reading may read otherwise
+            } else {
+                chainEntries.add(told);
+                chainTrailers.add(dict); // PDFBox's trailer: the dictionary as parsed
+                chainEntryCount += told.length / 4;
+            }
             if (xrefStm != null) {
                 if (!(xrefStm instanceof Long x) || x < 0) {
                     throw new Damage("the /XRefStm of " + label + " is not an offset");
@@ -384,6 +466,123 @@ final class CrossReferenceCheck {
             return dict;
         }
 
+        /**
+         * The entries of a classic table as PDFBox reads them ({@code COSParser.parseXrefTable}: a line at a time,
+         * split at each white-space character, an in-use entry at offset 0 left out, the first entry of an object
+         * within one table kept), four numbers each as {@link Chain#entries}; told only for a table laid out as ISO
+         * 32000-1 §7.5.4 lays it out, where that reading and this check's cannot differ: white-space without comments
+         * after {@code xref}, each subsection header two numbers and one space then an end of line, each entry 20
+         * bytes ({@code nnnnnnnnnn ggggg n} and one of space-CR, space-LF or CR-LF), subsections apart, white-space and
+         * {@code trailer}, and a trailer dictionary without a literal string; null for any other table.
+         *
+         * @param at         where {@code xref} starts
+         * @param trailerEnd where the trailer dictionary ends
+         */
+        private long[] laidOut(long at, long trailerEnd) {
+            long pos = at + 4;
+            long start = pos;
+            while (in.at(pos) == ' ' || in.at(pos) == '\r' || in.at(pos) == '\n') {
+                pos++;
+            }
+            if (pos == start) {
+                return null;
+            }
+            long[] told = new long[64];
+            int kept = 0;
+            List<long[]> ranges = new ArrayList<>();
+            while (in.at(pos) >= '0' && in.at(pos) <= '9') {
+                long first = 0;
+                long count = 0;
+                int n = 0;
+                for (; in.at(pos) >= '0' && in.at(pos) <= '9' && n < 11; n++, pos++) {
+                    first = first * 10 + in.at(pos) - '0';
+                }
+                if (n > 10 || in.at(pos++) != ' ') {
+                    return null;
+                }
+                for (n = 0; in.at(pos) >= '0' && in.at(pos) <= '9' && n < 11; n++, pos++) {
+                    count = count * 10 + in.at(pos) - '0';
+                }
+                if (n == 0 || n > 10 || first + count >= 1L << 40) {
+                    return null;
+                }
+                if (in.at(pos) == '\r') {
+                    pos += in.at(pos + 1) == '\n' ? 2 : 1;
+                } else if (in.at(pos) == '\n') {
+                    pos++;
+                } else {
+                    return null;
+                }
+                ranges.add(new long[] {first, count});
+                if (chainEntryCount + kept / 4 + count > MAX_TOLD) {
+                    return null;
+                }
+                for (long i = 0; i < count; i++, pos += 20) {
+                    long offset = fixedDigits(pos, 10);
+                    long gen = fixedDigits(pos + 11, 5);
+                    int kind = in.at(pos + 17);
+                    int eol1 = in.at(pos + 18);
+                    int eol2 = in.at(pos + 19);
+                    if (offset < 0 || gen < 0 || in.at(pos + 10) != ' ' || in.at(pos + 16) != ' '
+                            || (kind != 'n' && kind != 'f')
+                            || !(eol1 == ' ' && (eol2 == '\r' || eol2 == '\n') || eol1 == '\r' && eol2 == '\n')) {
+                        return null;
+                    }
+                    if (kind == 'n' && offset > 0) {
+                        if (gen > 0xFFFF) {
+                            return null;
+                        }
+                        if (kept + 4 > told.length) {
+                            told = java.util.Arrays.copyOf(told, told.length * 2);
+                        }
+                        told[kept++] = first + i;
+                        told[kept++] = gen;
+                        told[kept++] = offset;
+                        told[kept++] = -1;
+                    }
+                }
+            }
+            while (in.at(pos) == ' ' || in.at(pos) == '\r' || in.at(pos) == '\n') {
+                pos++;
+            }
+            if (!new Parser(in, pos).startsWithKeyword("trailer") || ranges.isEmpty() || trailerEnd - pos > 4096
+                    || overlap(ranges)) {
+                return null;
+            }
+            for (byte b : in.read(pos, (int) (trailerEnd - pos))) {
+                if (b == '(' || b == '%') { // a literal string or a comment: PDFBox's to read
+                    return null;
+                }
+            }
+            return java.util.Arrays.copyOf(told, kept);
+        }
+
+        /** The value of exactly {@code n} decimal digits at {@code pos}, or -1. */
+        private long fixedDigits(long pos, int n) {
+            long value = 0;
+            for (int i = 0; i < n; i++) {
+                int c = in.at(pos + i);
+                if (c < '0' || c > '9') {
+                    return -1;
+                }
+                value = value * 10 + c - '0';
+            }
+            return value;
+        }
+
+        /** Whether two of the ranges (first, count) share an object number. */
+        private static boolean overlap(List<long[]> ranges) {
+            List<long[]> sorted = new ArrayList<>(ranges);
+            sorted.sort(java.util.Comparator.comparingLong(r -> r[0]));
+            for (int i = 1; i < sorted.size(); i++) {
+                long[] before = sorted.get(i - 1);
+                if (before[1] > 0 && before[0] + before[1] > sorted.get(i)[0]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         // ---- cross-reference streams
 
         private void stream(long offset, Map<String, Object> dict, Parser afterDict) {
@@ -391,9 +590,11 @@ final class CrossReferenceCheck {
             int[] w = widths(dict.get("W"), label);
             int width = w[0] + w[1] + w[2];
             List<long[]> index = index(dict, label);
+            exactLength = false;
             byte[] data = decode(dict, streamData(dict, afterDict, label), label);
             if (data == null) {
                 entriesUnread = true;
+                untold();
                 return; // a filter this check does not implement: the entries are not checked
             }
             long needed = 0;
@@ -404,6 +605,9 @@ final class CrossReferenceCheck {
                 throw new Damage(label + " holds " + data.length + " bytes of entries, fewer than the " + needed
                         + " its /W and /Index need");
             }
+            long[] told = tellable(offset, afterDict.pos, dict, index, width, needed)
+                    ? new long[(int) (needed / width * 4)] : null;
+            int kept = 0;
             int pos = 0;
             for (long[] range : index) {
                 for (long i = 0; i < range[1]; i++) {
@@ -413,6 +617,18 @@ final class CrossReferenceCheck {
                     long f3 = field(data, pos + w[0] + w[1], w[2]);
                     pos += width;
                     countEntry();
+                    if (told != null && type != 0) {
+                        // PDFBox: type 1 an offset and a generation, any other type a compressed object
+                        if (type > 2 || num >= 1L << 40 || f2 < 0 || f3 > (type == 1 ? 0xFFFF : Integer.MAX_VALUE)) {
+                            told = null;
+                            untold();
+                        } else {
+                            told[kept++] = num;
+                            told[kept++] = type == 1 ? f3 : 0;
+                            told[kept++] = type == 1 ? f2 : -f2;
+                            told[kept++] = type == 1 ? -1 : f3;
+                        }
+                    }
                     if (type == 1) {
                         inUse(num, f2, f3);
                     } else if (type == 2 && remember(superseding, supersedingHigh, num)) {
@@ -425,6 +641,51 @@ final class CrossReferenceCheck {
                     }
                 }
             }
+            if (told != null && chainEntries != null) {
+                chainEntries.add(kept == told.length ? told : java.util.Arrays.copyOf(told, kept));
+                // PDFBox's stream is made with /Length, then takes the dictionary's entries (COSDocument.createCOSStream)
+                Map<String, Object> trailer = new java.util.LinkedHashMap<>();
+                trailer.put("Length", dict.get("Length"));
+                trailer.putAll(dict);
+                chainTrailers.add(trailer);
+                chainEntryCount += kept / 4;
+            }
+        }
+
+        /** Whether the data of the stream read last was exactly its {@code /Length}. */
+        private boolean exactLength;
+
+        /** The most entries a told chain holds (four numbers each); a larger chain is left to PDFBox. */
+        private static final long MAX_TOLD = 2_000_000;
+
+        /**
+         * Whether PDFBox reads this stream section as this check does ({@link Chain}): a stream (not a hybrid file's
+         * /XRefStm) read at its exact /Length, unencrypted, its /W within PDFBox's limit, its /Index ranges apart (so
+         * that no object is listed twice: PDFBox keeps the first such entry of a section).
+         */
+        private boolean tellable(long offset, long dictEnd, Map<String, Object> dict, List<long[]> index, int width,
+                                 long needed) {
+            List<Object> filters = PdfSyntax.asList(dict.get("Filter"));
+            boolean flate = filters.isEmpty() || filters.size() == 1
+                    && (new Name("FlateDecode").equals(filters.get(0)) || new Name("Fl").equals(filters.get(0)));
+            // a /Length 0 PDFBox measures again, up to endstream
+            if (chainEntries == null || !exactLength || !flate || width > 20 || dict.containsKey("Encrypt")
+                    || Long.valueOf(0).equals(dict.get("Length"))
+                    || chainEntryCount + needed / width > MAX_TOLD || dictEnd - offset > 4096) {
+                untold();
+                return false;
+            }
+            for (byte b : in.read(offset, (int) (dictEnd - offset))) {
+                if (b == '(' || b == '%') { // a literal string or a comment: PDFBox's to read
+                    untold();
+                    return false;
+                }
+            }
+            if (overlap(index)) {
+                untold();
+                return false;
+            }
+            return true;
         }
 
         private int[] widths(Object wObj, String label) {
@@ -480,6 +741,7 @@ final class CrossReferenceCheck {
             long dataStart = p;
             if (dict.get("Length") instanceof Long l && l >= 0 && l <= MAX_INFLATED && dataStart + l <= length
                     && new Parser(in, skipWhite(dataStart + l)).startsWithKeyword("endstream")) {
+                exactLength = true;
                 return in.read(dataStart, (int) (long) l);
             }
             long end = indexOf("endstream", dataStart, dataStart + MAX_INFLATED + 2L);

@@ -104,24 +104,27 @@ final class PdfInputs {
      * readers (PDFBox silently) must rebuild it by scanning the file. Signing such a file would append a
      * revision chained to a broken section. See {@link CrossReferenceCheck}.
      *
+     * @return what the check read, with the chain as PDFBox resolves it where it tells it
      * @throws SignatureEngineException {@link ErrorCode#INVALID_PDF} naming the damage and the repair
      */
-    static void requireIntact(byte[] pdf, String name) {
+    static CrossReferenceCheck.Inspection requireIntact(byte[] pdf, String name) {
         CrossReferenceCheck.Inspection inspection = CrossReferenceCheck.inspect(pdf);
         if (inspection.damage().isPresent()) {
             throw damaged(name, inspection);
         }
         Budget.requireObjects(inspection.objects(), name); // before PDFBox, whose heap grows with the count
+        return inspection;
     }
 
     /**
      * The file variant of {@link #requireIntact(byte[], String)}: reads the file in small pieces, never
      * whole.
      *
+     * @return what the check read, with the chain as PDFBox resolves it where it tells it
      * @throws SignatureEngineException {@link ErrorCode#INVALID_PDF} when damaged,
      *         {@link ErrorCode#IO_ERROR} when the file cannot be read
      */
-    static void requireIntact(Path file, String name) {
+    static CrossReferenceCheck.Inspection requireIntact(Path file, String name) {
         CrossReferenceCheck.Inspection inspection;
         try {
             inspection = CrossReferenceCheck.inspect(file);
@@ -133,6 +136,7 @@ final class PdfInputs {
             throw damaged(name, inspection);
         }
         Budget.requireObjects(inspection.objects(), name); // before PDFBox, whose heap grows with the count
+        return inspection;
     }
 
     /**

@@ -62,8 +62,9 @@ final class PdfPreparation {
         if (known != null && known.length() == pdf.length) {
             Budget.requireObjects(known.objects(), name);
         } else {
-            known = null;
-            PdfInputs.requireIntact(pdf, name); // before PDFBox, which would silently rebuild a damaged xref
+            // before PDFBox, which would silently rebuild a damaged xref; the chain the check read is PDFBox's to use
+            known = PdfInputs.requireIntact(pdf, name).resolved()
+                    .map(chain -> IntactChainParser.Prefix.checked(pdf.length, chain)).orElse(null);
         }
         IntactChainParser.Prefix chain = known;
         PDDocument document = open(() -> chain != null ? DocumentPasswords.loadIntact(() -> new ArrayRead(pdf), chain)
@@ -163,11 +164,17 @@ final class PdfPreparation {
      */
     static FilePrepared prepareFile(java.nio.file.Path source, java.nio.file.Path target, String name, boolean mark)
             throws IOException {
-        PdfInputs.requireIntact(source, name); // before PDFBox, which would silently rebuild a damaged xref
-        // the chain is intact (checked above): read as written, with the object streams' keys found in one cache
-        // (IntactChainParser), from the file; the streams PDFBox creates here (a mark, appearances) are small
-        PDDocument document = open(() -> DocumentPasswords.loadIntact(
-                () -> new org.apache.pdfbox.io.RandomAccessReadBufferedFile(source.toFile())), name);
+        // before PDFBox, which would silently rebuild a damaged xref
+        CrossReferenceCheck.Inspection inspection = PdfInputs.requireIntact(source, name);
+        long length = java.nio.file.Files.size(source);
+        IntactChainParser.Prefix chain = inspection.resolved()
+                .map(told -> IntactChainParser.Prefix.checked(length, told)).orElse(null);
+        // the chain is intact (checked above): read as written (or as the check read it), with the object streams'
+        // keys found in one cache (IntactChainParser), from the file; the streams PDFBox creates here (a mark,
+        // appearances) are small
+        IntactChainParser.Source file = () -> new org.apache.pdfbox.io.RandomAccessReadBufferedFile(source.toFile());
+        PDDocument document = open(() -> chain != null ? DocumentPasswords.loadIntact(file, chain)
+                : DocumentPasswords.loadIntact(file), name);
         try {
             if (document.isEncrypted()) {
                 throw PdfInputs.encrypted(name, null);

@@ -507,4 +507,189 @@ class IntactChainParserTest {
         }
         return pdf;
     }
+
+    // ------------------------------------------------------------------------------------------------
+    // The chain the cross-reference check read (CrossReferenceCheck.Chain), used for the load
+
+    /**
+     * Where the check tells the chain it read, the load from it is the load that reads the chain whole: the same
+     * entries (object keys with their object stream index, offsets), the same merged trailer (its keys in the same
+     * order), startxref, form, highest object number, pages, signatures and catalog.
+     *
+     * @return whether the check told the chain (and the prefix could be made of it)
+     */
+    static boolean assertCheckedChainIsPdfBoxs(byte[] pdf, String what) throws Exception {
+        CrossReferenceCheck.Inspection inspection = CrossReferenceCheck.inspect(pdf);
+        if (inspection.damage().isPresent() || inspection.resolved().isEmpty()) {
+            return false;
+        }
+        IntactChainParser.Prefix prefix = IntactChainParser.Prefix.checked(pdf.length, inspection.resolved().get());
+        if (prefix == null) {
+            return false;
+        }
+        try (PDDocument whole = IntactChainParser.load(() -> new ArrayRead(pdf), "");
+             PDDocument checked = IntactChainParser.load(() -> new ArrayRead(pdf), "", prefix)) {
+            assertTrue(IntactChainParser.readAfterPrefix(checked), what + ": read from the checked chain");
+            assertEquals(entries(whole), entries(checked), what + ": entries");
+            COSDictionary wholeTrailer = whole.getDocument().getTrailer();
+            COSDictionary checkedTrailer = checked.getDocument().getTrailer();
+            assertEquals(canonical(wholeTrailer), canonical(checkedTrailer), what + ": trailer");
+            assertEquals(new ArrayList<>(wholeTrailer.keySet()), new ArrayList<>(checkedTrailer.keySet()), what + ": key order");
+            assertEquals(whole.getDocument().getStartXref(), checked.getDocument().getStartXref(), what + ": startxref");
+            assertEquals(whole.getDocument().isXRefStream(), checked.getDocument().isXRefStream(), what + ": form");
+            assertEquals(whole.getDocument().getHighestXRefObjectNumber(),
+                    checked.getDocument().getHighestXRefObjectNumber(), what + ": highest object number");
+            assertEquals(whole.isEncrypted(), checked.isEncrypted(), what + ": encryption");
+            assertEquals(whole.getNumberOfPages(), checked.getNumberOfPages(), what + ": pages");
+            assertEquals(whole.getSignatureDictionaries().size(), checked.getSignatureDictionaries().size(), what);
+            assertEquals(canonical(whole.getDocumentCatalog().getCOSObject()),
+                    canonical(checked.getDocumentCatalog().getCOSObject()), what + ": catalog");
+        }
+        return true;
+    }
+
+    /** A load's merged table as text: each key with its object stream index, and its offset. */
+    private static Map<String, Long> entries(PDDocument document) {
+        Map<String, Long> entries = new TreeMap<>();
+        document.getDocument().getXrefTable().forEach((key, offset) ->
+                entries.put(key.getNumber() + " " + key.getGeneration() + " #" + key.getStreamIndex(), offset));
+        return entries;
+    }
+
+    @ParameterizedTest
+    @EnumSource(PdfVector.class)
+    void theChainTheCheckTellsIsTheChainPdfBoxReads(PdfVector vector) throws Exception {
+        byte[] pdf = vector.bytes();
+        boolean told = assertCheckedChainIsPdfBoxs(pdf, vector.name());
+        java.util.Set<com.certyneo.testvectors.PdfLayout> layout = vector.layout();
+        boolean tellable = !layout.contains(com.certyneo.testvectors.PdfLayout.HYBRID_XREF)
+                && !layout.contains(com.certyneo.testvectors.PdfLayout.ENCRYPTED);
+        if (CrossReferenceCheck.inspect(pdf).damage().isPresent()) {
+            return;
+        }
+        byte[] signed;
+        try {
+            signed = Signing.sign(pdf, PadesProfile.B_LTA);
+        } catch (com.certyneo.engine.SignatureEngineException refused) {
+            return;
+        }
+        boolean signedTold = assertCheckedChainIsPdfBoxs(signed, vector.name() + " signed");
+        assertCheckedChainIsPdfBoxs(Signing.sign(signed, PadesProfile.B_T), vector.name() + " signed twice");
+        if (tellable) {
+            // PDFBox's and qpdf's tables and streams are laid out as the check tells them, and so are the engine's
+            assertTrue(told && signedTold, vector.name() + ": the chain is told");
+        }
+    }
+
+    @Test
+    void aChainOfStreamsWithCompressedObjectsAndUpdatesIsTold() throws Exception {
+        CrossReferenceCheckTest.Pdf f = Pdf.base();
+        f.objStm(4, 5, 6);
+        int first = f.xrefStream(7, f.rows(0, 1, 2, 3, 4).compressed(5, 4, 0).compressed(6, 4, 1), "/Root 1 0 R "
+                + "/ID [<00112233445566778899AABBCCDDEEFF> <00112233445566778899AABBCCDDEEFF>]", true);
+        f.startxref(first);
+        // an update that moves object 5 out of its object stream and gives object 3 a new generation
+        f.obj(5, "<< /Member 5 /Moved true >>");
+        int at3 = f.pos();
+        f.raw("3 1 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 300] >>\nendobj\n");
+        CrossReferenceCheckTest.Rows rows = f.rows(5).inUse(3, at3, 1);
+        byte[] pdf = f.finish(f.xrefStream(8, rows, "/Root 1 0 R /Info 1 0 R /Prev " + first, true));
+        assertTrue(assertCheckedChainIsPdfBoxs(pdf, "two stream sections"), "told");
+        CrossReferenceCheckTest.Pdf plain = Pdf.base();
+        plain.flate = false;
+        assertTrue(assertCheckedChainIsPdfBoxs(plain.finish(plain.xrefStream(4, plain.rows(0, 1, 2, 3), "/Root 1 0 R", true)),
+                "no filter"), "an unfiltered stream is told");
+    }
+
+    @Test
+    void whatPdfBoxMayReadOtherwiseIsNotTold() throws Exception {
+        Map<String, byte[]> untold = new java.util.LinkedHashMap<>();
+        untold.put("19-byte table entries", CrossReferenceCheckTest.classic("\n"));
+        untold.put("21-byte table entries", CrossReferenceCheckTest.classic(" \r\n"));
+        CrossReferenceCheckTest.Pdf comment = Pdf.base();
+        untold.put("a comment in a trailer", comment.finish(comment.table(comment.rows(0, 1, 2, 3),
+                "<< /Size 4 % the size\n/Root 1 0 R >>")));
+        CrossReferenceCheckTest.Pdf doubleSpace = Pdf.base();
+        byte[] spaced = doubleSpace.finish(doubleSpace.table(doubleSpace.rows(0, 1, 2, 3), "<< /Size 4 /Root 1 0 R >>"));
+        untold.put("a subsection header with two spaces", latin1Bytes(latin1(spaced).replace("xref\n0 4\n", "xref\n0  4\n")));
+        untold.put("hybrid", PdfVector.HYBRID_XREF.bytes());
+        untold.put("encrypted", PdfVector.ENCRYPTED_OWNER_PASSWORD_ONLY.bytes());
+        CrossReferenceCheckTest.Pdf literal = Pdf.base();
+        untold.put("a literal string", literal.finish(literal.xrefStream(4, literal.rows(0, 1, 2, 3),
+                "/Root 1 0 R /ID [(a\\r\nb) (a\\r\nb)]", true)));
+        CrossReferenceCheckTest.Pdf type3 = Pdf.base();
+        CrossReferenceCheckTest.Rows withType3 = type3.rows(0, 1, 2, 3);
+        withType3.put(9, new long[] {3, 1, 0}); // a type readers take as null (ISO 32000-1 Table 18), PDFBox as compressed
+        untold.put("an entry of type 3", type3.finish(type3.xrefStream(4, withType3, "/Root 1 0 R", true)));
+        CrossReferenceCheckTest.Pdf shortLength = Pdf.base();
+        shortLength.lengthDelta = -1;
+        untold.put("a /Length short of endstream", shortLength.finish(shortLength.xrefStream(4, shortLength.rows(0, 1, 2, 3),
+                "/Root 1 0 R", true)));
+        CrossReferenceCheckTest.Pdf hex = Pdf.base();
+        hex.flate = false;
+        hex.asciiHex = true;
+        untold.put("ASCIIHexDecode", hex.finish(hex.xrefStream(4, hex.rows(0, 1, 2, 3), "/Root 1 0 R", true)));
+        CrossReferenceCheckTest.Pdf overlapping = Pdf.base();
+        CrossReferenceCheckTest.Rows twice = overlapping.rows(0, 1).inUse(2, overlapping.offsets.get(1), 0)
+                .inUse(3, overlapping.offsets.get(2), 0);
+        untold.put("overlapping /Index ranges", overlapping.finish(overlapping.xrefStream(4, twice,
+                "/Root 1 0 R /Size 4 /Index [0 2 1 2]", false)));
+        for (Map.Entry<String, byte[]> e : untold.entrySet()) {
+            CrossReferenceCheck.Inspection inspection = CrossReferenceCheck.inspect(e.getValue());
+            assertTrue(inspection.damage().isEmpty(), e.getKey() + " is intact: " + inspection.damage());
+            assertTrue(inspection.resolved().isEmpty(), e.getKey() + " is not told");
+        }
+    }
+
+    /**
+     * Every file of the real-producer corpus and the engine's B-T signature of each: where the check tells the chain,
+     * it is PDFBox's. The chains of unencrypted cross-reference streams alone are all told.
+     */
+    @Test
+    void theCorpusChainsTheCheckTellsArePdfBoxs() throws Exception {
+        int told = 0;
+        int signedTold = 0;
+        List<String> untold = new ArrayList<>();
+        for (java.nio.file.Path file : com.certyneo.engine.pades.interop.Corpus.pdfs()) {
+            byte[] pdf = java.nio.file.Files.readAllBytes(file);
+            String name = file.getFileName().toString();
+            boolean t = assertCheckedChainIsPdfBoxs(pdf, name);
+            told += t ? 1 : 0;
+            if (!t) {
+                untold.add(name + (streamsOnly(pdf) ? " (streams alone)" : ""));
+            }
+            if (CrossReferenceCheck.inspect(pdf).damage().isPresent()) {
+                continue;
+            }
+            try {
+                signedTold += assertCheckedChainIsPdfBoxs(Signing.sign(pdf, PadesProfile.B_T), name + " signed") ? 1 : 0;
+            } catch (com.certyneo.engine.SignatureEngineException refused) {
+                // encrypted without the password, certified without changes, ...
+            }
+        }
+        System.out.printf("corpus: %d inputs and %d signed outputs told; not told: %s%n", told, signedTold, untold);
+        assertTrue(untold.stream().noneMatch(name -> name.endsWith("(streams alone)")),
+                "the corpus's chains of streams alone are told: " + untold);
+        assertTrue(told > 0 && signedTold >= told, "signing a told chain keeps it told");
+    }
+
+    /** Whether every cross-reference section of the file is a stream, without /Encrypt (a rough reading, for the test). */
+    private static boolean streamsOnly(byte[] pdf) {
+        String text = latin1(pdf);
+        return text.contains("/XRef") && !text.contains("\nxref") && !text.contains("\rxref") && !text.contains("/Encrypt");
+    }
+
+    /**
+     * Every producer quirk of the cross-reference check's tests that it tells is read as PDFBox reads it; tables with
+     * 19- or 21-byte entries, streams it does not decode or whose /Length misses, hybrid files are not told.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("com.certyneo.engine.pades.CrossReferenceCheckTest#producerQuirks")
+    void aProducerQuirkTheCheckTellsIsReadAsPdfBoxReadsIt(String what, java.util.function.Supplier<byte[]> pdf)
+            throws Exception {
+        boolean told = assertCheckedChainIsPdfBoxs(pdf.get(), what);
+        boolean odd = what.contains("19 bytes") || what.contains("21 bytes") || what.contains("ASCIIHexDecode")
+                || what.contains("misses 'endstream'") || what.contains("hybrid");
+        assertEquals(!odd, told, what + (odd ? " is not told" : " is told"));
+    }
 }
