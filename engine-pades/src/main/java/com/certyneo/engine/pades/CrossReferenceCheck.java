@@ -121,10 +121,12 @@ final class CrossReferenceCheck {
     /**
      * The cross-reference chain of an intact file as PDFBox's strict reading resolves it ({@code COSParser.parseXref}
      * and {@code XrefTrailerResolver}), read by this check on its way. Told only where both readings take the same
-     * sections, the same bytes and the same entries: no hybrid {@code /XRefStm}, no {@code /Encrypt}, no literal
-     * string or comment in a section's dictionary, and each section either
+     * sections, the same bytes and the same entries: a {@code %%EOF} where PDFBox looks for it (its strict reading
+     * refuses a file without), white-space after the last {@code startxref}, no hybrid {@code /XRefStm}, no {@code /Encrypt}, no literal string, comment or NUL in
+     * a section's dictionary ({@link Checker#plainDictionary}), and each section either
      * <ul>
-     *   <li>a cross-reference stream whose data is exactly its {@code /Length} (not 0), FlateDecode or unfiltered, its
+     *   <li>a cross-reference stream whose data starts right after {@code stream} and its end of line and is exactly
+     *   its {@code /Length} (not 0), FlateDecode or unfiltered, its
      *   entries of types 0 to 2, its {@code /Index} ranges apart and its {@code /W} within PDFBox's 20 bytes; or</li>
      *   <li>a classic table laid out as ISO 32000-1 §7.5.4 lays it out ({@link Checker#laidOut}).</li>
      * </ul>
@@ -304,6 +306,10 @@ final class CrossReferenceCheck {
             }
             requireSameStartAsPdfBox(sx, start);
             this.start = start;
+            int after = in.at(sx + "startxref".length());
+            if (after != ' ' && after != '\n' && after != '\r' && after != '\t') {
+                untold(); // PDFBox reads 'startxref' as a token up to white-space: 'startxref193' is not one to it
+            }
             Set<Long> visited = new HashSet<>();
             long offset = start;
             String via = "its last 'startxref'";
@@ -549,12 +555,24 @@ final class CrossReferenceCheck {
                     || overlap(ranges)) {
                 return null;
             }
-            for (byte b : in.read(pos, (int) (trailerEnd - pos))) {
-                if (b == '(' || b == '%') { // a literal string or a comment: PDFBox's to read
-                    return null;
-                }
+            if (!plainDictionary(pos, trailerEnd)) {
+                return null;
             }
             return java.util.Arrays.copyOf(told, kept);
+        }
+
+        /**
+         * Whether a section's dictionary, {@code [from, to)}, holds nothing PDFBox may read otherwise than this check:
+         * no literal string (escapes, line ends), no comment, no NUL (white-space to this check, a character that ends a
+         * hex string to PDFBox).
+         */
+        private boolean plainDictionary(long from, long to) {
+            for (byte b : in.read(from, (int) (to - from))) {
+                if (b == '(' || b == '%' || b == 0) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** The value of exactly {@code n} decimal digits at {@code pos}, or -1. */
@@ -669,17 +687,18 @@ final class CrossReferenceCheck {
             boolean flate = filters.isEmpty() || filters.size() == 1
                     && (new Name("FlateDecode").equals(filters.get(0)) || new Name("Fl").equals(filters.get(0)));
             // a /Length 0 PDFBox measures again, up to endstream
+            int eol = in.at(dictEnd + "stream".length());
+            // PDFBox skips spaces after 'stream' before its end of line; the check does not
             if (chainEntries == null || !exactLength || !flate || width > 20 || dict.containsKey("Encrypt")
+                    || eol != '\r' && eol != '\n'
                     || Long.valueOf(0).equals(dict.get("Length"))
                     || chainEntryCount + needed / width > MAX_TOLD || dictEnd - offset > 4096) {
                 untold();
                 return false;
             }
-            for (byte b : in.read(offset, (int) (dictEnd - offset))) {
-                if (b == '(' || b == '%') { // a literal string or a comment: PDFBox's to read
-                    untold();
-                    return false;
-                }
+            if (!plainDictionary(offset, dictEnd)) {
+                untold();
+                return false;
             }
             if (overlap(index)) {
                 untold();
@@ -859,6 +878,9 @@ final class CrossReferenceCheck {
         private void requireSameStartAsPdfBox(long sx, long start) {
             long from = Math.max(0, length - PDFBOX_TAIL);
             long eof = lastIndexOfAsPdfBox("%%EOF", from, length);
+            if (eof < 0) {
+                untold(); // PDFBox's strict reading refuses a file without %%EOF (its lenient one reads it)
+            }
             long chosen = lastIndexOfAsPdfBox("startxref", from, eof < 0 ? length : eof);
             if (chosen == sx) {
                 return;

@@ -112,7 +112,8 @@ final class IntactChainParser extends PDFParser {
          * @param length the file's length
          * @param chain  the chain the check told of it
          * @return the prefix, or null when a trailer value is not one the check's reading gives as PDFBox does (a
-         *         real number, a null, a name beyond ASCII, nesting beyond {@link #DETACH_DEPTH})
+         *         real number, a null, a name beyond ASCII, a reference to object 0, nesting beyond
+         *         {@link #DETACH_DEPTH})
          */
         static Prefix checked(long length, CrossReferenceCheck.Chain chain) {
             if (!(fromCheck(chain.trailer(), 0) instanceof COSDictionary trailer)) {
@@ -143,7 +144,8 @@ final class IntactChainParser extends PDFParser {
                 return ascii(n.value()) ? COSName.getPDFName(n.value()) : null;
             }
             if (value instanceof PdfSyntax.Ref r) {
-                return r.gen() > 0xFFFF ? null : new COSObject(null, new COSObjectKey(r.num(), (int) r.gen()));
+                // PDFBox reads a dictionary's reference to object 0 as null (an array's as a reference)
+                return r.num() <= 0 || r.gen() > 0xFFFF ? null : new COSObject(null, new COSObjectKey(r.num(), (int) r.gen()));
             }
             if (value instanceof PdfSyntax.Str str) {
                 return new COSString(str.bytes());

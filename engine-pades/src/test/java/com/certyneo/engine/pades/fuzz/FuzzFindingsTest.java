@@ -22,6 +22,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -206,6 +207,54 @@ class FuzzFindingsTest {
         engine.sign(SignRequest.builder().document(DocumentSource.of(pdf, "in.pdf"))
                 .output(DocumentTarget.of(new ByteArrayOutputStream())).signer(Signer.parse("Fuzz Tester <fuzz@example.com>"))
                 .level(SignatureLevel.SES).profile(PadesProfile.B_B).build());
+    }
+
+    /**
+     * A chain the cross-reference check reads and tells ({@code CrossReferenceCheck.Chain}) whose objects PDFBox's
+     * strict load refuses (a damaged {@code endobj}, a page that is an array): the load from the told chain falls
+     * back to PDFBox's lenient load as the load that reads the chain itself does, and reads what it reads.
+     */
+    @Test
+    void aToldChainWhoseObjectsNeedTheLenientLoadLoadsAsBefore() throws IOException {
+        assertTrue(com.certyneo.engine.pades.ChainAgreement.requireAgreement(
+                input("crossReferenceCheck/told-chain-objects-need-the-lenient-load.pdf")));
+    }
+
+    /**
+     * A classic table laid out as the standard lays it out, in a file whose {@code %%EOF} is damaged: PDFBox's strict
+     * reading refuses it (and its lenient load reads it), so the check does not tell its chain.
+     */
+    @Test
+    void aChainWithoutEofIsNotTold() throws IOException {
+        assertFalse(com.certyneo.engine.pades.ChainAgreement.requireAgreement(
+                input("crossReferenceCheck/laid-out-table-without-eof.pdf")));
+    }
+
+    /**
+     * A cross-reference stream whose {@code /Info} is {@code 0 0 R}: PDFBox reads a dictionary's reference to object
+     * 0 as null, so the chain is not told (the check's reading keeps the reference).
+     */
+    @Test
+    void aTrailerReferenceToObjectZeroIsNotTold() throws IOException {
+        assertFalse(com.certyneo.engine.pades.ChainAgreement.requireAgreement(
+                input("crossReferenceCheck/xref-stream-info-object-zero.pdf")));
+    }
+
+    /**
+     * A table whose trailer's {@code /ID} has NULs inside a hex string: white-space to the check's parser, the end of
+     * the string to PDFBox's, so the chain is not told.
+     */
+    @Test
+    void aNulInATrailerIsNotTold() throws IOException {
+        assertFalse(com.certyneo.engine.pades.ChainAgreement.requireAgreement(
+                input("crossReferenceCheck/trailer-id-with-nul-bytes.pdf")));
+    }
+
+    /** {@code startxref193}: the check reads the offset, PDFBox's strict reading does not, so the chain is not told. */
+    @Test
+    void startxrefRunIntoItsOffsetIsNotTold() throws IOException {
+        assertFalse(com.certyneo.engine.pades.ChainAgreement.requireAgreement(
+                input("crossReferenceCheck/startxref-without-white-space.pdf")));
     }
 
     private static byte[] input(String path) throws IOException {

@@ -58,7 +58,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <ul>
  * <li>{@code damage(byte[])} returns normally, never falls back to "cannot be followed (SomeException)"
  * (that fallback means the bounded parser met a case it does not handle), and agrees with the file
- * variant {@code damage(Path)};</li>
+ * variant {@code damage(Path)}; where it tells the chain it read, a load from it is PDFBox's own reading
+ * ({@code ChainAgreement});</li>
  * <li>{@code validate} and {@code sign} either return or throw {@link SignatureEngineException} with a code
  * of category {@link ErrorCode.Category#INPUT} (other than {@link ErrorCode#IO_ERROR}, which names a file,
  * and none is involved here); {@code VALIDATION_ERROR} is accepted only when it does not wrap a
@@ -102,6 +103,9 @@ class PdfFuzzTest {
         count(damage.isPresent() ? "xref: damaged" : "xref: intact");
         if (damage.isPresent() && damage.get().startsWith(Xref.FALLBACK)) {
             throw new AssertionError("the cross-reference check fell back on an unexpected exception: " + damage.get());
+        }
+        if (damage.isEmpty() && com.certyneo.engine.pades.ChainAgreement.requireAgreement(pdf)) {
+            count("xref: told, as PDFBox reads it");
         }
         if (!FUZZING || checked.incrementAndGet() % FILE_VARIANT_EVERY == 0) {
             Path file = Files.createTempFile(Xref.DIR, "xref", ".pdf");
