@@ -221,40 +221,23 @@ class FuzzFindingsTest {
     }
 
     /**
-     * A classic table laid out as the standard lays it out, in a file whose {@code %%EOF} is damaged: PDFBox's strict
-     * reading refuses it (and its lenient load reads it), so the check does not tell its chain.
+     * Chains the cross-reference check reads but PDFBox reads otherwise, so that the check does not tell them (each
+     * was told, and found by the fuzz test's comparison of the two readings):
+     * <ul>
+     *   <li>a laid-out classic table in a file whose {@code %%EOF} is damaged: PDFBox's strict reading refuses it (its
+     *   lenient load reads it);</li>
+     *   <li>a cross-reference stream whose {@code /Info} is {@code 0 0 R}: PDFBox reads a dictionary's reference to
+     *   object 0 as null;</li>
+     *   <li>a trailer {@code /ID} with NULs inside a hex string: white-space to the check's parser, the end of the
+     *   string to PDFBox's;</li>
+     *   <li>{@code startxref193}: PDFBox reads the keyword as a token up to white-space, and finds no offset.</li>
+     * </ul>
      */
-    @Test
-    void aChainWithoutEofIsNotTold() throws IOException {
-        assertFalse(com.certyneo.engine.pades.ChainAgreement.requireAgreement(
-                input("crossReferenceCheck/laid-out-table-without-eof.pdf")));
-    }
-
-    /**
-     * A cross-reference stream whose {@code /Info} is {@code 0 0 R}: PDFBox reads a dictionary's reference to object
-     * 0 as null, so the chain is not told (the check's reading keeps the reference).
-     */
-    @Test
-    void aTrailerReferenceToObjectZeroIsNotTold() throws IOException {
-        assertFalse(com.certyneo.engine.pades.ChainAgreement.requireAgreement(
-                input("crossReferenceCheck/xref-stream-info-object-zero.pdf")));
-    }
-
-    /**
-     * A table whose trailer's {@code /ID} has NULs inside a hex string: white-space to the check's parser, the end of
-     * the string to PDFBox's, so the chain is not told.
-     */
-    @Test
-    void aNulInATrailerIsNotTold() throws IOException {
-        assertFalse(com.certyneo.engine.pades.ChainAgreement.requireAgreement(
-                input("crossReferenceCheck/trailer-id-with-nul-bytes.pdf")));
-    }
-
-    /** {@code startxref193}: the check reads the offset, PDFBox's strict reading does not, so the chain is not told. */
-    @Test
-    void startxrefRunIntoItsOffsetIsNotTold() throws IOException {
-        assertFalse(com.certyneo.engine.pades.ChainAgreement.requireAgreement(
-                input("crossReferenceCheck/startxref-without-white-space.pdf")));
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"laid-out-table-without-eof.pdf",
+            "xref-stream-info-object-zero.pdf", "trailer-id-with-nul-bytes.pdf", "startxref-without-white-space.pdf"})
+    void chainsPdfBoxReadsOtherwiseAreNotTold(String file) throws IOException {
+        assertFalse(com.certyneo.engine.pades.ChainAgreement.requireAgreement(input("crossReferenceCheck/" + file)));
     }
 
     private static byte[] input(String path) throws IOException {
