@@ -50,6 +50,10 @@ import java.util.Map;
  * merged the way PDFBox merges a chain (each newer trailer's entries and offsets over the older ones). The output
  * self-check reloads every signed output, and the chain it reloaded grew with every earlier signature: a third of
  * that load at the 30th B-LTA signature of a document, for sections the signing load had just read.
+ *
+ * <p>A document the engine did not just sign is read the same way from the chain {@link CrossReferenceCheck} read
+ * and told ({@link Prefix#checked}), where it tells one: a prefix that is the whole file, so that nothing of the
+ * chain is parsed twice.
  */
 final class IntactChainParser extends PDFParser {
 
