@@ -459,9 +459,7 @@ final class CrossReferenceCheck {
             if (told == null) {
                 untold(); // a hybrid file, or a table PDFBox's line reading may read otherwise
             } else {
-                chainEntries.add(told);
-                chainTrailers.add(dict); // PDFBox's trailer: the dictionary as parsed
-                chainEntryCount += told.length / 4;
+                tell(told, dict); // PDFBox's trailer: the dictionary as parsed
             }
             if (xrefStm != null) {
                 if (!(xrefStm instanceof Long x) || x < 0) {
@@ -659,14 +657,21 @@ final class CrossReferenceCheck {
                     }
                 }
             }
-            if (told != null && chainEntries != null) {
-                chainEntries.add(kept == told.length ? told : java.util.Arrays.copyOf(told, kept));
+            if (told != null) {
                 // PDFBox's stream is made with /Length, then takes the dictionary's entries (COSDocument.createCOSStream)
                 Map<String, Object> trailer = new java.util.LinkedHashMap<>();
                 trailer.put("Length", dict.get("Length"));
                 trailer.putAll(dict);
+                tell(kept == told.length ? told : java.util.Arrays.copyOf(told, kept), trailer);
+            }
+        }
+
+        /** Adds a section PDFBox reads as this check does: its entries ({@link Chain#entries}) and its trailer. */
+        private void tell(long[] entries, Map<String, Object> trailer) {
+            if (chainEntries != null) {
+                chainEntries.add(entries);
                 chainTrailers.add(trailer);
-                chainEntryCount += kept / 4;
+                chainEntryCount += entries.length / 4;
             }
         }
 
@@ -686,25 +691,16 @@ final class CrossReferenceCheck {
             List<Object> filters = PdfSyntax.asList(dict.get("Filter"));
             boolean flate = filters.isEmpty() || filters.size() == 1
                     && (new Name("FlateDecode").equals(filters.get(0)) || new Name("Fl").equals(filters.get(0)));
-            // a /Length 0 PDFBox measures again, up to endstream
             int eol = in.at(dictEnd + "stream".length());
-            // PDFBox skips spaces after 'stream' before its end of line; the check does not
-            if (chainEntries == null || !exactLength || !flate || width > 20 || dict.containsKey("Encrypt")
-                    || eol != '\r' && eol != '\n'
-                    || Long.valueOf(0).equals(dict.get("Length"))
-                    || chainEntryCount + needed / width > MAX_TOLD || dictEnd - offset > 4096) {
+            boolean tellable = chainEntries != null && exactLength && flate && width <= 20 && !dict.containsKey("Encrypt")
+                    && (eol == '\r' || eol == '\n') // PDFBox skips spaces after 'stream' before its end of line
+                    && !Long.valueOf(0).equals(dict.get("Length")) // a /Length 0 PDFBox measures again, up to endstream
+                    && chainEntryCount + needed / width <= MAX_TOLD && dictEnd - offset <= 4096
+                    && plainDictionary(offset, dictEnd) && !overlap(index);
+            if (!tellable) {
                 untold();
-                return false;
             }
-            if (!plainDictionary(offset, dictEnd)) {
-                untold();
-                return false;
-            }
-            if (overlap(index)) {
-                untold();
-                return false;
-            }
-            return true;
+            return tellable;
         }
 
         private int[] widths(Object wObj, String label) {

@@ -17,8 +17,6 @@ public final class ChainAgreement {
     public static boolean requireAgreement(byte[] pdf) {
         try {
             return IntactChainParserTest.assertCheckedChainIsPdfBoxs(pdf, "input");
-        } catch (AssertionError e) {
-            throw e;
         } catch (Exception e) {
             throw new AssertionError("a load of a chain the check told failed: " + e, e);
         }
