@@ -27,7 +27,9 @@ import java.util.Optional;
  *                  (a field pre-created for this signer); empty means a new field
  * @param appearance a visible signature box for a new field; empty means an invisible signature. With
  *                   {@code fieldName} of an existing field placed on a page, that field keeps its own box and
- *                   the appearance is drawn in it (the box's position is then not used)
+ *                   the appearance is drawn in it (the box's position is then not used); empty, such a field is
+ *                   still drawn in with the text when it has no appearance of its own (a field
+ *                   {@link SignatureEngine#prepareFields} placed), so that a placed box does not stay blank
  * @param certification certify the document at this level (DocMDP); only the first signature may; empty: an
  *                      approval signature
  * @param lock the fields this signature locks (FieldMDP); empty: none beyond the {@code /Lock} of the field
@@ -58,7 +60,8 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
      *        (a field pre-created for this signer); empty means a new field
      * @param appearance a visible signature box for a new field; empty means an invisible signature. With
      *        {@code fieldName} of an existing field placed on a page, that field keeps its own box and
-     *        the appearance is drawn in it (the box's position is then not used)
+     *        the appearance is drawn in it (the box's position is then not used); empty, such a field is
+     *        still drawn in with the text when it has no appearance of its own
      * @param certification certify the document at this level (DocMDP); empty: an approval signature
      * @param lock the fields this signature locks (FieldMDP), or empty
      * @param password the password of an encrypted document; empty for none
@@ -237,7 +240,8 @@ public record SignRequest(DocumentSource document, DocumentTarget output, Signer
         }
 
         /**
-         * Sets a visible signature box, or {@code null} for an invisible signature.
+         * Sets a visible signature box, or {@code null} for an invisible signature (a {@link #field} placed on a
+         * page without an appearance of its own is drawn in anyway, with the text).
          *
          * @param appearance a visible signature box, or {@code null} for an invisible signature
          * @return this

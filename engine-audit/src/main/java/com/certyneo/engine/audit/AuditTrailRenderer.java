@@ -163,7 +163,7 @@ final class AuditTrailRenderer {
             rows.add(new String[] {"Signer ID", s.id(), "mono"});
             rows.add(new String[] {"E-mail", s.email()});
             rows.add(new String[] {"Phone (masked)", s.maskedPhone().map(HumanText::phone).orElse("none")});
-            rows.add(new String[] {"Requested level", s.level().name()});
+            rows.add(new String[] {"Requested level", s.level().label()});
             for (AuditEvent e : evidence.events()) {
                 if (e.actor().equals(s.id()) && (e.type().equals(EventType.SIGNED) || e.type().equals(EventType.DECLINED))) {
                     rows.add(new String[] {e.type().equals(EventType.SIGNED) ? "Signed" : "Declined", utc(e.at()) + "  (event #" + e.sequence() + ")"});

@@ -79,7 +79,7 @@ final class HumanText {
     private static String signed(AuditEvent event, Evidence evidence) {
         List<String> parts = new ArrayList<>();
         Optional<String> level = Optional.ofNullable(event.details().get("level"))
-                .or(() -> evidence.signer(event.actor()).map(s -> s.level().name()));
+                .or(() -> evidence.signer(event.actor()).map(s -> s.level().label()));
         level.ifPresent(parts::add);
         Optional.ofNullable(event.details().get("profile")).ifPresent(p -> parts.add("PAdES " + p));
         return parts.isEmpty() ? "Signed" : "Signed (" + String.join(", ", parts) + ")";

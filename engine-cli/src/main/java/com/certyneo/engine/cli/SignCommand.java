@@ -87,7 +87,8 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
     String field;
 
     @Option(names = "--visible", paramLabel = "PAGE,X,Y,W,H", description = "Draw a visible signature box: page "
-            + "number, then position and size in points from the top-left corner of the page as displayed (e.g. 1,350,700,220,70)")
+            + "number, then position and size in points from the top-left corner of the page as displayed (e.g. 1,350,700,220,70). "
+            + "A --field placed on a page is drawn in its own box without it")
     String visible;
 
     @Option(names = "--certify", paramLabel = "no-changes|form-fill|annotate", description = "Certify the document "
@@ -99,9 +100,9 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
             + "signature (FieldMDP): a later change to a locked field fails it")
     String lock;
 
-    @Option(names = "--image", paramLabel = "FILE", description = "With --visible: draw this PNG (alpha kept) or JPEG "
-            + "in the box beside the text, aspect ratio kept (a logo or a handwritten signature; at most 4 MiB and "
-            + "4096 x 4096 pixels)")
+    @Option(names = "--image", paramLabel = "FILE", description = "With --visible, or --field naming a field placed on "
+            + "a page: draw this PNG (alpha kept) or JPEG in the box beside the text, aspect ratio kept (a logo or a "
+            + "handwritten signature; at most 4 MiB and 4096 x 4096 pixels)")
     Path image;
 
     @Option(names = "--p12", paramLabel = "FILE", description = "Production seal key: a PKCS#12 file (level SES)")
@@ -151,9 +152,10 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
             Inputs.readable(p12);
         }
         trust.forEach(Inputs::readable);
-        if (image != null && visible == null) {
+        if (image != null && visible == null && field == null) {
             throw new com.certyneo.engine.SignatureEngineException(com.certyneo.engine.ErrorCode.INVALID_REQUEST,
-                    "--image " + image + " needs a visible box to draw in", "Add --visible PAGE,X,Y,W,H.");
+                    "--image " + image + " needs a visible box to draw in",
+                    "Add --visible PAGE,X,Y,W,H, or sign into a field placed on a page with --field NAME.");
         }
         Signer who = Signer.parse(signer);
         if (phone != null) {
@@ -173,7 +175,7 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
                     .level(SignatureLevel.parse(level))
                     .profile(profile == null ? null : PadesProfile.parse(profile))
                     .reason(reason).location(location).contactInfo(contact).field(field)
-                    .appearance(visible == null ? null : withImage(parseBox(visible), image))
+                    .appearance(appearance())
                     .certify(certify == null ? null : com.certyneo.engine.CertificationLevel.parse(certify))
                     .lockFields(lock == null ? null : com.certyneo.engine.FieldLock.parse(lock))
                     .password(documentPassword)
@@ -275,6 +277,19 @@ final class SignCommand extends EngineCommand implements Callable<Integer> {
             out.println("  SANDBOX - NOT LEGALLY BINDING (test PKI; validate with --sandbox)");
         }
         result.warnings().forEach(w -> out.printf("  warning:     %s%n", w));
+    }
+
+    /**
+     * The appearance asked for: the box of {@code --visible} (with the image of {@code --image}); an image alone for
+     * a {@code --field}, drawn in that field's own box (a request's box is not used for an existing placed field, so
+     * any valid one carries the image; an invisible field refuses it); else none (a placed {@code --field} is still
+     * drawn in, with the text).
+     */
+    private com.certyneo.engine.VisibleAppearance appearance() {
+        if (visible != null) {
+            return withImage(parseBox(visible), image);
+        }
+        return image == null ? null : com.certyneo.engine.VisibleAppearance.of(1, 0, 0, 36, 18).withImage(image);
     }
 
     /** The box with the image of {@code --image} (read and checked now), or the box as it is without one. */

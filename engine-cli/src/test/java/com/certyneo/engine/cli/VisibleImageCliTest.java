@@ -25,7 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code sign --visible ... --image FILE}: the image is drawn in the box; a bad image is exit 2 and writes nothing. */
+/**
+ * {@code sign --visible ... --image FILE} and {@code sign --field NAME --image FILE}: the image is drawn in the box (the
+ * placed field's own); a bad image, or an image for an invisible field, is exit 2 and writes nothing.
+ */
 class VisibleImageCliTest {
 
     @TempDir
@@ -65,6 +68,45 @@ class VisibleImageCliTest {
     }
 
     @Test
+    void aPlacedFieldIsDrawnInWithTheImageAndAnInvisibleOneRefusesIt() throws Exception {
+        BufferedImage image = new BufferedImage(120, 40, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, 120, 40);
+        g.setColor(Color.BLUE);
+        g.drawLine(5, 30, 115, 10);
+        g.dispose();
+        Path jpeg = dir.resolve("scribble.jpg");
+        ImageIO.write(image, "jpeg", jpeg.toFile());
+        Path fields = dir.resolve("fields.pdf");
+        CliErrorsTest.Result add = run("fields", "add", unsigned.toString(), "-o", fields.toString(), "--field", "buyer",
+                "--field", "seller,1,40,300,200,60", "--home", home);
+        assertEquals(0, add.code(), add.err());
+
+        Path never = dir.resolve("buyer-never.pdf");
+        CliErrorsTest.Result invisible = run("sign", fields.toString(), "-o", never.toString(), "--signer", JANE, "--auth",
+                "sms-otp", "--home", home, "--field", "buyer", "--image", jpeg.toString());
+        assertEquals(2, invisible.code(), invisible.err());
+        assertTrue(invisible.err().contains("'buyer' has no box on a page"), invisible.err());
+        assertFalse(Files.exists(never));
+
+        Path signed = dir.resolve("seller-signed.pdf");
+        CliErrorsTest.Result r = run("sign", fields.toString(), "-o", signed.toString(), "--signer", JANE, "--auth",
+                "sms-otp", "--home", home, "--field", "seller", "--image", jpeg.toString());
+        assertEquals(0, r.code(), r.err());
+        CliErrorsTest.Result validate = run("validate", signed.toString(), "--sandbox", "--home", home);
+        assertEquals(0, validate.code(), validate.out());
+        try (PDDocument document = Loader.loadPDF(signed.toFile())) {
+            var seller = document.getSignatureFields().stream().filter(f -> f.getPartialName().equals("seller"))
+                    .findFirst().orElseThrow().getWidgets().get(0);
+            PDAppearanceStream appearance = seller.getNormalAppearanceStream();
+            assertEquals(200, appearance.getBBox().getWidth(), 0.5, "drawn in the field's own box");
+            COSName name = appearance.getResources().getXObjectNames().iterator().next();
+            assertEquals(120, ((PDImageXObject) appearance.getResources().getXObject(name)).getWidth());
+        }
+    }
+
+    @Test
     void aFileThatIsNotAnImageIsExit2AndNothingIsWritten() throws Exception {
         Path text = Files.writeString(dir.resolve("notes.txt"), "not an image");
         Path out = dir.resolve("never.pdf");
@@ -79,7 +121,7 @@ class VisibleImageCliTest {
         CliErrorsTest.Result alone = run("sign", unsigned.toString(), "-o", out.toString(), "--signer", JANE, "--auth",
                 "sms-otp", "--home", home, "--image", text.toString());
         assertEquals(2, alone.code(), alone.err());
-        assertTrue(fix(alone).contains("--visible"), alone.err());
+        assertTrue(fix(alone).contains("--visible") && fix(alone).contains("--field"), alone.err());
         assertFalse(Files.exists(out));
     }
 }

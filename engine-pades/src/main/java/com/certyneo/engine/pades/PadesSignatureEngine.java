@@ -331,10 +331,24 @@ public final class PadesSignatureEngine implements SignatureEngine {
                 seal ? commonName(certificate) : request.signer().name(),
                 seal ? Optional.of(request.reason().orElse("Sealed on behalf of " + request.signer())) : request.reason(),
                 request.location(), request.contactInfo(),
-                request.appearance().map(box -> new SignatureAppearance.Content(box, SignatureAppearance.text(
-                        request.level(), request.signer().name(), certificate, signingTime, profile, request.reason(),
-                        mode.isSandbox()),
-                        mode.isSandbox())), request.certification(), request.lock());
+                appearance(request, certificate, signingTime, profile), request.certification(), request.lock());
+    }
+
+    /**
+     * The appearance of a request's signature: in the request's box; else, for a signature into an existing field,
+     * the same text in that field's box when the field is placed on a page (a box left empty after signing would
+     * show a signed field as blank); else none.
+     */
+    private Optional<SignatureAppearance.Content> appearance(SignRequest request, X509Certificate certificate,
+                                                             Instant signingTime, PadesProfile profile) {
+        if (request.appearance().isEmpty() && request.fieldName().isEmpty()) {
+            return Optional.empty();
+        }
+        String text = SignatureAppearance.text(request.level(), request.signer().name(), certificate, signingTime, profile,
+                request.reason(), mode.isSandbox());
+        return Optional.of(request.appearance()
+                .map(box -> new SignatureAppearance.Content(box, text, mode.isSandbox()))
+                .orElseGet(() -> SignatureAppearance.Content.inField(text, mode.isSandbox())));
     }
 
     /**

@@ -82,12 +82,28 @@ final class SignatureAppearance {
 
     /**
      * What a visible signature shows and where: {@code box} for a new field (ignored when signing into an
-     * existing placed field, which keeps its own box), the text lines separated by {@code \n}.
+     * existing placed field, which keeps its own box), the text lines separated by {@code \n}. Without a box
+     * ({@link #inField}) it is the appearance of a signature into an existing field that the request gave none:
+     * drawn when that field is placed on a page, none when the field is invisible.
      */
     record Content(VisibleAppearance box, String text, boolean sandbox) {
         Content {
-            Objects.requireNonNull(box, "box");
             Objects.requireNonNull(text, "text");
+        }
+
+        /** @return the appearance of a signature into an existing field, in that field's box if it has one */
+        static Content inField(String text, boolean sandbox) {
+            return new Content(null, text, sandbox);
+        }
+
+        /** @return whether this is {@link #inField}'s appearance: drawn only where the field has a box */
+        boolean onlyIfPlaced() {
+            return box == null;
+        }
+
+        /** @return the image drawn beside the text, if any */
+        Optional<com.certyneo.engine.AppearanceImage> image() {
+            return box == null ? Optional.empty() : box.image();
         }
     }
 
@@ -113,7 +129,7 @@ final class SignatureAppearance {
         String who = level == SignatureLevel.SES
                 ? "Sealed by " + PadesSignatureEngine.commonName(certificate) + "\nfor " + signer
                 : "Digitally signed by " + signer;
-        return who + "\n" + TIME.format(signingTime) + "\n" + level + " \u00b7 PAdES " + profile
+        return who + "\n" + TIME.format(signingTime) + "\n" + level.label() + " \u00b7 PAdES " + profile
                 + reason.filter(r -> !r.isBlank()).map(r -> "\nReason: " + r.strip()).orElse("")
                 + (sandbox ? "\nSANDBOX \u2013 NOT LEGALLY BINDING" : "");
     }
@@ -170,7 +186,7 @@ final class SignatureAppearance {
      */
     static Placement placeInField(PDDocument document, String name, String fieldName, COSDictionary field) {
         COSDictionary widget = SignatureRevision.placedWidget(field);
-        int pageIndex = widget == null ? -1 : FieldPreparation.pageOf(document, widget);
+        int pageIndex = placedOnPage(document, field);
         if (pageIndex < 0) {
             throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot draw the visible signature in '" + name
                     + "': the signature field '" + fieldName + "' has no box on a page (it is an invisible field)",
@@ -178,6 +194,15 @@ final class SignatureAppearance {
         }
         PDRectangle rect = rectangle(widget.getDictionaryObject(COSName.RECT));
         return new Placement(pageIndex, rect, document.getPage(pageIndex).getRotation());
+    }
+
+    /**
+     * @return the 0-based page of the widget of {@code field} that has an area ({@link SignatureRevision#placedWidget}),
+     *         or -1 when the field has no such widget on a page (an invisible field)
+     */
+    static int placedOnPage(PDDocument document, COSDictionary field) {
+        COSDictionary widget = SignatureRevision.placedWidget(field);
+        return widget == null ? -1 : FieldPreparation.pageOf(document, widget);
     }
 
     /**

@@ -450,6 +450,31 @@ final class SignatureRevision {
     }
 
     /**
+     * Whether a signature into {@code field} that the request gave no appearance is drawn in the field's box: the
+     * field is placed ({@link #placedWidget}), its widget is the field itself or an indirect kid, and the widget has
+     * no appearance yet, as the fields {@link FieldPreparation} adds. A widget that has one keeps it (a producer's
+     * empty or "sign here" appearance replaced is a change DSS reports against the earlier signatures), as does a
+     * field this method does not recognise: the signature is then invisible, as asked.
+     */
+    static boolean drawsByDefault(COSDictionary field) {
+        COSDictionary widget = placedWidget(field);
+        if (widget == null || widget.containsKey(COSName.AP)) {
+            return false;
+        }
+        if (widget == field) {
+            return true;
+        }
+        if (field.getDictionaryObject(COSName.KIDS) instanceof COSArray kids) {
+            for (COSBase raw : kids) {
+                if (raw instanceof COSObject o && o.getObject() == widget) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * The widget of a signature field that has a box on a page: the field itself when it is a merged field and
      * widget, else its first widget kid, whose /Rect has an area; {@code null} when there is none.
      */

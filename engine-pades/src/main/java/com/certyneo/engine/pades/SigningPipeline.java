@@ -883,7 +883,9 @@ final class SigningPipeline {
 
     /**
      * Makes the signature visible: a new field's widget goes in the spec's box (checked against the page), an
-     * existing field's keeps its own; either gets the engine's appearance ({@link SignatureAppearance}).
+     * existing field's keeps its own; either gets the engine's appearance ({@link SignatureAppearance}). A
+     * signature into an existing field that the request gave no appearance is drawn in the field's box only where
+     * {@link SignatureRevision#drawsByDefault} says so; else it stays invisible.
      */
     private static void visible(PDDocument document, String name, Spec spec, SignatureRevision.Options options)
             throws IOException {
@@ -895,12 +897,16 @@ final class SigningPipeline {
             if (field.getCOSObject().getDictionaryObject(COSName.V) != null) {
                 return; // already signed: SignatureRevision refuses it
             }
+            if (content.onlyIfPlaced() && (!SignatureRevision.drawsByDefault(field.getCOSObject())
+                    || SignatureAppearance.placedOnPage(document, field.getCOSObject()) < 0)) {
+                return; // an invisible field (or one with an appearance of its own), and no appearance asked for
+            }
             placement = SignatureAppearance.placeInField(document, name, spec.field().get(), field.getCOSObject());
         } else {
             placement = SignatureAppearance.place(document, name, content.box());
         }
         options.visible(placement.pageIndex(), placement.rect(),
-                SignatureAppearance.build(document, placement, content.text(), content.sandbox(), content.box().image()));
+                SignatureAppearance.build(document, placement, content.text(), content.sandbox(), content.image()));
     }
 
     /** Appends a revision with {@code material} in the catalog's /DSS (nothing when all of it is there). */

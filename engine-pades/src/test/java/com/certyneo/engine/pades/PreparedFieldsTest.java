@@ -120,9 +120,9 @@ class PreparedFieldsTest {
             Path next = dir.resolve(vector + "-signed-" + field + ".pdf");
             SignRequest.Builder request = SignRequest.builder().document(DocumentSource.of(current))
                     .output(DocumentTarget.of(next)).signer(signer("Signer" + i++)).field(field);
-            if (!field.equals("buyer")) {
+            if (field.equals("seller")) {
                 request.appearance(VisibleAppearance.of(1, 0, 0, 36, 18)); // drawn in the field's own box
-            }
+            } // the witness's placed field gets the same text without asking; the buyer's stays invisible
             engine.sign(request.build());
             current = next;
         }
@@ -130,6 +130,25 @@ class PreparedFieldsTest {
         assertEquals(contents, contentsOfPageOne(signed), "no signer drew the SANDBOX mark again");
         assertEquals(endsWithTable(input), endsWithTable(signed));
         assertTrue(engine.fields(DocumentSource.of(current)).stream().allMatch(SignatureFieldInfo::signed));
+        try (PDDocument document = Loader.loadPDF(signed)) {
+            for (var field : document.getSignatureFields()) {
+                var widget = field.getWidgets().get(0);
+                String name = field.getFullyQualifiedName();
+                if (name.equals("buyer")) {
+                    assertEquals(null, widget.getAppearance(), "an invisible field stays invisible");
+                    continue;
+                }
+                var normal = widget.getAppearance().getNormalAppearance().getAppearanceStream();
+                String drawn = new String(normal.getContentStream().toByteArray(), StandardCharsets.ISO_8859_1);
+                assertTrue(drawn.contains("Tj") || drawn.contains("TJ"), name + ": the text is drawn in the field's box: " + drawn);
+                var rect = widget.getRectangle();
+                var box = normal.getBBox(); // on a /Rotate'd page the form is drawn turned: its sides swap
+                assertEquals(Math.max(rect.getWidth(), rect.getHeight()), Math.max(box.getWidth(), box.getHeight()), 0.5,
+                        name + ": in its own box");
+                assertEquals(Math.min(rect.getWidth(), rect.getHeight()), Math.min(box.getWidth(), box.getHeight()), 0.5,
+                        name + ": in its own box");
+            }
+        }
 
         ValidationReport report = engine.validate(DocumentSource.of(current), ValidationOptions.sandbox());
         assertEquals(3, report.signatures().stream().filter(s -> !s.documentTimestamp()).count());
@@ -146,6 +165,45 @@ class PreparedFieldsTest {
             assertEquals(3, ExternalValidators.validSignatureCount(ExternalValidators.pdfsig(current).output()),
                     ExternalValidators.pdfsig(current).output());
         }
+    }
+
+    @Test
+    void aPlacedFieldAnotherProducerDrewKeepsItsDrawingWhenNoAppearanceIsAsked() throws Exception {
+        byte[] input;
+        try (PDDocument document = Loader.loadPDF(PdfVector.MINIMAL.bytes())) {
+            var form = new org.apache.pdfbox.pdmodel.interactive.form.PDAcroForm(document);
+            document.getDocumentCatalog().setAcroForm(form);
+            var field = new org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField(form);
+            field.setPartialName("approver");
+            var widget = field.getWidgets().get(0);
+            widget.setRectangle(new org.apache.pdfbox.pdmodel.common.PDRectangle(50, 50, 200, 60));
+            widget.setPage(document.getPage(0));
+            widget.setPrinted(true);
+            var sheet = new org.apache.pdfbox.pdmodel.interactive.annotation.PDAppearanceStream(document);
+            sheet.setBBox(new org.apache.pdfbox.pdmodel.common.PDRectangle(200, 60));
+            try (var out = sheet.getContentStream().createOutputStream()) {
+                out.write("0 0 1 RG 1 1 198 58 re S".getBytes(StandardCharsets.ISO_8859_1)); // a producer's "sign here" frame
+            }
+            var appearance = new org.apache.pdfbox.pdmodel.interactive.annotation.PDAppearanceDictionary();
+            appearance.setNormalAppearance(sheet);
+            widget.setAppearance(appearance);
+            document.getPage(0).getAnnotations().add(widget);
+            form.getFields().add(field);
+            var bytes = new java.io.ByteArrayOutputStream();
+            document.save(bytes);
+            input = bytes.toByteArray();
+        }
+        Path signed = dir.resolve("producer-field-signed.pdf");
+        engine.sign(SignRequest.builder().document(DocumentSource.of(input, "producer-field.pdf"))
+                .output(DocumentTarget.of(signed)).signer(signer("Approver")).field("approver").profile(PadesProfile.B_B).build());
+        try (PDDocument document = Loader.loadPDF(Files.readAllBytes(signed))) {
+            var widget = document.getSignatureFields().get(0).getWidgets().get(0);
+            String drawn = new String(widget.getAppearance().getNormalAppearance().getAppearanceStream().getContentStream()
+                    .toByteArray(), StandardCharsets.ISO_8859_1);
+            assertEquals("0 0 1 RG 1 1 198 58 re S", drawn, "the producer's appearance is kept");
+        }
+        ValidationReport report = engine.validate(DocumentSource.of(signed), ValidationOptions.sandbox());
+        assertEquals(Indication.TOTAL_PASSED, report.signatures().get(0).indication(), report.signatures().get(0).toString());
     }
 
     @Test

@@ -138,6 +138,10 @@ class VisibleAppearanceTest {
                 engine.sandboxPki().orElseThrow().rootCertificate(), Instant.parse("2026-01-02T03:04:05Z"),
                 com.certyneo.engine.PadesProfile.B_LT, true)
                 .contains("Digitally signed by Jane Doe\n2026-01-02 03:04:05 UTC\nAES \u00b7 PAdES B-LT\nSANDBOX"));
+        assertTrue(SignatureAppearance.text(com.certyneo.engine.SignatureLevel.AES_Q, jane.name(),
+                engine.sandboxPki().orElseThrow().rootCertificate(), Instant.parse("2026-01-02T03:04:05Z"),
+                com.certyneo.engine.PadesProfile.B_T, false)
+                .endsWith("\nAES-Q \u00b7 PAdES B-T"), "the level as people write it, not the enum's name");
 
         // A second box on top of the first signature is refused, and nothing is written.
         Path never = dir.resolve("never.pdf");
