@@ -23,6 +23,7 @@ import org.apache.pdfbox.cos.COSInteger;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.cos.COSObject;
 import org.apache.pdfbox.cos.COSObjectKey;
+import org.apache.pdfbox.cos.COSStream;
 import org.apache.pdfbox.cos.COSString;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -38,8 +39,10 @@ import org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField;
  * Each field is a merged field and widget ({@code /FT /Sig}, {@code /F 132}: Print and Locked) in the form's
  * {@code /Fields} and its page's {@code /Annots}: invisible ({@code /Rect [0 0 0 0]}) or placed, and an optional
  * {@code /Lock}. A placed field gets no appearance until it is signed: the signer's revision then creates it, which
- * DSS's modification filter accepts as a field fill (replacing an empty appearance stream it reports as a change). A later signature into such a field
- * only fills it, which {@link RevisionDiff} and DSS accept.
+ * DSS's modification filter accepts as a field fill. In a document that claims PDF/A, whose every annotation with an
+ * area (and, in PDF/A-1, every form field) must have an appearance, each field gets a blank one instead: the form the
+ * signer's appearance will be, without content, which the signer's revision fills (DSS: an empty signature field
+ * filled). A later signature into such a field only fills it, which {@link RevisionDiff} and DSS accept.
  *
  * <p>Also lists the signature fields of a document ({@link #list}).
  */
@@ -243,6 +246,7 @@ final class FieldPreparation {
             form.setItem(COSName.FIELDS, fields);
             touchFields = touchForm;
         }
+        java.util.OptionalInt pdfa = PdfaClaim.part(document);
         for (Placed p : placed) {
             PDPage page = document.getPage(p.pageIndex());
             COSDictionary pageDict = page.getCOSObject();
@@ -258,6 +262,17 @@ final class FieldPreparation {
                 COSDictionary lock = FieldRules.lockDictionary(p.field().lock().get());
                 writer.add(lock); // ISO 32000-1 Table 232: an indirect reference
                 widget.setItem(FieldRules.LOCK, lock);
+            }
+            if (pdfa.isPresent() && (p.rect() != null || pdfa.getAsInt() == 1)) {
+                // PDF/A-1 (ISO 19005-1 §6.9) wants an appearance on every form field, PDF/A-2 and later (ISO 19005-2
+                // §6.3.3) on every annotation with an area: a blank one, which the signer's revision fills
+                COSStream blank = p.rect() == null ? SignatureRevision.emptyAppearance(document)
+                        : SignatureAppearance.blank(document, new SignatureAppearance.Placement(p.pageIndex(), p.rect(),
+                                page.getRotation()));
+                SignatureRevision.addNew(writer, blank);
+                COSDictionary ap = new COSDictionary();
+                ap.setItem(COSName.N, blank);
+                widget.setItem(COSName.AP, ap);
             }
             writer.add(widget);
             fields.add(widget);

@@ -312,15 +312,9 @@ final class SignatureAppearance {
      */
     static COSStream build(PDDocument document, Placement placement, String text, boolean sandbox,
                            Optional<AppearanceImage> image) throws IOException {
-        PDRectangle rect = placement.rect();
-        int rotation = placement.rotation();
-        boolean sideways = rotation == 90 || rotation == 270;
-        float width = sideways ? rect.getHeight() : rect.getWidth();
-        float height = sideways ? rect.getWidth() : rect.getHeight();
-
-        PDAppearanceStream form = new PDAppearanceStream(document);
-        form.setBBox(new PDRectangle(0, 0, width, height));
-        form.getCOSObject().setItem(COSName.MATRIX, matrix(rotation));
+        PDAppearanceStream form = frame(document, placement);
+        float width = form.getBBox().getWidth();
+        float height = form.getBBox().getHeight();
         PDResources resources = new PDResources();
         form.setResources(resources);
 
@@ -443,6 +437,35 @@ final class SignatureAppearance {
     }
 
     /** The form's /Matrix: the drawing turned counter-clockwise by the page's rotation, so it shows upright. */
+    /**
+     * The blank appearance of an empty placed field in a PDF/A document (which wants one on every annotation with an
+     * area): the form {@link #build} draws for the same placement, with its {@code /BBox}, {@code /Matrix} and
+     * {@code /Filter}, and an empty content. Signing the field then only fills that stream (its length and content,
+     * new resources), which DSS counts as an empty signature field filled.
+     */
+    static COSStream blank(PDDocument document, Placement placement) {
+        COSStream stream = frame(document, placement).getCOSObject();
+        try (OutputStream out = stream.createOutputStream(COSName.FLATE_DECODE)) {
+            // nothing: an empty content, compressed as the signer's will be (DSS counts a /Filter added as a change)
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // in memory: not thrown
+        }
+        return stream;
+    }
+
+    /** A form XObject with {@code /BBox [0 0 w h]} (the box as displayed) and the {@code /Matrix} that turns it with the page. */
+    private static PDAppearanceStream frame(PDDocument document, Placement placement) {
+        PDRectangle rect = placement.rect();
+        int rotation = placement.rotation();
+        boolean sideways = rotation == 90 || rotation == 270;
+        float width = sideways ? rect.getHeight() : rect.getWidth();
+        float height = sideways ? rect.getWidth() : rect.getHeight();
+        PDAppearanceStream form = new PDAppearanceStream(document);
+        form.setBBox(new PDRectangle(0, 0, width, height));
+        form.getCOSObject().setItem(COSName.MATRIX, matrix(rotation));
+        return form;
+    }
+
     private static COSArray matrix(int rotation) {
         int[] m = switch (rotation) {
             case 90 -> new int[] {0, 1, -1, 0, 0, 0};

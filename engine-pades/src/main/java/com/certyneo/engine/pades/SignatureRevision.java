@@ -294,6 +294,16 @@ final class SignatureRevision {
             existing.touch(writer);
             if (options.appearance != null) {
                 appearInExisting(writer, existing, options.appearance);
+            } else if (PdfaClaim.isPdfa1(document) && !existing.dictionary().containsKey(COSName.AP)
+                    && (COSName.WIDGET.equals(existing.dictionary().getCOSName(COSName.SUBTYPE))
+                    || existing.dictionary().containsKey(COSName.RECT))) {
+                // an invisible field and widget without an appearance, which PDF/A-1 (ISO 19005-1 §6.9) wants on every
+                // form field: an empty one, as a new invisible field gets (DSS: an appearance created with the fill)
+                COSStream empty = emptyAppearance(document);
+                addNew(writer, empty);
+                COSDictionary ap = new COSDictionary();
+                ap.setItem(COSName.N, empty);
+                existing.dictionary().setItem(COSName.AP, ap);
             }
         } else {
             if (options.fieldName.indexOf('.') >= 0) {
@@ -408,7 +418,7 @@ final class SignatureRevision {
     }
 
     /** An empty form XObject with an empty bounding box: the normal appearance of an invisible widget. */
-    private static COSStream emptyAppearance(PDDocument document) {
+    static COSStream emptyAppearance(PDDocument document) {
         COSStream stream = document.getDocument().createCOSStream();
         stream.setItem(COSName.TYPE, COSName.XOBJECT);
         stream.setItem(COSName.SUBTYPE, COSName.FORM);
@@ -452,13 +462,13 @@ final class SignatureRevision {
     /**
      * Whether a signature into {@code field} that the request gave no appearance is drawn in the field's box: the
      * field is placed ({@link #placedWidget}), its widget is the field itself or an indirect kid, and the widget has
-     * no appearance yet, as the fields {@link FieldPreparation} adds. A widget that has one keeps it (a producer's
+     * no appearance yet, or a blank one, as the fields {@link FieldPreparation} adds. A widget that has one keeps it (a producer's
      * empty or "sign here" appearance replaced is a change DSS reports against the earlier signatures), as does a
      * field this method does not recognise: the signature is then invisible, as asked.
      */
     static boolean drawsByDefault(COSDictionary field) {
         COSDictionary widget = placedWidget(field);
-        if (widget == null || widget.containsKey(COSName.AP)) {
+        if (widget == null || (widget.containsKey(COSName.AP) && !blank(widget))) {
             return false;
         }
         if (widget == field) {
@@ -472,6 +482,23 @@ final class SignatureRevision {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the appearance of {@code widget} is blank: only a normal appearance, a stream whose content decodes to
+     * nothing (as
+     * {@link FieldPreparation} gives the fields it places in a PDF/A document).
+     */
+    private static boolean blank(COSDictionary widget) {
+        if (!(widget.getDictionaryObject(COSName.AP) instanceof COSDictionary ap && ap.size() == 1
+                && ap.getDictionaryObject(COSName.N) instanceof COSStream normal)) {
+            return false;
+        }
+        try (InputStream content = normal.createInputStream()) {
+            return content.read() < 0;
+        } catch (IOException | RuntimeException e) {
+            return false; // unreadable: not known to be blank, so kept
+        }
     }
 
     /**

@@ -110,4 +110,97 @@ class PdfaInputTest {
         assertEquals(List.of(), Pdfa.failedRules(Files.readAllBytes(out), PDFAFlavour.PDFA_2_U), "the signed report is valid PDF/A-2u");
         SharedSandboxTest.validOne(engine, out);
     }
+
+    /**
+     * An envelope on a PDF/A input: every recipient's field prepared up front (invisible and placed), then each signs
+     * into theirs (the placed ones drawn in, with and without an explicit appearance). Every intermediate document
+     * stays valid at the flavour (PDF/A-1 wants an appearance on every form field, PDF/A-2 and later on every
+     * annotation with an area: the placed fields carry a blank one until signed), and neither the engine nor raw DSS
+     * reports a modification.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"libreoffice-writer-pdfa1a.pdf", "libreoffice-writer-pdfa2b.pdf",
+            "ghostscript-pdfa1b.pdf", "ghostscript-pdfa3b.pdf"})
+    void preparedFieldsAndTheirSignaturesStayValid(String file) throws Exception {
+        Path in = Corpus.directory().resolve(file);
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            assertTrue(Files.isRegularFile(in), file + " not in the corpus (corpus/generate.sh did not produce it)");
+        }
+        assumeTrue(Files.isRegularFile(in), file + " not in the corpus");
+        PDFAFlavour flavour = Pdfa.claimed(Files.readAllBytes(in));
+        Path fields = dir.resolve("fields.pdf");
+        engine.prepareFields(DocumentSource.of(in), DocumentTarget.of(fields), List.of(
+                com.certyneo.engine.SignatureField.invisible("buyer"),
+                com.certyneo.engine.SignatureField.placed("seller", 1, 40, 300, 200, 60),
+                com.certyneo.engine.SignatureField.placed("witness", 1, 300, 300, 200, 60)));
+        assertEquals(List.of(), Pdfa.failedRules(Files.readAllBytes(fields), flavour), "the prepared fields are valid " + flavour);
+        Path current = fields;
+        for (String field : List.of("buyer", "seller", "witness")) {
+            Path next = dir.resolve(field + ".pdf");
+            SignRequest.Builder request = SignRequest.builder().document(DocumentSource.of(current)).output(DocumentTarget.of(next))
+                    .signer(SharedSandboxTest.jane()).field(field)
+                    .profile(field.equals("witness") ? PadesProfile.B_LTA : PadesProfile.B_LT);
+            if (field.equals("witness")) {
+                request.appearance(VisibleAppearance.of(1, 0, 0, 36, 18)); // the position of an existing field is not used
+            }
+            engine.sign(request.build());
+            assertEquals(List.of(), Pdfa.failedRules(Files.readAllBytes(next), flavour), field + " signed: valid " + flavour);
+            current = next;
+        }
+        byte[] signed = Files.readAllBytes(current);
+        try (org.apache.pdfbox.pdmodel.PDDocument document = org.apache.pdfbox.Loader.loadPDF(signed)) {
+            for (var f : document.getSignatureFields()) {
+                if (f.getPartialName().equals("seller") || f.getPartialName().equals("witness")) {
+                    byte[] content = f.getWidgets().get(0).getNormalAppearanceStream().getContentStream().toByteArray();
+                    assertTrue(content.length > 0, f.getPartialName() + ": the blank appearance is drawn in when signed");
+                }
+            }
+        }
+        com.certyneo.engine.ValidationReport report = engine.validate(DocumentSource.of(current),
+                com.certyneo.engine.ValidationOptions.sandbox());
+        assertEquals(4, report.signatures().size(), report.toString()); // three signatures and the B-LTA time-stamp
+        for (com.certyneo.engine.SignatureValidation v : report.signatures()) {
+            assertEquals(com.certyneo.engine.Indication.TOTAL_PASSED, v.indication(), v.toString());
+            assertEquals(List.of(), v.modifications(), v.toString());
+        }
+        for (DssFindings.Entry e : DssFindings.of(signed, List.of(engine.sandboxPki().orElseThrow().rootCertificate())).entries()) {
+            // a signature TOTAL_PASSED; a time-stamp's own validation concludes PASSED
+            assertEquals(e.timestamp() ? "PASSED" : "TOTAL_PASSED", e.indication(), e.toString());
+            assertEquals(List.of(), e.findings(), "raw DSS reports no modification: " + e);
+        }
+    }
+
+    /**
+     * PDF/A-1 wants an appearance on every form field (ISO 19005-1 §6.9): an invisible signature field another tool
+     * left without one (here made with PDFBox) gets an empty one from the revision that signs into it.
+     */
+    @org.junit.jupiter.api.Test
+    void anInvisibleFieldWithoutAnAppearanceGetsOneWhenSignedInPdfa1() throws Exception {
+        Path in = Corpus.directory().resolve("ghostscript-pdfa1b.pdf");
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            assertTrue(Files.isRegularFile(in), "ghostscript-pdfa1b.pdf not in the corpus");
+        }
+        assumeTrue(Files.isRegularFile(in), "ghostscript-pdfa1b.pdf not in the corpus");
+        Path withField = dir.resolve("with-field.pdf");
+        try (org.apache.pdfbox.pdmodel.PDDocument document = org.apache.pdfbox.Loader.loadPDF(in.toFile())) {
+            var form = new org.apache.pdfbox.pdmodel.interactive.form.PDAcroForm(document);
+            document.getDocumentCatalog().setAcroForm(form);
+            var field = new org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField(form);
+            field.setPartialName("approver");
+            var widget = field.getWidgets().get(0);
+            widget.setRectangle(new org.apache.pdfbox.pdmodel.common.PDRectangle(0, 0, 0, 0));
+            widget.setPage(document.getPage(0));
+            widget.setPrinted(true);
+            document.getPage(0).getAnnotations().add(widget);
+            form.getFields().add(field);
+            document.save(withField.toFile(), org.apache.pdfbox.pdfwriter.compress.CompressParameters.NO_COMPRESSION); // PDF/A-1: a classic table
+        }
+        assertTrue(Pdfa.failedRules(Files.readAllBytes(withField), PDFAFlavour.PDFA_1_B).stream()
+                .anyMatch(rule -> rule.startsWith("6.9-2")), "the field without an appearance is what PDF/A-1 refuses");
+        Path out = dir.resolve("approved.pdf");
+        engine.sign(SignRequest.builder().document(DocumentSource.of(withField)).output(DocumentTarget.of(out))
+                .signer(SharedSandboxTest.jane()).field("approver").profile(PadesProfile.B_T).build());
+        assertEquals(List.of(), Pdfa.failedRules(Files.readAllBytes(out), PDFAFlavour.PDFA_1_B), "signed: valid PDF/A-1b");
+        SharedSandboxTest.validOne(engine, out);
+    }
 }
