@@ -453,6 +453,30 @@ final class SignatureAppearance {
         return stream;
     }
 
+    /**
+     * Whether {@code blank} is the frame {@link #blank} writes for {@code placement}: the same {@code /BBox},
+     * {@code /Matrix} and {@code /Filter}, so that drawing in it changes only its content and resources.
+     */
+    static boolean framedAs(COSStream blank, PDDocument document, Placement placement) {
+        COSStream expected = frame(document, placement).getCOSObject();
+        return sameNumbers(blank.getDictionaryObject(COSName.BBOX), expected.getDictionaryObject(COSName.BBOX))
+                && sameNumbers(blank.getDictionaryObject(COSName.MATRIX), expected.getDictionaryObject(COSName.MATRIX))
+                && COSName.FLATE_DECODE.equals(blank.getDictionaryObject(COSName.FILTER));
+    }
+
+    private static boolean sameNumbers(COSBase a, COSBase b) {
+        if (!(a instanceof COSArray x && b instanceof COSArray y) || x.size() != y.size()) {
+            return false;
+        }
+        for (int i = 0; i < x.size(); i++) {
+            if (!(x.getObject(i) instanceof COSNumber m && y.getObject(i) instanceof COSNumber n)
+                    || Math.abs(m.floatValue() - n.floatValue()) > 0.001f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A form XObject with {@code /BBox [0 0 w h]} (the box as displayed) and the {@code /Matrix} that turns it with the page. */
     private static PDAppearanceStream frame(PDDocument document, Placement placement) {
         PDRectangle rect = placement.rect();

@@ -490,14 +490,23 @@ final class SignatureRevision {
      * {@link FieldPreparation} gives the fields it places in a PDF/A document).
      */
     private static boolean blank(COSDictionary widget) {
-        if (!(widget.getDictionaryObject(COSName.AP) instanceof COSDictionary ap && ap.size() == 1
+        return blankAppearance(widget) != null; // the widget is its own placed widget
+    }
+
+    /**
+     * @return the normal appearance of the placed widget of {@code field} when it is blank (see {@link #blank}), else
+     *         {@code null} (no widget, no appearance, or one that draws something)
+     */
+    static COSStream blankAppearance(COSDictionary field) {
+        COSDictionary widget = field == null ? null : placedWidget(field);
+        if (widget == null || !(widget.getDictionaryObject(COSName.AP) instanceof COSDictionary ap && ap.size() == 1
                 && ap.getDictionaryObject(COSName.N) instanceof COSStream normal)) {
-            return false;
+            return null;
         }
         try (InputStream content = normal.createInputStream()) {
-            return content.read() < 0;
+            return content.read() < 0 ? normal : null;
         } catch (IOException | RuntimeException e) {
-            return false; // unreadable: not known to be blank, so kept
+            return null; // unreadable: not known to be blank, so kept
         }
     }
 

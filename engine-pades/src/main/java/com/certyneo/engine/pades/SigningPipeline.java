@@ -902,6 +902,10 @@ final class SigningPipeline {
                 return; // an invisible field (or one with an appearance of its own), and no appearance asked for
             }
             placement = SignatureAppearance.placeInField(document, name, spec.field().get(), field.getCOSObject());
+            COSStream blank = content.onlyIfPlaced() ? SignatureRevision.blankAppearance(field.getCOSObject()) : null;
+            if (blank != null && !SignatureAppearance.framedAs(blank, document, placement)) {
+                return; // another tool's blank form: filled with another frame, DSS would see its box or matrix change
+            }
         } else {
             placement = SignatureAppearance.place(document, name, content.box());
         }
