@@ -183,16 +183,7 @@ class PdfaInputTest {
         assumeTrue(Files.isRegularFile(in), "ghostscript-pdfa1b.pdf not in the corpus");
         Path withField = dir.resolve("with-field.pdf");
         try (org.apache.pdfbox.pdmodel.PDDocument document = org.apache.pdfbox.Loader.loadPDF(in.toFile())) {
-            var form = new org.apache.pdfbox.pdmodel.interactive.form.PDAcroForm(document);
-            document.getDocumentCatalog().setAcroForm(form);
-            var field = new org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField(form);
-            field.setPartialName("approver");
-            var widget = field.getWidgets().get(0);
-            widget.setRectangle(new org.apache.pdfbox.pdmodel.common.PDRectangle(0, 0, 0, 0));
-            widget.setPage(document.getPage(0));
-            widget.setPrinted(true);
-            document.getPage(0).getAnnotations().add(widget);
-            form.getFields().add(field);
+            ForeignSignatureField.add(document, "approver", new org.apache.pdfbox.pdmodel.common.PDRectangle(0, 0, 0, 0), null);
             document.save(withField.toFile(), org.apache.pdfbox.pdfwriter.compress.CompressParameters.NO_COMPRESSION); // PDF/A-1: a classic table
         }
         assertTrue(Pdfa.failedRules(Files.readAllBytes(withField), PDFAFlavour.PDFA_1_B).stream()

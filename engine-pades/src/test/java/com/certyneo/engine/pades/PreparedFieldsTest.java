@@ -173,24 +173,8 @@ class PreparedFieldsTest {
         // a producer's "sign here" frame, or its blank form (no /Matrix, no /Filter: not the engine's frame)
         byte[] input;
         try (PDDocument document = Loader.loadPDF(PdfVector.MINIMAL.bytes())) {
-            var form = new org.apache.pdfbox.pdmodel.interactive.form.PDAcroForm(document);
-            document.getDocumentCatalog().setAcroForm(form);
-            var field = new org.apache.pdfbox.pdmodel.interactive.form.PDSignatureField(form);
-            field.setPartialName("approver");
-            var widget = field.getWidgets().get(0);
-            widget.setRectangle(new org.apache.pdfbox.pdmodel.common.PDRectangle(50, 50, 200, 60));
-            widget.setPage(document.getPage(0));
-            widget.setPrinted(true);
-            var sheet = new org.apache.pdfbox.pdmodel.interactive.annotation.PDAppearanceStream(document);
-            sheet.setBBox(new org.apache.pdfbox.pdmodel.common.PDRectangle(200, 60));
-            try (var out = sheet.getContentStream().createOutputStream()) {
-                out.write(drawing.getBytes(StandardCharsets.ISO_8859_1));
-            }
-            var appearance = new org.apache.pdfbox.pdmodel.interactive.annotation.PDAppearanceDictionary();
-            appearance.setNormalAppearance(sheet);
-            widget.setAppearance(appearance);
-            document.getPage(0).getAnnotations().add(widget);
-            form.getFields().add(field);
+            ForeignSignatureField.add(document, "approver", new org.apache.pdfbox.pdmodel.common.PDRectangle(50, 50, 200, 60),
+                    drawing);
             var bytes = new java.io.ByteArrayOutputStream();
             document.save(bytes);
             input = bytes.toByteArray();
