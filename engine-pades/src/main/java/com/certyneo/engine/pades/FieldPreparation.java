@@ -269,10 +269,7 @@ final class FieldPreparation {
                 COSStream blank = p.rect() == null ? SignatureRevision.emptyAppearance(document)
                         : SignatureAppearance.blank(document, new SignatureAppearance.Placement(p.pageIndex(), p.rect(),
                                 page.getRotation()));
-                SignatureRevision.addNew(writer, blank);
-                COSDictionary ap = new COSDictionary();
-                ap.setItem(COSName.N, blank);
-                widget.setItem(COSName.AP, ap);
+                SignatureRevision.setNormalAppearance(writer, widget, blank);
             }
             writer.add(widget);
             fields.add(widget);

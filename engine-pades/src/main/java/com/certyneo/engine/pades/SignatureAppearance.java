@@ -197,6 +197,41 @@ final class SignatureAppearance {
     }
 
     /**
+     * Where a signature into an existing field that the request gave no appearance is drawn: in the field's own box
+     * when the field is placed on a page, its widget is the field itself or an indirect kid, and the widget has no
+     * appearance yet, or the blank one {@link #blank} wrote
+     * for that box (as {@link FieldPreparation} does in a PDF/A document). A widget with another appearance keeps it: a
+     * producer's "sign here" drawing or a blank form of another frame, replaced, is a change DSS reports against the
+     * earlier signatures; the signature is then invisible, as asked.
+     *
+     * @return the placement, or {@code null} for an invisible signature
+     */
+    static Placement placeByDefault(PDDocument document, String name, String fieldName, COSDictionary field) {
+        COSDictionary widget = SignatureRevision.placedWidget(field);
+        if (widget == null || !(widget == field || indirectKid(field, widget)) || placedOnPage(document, field) < 0) {
+            return null;
+        }
+        Placement placement = placeInField(document, name, fieldName, field);
+        if (!widget.containsKey(COSName.AP)) {
+            return placement;
+        }
+        COSStream blank = SignatureRevision.blankAppearance(widget);
+        return blank != null && framedAs(blank, document, placement) ? placement : null;
+    }
+
+    /** @return whether {@code widget} is one of the indirect objects in the /Kids of {@code field} */
+    private static boolean indirectKid(COSDictionary field, COSDictionary widget) {
+        if (field.getDictionaryObject(COSName.KIDS) instanceof COSArray kids) {
+            for (COSBase raw : kids) {
+                if (raw instanceof COSObject o && o.getObject() == widget) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * @return the 0-based page of the widget of {@code field} that has an area ({@link SignatureRevision#placedWidget}),
      *         or -1 when the field has no such widget on a page (an invisible field)
      */
@@ -436,7 +471,6 @@ final class SignatureAppearance {
         return AppearanceText.number(value);
     }
 
-    /** The form's /Matrix: the drawing turned counter-clockwise by the page's rotation, so it shows upright. */
     /**
      * The blank appearance of an empty placed field in a PDF/A document (which wants one on every annotation with an
      * area): the form {@link #build} draws for the same placement, with its {@code /BBox}, {@code /Matrix} and
@@ -457,7 +491,7 @@ final class SignatureAppearance {
      * Whether {@code blank} is the frame {@link #blank} writes for {@code placement}: the same {@code /BBox},
      * {@code /Matrix} and {@code /Filter}, so that drawing in it changes only its content and resources.
      */
-    static boolean framedAs(COSStream blank, PDDocument document, Placement placement) {
+    private static boolean framedAs(COSStream blank, PDDocument document, Placement placement) {
         COSStream expected = frame(document, placement).getCOSObject();
         return sameNumbers(blank.getDictionaryObject(COSName.BBOX), expected.getDictionaryObject(COSName.BBOX))
                 && sameNumbers(blank.getDictionaryObject(COSName.MATRIX), expected.getDictionaryObject(COSName.MATRIX))
@@ -490,6 +524,7 @@ final class SignatureAppearance {
         return form;
     }
 
+    /** The form's /Matrix: the drawing turned counter-clockwise by the page's rotation, so it shows upright. */
     private static COSArray matrix(int rotation) {
         int[] m = switch (rotation) {
             case 90 -> new int[] {0, 1, -1, 0, 0, 0};

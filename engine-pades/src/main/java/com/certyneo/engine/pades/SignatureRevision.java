@@ -299,11 +299,7 @@ final class SignatureRevision {
                     || existing.dictionary().containsKey(COSName.RECT))) {
                 // an invisible field and widget without an appearance, which PDF/A-1 (ISO 19005-1 §6.9) wants on every
                 // form field: an empty one, as a new invisible field gets (DSS: an appearance created with the fill)
-                COSStream empty = emptyAppearance(document);
-                addNew(writer, empty);
-                COSDictionary ap = new COSDictionary();
-                ap.setItem(COSName.N, empty);
-                existing.dictionary().setItem(COSName.AP, ap);
+                setNormalAppearance(writer, existing.dictionary(), emptyAppearance(document));
             }
         } else {
             if (options.fieldName.indexOf('.') >= 0) {
@@ -394,10 +390,7 @@ final class SignatureRevision {
             appearance = emptyAppearance(document); // PDF/A-1 wants an /AP on every widget, invisible ones included
         }
         if (appearance != null) {
-            addNew(writer, appearance);
-            COSDictionary ap = new COSDictionary();
-            ap.setItem(COSName.N, appearance);
-            widget.setItem(COSName.AP, ap);
+            setNormalAppearance(writer, widget, appearance);
         }
         writer.add(widget);
 
@@ -452,54 +445,28 @@ final class SignatureRevision {
             throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "The signature field has no box to draw the "
                     + "visible signature in", "Sign it without an appearance, or sign a new field.", null);
         }
-        addNew(writer, appearance);
-        COSDictionary ap = new COSDictionary();
-        ap.setItem(COSName.N, appearance);
-        widget.setItem(COSName.AP, ap);
+        setNormalAppearance(writer, widget, appearance);
         holder.touch(writer);
     }
 
     /**
-     * Whether a signature into {@code field} that the request gave no appearance is drawn in the field's box: the
-     * field is placed ({@link #placedWidget}), its widget is the field itself or an indirect kid, and the widget has
-     * no appearance yet, or a blank one, as the fields {@link FieldPreparation} adds. A widget that has one keeps it (a producer's
-     * empty or "sign here" appearance replaced is a change DSS reports against the earlier signatures), as does a
-     * field this method does not recognise: the signature is then invisible, as asked.
+     * Gives {@code widget} an appearance dictionary with {@code appearance} as its normal appearance, and adds the
+     * stream and the new objects it reaches to the revision (the caller writes the widget's holder).
      */
-    static boolean drawsByDefault(COSDictionary field) {
-        COSDictionary widget = placedWidget(field);
-        if (widget == null || (widget.containsKey(COSName.AP) && !blank(widget))) {
-            return false;
-        }
-        if (widget == field) {
-            return true;
-        }
-        if (field.getDictionaryObject(COSName.KIDS) instanceof COSArray kids) {
-            for (COSBase raw : kids) {
-                if (raw instanceof COSObject o && o.getObject() == widget) {
-                    return true;
-                }
-            }
-        }
-        return false;
+    static void setNormalAppearance(RevisionWriter writer, COSDictionary widget, COSStream appearance) {
+        addNew(writer, appearance);
+        COSDictionary ap = new COSDictionary();
+        ap.setItem(COSName.N, appearance);
+        widget.setItem(COSName.AP, ap);
     }
 
     /**
-     * Whether the appearance of {@code widget} is blank: only a normal appearance, a stream whose content decodes to
-     * nothing (as
-     * {@link FieldPreparation} gives the fields it places in a PDF/A document).
+     * @return the normal appearance of {@code widget} when it is blank: its appearance dictionary holds only a normal
+     *         appearance, a stream whose content decodes to nothing (as {@link FieldPreparation} gives the fields it
+     *         places in a PDF/A document); else {@code null} (no appearance, or one that draws or may draw something)
      */
-    private static boolean blank(COSDictionary widget) {
-        return blankAppearance(widget) != null; // the widget is its own placed widget
-    }
-
-    /**
-     * @return the normal appearance of the placed widget of {@code field} when it is blank (see {@link #blank}), else
-     *         {@code null} (no widget, no appearance, or one that draws something)
-     */
-    static COSStream blankAppearance(COSDictionary field) {
-        COSDictionary widget = field == null ? null : placedWidget(field);
-        if (widget == null || !(widget.getDictionaryObject(COSName.AP) instanceof COSDictionary ap && ap.size() == 1
+    static COSStream blankAppearance(COSDictionary widget) {
+        if (!(widget.getDictionaryObject(COSName.AP) instanceof COSDictionary ap && ap.size() == 1
                 && ap.getDictionaryObject(COSName.N) instanceof COSStream normal)) {
             return null;
         }

@@ -885,7 +885,7 @@ final class SigningPipeline {
      * Makes the signature visible: a new field's widget goes in the spec's box (checked against the page), an
      * existing field's keeps its own; either gets the engine's appearance ({@link SignatureAppearance}). A
      * signature into an existing field that the request gave no appearance is drawn in the field's box only where
-     * {@link SignatureRevision#drawsByDefault} says so; else it stays invisible.
+     * {@link SignatureAppearance#placeByDefault} places it; else it stays invisible.
      */
     private static void visible(PDDocument document, String name, Spec spec, SignatureRevision.Options options)
             throws IOException {
@@ -897,14 +897,11 @@ final class SigningPipeline {
             if (field.getCOSObject().getDictionaryObject(COSName.V) != null) {
                 return; // already signed: SignatureRevision refuses it
             }
-            if (content.onlyIfPlaced() && (!SignatureRevision.drawsByDefault(field.getCOSObject())
-                    || SignatureAppearance.placedOnPage(document, field.getCOSObject()) < 0)) {
-                return; // an invisible field (or one with an appearance of its own), and no appearance asked for
-            }
-            placement = SignatureAppearance.placeInField(document, name, spec.field().get(), field.getCOSObject());
-            COSStream blank = content.onlyIfPlaced() ? SignatureRevision.blankAppearance(field.getCOSObject()) : null;
-            if (blank != null && !SignatureAppearance.framedAs(blank, document, placement)) {
-                return; // another tool's blank form: filled with another frame, DSS would see its box or matrix change
+            placement = content.onlyIfPlaced()
+                    ? SignatureAppearance.placeByDefault(document, name, spec.field().get(), field.getCOSObject())
+                    : SignatureAppearance.placeInField(document, name, spec.field().get(), field.getCOSObject());
+            if (placement == null) {
+                return; // no appearance asked for, and none the field takes by default: an invisible signature
             }
         } else {
             placement = SignatureAppearance.place(document, name, content.box());

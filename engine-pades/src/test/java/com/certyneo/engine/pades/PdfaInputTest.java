@@ -22,7 +22,6 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * PDF/A stays PDF/A: real-producer PDF/A inputs (LibreOffice PDF/A-1a, 2b, 3b; Ghostscript PDF/A-1b, 2b, 3b, from
@@ -59,12 +58,7 @@ class PdfaInputTest {
     @ParameterizedTest(name = "{0} {1} visible={2}")
     @MethodSource("cases")
     void staysValidAtItsFlavour(String file, PadesProfile profile, boolean visible) throws Exception {
-        Path in = Corpus.directory().resolve(file);
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) { // CI has every producer: a missing input is a failure
-            assertTrue(Files.isRegularFile(in), file + " not in the corpus (corpus/generate.sh did not produce it)");
-        }
-        assumeTrue(Files.isRegularFile(in), file + " not in the corpus (producer missing, or a corpus generated "
-                + "before it was added: delete engine-pades/target/interop/corpus)");
+        Path in = Corpus.file(file);
         byte[] input = Files.readAllBytes(in);
         PDFAFlavour flavour = Pdfa.claimed(input);
         assertNotEquals(PDFAFlavour.NO_FLAVOUR, flavour, file + " claims PDF/A");
@@ -122,11 +116,7 @@ class PdfaInputTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"libreoffice-writer-pdfa1a.pdf", "libreoffice-writer-pdfa2b.pdf",
             "ghostscript-pdfa1b.pdf", "ghostscript-pdfa3b.pdf"})
     void preparedFieldsAndTheirSignaturesStayValid(String file) throws Exception {
-        Path in = Corpus.directory().resolve(file);
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            assertTrue(Files.isRegularFile(in), file + " not in the corpus (corpus/generate.sh did not produce it)");
-        }
-        assumeTrue(Files.isRegularFile(in), file + " not in the corpus");
+        Path in = Corpus.file(file);
         PDFAFlavour flavour = Pdfa.claimed(Files.readAllBytes(in));
         Path fields = dir.resolve("fields.pdf");
         engine.prepareFields(DocumentSource.of(in), DocumentTarget.of(fields), List.of(
@@ -176,11 +166,7 @@ class PdfaInputTest {
      */
     @org.junit.jupiter.api.Test
     void anInvisibleFieldWithoutAnAppearanceGetsOneWhenSignedInPdfa1() throws Exception {
-        Path in = Corpus.directory().resolve("ghostscript-pdfa1b.pdf");
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            assertTrue(Files.isRegularFile(in), "ghostscript-pdfa1b.pdf not in the corpus");
-        }
-        assumeTrue(Files.isRegularFile(in), "ghostscript-pdfa1b.pdf not in the corpus");
+        Path in = Corpus.file("ghostscript-pdfa1b.pdf");
         Path withField = dir.resolve("with-field.pdf");
         try (org.apache.pdfbox.pdmodel.PDDocument document = org.apache.pdfbox.Loader.loadPDF(in.toFile())) {
             ForeignSignatureField.add(document, "approver", new org.apache.pdfbox.pdmodel.common.PDRectangle(0, 0, 0, 0), null);

@@ -40,6 +40,24 @@ public final class Corpus {
         return dir;
     }
 
+    /**
+     * One file of the corpus. Under {@code CI=true}, where every producer is installed, a missing file fails the test;
+     * elsewhere it skips it (a producer missing, or a corpus generated before the file was added: delete
+     * {@code engine-pades/target/interop/corpus}).
+     *
+     * @param name the file's name, e.g. {@code ghostscript-pdfa1b.pdf}
+     * @return its path
+     */
+    public static Path file(String name) {
+        Path path = directory().resolve(name);
+        if ("true".equalsIgnoreCase(System.getenv("CI")) && !Files.isRegularFile(path)) {
+            fail(name + " not in the corpus (corpus/generate.sh did not produce it)");
+        }
+        assumeTrue(Files.isRegularFile(path), name + " not in the corpus (producer missing, or a corpus generated "
+                + "before it was added: delete engine-pades/target/interop/corpus)");
+        return path;
+    }
+
     /** @return the corpus PDFs, sorted by name */
     public static List<Path> pdfs() {
         try (Stream<Path> files = Files.list(directory())) {
