@@ -543,7 +543,6 @@ class IntactChainParserTest {
             // read from the told chain exactly when PDFBox reads the chain strictly (else both take the lenient load)
             assertEquals(IntactChainParser.prefix(whole) != null, IntactChainParser.readAfterPrefix(checked),
                     what + ": read from the told chain as strictly as PDFBox reads it");
-            assertEquals(entries(whole), entries(checked), what + ": entries");
             COSDictionary wholeTrailer = whole.getDocument().getTrailer();
             COSDictionary checkedTrailer = checked.getDocument().getTrailer();
             assertEquals(canonical(wholeTrailer), canonical(checkedTrailer), what + ": trailer");
@@ -557,6 +556,10 @@ class IntactChainParserTest {
             assertEquals(whole.getSignatureDictionaries().size(), checked.getSignatureDictionaries().size(), what);
             assertEquals(canonical(whole.getDocumentCatalog().getCOSObject()),
                     canonical(checked.getDocumentCatalog().getCOSObject()), what + ": catalog");
+            // last, once both have resolved the same objects: an object the chain does not hold (a field whose entry
+            // is free) is found by PDFBox's brute-force search when first resolved, and its offset then joins the
+            // table; the whole load resolves the top-level fields as it loads, the checked one when they are asked for
+            assertEquals(entries(whole), entries(checked), what + ": entries");
         }
         return true;
     }
