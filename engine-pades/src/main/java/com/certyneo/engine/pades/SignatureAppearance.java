@@ -185,15 +185,13 @@ final class SignatureAppearance {
      * @throws SignatureEngineException INVALID_REQUEST when the field has no box with an area on a page
      */
     static Placement placeInField(PDDocument document, String name, String fieldName, COSDictionary field) {
-        COSDictionary widget = SignatureRevision.placedWidget(field);
-        int pageIndex = placedOnPage(document, field);
-        if (pageIndex < 0) {
+        Placement placement = placementOf(document, SignatureRevision.placedWidget(field));
+        if (placement == null) {
             throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "Cannot draw the visible signature in '" + name
                     + "': the signature field '" + fieldName + "' has no box on a page (it is an invisible field)",
                     "Sign that field without an appearance, or leave the field out to add a new visible one.", null);
         }
-        PDRectangle rect = rectangle(widget.getDictionaryObject(COSName.RECT));
-        return new Placement(pageIndex, rect, document.getPage(pageIndex).getRotation());
+        return placement;
     }
 
     /**
@@ -206,17 +204,17 @@ final class SignatureAppearance {
      *
      * @return the placement, or {@code null} for an invisible signature
      */
-    static Placement placeByDefault(PDDocument document, String name, String fieldName, COSDictionary field) {
+    static Placement placeByDefault(PDDocument document, COSDictionary field) {
         COSDictionary widget = SignatureRevision.placedWidget(field);
-        if (widget == null || !(widget == field || indirectKid(field, widget)) || placedOnPage(document, field) < 0) {
+        if (widget == null || !(widget == field || indirectKid(field, widget))) {
             return null;
         }
-        Placement placement = placeInField(document, name, fieldName, field);
-        if (!widget.containsKey(COSName.AP)) {
+        Placement placement = placementOf(document, widget);
+        if (placement == null || !widget.containsKey(COSName.AP)) {
             return placement;
         }
         COSStream blank = SignatureRevision.blankAppearance(widget);
-        return blank != null && framedAs(blank, document, placement) ? placement : null;
+        return blank != null && framedAs(blank, placement) ? placement : null;
     }
 
     /** @return whether {@code widget} is one of the indirect objects in the /Kids of {@code field} */
@@ -232,12 +230,17 @@ final class SignatureAppearance {
     }
 
     /**
-     * @return the 0-based page of the widget of {@code field} that has an area ({@link SignatureRevision#placedWidget}),
-     *         or -1 when the field has no such widget on a page (an invisible field)
+     * @param widget a field's widget that has an area ({@link SignatureRevision#placedWidget}), or null
+     * @return its placement: its box, on the page its {@code /P} names or whose {@code /Annots} holds it; {@code null}
+     *         when there is no widget or it is on no page (an invisible field)
      */
-    static int placedOnPage(PDDocument document, COSDictionary field) {
-        COSDictionary widget = SignatureRevision.placedWidget(field);
-        return widget == null ? -1 : FieldPreparation.pageOf(document, widget);
+    private static Placement placementOf(PDDocument document, COSDictionary widget) {
+        int pageIndex = widget == null ? -1 : FieldPreparation.pageOf(document, widget);
+        if (pageIndex < 0) {
+            return null;
+        }
+        return new Placement(pageIndex, rectangle(widget.getDictionaryObject(COSName.RECT)),
+                document.getPage(pageIndex).getRotation());
     }
 
     /**
@@ -491,10 +494,9 @@ final class SignatureAppearance {
      * Whether {@code blank} is the frame {@link #blank} writes for {@code placement}: the same {@code /BBox},
      * {@code /Matrix} and {@code /Filter}, so that drawing in it changes only its content and resources.
      */
-    private static boolean framedAs(COSStream blank, PDDocument document, Placement placement) {
-        COSStream expected = frame(document, placement).getCOSObject();
-        return sameNumbers(blank.getDictionaryObject(COSName.BBOX), expected.getDictionaryObject(COSName.BBOX))
-                && sameNumbers(blank.getDictionaryObject(COSName.MATRIX), expected.getDictionaryObject(COSName.MATRIX))
+    private static boolean framedAs(COSStream blank, Placement placement) {
+        return sameNumbers(blank.getDictionaryObject(COSName.BBOX), frameBox(placement).getCOSArray())
+                && sameNumbers(blank.getDictionaryObject(COSName.MATRIX), matrix(placement.rotation()))
                 && COSName.FLATE_DECODE.equals(blank.getDictionaryObject(COSName.FILTER));
     }
 
@@ -513,15 +515,18 @@ final class SignatureAppearance {
 
     /** A form XObject with {@code /BBox [0 0 w h]} (the box as displayed) and the {@code /Matrix} that turns it with the page. */
     private static PDAppearanceStream frame(PDDocument document, Placement placement) {
-        PDRectangle rect = placement.rect();
-        int rotation = placement.rotation();
-        boolean sideways = rotation == 90 || rotation == 270;
-        float width = sideways ? rect.getHeight() : rect.getWidth();
-        float height = sideways ? rect.getWidth() : rect.getHeight();
         PDAppearanceStream form = new PDAppearanceStream(document);
-        form.setBBox(new PDRectangle(0, 0, width, height));
-        form.getCOSObject().setItem(COSName.MATRIX, matrix(rotation));
+        form.setBBox(frameBox(placement));
+        form.getCOSObject().setItem(COSName.MATRIX, matrix(placement.rotation()));
         return form;
+    }
+
+    /** {@code [0 0 w h]}: the placement's box as displayed (width and height swapped on a page turned sideways). */
+    private static PDRectangle frameBox(Placement placement) {
+        PDRectangle rect = placement.rect();
+        boolean sideways = placement.rotation() == 90 || placement.rotation() == 270;
+        return new PDRectangle(0, 0, sideways ? rect.getHeight() : rect.getWidth(),
+                sideways ? rect.getWidth() : rect.getHeight());
     }
 
     /** The form's /Matrix: the drawing turned counter-clockwise by the page's rotation, so it shows upright. */

@@ -898,7 +898,7 @@ final class SigningPipeline {
                 return; // already signed: SignatureRevision refuses it
             }
             placement = content.onlyIfPlaced()
-                    ? SignatureAppearance.placeByDefault(document, name, spec.field().get(), field.getCOSObject())
+                    ? SignatureAppearance.placeByDefault(document, field.getCOSObject())
                     : SignatureAppearance.placeInField(document, name, spec.field().get(), field.getCOSObject());
             if (placement == null) {
                 return; // no appearance asked for, and none the field takes by default: an invisible signature
