@@ -1065,6 +1065,12 @@ final class RevisionDiff {
         }
 
         private void direct(Deque<Object[]> queue, World world, Object v, Role role) {
+            if (role == Role.CONTENT && v instanceof Ref && v.equals(world.table.trailer.get("Root"))) {
+                // The catalog named by data: a usage-rights or DocMDP signature reference's /Data (Adobe's Reader
+                // extensions, /Perms /UR3, name it). It is judged as the catalog; walked as content, it made the /DSS
+                // and everything else it holds content, so that validation data added later failed every signature.
+                return;
+            }
             if (role == Role.PARENT_TREE && v instanceof Ref r && structureElement(world.resolve(v))) {
                 if (r.num() >= 0 && r.num() <= MAX_OBJECT_NUMBER) {
                     reached.set((int) r.num()); // an element: walked through /K as one

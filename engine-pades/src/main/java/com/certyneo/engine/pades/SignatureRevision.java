@@ -687,6 +687,12 @@ final class SignatureRevision {
                 array.touch(writer);
             }
         }
+        if (added > 0) {
+            // The dictionary too, even when only its indirect arrays changed (/Certs 33 0 R): validators, this engine's
+            // self-check among them, date the /DSS by the revision that holds its dictionary, and one written before
+            // the new signature holds nothing for it (e-Szigno's LTA documents keep their arrays indirect).
+            dss.touch(writer);
+        }
         return added;
     }
 

@@ -18,6 +18,11 @@ import com.certyneo.engine.ValidationReport;
 import com.certyneo.testvectors.ExternalValidators;
 import com.certyneo.testvectors.SamplePdfs;
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSArray;
+import org.apache.pdfbox.cos.COSDictionary;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.cos.COSObject;
+import org.apache.pdfbox.cos.COSStream;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
@@ -199,6 +204,48 @@ class LongTermTest {
         assertTrue(report.allPassed(), report.toString());
         assertEquals(2, report.signatures().stream().filter(s -> !s.documentTimestamp()).count());
         assertTrue(report.signatures().stream().allMatch(s -> s.modifications().isEmpty()));
+    }
+
+    /**
+     * A /DSS written by another product with its arrays as indirect objects ({@code /Certs 12 0 R}, as e-Szigno's LTA
+     * documents in DSS's test set have them): the new signature's data goes into those arrays, and the dictionary is
+     * written again after the signature, where validators (and the engine's self-check, which refused to write the
+     * output before) look for the signature's long-term data.
+     */
+    @Test
+    void anExistingDssWithIndirectArraysTakesTheNewSignaturesData() throws Exception {
+        byte[] foreignDss = appendRevision(SamplePdfs.minimal(), document -> {
+            COSStream certificate = document.getDocument().createCOSStream();
+            try (java.io.OutputStream out = certificate.createOutputStream()) {
+                out.write(com.certyneo.testvectors.TestPki.create().root().getEncoded());
+            }
+            COSArray certs = new COSArray();
+            certs.setDirect(false);
+            certs.add(certificate);
+            COSDictionary dss = new COSDictionary();
+            dss.setDirect(false);
+            dss.setItem(COSName.CERTS, certs);
+            for (COSName name : new COSName[] {COSName.OCSPS, COSName.CRLS}) {
+                COSArray empty = new COSArray(); // every array there already: the new data changes none of the keys
+                empty.setDirect(false);
+                dss.setItem(name, empty);
+            }
+            document.getDocumentCatalog().getCOSObject().setItem(COSName.DSS, dss);
+            document.getDocumentCatalog().getCOSObject().setNeedToBeUpdated(true);
+        });
+        String before = new String(foreignDss, java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(before.matches("(?s).*/Certs \\d+ 0 R.*/OCSPs \\d+ 0 R.*") || before.matches("(?s).*/OCSPs \\d+ 0 R.*/Certs \\d+ 0 R.*"),
+                "the input's arrays are indirect objects");
+
+        byte[] signed = sign(foreignDss, PadesProfile.B_LT);
+        ValidationReport report = validate(signed);
+        assertTrue(report.allPassed(), report.toString());
+        assertEquals(PadesProfile.B_LT, report.signatures().get(0).profile().orElseThrow());
+        try (PDDocument document = Loader.loadPDF(signed)) {
+            COSObject dss = (COSObject) document.getDocumentCatalog().getCOSObject().getItem(COSName.DSS);
+            long offset = document.getDocument().getXrefTable().get(dss.getKey());
+            assertTrue(offset > foreignDss.length, "the /DSS dictionary is written again after the signature: " + offset);
+        }
     }
 
     interface Change {

@@ -144,6 +144,27 @@ class RevisionDiffTest {
         assertTrue(outcome.warnings().stream().anyMatch(w -> w.contains("/DSS")), outcome.warnings().toString());
     }
 
+    /**
+     * Adobe's Reader-extended documents (/Perms /UR3, as in DSS's DSS-2601 test file): the usage-rights signature's
+     * reference names the catalog by /Data. Validation data added later stays validation data.
+     */
+    @Test
+    void validationDataMayBeAddedWhenAUsageRightsReferenceNamesTheCatalog() {
+        Map<Integer, String> base = new TreeMap<>(BASE);
+        String perms = " /Perms << /UR3 << /Type /Sig /Filter /Adobe.PPKLite /SubFilter /adbe.pkcs7.detached"
+                + " /Reference [ 11 0 R ] >> >>";
+        base.put(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R /DSS 10 0 R" + perms + " >>");
+        base.put(10, "<< /Certs [] >>");
+        base.put(11, "<< /Type /SigRef /TransformMethod /UR3 /Data 1 0 R /TransformParams << /V /2.2 >> >>");
+        Pdf pdf = Pdf.base(base).update(Map.of(10, "<< /Certs [12 0 R] >>", 12, stream("certificate")), true);
+        assertEquals(List.of(), RevisionDiff.after(pdf.bytes(), pdf.signedEnd).modifications());
+        // the catalog reached through /Data is still judged as the catalog, and the page as a page
+        Pdf changed = Pdf.base(base).update(Map.of(1, "<< /Type /Catalog /Pages 2 0 R /AcroForm 6 0 R /DSS 10 0 R"
+                + perms + " /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"), true);
+        assertModified(changed, "object 1");
+        assertModified(Pdf.base(base).update(Map.of(4, stream("BT (PAID) Tj ET")), true), "object 4");
+    }
+
     @Test
     void garbageAfterTheLastEndOfFileMarkerIsOnlyAWarning() {
         Pdf pdf = Pdf.base(BASE);
