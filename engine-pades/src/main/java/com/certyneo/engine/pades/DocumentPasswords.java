@@ -120,8 +120,11 @@ final class DocumentPasswords {
             return;
         }
         String missing = null;
-        if ((newField || marks) && !permission.canModify()) {
+        if (newField && !permission.canModify()) {
             missing = "modify the document (/P bit 4)";
+        } else if (marks && !permission.canModify()) {
+            missing = "modify the document (/P bit 4), which the sandbox's SANDBOX mark on its pages needs (filling an "
+                    + "existing field needs only bit 6 or 9, which a production engine would use)";
         } else if (newField && !permission.canModifyAnnotations()) {
             missing = "add or modify annotations and form fields (/P bit 6)";
         } else if (!newField && !permission.canModifyAnnotations() && !permission.canFillInForm()) {

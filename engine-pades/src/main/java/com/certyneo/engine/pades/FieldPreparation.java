@@ -297,10 +297,9 @@ final class FieldPreparation {
 
     /** @return the signature fields of a document, in the order of its form */
     static List<SignatureFieldInfo> list(byte[] pdf, String name) {
-        try (PDDocument document = Loader.loadPDF(pdf)) {
-            if (document.isEncrypted()) {
-                throw PdfInputs.encrypted(name, null);
-            }
+        // an encrypted document opens with the empty user password when it has one (owner password only, as most
+        // permission-restricted files): its fields are listed like any other; a user password is ENCRYPTED_PDF
+        try (PDDocument document = DocumentPasswords.load(pdf)) {
             List<SignatureFieldInfo> result = new ArrayList<>();
             for (PDSignatureField field : document.getSignatureFields()) {
                 COSDictionary dict = field.getCOSObject();

@@ -208,6 +208,26 @@ class EncryptedInputTest {
                         "names the crypt filter /StdCF without a method"));
     }
 
+    /**
+     * Listing fields opens an owner-password-only file as signing does (with the empty user password); before, it
+     * refused every encrypted file, so a caller could not find the field to sign into (DSS's
+     * protected_edition_protected_signing_allowed_with_field.pdf). A file with a user password stays ENCRYPTED_PDF.
+     */
+    @Test
+    void fieldsOfAnOwnerPasswordOnlyFileAreListed() throws Exception {
+        Path ownerOnly = encrypt(AES128, "", OWNER, List.of());
+        Path signed = dir.resolve("owner-only-signed.pdf");
+        engine.sign(request(ownerOnly, signed, PadesProfile.B_B).build());
+        List<com.certyneo.engine.SignatureFieldInfo> fields = engine.fields(DocumentSource.of(signed));
+        assertEquals(1, fields.size(), fields.toString());
+        assertTrue(fields.get(0).signed(), fields.toString());
+
+        Path withUser = encrypt(AES256, USER, OWNER, List.of());
+        SignatureEngineException e = assertThrows(SignatureEngineException.class,
+                () -> engine.fields(DocumentSource.of(withUser)));
+        assertEquals(ErrorCode.ENCRYPTED_PDF, e.code(), e.toString());
+    }
+
     @Test
     void wrongOrMissingPasswordIsEncryptedPdf() throws Exception {
         Path in = encrypt(AES256, USER, OWNER, List.of());
