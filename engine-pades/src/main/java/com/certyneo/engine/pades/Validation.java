@@ -43,6 +43,8 @@ import java.util.Optional;
 /** Offline validation with DSS's default policy, mapped to the engine's report types. */
 final class Validation {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Validation.class);
+
     private final Mode mode;
     private final RevocationSources supplied;
     private final List<X509Certificate> configuredAnchors;
@@ -110,11 +112,13 @@ final class Validation {
             boolean changed = diffs.anyModified();
             boolean restricted = dictionaries.isEmpty()
                     || dictionaries.stream().anyMatch(d -> d.restrictsChanges() || d.byteRange().isEmpty());
-            Reports reports = dss(name, bytes, file, verifier, at, changed || restricted, changed, options.xmlReports());
+            LeftOut checked = dssLeavingOut(name, bytes, file, verifier, at, changed || restricted, changed,
+                    options.xmlReports(), dictionaries);
+            Reports reports = checked.reports();
             Revisions revisions = bytes != null ? Revisions.of(bytes) : Revisions.of(file);
             ValidationReport report = report(name, bytes != null ? Digests.sha256Hex(bytes) : Digests.sha256Hex(file), at,
                     reports.getSimpleReport(), reports.getDiagnosticData(), revisions, structure.input(), dictionaries,
-                    diffs);
+                    diffs, checked.causes());
             if (dictionaries.stream().anyMatch(RevisionDiff.SignatureDictionary::restrictsChanges)) {
                 report = enforceRules(report, bytes != null ? MdpCheck.check(bytes, revisions)
                         : MdpCheck.check(file, revisions));
@@ -127,19 +131,77 @@ final class Validation {
         }
     }
 
+    /** DSS's reports, and the byte ranges of the signatures left out of them with why ({@link #dssLeavingOut}). */
+    private record LeftOut(Reports reports, Map<List<Long>, String> causes) {
+    }
+
+    /** How many signatures {@link #dssLeavingOut} tries to leave out, one at a time, before it gives up. */
+    private static final int MAX_LEFT_OUT_ATTEMPTS = 12;
+
+    /**
+     * {@link #dss}, and when DSS stops on the document as a whole (an exception, not a report), DSS again without one
+     * signature at a time, until it completes: the signature it stopped on is then reported failed, naming the cause,
+     * and every other one is validated as usual. DSS 6.2 stops on some signatures that others made: an embedded OCSP
+     * response whose archive-cutoff extension is malformed, a signature-policy digest algorithm that is a signature
+     * algorithm, a CMS without certificates in a document that has a /DSS (DSS's test files
+     * pades-ocsp-archiveCutOff-invalid, pades-level-b-sig-policy-invalid-digest-algo, pades-bes-no-certificates).
+     * One such signature made every other one unverifiable, the engine's own included. A failure that leaving out
+     * one signature does not cure is reported as before.
+     */
+    private static LeftOut dssLeavingOut(String name, byte[] bytes, java.nio.file.Path file, CommonCertificateVerifier verifier,
+                                         Instant at, boolean compare, boolean render, boolean etsi,
+                                         List<RevisionDiff.SignatureDictionary> dictionaries) {
+        try {
+            return new LeftOut(dss(name, bytes, file, verifier, at, compare, render, etsi, java.util.Set.of()), Map.of());
+        } catch (SignatureEngineException e) {
+            if (e.code() != ErrorCode.VALIDATION_ERROR || dictionaries.size() < 2) {
+                throw e;
+            }
+            int attempts = 0;
+            for (RevisionDiff.SignatureDictionary d : dictionaries) {
+                if (d.byteRange().size() != 4 || attempts++ >= MAX_LEFT_OUT_ATTEMPTS) {
+                    continue;
+                }
+                try {
+                    Reports reports = dss(name, bytes, file, verifier, at, compare, render, etsi,
+                            java.util.Set.of(d.byteRange()));
+                    String cause = e.getCause() == null ? e.getMessage() : describe(e.getCause());
+                    LOG.warn("DSS cannot validate the {} in field '{}' of '{}' ({}): validated without it",
+                            d.documentTimestamp() ? "document time-stamp" : "signature", d.field(), name, cause);
+                    return new LeftOut(reports, Map.of(d.byteRange(), cause));
+                } catch (SignatureEngineException again) {
+                    if (again.code() != ErrorCode.VALIDATION_ERROR) {
+                        throw again;
+                    }
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The innermost cause's class and message: what DSS stopped on. */
+    private static String describe(Throwable failure) {
+        Throwable root = failure;
+        for (int guard = 0; root.getCause() != null && root.getCause() != root && guard < 32; guard++) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+
     /**
      * DSS's validation of every signature and time-stamp.
      *
      * @param compare whether DSS compares the objects of each signed revision with the final file (its policy
      *                enforces certification and locks on that comparison; see {@link BoundedModificationsFinder})
      * @param render whether DSS's rendered-page comparison runs (when the structural comparison found changes)
+     * @param leftOut the byte ranges of signatures DSS is not shown ({@link #dssLeavingOut})
      */
     private static Reports dss(String name, byte[] bytes, java.nio.file.Path file, CommonCertificateVerifier verifier,
-                               Instant at, boolean compare, boolean render, boolean etsi) {
+                               Instant at, boolean compare, boolean render, boolean etsi, java.util.Set<List<Long>> leftOut) {
         try {
             DeferredPolicyValidator validator = new DeferredPolicyValidator(file == null ? new InMemoryDocument(bytes, name)
                     : new eu.europa.esig.dss.model.FileDocument(file.toFile()));
-            ValidationObjFactory factory = new ValidationObjFactory(compare); // DSS's PDFBox services, see there
+            ValidationObjFactory factory = new ValidationObjFactory(compare, leftOut); // DSS's PDFBox services, see there
             if (file != null) {
                 // new streams stay in the heap up to a bound: no scratch files in java.io.tmpdir to leak if the JVM is stopped
                 factory.setPdfMemoryUsageSetting(eu.europa.esig.dss.pdf.PdfMemoryUsageSetting.mixed(LargeDocument.PDFBOX_MEMORY));
@@ -327,7 +389,8 @@ final class Validation {
 
     private ValidationReport report(String name, String sha256, Instant at, SimpleReport simple,
                                     DiagnosticData diagnostic, Revisions revisions, PdfSyntax.Input input,
-                                    List<RevisionDiff.SignatureDictionary> dictionaries, Diffs diffs) {
+                                    List<RevisionDiff.SignatureDictionary> dictionaries, Diffs diffs,
+                                    Map<List<Long>, String> leftOut) {
         Map<String, XmlTimestamp> timestampResults = new HashMap<>();
         for (String id : simple.getSignatureIdList()) {
             simple.getSignatureTimestamps(id).forEach(t -> timestampResults.put(t.getId(), t));
@@ -387,7 +450,7 @@ final class Validation {
                     warnings, chain(timestamp.getCertificateChain()), revocation(timestamp.getSigningCertificate()),
                     modifications));
         }
-        unreadable(unreported, results, ends);
+        unreadable(unreported, results, ends, leftOut);
         List<String> documentWarnings = new ArrayList<>();
         String garbage = RevisionDiff.trailingGarbage(input);
         if (garbage != null) {
@@ -461,11 +524,14 @@ final class Validation {
      * document time-stamp should have protected say that their protection stops short of it.
      */
     private static void unreadable(List<RevisionDiff.SignatureDictionary> unreported, List<SignatureValidation> results,
-                                   List<Long> ends) {
+                                   List<Long> ends, Map<List<Long>, String> leftOut) {
         for (RevisionDiff.SignatureDictionary d : unreported) {
             String what = d.documentTimestamp() ? "document time-stamp" : "signature";
             String field = d.field().isEmpty() ? "an unnamed field" : "field '" + d.field() + "'";
-            String error = "The " + what + " in " + field + " cannot be validated: its "
+            String cause = leftOut.get(d.byteRange());
+            String error = cause != null ? "The " + what + " in " + field + " cannot be validated: DSS stops on it ("
+                    + cause + "), so it was left out and the others were validated without it."
+                    : "The " + what + " in " + field + " cannot be validated: its "
                     + (!d.inForm() ? "field is not in the document's form (/AcroForm /Fields), only among a page's "
                             + "annotations: a later revision took it out of the form, or wrote the form so that readers "
                             + "disagree on it, and a validator that reads the form (PDFBox and DSS do) does not see this "

@@ -33,6 +33,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The DSS PDF object factory of a validation: DSS's PDFBox services with five changes, each one where it changes
@@ -67,44 +68,57 @@ final class ValidationObjFactory extends AbstractPdfObjFactory {
     private static final Logger LOG = LoggerFactory.getLogger(ValidationObjFactory.class);
 
     private final boolean compare;
+    private final Set<List<Long>> leftOut;
 
     /** @param compare whether DSS's modification analysis runs (see the class comment) */
     ValidationObjFactory(boolean compare) {
+        this(compare, Set.of());
+    }
+
+    /**
+     * @param compare whether DSS's modification analysis runs (see the class comment)
+     * @param leftOut the byte ranges of the signatures and document time-stamps DSS is not shown: their revisions are
+     *                not listed (the engine reports them itself, see {@code Validation.dssLeavingOut})
+     */
+    ValidationObjFactory(boolean compare, Set<List<Long>> leftOut) {
         this.compare = compare;
+        this.leftOut = Set.copyOf(leftOut);
     }
 
     @Override
     public PDFSignatureService newPAdESSignatureService() {
-        return configure(new Service(PDFServiceMode.SIGNATURE, compare));
+        return configure(new Service(PDFServiceMode.SIGNATURE, compare, leftOut));
     }
 
     @Override
     public PDFSignatureService newContentTimestampService() {
-        return configure(new Service(PDFServiceMode.CONTENT_TIMESTAMP, compare));
+        return configure(new Service(PDFServiceMode.CONTENT_TIMESTAMP, compare, leftOut));
     }
 
     @Override
     public PDFSignatureService newSignatureTimestampService() {
-        return configure(new Service(PDFServiceMode.SIGNATURE_TIMESTAMP, compare));
+        return configure(new Service(PDFServiceMode.SIGNATURE_TIMESTAMP, compare, leftOut));
     }
 
     @Override
     public PDFSignatureService newArchiveTimestampService() {
-        return configure(new Service(PDFServiceMode.ARCHIVE_TIMESTAMP, compare));
+        return configure(new Service(PDFServiceMode.ARCHIVE_TIMESTAMP, compare, leftOut));
     }
 
     /** DSS's PDFBox service as the class comment says. One validation uses an instance at a time. */
     private static final class Service extends PdfBoxSignatureService {
 
         private final boolean compare;
+        private final Set<List<Long>> leftOut;
         /** The document whose revisions are being listed, while {@link #getRevisions} runs. */
         private DSSDocument listed;
         /** Its final revision's signature dictionaries, once DSS has read them. */
         private Map<PdfSignatureDictionary, List<PdfSignatureField>> finalDictionaries;
 
-        Service(PDFServiceMode mode, boolean compare) {
+        Service(PDFServiceMode mode, boolean compare, Set<List<Long>> leftOut) {
             super(mode, new PdfBoxDefaultSignatureDrawerFactory());
             this.compare = compare;
+            this.leftOut = leftOut;
         }
 
         @Override
@@ -126,11 +140,22 @@ final class ValidationObjFactory extends AbstractPdfObjFactory {
             listed = document;
             finalDictionaries = null;
             try {
-                return FirstSeenOcspRevisions.of(super.getRevisions(document, pwd));
+                List<PdfRevision> revisions = super.getRevisions(document, pwd);
+                if (!leftOut.isEmpty()) {
+                    revisions = revisions.stream().filter(r -> !leftOut.contains(byteRange(r))).toList();
+                }
+                return FirstSeenOcspRevisions.of(revisions);
             } finally {
                 listed = null;
                 finalDictionaries = null;
             }
+        }
+
+        /** A revision's /ByteRange as four numbers, or an empty list. */
+        private static List<Long> byteRange(PdfRevision revision) {
+            eu.europa.esig.dss.pades.validation.ByteRange range = revision.getPdfSigDictInfo() == null ? null
+                    : revision.getPdfSigDictInfo().getByteRange();
+            return range == null ? List.of() : range.toBigIntegerList().stream().map(java.math.BigInteger::longValue).toList();
         }
 
         @Override

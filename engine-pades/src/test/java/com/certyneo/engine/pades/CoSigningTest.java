@@ -152,4 +152,56 @@ class CoSigningTest {
     private static String subjectCn(TestPki.Kind kind) {
         return PadesSignatureEngine.commonName(foreignPki.signer(kind, TestPki.KeyType.EC_P256).certificate());
     }
+    /**
+     * A foreign signature whose CMS carries no certificate, in a document that then gets a /DSS (our B-LT signature
+     * adds one): DSS 6.2 stops on the whole document there ("No signing certificate found", as on DSS's own
+     * pades-bes-no-certificates.pdf countersigned). The engine leaves that signature out of DSS's run, reports it
+     * failed with the cause, and validates ours as usual; before, the document could not be validated at all.
+     */
+    @Test
+    void aSignatureDssStopsOnIsReportedAndTheOthersAreValidated() throws Exception {
+        byte[] signed = INPUTS.computeIfAbsent(TestPki.Kind.GOOD, CoSigningTest::signedBy);
+        byte[] withoutCertificates = withoutCertificates(signed);
+        ValidationReport before = engine.validate(DocumentSource.of(withoutCertificates, "in.pdf"), ValidationOptions.sandbox());
+        assertEquals(1, before.signatures().size(), before.toString());
+        assertEquals(Indication.INDETERMINATE, before.signatures().get(0).indication(), before.toString());
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        engine.sign(SignRequest.builder().document(DocumentSource.of(withoutCertificates, "in.pdf"))
+                .output(DocumentTarget.of(out)).signer(Signer.parse("Jane Doe <jane@example.com>")
+                        .authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()))
+                .level(SignatureLevel.AES).profile(PadesProfile.B_LT).build());
+        ValidationReport after = engine.validate(DocumentSource.of(out.toByteArray(), "out.pdf"), ValidationOptions.sandbox());
+        List<SignatureValidation> signatures = after.signatures();
+        assertEquals(2, signatures.size(), after.toString());
+        SignatureValidation foreign = signatures.stream().filter(s -> !s.signedBy().contains("Jane")).findFirst().orElseThrow();
+        assertEquals(Indication.TOTAL_FAILED, foreign.indication(), after.toString());
+        assertEquals("FORMAT_FAILURE", foreign.subIndication().orElseThrow());
+        assertTrue(foreign.errors().stream().anyMatch(e -> e.contains("DSS stops on it") && e.contains("No signing certificate")),
+                foreign.errors().toString());
+        SignatureValidation ours = signatures.stream().filter(s -> s.signedBy().contains("Jane")).findFirst().orElseThrow();
+        assertEquals(Indication.TOTAL_PASSED, ours.indication(), after.toString());
+        assertEquals(PadesProfile.B_LT, ours.profile().orElseThrow());
+    }
+
+    /** {@code pdf} with its one signature's CMS re-encoded without its certificates, in the same /Contents room. */
+    private static byte[] withoutCertificates(byte[] pdf) throws Exception {
+        String text = new String(pdf, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int start = text.indexOf("/Contents <") + "/Contents <".length();
+        int end = text.indexOf('>', start);
+        byte[] der = java.util.HexFormat.of().parseHex(text.substring(start, end).replaceAll("(00)+$", ""));
+        org.bouncycastle.asn1.ASN1Primitive parsed;
+        try (org.bouncycastle.asn1.ASN1InputStream in = new org.bouncycastle.asn1.ASN1InputStream(der)) {
+            parsed = in.readObject(); // the DER, without the zero padding a trailing 00 byte of it may have lost
+        }
+        org.bouncycastle.cms.CMSSignedData cms = new org.bouncycastle.cms.CMSSignedData(
+                org.bouncycastle.asn1.cms.ContentInfo.getInstance(parsed));
+        org.bouncycastle.util.CollectionStore<org.bouncycastle.cert.X509CertificateHolder> none =
+                new org.bouncycastle.util.CollectionStore<>(List.of());
+        byte[] stripped = org.bouncycastle.cms.CMSSignedData.replaceCertificatesAndCRLs(cms, none, null, null).getEncoded("DER");
+        assertTrue(cms.getCertificates().getMatches(null).size() > 0 && stripped.length < parsed.getEncoded().length);
+        String hex = java.util.HexFormat.of().formatHex(stripped);
+        String padded = hex + "0".repeat(end - start - hex.length());
+        return (text.substring(0, start) + padded + text.substring(end)).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
 }
