@@ -17,6 +17,8 @@ import com.certyneo.engine.SignatureEngineException;
  * code, wrapped by DSS</td><td>every operation</td><td>its own</td></tr>
  * <tr><td>type {@code …InvalidPasswordException}</td><td>PDFBox {@code StandardSecurityHandler}; DSS's own
  * wrapping it</td><td>every reader</td><td>{@link ErrorCode#ENCRYPTED_PDF}</td></tr>
+ * <tr><td>thrown by PDFBox's {@code PublicKeySecurityHandler} (a document encrypted for certificates)</td><td>PDFBox
+ * </td><td>every reader</td><td>{@link ErrorCode#ENCRYPTED_PDF}</td></tr>
  * <tr><td>an {@code org.apache.pdfbox} exception type, an {@code EOFException}, or an {@code IOException}
  * whose top frame is PDFBox's</td><td>PDFBox's parser</td><td>every reader</td><td>{@link ErrorCode#INVALID_PDF}</td></tr>
  * <tr><td>{@code NullPointerException}, {@code ClassCastException}, {@code IndexOutOfBoundsException},
@@ -85,6 +87,11 @@ final class DssFailures {
         if (e instanceof org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException) {
             return PdfInputs.encrypted(name, e);
         }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (isFromPublicKeySecurity(t)) {
+                return encryptedForCertificates(name, e);
+            }
+        }
         SignatureEngineException malformed = malformed(e, name);
         return malformed != null ? malformed : PdfInputs.invalid(name, PdfInputs.describe(e), e);
     }
@@ -105,12 +112,34 @@ final class DssFailures {
             if (type.endsWith("InvalidPasswordException")) {
                 return PdfInputs.encrypted(name, failure);
             }
+            if (isFromPublicKeySecurity(t)) {
+                return encryptedForCertificates(name, failure);
+            }
             if (type.startsWith("org.apache.pdfbox") || type.equals("java.io.EOFException")
                     || t instanceof java.io.IOException && isFromPdfBox(t)) {
                 return PdfInputs.invalid(name, t.getMessage(), failure);
             }
         }
         return null;
+    }
+
+    /** PDFBox's handler for documents encrypted for certificates ({@code /Filter /Adobe.PubSec}) threw {@code t}. */
+    private static boolean isFromPublicKeySecurity(Throwable t) {
+        StackTraceElement[] trace = t.getStackTrace();
+        return trace.length > 0 && PUBLIC_KEY_SECURITY.equals(trace[0].getClassName());
+    }
+
+    private static final String PUBLIC_KEY_SECURITY = "org.apache.pdfbox.pdmodel.encryption.PublicKeySecurityHandler";
+
+    /**
+     * A document encrypted for recipients' certificates (public-key security, ISO 32000 §7.6.5): only a recipient's
+     * private key opens it, never a password, and the engine takes passwords only.
+     */
+    static SignatureEngineException encryptedForCertificates(String name, Throwable cause) {
+        return new SignatureEngineException(ErrorCode.ENCRYPTED_PDF, "'" + name + "' is encrypted for its recipients' "
+                + "certificates (public-key security, /Filter /Adobe.PubSec): only a recipient's private key opens it, "
+                + "and the engine opens password-encrypted documents only",
+                "Ask a recipient to decrypt it (or to re-encrypt it with a password) and sign that copy.", cause);
     }
 
     private static boolean isFromPdfBox(Throwable t) {

@@ -101,6 +101,41 @@ class DssFailuresTest {
         assertEquals(ErrorCode.ENCRYPTED_PDF, e.code());
     }
 
+    /**
+     * A document encrypted for certificates (/Filter /Adobe.PubSec, as pyHanko's pubkey test files): PDFBox's
+     * public-key handler throws a plain IOException ("Provided decryption material is not compatible with the
+     * document - did you pass a null keyStore?"), which was INVALID_PDF quoting PDFBox.
+     */
+    @Test
+    void pdfBoxPublicKeyEncryptionIsEncrypted() throws Exception {
+        byte[] encrypted;
+        try (PDDocument document = Loader.loadPDF(SamplePdfs.minimal())) {
+            org.apache.pdfbox.pdmodel.encryption.PublicKeyRecipient recipient =
+                    new org.apache.pdfbox.pdmodel.encryption.PublicKeyRecipient();
+            recipient.setX509(pki.signer(TestPki.Kind.GOOD, TestPki.KeyType.RSA_PSS_3072).certificate()); // RSA key transport
+            recipient.setPermission(new org.apache.pdfbox.pdmodel.encryption.AccessPermission());
+            org.apache.pdfbox.pdmodel.encryption.PublicKeyProtectionPolicy policy =
+                    new org.apache.pdfbox.pdmodel.encryption.PublicKeyProtectionPolicy();
+            policy.addRecipient(recipient);
+            document.protect(policy);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            document.save(out);
+            encrypted = out.toByteArray();
+        }
+        assertTrue(new String(encrypted, StandardCharsets.ISO_8859_1).contains("/Adobe.PubSec"));
+        IOException library = assertThrows(IOException.class, () -> Loader.loadPDF(encrypted).close());
+        assertEquals("org.apache.pdfbox.pdmodel.encryption.PublicKeySecurityHandler",
+                library.getStackTrace()[0].getClassName(), chain(library));
+        for (SignatureEngineException e : List.of(DssFailures.opening(library, "in.pdf"),
+                DssFailures.reading(library, "in.pdf"),
+                assertThrows(SignatureEngineException.class, () -> PdfPreparation.prepare(encrypted, "in.pdf", false)),
+                assertThrows(SignatureEngineException.class, () -> PadesSignatureEngine.builder().build().validate(
+                        DocumentSource.of(encrypted, "in.pdf"), ValidationOptions.trusting(List.of()))))) {
+            assertEquals(ErrorCode.ENCRYPTED_PDF, e.code(), e.toString());
+            assertTrue(e.getMessage().contains("certificates"), e.getMessage());
+        }
+    }
+
     @Test
     void dssWrongPasswordIsEncrypted() {
         PadesSignatureEngine engine = PadesSignatureEngine.builder().build();
