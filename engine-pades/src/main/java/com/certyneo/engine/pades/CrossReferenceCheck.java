@@ -56,9 +56,10 @@ import static com.certyneo.engine.pades.PdfSyntax.isWhite;
  * missing self-entries of incremental xref streams, {@code /Size} larger than needed, free entries,
  * objects listed twice, linearized files (whose last {@code startxref} names the first-page section),
  * entry lines of 19 or 21 bytes or with any end-of-line pair, subsections starting anywhere, a wrong
- * xref stream {@code /Length} when {@code endstream} follows the data, and xref streams it cannot decode
- * (general-purpose filters other than FlateDecode: their entries are not checked, the chain still is; any
- * other filter is damage, since no reader decodes it). Xref streams are
+ * xref stream {@code /Length} when {@code endstream} follows the data, and xref streams it cannot decode (a
+ * predictor it does not implement: their entries are not checked, the chain still is). The general-purpose filters
+ * (Flate, LZW, ASCIIHex, ASCII85, RunLength: {@link PdfSyntax#decode}) are decoded strictly, so data one of them does
+ * not define is damage, as it is for qpdf; any other filter is damage, since no reader decodes it. Xref streams are
  * never encrypted (ISO 32000-1 §7.6.1), so encrypted files are checked too.
  *
  * <p>Hostile input is bounded: at most {@value #MAX_SECTIONS} sections, {@value #MAX_ENTRIES} entries,

@@ -123,8 +123,7 @@ final class DocumentPasswords {
         if (newField && !permission.canModify()) {
             missing = "modify the document (/P bit 4)";
         } else if (marks && !permission.canModify()) {
-            missing = "modify the document (/P bit 4), which the sandbox's SANDBOX mark on its pages needs (filling an "
-                    + "existing field needs only bit 6 or 9, which a production engine would use)";
+            missing = "modify the document (/P bit 4), which the sandbox's SANDBOX mark on its pages needs";
         } else if (newField && !permission.canModifyAnnotations()) {
             missing = "add or modify annotations and form fields (/P bit 6)";
         } else if (!newField && !permission.canModifyAnnotations() && !permission.canFillInForm()) {

@@ -266,12 +266,23 @@ final class PdfSyntax {
         byte[] data = raw;
         for (int i = 0; i < filters.size(); i++) {
             Object f = filters.get(i);
-            if (!(f instanceof Name n) || !(n.value().equals("FlateDecode") || n.value().equals("Fl"))) {
+            if (!(f instanceof Name n)) {
                 return null;
             }
-            data = inflate(data, max);
             Object parm = i < parms.size() ? parms.get(i) : null;
-            if (parm instanceof Map<?, ?> m) {
+            switch (n.value()) {
+                case "FlateDecode", "Fl" -> data = inflate(data, max);
+                case "LZWDecode", "LZW" -> data = lzw(data, max,
+                        parm instanceof Map<?, ?> m ? longOr(cast(m).get("EarlyChange"), 1) : 1);
+                case "ASCIIHexDecode", "AHx" -> data = asciiHex(data, max);
+                case "ASCII85Decode", "A85" -> data = ascii85(data, max);
+                case "RunLengthDecode", "RL" -> data = runLength(data, max);
+                default -> {
+                    return null;
+                }
+            }
+            boolean predicted = n.value().startsWith("Fl") || n.value().startsWith("LZW");
+            if (predicted && parm instanceof Map<?, ?> m) {
                 data = unpredict(data, cast(m));
                 if (data == null) {
                     return null;
@@ -279,6 +290,192 @@ final class PdfSyntax {
             }
         }
         return data;
+    }
+
+    // The other general-purpose filters of ISO 32000-1 §7.4 that a cross-reference or object stream may use. Each is
+    // strict where the standard is: a character or code it does not define is Malformed, never skipped.
+
+    /** ASCIIHexDecode (§7.4.2): pairs of hexadecimal digits, white space ignored, {@code >} ends the data. */
+    static byte[] asciiHex(byte[] in, int max) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(in.length / 2 + 1);
+        int high = -1;
+        for (byte b : in) {
+            int c = b & 0xff;
+            if (c == '>') {
+                break;
+            }
+            if (isWhite(c)) {
+                continue;
+            }
+            int digit = Character.digit(c, 16);
+            if (digit < 0) {
+                throw new Malformed("has ASCIIHexDecode data with the character 0x" + Integer.toHexString(c));
+            }
+            if (high < 0) {
+                high = digit;
+            } else {
+                put(out, high << 4 | digit, max);
+                high = -1;
+            }
+        }
+        if (high >= 0) {
+            put(out, high << 4, max); // an odd last digit is followed by 0
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * ASCII85Decode (§7.4.3): groups of five characters {@code !}..{@code u} for four bytes, {@code z} for four zero
+     * bytes, white space ignored, {@code ~>} ends the data; a last group of n (2 to 4) characters gives n - 1 bytes.
+     */
+    static byte[] ascii85(byte[] in, int max) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(in.length);
+        long group = 0;
+        int count = 0;
+        for (int i = 0; i < in.length; i++) {
+            int c = in[i] & 0xff;
+            if (c == '~') {
+                if (i + 1 >= in.length || in[i + 1] != '>') {
+                    throw new Malformed("has ASCII85Decode data with '~' not followed by '>'");
+                }
+                break;
+            }
+            if (isWhite(c)) {
+                continue;
+            }
+            if (c == 'z' && count == 0) {
+                for (int k = 0; k < 4; k++) {
+                    put(out, 0, max);
+                }
+                continue;
+            }
+            if (c < '!' || c > 'u') {
+                throw new Malformed("has ASCII85Decode data with the character 0x" + Integer.toHexString(c));
+            }
+            group = group * 85 + (c - '!');
+            if (++count == 5) {
+                if (group > 0xFFFFFFFFL) {
+                    throw new Malformed("has an ASCII85Decode group beyond 2^32 - 1");
+                }
+                for (int shift = 24; shift >= 0; shift -= 8) {
+                    put(out, (int) (group >>> shift) & 0xff, max);
+                }
+                group = 0;
+                count = 0;
+            }
+        }
+        if (count == 1) {
+            throw new Malformed("has ASCII85Decode data ending in a group of one character");
+        }
+        if (count > 1) {
+            for (int k = count; k < 5; k++) {
+                group = group * 85 + 84; // padded with 'u'
+            }
+            if (group > 0xFFFFFFFFL) {
+                throw new Malformed("has an ASCII85Decode group beyond 2^32 - 1");
+            }
+            for (int k = 0; k < count - 1; k++) {
+                put(out, (int) (group >>> (24 - 8 * k)) & 0xff, max);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** RunLengthDecode (§7.4.5): a length byte, then 1 to 128 bytes copied, or one byte repeated; 128 ends the data. */
+    static byte[] runLength(byte[] in, int max) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(in.length * 2);
+        int i = 0;
+        while (i < in.length) {
+            int length = in[i++] & 0xff;
+            if (length == 128) {
+                return out.toByteArray();
+            }
+            if (length < 128) {
+                if (i + length + 1 > in.length) {
+                    throw new Malformed("has RunLengthDecode data cut short");
+                }
+                for (int k = 0; k <= length; k++) {
+                    put(out, in[i++] & 0xff, max);
+                }
+            } else {
+                if (i >= in.length) {
+                    throw new Malformed("has RunLengthDecode data cut short");
+                }
+                int value = in[i++] & 0xff;
+                for (int k = 0; k < 257 - length; k++) {
+                    put(out, value, max);
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * LZWDecode (§7.4.4): 9- to 12-bit codes, most significant bit first; 256 clears the table, 257 ends the data;
+     * with {@code /EarlyChange 1} (the default) the code length grows one code early.
+     */
+    static byte[] lzw(byte[] in, int max, long earlyChange) {
+        if (earlyChange != 0 && earlyChange != 1) {
+            throw new Malformed("has an LZWDecode /EarlyChange other than 0 or 1");
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(in.length * 3);
+        byte[][] table = new byte[4096][];
+        int size = 258;
+        int width = 9;
+        byte[] previous = null;
+        long bits = 0;
+        int held = 0;
+        int pos = 0;
+        while (true) {
+            while (held < width && pos < in.length) {
+                bits = bits << 8 | (in[pos++] & 0xff);
+                held += 8;
+            }
+            if (held < width) {
+                return out.toByteArray(); // the data ends without code 257, as readers accept
+            }
+            int code = (int) (bits >>> (held - width)) & ((1 << width) - 1);
+            held -= width;
+            if (code == 256) {
+                size = 258;
+                width = 9;
+                previous = null;
+                continue;
+            }
+            if (code == 257) {
+                return out.toByteArray();
+            }
+            byte[] entry;
+            if (code < 256) {
+                entry = new byte[] {(byte) code};
+            } else if (code < size && table[code] != null) {
+                entry = table[code];
+            } else if (code == size && previous != null) {
+                entry = Arrays.copyOf(previous, previous.length + 1);
+                entry[previous.length] = previous[0];
+            } else {
+                throw new Malformed("has an LZWDecode code " + code + " not yet defined");
+            }
+            for (byte b : entry) {
+                put(out, b & 0xff, max);
+            }
+            if (previous != null && size < 4096) {
+                byte[] added = Arrays.copyOf(previous, previous.length + 1);
+                added[previous.length] = entry[0];
+                table[size++] = added;
+            }
+            previous = entry;
+            if (size + earlyChange >= 1 << width && width < 12) {
+                width++;
+            }
+        }
+    }
+
+    private static void put(java.io.ByteArrayOutputStream out, int b, int max) {
+        if (out.size() >= max) {
+            throw new Malformed("decodes to more than " + max + " bytes");
+        }
+        out.write(b);
     }
 
     static byte[] inflate(byte[] compressed, int max) {
