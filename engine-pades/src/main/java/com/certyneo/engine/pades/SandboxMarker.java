@@ -78,10 +78,68 @@ final class SandboxMarker {
         Template template = Template.get();
         PDFormXObject line = new PDFormXObject(template.copyInto(document.getDocument()));
         for (PDPage page : document.getPages()) {
+            ownResources(page);
             markPage(document, page, line, template.textWidth);
         }
         document.getDocumentCatalog().getCOSObject().setBoolean(MARKED_KEY, true);
         return true;
+    }
+
+    /** Stream keys (ISO 32000-1 Table 5): not resource categories, dropped when a stream's dictionary is copied. */
+    private static final java.util.Set<COSName> STREAM_KEYS = java.util.Set.of(COSName.LENGTH, COSName.FILTER,
+            COSName.DECODE_PARMS, COSName.F, COSName.getPDFName("FFilter"), COSName.getPDFName("FDecodeParms"),
+            COSName.getPDFName("DL"));
+
+    /**
+     * Gives {@code page} a resource dictionary of its own, holding what it had (its inherited one, or the dictionary of
+     * the stream its /Resources names), before the mark's form is added to it, when it has none or a stream.
+     * PDFBox adds the form to whatever dictionary it finds: one inherited from a /Pages node, written directly inside
+     * that node (Typst does this), was changed in memory but never written, so the page drew a form its resources did
+     * not name (pdf.js: "XObject should be a stream", other readers: no mark at all); a stream named as /Resources
+     * (pdf.js's issue15150 test file names its content stream) got the form in the content stream's dictionary. The
+     * page object is written anyway (its /Contents change); nothing else is.
+     */
+    private static void ownResources(PDPage page) {
+        COSDictionary pageDictionary = page.getCOSObject();
+        COSBase own = pageDictionary.getDictionaryObject(COSName.RESOURCES);
+        if (own instanceof COSDictionary d && !(d instanceof COSStream)) {
+            return;
+        }
+        COSDictionary copy = new COSDictionary();
+        COSBase found = own != null ? own : inherited(pageDictionary);
+        if (found instanceof COSDictionary source) {
+            for (Map.Entry<COSName, COSBase> entry : source.entrySet()) {
+                if (source instanceof COSStream && STREAM_KEYS.contains(entry.getKey())) {
+                    continue;
+                }
+                COSBase value = entry.getValue();
+                // a direct category dictionary is copied too, so that adding the form does not change the original
+                copy.setItem(entry.getKey(), value instanceof COSDictionary category && !(value instanceof COSStream)
+                        ? shallowCopy(category) : value);
+            }
+        }
+        pageDictionary.setItem(COSName.RESOURCES, copy);
+    }
+
+    /** The /Resources a page inherits from its /Pages ancestors, or null. */
+    private static COSBase inherited(COSDictionary page) {
+        COSBase parent = page.getDictionaryObject(COSName.PARENT);
+        for (int depth = 0; parent instanceof COSDictionary node && depth < 64; depth++) {
+            COSBase resources = node.getDictionaryObject(COSName.RESOURCES);
+            if (resources != null) {
+                return resources;
+            }
+            parent = node.getDictionaryObject(COSName.PARENT);
+        }
+        return null;
+    }
+
+    private static COSDictionary shallowCopy(COSDictionary dictionary) {
+        COSDictionary copy = new COSDictionary();
+        for (Map.Entry<COSName, COSBase> entry : dictionary.entrySet()) {
+            copy.setItem(entry.getKey(), entry.getValue());
+        }
+        return copy;
     }
 
     /** @return whether a sandbox engine already marked this document */

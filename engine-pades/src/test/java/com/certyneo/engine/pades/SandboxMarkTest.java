@@ -8,6 +8,7 @@ import com.certyneo.engine.SignatureLevel;
 import com.certyneo.engine.Signer;
 import com.certyneo.testvectors.ExternalValidators;
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSDictionary;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -112,7 +113,53 @@ class SandboxMarkTest {
         checkSigned(input, 2);
     }
 
-    private void checkSigned(byte[] input, int pages) throws Exception {
+    /**
+     * /Resources written directly inside the /Pages node and inherited by every page (Typst 0.8 does this: pdf.js's
+     * issue17065 test file), and a page whose /Resources names a stream (pdf.js's issue15150 names its content
+     * stream). The mark's form was added to a dictionary that was never written, or to the content stream's
+     * dictionary: pdf.js failed on the page ("XObject should be a stream") and other readers drew no mark.
+     */
+    @ParameterizedTest(name = "resources {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"inherited", "a stream"})
+    void resourcesInheritedOrNamingAStream(String where) throws Exception {
+        byte[] input;
+        try (PDDocument document = new PDDocument()) {
+            for (int i = 0; i < 2; i++) {
+                PDPage page = new PDPage(new PDRectangle(400, 300));
+                document.addPage(page);
+                text(document, page, "Page " + (i + 1));
+            }
+            COSDictionary resources = document.getPage(0).getResources().getCOSObject();
+            if (where.equals("inherited")) {
+                resources.setDirect(true);
+                document.getPages().getCOSObject().setItem(COSName.RESOURCES, resources);
+                for (PDPage page : document.getPages()) {
+                    page.getCOSObject().removeItem(COSName.RESOURCES);
+                }
+            } else {
+                // the first page's /Resources is a stream whose dictionary holds its font, as its content stream's does
+                org.apache.pdfbox.cos.COSStream stream = document.getDocument().createCOSStream();
+                try (java.io.OutputStream data = stream.createOutputStream()) {
+                    data.write("% not a resource dictionary".getBytes(StandardCharsets.US_ASCII));
+                }
+                resources.entrySet().forEach(e -> stream.setItem(e.getKey(), e.getValue()));
+                document.getPage(0).getCOSObject().setItem(COSName.RESOURCES, stream);
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            document.save(out);
+            input = out.toByteArray();
+        }
+        byte[] output = checkSigned(input, 2);
+        try (PDDocument signed = Loader.loadPDF(output)) {
+            for (PDPage page : signed.getPages()) {
+                // the form is named by a resource dictionary of the page's own, never added to a stream's dictionary
+                assertTrue(page.getCOSObject().getDictionaryObject(COSName.RESOURCES) instanceof COSDictionary own
+                        && !(own instanceof org.apache.pdfbox.cos.COSStream), page.getCOSObject().toString());
+            }
+        }
+    }
+
+    private byte[] checkSigned(byte[] input, int pages) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         engine.sign(SignRequest.builder().document(DocumentSource.of(input, "page.pdf")).output(DocumentTarget.of(out))
                 .signer(Signer.of("Sandbox Seal", "seal@example.com")).level(SignatureLevel.SES).profile(PadesProfile.B_T)
@@ -148,6 +195,7 @@ class SandboxMarkTest {
                 assertTrue(perPage[i].replaceAll("\\s+", " ").contains("SANDBOX"), "pdftotext, page " + (i + 1) + ": " + perPage[i]);
             }
         }
+        return output;
     }
 
     /** The crop box as displayed: width and height swapped for /Rotate 90 and 270. */
