@@ -87,7 +87,8 @@ final class DssFailures {
         if (e instanceof org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException) {
             return PdfInputs.encrypted(name, e);
         }
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        int guard = 0;
+        for (Throwable t = e; t != null && guard++ < 32; t = t.getCause()) {
             if (isFromPublicKeySecurity(t)) {
                 return encryptedForCertificates(name, e);
             }
@@ -123,19 +124,19 @@ final class DssFailures {
         return null;
     }
 
+    private static final String PUBLIC_KEY_SECURITY = "org.apache.pdfbox.pdmodel.encryption.PublicKeySecurityHandler";
+
     /** PDFBox's handler for documents encrypted for certificates ({@code /Filter /Adobe.PubSec}) threw {@code t}. */
     private static boolean isFromPublicKeySecurity(Throwable t) {
         StackTraceElement[] trace = t.getStackTrace();
         return trace.length > 0 && PUBLIC_KEY_SECURITY.equals(trace[0].getClassName());
     }
 
-    private static final String PUBLIC_KEY_SECURITY = "org.apache.pdfbox.pdmodel.encryption.PublicKeySecurityHandler";
-
     /**
      * A document encrypted for recipients' certificates (public-key security, ISO 32000 §7.6.5): only a recipient's
      * private key opens it, never a password, and the engine takes passwords only.
      */
-    static SignatureEngineException encryptedForCertificates(String name, Throwable cause) {
+    private static SignatureEngineException encryptedForCertificates(String name, Throwable cause) {
         return new SignatureEngineException(ErrorCode.ENCRYPTED_PDF, "'" + name + "' is encrypted for its recipients' "
                 + "certificates (public-key security, /Filter /Adobe.PubSec): only a recipient's private key opens it, "
                 + "and the engine opens password-encrypted documents only",

@@ -270,10 +270,16 @@ final class PdfSyntax {
                 return null;
             }
             Object parm = i < parms.size() ? parms.get(i) : null;
+            boolean predicted = false; // Flate and LZW take a predictor in their /DecodeParms, the others no parameters
             switch (n.value()) {
-                case "FlateDecode", "Fl" -> data = inflate(data, max);
-                case "LZWDecode", "LZW" -> data = lzw(data, max,
-                        parm instanceof Map<?, ?> m ? longOr(cast(m).get("EarlyChange"), 1) : 1);
+                case "FlateDecode", "Fl" -> {
+                    data = inflate(data, max);
+                    predicted = true;
+                }
+                case "LZWDecode", "LZW" -> {
+                    data = lzw(data, max, parm instanceof Map<?, ?> m ? longOr(cast(m).get("EarlyChange"), 1) : 1);
+                    predicted = true;
+                }
                 case "ASCIIHexDecode", "AHx" -> data = asciiHex(data, max);
                 case "ASCII85Decode", "A85" -> data = ascii85(data, max);
                 case "RunLengthDecode", "RL" -> data = runLength(data, max);
@@ -281,7 +287,6 @@ final class PdfSyntax {
                     return null;
                 }
             }
-            boolean predicted = n.value().startsWith("Fl") || n.value().startsWith("LZW");
             if (predicted && parm instanceof Map<?, ?> m) {
                 data = unpredict(data, cast(m));
                 if (data == null) {

@@ -1065,21 +1065,18 @@ final class RevisionDiff {
         }
 
         private void direct(Deque<Object[]> queue, World world, Object v, Role role) {
-            if (role == Role.CONTENT && v instanceof Ref && v.equals(world.table.trailer.get("Root"))) {
-                // The catalog named by data: a usage-rights or DocMDP signature reference's /Data (Adobe's Reader
-                // extensions, /Perms /UR3, name it). It is judged as the catalog; walked as content, it made the /DSS
-                // and everything else it holds content, so that validation data added later failed every signature.
-                return;
-            }
             if (role == Role.PARENT_TREE && v instanceof Ref r && structureElement(world.resolve(v))) {
                 if (r.num() >= 0 && r.num() <= MAX_OBJECT_NUMBER) {
                     reached.set((int) r.num()); // an element: walked through /K as one
                 }
-            } else if (role == Role.CONTENT && v instanceof Ref r && structural(world.resolve(v))) {
+            } else if (role == Role.CONTENT && v instanceof Ref r
+                    && (structural(world.resolve(v)) || v.equals(world.table.trailer.get("Root")))) {
                 // A page or annotation named by content (an outline's or link's destination, a structure element's
                 // /Pg or /Obj, an action) is judged as what it is, through the page tree and /Annots, where it is
                 // shown; walking it as content would make its whole subtree (the page tree through /Parent, every
-                // widget's appearance) content too.
+                // widget's appearance) content too. So is the catalog named by a signature reference's /Data (Adobe's
+                // Reader extensions, /Perms /UR3): walked as content, it made the /DSS content, and validation data
+                // added later failed every signature.
                 if (r.num() >= 0 && r.num() <= MAX_OBJECT_NUMBER) {
                     reached.set((int) r.num());
                 }

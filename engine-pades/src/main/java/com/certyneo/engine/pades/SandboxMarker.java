@@ -101,12 +101,13 @@ final class SandboxMarker {
      */
     private static void ownResources(PDPage page) {
         COSDictionary pageDictionary = page.getCOSObject();
-        COSBase own = pageDictionary.getDictionaryObject(COSName.RESOURCES);
-        if (own instanceof COSDictionary d && !(d instanceof COSStream)) {
+        // the page's own /Resources, else the one it inherits: what PDFBox would add the form to (PDPage.getResources)
+        COSBase found = org.apache.pdfbox.pdmodel.PDPageTree.getInheritableAttribute(pageDictionary, COSName.RESOURCES);
+        boolean own = pageDictionary.getDictionaryObject(COSName.RESOURCES) != null;
+        if (own && found instanceof COSDictionary dictionary && !(dictionary instanceof COSStream)) {
             return;
         }
         COSDictionary copy = new COSDictionary();
-        COSBase found = own != null ? own : inherited(pageDictionary);
         if (found instanceof COSDictionary source) {
             for (Map.Entry<COSName, COSBase> entry : source.entrySet()) {
                 if (source instanceof COSStream && STREAM_KEYS.contains(entry.getKey())) {
@@ -115,31 +116,10 @@ final class SandboxMarker {
                 COSBase value = entry.getValue();
                 // a direct category dictionary is copied too, so that adding the form does not change the original
                 copy.setItem(entry.getKey(), value instanceof COSDictionary category && !(value instanceof COSStream)
-                        ? shallowCopy(category) : value);
+                        ? new COSDictionary(category) : value);
             }
         }
         pageDictionary.setItem(COSName.RESOURCES, copy);
-    }
-
-    /** The /Resources a page inherits from its /Pages ancestors, or null. */
-    private static COSBase inherited(COSDictionary page) {
-        COSBase parent = page.getDictionaryObject(COSName.PARENT);
-        for (int depth = 0; parent instanceof COSDictionary node && depth < 64; depth++) {
-            COSBase resources = node.getDictionaryObject(COSName.RESOURCES);
-            if (resources != null) {
-                return resources;
-            }
-            parent = node.getDictionaryObject(COSName.PARENT);
-        }
-        return null;
-    }
-
-    private static COSDictionary shallowCopy(COSDictionary dictionary) {
-        COSDictionary copy = new COSDictionary();
-        for (Map.Entry<COSName, COSBase> entry : dictionary.entrySet()) {
-            copy.setItem(entry.getKey(), entry.getValue());
-        }
-        return copy;
     }
 
     /** @return whether a sandbox engine already marked this document */

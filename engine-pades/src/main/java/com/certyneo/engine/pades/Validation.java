@@ -157,15 +157,13 @@ final class Validation {
             if (e.code() != ErrorCode.VALIDATION_ERROR || dictionaries.size() < 2) {
                 throw e;
             }
-            int attempts = 0;
-            for (RevisionDiff.SignatureDictionary d : dictionaries) {
-                if (d.byteRange().size() != 4 || attempts++ >= MAX_LEFT_OUT_ATTEMPTS) {
-                    continue;
-                }
+            String cause = e.getCause() == null ? e.getMessage() : describe(e.getCause());
+            List<RevisionDiff.SignatureDictionary> candidates = dictionaries.stream()
+                    .filter(d -> d.byteRange().size() == 4).limit(MAX_LEFT_OUT_ATTEMPTS).toList();
+            for (RevisionDiff.SignatureDictionary d : candidates) {
                 try {
                     Reports reports = dss(name, bytes, file, verifier, at, compare, render, etsi,
                             java.util.Set.of(d.byteRange()));
-                    String cause = e.getCause() == null ? e.getMessage() : describe(e.getCause());
                     LOG.warn("DSS cannot validate the {} in field '{}' of '{}' ({}): validated without it",
                             d.documentTimestamp() ? "document time-stamp" : "signature", d.field(), name, cause);
                     return new LeftOut(reports, Map.of(d.byteRange(), cause));

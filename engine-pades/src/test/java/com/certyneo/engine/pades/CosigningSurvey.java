@@ -63,7 +63,6 @@ public final class CosigningSurvey {
             files = listing.filter(p -> p.getFileName().toString().toLowerCase().endsWith(".pdf")).sorted().toList();
         }
         Map<String, Integer> tally = new TreeMap<>();
-        int broken = 0;
         for (Path file : files) {
             String name = file.getFileName().toString();
             String before = outcome(engine, file, options);
@@ -90,18 +89,13 @@ public final class CosigningSurvey {
                 } else {
                     after = summary(report);
                     // ours: the newest signature (a seal's signer is its certificate, not the Signer's name)
-                    SignatureValidation ours = report.signatures().stream().filter(s -> !s.documentTimestamp())
-                            .max(java.util.Comparator.comparing(s -> s.claimedSigningTime().orElse(Instant.MIN)))
-                            .orElse(null);
+                    SignatureValidation ours = newest(report, false);
                     ok = ours != null && ours.passed() && ours.profile().orElse(null) == profile;
                     result = ours == null ? "SIGNED, OURS MISSING" : "SIGNED, OURS " + ours.indication()
                             + ours.subIndication().map(s -> "/" + s).orElse("") + " " + ours.profile().map(Enum::name).orElse("?");
                     if (!sandbox && !before.startsWith("VALIDATE")) {
                         // what was there before: all but our signature and, at B-LTA, our (the newest) document time-stamp
-                        SignatureValidation ourTimestamp = profile != PadesProfile.B_LTA ? null : report.signatures().stream()
-                                .filter(SignatureValidation::documentTimestamp)
-                                .max(java.util.Comparator.comparing(s -> s.claimedSigningTime().orElse(Instant.MIN)))
-                                .orElse(null);
+                        SignatureValidation ourTimestamp = profile == PadesProfile.B_LTA ? newest(report, true) : null;
                         String earlier = report.signatures().stream().filter(s -> s != ours && s != ourTimestamp)
                                 .map(CosigningSurvey::entry).sorted().collect(Collectors.joining(","));
                         String sortedBefore = Stream.of(before.split(",")).filter(s -> !s.isEmpty()).sorted()
@@ -121,14 +115,17 @@ public final class CosigningSurvey {
                 result = "CRASH " + e;
                 tally.merge("BROKEN", 1, Integer::sum);
             }
-            if (!ok) {
-                broken++;
-            }
             System.out.println(name + "\t" + (ok ? "ok" : "BROKEN") + "\t" + result + "\tbefore=" + before + "\tafter=" + after);
         }
         System.out.println("# " + files.size() + " files, " + (sandbox ? "sandbox AES " : "production SES ") + profile
                 + " from " + (threshold == 1 ? "disk" : "memory") + ": " + tally);
-        System.exit(broken == 0 ? 0 : 1);
+        System.exit(tally.containsKey("BROKEN") ? 1 : 0);
+    }
+
+    /** The signature (or document time-stamp) with the latest claimed time: this run's, the newest in the file. */
+    private static SignatureValidation newest(ValidationReport report, boolean documentTimestamp) {
+        return report.signatures().stream().filter(s -> s.documentTimestamp() == documentTimestamp)
+                .max(java.util.Comparator.comparing(s -> s.claimedSigningTime().orElse(Instant.MIN))).orElse(null);
     }
 
     private static String outcome(PadesSignatureEngine engine, Path file, ValidationOptions options) {

@@ -94,23 +94,36 @@ class SandboxMarkTest {
     @ParameterizedTest(name = "inherited from the page tree, rotate {0}")
     @org.junit.jupiter.params.provider.ValueSource(ints = {0, 90})
     void inheritedPageAttributes(int rotate) throws Exception {
-        byte[] input;
-        try (PDDocument document = new PDDocument()) {
-            for (int i = 0; i < 2; i++) {
-                PDPage page = new PDPage(new PDRectangle(400, 300));
-                document.addPage(page);
-                text(document, page, "Inherited page " + (i + 1));
+        byte[] input = twoPages("Inherited page", document -> {
+            for (PDPage page : document.getPages()) {
                 page.getCOSObject().removeItem(COSName.MEDIA_BOX);
             }
             var pages = document.getPages().getCOSObject();
             pages.setItem(COSName.MEDIA_BOX, new PDRectangle(0, 0, 400, 300).getCOSArray());
             pages.setItem(COSName.CROP_BOX, new PDRectangle(20, 20, 300, 200).getCOSArray());
             pages.setInt(COSName.ROTATE, rotate);
+        });
+        checkSigned(input, 2);
+    }
+
+    /** What a test does to a document before it is saved. */
+    private interface Change {
+        void apply(PDDocument document) throws IOException;
+    }
+
+    /** Two 400 x 300 pages, each with a line of text ("{label} 1", "{label} 2"), changed by {@code change}, saved. */
+    private static byte[] twoPages(String label, Change change) throws IOException {
+        try (PDDocument document = new PDDocument()) {
+            for (int i = 0; i < 2; i++) {
+                PDPage page = new PDPage(new PDRectangle(400, 300));
+                document.addPage(page);
+                text(document, page, label + " " + (i + 1));
+            }
+            change.apply(document);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             document.save(out);
-            input = out.toByteArray();
+            return out.toByteArray();
         }
-        checkSigned(input, 2);
     }
 
     /**
@@ -122,13 +135,7 @@ class SandboxMarkTest {
     @ParameterizedTest(name = "resources {0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"inherited", "a stream"})
     void resourcesInheritedOrNamingAStream(String where) throws Exception {
-        byte[] input;
-        try (PDDocument document = new PDDocument()) {
-            for (int i = 0; i < 2; i++) {
-                PDPage page = new PDPage(new PDRectangle(400, 300));
-                document.addPage(page);
-                text(document, page, "Page " + (i + 1));
-            }
+        byte[] input = twoPages("Page", document -> {
             COSDictionary resources = document.getPage(0).getResources().getCOSObject();
             if (where.equals("inherited")) {
                 resources.setDirect(true);
@@ -145,10 +152,7 @@ class SandboxMarkTest {
                 resources.entrySet().forEach(e -> stream.setItem(e.getKey(), e.getValue()));
                 document.getPage(0).getCOSObject().setItem(COSName.RESOURCES, stream);
             }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            document.save(out);
-            input = out.toByteArray();
-        }
+        });
         byte[] output = checkSigned(input, 2);
         try (PDDocument signed = Loader.loadPDF(output)) {
             for (PDPage page : signed.getPages()) {
