@@ -114,11 +114,11 @@ final class Validation {
                     || dictionaries.stream().anyMatch(d -> d.restrictsChanges() || d.byteRange().isEmpty());
             LeftOut checked = dssLeavingOut(name, bytes, file, verifier, at, changed || restricted, changed,
                     options.xmlReports(), dictionaries);
-            Reports reports = checked.reports();
+            Reports reports = checked.run().reports();
             Revisions revisions = bytes != null ? Revisions.of(bytes) : Revisions.of(file);
             ValidationReport report = report(name, bytes != null ? Digests.sha256Hex(bytes) : Digests.sha256Hex(file), at,
                     reports.getSimpleReport(), reports.getDiagnosticData(), revisions, structure.input(), dictionaries,
-                    diffs, checked.causes());
+                    diffs, checked.causes(), checked.run().shortfalls());
             if (dictionaries.stream().anyMatch(RevisionDiff.SignatureDictionary::restrictsChanges)) {
                 report = enforceRules(report, bytes != null ? MdpCheck.check(bytes, revisions)
                         : MdpCheck.check(file, revisions));
@@ -132,7 +132,7 @@ final class Validation {
     }
 
     /** DSS's reports, and the byte ranges of the signatures left out of them with why ({@link #dssLeavingOut}). */
-    private record LeftOut(Reports reports, Map<List<Long>, String> causes) {
+    private record LeftOut(DssRun run, Map<List<Long>, String> causes) {
     }
 
     /** How many signatures {@link #dssLeavingOut} tries to leave out, one at a time, before it gives up. */
@@ -162,7 +162,7 @@ final class Validation {
                     .filter(d -> d.byteRange().size() == 4).limit(MAX_LEFT_OUT_ATTEMPTS).toList();
             for (RevisionDiff.SignatureDictionary d : candidates) {
                 try {
-                    Reports reports = dss(name, bytes, file, verifier, at, compare, render, etsi,
+                    DssRun reports = dss(name, bytes, file, verifier, at, compare, render, etsi,
                             java.util.Set.of(d.byteRange()));
                     LOG.warn("DSS cannot validate the {} in field '{}' of '{}' ({}): validated without it",
                             d.documentTimestamp() ? "document time-stamp" : "signature", d.field(), name, cause);
@@ -194,7 +194,7 @@ final class Validation {
      * @param render whether DSS's rendered-page comparison runs (when the structural comparison found changes)
      * @param leftOut the byte ranges of signatures DSS is not shown ({@link #dssLeavingOut})
      */
-    private static Reports dss(String name, byte[] bytes, java.nio.file.Path file, CommonCertificateVerifier verifier,
+    private static DssRun dss(String name, byte[] bytes, java.nio.file.Path file, CommonCertificateVerifier verifier,
                                Instant at, boolean compare, boolean render, boolean etsi, java.util.Set<List<Long>> leftOut) {
         try {
             DeferredPolicyValidator validator = new DeferredPolicyValidator(file == null ? new InMemoryDocument(bytes, name)
@@ -217,7 +217,8 @@ final class Validation {
             validator.setValidationTime(Date.from(at));
             // the engine reads the simple report and diagnostic data; the ETSI report only when the caller asks
             validator.setEnableEtsiValidationReport(etsi);
-            return validator.validateDocument(Validation::policy);
+            Reports reports = validator.validateDocument(Validation::policy, verifier);
+            return new DssRun(reports, validator.shortfalls);
         } catch (RuntimeException e) {
             throw DssFailures.validation(e, name);
         }
@@ -326,11 +327,24 @@ final class Validation {
             super(document);
         }
 
-        Reports validateDocument(java.util.function.Supplier<ValidationPolicy> policy) {
+        /** Filled by {@link #validateDocument}: {@link LongTermShortfall}'s messages, by DSS signature id. */
+        private Map<String, String> shortfalls = Map.of();
+
+        Reports validateDocument(java.util.function.Supplier<ValidationPolicy> policy, CommonCertificateVerifier verifier) {
             assertConfigurationValid();
             eu.europa.esig.dss.diagnostic.jaxb.XmlDiagnosticData diagnosticData = getDiagnosticData();
+            try {
+                shortfalls = LongTermShortfall.of(getSignatures(), diagnosticData, verifier);
+            } catch (RuntimeException e) {
+                // an explanation only: the report stands without it
+                LOG.debug("Cannot tell why DSS rates a signature B-T: {}", e.toString());
+            }
             return processValidationPolicy(diagnosticData, policy.get());
         }
+    }
+
+    /** DSS's reports, and {@link LongTermShortfall}'s messages by DSS signature id. */
+    private record DssRun(Reports reports, Map<String, String> shortfalls) {
     }
 
     /**
@@ -388,7 +402,7 @@ final class Validation {
     private ValidationReport report(String name, String sha256, Instant at, SimpleReport simple,
                                     DiagnosticData diagnostic, Revisions revisions, PdfSyntax.Input input,
                                     List<RevisionDiff.SignatureDictionary> dictionaries, Diffs diffs,
-                                    Map<List<Long>, String> leftOut) {
+                                    Map<List<Long>, String> leftOut, Map<String, String> shortfalls) {
         Map<String, XmlTimestamp> timestampResults = new HashMap<>();
         for (String id : simple.getSignatureIdList()) {
             simple.getSignatureTimestamps(id).forEach(t -> timestampResults.put(t.getId(), t));
@@ -402,6 +416,9 @@ final class Validation {
             List<Instant> tsTimes = simple.getSignatureTimestamps(id).stream()
                     .map(XmlTimestamp::getProductionTime).filter(d -> d != null).map(Date::toInstant).toList();
             List<String> warnings = new ArrayList<>(messages(simple.getAdESValidationWarnings(id)));
+            if (shortfalls.containsKey(id)) {
+                warnings.add(shortfalls.get(id));
+            }
             List<String> modifications = List.of();
             if (signature != null) {
                 modifications = modifications(signature.getPDFRevision(), signature.getSignatureByteRange(), revisions,

@@ -248,6 +248,69 @@ class LongTermTest {
         }
     }
 
+    /**
+     * DSS's B-LT check also processes every certificate that shares its key with one of the document's validation
+     * data (a cross-certificate of a CA the document holds), whoever put it there. A foreign CA certified both by
+     * itself and by a bridge root, left in a /DSS by an earlier signer, untrusted and without revocation data, caps
+     * the engine's own B-LT signature at B-T for a validator that does not trust that CA (four DSS test files do this:
+     * Certipost and LuxTrust). The report says which certificate and why; trusting the CA, as a trusted list naming it
+     * does, gives the signature its profile back; without the cross-certificate nothing is said.
+     */
+    @Test
+    void aForeignCrossCertificateWithoutRevocationDataIsNamedWhenItCapsTheSignatureAtBT() throws Exception {
+        java.security.KeyPair bridgeKey = X509Builder.newEcKeyPair();
+        java.security.KeyPair caKey = X509Builder.newEcKeyPair();
+        var bridge = X509Builder.of(new org.bouncycastle.asn1.x500.X500Name("O=Elsewhere,CN=Foreign Bridge Root"),
+                bridgeKey.getPublic()).ca().selfSigned(bridgeKey.getPrivate());
+        var caName = new org.bouncycastle.asn1.x500.X500Name("O=Elsewhere,CN=Foreign Qualified CA");
+        var caSelf = X509Builder.of(caName, caKey.getPublic()).ca().selfSigned(caKey.getPrivate());
+        var caCross = X509Builder.of(caName, caKey.getPublic()).ca().issuedBy(bridge, bridgeKey.getPrivate());
+
+        byte[] crossCertified = sign(withDssCertificates(List.of(bridge, caSelf, caCross)), PadesProfile.B_LT);
+        SignatureValidation capped = validate(crossCertified).signatures().get(0);
+        assertEquals(Indication.TOTAL_PASSED, capped.indication(), capped.toString());
+        assertEquals(PadesProfile.B_T, capped.profile().orElseThrow(), "DSS rates it B-T: " + capped);
+        String shortfall = capped.warnings().stream().filter(w -> w.startsWith("PAdES-BASELINE-LT not reached"))
+                .findFirst().orElseThrow(() -> new AssertionError("no reason given: " + capped.warnings()));
+        assertTrue(shortfall.contains("'CN=Foreign Qualified CA,O=Elsewhere' issued by 'CN=Foreign Bridge Root,O=Elsewhere' "
+                + "(a cross-certificate: the document also holds this key certified by 'CN=Foreign Qualified CA,O=Elsewhere')"
+                + ": its chain is not trusted and the document holds no revocation data for it"), shortfall);
+        assertFalse(shortfall.contains("Jane Doe"), "the signature's own chain has its data: " + shortfall);
+
+        SignatureValidation trusting = engine.validate(DocumentSource.of(crossCertified, "x.pdf"),
+                ValidationOptions.sandbox().alsoTrusting(caSelf)).signatures().get(0);
+        assertEquals(PadesProfile.B_LT, trusting.profile().orElseThrow(), trusting.toString());
+        assertTrue(trusting.warnings().stream().noneMatch(w -> w.contains("not reached")), trusting.warnings().toString());
+
+        SignatureValidation selfOnly = validate(sign(withDssCertificates(List.of(bridge, caSelf)), PadesProfile.B_LT))
+                .signatures().get(0);
+        assertEquals(PadesProfile.B_LT, selfOnly.profile().orElseThrow(), selfOnly.toString());
+        assertTrue(selfOnly.warnings().stream().noneMatch(w -> w.contains("not reached")), selfOnly.warnings().toString());
+
+        SignatureValidation plainBt = validate(sign(SamplePdfs.minimal(), PadesProfile.B_T)).signatures().get(0);
+        assertEquals(PadesProfile.B_T, plainBt.profile().orElseThrow());
+        assertTrue(plainBt.warnings().stream().noneMatch(w -> w.contains("not reached")),
+                "a B-T signature without long-term data of its own is the ordinary case: " + plainBt.warnings());
+    }
+
+    /** A one-page document whose second revision adds a /DSS holding {@code certificates} and nothing else. */
+    private static byte[] withDssCertificates(List<java.security.cert.X509Certificate> certificates) throws Exception {
+        return appendRevision(SamplePdfs.minimal(), document -> {
+            COSArray certs = new COSArray();
+            for (var certificate : certificates) {
+                COSStream stream = document.getDocument().createCOSStream();
+                try (java.io.OutputStream out = stream.createOutputStream()) {
+                    out.write(certificate.getEncoded());
+                }
+                certs.add(stream);
+            }
+            COSDictionary dss = new COSDictionary();
+            dss.setItem(COSName.CERTS, certs);
+            document.getDocumentCatalog().getCOSObject().setItem(COSName.DSS, dss);
+            document.getDocumentCatalog().getCOSObject().setNeedToBeUpdated(true);
+        });
+    }
+
     interface Change {
         void apply(PDDocument document) throws Exception;
     }
