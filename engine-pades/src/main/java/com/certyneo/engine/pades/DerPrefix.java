@@ -150,17 +150,9 @@ final class DerPrefix {
         }
         for (byte[] certificate : certificates) {
             try {
-                Tlv outer = whole(certificate, 0, 0x30);
-                Tlv tbs = whole(certificate, outer.start(), 0x30);
-                int at = tbs.start();
-                if (tag(certificate, at) == 0xA0) {
-                    at = whole(certificate, at, 0xA0).end(); // version
-                }
-                Tlv certificateSerial = whole(certificate, at, 0x02);
-                Tlv algorithm = whole(certificate, certificateSerial.end(), 0x30);
-                Tlv certificateIssuer = whole(certificate, algorithm.end(), 0x30);
-                if (Arrays.equals(certificate, at, certificateSerial.end(), der, issuer.end(), serial.end())
-                        && Arrays.equals(certificate, algorithm.end(), certificateIssuer.end(), der, sid.start(), issuer.end())) {
+                Tbs tbs = Tbs.of(certificate);
+                if (Arrays.equals(certificate, tbs.serial().at(), tbs.serial().end(), der, issuer.end(), serial.end())
+                        && Arrays.equals(certificate, tbs.issuer().at(), tbs.issuer().end(), der, sid.start(), issuer.end())) {
                     return certificate;
                 }
             } catch (Incomplete e) {
@@ -168,6 +160,38 @@ final class DerPrefix {
             }
         }
         return null;
+    }
+
+    /**
+     * @param certificate a DER X.509 certificate
+     * @return its SubjectPublicKeyInfo, tag and length included (the key two certificates of one key share byte for
+     * byte), or {@code null} when the encoding is not one this reader follows
+     */
+    static java.nio.ByteBuffer subjectPublicKeyInfo(byte[] certificate) {
+        try {
+            Tlv key = Tbs.of(certificate).subjectPublicKeyInfo();
+            return java.nio.ByteBuffer.wrap(certificate, key.at(), key.end() - key.at());
+        } catch (Incomplete e) {
+            return null;
+        }
+    }
+
+    /** The fields of a TBSCertificate (RFC 5280 §4.1) up to the subject's key, each a whole TLV. */
+    private record Tbs(Tlv serial, Tlv issuer, Tlv subjectPublicKeyInfo) {
+        static Tbs of(byte[] certificate) throws Incomplete {
+            Tlv outer = whole(certificate, 0, 0x30);
+            Tlv tbs = whole(certificate, outer.start(), 0x30);
+            int at = tbs.start();
+            if (tag(certificate, at) == 0xA0) {
+                at = whole(certificate, at, 0xA0).end(); // version
+            }
+            Tlv serial = whole(certificate, at, 0x02);
+            Tlv algorithm = whole(certificate, serial.end(), 0x30);
+            Tlv issuer = whole(certificate, algorithm.end(), 0x30);
+            Tlv validity = whole(certificate, issuer.end(), 0x30);
+            Tlv subject = whole(certificate, validity.end(), 0x30);
+            return new Tbs(serial, issuer, whole(certificate, subject.end(), 0x30));
+        }
     }
 
     /** The prefix ends, or the encoding is not what a DER SignedData has there. */

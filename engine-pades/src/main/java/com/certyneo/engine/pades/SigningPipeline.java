@@ -503,6 +503,7 @@ final class SigningPipeline {
         PrefixDigests[] prefixes = {PrefixDigests.none()};
         IntactChainParser.Prefix loaded;
         Map<org.apache.pdfbox.cos.COSObjectKey, EarlierSignature.Facts> earlierRead = new java.util.HashMap<>();
+        boolean crossCertified;
         // One PDFBox load per signature: the validation data and document time-stamp revisions are written on the
         // document the signature revision was laid out on, each chaining to the revision before it
         // (RevisionWriter#following), so the growing file's cross-reference chain is not parsed again.
@@ -510,6 +511,7 @@ final class SigningPipeline {
             // before anything changes it; the self-check of an output in the heap reloads it from this (a file's is
             // read whole: its output is not compared byte for byte with the input where it reloads it)
             loaded = sink.heapBytes() != null ? IntactChainParser.prefix(document) : null;
+            crossCertified = spec.profile().needsRevocationData() && holdsCrossCertificates(document);
             RevisionWriter writer = lay(document, sink, name, spec, tokenRoom, (revision, shape) -> {
                 if (spec.profile().needsRevocationData()) { // room for the revisions that follow, appended in place
                     sink.expect(LATER_REVISIONS_ROOM + (spec.profile() == PadesProfile.B_LTA ? 2 * tokenRoom + 8 * 1024 : 0));
@@ -545,6 +547,14 @@ final class SigningPipeline {
                 }
             } finally {
                 writer.close();
+            }
+        }
+        if (crossCertified) { // others' cross-certificates in the /DSS: ask DSS's B-LT check of the output (rare)
+            eu.europa.esig.dss.model.DSSDocument output = sink instanceof HeapSink heap
+                    ? new eu.europa.esig.dss.model.InMemoryDocument(Arrays.copyOf(heap.array(), heap.length()), name)
+                    : sink instanceof FileSink file ? new eu.europa.esig.dss.model.FileDocument(file.file().toFile()) : null;
+            if (output != null) {
+                LongTermShortfall.ofNewSignature(output, trustAnchors, spec.profile()).ifPresent(warnings::add);
             }
         }
         return new Signed(recorder == null ? Optional.empty() : recorder.first(), warnings,
@@ -1360,23 +1370,7 @@ final class SigningPipeline {
      */
     static List<String> earlierWithoutLongTermData(PDDocument document, List<EarlierSignature> earlier) {
         Set<java.nio.ByteBuffer> inDss = new HashSet<>();
-        COSDictionary catalog = document.getDocumentCatalog().getCOSObject();
-        if (catalog.getDictionaryObject(COSName.DSS) instanceof COSDictionary dss
-                && dss.getDictionaryObject(COSName.CERTS) instanceof COSArray certs) {
-            java.util.zip.Inflater inflater = new java.util.zip.Inflater();
-            try {
-                for (COSBase item : certs) {
-                    if ((item instanceof COSObject o ? o.getObject() : item) instanceof COSStream stream) {
-                        byte[] certificate = SignatureRevision.decoded(stream, inflater);
-                        if (certificate != null) { // unreadable: as if absent
-                            inDss.add(java.nio.ByteBuffer.wrap(Digests.sha256(certificate)));
-                        }
-                    }
-                }
-            } finally {
-                inflater.end();
-            }
-        }
+        dssEntries(document, COSName.CERTS).forEach(c -> inDss.add(java.nio.ByteBuffer.wrap(Digests.sha256(c))));
         List<String> warnings = new ArrayList<>();
         Map<java.nio.ByteBuffer, X509CertificateHolder> parsed = new java.util.HashMap<>();
         for (EarlierSignature signature : earlier) {
@@ -1396,6 +1390,59 @@ final class SigningPipeline {
             }
         }
         return warnings;
+    }
+
+    /** The decoded streams of one array of the document's /DSS (such as {@code /Certs}). */
+    private static List<byte[]> dssEntries(PDDocument document, COSName array) {
+        List<byte[]> entries = new ArrayList<>();
+        COSDictionary catalog = document.getDocumentCatalog().getCOSObject();
+        if (catalog.getDictionaryObject(COSName.DSS) instanceof COSDictionary dss
+                && dss.getDictionaryObject(array) instanceof COSArray items) {
+            java.util.zip.Inflater inflater = new java.util.zip.Inflater();
+            try {
+                for (COSBase item : items) {
+                    if ((item instanceof COSObject o ? o.getObject() : item) instanceof COSStream stream) {
+                        byte[] entry = SignatureRevision.decoded(stream, inflater);
+                        if (entry != null) { // unreadable: as if absent
+                            entries.add(entry);
+                        }
+                    }
+                }
+            } finally {
+                inflater.end();
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * Whether the document's /DSS holds two certificates of one key, one of them issued by another authority (a
+     * cross-certificate). DSS 6.2's B-LT check processes every such certificate for every signature of the document,
+     * whoever added it, and rates a signature B-T when the validator neither trusts its authority nor finds its
+     * revocation data in the document ({@link LongTermShortfall}); when this says yes, the signed output is asked
+     * that question. Only the bytes of each certificate's key are compared: nothing is parsed unless a key repeats.
+     */
+    static boolean holdsCrossCertificates(PDDocument document) {
+        Map<java.nio.ByteBuffer, java.nio.ByteBuffer> byKey = new java.util.HashMap<>();
+        for (byte[] certificate : dssEntries(document, COSName.CERTS)) {
+            java.nio.ByteBuffer key = DerPrefix.subjectPublicKeyInfo(certificate);
+            java.nio.ByteBuffer whole = java.nio.ByteBuffer.wrap(certificate);
+            java.nio.ByteBuffer other = key == null ? null : byKey.putIfAbsent(key, whole);
+            if (other != null && !other.equals(whole) && (!selfIssued(certificate) || !selfIssued(other.array()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a certificate's issuer is its subject (unreadable: no). */
+    private static boolean selfIssued(byte[] certificate) {
+        try {
+            X509CertificateHolder holder = new X509CertificateHolder(certificate);
+            return holder.getIssuer().equals(holder.getSubject());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /**

@@ -127,6 +127,22 @@ class DerPrefixTest {
         assertNull(DerPrefix.signerEncoding(new byte[64], new java.util.HashMap<>()));
     }
 
+    /** Two certificates of one key give the same bytes, whoever issued them; any other certificate other bytes. */
+    @Test
+    void theSubjectPublicKeyInfoIsTheKeyAsEncoded() throws Exception {
+        var seal = pki.seal().certificate();
+        var sameKey = X509Builder.of(new org.bouncycastle.asn1.x500.X500Name("CN=Elsewhere"), seal.getPublicKey())
+                .issuedBy(pki.root().certificate(), pki.root().key());
+        java.nio.ByteBuffer key = DerPrefix.subjectPublicKeyInfo(seal.getEncoded());
+        assertNotNull(key);
+        assertArrayEquals(seal.getPublicKey().getEncoded(), Arrays.copyOfRange(key.array(), key.position(), key.limit()));
+        assertEquals(key, DerPrefix.subjectPublicKeyInfo(sameKey.getEncoded()));
+        assertTrue(!key.equals(DerPrefix.subjectPublicKeyInfo(pki.root().certificate().getEncoded())));
+        assertNull(DerPrefix.subjectPublicKeyInfo(new byte[0]));
+        assertNull(DerPrefix.subjectPublicKeyInfo(Arrays.copyOf(seal.getEncoded(), 200)), "cut before the key");
+        assertNull(DerPrefix.subjectPublicKeyInfo(cms(false, pki.seal().chain())), "a CMS is no certificate");
+    }
+
     private static byte[] cms(boolean keyIdentifier, List<java.security.cert.X509Certificate> certificates)
             throws Exception {
         SandboxPki.Entry signer = pki.seal();

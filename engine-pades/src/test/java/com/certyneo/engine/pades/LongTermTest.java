@@ -253,8 +253,9 @@ class LongTermTest {
      * data (a cross-certificate of a CA the document holds), whoever put it there. A foreign CA certified both by
      * itself and by a bridge root, left in a /DSS by an earlier signer, untrusted and without revocation data, caps
      * the engine's own B-LT signature at B-T for a validator that does not trust that CA (four DSS test files do this:
-     * Certipost and LuxTrust). The report says which certificate and why; trusting the CA, as a trusted list naming it
-     * does, gives the signature its profile back; without the cross-certificate nothing is said.
+     * Certipost and LuxTrust). Signing warns, from the /DSS as it finds it; the report says which certificate and
+     * why; trusting the CA, as a trusted list naming it does, gives the signature its profile back; without the
+     * cross-certificate nothing is said.
      */
     @Test
     void aForeignCrossCertificateWithoutRevocationDataIsNamedWhenItCapsTheSignatureAtBT() throws Exception {
@@ -266,7 +267,21 @@ class LongTermTest {
         var caSelf = X509Builder.of(caName, caKey.getPublic()).ca().selfSigned(caKey.getPrivate());
         var caCross = X509Builder.of(caName, caKey.getPublic()).ca().issuedBy(bridge, bridgeKey.getPrivate());
 
-        byte[] crossCertified = sign(withDssCertificates(List.of(bridge, caSelf, caCross)), PadesProfile.B_LT);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SigningResult result = engine.sign(SignRequest.builder()
+                .document(DocumentSource.of(withDssCertificates(List.of(bridge, caSelf, caCross)), "in.pdf"))
+                .output(DocumentTarget.of(out)).profile(PadesProfile.B_LT)
+                .signer(Signer.parse("Jane Doe <jane@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()))
+                .build());
+        assertEquals(List.of("DSS rates this signature PAdES-BASELINE-T, not PAdES-BASELINE-LT, for a validator that "
+                + "trusts what this engine trusts: it also requires revocation data for 'CN=Foreign Qualified CA,O=Elsewhere' "
+                + "issued by 'CN=Foreign Bridge Root,O=Elsewhere' (a cross-certificate: the document also holds this key "
+                + "certified by 'CN=Foreign Qualified CA,O=Elsewhere'): its chain is not trusted and the document holds no "
+                + "revocation data for it. DSS checks every certificate of the document's validation data that shares its "
+                + "key with one it uses, whoever added it. A validator that trusts its authority (as a trusted list naming "
+                + "it does), or revocation data for it in the document, rates it at its profile"), result.warnings(),
+                "signing says so before anyone validates");
+        byte[] crossCertified = out.toByteArray();
         SignatureValidation capped = validate(crossCertified).signatures().get(0);
         assertEquals(Indication.TOTAL_PASSED, capped.indication(), capped.toString());
         assertEquals(PadesProfile.B_T, capped.profile().orElseThrow(), "DSS rates it B-T: " + capped);
@@ -282,8 +297,14 @@ class LongTermTest {
         assertEquals(PadesProfile.B_LT, trusting.profile().orElseThrow(), trusting.toString());
         assertTrue(trusting.warnings().stream().noneMatch(w -> w.contains("not reached")), trusting.warnings().toString());
 
-        SignatureValidation selfOnly = validate(sign(withDssCertificates(List.of(bridge, caSelf)), PadesProfile.B_LT))
-                .signatures().get(0);
+        ByteArrayOutputStream selfOnlyOut = new ByteArrayOutputStream();
+        SigningResult selfOnlyResult = engine.sign(SignRequest.builder()
+                .document(DocumentSource.of(withDssCertificates(List.of(bridge, caSelf, caSelf)), "in.pdf"))
+                .output(DocumentTarget.of(selfOnlyOut)).profile(PadesProfile.B_LT)
+                .signer(Signer.parse("Jane Doe <jane@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()))
+                .build());
+        assertEquals(List.of(), selfOnlyResult.warnings(), "one certificate listed twice is no cross-certificate");
+        SignatureValidation selfOnly = validate(selfOnlyOut.toByteArray()).signatures().get(0);
         assertEquals(PadesProfile.B_LT, selfOnly.profile().orElseThrow(), selfOnly.toString());
         assertTrue(selfOnly.warnings().stream().noneMatch(w -> w.contains("not reached")), selfOnly.warnings().toString());
 
