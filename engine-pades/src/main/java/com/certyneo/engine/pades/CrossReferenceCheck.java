@@ -44,7 +44,9 @@ import static com.certyneo.engine.pades.PdfSyntax.isWhite;
  * in the final {@value #PDFBOX_TAIL} bytes), or names the same offset;</li>
  * <li>every {@code /Prev} and every hybrid {@code /XRefStm} lands the same way, with no loop;</li>
  * <li>every in-use entry (classic {@code n}, stream type 1) lands, after white-space, on {@code N G obj}
- * of that object number and generation; not checked are object 0 (some producers mark it in use) and
+ * of that object number and generation; not checked are object 0 (some producers mark it in use), entries at
+ * offset 0, which PDFBox leaves out ({@link Inspection#atOffsetZero}: no damage while nothing refers to them, unless an
+ * older section lists the object), and
  * entries superseded by an in-use or compressed entry of a newer section (or an earlier one in the same
  * section or in the classic part of a hybrid section), which neither PDFBox nor qpdf ever reads;</li>
  * <li>every compressed entry (stream type 2) names an object stream that has an in-use entry somewhere
@@ -80,6 +82,8 @@ final class CrossReferenceCheck {
     static final int MAX_SECTIONS = 100_000;
     /** Entries read at most, over all sections. */
     static final long MAX_ENTRIES = 50_000_000L;
+    /** In-use entries at offset 0 left out at most ({@link Inspection#atOffsetZero}); any further one is damage. */
+    static final int MAX_AT_OFFSET_ZERO = 10_000;
     /** Bytes one decoded cross-reference stream may have at most (and its raw data). */
     static final int MAX_INFLATED = 64 * 1024 * 1024;
     /** Object numbers below this are remembered in a bit set; above, in a (bounded) hash set. */
@@ -106,11 +110,20 @@ final class CrossReferenceCheck {
      * @param objects the number of objects listed
      * @param contradiction whether the damage is a chain that reads without repair but whose sections contradict
      *                      each other (no rebuilt table settles what it means)
+     * @param chain the chain as PDFBox resolves it, or null ({@link #resolved})
+     * @param atOffsetZero the objects whose newest entry is in use at offset 0, the file's header (ISO 32000-1
+     *                     §7.5.4 has no such entry; producers write it for objects nothing uses): left out of the
+     *                     chain as PDFBox leaves them out, and no damage as long as nothing refers to them, which only
+     *                     a load of the document tells ({@link PdfInputs#requireUnreferenced})
      */
-    record Inspection(Optional<String> damage, long objects, boolean contradiction, Chain chain) {
+    record Inspection(Optional<String> damage, long objects, boolean contradiction, Chain chain, Set<Long> atOffsetZero) {
+
+        Inspection {
+            atOffsetZero = Set.copyOf(atOffsetZero);
+        }
 
         Inspection(Optional<String> damage, long objects, boolean contradiction) {
-            this(damage, objects, contradiction, null);
+            this(damage, objects, contradiction, null, Set.of());
         }
 
         /** @return the chain as PDFBox resolves it, when the check read one it can tell ({@link Chain}) */
@@ -187,7 +200,7 @@ final class CrossReferenceCheck {
         Checker checker = new Checker(input);
         try {
             checker.run();
-            return new Inspection(Optional.empty(), checker.objects(), false, checker.chain());
+            return new Inspection(Optional.empty(), checker.objects(), false, checker.chain(), checker.atOffsetZero);
         } catch (Damage d) {
             return new Inspection(Optional.of(d.getMessage()), checker.objects(), d instanceof Contradiction);
         } catch (UncheckedIOException e) {
@@ -236,6 +249,11 @@ final class CrossReferenceCheck {
          */
         private final BitSet superseding = new BitSet();
         private final Set<Long> supersedingHigh = new HashSet<>();
+        /**
+         * Object numbers whose newest entry is in use at offset 0 (the file's header): left out, as PDFBox leaves
+         * them out; {@link Inspection#atOffsetZero}.
+         */
+        private final Set<Long> atOffsetZero = new java.util.TreeSet<>();
         /** Object streams named by compressed entries, with one object stored in each (for the message). */
         private final Map<Long, Long> objectStreams = new HashMap<>();
         private long entries;
@@ -348,6 +366,13 @@ final class CrossReferenceCheck {
                 }
                 via = "the /Prev of the cross-reference section at offset " + offset;
                 offset = p;
+            }
+            for (long num : atOffsetZero) {
+                if (listed(num)) {
+                    // PDFBox reads the older entry, a reader that takes the newest one finds no object
+                    throw new Damage("the cross-reference entry of object " + num + " points at offset 0, where no "
+                            + "object " + num + " starts, and an older section lists the object elsewhere");
+                }
             }
             for (Map.Entry<Long, Long> e : objectStreams.entrySet()) {
                 if (!hasInUse(e.getKey())) {
@@ -809,9 +834,19 @@ final class CrossReferenceCheck {
             if (num == 0) {
                 return; // object 0 is the head of the free list; producers that mark it in use do no harm
             }
-            if (!remember(superseding, supersedingHigh, num)) {
-                return;
+            if (listed(num)) {
+                return; // superseded
             }
+            if (offset == 0) {
+                // PDFBox leaves such an entry out, as if free; a reader that resolves the object finds the header
+                // there and rebuilds the table: harmless while nothing refers to the object (an IRS form lists an
+                // unused object so), which the load of the document decides (PdfInputs.requireUnreferenced)
+                if (atOffsetZero.size() < MAX_AT_OFFSET_ZERO) {
+                    atOffsetZero.add(num);
+                    return;
+                }
+            }
+            remember(superseding, supersedingHigh, num);
             if (offset < 0 || offset >= length) {
                 throw new Damage("the cross-reference entry of object " + num + " points at offset " + offset
                         + ", outside the file (" + length + " bytes)");

@@ -63,7 +63,7 @@ final class FieldPreparation {
             throw new SignatureEngineException(ErrorCode.INVALID_REQUEST, "No signature field to add to '" + name + "'",
                     "Give at least one field, for example --field buyer.");
         }
-        PdfInputs.requireIntact(pdf, name);
+        java.util.Set<Long> atOffsetZero = PdfInputs.requireIntact(pdf, name).atOffsetZero();
         PDDocument document;
         try {
             document = Loader.loadPDF(pdf);
@@ -75,6 +75,7 @@ final class FieldPreparation {
             if (document.isEncrypted()) {
                 throw PdfInputs.encrypted(name, null);
             }
+            PdfInputs.requireUnreferenced(document, atOffsetZero, name);
             requireNotCertifiedNoChanges(document, name);
             PdfInputs.requireNotDynamicXfa(document, name);
             List<Placed> placed = check(document, name, fields);

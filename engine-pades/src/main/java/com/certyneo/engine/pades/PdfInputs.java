@@ -140,6 +140,51 @@ final class PdfInputs {
     }
 
     /**
+     * Refuses a document that refers to an object whose cross-reference entry points at offset 0, the file's header
+     * ({@link CrossReferenceCheck.Inspection#atOffsetZero}): PDFBox reads such a reference as null, a reader that
+     * resolves it finds no object there and rebuilds the table by scanning the file, and the two may then show
+     * different documents. An object nothing refers to is never resolved by any reader: such a file is signed (the
+     * new revision leaves that entry as it was). Walks every object reachable from the trailer, once each, only for
+     * documents that have such entries.
+     *
+     * @throws SignatureEngineException {@link ErrorCode#INVALID_PDF} naming the object, as the damage it is
+     */
+    static void requireUnreferenced(org.apache.pdfbox.pdmodel.PDDocument document, java.util.Set<Long> atOffsetZero,
+                                    String name) {
+        if (atOffsetZero.isEmpty()) {
+            return;
+        }
+        java.util.ArrayDeque<org.apache.pdfbox.cos.COSBase> stack = new java.util.ArrayDeque<>();
+        java.util.Set<org.apache.pdfbox.cos.COSBase> seen =
+                java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        stack.push(document.getDocument().getTrailer());
+        while (!stack.isEmpty()) {
+            org.apache.pdfbox.cos.COSBase value = stack.pop();
+            if (value instanceof org.apache.pdfbox.cos.COSObject reference) {
+                long number = reference.getKey() == null ? -1 : reference.getKey().getNumber();
+                if (atOffsetZero.contains(number)) {
+                    throw new SignatureEngineException(ErrorCode.INVALID_PDF, "'" + name + "' is damaged: the "
+                            + "cross-reference entry of object " + number + " points at offset 0, where no object "
+                            + number + " starts, and the document refers to that object (readers must rebuild its "
+                            + "cross-reference table to read it)",
+                            "Repair it first, for example with: qpdf '" + name + "' repaired.pdf - then sign the "
+                                    + "repaired file.", null);
+                }
+                org.apache.pdfbox.cos.COSBase target = reference.getObject();
+                if (target != null && seen.add(target)) {
+                    stack.push(target);
+                }
+            } else if (value instanceof org.apache.pdfbox.cos.COSArray array) {
+                for (int i = 0; i < array.size(); i++) {
+                    stack.push(array.get(i));
+                }
+            } else if (value instanceof org.apache.pdfbox.cos.COSDictionary dictionary) {
+                dictionary.getValues().forEach(stack::push);
+            }
+        }
+    }
+
+    /**
      * Refuses, before PDFBox loads it, a document to validate that has more objects than the operation's
      * {@link com.certyneo.engine.ResourceLimits#maxObjects() limit}: the objects its cross-reference chain lists,
      * or, when the chain is damaged (PDFBox then rebuilds it by scanning the file), the larger of those read

@@ -59,17 +59,20 @@ final class PdfPreparation {
      */
     static Prepared prepareLoaded(byte[] pdf, String name, boolean mark, IntactChainParser.Prefix known)
             throws IOException {
+        java.util.Set<Long> atOffsetZero = java.util.Set.of();
         if (known != null && known.length() == pdf.length) {
             Budget.requireObjects(known.objects(), name);
         } else {
             // before PDFBox, which would silently rebuild a damaged xref; the chain the check read is PDFBox's to use
-            known = PdfInputs.requireIntact(pdf, name).resolved()
-                    .map(chain -> IntactChainParser.Prefix.checked(pdf.length, chain)).orElse(null);
+            CrossReferenceCheck.Inspection inspection = PdfInputs.requireIntact(pdf, name);
+            atOffsetZero = inspection.atOffsetZero();
+            known = inspection.resolved().map(chain -> IntactChainParser.Prefix.checked(pdf.length, chain)).orElse(null);
         }
         IntactChainParser.Prefix chain = known;
         PDDocument document = open(() -> chain != null ? DocumentPasswords.loadIntact(() -> new ArrayRead(pdf), chain)
                 : DocumentPasswords.loadIntact(pdf), name);
         try {
+            PdfInputs.requireUnreferenced(document, atOffsetZero, name);
             DocumentPasswords.requireSignable(document, name, false, mark);
             AnnotationAppearances.Outcome changes = applyChanges(document, name, mark);
             if (changes != AnnotationAppearances.Outcome.COMPLETED) {
@@ -176,6 +179,7 @@ final class PdfPreparation {
         PDDocument document = open(() -> chain != null ? DocumentPasswords.loadIntact(file, chain)
                 : DocumentPasswords.loadIntact(file), name);
         try {
+            PdfInputs.requireUnreferenced(document, inspection.atOffsetZero(), name);
             if (document.isEncrypted()) {
                 throw PdfInputs.encrypted(name, null);
             }

@@ -433,6 +433,98 @@ class CrossReferenceCheckTest {
         assertNoOutput(out);
     }
 
+    /**
+     * An in-use entry at offset 0, the file's header, for an object nothing refers to: the IRS's fillable 2010 Form
+     * 1040 (pdf.js's test file prefilled_f1040.pdf) lists one so, and qpdf --check, MuPDF, poppler and PDFBox open it
+     * without a word. PDFBox leaves such an entry out, as if free, and no reader ever resolves the object. It is
+     * signed, from memory and from disk; the same entry for an object the page refers to is damage, named, and nothing
+     * is written; so is an entry at 0 whose object an older section lists elsewhere (PDFBox reads that one).
+     */
+    @Test
+    void anEntryAtOffsetZeroIsHarmlessUntilSomethingRefersToIt(@TempDir Path home) throws IOException {
+        Pdf unused = Pdf.base();
+        byte[] unreferenced = unused.finish(unused.table(unused.rows(0, 1, 2, 3).inUse(4, 0, 0), "<< /Size 5 /Root 1 0 R >>"));
+        assertIntact(unreferenced, "an unreferenced object listed at offset 0");
+        assertEquals(java.util.Set.of(4L), CrossReferenceCheck.inspect(unreferenced).atOffsetZero());
+
+        PadesSignatureEngine engine = PadesSignatureEngine.sandbox(home);
+        PadesSignatureEngine fromDisk = PadesSignatureEngine.builder().sandbox(home).largeDocumentThreshold(0).build();
+        Path in = dir.resolve("f1040.pdf");
+        Files.write(in, unreferenced);
+        for (PadesSignatureEngine signer : List.of(engine, fromDisk)) {
+            Path out = dir.resolve("signed.pdf");
+            Files.deleteIfExists(out);
+            signer.sign(request(DocumentSource.of(in), out));
+            var report = engine.validate(DocumentSource.of(out), com.certyneo.engine.ValidationOptions.sandbox());
+            assertTrue(report.allPassed(), report.toString());
+            if (ExternalValidators.require("qpdf")) {
+                // qpdf warns of the entry ("object has offset 0") and does not rebuild: the same, no more, after signing
+                var before = ExternalValidators.qpdfCheck(in);
+                var after = ExternalValidators.qpdfCheck(out);
+                assertEquals(before.exitCode(), after.exitCode(), after.output());
+                assertEquals(qpdfWarnings(before.output(), in), qpdfWarnings(after.output(), out), after.output());
+                assertEquals(List.of("WARNING: (object 4 0): object has offset 0"), qpdfWarnings(after.output(), out));
+            }
+        }
+
+        Pdf used = new Pdf();
+        used.raw("%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n");
+        used.obj(1, "<< /Type /Catalog /Pages 2 0 R >>");
+        used.obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+        used.obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [4 0 R] >>");
+        used.obj(4, "<< /Type /Annot /Subtype /Square /Rect [10 10 50 50] >>");
+        byte[] referenced = used.finish(used.table(used.rows(0, 1, 2, 3).inUse(4, 0, 0), "<< /Size 5 /Root 1 0 R >>"));
+        Path usedIn = dir.resolve("used.pdf");
+        Files.write(usedIn, referenced);
+        Path out = dir.resolve("refused.pdf");
+        for (PadesSignatureEngine signer : List.of(engine, fromDisk)) {
+            SignatureEngineException e = assertThrows(SignatureEngineException.class,
+                    () -> signer.sign(request(DocumentSource.of(usedIn), out)));
+            assertEquals(ErrorCode.INVALID_PDF, e.code(), e.toString());
+            assertTrue(e.getMessage().contains("the cross-reference entry of object 4 points at offset 0, where no object 4 "
+                    + "starts, and the document refers to that object"), e.getMessage());
+            assertTrue(e.hint().contains("qpdf"), e.hint());
+            assertNoOutput(out);
+        }
+        SignatureEngineException fields = assertThrows(SignatureEngineException.class, () -> engine.prepareFields(
+                DocumentSource.of(usedIn), DocumentTarget.of(out), com.certyneo.engine.SignatureField.invisible("buyer")));
+        assertEquals(ErrorCode.INVALID_PDF, fields.code(), fields.toString());
+        assertNoOutput(out);
+
+        // the load from the chain the check read is PDFBox's own reading of these files, tables and streams alike
+        Pdf unusedStream = Pdf.base();
+        byte[] unreferencedStream = unusedStream.finish(unusedStream.xrefStream(5, unusedStream.rows(0, 1, 2, 3)
+                .inUse(4, 0, 0), "/Root 1 0 R", true));
+        Pdf usedStream = new Pdf();
+        usedStream.raw("%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n");
+        usedStream.obj(1, "<< /Type /Catalog /Pages 2 0 R >>");
+        usedStream.obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+        usedStream.obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [4 0 R] >>");
+        usedStream.obj(4, "<< /Type /Annot /Subtype /Square /Rect [10 10 50 50] >>");
+        byte[] referencedStream = usedStream.finish(usedStream.xrefStream(5, usedStream.rows(0, 1, 2, 3)
+                .inUse(4, 0, 0), "/Root 1 0 R", true));
+        for (byte[] pdf : List.of(unreferenced, referenced, unreferencedStream, referencedStream)) {
+            assertEquals(java.util.Set.of(4L), CrossReferenceCheck.inspect(pdf).atOffsetZero());
+            ChainAgreement.requireAgreement(pdf);
+        }
+        Path streamIn = dir.resolve("stream.pdf");
+        Files.write(streamIn, unreferencedStream);
+        Path streamOut = dir.resolve("stream-signed.pdf");
+        engine.sign(request(DocumentSource.of(streamIn), streamOut));
+        assertTrue(engine.validate(DocumentSource.of(streamOut), com.certyneo.engine.ValidationOptions.sandbox()).allPassed());
+        Files.write(usedIn, referencedStream);
+        assertEquals(ErrorCode.INVALID_PDF, assertThrows(SignatureEngineException.class,
+                () -> engine.sign(request(DocumentSource.of(usedIn), out))).code());
+        assertNoOutput(out);
+
+        Pdf older = Pdf.base();
+        older.obj(4, "<< /Older true >>");
+        int first = older.table(older.rows(0, 1, 2, 3, 4), "<< /Size 5 /Root 1 0 R >>");
+        byte[] relisted = older.finish(older.table(new Rows().inUse(4, 0, 0), "<< /Size 5 /Root 1 0 R /Prev " + first + " >>"));
+        assertDamaged(relisted, "the cross-reference entry of object 4 points at offset 0, where no object 4 starts, "
+                + "and an older section lists the object elsewhere");
+    }
+
     // ------------------------------------------------------------------------------------------------
     // The real-producer corpus, compared with qpdf
 
@@ -482,6 +574,12 @@ class CrossReferenceCheckTest {
         Path file = dir.resolve("damaged.pdf");
         Files.write(file, pdf);
         assertEquals(damage, CrossReferenceCheck.damage(file), "the file variant agrees");
+    }
+
+    /** qpdf's warning lines, without the file's name. */
+    private static List<String> qpdfWarnings(String output, Path file) {
+        return output.lines().filter(l -> l.contains("WARNING")).map(l -> l.replace(file.toString() + " ", "").strip())
+                .toList();
     }
 
     private void assertNoOutput(Path out) throws IOException {
