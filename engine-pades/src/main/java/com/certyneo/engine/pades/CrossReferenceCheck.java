@@ -57,7 +57,8 @@ import static com.certyneo.engine.pades.PdfSyntax.isWhite;
  * It deliberately ignores what readers cope with without a rebuild: chains mixing tables and streams,
  * missing self-entries of incremental xref streams, {@code /Size} larger than needed, free entries,
  * objects listed twice, linearized files (whose last {@code startxref} names the first-page section),
- * entry lines of 19 or 21 bytes or with any end-of-line pair, subsections starting anywhere, a wrong
+ * entry lines of 19 or 21 bytes or with any end-of-line pair (but not a comment among the entries, which qpdf and MuPDF
+ * do not read), subsections starting anywhere, a wrong
  * xref stream {@code /Length} when {@code endstream} follows the data, and xref streams it cannot decode (a
  * predictor it does not implement: their entries are not checked, the chain still is). The general-purpose filters
  * (Flate, LZW, ASCIIHex, ASCII85, RunLength: {@link PdfSyntax#decode}) are decoded strictly, so data one of them does
@@ -457,6 +458,12 @@ final class CrossReferenceCheck {
                     long count = p.readUnsigned("the entry count of a subsection");
                     for (long i = 0; i < count; i++) {
                         long num = first + i;
+                        p.skipWhite();
+                        if (in.at(p.pos) == '%') {
+                            // §7.5.4's entries are 20 bytes each, one after the other: qpdf and MuPDF rebuild such a table
+                            throw new Damage(label + " has a comment among its entries (at offset " + p.pos + ", before "
+                                    + "the entry of object " + num + "), where only 20-byte entries may stand");
+                        }
                         long f2 = p.readUnsigned("the offset of object " + num);
                         long f3 = p.readUnsigned("the generation of object " + num);
                         p.skipWhite();
