@@ -481,12 +481,7 @@ class CrossReferenceCheckTest {
             }
         }
 
-        Pdf used = new Pdf();
-        used.raw("%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n");
-        used.obj(1, "<< /Type /Catalog /Pages 2 0 R >>");
-        used.obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
-        used.obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [4 0 R] >>");
-        used.obj(4, "<< /Type /Annot /Subtype /Square /Rect [10 10 50 50] >>");
+        Pdf used = Pdf.annotated();
         byte[] referenced = used.finish(used.table(used.rows(0, 1, 2, 3).inUse(4, 0, 0), "<< /Size 5 /Root 1 0 R >>"));
         Path usedIn = dir.resolve("used.pdf");
         Files.write(usedIn, referenced);
@@ -509,12 +504,7 @@ class CrossReferenceCheckTest {
         Pdf unusedStream = Pdf.base();
         byte[] unreferencedStream = unusedStream.finish(unusedStream.xrefStream(5, unusedStream.rows(0, 1, 2, 3)
                 .inUse(4, 0, 0), "/Root 1 0 R", true));
-        Pdf usedStream = new Pdf();
-        usedStream.raw("%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n");
-        usedStream.obj(1, "<< /Type /Catalog /Pages 2 0 R >>");
-        usedStream.obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
-        usedStream.obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [4 0 R] >>");
-        usedStream.obj(4, "<< /Type /Annot /Subtype /Square /Rect [10 10 50 50] >>");
+        Pdf usedStream = Pdf.annotated();
         byte[] referencedStream = usedStream.finish(usedStream.xrefStream(5, usedStream.rows(0, 1, 2, 3)
                 .inUse(4, 0, 0), "/Root 1 0 R", true));
         for (byte[] pdf : List.of(unreferenced, referenced, unreferencedStream, referencedStream)) {
@@ -676,11 +666,23 @@ class CrossReferenceCheckTest {
         int lengthDelta;
 
         static Pdf base() {
+            return withPage("");
+        }
+
+        /** As {@link #base()}, with a square annotation, object 4, on the page. */
+        static Pdf annotated() {
+            Pdf f = withPage(" /Annots [4 0 R]");
+            f.obj(4, "<< /Type /Annot /Subtype /Square /Rect [10 10 50 50] >>");
+            return f;
+        }
+
+        /** Objects 1 to 3, catalog, page tree and one page, {@code pageEntries} added to the page's dictionary. */
+        static Pdf withPage(String pageEntries) {
             Pdf f = new Pdf();
             f.raw("%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n");
             f.obj(1, "<< /Type /Catalog /Pages 2 0 R >>");
             f.obj(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
-            f.obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>");
+            f.obj(3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200]" + pageEntries + " >>");
             return f;
         }
 

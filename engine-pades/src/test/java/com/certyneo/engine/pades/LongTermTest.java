@@ -60,10 +60,15 @@ class LongTermTest {
 
     static byte[] sign(byte[] pdf, PadesProfile profile) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        engine.sign(SignRequest.builder().document(DocumentSource.of(pdf, "in.pdf")).output(DocumentTarget.of(out))
+        sign(pdf, profile, out);
+        return out.toByteArray();
+    }
+
+    /** Signs {@code pdf} into {@code out}; the result. */
+    static SigningResult sign(byte[] pdf, PadesProfile profile, ByteArrayOutputStream out) {
+        return engine.sign(SignRequest.builder().document(DocumentSource.of(pdf, "in.pdf")).output(DocumentTarget.of(out))
                 .signer(Signer.parse("Jane Doe <jane@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()))
                 .profile(profile).build());
-        return out.toByteArray();
     }
 
     static ValidationReport validate(byte[] pdf) {
@@ -268,11 +273,7 @@ class LongTermTest {
         var caCross = X509Builder.of(caName, caKey.getPublic()).ca().issuedBy(bridge, bridgeKey.getPrivate());
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        SigningResult result = engine.sign(SignRequest.builder()
-                .document(DocumentSource.of(withDssCertificates(List.of(bridge, caSelf, caCross)), "in.pdf"))
-                .output(DocumentTarget.of(out)).profile(PadesProfile.B_LT)
-                .signer(Signer.parse("Jane Doe <jane@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()))
-                .build());
+        SigningResult result = sign(withDssCertificates(List.of(bridge, caSelf, caCross)), PadesProfile.B_LT, out);
         assertEquals(List.of("DSS rates this signature PAdES-BASELINE-T, not PAdES-BASELINE-LT, for a validator that "
                 + "trusts what this engine trusts: it also requires revocation data for 'CN=Foreign Qualified CA,O=Elsewhere' "
                 + "issued by 'CN=Foreign Bridge Root,O=Elsewhere' (a cross-certificate: the document also holds this key "
@@ -298,11 +299,8 @@ class LongTermTest {
         assertTrue(trusting.warnings().stream().noneMatch(w -> w.contains("not reached")), trusting.warnings().toString());
 
         ByteArrayOutputStream selfOnlyOut = new ByteArrayOutputStream();
-        SigningResult selfOnlyResult = engine.sign(SignRequest.builder()
-                .document(DocumentSource.of(withDssCertificates(List.of(bridge, caSelf, caSelf)), "in.pdf"))
-                .output(DocumentTarget.of(selfOnlyOut)).profile(PadesProfile.B_LT)
-                .signer(Signer.parse("Jane Doe <jane@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()))
-                .build());
+        SigningResult selfOnlyResult = sign(withDssCertificates(List.of(bridge, caSelf, caSelf)), PadesProfile.B_LT,
+                selfOnlyOut);
         assertEquals(List.of(), selfOnlyResult.warnings(), "one certificate listed twice is no cross-certificate");
         SignatureValidation selfOnly = validate(selfOnlyOut.toByteArray()).signatures().get(0);
         assertEquals(PadesProfile.B_LT, selfOnly.profile().orElseThrow(), selfOnly.toString());
