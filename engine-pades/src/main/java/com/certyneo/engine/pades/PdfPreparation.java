@@ -1,6 +1,7 @@
 package com.certyneo.engine.pades;
 
 import com.certyneo.engine.SignatureEngineException;
+import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
 
 import java.io.ByteArrayOutputStream;
@@ -209,7 +210,8 @@ final class PdfPreparation {
 
     /**
      * Makes PDFBox's incremental save number its new objects from the trailer's /Size up, as the engine's own writer
-     * does ({@link RevisionWriter}), and write a trailer with a /Size that counts them (see the hybrid case below). PDFBox counts from the highest object number its cross-reference table lists in
+     * does ({@link RevisionWriter}), and write a trailer with a /Size that counts them (see the hybrid case below).
+     * PDFBox counts from the highest object number its cross-reference table lists in
      * use, and a section may list below /Size a number it marks free for good: OpenPDF 2 lists its own
      * cross-reference stream's number as free with generation 65535, which ISO 32000-1 §7.5.4 forbids reusing.
      * PDFBox then gave that number to a mark object, and pypdf's strict reader read the cross-reference stream's
@@ -217,7 +219,7 @@ final class PdfPreparation {
      */
     static void numberNewObjectsFromSize(PDDocument document) {
         org.apache.pdfbox.cos.COSDocument cos = document.getDocument();
-        long size = cos.getTrailer().getLong(org.apache.pdfbox.cos.COSName.SIZE, 0);
+        long size = cos.getTrailer().getLong(COSName.SIZE, 0);
         if (size - 1 > cos.getHighestXRefObjectNumber()) {
             cos.setHighestXRefObjectNumber(size - 1);
         }
@@ -228,10 +230,8 @@ final class PdfPreparation {
             // /Type /XRef, /W, /Index, /Length in a trailer. As the update of a document without streams, it counts
             // /Size and drops /XRefStm; the stream's own keys are dropped here (pdf.js's prefilled_f1040.pdf, the IRS form).
             cos.setIsXRefStream(false);
-            for (org.apache.pdfbox.cos.COSName key : List.of(org.apache.pdfbox.cos.COSName.TYPE,
-                    org.apache.pdfbox.cos.COSName.W, org.apache.pdfbox.cos.COSName.INDEX,
-                    org.apache.pdfbox.cos.COSName.LENGTH, org.apache.pdfbox.cos.COSName.FILTER,
-                    org.apache.pdfbox.cos.COSName.DECODE_PARMS)) {
+            for (COSName key : List.of(COSName.TYPE, COSName.W, COSName.INDEX, COSName.LENGTH, COSName.FILTER,
+                    COSName.DECODE_PARMS)) {
                 cos.getTrailer().removeItem(key);
             }
         }

@@ -474,7 +474,7 @@ final class SigningPipeline {
                  MessageDigest digest = Digests.sha256();
                  revision.digest(digest);
                  planned[0] = shape.withContentDigest(digest.digest(), spec.signingTime());
-             }, new ArrayList<>(), new java.util.HashMap<>())) {
+             }, List.of(), new ArrayList<>(), new java.util.HashMap<>())) { // (warnings are not kept here)
             return planned[0];
         }
     }
@@ -511,7 +511,10 @@ final class SigningPipeline {
             // before anything changes it; the self-check of an output in the heap reloads it from this (a file's is
             // read whole: its output is not compared byte for byte with the input where it reloads it)
             loaded = sink.heapBytes() != null ? IntactChainParser.prefix(document) : null;
-            crossCertified = spec.profile().needsRevocationData() && holdsCrossCertificates(document);
+            // the /DSS certificates the long-term data warnings are about, decoded once
+            List<byte[]> dssCertificates = spec.profile().needsRevocationData() ? dssEntries(document, COSName.CERTS)
+                    : List.of();
+            crossCertified = holdsCrossCertificates(dssCertificates);
             RevisionWriter writer = lay(document, sink, name, spec, tokenRoom, (revision, shape) -> {
                 if (spec.profile().needsRevocationData()) { // room for the revisions that follow, appended in place
                     sink.expect(LATER_REVISIONS_ROOM + (spec.profile() == PadesProfile.B_LTA ? 2 * tokenRoom + 8 * 1024 : 0));
@@ -533,7 +536,7 @@ final class SigningPipeline {
                     revision.writeTail(out, signed);
                     cms[0] = signed;
                 }
-            }, warnings, earlierRead);
+            }, dssCertificates, warnings, earlierRead);
             try {
                 if (spec.profile().needsRevocationData()) {
                     ValidationMaterial material = new ValidationMaterialCollector(revocation, trustAnchors)
@@ -579,11 +582,12 @@ final class SigningPipeline {
      *
      * @param document  the document {@code sink} holds, loaded
      * @param tokenRoom the room for the signature time-stamp token (from B-T)
+     * @param dssCertificates the certificates of the document's /DSS (decoded; empty below B-LT)
      * @param earlierRead filled with what was read of the earlier signature dictionaries ({@link EarlierSignature.Facts})
      * @return the writer of the signature revision, written (open: the caller closes it)
      */
     private RevisionWriter lay(PDDocument document, Sink sink, String name, Spec spec, int tokenRoom, RevisionUse use,
-                               List<String> warnings,
+                               List<byte[]> dssCertificates, List<String> warnings,
                                Map<org.apache.pdfbox.cos.COSObjectKey, EarlierSignature.Facts> earlierRead)
             throws IOException {
         List<X509Certificate> chain = spec.key().certificateChain();
@@ -615,7 +619,7 @@ final class SigningPipeline {
         }
         String field = spec.field().orElseGet(() -> newFieldName(document));
         if (spec.profile().needsRevocationData()) {
-            warnings.addAll(earlierWithoutLongTermData(document, earlier));
+            warnings.addAll(earlierWithoutLongTermData(dssCertificates, earlier));
         }
         SignatureRevision.Options options = new SignatureRevision.Options(field).contentsSize(room)
                 .signingTime(spec.signingTime()).signerName(spec.signerName())
@@ -1368,9 +1372,9 @@ final class SigningPipeline {
      * The earlier signatures whose signing certificate is not in the document's /DSS: this signature's
      * long-term data covers only itself, so they stay as they were (they can be extended separately).
      */
-    static List<String> earlierWithoutLongTermData(PDDocument document, List<EarlierSignature> earlier) {
+    static List<String> earlierWithoutLongTermData(List<byte[]> dssCertificates, List<EarlierSignature> earlier) {
         Set<java.nio.ByteBuffer> inDss = new HashSet<>();
-        dssEntries(document, COSName.CERTS).forEach(c -> inDss.add(java.nio.ByteBuffer.wrap(Digests.sha256(c))));
+        dssCertificates.forEach(c -> inDss.add(java.nio.ByteBuffer.wrap(Digests.sha256(c))));
         List<String> warnings = new ArrayList<>();
         Map<java.nio.ByteBuffer, X509CertificateHolder> parsed = new java.util.HashMap<>();
         for (EarlierSignature signature : earlier) {
@@ -1416,15 +1420,15 @@ final class SigningPipeline {
     }
 
     /**
-     * Whether the document's /DSS holds two certificates of one key, one of them issued by another authority (a
+     * Whether {@code certificates} (the document's /DSS) hold two certificates of one key, one of them issued by another authority (a
      * cross-certificate). DSS 6.2's B-LT check processes every such certificate for every signature of the document,
      * whoever added it, and rates a signature B-T when the validator neither trusts its authority nor finds its
      * revocation data in the document ({@link LongTermShortfall}); when this says yes, the signed output is asked
      * that question. Only the bytes of each certificate's key are compared: nothing is parsed unless a key repeats.
      */
-    static boolean holdsCrossCertificates(PDDocument document) {
+    static boolean holdsCrossCertificates(List<byte[]> certificates) {
         Map<java.nio.ByteBuffer, java.nio.ByteBuffer> byKey = new java.util.HashMap<>();
-        for (byte[] certificate : dssEntries(document, COSName.CERTS)) {
+        for (byte[] certificate : certificates) {
             java.nio.ByteBuffer key = DerPrefix.subjectPublicKeyInfo(certificate);
             java.nio.ByteBuffer whole = java.nio.ByteBuffer.wrap(certificate);
             java.nio.ByteBuffer other = key == null ? null : byKey.putIfAbsent(key, whole);

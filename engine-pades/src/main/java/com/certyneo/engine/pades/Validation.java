@@ -737,15 +737,6 @@ final class Validation {
     }
 
     /** Re-renders an RFC 2253 DN with e-mail addresses spelled out instead of hex-encoded OIDs. */
-    /** As {@link #readable(String)}, for a name as BouncyCastle holds it (its DER, in its order). */
-    static String readable(org.bouncycastle.asn1.x500.X500Name name) {
-        try {
-            return readable(new javax.security.auth.x500.X500Principal(name.getEncoded()).getName());
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            return name.toString();
-        }
-    }
-
     static String readable(String dn) {
         try {
             return new javax.security.auth.x500.X500Principal(dn).getName(javax.security.auth.x500.X500Principal.RFC2253,
