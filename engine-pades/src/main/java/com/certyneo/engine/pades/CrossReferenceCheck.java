@@ -44,9 +44,9 @@ import static com.certyneo.engine.pades.PdfSyntax.isWhite;
  * in the final {@value #PDFBOX_TAIL} bytes), or names the same offset;</li>
  * <li>every {@code /Prev} and every hybrid {@code /XRefStm} lands the same way, with no loop;</li>
  * <li>every in-use entry (classic {@code n}, stream type 1) lands, after white-space, on {@code N G obj}
- * of that object number and generation; not checked are object 0 (some producers mark it in use), entries at
- * offset 0, which PDFBox leaves out ({@link Inspection#atOffsetZero}: no damage while nothing refers to them, unless an
- * older section lists the object), and
+ * of that object number and generation; not checked are object 0 (some producers mark it in use), a cross-reference
+ * stream's entries at offset 0 ({@link Inspection#atOffsetZero}: no damage while nothing refers to them, unless an
+ * older section lists the object; a table's are damage, since iText rebuilds such a table), and
  * entries superseded by an in-use or compressed entry of a newer section (or an earlier one in the same
  * section or in the classic part of a hybrid section), which neither PDFBox nor qpdf ever reads;</li>
  * <li>every compressed entry (stream type 2) names an object stream that has an in-use entry somewhere
@@ -112,10 +112,10 @@ final class CrossReferenceCheck {
      * @param contradiction whether the damage is a chain that reads without repair but whose sections contradict
      *                      each other (no rebuilt table settles what it means)
      * @param chain the chain as PDFBox resolves it, or null ({@link #resolved})
-     * @param atOffsetZero the objects whose newest entry is in use at offset 0, the file's header (ISO 32000-1
-     *                     §7.5.4 has no such entry; producers write it for objects nothing uses): left out of the
-     *                     chain as PDFBox leaves them out, and no damage as long as nothing refers to them, which only
-     *                     a load of the document tells ({@link PdfInputs#requireUnreferenced})
+     * @param atOffsetZero the objects whose newest entry is a cross-reference stream's, in use at offset 0, the file's
+     *                     header (ISO 32000-1 §7.5.8 has no such entry; producers write it for objects nothing uses):
+     *                     no damage as long as nothing refers to them, which only a load of the document tells
+     *                     ({@link PdfInputs#requireUnreferenced})
      */
     record Inspection(Optional<String> damage, long objects, boolean contradiction, Chain chain, Set<Long> atOffsetZero) {
 
@@ -250,10 +250,7 @@ final class CrossReferenceCheck {
          */
         private final BitSet superseding = new BitSet();
         private final Set<Long> supersedingHigh = new HashSet<>();
-        /**
-         * Object numbers whose newest entry is in use at offset 0 (the file's header): left out, as PDFBox leaves
-         * them out; {@link Inspection#atOffsetZero}.
-         */
+        /** Object numbers whose newest entry is a stream's, in use at offset 0; {@link Inspection#atOffsetZero}. */
         private final Set<Long> atOffsetZero = new java.util.TreeSet<>();
         /** Object streams named by compressed entries, with one object stored in each (for the message). */
         private final Map<Long, Long> objectStreams = new HashMap<>();
@@ -475,7 +472,7 @@ final class CrossReferenceCheck {
                         p.pos++;
                         countEntry();
                         if (kind == 'n') {
-                            inUse(num, f2, f3);
+                            inUse(num, f2, f3, false);
                         }
                     }
                 }
@@ -679,7 +676,7 @@ final class CrossReferenceCheck {
                         }
                     }
                     if (type == 1) {
-                        inUse(num, f2, f3);
+                        inUse(num, f2, f3, true);
                     } else if (type == 2 && remember(superseding, supersedingHigh, num)) {
                         if (!objectStreams.containsKey(f2)) {
                             if (objectStreams.size() >= MAX_REMEMBERED) {
@@ -836,18 +833,24 @@ final class CrossReferenceCheck {
         /**
          * Checks that an in-use entry lands on its object, and remembers it; an entry superseded by a
          * newer one for the same object is not checked (neither PDFBox nor qpdf reads it).
+         *
+         * @param inStream whether the entry is a cross-reference stream's (one at offset 0 is then left out, see
+         *                 {@link Inspection#atOffsetZero}); a table's entry at offset 0 is damage: iText's conservative
+         *                 reader refuses such a table ("file position 0 cross reference entry") and its default one
+         *                 rebuilds it
          */
-        private void inUse(long num, long offset, long gen) {
+        private void inUse(long num, long offset, long gen, boolean inStream) {
             if (num == 0) {
                 return; // object 0 is the head of the free list; producers that mark it in use do no harm
             }
             if (listed(num)) {
                 return; // superseded
             }
-            if (offset == 0) {
-                // PDFBox leaves such an entry out, as if free; a reader that resolves the object finds the header
-                // there and rebuilds the table: harmless while nothing refers to the object (an IRS form lists an
-                // unused object so), which the load of the document decides (PdfInputs.requireUnreferenced)
+            if (offset == 0 && inStream) {
+                // PDFBox, iText, MuPDF, pdf.js and PDFium read such a stream as written, qpdf with a warning; a reader
+                // that resolves the object finds the header there: harmless while nothing refers to the object
+                // (pdf.js's annotation test files list an unused one so), which the load of the document decides
+                // (PdfInputs.requireUnreferenced)
                 if (atOffsetZero.size() < MAX_AT_OFFSET_ZERO) {
                     atOffsetZero.add(num);
                     return;

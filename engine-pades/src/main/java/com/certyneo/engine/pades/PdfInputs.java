@@ -140,11 +140,11 @@ final class PdfInputs {
     }
 
     /**
-     * Refuses a document that refers to an object whose cross-reference entry points at offset 0, the file's header
-     * ({@link CrossReferenceCheck.Inspection#atOffsetZero}): PDFBox reads such a reference as null, a reader that
-     * resolves it finds no object there and rebuilds the table by scanning the file, and the two may then show
-     * different documents. An object nothing refers to is never resolved by any reader: such a file is signed (the
-     * new revision leaves that entry as it was). Walks every object reachable from the trailer, once each, only for
+     * Refuses a document that refers to an object whose cross-reference stream entry points at offset 0, the file's
+     * header ({@link CrossReferenceCheck.Inspection#atOffsetZero}): a reader that resolves it finds no object there,
+     * and one reads null where another scans the file for the object, so that they may show different documents. An
+     * object nothing refers to is never resolved by any reader: such a file is signed (the new revision leaves that
+     * entry as it was). Walks every object reachable from the trailer, once each, only for
      * documents that have such entries.
      *
      * @throws SignatureEngineException {@link ErrorCode#INVALID_PDF} naming the object, as the damage it is
