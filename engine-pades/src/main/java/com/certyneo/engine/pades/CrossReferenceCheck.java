@@ -333,23 +333,11 @@ final class CrossReferenceCheck {
             boolean newest = true;
             Ref root = null;
             boolean newestEncrypted = false;
-            long newerStream = -1; // a cross-reference stream section newer than this one, if any
             while (true) {
                 if (!visited.add(offset)) {
                     throw new Damage(via + " loops back to the cross-reference section at offset " + offset);
                 }
                 Map<String, Object> dict = section(offset, via, false);
-                boolean stream = isStream(offset);
-                if (!stream && dict.containsKey("XRefStm") && newerStream >= 0) {
-                    // iText reads no cross-reference stream newer than a hybrid table: its conservative reader refuses
-                    // the file ("xref subsection not found"), its default one rebuilds the table (the IRS's Form 1040)
-                    throw new Damage("the cross-reference stream at offset " + newerStream + " is an update of a hybrid "
-                            + "file (the table at offset " + offset + " has /XRefStm), which iText reads only by "
-                            + "rebuilding its cross-reference table");
-                }
-                if (stream && newerStream < 0) {
-                    newerStream = offset;
-                }
                 if (newest) {
                     newestStream = isStream(offset);
                     if (!(dict.get("Root") instanceof Ref r)) {

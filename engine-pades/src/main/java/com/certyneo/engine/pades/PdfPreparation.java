@@ -7,6 +7,7 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Gets a document ready for signing: opens it with the operation's password ({@link DocumentPasswords}), applies the sandbox mark when asked,
@@ -209,7 +210,8 @@ final class PdfPreparation {
 
     /**
      * Makes PDFBox's incremental save number its new objects from the trailer's /Size up, as the engine's own writer
-     * does ({@link RevisionWriter}). PDFBox counts from the highest object number its cross-reference table lists in
+     * does ({@link RevisionWriter}), and write a trailer with a /Size that counts them (see the hybrid case below).
+     * PDFBox counts from the highest object number its cross-reference table lists in
      * use, and a section may list below /Size a number it marks free for good: OpenPDF 2 lists its own
      * cross-reference stream's number as free with generation 65535, which ISO 32000-1 §7.5.4 forbids reusing.
      * PDFBox then gave that number to a mark object, and pypdf's strict reader read the cross-reference stream's
@@ -220,6 +222,18 @@ final class PdfPreparation {
         long size = cos.getTrailer().getLong(COSName.SIZE, 0);
         if (size - 1 > cos.getHighestXRefObjectNumber()) {
             cos.setHighestXRefObjectNumber(size - 1);
+        }
+        if (cos.isXRefStream() && cos.hasHybridXRef()) {
+            // PDFBox 3.0.8 writes the update of a document whose newest section is a cross-reference stream and some
+            // older one hybrid (/XRefStm) as a classic table, and gives it the newest stream's dictionary as its
+            // trailer unchanged: a /Size that does not count the new objects (MuPDF: "broken xref subsection"), and
+            // /Type /XRef, /W, /Index, /Length in a trailer. As the update of a document without streams, it counts
+            // /Size and drops /XRefStm; the stream's own keys are dropped here (pdf.js's prefilled_f1040.pdf, the IRS form).
+            cos.setIsXRefStream(false);
+            for (COSName key : List.of(COSName.TYPE, COSName.W, COSName.INDEX, COSName.LENGTH, COSName.FILTER,
+                    COSName.DECODE_PARMS)) {
+                cos.getTrailer().removeItem(key);
+            }
         }
     }
 

@@ -301,11 +301,6 @@ class CrossReferenceCheckTest {
                     f.raw("trailer\n<< /Size 4 /Root 1 0 R >>\n");
                     return f.finish(xref);
                 }),
-                // the IRS's fillable Form 1040 (pdf.js's prefilled_f1040.pdf): iText's conservative reader refuses the
-                // file ("xref subsection not found"), its default one rebuilds the table; PDFBox 3.0.8 also wrote a
-                // too small /Size in its own update of such a file
-                Arguments.of("a cross-reference stream updating a hybrid file", "an update of a hybrid file",
-                        (Supplier<byte[]>) CrossReferenceCheckTest::streamAfterHybrid),
                 Arguments.of("a compressed object in a missing object stream", "object stream 9", (Supplier<byte[]>) () -> {
                     Pdf f = Pdf.base();
                     return f.finish(f.xrefStream(4, f.rows(0, 1, 2, 3).compressed(5, 9, 0), "/Root 1 0 R", true));
@@ -573,31 +568,6 @@ class CrossReferenceCheckTest {
         Path file = dir.resolve("damaged.pdf");
         Files.write(file, pdf);
         assertEquals(damage, CrossReferenceCheck.damage(file), "the file variant agrees");
-    }
-
-    /** The hybrid test vector with an update whose section is a cross-reference stream (unfiltered, W [1 4 2]). */
-    static byte[] streamAfterHybrid() {
-        byte[] hybrid = PdfVector.HYBRID_XREF.bytes();
-        String text = latin1(hybrid);
-        Matcher last = Pattern.compile("startxref\\s+(\\d+)").matcher(text);
-        long prev = -1;
-        while (last.find()) {
-            prev = Long.parseLong(last.group(1));
-        }
-        int info = Integer.parseInt(text.replaceAll("(?s).*/Size (\\d+).*", "$1"));
-        Pdf f = new Pdf();
-        f.raw(text);
-        int infoAt = f.obj(info, "<< /Producer (an update) >>");
-        int xrefAt = f.pos();
-        StringBuilder entries = new StringBuilder();
-        for (int offset : new int[] {infoAt, xrefAt}) {
-            entries.append('\u0001').append((char) (offset >>> 24 & 0xff)).append((char) (offset >>> 16 & 0xff))
-                    .append((char) (offset >>> 8 & 0xff)).append((char) (offset & 0xff)).append("\u0000\u0000");
-        }
-        f.raw((info + 1) + " 0 obj\n<< /Type /XRef /Size " + (info + 2) + " /Root 1 0 R /Info " + info + " 0 R /Prev "
-                + prev + " /Index [" + info + " 2] /W [1 4 2] /Length " + entries.length() + " >>\nstream\n" + entries
-                + "\nendstream\nendobj\n");
-        return f.finish(xrefAt);
     }
 
     /** qpdf's warning lines, without the file's name. */

@@ -1,11 +1,13 @@
 package com.certyneo.engine.pades;
 
+import com.certyneo.engine.AuthenticationMethod;
 import com.certyneo.engine.DocumentSource;
 import com.certyneo.engine.DocumentTarget;
 import com.certyneo.engine.PadesProfile;
 import com.certyneo.engine.SignRequest;
 import com.certyneo.engine.SignatureLevel;
 import com.certyneo.engine.Signer;
+import com.certyneo.engine.ValidationOptions;
 import com.certyneo.testvectors.ExternalValidators;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.cos.COSDictionary;
@@ -19,6 +21,7 @@ import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.apache.pdfbox.text.TextPosition;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,12 +31,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -104,6 +109,83 @@ class SandboxMarkTest {
             pages.setInt(COSName.ROTATE, rotate);
         });
         checkSigned(input, 2);
+    }
+
+    /**
+     * A document whose newest cross-reference section is a stream and an older one hybrid (/XRefStm), as the IRS's
+     * fillable Form 1040 is: PDFBox 3.0.8 wrote the mark's revision as a table whose trailer was the newest stream's
+     * dictionary as it was, a /Size that did not count the mark's objects (MuPDF: "broken xref subsection") and /Type
+     * /XRef, /W, /Index and /Length in a trailer. The revision's trailer now counts every object it lists.
+     */
+    @Test
+    void aStreamSectionAfterAHybridOneGetsAMarkRevisionWhoseSizeCountsItsObjects() throws Exception {
+        byte[] hybrid = com.certyneo.testvectors.PdfVector.HYBRID_XREF.bytes();
+        String text = new String(hybrid, java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher last = java.util.regex.Pattern.compile("startxref\\s+(\\d+)").matcher(text);
+        long prev = -1;
+        while (last.find()) {
+            prev = Long.parseLong(last.group(1));
+        }
+        int size = Integer.parseInt(text.replaceAll("(?s).*/Size (\\d+).*", "$1"));
+        java.io.ByteArrayOutputStream update = new java.io.ByteArrayOutputStream();
+        update.writeBytes(hybrid);
+        int info = size;
+        int infoAt = update.size();
+        update.writeBytes((info + " 0 obj\n<< /Producer (an update) >>\nendobj\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        int xrefAt = update.size();
+        byte[] entries = new byte[14];
+        int k = 0;
+        for (int offset : new int[] {infoAt, xrefAt}) {
+            entries[k++] = 1;
+            entries[k++] = (byte) (offset >>> 24);
+            entries[k++] = (byte) (offset >>> 16);
+            entries[k++] = (byte) (offset >>> 8);
+            entries[k++] = (byte) offset;
+            entries[k++] = 0;
+            entries[k++] = 0;
+        }
+        update.writeBytes(((info + 1) + " 0 obj\n<< /Type /XRef /Size " + (info + 2) + " /Root 1 0 R /Info " + info
+                + " 0 R /Prev " + prev + " /Index [" + info + " 2] /W [1 4 2] /Length " + entries.length
+                + " >>\nstream\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        update.writeBytes(entries);
+        update.writeBytes(("\nendstream\nendobj\nstartxref\n" + xrefAt + "\n%%EOF\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        byte[] input = update.toByteArray();
+        assertEquals(java.util.Optional.empty(), CrossReferenceCheck.damage(input));
+        try (PDDocument loaded = Loader.loadPDF(input)) {
+            assertTrue(loaded.getDocument().isXRefStream() && loaded.getDocument().hasHybridXRef(), "the shape PDFBox mishandled");
+        }
+
+        Path in = dir.resolve("hybrid-then-stream.pdf");
+        Path out = dir.resolve("marked.pdf");
+        java.nio.file.Files.write(in, input);
+        engine.sign(SignRequest.builder().document(DocumentSource.of(in)).output(DocumentTarget.of(out))
+                .signer(Signer.parse("Jane Doe <jane@example.com>").authenticatedBy(AuthenticationMethod.SMS_OTP, Instant.now()))
+                .build());
+        String signed = new String(java.nio.file.Files.readAllBytes(out), java.nio.charset.StandardCharsets.ISO_8859_1);
+        int table = signed.indexOf("\nxref\n", input.length) + 1;
+        int trailer = signed.indexOf("trailer", table);
+        assertTrue(table > 0 && trailer > table, "the mark's revision is a table");
+        String markTrailer = signed.substring(trailer, signed.indexOf("startxref", trailer));
+        int markSize = Integer.parseInt(markTrailer.replaceAll("(?s).*/Size (\\d+).*", "$1"));
+        java.util.regex.Matcher subsection = java.util.regex.Pattern.compile("(?m)^(\\d+) (\\d+)\\s*$")
+                .matcher(signed.substring(table, trailer));
+        int highest = 0;
+        while (subsection.find()) {
+            highest = Math.max(highest, Integer.parseInt(subsection.group(1)) + Integer.parseInt(subsection.group(2)) - 1);
+        }
+        assertTrue(highest > info + 1, "the mark added objects: " + highest);
+        assertEquals(highest + 1, markSize, "/Size counts the objects the revision lists: " + markTrailer);
+        for (String key : List.of("/Type", "/W ", "/Index", "/Length", "/XRefStm")) {
+            assertFalse(markTrailer.contains(key), key + " in a table's trailer: " + markTrailer);
+        }
+        assertTrue(engine.validate(DocumentSource.of(out), ValidationOptions.sandbox()).allPassed());
+        if (com.certyneo.testvectors.ExternalValidators.require("mutool")) {
+            Process mutool = new ProcessBuilder("mutool", "info", out.toString()).redirectErrorStream(true).start();
+            String said = new String(mutool.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            mutool.waitFor();
+            assertFalse(said.contains("broken xref"), said);
+        }
     }
 
     /** What a test does to a document before it is saved. */
